@@ -1,0 +1,148 @@
+/* csvline.c -- field splitting and strict number parsing. */
+#include "csvline.h"
+
+#include <string.h>
+
+/* Where the next separator starts in p[0..n), or p + n when none. */
+static char *find_sep(char *p, size_t n, const struct csv_dialect *d)
+{
+	char *end = p + n;
+
+	for (;;) {
+		char *q = memchr(p, d->sep, (size_t)(end - p));
+
+		if (!q)
+			return end;
+		if (!d->doubled)
+			return q;
+		if (q + 1 < end && q[1] == d->sep)
+			return q;
+		p = q + 1;   /* a lone ':' inside a "::" line is field text */
+	}
+}
+
+/* Unquote the field whose opening quote is at *pp; on return *pp is just
+ * past the closing quote and the field text is f->s[0..f->n). */
+static int unquote(char **pp, char *end, struct csv_field *f, const char **why)
+{
+	char *r = *pp + 1, *w = *pp;
+
+	f->s = w;
+	while (r < end) {
+		if (*r != '"') {
+			*w++ = *r++;
+		} else if (r + 1 < end && r[1] == '"') {
+			*w++ = '"';
+			r += 2;
+		} else {
+			f->n = (size_t)(w - f->s);
+			*pp = r + 1;
+			return 0;
+		}
+	}
+	*why = "expected a closing quote";
+	return -1;
+}
+
+int csv_split(char *line, size_t len, const struct csv_dialect *d,
+              struct csv_field *f, int max, const char **why)
+{
+	char *p = line, *end = line + len;
+	size_t seplen = d->doubled ? 2 : 1;
+	int count = 0;
+
+	for (;;) {
+		struct csv_field cur;
+
+		if (d->quotes && p < end && *p == '"') {
+			if (unquote(&p, end, &cur, why))
+				return -1;
+			if (p < end && *p != d->sep) {
+				*why = d->sep == ',' ? "expected ',' after a closing quote"
+				                     : "expected a separator after a closing quote";
+				return -1;
+			}
+		} else {
+			char *q = find_sep(p, (size_t)(end - p), d);
+
+			cur.s = p;
+			cur.n = (size_t)(q - p);
+			p = q;
+		}
+		if (count < max)
+			f[count] = cur;
+		count++;
+		if (p >= end)
+			return count;
+		p += seplen;
+	}
+}
+
+int csv_u64(const char *s, size_t n, uint64_t *out)
+{
+	uint64_t v = 0;
+
+	/* 19 digits always fit in 64 bits, so no per-digit overflow check. */
+	if (n == 0 || n > 19)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		unsigned dgt = (unsigned)(unsigned char)s[i] - '0';
+
+		if (dgt > 9)
+			return -1;
+		v = v * 10 + dgt;
+	}
+	*out = v;
+	return 0;
+}
+
+int csv_u32(const char *s, size_t n, uint32_t *out)
+{
+	uint64_t v;
+
+	if (csv_u64(s, n, &v) || v > UINT32_MAX)
+		return -1;
+	*out = (uint32_t)v;
+	return 0;
+}
+
+int csv_decimal(const char *s, size_t n, double *out)
+{
+	static const double scale[10] = {
+		1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9,
+	};
+	uint32_t ip = 0, fp = 0;
+	size_t i = 0, ni, nf;
+
+	while (i < n && (unsigned)(unsigned char)s[i] - '0' <= 9)
+		ip = ip * 10 + (uint32_t)(s[i++] - '0');
+	ni = i;
+	if (i < n && s[i] == '.') {
+		size_t start = ++i;
+
+		while (i < n && (unsigned)(unsigned char)s[i] - '0' <= 9)
+			fp = fp * 10 + (uint32_t)(s[i++] - '0');
+		nf = i - start;
+	} else
+		nf = 0;
+	/* Nine digits a side keep both parts inside uint32 and exact. */
+	if (i != n || ni + nf == 0 || ni > 9 || nf > 9)
+		return -1;
+	*out = ip + fp / scale[nf];
+	return 0;
+}
+
+void csv_show(char *dst, size_t dn, const char *s, size_t n)
+{
+	size_t room = dn - 4, k;   /* keep space for "..." and the NUL */
+
+	if (room > 40)
+		room = 40;
+	for (k = 0; k < n && k < room; k++)
+		dst[k] = (unsigned char)s[k] < 0x20 || s[k] == 0x7F ? '?' : s[k];
+	if (k < n) {
+		memcpy(dst + k, "...", 3);
+		k += 3;
+	}
+	dst[k] = '\0';
+}

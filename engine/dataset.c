@@ -1,0 +1,1006 @@
+/* dataset.c -- load MovieLens (100K, 1M/10M, 20M/25M/latest) or a generic
+ * ratings file into dense struct-of-arrays form; see dataset.h.
+ *
+ * DESIGN.  A load runs in fixed steps, each a function below:
+ *   1. resolve()        path + options -> format and the files to read;
+ *   2. parse_ratings()  stream the ratings file(s) (lines.h, csvline.h)
+ *                       straight into the final arrays, original ids first;
+ *   3. idmap (idmap.h)  rewrite user and item ids in place as dense indices;
+ *   4. load_items(), load_users()  titles, genres, demographics, kept per
+ *                       dense index, so only ids that have ratings cost
+ *                       memory;
+ *   5. merge_titles()   with DS_KEY_TITLE, renumber items by title.
+ * Ratings are the only per-row data: 12 bytes each in three arrays grown
+ * geometrically (glibc moves large blocks with mremap, so growth copies
+ * nothing).  Every string (titles, genres, occupations, the name) lives
+ * in one arena and is referred to by a 32-bit offset, so the dataset is a
+ * handful of allocations whatever its size.  Errors stop the load at the
+ * first bad line; nothing is printed.
+ */
+#include "dataset.h"
+
+#include <assert.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "csvline.h"
+#include "idmap.h"
+#include "lines.h"
+#include "utf8.h"
+
+#define NO_STR UINT32_MAX         /* arena offset of a string not set yet */
+#define GENRES_MAX 32             /* u.genre entries we keep */
+#define ID_RANGE "(an integer from 0 to 4294967295)"
+
+struct ds {
+	enum ds_format fmt;
+	uint32_t name;                /* arena offset */
+	uint32_t n_users, n_items;
+	size_t n, n_train;
+	uint32_t *user;               /* (n) dense user index */
+	uint32_t *item;               /* (n) dense item index */
+	float *rating;                /* (n) */
+	float rmin, rmax;
+	int half;
+	uint32_t *user_id;            /* (n_users) original id */
+	uint32_t *item_id;            /* (n_items) original id */
+	uint32_t *item_title;         /* (n_items) arena offset */
+	uint32_t *item_genres;        /* (n_items) arena offset */
+	int *user_age;                /* (n_users), NULL without u.user */
+	uint32_t *user_gender;        /* (n_users) arena offset */
+	uint32_t *user_occ;           /* (n_users) arena offset */
+	char *arena;                  /* NUL-terminated strings; offset 0 is "" */
+	size_t arena_len, arena_cap;
+};
+
+/* Everything one ds_load call works with. */
+struct load {
+	struct ds *ds;
+	char *err;
+	size_t errlen;
+	enum ds_format fmt;
+	enum ds_item_key key;
+	struct csv_dialect dialect;   /* of the ratings file(s) */
+	float lo, hi;                 /* accepted rating range */
+	char rating_what[48];         /* "a rating between 1 and 5" */
+	size_t cap;                   /* capacity of ds->user/item/rating */
+	char dir[PATH_MAX];           /* where the companion files are */
+	char ratings[2][PATH_MAX];    /* u.data, or NAME.base + NAME.test */
+	int n_files;
+	char meta[PATH_MAX];          /* the companion file being read */
+};
+
+static const char *const format_names[] = {
+	[DS_FMT_AUTO] = "auto",     [DS_FMT_ML100K] = "ml-100k",
+	[DS_FMT_MLDAT] = "ml-dat",  [DS_FMT_MLCSV] = "ml-csv",
+	[DS_FMT_CSV] = "csv",       [DS_FMT_TSV] = "tsv",
+};
+
+/* u.genre's contents, for a u.item that comes without it. */
+static const char *const default_genres[] = {
+	"unknown", "Action", "Adventure", "Animation", "Children's", "Comedy",
+	"Crime", "Documentary", "Drama", "Fantasy", "Film-Noir", "Horror",
+	"Musical", "Mystery", "Romance", "Sci-Fi", "Thriller", "War", "Western",
+};
+
+static void fail(struct load *L, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void fail(struct load *L, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (L->errlen == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(L->err, L->errlen, fmt, ap);
+	va_end(ap);
+}
+
+/* ---------------------------------------------------------------------
+ * String arena
+ */
+
+/* Append s[0..n) (converted from Latin-1 when latin1 is set) plus a NUL;
+ * returns its offset, or NO_STR when memory or the 32-bit offset space
+ * runs out. */
+static uint32_t arena_add(struct ds *ds, const char *s, size_t n, int latin1)
+{
+	size_t need = (latin1 ? 2 * n : n) + 1, off = ds->arena_len;
+
+	if (need > ds->arena_cap - ds->arena_len) {
+		size_t cap = ds->arena_cap ? ds->arena_cap : 4096;
+		char *p;
+
+		while (cap - ds->arena_len < need)
+			cap *= 2;
+		if (cap > UINT32_MAX)
+			return NO_STR;
+		p = realloc(ds->arena, cap);
+		if (!p)
+			return NO_STR;
+		ds->arena = p;
+		ds->arena_cap = cap;
+	}
+	if (latin1)
+		n = utf8_from_latin1(ds->arena + off, s, n);
+	else
+		memcpy(ds->arena + off, s, n);
+	ds->arena[off + n] = '\0';
+	ds->arena_len = off + n + 1;
+	return (uint32_t)off;
+}
+
+/* A title or label from a file that should be UTF-8 but, in ML-1M's
+ * movies.dat, is Latin-1: keep valid UTF-8 as is, convert anything else. */
+static uint32_t arena_add_text(struct ds *ds, const char *s, size_t n)
+{
+	return arena_add(ds, s, n, !utf8_valid(s, n));
+}
+
+/* ---------------------------------------------------------------------
+ * Step 1: which format, which files
+ */
+
+static int join(struct load *L, char *dst, const char *dir, const char *name)
+{
+	int k = snprintf(dst, PATH_MAX, "%s/%s", dir, name);
+
+	if (k < 0 || k >= PATH_MAX) {
+		fail(L, "path too long: %s/%s", dir, name);
+		return -1;
+	}
+	return 0;
+}
+
+static int is_file(const char *dir, const char *name)
+{
+	char p[PATH_MAX];
+	struct stat st;
+	int k = snprintf(p, sizeof p, "%s/%s", dir, name);
+
+	return k > 0 && k < (int)sizeof p && stat(p, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* A generic ratings file is TSV when its first line has a tab. */
+static enum ds_format sniff(const char *path)
+{
+	struct lines lf;
+	char *line, err[8];
+	size_t len;
+	enum ds_format f = DS_FMT_CSV;
+
+	if (lines_open(&lf, path, err, sizeof err))
+		return f;   /* parse_ratings will open it again and say why */
+	if (lines_next(&lf, &line, &len, err, sizeof err) > 0 && memchr(line, '\t', len))
+		f = DS_FMT_TSV;
+	lines_close(&lf);
+	return f;
+}
+
+static const char *base_name(const char *path, char *buf, size_t n)
+{
+	size_t len = strlen(path);
+	const char *slash;
+
+	while (len > 1 && path[len - 1] == '/')
+		len--;
+	if (len >= n)
+		len = n - 1;
+	memcpy(buf, path, len);
+	buf[len] = '\0';
+	slash = strrchr(buf, '/');
+	return slash && slash[1] ? slash + 1 : buf;
+}
+
+static int check_split(struct load *L, const char *split)
+{
+	static const char *const ok[] = { "u1", "u2", "u3", "u4", "u5", "ua", "ub" };
+
+	for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
+		if (strcmp(split, ok[i]) == 0)
+			return 0;
+	fail(L, "unknown split \"%s\": expected u1, u2, u3, u4, u5, ua or ub", split);
+	return -1;
+}
+
+static int resolve(struct load *L, const struct ds_opts *o)
+{
+	static const char *const ratings_file[] = {
+		[DS_FMT_ML100K] = "u.data", [DS_FMT_MLDAT] = "ratings.dat",
+		[DS_FMT_MLCSV] = "ratings.csv",
+	};
+	char namebuf[PATH_MAX];
+	const char *base = base_name(o->path, namebuf, sizeof namebuf);
+	struct stat st;
+
+	L->fmt = o->format;
+	if (strlen(o->path) >= PATH_MAX) {
+		fail(L, "path too long: %s", o->path);
+		return -1;
+	}
+	if (stat(o->path, &st) != 0) {
+		fail(L, "cannot open %s: %s", o->path, strerror(errno));
+		return -1;
+	}
+	L->ds->name = arena_add(L->ds, base, strlen(base), 0);
+	if (L->ds->name == NO_STR) {
+		fail(L, "out of memory");
+		return -1;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		strcpy(L->dir, o->path);
+		for (enum ds_format f = DS_FMT_ML100K; L->fmt == DS_FMT_AUTO && f <= DS_FMT_MLCSV; f++)
+			if (is_file(L->dir, ratings_file[f]))
+				L->fmt = f;
+		if (L->fmt == DS_FMT_AUTO) {
+			fail(L, "%s: expected u.data, ratings.dat or ratings.csv in the directory",
+			     o->path);
+			return -1;
+		}
+		if (L->fmt == DS_FMT_CSV || L->fmt == DS_FMT_TSV) {
+			fail(L, "%s: format %s reads a ratings file, not a directory",
+			     o->path, ds_format_name(L->fmt));
+			return -1;
+		}
+		if (join(L, L->ratings[0], L->dir, ratings_file[L->fmt]))
+			return -1;
+	} else {
+		char *slash;
+
+		strcpy(L->dir, o->path);
+		slash = strrchr(L->dir, '/');
+		if (slash)
+			*slash = '\0';
+		else
+			strcpy(L->dir, ".");
+		strcpy(L->ratings[0], o->path);
+		for (enum ds_format f = DS_FMT_ML100K; L->fmt == DS_FMT_AUTO && f <= DS_FMT_MLCSV; f++)
+			if (strcmp(base, ratings_file[f]) == 0)
+				L->fmt = f;
+		if (L->fmt == DS_FMT_AUTO)
+			L->fmt = sniff(o->path);
+	}
+	L->n_files = 1;
+	if (o->split) {
+		char name[16];
+
+		if (check_split(L, o->split))
+			return -1;
+		if (L->fmt != DS_FMT_ML100K) {
+			fail(L, "split %s: expected an ML-100K dataset, %s is %s",
+			     o->split, o->path, ds_format_name(L->fmt));
+			return -1;
+		}
+		snprintf(name, sizeof name, "%s.base", o->split);
+		if (join(L, L->ratings[0], L->dir, name))
+			return -1;
+		snprintf(name, sizeof name, "%s.test", o->split);
+		if (join(L, L->ratings[1], L->dir, name))
+			return -1;
+		L->n_files = 2;
+	}
+	return 0;
+}
+
+/* ---------------------------------------------------------------------
+ * Step 2: ratings
+ */
+
+static const char *sep_name(const struct csv_dialect *d)
+{
+	if (d->doubled)
+		return "'::'";
+	switch (d->sep) {
+	case '\t': return "tab";
+	case ',':  return "','";
+	default:   return "'|'";
+	}
+}
+
+/* Report field f of the current line as not what was expected. */
+static void bad_field(struct load *L, const struct lines *lf, const char *what,
+                      const struct csv_field *f)
+{
+	char shown[48];
+
+	csv_show(shown, sizeof shown, f->s, f->n);
+	lines_fail(lf, L->err, L->errlen, "expected %s, got \"%s\"", what, shown);
+}
+
+/* Grow the rating arrays to cap.  On failure the arrays stay valid. */
+static int reserve(struct load *L, size_t cap)
+{
+	struct ds *ds = L->ds;
+	uint32_t *u, *i;
+	float *r;
+
+	if (cap > SIZE_MAX / sizeof *ds->user)
+		return -1;
+	u = realloc(ds->user, cap * sizeof *u);
+	if (!u)
+		return -1;
+	ds->user = u;
+	i = realloc(ds->item, cap * sizeof *i);
+	if (!i)
+		return -1;
+	ds->item = i;
+	r = realloc(ds->rating, cap * sizeof *r);
+	if (!r)
+		return -1;
+	ds->rating = r;
+	L->cap = cap;
+	return 0;
+}
+
+static int parse_ratings(struct load *L, const char *path, int header_ok)
+{
+	struct ds *ds = L->ds;
+	struct lines lf;
+	struct csv_field f[5];
+	char *line;
+	size_t len, start = ds->n;
+	int rc, first = 1;
+
+	if (lines_open(&lf, path, L->err, L->errlen))
+		return -1;
+	/* A rating line is rarely under 16 bytes, so this first guess is
+	 * seldom exceeded; pages never written are never resident. */
+	if (L->cap == 0 && reserve(L, (size_t)lf.size / 16 + 1024))
+		goto oom;
+	while ((rc = lines_next(&lf, &line, &len, L->err, L->errlen)) > 0) {
+		const char *why;
+		double v;
+		uint32_t u, it;
+		uint64_t ts;
+		int nf, numeric;
+
+		if (len == 0)
+			continue;
+		nf = csv_split(line, len, &L->dialect, f, 5, &why);
+		if (nf < 0) {
+			lines_fail(&lf, L->err, L->errlen, "%s", why);
+			goto fail;
+		}
+		if (nf < 3 || nf > 4) {
+			lines_fail(&lf, L->err, L->errlen,
+			           "expected 3 or 4 %s-separated fields (user, item, rating[, timestamp]), got %d",
+			           sep_name(&L->dialect), nf);
+			goto fail;
+		}
+		numeric = csv_decimal(f[2].s, f[2].n, &v) == 0;
+		/* A header is recognised by its rating column not being a number. */
+		if (first && header_ok && !numeric) {
+			first = 0;
+			continue;
+		}
+		first = 0;
+		if (csv_u32(f[0].s, f[0].n, &u)) {
+			bad_field(L, &lf, "a user id " ID_RANGE, &f[0]);
+			goto fail;
+		}
+		if (csv_u32(f[1].s, f[1].n, &it)) {
+			bad_field(L, &lf, "an item id " ID_RANGE, &f[1]);
+			goto fail;
+		}
+		if (!numeric || !(v >= L->lo && v <= L->hi)) {
+			bad_field(L, &lf, L->rating_what, &f[2]);
+			goto fail;
+		}
+		if (nf == 4 && csv_u64(f[3].s, f[3].n, &ts)) {
+			bad_field(L, &lf, "a timestamp (a non-negative integer)", &f[3]);
+			goto fail;
+		}
+		if (ds->n == L->cap && reserve(L, L->cap + L->cap / 2 + 1024))
+			goto oom;
+		ds->user[ds->n] = u;
+		ds->item[ds->n] = it;
+		ds->rating[ds->n] = (float)v;
+		ds->n++;
+		if (v < ds->rmin)
+			ds->rmin = (float)v;
+		if (v > ds->rmax)
+			ds->rmax = (float)v;
+		if (v != (double)(uint32_t)v && 2 * v == (double)(uint32_t)(2 * v))
+			ds->half = 1;
+	}
+	if (rc < 0)
+		goto fail;
+	if (ds->n == start) {
+		fail(L, "%s: expected ratings, %s", lf.name,
+		     lf.size == 0 ? "the file is empty" : "found none");
+		goto fail;
+	}
+	lines_close(&lf);
+	return 0;
+oom:
+	fail(L, "%s: out of memory", lf.name);
+fail:
+	lines_close(&lf);
+	return -1;
+}
+
+static int load_ratings(struct load *L)
+{
+	static const struct {
+		struct csv_dialect d;
+		float lo, hi;
+		int header;
+	} spec[] = {
+		[DS_FMT_ML100K] = { { '\t', 0, 0 }, 1.0f, 5.0f, 0 },
+		[DS_FMT_MLDAT]  = { { ':', 1, 0 }, 0.5f, 5.0f, 0 },
+		[DS_FMT_MLCSV]  = { { ',', 0, 1 }, 0.5f, 5.0f, 1 },
+		[DS_FMT_CSV]    = { { ',', 0, 1 }, 0.0f, 10.0f, 1 },
+		[DS_FMT_TSV]    = { { '\t', 0, 0 }, 0.0f, 10.0f, 1 },
+	};
+
+	L->dialect = spec[L->fmt].d;
+	L->lo = spec[L->fmt].lo;
+	L->hi = spec[L->fmt].hi;
+	snprintf(L->rating_what, sizeof L->rating_what, "a rating between %g and %g",
+	         (double)L->lo, (double)L->hi);
+	L->ds->rmin = L->hi;
+	L->ds->rmax = L->lo;
+	for (int k = 0; k < L->n_files; k++) {
+		if (parse_ratings(L, L->ratings[k], spec[L->fmt].header))
+			return -1;
+		if (k == 0 && L->n_files == 2)
+			L->ds->n_train = L->ds->n;
+	}
+	/* Give back the slack of the capacity guess. */
+	if (L->ds->n < L->cap && reserve(L, L->ds->n)) {
+		fail(L, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+/* ---------------------------------------------------------------------
+ * Step 3: dense ids
+ */
+
+/* Rewrite ids[0..n) as dense indices; *ids_out gets the (count) originals. */
+static int densify(struct load *L, uint32_t *ids, uint32_t **ids_out, uint32_t *count)
+{
+	struct idmap m;
+
+	if (idmap_build(&m, ids, L->ds->n)) {
+		fail(L, "out of memory");
+		return -1;
+	}
+	idmap_remap(&m, ids, L->ds->n);
+	*count = m.n;
+	*ids_out = idmap_take_ids(&m);
+	idmap_free(&m);
+	return 0;
+}
+
+/* Dense index of an original id; ids[] is sorted, so a binary search
+ * serves the metadata files, which are small next to the ratings. */
+static uint32_t find_id(const uint32_t *ids, uint32_t n, uint32_t id)
+{
+	uint32_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (ids[mid] < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && ids[lo] == id ? lo : IDMAP_NONE;
+}
+
+/* ---------------------------------------------------------------------
+ * Step 4: item and user metadata
+ */
+
+/* Handle one record of a metadata file, split into f[0..nf) (nf counts
+ * fields past META_FIELDS too, which are not stored).  0 to go on, -1 to
+ * stop with err set. */
+typedef int row_fn(struct load *L, const struct lines *lf, struct csv_field *f,
+                   int nf, void *ctx);
+
+#define META_FIELDS (5 + GENRES_MAX)   /* u.item is the widest */
+
+/* Read the optional companion file dir/name row by row.  1 when read,
+ * 0 when it does not exist, -1 on any other failure (err set). */
+static int read_meta(struct load *L, const char *name, const struct csv_dialect *d,
+                     row_fn *fn, void *ctx)
+{
+	struct csv_field f[META_FIELDS];
+	struct lines lf;
+	char *line;
+	size_t len;
+	int rc;
+
+	if (join(L, L->meta, L->dir, name))
+		return -1;
+	if (lines_open(&lf, L->meta, L->err, L->errlen))
+		return errno == ENOENT ? 0 : -1;
+	while ((rc = lines_next(&lf, &line, &len, L->err, L->errlen)) > 0) {
+		const char *why;
+		int nf;
+
+		if (len == 0)
+			continue;
+		nf = csv_split(line, len, d, f, META_FIELDS, &why);
+		if (nf < 0) {
+			lines_fail(&lf, L->err, L->errlen, "%s", why);
+			rc = -1;
+		} else if (fn(L, &lf, f, nf, ctx)) {
+			rc = -1;
+		}
+		if (rc < 0)
+			break;
+	}
+	lines_close(&lf);
+	return rc < 0 ? -1 : 1;
+}
+
+struct genres {
+	uint32_t name[GENRES_MAX];    /* arena offset, NO_STR for a gap */
+	int n;
+};
+
+/* u.genre: "name|index". */
+static int genre_row(struct load *L, const struct lines *lf, struct csv_field *f,
+                     int nf, void *ctx)
+{
+	struct genres *g = ctx;
+	uint32_t idx;
+
+	if (nf != 2) {
+		lines_fail(lf, L->err, L->errlen, "expected 2 '|'-separated fields (name|index), got %d", nf);
+		return -1;
+	}
+	if (csv_u32(f[1].s, f[1].n, &idx) || idx >= GENRES_MAX) {
+		bad_field(L, lf, "a genre index from 0 to 31", &f[1]);
+		return -1;
+	}
+	g->name[idx] = arena_add_text(L->ds, f[0].s, f[0].n);
+	if ((int)idx >= g->n)
+		g->n = (int)idx + 1;
+	return 0;
+}
+
+static int load_genres(struct load *L, struct genres *g)
+{
+	static const struct csv_dialect pipe = { '|', 0, 0 };
+	int rc;
+
+	for (int k = 0; k < GENRES_MAX; k++)
+		g->name[k] = NO_STR;
+	g->n = 0;
+	rc = read_meta(L, "u.genre", &pipe, genre_row, g);
+	for (size_t k = 0; rc == 0 && k < sizeof default_genres / sizeof *default_genres; k++) {
+		g->name[k] = arena_add(L->ds, default_genres[k], strlen(default_genres[k]), 0);
+		g->n = (int)k + 1;
+	}
+	return rc < 0 ? -1 : 0;
+}
+
+/* u.item's genre flags f[0..n) -> "Action|Comedy" in the arena. */
+static int join_genres(struct load *L, const struct lines *lf, const struct csv_field *f,
+                       int n, const struct genres *g, uint32_t *out)
+{
+	char buf[1024];
+	size_t len = 0;
+
+	for (int k = 0; k < n; k++) {
+		const char *name;
+		size_t nl;
+
+		if (f[k].n != 1 || (f[k].s[0] != '0' && f[k].s[0] != '1')) {
+			bad_field(L, lf, "a genre flag 0 or 1", &f[k]);
+			return -1;
+		}
+		if (f[k].s[0] == '0' || g->name[k] == NO_STR)
+			continue;
+		name = L->ds->arena + g->name[k];
+		nl = strlen(name);
+		if (len + nl + 2 > sizeof buf)
+			break;
+		if (len)
+			buf[len++] = '|';
+		memcpy(buf + len, name, nl);
+		len += nl;
+	}
+	*out = arena_add(L->ds, buf, len, 0);
+	return 0;
+}
+
+struct items_ctx {
+	struct genres genres;         /* ML-100K only */
+	int first;                    /* no row seen yet: movies.csv's header */
+};
+
+/* One line of u.item (Latin-1, genre flags), movies.dat ("::") or
+ * movies.csv (quoted, header). */
+static int item_row(struct load *L, const struct lines *lf, struct csv_field *f,
+                    int nf, void *ctx)
+{
+	struct items_ctx *c = ctx;
+	struct ds *ds = L->ds;
+	int ml100k = L->fmt == DS_FMT_ML100K, first = c->first;
+	uint32_t id, k;
+
+	c->first = 0;
+	if (ml100k ? nf < 2 : nf != 3) {
+		lines_fail(lf, L->err, L->errlen, "expected %s, got %d fields",
+		           ml100k ? "at least 2 '|'-separated fields (id|title|...)"
+		                  : "3 fields (id, title, genres)", nf);
+		return -1;
+	}
+	if (csv_u32(f[0].s, f[0].n, &id)) {
+		if (first && L->fmt == DS_FMT_MLCSV)
+			return 0;   /* the header */
+		bad_field(L, lf, "a movie id " ID_RANGE, &f[0]);
+		return -1;
+	}
+	k = find_id(ds->item_id, ds->n_items, id);
+	if (k == IDMAP_NONE || ds->item_title[k] != NO_STR)
+		return 0;   /* no ratings, or a repeated id: the first wins */
+	if (ml100k) {
+		int nflags = nf - 5 < c->genres.n ? nf - 5 : c->genres.n;
+
+		ds->item_title[k] = arena_add(ds, f[1].s, f[1].n, 1);
+		if (nflags > 0 && join_genres(L, lf, f + 5, nflags, &c->genres, &ds->item_genres[k]))
+			return -1;
+	} else {
+		ds->item_title[k] = arena_add_text(ds, f[1].s, f[1].n);
+		ds->item_genres[k] = arena_add_text(ds, f[2].s, f[2].n);
+	}
+	if (ds->item_title[k] == NO_STR || ds->item_genres[k] == NO_STR) {
+		fail(L, "%s: out of memory", lf->name);
+		return -1;
+	}
+	return 0;
+}
+
+/* Titles and genres for the items that have ratings. */
+static int load_items(struct load *L)
+{
+	static const char *const file[] = {
+		[DS_FMT_ML100K] = "u.item", [DS_FMT_MLDAT] = "movies.dat",
+		[DS_FMT_MLCSV] = "movies.csv",
+	};
+	static const struct csv_dialect dialect[] = {
+		[DS_FMT_ML100K] = { '|', 0, 0 }, [DS_FMT_MLDAT] = { ':', 1, 0 },
+		[DS_FMT_MLCSV] = { ',', 0, 1 },
+	};
+	struct items_ctx c = { .first = 1 };
+
+	if (L->fmt > DS_FMT_MLCSV)
+		return 0;
+	if (L->fmt == DS_FMT_ML100K && load_genres(L, &c.genres))
+		return -1;
+	return read_meta(L, file[L->fmt], &dialect[L->fmt], item_row, &c) < 0 ? -1 : 0;
+}
+
+/* u.user: id|age|gender|occupation|zip. */
+static int user_row(struct load *L, const struct lines *lf, struct csv_field *f,
+                    int nf, void *ctx)
+{
+	struct ds *ds = L->ds;
+	uint32_t id, age, k;
+
+	(void)ctx;
+	if (nf != 5) {
+		lines_fail(lf, L->err, L->errlen,
+		           "expected 5 '|'-separated fields (id|age|gender|occupation|zip), got %d", nf);
+		return -1;
+	}
+	if (csv_u32(f[0].s, f[0].n, &id)) {
+		bad_field(L, lf, "a user id " ID_RANGE, &f[0]);
+		return -1;
+	}
+	if (csv_u32(f[1].s, f[1].n, &age) || age > 200) {
+		bad_field(L, lf, "an age from 0 to 200", &f[1]);
+		return -1;
+	}
+	k = find_id(ds->user_id, ds->n_users, id);
+	if (k == IDMAP_NONE)
+		return 0;
+	ds->user_age[k] = (int)age;
+	ds->user_gender[k] = arena_add_text(ds, f[2].s, f[2].n);
+	ds->user_occ[k] = arena_add_text(ds, f[3].s, f[3].n);
+	if (ds->user_gender[k] == NO_STR || ds->user_occ[k] == NO_STR) {
+		fail(L, "%s: out of memory", lf->name);
+		return -1;
+	}
+	return 0;
+}
+
+/* Demographics from ML-100K's u.user; ds_has_user_meta() is then true. */
+static int load_users(struct load *L)
+{
+	static const struct csv_dialect pipe = { '|', 0, 0 };
+	struct ds *ds = L->ds;
+	int rc;
+
+	if (L->fmt != DS_FMT_ML100K)
+		return 0;
+	/* calloc: users u.user does not list read as age 0, gender "". */
+	ds->user_age = calloc(ds->n_users, sizeof *ds->user_age);
+	ds->user_gender = calloc(ds->n_users, sizeof *ds->user_gender);
+	ds->user_occ = calloc(ds->n_users, sizeof *ds->user_occ);
+	if (!ds->user_age || !ds->user_gender || !ds->user_occ) {
+		fail(L, "out of memory");
+		return -1;
+	}
+	rc = read_meta(L, "u.user", &pipe, user_row, NULL);
+	if (rc == 0) {   /* no u.user: no metadata at all */
+		free(ds->user_age);
+		free(ds->user_gender);
+		free(ds->user_occ);
+		ds->user_age = NULL;
+		ds->user_gender = ds->user_occ = NULL;
+	}
+	return rc < 0 ? -1 : 0;
+}
+
+/* Items without a movies-file entry get "item <id>" and no genres. */
+static int fill_missing_titles(struct load *L)
+{
+	struct ds *ds = L->ds;
+
+	for (uint32_t k = 0; k < ds->n_items; k++) {
+		if (ds->item_title[k] == NO_STR) {
+			char buf[32];
+			int n = snprintf(buf, sizeof buf, "item %" PRIu32, ds->item_id[k]);
+
+			ds->item_title[k] = arena_add(ds, buf, (size_t)n, 0);
+			if (ds->item_title[k] == NO_STR)
+				goto oom;
+		}
+		if (ds->item_genres[k] == NO_STR)
+			ds->item_genres[k] = 0;   /* the arena's leading "" */
+	}
+	return 0;
+oom:
+	fail(L, "out of memory");
+	return -1;
+}
+
+/* ---------------------------------------------------------------------
+ * Step 5: DS_KEY_TITLE
+ */
+
+struct titled {
+	const char *title;
+	uint32_t k;                   /* dense index by id */
+};
+
+static int cmp_titled(const void *a, const void *b)
+{
+	const struct titled *x = a, *y = b;
+	int c = strcmp(x->title, y->title);
+
+	/* Equal titles keep id order, so a group starts with its smallest id. */
+	return c ? c : (x->k > y->k) - (x->k < y->k);
+}
+
+static void swap_arrays(uint32_t **a, uint32_t **b)
+{
+	uint32_t *t = *a;
+
+	*a = *b;
+	*b = t;
+}
+
+/* Renumber items so that equal titles share one index, in bytewise title
+ * order (UTF-8 byte order is code point order, as Python sorts).  The
+ * per-item arrays are rebuilt at the group count rather than compacted in
+ * place, because sorted order does not follow the old slots. */
+static int merge_titles(struct load *L)
+{
+	struct ds *ds = L->ds;
+	uint32_t n = ds->n_items, m = 0;
+	size_t cap = n ? n : 1;
+	struct titled *t = malloc(cap * sizeof *t);
+	uint32_t *newk = malloc(cap * sizeof *newk);     /* old index -> group */
+	uint32_t *id = malloc(cap * sizeof *id);         /* per group */
+	uint32_t *title = malloc(cap * sizeof *title);
+	uint32_t *genres = malloc(cap * sizeof *genres);
+	int rc = -1;
+
+	if (!t || !newk || !id || !title || !genres) {
+		fail(L, "out of memory");
+		goto out;
+	}
+	for (uint32_t k = 0; k < n; k++) {
+		t[k].title = ds->arena + ds->item_title[k];
+		t[k].k = k;
+	}
+	qsort(t, n, sizeof *t, cmp_titled);
+	for (uint32_t i = 0; i < n; i++) {
+		if (i > 0 && strcmp(t[i].title, t[i - 1].title) != 0)
+			m++;
+		newk[t[i].k] = m;
+		if (i == 0 || newk[t[i - 1].k] != m) {   /* first = smallest id */
+			id[m] = ds->item_id[t[i].k];
+			title[m] = ds->item_title[t[i].k];
+			genres[m] = ds->item_genres[t[i].k];
+		}
+	}
+	for (size_t r = 0; r < ds->n; r++)
+		ds->item[r] = newk[ds->item[r]];
+	ds->n_items = n ? m + 1 : 0;
+	/* Swap the new arrays in; the old ones are freed below. */
+	swap_arrays(&ds->item_id, &id);
+	swap_arrays(&ds->item_title, &title);
+	swap_arrays(&ds->item_genres, &genres);
+	rc = 0;
+out:
+	free(t);
+	free(newk);
+	free(id);
+	free(title);
+	free(genres);
+	return rc;
+}
+
+/* ---------------------------------------------------------------------
+ * Public API
+ */
+
+struct ds *ds_load(const struct ds_opts *opts, char *err, size_t errlen)
+{
+	struct load *L;
+	struct ds *ds;
+
+	if (errlen)
+		err[0] = '\0';
+	if (!opts || !opts->path || !opts->path[0]) {
+		if (errlen)
+			snprintf(err, errlen, "no dataset path given");
+		return NULL;
+	}
+	if ((unsigned)opts->format > DS_FMT_TSV || (unsigned)opts->item_key > DS_KEY_TITLE) {
+		if (errlen)
+			snprintf(err, errlen, "unknown dataset format or item key");
+		return NULL;
+	}
+	/* struct load holds several PATH_MAX buffers: too big for a thread's
+	 * stack to take lightly. */
+	L = calloc(1, sizeof *L);
+	ds = calloc(1, sizeof *ds);
+	if (!L || !ds) {
+		free(L);
+		free(ds);
+		if (errlen)
+			snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	L->ds = ds;
+	L->err = err;
+	L->errlen = errlen;
+	L->key = opts->item_key;
+	if (arena_add(ds, "", 0, 0) == NO_STR) {   /* offset 0 is "" */
+		fail(L, "out of memory");
+		goto fail;
+	}
+	if (resolve(L, opts) || load_ratings(L))
+		goto fail;
+	ds->fmt = L->fmt;
+	if (densify(L, ds->user, &ds->user_id, &ds->n_users) ||
+	    densify(L, ds->item, &ds->item_id, &ds->n_items))
+		goto fail;
+	ds->item_title = malloc(ds->n_items * sizeof *ds->item_title);
+	ds->item_genres = malloc(ds->n_items * sizeof *ds->item_genres);
+	if (!ds->item_title || !ds->item_genres) {
+		fail(L, "out of memory");
+		goto fail;
+	}
+	memset(ds->item_title, 0xFF, ds->n_items * sizeof *ds->item_title);
+	memset(ds->item_genres, 0xFF, ds->n_items * sizeof *ds->item_genres);
+	if (load_items(L) || fill_missing_titles(L) || load_users(L))
+		goto fail;
+	if (L->key == DS_KEY_TITLE && merge_titles(L))
+		goto fail;
+	free(L);
+	return ds;
+fail:
+	free(L);
+	ds_free(ds);
+	return NULL;
+}
+
+void ds_free(struct ds *ds)
+{
+	if (!ds)
+		return;
+	free(ds->user);
+	free(ds->item);
+	free(ds->rating);
+	free(ds->user_id);
+	free(ds->item_id);
+	free(ds->item_title);
+	free(ds->item_genres);
+	free(ds->user_age);
+	free(ds->user_gender);
+	free(ds->user_occ);
+	free(ds->arena);
+	free(ds);
+}
+
+int ds_format_parse(const char *name, enum ds_format *out)
+{
+	for (size_t f = 0; name && f < sizeof format_names / sizeof *format_names; f++)
+		if (strcmp(name, format_names[f]) == 0) {
+			*out = (enum ds_format)f;
+			return 0;
+		}
+	return -1;
+}
+
+const char *ds_format_name(enum ds_format f)
+{
+	return (unsigned)f < sizeof format_names / sizeof *format_names
+	       ? format_names[f] : "unknown";
+}
+
+const char *ds_name(const struct ds *ds) { return ds->arena + ds->name; }
+enum ds_format ds_format(const struct ds *ds) { return ds->fmt; }
+uint32_t ds_n_users(const struct ds *ds) { return ds->n_users; }
+uint32_t ds_n_items(const struct ds *ds) { return ds->n_items; }
+size_t ds_n_ratings(const struct ds *ds) { return ds->n; }
+const uint32_t *ds_users(const struct ds *ds) { return ds->user; }
+const uint32_t *ds_items(const struct ds *ds) { return ds->item; }
+const float *ds_ratings(const struct ds *ds) { return ds->rating; }
+size_t ds_n_train(const struct ds *ds) { return ds->n_train; }
+float ds_rating_min(const struct ds *ds) { return ds->rmin; }
+float ds_rating_max(const struct ds *ds) { return ds->rmax; }
+int ds_half_stars(const struct ds *ds) { return ds->half; }
+
+uint64_t ds_user_id(const struct ds *ds, uint32_t user)
+{
+	assert(user < ds->n_users);
+	return ds->user_id[user];
+}
+
+uint64_t ds_item_id(const struct ds *ds, uint32_t item)
+{
+	assert(item < ds->n_items);
+	return ds->item_id[item];
+}
+
+const char *ds_item_title(const struct ds *ds, uint32_t item)
+{
+	assert(item < ds->n_items);
+	return ds->arena + ds->item_title[item];
+}
+
+const char *ds_item_genres(const struct ds *ds, uint32_t item)
+{
+	assert(item < ds->n_items);
+	return ds->arena + ds->item_genres[item];
+}
+
+int ds_has_user_meta(const struct ds *ds) { return ds->user_age != NULL; }
+
+int ds_user_age(const struct ds *ds, uint32_t user)
+{
+	assert(user < ds->n_users);
+	return ds->user_age ? ds->user_age[user] : 0;
+}
+
+const char *ds_user_gender(const struct ds *ds, uint32_t user)
+{
+	assert(user < ds->n_users);
+	return ds->arena + (ds->user_gender ? ds->user_gender[user] : 0);
+}
+
+const char *ds_user_occupation(const struct ds *ds, uint32_t user)
+{
+	assert(user < ds->n_users);
+	return ds->arena + (ds->user_occ ? ds->user_occ[user] : 0);
+}

@@ -1,0 +1,117 @@
+/* dataset.h -- a ratings dataset loaded into compact, dense arrays.
+ *
+ * The loader reads MovieLens 100K (u.data, u.item, u.user, u.genre),
+ * MovieLens 1M/10M (ratings.dat, movies.dat, "::"-separated), MovieLens
+ * 20M/25M/latest (ratings.csv, movies.csv) and a generic
+ * user,item,rating[,timestamp] CSV or TSV file.  Users and items are
+ * remapped to dense indices 0..n-1, assigned in increasing order of the
+ * original id (or of the title, bytewise, with DS_KEY_TITLE), which is the
+ * order fastai's sorted categories give.  Ratings are stored as three
+ * parallel arrays (struct of arrays, 12 bytes a rating, no per-rating
+ * allocation).  Titles are UTF-8 (u.item's Latin-1 is converted at load).
+ *
+ * Duplicate (user, item) pairs are kept as separate observations, exactly
+ * as fastai's DataLoaders keep duplicate rows; this matters with
+ * DS_KEY_TITLE, where two ids with one title merge into one item.
+ *
+ * A loaded dataset is immutable; every accessor is safe to call from any
+ * thread that holds the pointer.
+ */
+#ifndef COLLABTUI_DATASET_H
+#define COLLABTUI_DATASET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum ds_format {
+	DS_FMT_AUTO = 0,   /* detect from the files in the directory */
+	DS_FMT_ML100K,     /* u.data (+ u.item, u.user, u.genre) */
+	DS_FMT_MLDAT,      /* ratings.dat (+ movies.dat), ML-1M/10M */
+	DS_FMT_MLCSV,      /* ratings.csv (+ movies.csv), ML-20M/25M/latest */
+	DS_FMT_CSV,        /* generic user,item,rating[,timestamp] */
+	DS_FMT_TSV,        /* generic, tab-separated */
+};
+
+enum ds_item_key {
+	DS_KEY_ID = 0,     /* one item per movie id */
+	DS_KEY_TITLE,      /* one item per distinct title (fastai item_name='title') */
+};
+
+struct ds_opts {
+	const char *path;          /* a directory, or a ratings file for CSV/TSV */
+	enum ds_format format;
+	enum ds_item_key item_key;
+	/* Canonical ML-100K split ("u1".."u5", "ua", "ub") or NULL.  When set,
+	 * NAME.base is read as the training ratings and NAME.test as the
+	 * validation ratings instead of u.data; see ds_n_train(). */
+	const char *split;
+};
+
+struct ds;
+
+/* Load a dataset.  On failure returns NULL and writes a one-line message
+ * into err (file, line number and what was expected, when the problem is
+ * in a file).  Never prints, never exits.
+ *
+ * opts->path is a directory (the format is then detected from u.data,
+ * ratings.dat or ratings.csv in it) or a ratings file (u.data,
+ * ratings.dat and ratings.csv by name; any other file is generic CSV, or
+ * TSV when its first line has a tab).  Companion files (u.item, u.genre,
+ * u.user, movies.dat, movies.csv) are read from the same directory when
+ * present; a malformed one fails the load like a malformed ratings file.
+ * Accepted ratings: 1..5 for ML-100K, 0.5..5 for ratings.dat/.csv, 0..10
+ * for generic files; ids 0..UINT32_MAX; lines up to 64 KiB; CRLF line
+ * ends and a UTF-8 byte order mark.  Generic files and ratings.csv may
+ * start with a header line, recognised by a non-numeric rating column.
+ * Quoted CSV fields may not span lines. */
+struct ds *ds_load(const struct ds_opts *opts, char *err, size_t errlen);
+
+/* Release a dataset; NULL is accepted. */
+void ds_free(struct ds *ds);
+
+/* Parse a format name ("auto", "ml-100k", "ml-dat", "ml-csv", "csv",
+ * "tsv"); returns 0 on success, -1 for an unknown name. */
+int ds_format_parse(const char *name, enum ds_format *out);
+const char *ds_format_name(enum ds_format f);
+
+/* A short name for the dataset (the directory's or file's base name). */
+const char *ds_name(const struct ds *ds);
+enum ds_format ds_format(const struct ds *ds);
+
+uint32_t ds_n_users(const struct ds *ds);
+uint32_t ds_n_items(const struct ds *ds);
+size_t   ds_n_ratings(const struct ds *ds);
+
+/* The ratings as parallel arrays of length ds_n_ratings():
+ * user index, item index, rating value. */
+const uint32_t *ds_users(const struct ds *ds);
+const uint32_t *ds_items(const struct ds *ds);
+const float    *ds_ratings(const struct ds *ds);
+
+/* With a canonical split, ratings [0, n_train) came from NAME.base and
+ * [n_train, n) from NAME.test.  Without one, returns 0. */
+size_t ds_n_train(const struct ds *ds);
+
+/* Smallest and largest rating seen, and whether any is a half star. */
+float ds_rating_min(const struct ds *ds);
+float ds_rating_max(const struct ds *ds);
+int   ds_half_stars(const struct ds *ds);
+
+/* Original ids of a dense user/item index (for DS_KEY_TITLE items, the
+ * smallest movie id that carries the title). */
+uint64_t ds_user_id(const struct ds *ds, uint32_t user);
+uint64_t ds_item_id(const struct ds *ds, uint32_t item);
+
+/* UTF-8 title of an item ("item <id>" when the dataset has no titles for
+ * it) and its genres joined with '|' ("" when unknown).  The strings live
+ * as long as the dataset. */
+const char *ds_item_title(const struct ds *ds, uint32_t item);
+const char *ds_item_genres(const struct ds *ds, uint32_t item);
+
+/* User metadata from ML-100K's u.user; 0 / "" when the dataset has none. */
+int ds_has_user_meta(const struct ds *ds);
+int ds_user_age(const struct ds *ds, uint32_t user);
+const char *ds_user_gender(const struct ds *ds, uint32_t user);
+const char *ds_user_occupation(const struct ds *ds, uint32_t user);
+
+#endif

@@ -1,0 +1,323 @@
+/* eng.c -- the engine object: dataset, split, model and trainer, driven by
+ * commands and reporting through events (see eng.h). */
+#include "eng.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "ckpt.h"
+#include "split.h"
+
+/* How long one eng_work() call may run: short enough that a command
+ * waiting in the queue is answered well within 50 ms. */
+#define WORK_CHUNK_S 0.010
+
+struct eng {
+	eng_emit_fn emit;
+	void *ctx;
+
+	struct ds *ds;
+	struct eng_load_args load;      /* how ds was loaded */
+
+	struct split sp;                /* the split the model was trained on */
+	struct model *model;
+	struct eng_train_args targs;    /* the last training request */
+	int epochs_done;
+	double valid_loss;
+
+	struct trainer *tr;             /* non-NULL while training */
+	uint32_t train_req;
+	double last_progress;
+};
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static void emit_simple(struct eng *e, enum eng_evt_kind kind, uint32_t req)
+{
+	struct eng_evt ev = { .kind = kind, .req_id = req };
+	e->emit(e->ctx, &ev);
+}
+
+static void emit_report(struct eng *e, enum eng_evt_kind kind,
+			const struct train_report *rep)
+{
+	struct eng_evt ev = { .kind = kind, .req_id = e->train_req };
+	ev.u.report = *rep;
+	e->emit(e->ctx, &ev);
+}
+
+__attribute__((format(printf, 4, 5)))
+static int fail(struct eng *e, uint32_t req, int code, const char *fmt, ...)
+{
+	struct eng_evt ev = { .kind = ENG_EVT_ERROR, .req_id = req };
+	ev.u.error.code = code;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(ev.u.error.msg, sizeof ev.u.error.msg, fmt, ap);
+	va_end(ap);
+	e->emit(e->ctx, &ev);
+	return code;
+}
+
+struct eng *eng_new(eng_emit_fn emit, void *ctx)
+{
+	struct eng *e = calloc(1, sizeof *e);
+	if (!e)
+		return NULL;
+	e->emit = emit;
+	e->ctx = ctx;
+	e->valid_loss = NAN;
+	return e;
+}
+
+static void drop_training(struct eng *e)
+{
+	train_free(e->tr);
+	e->tr = NULL;
+}
+
+static void drop_model(struct eng *e)
+{
+	drop_training(e);
+	model_free(e->model);
+	e->model = NULL;
+	split_free(&e->sp);
+	e->epochs_done = 0;
+	e->valid_loss = NAN;
+}
+
+void eng_free(struct eng *e)
+{
+	if (!e)
+		return;
+	drop_model(e);
+	ds_free(e->ds);
+	free(e);
+}
+
+int eng_busy(const struct eng *e)
+{
+	return e->tr != NULL;
+}
+
+const char *eng_strerror(int code)
+{
+	switch (code) {
+	case ENG_OK: return "success";
+	case ENG_EARG: return "invalid argument";
+	case ENG_EDATA: return "invalid input data";
+	case ENG_EIO: return "input/output error";
+	case ENG_ENOMEM: return "out of memory";
+	case ENG_ESTATE: return "not possible in the engine's current state";
+	}
+	return "unknown error";
+}
+
+static int do_load_data(struct eng *e, const struct eng_cmd *c)
+{
+	const struct eng_load_args *a = &c->u.load;
+	struct ds_opts o = {
+		.path = a->path,
+		.format = a->format,
+		.item_key = a->item_key,
+		.split = a->split[0] ? a->split : NULL,
+	};
+	char err[ENG_MSG_MAX];
+	struct ds *ds = ds_load(&o, err, sizeof err);
+	if (!ds)
+		return fail(e, c->req_id, ENG_EDATA, "%s", err);
+	struct eng_evt ev = { .kind = ENG_EVT_LOADED, .req_id = c->req_id };
+	if (summary_compute(ds, &ev.u.summary) != 0) {
+		ds_free(ds);
+		return fail(e, c->req_id, ENG_ENOMEM, "out of memory summarising the dataset");
+	}
+	/* A new dataset invalidates the model: its indices mean other things. */
+	drop_model(e);
+	ds_free(e->ds);
+	e->ds = ds;
+	e->load = *a;
+	e->emit(e->ctx, &ev);
+	return 0;
+}
+
+static int make_split(struct eng *e, const struct eng_train_args *a)
+{
+	split_free(&e->sp);
+	size_t n = ds_n_ratings(e->ds), n_train = ds_n_train(e->ds);
+	if (n_train)
+		return split_prefix(n, n_train, &e->sp);
+	return split_random(n, a->valid_pct, a->train.seed, &e->sp);
+}
+
+static int do_train(struct eng *e, const struct eng_cmd *c)
+{
+	struct eng_train_args a = c->u.train;
+	if (!e->ds)
+		return fail(e, c->req_id, ENG_ESTATE, "no dataset is loaded");
+	if (e->tr)
+		return fail(e, c->req_id, ENG_ESTATE, "training is already running");
+	if (!(a.valid_pct >= 0.0 && a.valid_pct < 1.0))
+		return fail(e, c->req_id, ENG_EARG, "validation share must be in [0, 1)");
+	const char *why = train_cfg_check(&a.train);
+	if (why)
+		return fail(e, c->req_id, ENG_EARG, "%s", why);
+	a.model.n_users = ds_n_users(e->ds);
+	a.model.n_items = ds_n_items(e->ds);
+	if ((why = model_cfg_check(&a.model)))
+		return fail(e, c->req_id, ENG_EARG, "%s", why);
+
+	int init = 1;
+	if (a.resume) {
+		if (!e->model)
+			return fail(e, c->req_id, ENG_ESTATE, "there is no model to resume from");
+		if (memcmp(&e->model->cfg, &a.model, sizeof a.model) != 0)
+			return fail(e, c->req_id, ENG_EARG,
+				    "the loaded model's shape (%s, %d factors) differs from the one asked for",
+				    model_kind_name(e->model->cfg.kind), e->model->cfg.n_factors);
+		init = 0;
+	} else {
+		char err[ENG_MSG_MAX];
+		struct model *m = model_new(&a.model, err, sizeof err);
+		if (!m)
+			return fail(e, c->req_id, ENG_ENOMEM, "%s", err);
+		drop_model(e);
+		e->model = m;
+	}
+	if (make_split(e, &a) != 0)
+		return fail(e, c->req_id, ENG_ENOMEM, "out of memory splitting the ratings");
+	char err[ENG_MSG_MAX];
+	e->tr = train_new(e->model, ds_users(e->ds), ds_items(e->ds),
+			  ds_ratings(e->ds), &e->sp, &a.train, init, err, sizeof err);
+	if (!e->tr)
+		return fail(e, c->req_id, ENG_EARG, "%s", err);
+	if (init) {
+		e->epochs_done = 0;
+		e->valid_loss = NAN;
+	}
+	e->targs = a;
+	e->train_req = c->req_id;
+	e->last_progress = now_s();
+	struct train_report rep = {0};
+	train_step(e->tr, 0, &rep);     /* fills n_batches without training */
+	emit_report(e, ENG_EVT_TRAIN_START, &rep);
+	return 0;
+}
+
+void eng_work(struct eng *e)
+{
+	if (!e->tr)
+		return;
+	double start = now_s();
+	struct train_report rep;
+	for (;;) {
+		enum train_status st = train_step(e->tr, 16, &rep);
+		double t = now_s();
+		if (st != TRAIN_MORE) {
+			e->epochs_done++;
+			e->valid_loss = rep.valid_loss;
+			emit_report(e, ENG_EVT_EPOCH, &rep);
+			if (st == TRAIN_DONE) {
+				drop_training(e);
+				emit_report(e, ENG_EVT_TRAINED, &rep);
+			}
+			e->last_progress = t;
+			return;
+		}
+		if (t - e->last_progress >= ENG_PROGRESS_MS * 1e-3) {
+			emit_report(e, ENG_EVT_PROGRESS, &rep);
+			e->last_progress = t;
+		}
+		if (t - start >= WORK_CHUNK_S)
+			return;
+	}
+}
+
+static int do_save(struct eng *e, const struct eng_cmd *c)
+{
+	if (!e->model)
+		return fail(e, c->req_id, ENG_ESTATE, "there is no trained model to save");
+	if (e->tr)
+		return fail(e, c->req_id, ENG_ESTATE, "training is running; stop it or wait");
+	struct ckpt_meta meta = {0};
+	snprintf(meta.dataset, sizeof meta.dataset, "%s", ds_name(e->ds));
+	meta.item_key = (int)e->load.item_key;
+	meta.format = (int)ds_format(e->ds);
+	meta.n_ratings = ds_n_ratings(e->ds);
+	meta.epochs = (uint32_t)e->epochs_done;
+	meta.valid_loss = e->valid_loss;
+	meta.seed = e->targs.train.seed;
+	const struct train_cfg *t = &e->targs.train;
+	snprintf(meta.hparams, sizeof meta.hparams,
+		 "opt=%s sched=%s lr=%g wd=%g bs=%d epochs=%d valid_pct=%g split=%s",
+		 optim_kind_name(t->opt), sched_kind_name(t->sched), t->lr, t->wd,
+		 t->bs, t->epochs, e->targs.valid_pct,
+		 e->load.split[0] ? e->load.split : "random");
+	char err[ENG_MSG_MAX];
+	if (ckpt_save(c->u.path, e->model, &meta, err, sizeof err) != 0)
+		return fail(e, c->req_id, ENG_EIO, "%s", err);
+	emit_simple(e, ENG_EVT_SAVED, c->req_id);
+	return 0;
+}
+
+static int do_load_model(struct eng *e, const struct eng_cmd *c)
+{
+	if (!e->ds)
+		return fail(e, c->req_id, ENG_ESTATE, "load a dataset before a model");
+	if (e->tr)
+		return fail(e, c->req_id, ENG_ESTATE, "training is running; stop it first");
+	struct ckpt_meta meta;
+	char err[ENG_MSG_MAX];
+	struct model *m = ckpt_load(c->u.path, &meta, err, sizeof err);
+	if (!m)
+		return fail(e, c->req_id, ENG_EDATA, "%s", err);
+	if (m->cfg.n_users != ds_n_users(e->ds) || m->cfg.n_items != ds_n_items(e->ds) ||
+	    meta.item_key != (int)e->load.item_key) {
+		int code = fail(e, c->req_id, ENG_EARG,
+				"%s: the model was trained on %s (%u users, %u items, item key %s) "
+				"but the loaded dataset %s has %u users and %u items by %s",
+				c->u.path, meta.dataset, m->cfg.n_users, m->cfg.n_items,
+				meta.item_key == DS_KEY_TITLE ? "title" : "id",
+				ds_name(e->ds), ds_n_users(e->ds), ds_n_items(e->ds),
+				e->load.item_key == DS_KEY_TITLE ? "title" : "id");
+		model_free(m);
+		return code;
+	}
+	drop_model(e);
+	e->model = m;
+	e->epochs_done = (int)meta.epochs;
+	e->valid_loss = meta.valid_loss;
+	emit_simple(e, ENG_EVT_MODEL_LOADED, c->req_id);
+	return 0;
+}
+
+int eng_handle(struct eng *e, const struct eng_cmd *c)
+{
+	switch (c->kind) {
+	case ENG_CMD_LOAD_DATA:
+		if (e->tr)
+			return fail(e, c->req_id, ENG_ESTATE, "training is running; stop it first");
+		return do_load_data(e, c);
+	case ENG_CMD_TRAIN:
+		return do_train(e, c);
+	case ENG_CMD_STOP:
+		if (e->tr) {
+			drop_training(e);
+			emit_simple(e, ENG_EVT_STOPPED, c->req_id);
+		}
+		return 0;
+	case ENG_CMD_SAVE_MODEL:
+		return do_save(e, c);
+	case ENG_CMD_LOAD_MODEL:
+		return do_load_model(e, c);
+	}
+	return fail(e, c->req_id, ENG_EARG, "unknown command %d", (int)c->kind);
+}

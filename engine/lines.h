@@ -1,0 +1,53 @@
+/* lines.h -- read a text file line by line through one fixed buffer.
+ *
+ * Ratings files run to hundreds of megabytes (ML-25M's ratings.csv is
+ * 650 MB), so they are streamed with read(2) through a 1 MiB window rather
+ * than loaded whole: memory stays flat whatever the file size, and each
+ * line is handed out in place, with no copy and no allocation per line.
+ * A line may be at most LINES_MAX bytes; that bound is what lets a fixed
+ * window always hold a whole line.
+ *
+ * Accepted: a UTF-8 byte order mark at the start (skipped), CRLF line ends
+ * (the CR is dropped), a last line without a newline.  Nothing here prints;
+ * failures come back as -1 plus a one-line message in a caller's buffer.
+ */
+#ifndef COLLABTUI_LINES_H
+#define COLLABTUI_LINES_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#define LINES_MAX 65536   /* longest line, in bytes, without its line end */
+
+struct lines {
+	int fd;
+	const char *path;       /* as given; used for open/read errors */
+	const char *name;       /* path's base name; used for line errors */
+	char *buf;              /* (cap) the read window */
+	size_t cap, pos, end;   /* unread data is buf[pos..end) */
+	unsigned long lineno;   /* number of the line last returned, from 1 */
+	int eof;
+	off_t size;             /* file size from fstat, 0 if not a regular file */
+};
+
+/* Open path for reading.  0 on success.  On failure -1, a message naming
+ * path and strerror into err, and errno left as open(2) set it (so a
+ * caller can treat ENOENT as "optional file absent").  path must outlive
+ * the struct. */
+int lines_open(struct lines *l, const char *path, char *err, size_t errlen);
+
+/* Hand out the next line: *line points into the buffer (valid until the
+ * next call; the bytes may be modified in place), *len excludes the line
+ * end.  Returns 1 for a line, 0 at end of file, -1 on a read error or an
+ * over-long line (err filled, with the line number). */
+int lines_next(struct lines *l, char **line, size_t *len, char *err,
+               size_t errlen);
+
+/* Close the file and free the buffer; safe on a struct lines_open failed on. */
+void lines_close(struct lines *l);
+
+/* Write "NAME:LINE: " followed by the formatted message into err. */
+void lines_fail(const struct lines *l, char *err, size_t errlen,
+                const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+#endif

@@ -1,0 +1,94 @@
+/* model.h -- the chapter's latent factor models and their gradients.
+ *
+ * Two models, with fastai's semantics (collab.py, EmbeddingDotBias):
+ *   MODEL_DOT      pred = sum_k U[u,k] I[i,k]
+ *   MODEL_DOTBIAS  pred = sum_k U[u,k] I[i,k] + ub[u] + ib[i]
+ * either optionally squashed by sigmoid_range: lo + (hi - lo) * sigmoid(x).
+ *
+ * All parameters live in one allocation (llm.c style) so that the
+ * optimiser, checkpointing and zeroing are each one loop over a flat array.
+ * The named views point into it:
+ *   user_f  (n_users, k) row-major
+ *   item_f  (n_items, k) row-major
+ *   user_b  (n_users)           NULL for MODEL_DOT
+ *   item_b  (n_items)           NULL for MODEL_DOT
+ * A gradient buffer has the same layout (model_grad_view gives its views).
+ */
+#ifndef COLLABTUI_MODEL_H
+#define COLLABTUI_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rng.h"
+
+enum model_kind {
+	MODEL_DOT = 0,
+	MODEL_DOTBIAS,
+};
+
+struct model_cfg {
+	enum model_kind kind;
+	uint32_t n_users;
+	uint32_t n_items;
+	int n_factors;          /* k >= 1 */
+	int use_y_range;        /* apply sigmoid_range(y_lo, y_hi) */
+	float y_lo, y_hi;
+};
+
+struct model {
+	struct model_cfg cfg;
+	size_t n_params;
+	float *params;          /* (n_params) owns the memory */
+	float *user_f;          /* (n_users, k) */
+	float *item_f;          /* (n_items, k) */
+	float *user_b;          /* (n_users) or NULL */
+	float *item_b;          /* (n_items) or NULL */
+};
+
+/* Defaults: MODEL_DOTBIAS, k = 50, y_range (0, 5.5) as collab_learner. */
+struct model_cfg model_cfg_default(void);
+
+/* Returns NULL when the configuration is acceptable, else a sentence saying
+ * which field is wrong and why (liblinear's check_parameter style). */
+const char *model_cfg_check(const struct model_cfg *cfg);
+
+/* Parse "dot" / "dotbias"; 0 on success, -1 otherwise. */
+int model_kind_parse(const char *name, enum model_kind *out);
+const char *model_kind_name(enum model_kind kind);
+
+/* Allocate a model with every parameter zero.  Returns NULL (and a message
+ * in err) when cfg is invalid or memory runs out. */
+struct model *model_new(const struct model_cfg *cfg, char *err, size_t errlen);
+
+/* Release a model; NULL is accepted. */
+void model_free(struct model *m);
+
+/* Number of floats the configuration needs (overflow-checked: 0 if the
+ * count does not fit in size_t). */
+size_t model_param_count(const struct model_cfg *cfg);
+
+/* fastai's embedding initialisation: every parameter ~ N(0, 0.01). */
+void model_init(struct model *m, struct rng *r);
+
+/* Point the views of a gradient buffer laid out like m->params. */
+void model_grad_view(const struct model *m, float *grad, float **user_f,
+		     float **item_f, float **user_b, float **item_b);
+
+/* Predicted rating of user u for item i (indices must be in range). */
+float model_predict(const struct model *m, uint32_t u, uint32_t i);
+
+/* Mean squared error over n ratings, and (when grad is not NULL) its
+ * gradient with respect to every parameter ADDED into grad (same layout as
+ * m->params, caller zeroes it).  The mean is over the n ratings, as
+ * MSELossFlat over a mini-batch. */
+double model_loss_grad(const struct model *m, const uint32_t *users,
+		       const uint32_t *items, const float *ratings, size_t n,
+		       float *grad);
+
+/* Mean squared error of an index subset: ratings idx[0..n) of the arrays. */
+double model_mse_idx(const struct model *m, const uint32_t *users,
+		     const uint32_t *items, const float *ratings,
+		     const uint32_t *idx, size_t n);
+
+#endif

@@ -1,0 +1,37 @@
+/* sched.h -- learning-rate and momentum schedules.
+ *
+ * SCHED_ONE_CYCLE is fastai's fit_one_cycle: over the first pct_start of
+ * the steps lr rises from lr_max/div to lr_max and momentum falls from
+ * mom_hi to mom_lo, both by cosine annealing; over the rest lr falls to
+ * lr_max/div_final and momentum rises back to mom_hi.  The position of
+ * step t of T is t/T, as fastai's ParamScheduler computes it before each
+ * batch.  SCHED_CONSTANT holds lr_max and mom_hi.
+ */
+#ifndef COLLABTUI_SCHED_H
+#define COLLABTUI_SCHED_H
+
+enum sched_kind {
+	SCHED_ONE_CYCLE = 0,
+	SCHED_CONSTANT,
+};
+
+struct sched {
+	enum sched_kind kind;
+	double lr_max;
+	double div;             /* fastai 25 */
+	double div_final;       /* fastai 1e5 */
+	double pct_start;       /* fastai 0.25 */
+	double mom_hi, mom_lo;  /* fastai 0.95, 0.85 */
+	long total_steps;
+};
+
+/* fastai's fit_one_cycle defaults for lr_max over total_steps. */
+struct sched sched_one_cycle(double lr_max, long total_steps);
+
+int sched_kind_parse(const char *name, enum sched_kind *out);
+const char *sched_kind_name(enum sched_kind kind);
+
+/* Learning rate and momentum for step t (0-based, t < total_steps). */
+void sched_at(const struct sched *s, long t, double *lr, double *mom);
+
+#endif

@@ -1,0 +1,71 @@
+/* split.c -- training / validation index sets (see split.h). */
+#include "split.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+#include "rng.h"
+
+static int alloc_split(size_t n_train, size_t n_valid, struct split *out)
+{
+	/* +1 so that an empty side still gets a pointer we can free */
+	out->train = malloc((n_train + 1) * sizeof(uint32_t));
+	out->valid = malloc((n_valid + 1) * sizeof(uint32_t));
+	out->n_train = n_train;
+	out->n_valid = n_valid;
+	if (!out->train || !out->valid) {
+		split_free(out);
+		return -1;
+	}
+	return 0;
+}
+
+int split_random(size_t n, double valid_pct, uint64_t seed, struct split *out)
+{
+	if (!(valid_pct >= 0.0 && valid_pct < 1.0) || n > UINT32_MAX) {
+		*out = (struct split){0};
+		return -1;
+	}
+	/* fastai's RandomSplitter: cut = int(valid_pct * n) */
+	size_t n_valid = (size_t)(valid_pct * (double)n);
+	if (alloc_split(n - n_valid, n_valid, out) != 0)
+		return -1;
+	uint32_t *perm = malloc((n + 1) * sizeof *perm);
+	if (!perm) {
+		split_free(out);
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++)
+		perm[i] = (uint32_t)i;
+	struct rng r;
+	rng_seed(&r, seed ^ 0x5eed5b17ULL);
+	rng_shuffle_u32(&r, perm, n);
+	for (size_t i = 0; i < n_valid; i++)
+		out->valid[i] = perm[i];
+	for (size_t i = n_valid; i < n; i++)
+		out->train[i - n_valid] = perm[i];
+	free(perm);
+	return 0;
+}
+
+int split_prefix(size_t n, size_t n_train, struct split *out)
+{
+	if (n_train > n || n > UINT32_MAX) {
+		*out = (struct split){0};
+		return -1;
+	}
+	if (alloc_split(n_train, n - n_train, out) != 0)
+		return -1;
+	for (size_t i = 0; i < n_train; i++)
+		out->train[i] = (uint32_t)i;
+	for (size_t i = n_train; i < n; i++)
+		out->valid[i - n_train] = (uint32_t)i;
+	return 0;
+}
+
+void split_free(struct split *s)
+{
+	free(s->train);
+	free(s->valid);
+	*s = (struct split){0};
+}

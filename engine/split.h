@@ -1,0 +1,31 @@
+/* split.h -- training / validation index sets over a dataset's ratings.
+ *
+ * split_random is fastai's RandomSplitter: a seeded permutation of all
+ * rating indices whose first round(valid_pct * n) entries are the
+ * validation set.  split_prefix serves the canonical ML-100K files, where
+ * the loader put NAME.base before NAME.test.
+ */
+#ifndef COLLABTUI_SPLIT_H
+#define COLLABTUI_SPLIT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct split {
+	uint32_t *train;        /* (n_train) rating indices */
+	size_t n_train;
+	uint32_t *valid;        /* (n_valid) rating indices */
+	size_t n_valid;
+};
+
+/* 0 on success; -1 when valid_pct is outside [0, 1) or memory runs out
+ * (out is then left empty). */
+int split_random(size_t n, double valid_pct, uint64_t seed, struct split *out);
+
+/* Ratings [0, n_train) train, [n_train, n) validate.  0 or -1 as above. */
+int split_prefix(size_t n, size_t n_train, struct split *out);
+
+/* Release the index arrays; an empty or already freed split is fine. */
+void split_free(struct split *s);
+
+#endif

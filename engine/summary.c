@@ -1,0 +1,157 @@
+/* summary.c -- descriptive statistics of a dataset (see summary.h).
+ *
+ * Two passes over the ratings (distinct values, then counts) plus a sort
+ * of the per-user and per-item counts for the medians; the only memory
+ * taken is those two count arrays, freed before returning.
+ */
+#include "summary.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "utf8.h"
+
+/* Copy a NUL-terminated string into dst[size], cut on a UTF-8 boundary. */
+static void copy_cut(char *dst, size_t size, const char *src)
+{
+	size_t n = utf8_prefix(src, strlen(src), size - 1);
+
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Minimum, lower median and maximum of c[0..n); sorts c. */
+static void spread(uint32_t *c, uint32_t n, uint32_t *min, uint32_t *med, uint32_t *max)
+{
+	if (n == 0) {
+		*min = *med = *max = 0;
+		return;
+	}
+	qsort(c, n, sizeof *c, cmp_u32);
+	*min = c[0];
+	*med = c[(n - 1) / 2];
+	*max = c[n - 1];
+}
+
+/* The histogram: one bin per distinct value when there are few, else
+ * SUMMARY_BINS_MAX equal-width bins. */
+static void histogram(const struct ds *ds, struct summary *out)
+{
+	const float *r = ds_ratings(ds);
+	size_t n = ds_n_ratings(ds);
+	float lo = ds_rating_min(ds), hi = ds_rating_max(ds), width;
+	float v[SUMMARY_BINS_MAX];
+	int nv = 0, distinct = 1;
+
+	/* Distinct values, kept sorted; gives up past SUMMARY_BINS_MAX. */
+	for (size_t i = 0; i < n && distinct; i++) {
+		int k = 0;
+
+		while (k < nv && v[k] < r[i])
+			k++;
+		if (k < nv && v[k] == r[i])
+			continue;
+		if (nv == SUMMARY_BINS_MAX) {
+			distinct = 0;
+			break;
+		}
+		memmove(v + k + 1, v + k, (size_t)(nv - k) * sizeof *v);
+		v[k] = r[i];
+		nv++;
+	}
+	if (distinct) {
+		out->n_bins = nv;
+		memcpy(out->bin_lo, v, (size_t)nv * sizeof *v);
+		for (size_t i = 0; i < n; i++) {
+			int k = 0;
+
+			while (v[k] != r[i])
+				k++;
+			out->bin_count[k]++;
+		}
+		return;
+	}
+	out->n_bins = SUMMARY_BINS_MAX;
+	width = (hi - lo) / SUMMARY_BINS_MAX;
+	for (int k = 0; k < SUMMARY_BINS_MAX; k++)
+		out->bin_lo[k] = lo + width * (float)k;
+	for (size_t i = 0; i < n; i++) {
+		int k = (int)((r[i] - lo) / width);
+
+		/* The maximum itself, and rounding at an edge, go in the last bin. */
+		out->bin_count[k < SUMMARY_BINS_MAX ? (k < 0 ? 0 : k) : SUMMARY_BINS_MAX - 1]++;
+	}
+}
+
+/* The SUMMARY_TOP most-rated items, most first, ties by lower index. */
+static void top_items(const struct ds *ds, const uint32_t *count, struct summary *out)
+{
+	uint32_t n = ds_n_items(ds);
+
+	out->n_top = 0;
+	for (uint32_t k = 0; k < n; k++) {
+		int pos = out->n_top;
+
+		while (pos > 0 && out->top_count[pos - 1] < count[k])
+			pos--;
+		if (pos == SUMMARY_TOP)
+			continue;
+		if (out->n_top < SUMMARY_TOP)
+			out->n_top++;
+		memmove(out->top_item + pos + 1, out->top_item + pos,
+		        (size_t)(out->n_top - 1 - pos) * sizeof *out->top_item);
+		memmove(out->top_count + pos + 1, out->top_count + pos,
+		        (size_t)(out->n_top - 1 - pos) * sizeof *out->top_count);
+		out->top_item[pos] = k;
+		out->top_count[pos] = count[k];
+	}
+	for (int t = 0; t < out->n_top; t++)
+		copy_cut(out->top_title[t], sizeof out->top_title[t],
+		         ds_item_title(ds, out->top_item[t]));
+}
+
+int summary_compute(const struct ds *ds, struct summary *out)
+{
+	size_t n = ds_n_ratings(ds);
+	const uint32_t *u = ds_users(ds), *it = ds_items(ds);
+	const float *r = ds_ratings(ds);
+	uint32_t nu = ds_n_users(ds), ni = ds_n_items(ds);
+	uint32_t *cu = calloc(nu ? nu : 1, sizeof *cu);
+	uint32_t *ci = calloc(ni ? ni : 1, sizeof *ci);
+	double sum = 0;
+
+	memset(out, 0, sizeof *out);
+	if (!cu || !ci) {
+		free(cu);
+		free(ci);
+		return -1;
+	}
+	copy_cut(out->name, sizeof out->name, ds_name(ds));
+	copy_cut(out->format, sizeof out->format, ds_format_name(ds_format(ds)));
+	out->n_users = nu;
+	out->n_items = ni;
+	out->n_ratings = n;
+	out->density = nu && ni ? (double)n / ((double)nu * (double)ni) : 0;
+	out->rating_min = ds_rating_min(ds);
+	out->rating_max = ds_rating_max(ds);
+	for (size_t i = 0; i < n; i++) {
+		sum += r[i];
+		cu[u[i]]++;
+		ci[it[i]]++;
+	}
+	out->mean = n ? sum / (double)n : 0;
+	histogram(ds, out);
+	top_items(ds, ci, out);   /* before spread() sorts ci */
+	spread(cu, nu, &out->user_min, &out->user_median, &out->user_max);
+	spread(ci, ni, &out->item_min, &out->item_median, &out->item_max);
+	free(cu);
+	free(ci);
+	return 0;
+}

@@ -1,0 +1,44 @@
+/* summary.h -- descriptive statistics of a loaded dataset.
+ *
+ * A plain value struct with no pointers into the dataset (titles are
+ * copied), so it can travel through the engine's message queue as is.
+ */
+#ifndef COLLABTUI_SUMMARY_H
+#define COLLABTUI_SUMMARY_H
+
+#include <stdint.h>
+
+#include "dataset.h"
+
+#define SUMMARY_BINS_MAX 10     /* rating histogram bins */
+#define SUMMARY_TOP 10          /* most-rated items listed */
+#define SUMMARY_TITLE_MAX 128   /* bytes kept of a title, cut on a UTF-8 boundary */
+
+struct summary {
+	char name[64];
+	char format[16];
+	uint32_t n_users, n_items;
+	uint64_t n_ratings;
+	double density;                 /* n_ratings / (n_users * n_items) */
+	double mean;                    /* mean rating */
+	float rating_min, rating_max;
+	/* One bin per distinct rating value when there are at most
+	 * SUMMARY_BINS_MAX of them (1..5, or 0.5..5 by halves), else equal-width
+	 * bins over [rating_min, rating_max]; bin_lo is each bin's lower edge. */
+	int n_bins;
+	float bin_lo[SUMMARY_BINS_MAX];
+	uint64_t bin_count[SUMMARY_BINS_MAX];
+	/* Ratings per user and per item. */
+	uint32_t user_min, user_median, user_max;
+	uint32_t item_min, item_median, item_max;
+	/* The most-rated items, most first. */
+	int n_top;
+	uint32_t top_item[SUMMARY_TOP];
+	uint32_t top_count[SUMMARY_TOP];
+	char top_title[SUMMARY_TOP][SUMMARY_TITLE_MAX];
+};
+
+/* Fill out from ds.  0 on success, -1 when memory runs out. */
+int summary_compute(const struct ds *ds, struct summary *out);
+
+#endif

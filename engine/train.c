@@ -1,0 +1,247 @@
+/* train.c -- fastai's fit loop for the dot-product models (see train.h). */
+#include "train.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "rng.h"
+
+/* fastai's Recorder smooths the training loss with beta 0.98 (AvgSmoothLoss). */
+#define SMOOTH_BETA 0.98
+
+struct trainer {
+	struct model *m;
+	const uint32_t *users, *items;
+	const float *ratings;
+	const struct split *sp;
+	struct train_cfg cfg;
+	struct optim *opt;
+	struct sched sched;
+	struct rng shuffle_rng;
+
+	float *grad;            /* (n_params) cleared by each optimiser step */
+	unsigned char *touched; /* (n_users + n_items) rows the batch touched */
+	struct optim_span *spans; /* (4 * bs) parameter runs with a gradient */
+	uint32_t *rows;         /* (2 * bs) the touched rows, to clear the flags */
+	uint32_t *order;        /* (n_train) this epoch's permutation */
+	uint32_t *bu, *bi;      /* (bs) the gathered mini-batch */
+	float *br;              /* (bs) */
+
+	int epoch;
+	long batch, n_batches, step;
+	double smooth, smooth_w;        /* un-debiased average and 1 - beta^count */
+	double epoch_start;
+	int done;
+};
+
+struct train_cfg train_cfg_default(void)
+{
+	struct train_cfg c = {
+		.epochs = 5,
+		.bs = 64,
+		.lr = 5e-3,
+		.wd = 0.1,
+		.opt = OPTIM_ADAM,
+		.sched = SCHED_ONE_CYCLE,
+		.mom = 0.9,
+		.seed = 42,
+		.threads = 1,
+	};
+	return c;
+}
+
+const char *train_cfg_check(const struct train_cfg *c)
+{
+	if (c->epochs < 1 || c->epochs > 100000)
+		return "epochs must be between 1 and 100000";
+	if (c->bs < 1 || c->bs > (1 << 24))
+		return "batch size must be between 1 and 16777216";
+	if (!(c->lr > 0.0 && isfinite(c->lr)))
+		return "learning rate must be a positive number";
+	if (!(c->wd >= 0.0 && isfinite(c->wd)))
+		return "weight decay must be zero or a positive number";
+	if (c->lr * c->wd >= 1.0)
+		return "lr * wd must be below 1, or weight decay flips the weights' sign";
+	if (c->threads < 1 || c->threads > 256)
+		return "threads must be between 1 and 256";
+	if (!(c->mom >= 0.0 && c->mom < 1.0))
+		return "momentum must be in [0, 1)";
+	return NULL;
+}
+
+static double now_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+struct trainer *train_new(struct model *m, const uint32_t *users,
+			  const uint32_t *items, const float *ratings,
+			  const struct split *sp, const struct train_cfg *cfg,
+			  int init, char *err, size_t errlen)
+{
+	const char *why = train_cfg_check(cfg);
+	if (why) {
+		snprintf(err, errlen, "%s", why);
+		return NULL;
+	}
+	if (sp->n_train < (size_t)cfg->bs) {
+		snprintf(err, errlen,
+			 "the training set has %zu ratings, fewer than one batch of %d",
+			 sp->n_train, cfg->bs);
+		return NULL;
+	}
+	struct trainer *t = calloc(1, sizeof *t);
+	if (!t)
+		goto oom;
+	t->m = m;
+	t->users = users;
+	t->items = items;
+	t->ratings = ratings;
+	t->sp = sp;
+	t->cfg = *cfg;
+	struct optim_cfg oc = optim_cfg_default(cfg->opt);
+	oc.wd = (float)cfg->wd;
+	size_t n_rows = (size_t)m->cfg.n_users + m->cfg.n_items;
+	t->opt = optim_new(&oc, m->n_params, cfg->threads);
+	t->grad = calloc(m->n_params, sizeof(float));
+	t->touched = calloc(n_rows, 1);
+	t->spans = malloc(4 * (size_t)cfg->bs * sizeof *t->spans);
+	t->rows = malloc(2 * (size_t)cfg->bs * sizeof *t->rows);
+	t->order = malloc(sp->n_train * sizeof(uint32_t));
+	t->bu = malloc((size_t)cfg->bs * sizeof(uint32_t));
+	t->bi = malloc((size_t)cfg->bs * sizeof(uint32_t));
+	t->br = malloc((size_t)cfg->bs * sizeof(float));
+	if (!t->opt || !t->grad || !t->touched || !t->spans || !t->rows || !t->order || !t->bu || !t->bi || !t->br)
+		goto oom;
+
+	t->n_batches = (long)(sp->n_train / (size_t)cfg->bs);
+	if (cfg->sched == SCHED_ONE_CYCLE) {
+		t->sched = sched_one_cycle(cfg->lr, t->n_batches * cfg->epochs);
+	} else {
+		t->sched = (struct sched){ .kind = SCHED_CONSTANT, .lr_max = cfg->lr,
+					   .mom_hi = cfg->mom };
+	}
+	/* Two independent streams from one seed: weights, then shuffling. */
+	struct rng init_rng;
+	rng_seed(&init_rng, cfg->seed);
+	if (init)
+		model_init(m, &init_rng);
+	rng_seed(&t->shuffle_rng, cfg->seed ^ 0xa5a5a5a5deadbeefULL);
+	t->epoch = 0;
+	t->batch = 0;
+	return t;
+oom:
+	train_free(t);
+	snprintf(err, errlen, "out of memory preparing the trainer");
+	return NULL;
+}
+
+void train_free(struct trainer *t)
+{
+	if (!t)
+		return;
+	optim_free(t->opt);
+	free(t->grad);
+	free(t->touched);
+	free(t->spans);
+	free(t->rows);
+	free(t->order);
+	free(t->bu);
+	free(t->bi);
+	free(t->br);
+	free(t);
+}
+
+static void begin_epoch(struct trainer *t)
+{
+	for (size_t j = 0; j < t->sp->n_train; j++)
+		t->order[j] = t->sp->train[j];
+	rng_shuffle_u32(&t->shuffle_rng, t->order, t->sp->n_train);
+	t->epoch_start = now_seconds();
+}
+
+/* Parameter spans of one embedding row (global row index: users first,
+ * then items) and, for MODEL_DOTBIAS, of its bias. */
+static size_t add_row_spans(const struct model *m, size_t row, struct optim_span *sp)
+{
+	size_t k = (size_t)m->cfg.n_factors;
+	sp[0] = (struct optim_span){ row * k, k };
+	if (!m->user_b)
+		return 1;
+	/* the biases follow the factors: user_b then item_b, one per row */
+	sp[1] = (struct optim_span){ (size_t)(m->user_b - m->params) + row, 1 };
+	return 2;
+}
+
+static double run_batch(struct trainer *t, struct train_report *rep)
+{
+	size_t bs = (size_t)t->cfg.bs;
+	const uint32_t *idx = t->order + (size_t)t->batch * bs;
+	size_t n_users = t->m->cfg.n_users, n_spans = 0, n_rows = 0;
+	for (size_t j = 0; j < bs; j++) {
+		uint32_t r = idx[j];
+		t->bu[j] = t->users[r];
+		t->bi[j] = t->items[r];
+		t->br[j] = t->ratings[r];
+		size_t rows[2] = { t->bu[j], n_users + t->bi[j] };
+		for (int q = 0; q < 2; q++) {
+			if (t->touched[rows[q]])
+				continue;
+			t->touched[rows[q]] = 1;
+			t->rows[n_rows++] = (uint32_t)rows[q];
+			n_spans += add_row_spans(t->m, rows[q], t->spans + n_spans);
+		}
+	}
+	double lr, mom;
+	sched_at(&t->sched, t->step, &lr, &mom);
+	double loss = model_loss_grad(t->m, t->bu, t->bi, t->br, bs, t->grad);
+	optim_step(t->opt, t->m->params, t->grad, t->spans, n_spans, (float)lr,
+		   (float)mom);
+	for (size_t q = 0; q < n_rows; q++)
+		t->touched[t->rows[q]] = 0;
+	rep->lr = lr;
+	rep->mom = mom;
+	return loss;
+}
+
+enum train_status train_step(struct trainer *t, long max_batches,
+			     struct train_report *rep)
+{
+	rep->n_batches = t->n_batches;
+	rep->epoch = t->epoch;
+	if (t->done)
+		return TRAIN_DONE;
+	for (long n = 0; n < max_batches; n++) {
+		if (t->batch == 0)
+			begin_epoch(t);
+		double loss = run_batch(t, rep);
+		t->step++;
+		t->batch++;
+		t->smooth = SMOOTH_BETA * t->smooth + (1.0 - SMOOTH_BETA) * loss;
+		t->smooth_w = SMOOTH_BETA * t->smooth_w + (1.0 - SMOOTH_BETA);
+		rep->batch_loss = loss;
+		rep->smooth_loss = t->smooth / t->smooth_w;
+		rep->batch = t->batch;
+		if (t->batch < t->n_batches)
+			continue;
+
+		rep->train_loss = rep->smooth_loss;
+		rep->valid_loss = t->sp->n_valid
+			? model_mse_idx(t->m, t->users, t->items, t->ratings,
+					t->sp->valid, t->sp->n_valid)
+			: NAN;
+		rep->seconds = now_seconds() - t->epoch_start;
+		t->batch = 0;
+		t->epoch++;
+		if (t->epoch >= t->cfg.epochs) {
+			t->done = 1;
+			return TRAIN_DONE;
+		}
+		return TRAIN_EPOCH_END;
+	}
+	return TRAIN_MORE;
+}

@@ -1,0 +1,88 @@
+/* train.h -- the mini-batch trainer, cut into resumable chunks.
+ *
+ * A trainer runs fastai's fit loop over a model it borrows: every epoch the
+ * training indices are reshuffled (sampling without replacement) and cut
+ * into mini-batches of bs ratings (the last partial batch is dropped, as
+ * fastai's training DataLoader does); each batch computes the MSE gradient
+ * and takes one optimiser step with the learning rate and momentum the
+ * schedule gives for that step.  At each epoch's end the validation MSE is
+ * computed.
+ *
+ * train_step() runs at most a given number of batches and returns, so the
+ * engine can answer commands between chunks; the headless CLI simply calls
+ * it until TRAIN_DONE.  All memory is allocated by train_new(): nothing is
+ * allocated inside the loop.
+ */
+#ifndef COLLABTUI_TRAIN_H
+#define COLLABTUI_TRAIN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model.h"
+#include "optim.h"
+#include "sched.h"
+#include "split.h"
+
+struct train_cfg {
+	int epochs;
+	int bs;                 /* mini-batch size */
+	double lr;              /* lr_max for one-cycle */
+	double wd;              /* decoupled weight decay */
+	enum optim_kind opt;
+	enum sched_kind sched;
+	double mom;             /* momentum (Adam beta1) under SCHED_CONSTANT */
+	uint64_t seed;          /* initialisation and shuffling */
+	int threads;            /* optimiser threads; results do not depend on it */
+};
+
+/* The chapter's run: 5 epochs, bs 64, lr 5e-3, wd 0.1, Adam, one-cycle. */
+struct train_cfg train_cfg_default(void);
+
+/* NULL when acceptable, else a sentence naming the bad field. */
+const char *train_cfg_check(const struct train_cfg *cfg);
+
+/* What train_step() reports.  The first block is current after every call;
+ * the second is filled when an epoch has just ended. */
+struct train_report {
+	int epoch;              /* 0-based epoch in progress (or just ended) */
+	long batch;             /* batches done in this epoch */
+	long n_batches;         /* batches per epoch */
+	double lr, mom;         /* of the last step */
+	double batch_loss;      /* MSE of the last batch */
+	double smooth_loss;     /* fastai's smoothed training loss */
+
+	double train_loss;      /* smoothed loss at the epoch's end */
+	double valid_loss;      /* validation MSE; NAN without a validation set */
+	double seconds;         /* wall time of the epoch, validation included */
+};
+
+enum train_status {
+	TRAIN_MORE = 0,         /* chunk done, the epoch goes on */
+	TRAIN_EPOCH_END,        /* an epoch ended: the report's epoch fields are set */
+	TRAIN_DONE,             /* the last epoch ended (epoch fields set) */
+};
+
+struct trainer;
+
+/* Prepare to train m on ratings (users, items, ratings) split by sp; the
+ * trainer borrows all of them, which must outlive it.  With init set the
+ * model is re-initialised from cfg->seed; without, training continues from
+ * its current weights (the optimiser state always starts fresh).  Returns NULL with a message in err when
+ * cfg is invalid, the training set is smaller than one batch, or memory
+ * runs out. */
+struct trainer *train_new(struct model *m, const uint32_t *users,
+			  const uint32_t *items, const float *ratings,
+			  const struct split *sp, const struct train_cfg *cfg,
+			  int init, char *err, size_t errlen);
+
+/* Release a trainer (not the model); NULL is accepted. */
+void train_free(struct trainer *t);
+
+/* Run up to max_batches mini-batches, stopping early at an epoch's end.
+ * Fills rep and returns the status.  After TRAIN_DONE further calls return
+ * TRAIN_DONE and do nothing. */
+enum train_status train_step(struct trainer *t, long max_batches,
+			     struct train_report *rep);
+
+#endif

@@ -1,0 +1,94 @@
+/* testenv.h -- where tests find their data, read from the environment.
+ *
+ * The Makefile (and .ci/run) pass two absolute paths:
+ *   COLLABTUI_FIXTURES  tests/fixtures: tiny hand-written files, always there
+ *   COLLABTUI_DATASETS  a directory with the real ml-100k/, ml-latest-small/
+ * Fixtures are part of the source, so a missing variable is a failure.
+ * The real datasets may be absent on a developer's machine: a test that
+ * needs them is skipped there, but fails in CI (CI=true), where skipping
+ * would quietly turn the real-data checks off.
+ */
+#ifndef COLLABTUI_TESTENV_H
+#define COLLABTUI_TESTENV_H
+
+#include <criterion/criterion.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* buf = $COLLABTUI_FIXTURES/rel; aborts the test when unset. */
+static inline const char *testenv_fixture(char *buf, size_t n, const char *rel)
+{
+	const char *dir = getenv("COLLABTUI_FIXTURES");
+
+	if (!dir || !*dir)
+		cr_assert_fail("COLLABTUI_FIXTURES is not set (expected the absolute path of tests/fixtures)");
+	cr_assert_lt(snprintf(buf, n, "%s/%s", dir, rel), (int)n, "path too long");
+	return buf;
+}
+
+/* buf = $COLLABTUI_DATASETS/sub, checked to be a directory.  When the
+ * variable is unset the test is skipped, or fails when CI is "true"; a
+ * set variable naming a missing directory always fails. */
+static inline const char *testenv_dataset(char *buf, size_t n, const char *sub)
+{
+	const char *dir = getenv("COLLABTUI_DATASETS");
+	const char *ci = getenv("CI");
+	struct stat st;
+
+	if (!dir || !*dir) {
+		if (ci && strcmp(ci, "true") == 0)
+			cr_assert_fail("COLLABTUI_DATASETS is not set: the path to the real datasets is missing in CI");
+		cr_skip_test("COLLABTUI_DATASETS is not set; skipping the real-data test");
+	}
+	cr_assert_lt(snprintf(buf, n, "%s/%s", dir, sub), (int)n, "path too long");
+	if (stat(buf, &st) != 0 || !S_ISDIR(st.st_mode))
+		cr_assert_fail("dataset path is missing: %s (from COLLABTUI_DATASETS)", buf);
+	return buf;
+}
+
+/* A fresh empty directory under $TMPDIR (or /tmp); its path into buf. */
+static inline const char *testenv_tmpdir(char *buf, size_t n)
+{
+	const char *t = getenv("TMPDIR");
+
+	cr_assert_lt(snprintf(buf, n, "%s/collabtui-test.XXXXXX", t && *t ? t : "/tmp"), (int)n,
+	             "path too long");
+	cr_assert_not_null(mkdtemp(buf), "mkdtemp %s failed", buf);
+	return buf;
+}
+
+/* Write data[0..len) to dir/name; the file's path into buf. */
+static inline const char *testenv_write(char *buf, size_t n, const char *dir,
+                                        const char *name, const char *data,
+                                        size_t len)
+{
+	FILE *f;
+
+	cr_assert_lt(snprintf(buf, n, "%s/%s", dir, name), (int)n, "path too long");
+	f = fopen(buf, "wb");
+	cr_assert_not_null(f, "cannot create %s", buf);
+	cr_assert_eq(fwrite(data, 1, len, f), len);
+	cr_assert_eq(fclose(f), 0);
+	return buf;
+}
+
+/* Remove a directory made by testenv_tmpdir and the files in it. */
+static inline void testenv_rmdir(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	while (d && (e = readdir(d)) != NULL)
+		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+			unlinkat(dirfd(d), e->d_name, 0);
+	if (d)
+		closedir(d);
+	rmdir(dir);
+}
+
+#endif
