@@ -39,7 +39,7 @@ CSTD      := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 # errno after math calls.  No -march: the binary runs on any x86-64 and the
 # hot kernels pick AVX2 at run time.
 OPT       ?= -O3 -g
-ALL_CFLAGS = $(CSTD) $(OPT) -fno-math-errno $(WARN) -pthread -Iengine -DCOLLABTUI_VERSION='"$(VERSION)"' \
+ALL_CFLAGS = $(CSTD) $(OPT) -fno-math-errno $(WARN) -pthread -Iengine -Icli -DCOLLABTUI_VERSION='"$(VERSION)"' \
              -DCOLLABTUI_DATADIR='"$(DATADIR)"' $(PKG_CFLAGS) $(CFLAGS)
 ALL_LDLIBS = $(PKG_LIBS) -lm -pthread $(LDLIBS)
 
@@ -52,6 +52,8 @@ BENCH_SRC  := $(wildcard bench/bench_*.c)
 ENGINE_OBJ  = $(ENGINE_SRC:%.c=$(B)/%.o)
 CLI_OBJ     = $(CLI_SRC:%.c=$(B)/%.o)
 TEST_OBJ    = $(TEST_SRC:%.c=$(B)/%.o)
+# The CLI's modules without main(), linked into the unit tests.
+CLI_LIB_OBJ = $(filter-out $(B)/cli/main.o,$(CLI_OBJ))
 BIN         = $(if $(filter build,$(B)),collabtui,$(B)/collabtui)
 
 .PHONY: all run check test bench data deps install uninstall clean asan-check
@@ -80,11 +82,12 @@ $(B)/tests/%.o: tests/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) -MMD -MP -c $< -o $@
 
-$(B)/tests/run: $(TEST_OBJ) $(ENGINE_OBJ)
+$(B)/tests/run: $(TEST_OBJ) $(CLI_LIB_OBJ) $(ENGINE_OBJ)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(TEST_LIBS) $(ALL_LDLIBS)
 
 run: all
-	./collabtui
+	@[ -n "$(DATA)" ] || [ -f data/ml-100k/u.data ] || $(MAKE) --no-print-directory data
+	./collabtui $(if $(DATA),--data $(DATA))
 
 # --- tests ----------------------------------------------------------------
 # The suite runs twice: a normal build, then an ASan+UBSan build in
@@ -107,6 +110,7 @@ bench: deps-build $(BIN)
 
 # --- data -----------------------------------------------------------------
 data:
+	@sh scripts/deps.sh data
 	sh data/fetch-ml100k.sh data
 
 # --- install --------------------------------------------------------------

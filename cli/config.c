@@ -1,0 +1,755 @@
+/* config.c -- read config.yaml with libyaml's event parser.
+ *
+ * The file is walked as a stream of events (no document tree is built):
+ * one mapping whose keys come from the table below, each value checked for
+ * its type and range as soon as it is read, so every error can name the
+ * line and column of the offending text.  Numbers are parsed in the C
+ * locale, whatever LC_NUMERIC the program has set.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <locale.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <yaml.h>
+
+#ifndef COLLABTUI_DATADIR
+#define COLLABTUI_DATADIR "/usr/local/share/collabtui"
+#endif
+
+#if defined(__GNUC__)
+#define CFG_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define CFG_PRINTF(f, a)
+#endif
+
+/* ---- the keys ------------------------------------------------------------ */
+
+enum key_type {
+	T_PATH,         /* any string; null means "" */
+	T_NAME,         /* one of a fixed list of words */
+	T_INT,          /* int */
+	T_U64,          /* uint64_t */
+	T_DOUBLE,       /* finite double */
+	T_RANGE,        /* [lo, hi] or none */
+};
+
+enum key_id {
+	K_DATA, K_FORMAT, K_ITEM_KEY, K_MODEL, K_FACTORS, K_EPOCHS, K_LR, K_WD,
+	K_BS, K_Y_RANGE, K_OPTIMIZER, K_SCHEDULE, K_VALID_PCT, K_SEED,
+	K_THREADS, K_COUNT
+};
+
+static const char *const formats[] = {
+	"auto", "ml-100k", "ml-dat", "ml-csv", "csv", "tsv", NULL
+};
+static const char *const item_keys[] = { "id", "title", NULL };
+static const char *const models[] = { "dot", "dotbias", NULL };
+static const char *const optimizers[] = { "adam", "sgd", NULL };
+static const char *const schedules[] = {
+	"one_cycle", "one-cycle", "constant", NULL
+};
+
+struct key {
+	const char *name;
+	enum key_type type;
+	size_t off;                     /* offsetof(struct cfg, field) */
+	size_t size;                    /* for strings: the array's size */
+	const char *const *choices;     /* for T_NAME */
+};
+
+#define STR_KEY(f, t, ch) { #f, t, offsetof(struct cfg, f), \
+			     sizeof(((struct cfg *)0)->f), ch }
+#define NUM_KEY(f, t) { #f, t, offsetof(struct cfg, f), 0, NULL }
+
+/* In the order of the shipped config.yaml; indexed by enum key_id. */
+static const struct key keys[K_COUNT] = {
+	[K_DATA]      = STR_KEY(data, T_PATH, NULL),
+	[K_FORMAT]    = STR_KEY(format, T_NAME, formats),
+	[K_ITEM_KEY]  = STR_KEY(item_key, T_NAME, item_keys),
+	[K_MODEL]     = STR_KEY(model, T_NAME, models),
+	[K_FACTORS]   = NUM_KEY(factors, T_INT),
+	[K_EPOCHS]    = NUM_KEY(epochs, T_INT),
+	[K_LR]        = NUM_KEY(lr, T_DOUBLE),
+	[K_WD]        = NUM_KEY(wd, T_DOUBLE),
+	[K_BS]        = NUM_KEY(bs, T_INT),
+	[K_Y_RANGE]   = NUM_KEY(y_range, T_RANGE),
+	[K_OPTIMIZER] = STR_KEY(optimizer, T_NAME, optimizers),
+	[K_SCHEDULE]  = STR_KEY(schedule, T_NAME, schedules),
+	[K_VALID_PCT] = NUM_KEY(valid_pct, T_DOUBLE),
+	[K_SEED]      = NUM_KEY(seed, T_U64),
+	[K_THREADS]   = NUM_KEY(threads, T_INT),
+};
+
+struct cfg cfg_default(void)
+{
+	struct cfg c;
+
+	memset(&c, 0, sizeof c);
+	strcpy(c.format, "auto");
+	strcpy(c.item_key, "id");
+	strcpy(c.model, "dotbias");
+	c.factors = 50;
+	c.epochs = 5;
+	c.lr = 5e-3;
+	c.wd = 0.1;
+	c.bs = 64;
+	c.y_range_on = 1;
+	c.y_range[0] = 0.0;
+	c.y_range[1] = 5.5;
+	strcpy(c.optimizer, "adam");
+	strcpy(c.schedule, "one_cycle");
+	c.valid_pct = 0.2;
+	c.seed = 42;
+	c.threads = 1;
+	return c;
+}
+
+static int in_list(const char *s, const char *const *list)
+{
+	for (; *list; list++)
+		if (strcmp(s, *list) == 0)
+			return 1;
+	return 0;
+}
+
+/* NULL, or why key k of c is unacceptable. */
+static const char *check_key(const struct cfg *c, enum key_id k)
+{
+	switch (k) {
+	case K_DATA:
+		return NULL;
+	case K_FORMAT:
+		return in_list(c->format, formats) ? NULL :
+		       "format must be one of auto, ml-100k, ml-dat, ml-csv, csv, tsv";
+	case K_ITEM_KEY:
+		return in_list(c->item_key, item_keys) ? NULL :
+		       "item_key must be id or title";
+	case K_MODEL:
+		return in_list(c->model, models) ? NULL :
+		       "model must be dot or dotbias";
+	case K_FACTORS:
+		return c->factors >= 1 ? NULL : "factors must be at least 1";
+	case K_EPOCHS:
+		return c->epochs >= 1 ? NULL : "epochs must be at least 1";
+	case K_LR:
+		return c->lr > 0 && isfinite(c->lr) ? NULL :
+		       "lr must be a positive number";
+	case K_WD:
+		return c->wd >= 0 && isfinite(c->wd) ? NULL :
+		       "wd must be zero or a positive number";
+	case K_BS:
+		return c->bs >= 1 ? NULL : "bs must be at least 1";
+	case K_Y_RANGE:
+		if (!c->y_range_on)
+			return NULL;
+		return isfinite(c->y_range[0]) && isfinite(c->y_range[1]) &&
+		       c->y_range[0] < c->y_range[1] ? NULL :
+		       "y_range must be two numbers [lo, hi] with lo < hi";
+	case K_OPTIMIZER:
+		return in_list(c->optimizer, optimizers) ? NULL :
+		       "optimizer must be adam or sgd";
+	case K_SCHEDULE:
+		return in_list(c->schedule, schedules) ? NULL :
+		       "schedule must be one_cycle or constant";
+	case K_VALID_PCT:
+		return c->valid_pct >= 0 && c->valid_pct < 1 ? NULL :
+		       "valid_pct must be at least 0 and less than 1";
+	case K_SEED:
+		return NULL;
+	case K_THREADS:
+		return c->threads >= 1 ? NULL : "threads must be at least 1";
+	case K_COUNT:
+		break;
+	}
+	return "unknown setting";
+}
+
+const char *cfg_check(const struct cfg *c)
+{
+	for (int k = 0; k < K_COUNT; k++) {
+		const char *why = check_key(c, (enum key_id)k);
+		if (why)
+			return why;
+	}
+	return NULL;
+}
+
+/* ---- scalars -------------------------------------------------------------- */
+
+static int is_null(const char *s, size_t len, yaml_scalar_style_t style)
+{
+	if (style != YAML_PLAIN_SCALAR_STYLE)
+		return 0;
+	return len == 0 || strcmp(s, "~") == 0 || strcmp(s, "null") == 0 ||
+	       strcmp(s, "Null") == 0 || strcmp(s, "NULL") == 0;
+}
+
+static int parse_long(const char *s, long long lo, long long hi, long long *out)
+{
+	char *end;
+	long long v;
+
+	if (*s == '\0' || *s == ' ' || *s == '\t')
+		return -1;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (*end != '\0' || errno == ERANGE || v < lo || v > hi)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int parse_u64(const char *s, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	if (*s < '0' || *s > '9')       /* strtoull would accept "-1" */
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (*end != '\0' || errno == ERANGE)
+		return -1;
+	*out = (uint64_t)v;
+	return 0;
+}
+
+/* strtod in the C locale ("5.0e-3" must not depend on LC_NUMERIC). */
+static int parse_double(const char *s, double *out)
+{
+	char *end;
+	double v;
+	locale_t c_loc, old;
+
+	if (*s == '\0' || *s == ' ' || *s == '\t')
+		return -1;
+	c_loc = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
+	if (c_loc == (locale_t)0)
+		return -1;
+	old = uselocale(c_loc);
+	errno = 0;
+	v = strtod(s, &end);
+	uselocale(old);
+	freelocale(c_loc);
+	if (*end != '\0' || !isfinite(v) || (errno == ERANGE && fabs(v) > 1))
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* ---- values, from the file or from argv ---------------------------------- */
+
+/* A short, printable copy of a scalar for messages: at most 40 bytes (cut on
+ * a UTF-8 boundary), control characters shown as '?'. */
+static const char *show(const char *s, char buf[64])
+{
+	size_t n = strlen(s), cut = n > 40 ? 40 : n;
+
+	while (cut < n && cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80)
+		cut--;
+	for (size_t i = 0; i < cut; i++)
+		buf[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' : s[i];
+	strcpy(buf + cut, cut < n ? "..." : "");
+	return buf;
+}
+
+static void choices_text(const char *const *list, char *buf, size_t n)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; list[i] && used < n; i++) {
+		int w = snprintf(buf + used, n - used, "%s%s",
+				 i == 0 ? "" : list[i + 1] ? ", " : " or ",
+				 list[i]);
+		if (w < 0)
+			break;
+		used += (size_t)w;
+	}
+}
+
+/* What a value of key k must be, for messages; list is scratch space. */
+static const char *want_text(const struct key *k, char *list, size_t n)
+{
+	switch (k->type) {
+	case T_PATH:
+		return "a path";
+	case T_NAME:
+		choices_text(k->choices, list, n);
+		return list;
+	case T_U64:
+		return "an integer from 0 to 18446744073709551615";
+	case T_DOUBLE:
+		return "a number";
+	case T_RANGE:
+		return "LO,HI (two numbers) or none";
+	case T_INT:
+		break;
+	}
+	return "an integer";
+}
+
+/* Store the text s (len bytes) as key k of c; k is not T_RANGE.  plain is
+ * 0 for a quoted YAML scalar, which can never be a number.  0, or -1 with
+ * "expected ..., found ..." in msg. */
+static int set_text(const struct key *k, struct cfg *c, const char *s,
+		    size_t len, int plain, char *msg, size_t n)
+{
+	char *field = (char *)c + k->off;
+	char list[96], sh[64];
+	const char *want = want_text(k, list, sizeof list);
+	int ok = 0;
+
+	if (strlen(s) != len) {                 /* a NUL inside */
+		ok = 0;
+	} else if (k->type == T_PATH || k->type == T_NAME) {
+		if (k->type == T_PATH && len >= k->size) {
+			snprintf(msg, n, "expected a path of at most %zu bytes",
+				 k->size - 1);
+			return -1;
+		}
+		ok = len < k->size &&
+		     (k->type == T_PATH || in_list(s, k->choices));
+		if (ok)
+			memcpy(field, s, len + 1);
+	} else if (plain) {
+		long long l;
+		uint64_t u;
+		double d;
+
+		switch (k->type) {
+		case T_INT:
+			ok = parse_long(s, INT_MIN, INT_MAX, &l) == 0;
+			if (ok)
+				*(int *)(void *)field = (int)l;
+			break;
+		case T_U64:
+			ok = parse_u64(s, &u) == 0;
+			if (ok)
+				*(uint64_t *)(void *)field = u;
+			break;
+		case T_DOUBLE:
+			ok = parse_double(s, &d) == 0;
+			if (ok)
+				*(double *)(void *)field = d;
+			break;
+		case T_PATH: case T_NAME: case T_RANGE:
+			break;
+		}
+	}
+	if (ok)
+		return 0;
+	snprintf(msg, n, "expected %s, found %s'%s'", want,
+		 plain ? "" : "the string ", show(s, sh));
+	return -1;
+}
+
+/* y_range from argv: "LO,HI" or "none". */
+static int set_range_text(struct cfg *c, const char *s, char *msg, size_t n)
+{
+	const char *comma = strchr(s, ',');
+	char lo[64], sh[64];
+	double v[2];
+	int ok = comma && (size_t)(comma - s) < sizeof lo;
+
+	if (strcmp(s, "none") == 0) {
+		c->y_range_on = 0;
+		return 0;
+	}
+	if (ok) {
+		memcpy(lo, s, (size_t)(comma - s));
+		lo[comma - s] = '\0';
+		ok = parse_double(lo, &v[0]) == 0 &&
+		     parse_double(comma + 1, &v[1]) == 0;
+	}
+	if (!ok) {
+		snprintf(msg, n, "expected LO,HI (two numbers) or none, "
+			 "found '%s'", show(s, sh));
+		return -1;
+	}
+	if (!(v[0] < v[1])) {
+		snprintf(msg, n, "expected LO < HI, found '%s'", show(s, sh));
+		return -1;
+	}
+	c->y_range_on = 1;
+	c->y_range[0] = v[0];
+	c->y_range[1] = v[1];
+	return 0;
+}
+
+static int find_key(const char *name, size_t len)
+{
+	if (strlen(name) != len)
+		return -1;
+	for (int id = 0; id < K_COUNT; id++)
+		if (strcmp(name, keys[id].name) == 0)
+			return id;
+	return -1;
+}
+
+int cfg_set(struct cfg *c, const char *key, const char *value, char *err,
+	    size_t errlen)
+{
+	struct cfg t = *c;
+	char msg[256];
+	const char *why;
+	int id = find_key(key, strlen(key));
+	int rc;
+
+	if (id < 0) {
+		if (errlen)
+			snprintf(err, errlen, "unknown setting '%s'", key);
+		return -1;
+	}
+	if (keys[id].type == T_RANGE)
+		rc = set_range_text(&t, value, msg, sizeof msg);
+	else
+		rc = set_text(&keys[id], &t, value, strlen(value), 1, msg,
+			      sizeof msg);
+	why = rc ? msg : check_key(&t, (enum key_id)id);
+	if (why) {
+		if (errlen)
+			snprintf(err, errlen, "%s", why);
+		return -1;
+	}
+	*c = t;
+	return 0;
+}
+
+/* ---- the parser ----------------------------------------------------------- */
+
+struct ctx {
+	const char *path;
+	yaml_parser_t parser;
+	yaml_event_t ev;
+	int have_ev;
+	char *err;
+	size_t errlen;
+};
+
+CFG_PRINTF(3, 4)
+static int fail(struct ctx *x, yaml_mark_t mark, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (x->errlen == 0)
+		return -1;
+	n = snprintf(x->err, x->errlen, "%s:%lu:%lu: ", x->path,
+		     (unsigned long)mark.line + 1, (unsigned long)mark.column + 1);
+	if (n < 0 || (size_t)n >= x->errlen)
+		return -1;
+	va_start(ap, fmt);
+	vsnprintf(x->err + n, x->errlen - (size_t)n, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static const char *node_kind(const yaml_event_t *ev)
+{
+	switch (ev->type) {
+	case YAML_SEQUENCE_START_EVENT: return "a sequence";
+	case YAML_MAPPING_START_EVENT:  return "a mapping";
+	case YAML_ALIAS_EVENT:          return "an alias";
+	default:                        return "nothing";
+	}
+}
+
+/* Read the next event into x->ev.  0, or -1 with the message in err. */
+static int next(struct ctx *x)
+{
+	if (x->have_ev) {
+		yaml_event_delete(&x->ev);
+		x->have_ev = 0;
+	}
+	if (!yaml_parser_parse(&x->parser, &x->ev)) {
+		const yaml_parser_t *p = &x->parser;
+		yaml_mark_t m = p->problem_mark;
+
+		if (p->error == YAML_MEMORY_ERROR)
+			return fail(x, p->mark, "out of memory");
+		if (p->error == YAML_READER_ERROR)
+			m = p->mark;    /* the reader sets only an offset */
+		if (p->context)
+			return fail(x, m, "YAML syntax error: %s (%s)",
+				    p->problem ? p->problem : "unknown error",
+				    p->context);
+		return fail(x, m, "YAML syntax error: %s",
+			    p->problem ? p->problem : "unknown error");
+	}
+	x->have_ev = 1;
+	if (x->ev.type == YAML_ALIAS_EVENT)
+		return fail(x, x->ev.start_mark,
+			    "aliases (*name) are not supported here");
+	return 0;
+}
+
+static const char *scalar(const struct ctx *x)
+{
+	return (const char *)x->ev.data.scalar.value;
+}
+
+static int scalar_is_null(const struct ctx *x)
+{
+	return is_null(scalar(x), x->ev.data.scalar.length,
+		       x->ev.data.scalar.style);
+}
+
+/* The scalar text if it could be a number (plain style, no NUL inside). */
+static const char *number_text(const struct ctx *x)
+{
+	if (x->ev.data.scalar.style != YAML_PLAIN_SCALAR_STYLE ||
+	    strlen(scalar(x)) != x->ev.data.scalar.length)
+		return NULL;
+	return scalar(x);
+}
+
+/* y_range: [lo, hi] as a flow or block sequence, or none / null. */
+static int read_range(struct ctx *x, struct cfg *c)
+{
+	yaml_mark_t start = x->ev.start_mark;
+	double v[2];
+	int n = 0;
+	char sh[64];
+
+	if (x->ev.type == YAML_SCALAR_EVENT) {
+		if (scalar_is_null(x) || strcmp(scalar(x), "none") == 0) {
+			c->y_range_on = 0;
+			return 0;
+		}
+		return fail(x, start, "y_range: expected [lo, hi] (two numbers) "
+			    "or none, found '%s'", show(scalar(x), sh));
+	}
+	if (x->ev.type != YAML_SEQUENCE_START_EVENT)
+		return fail(x, start, "y_range: expected [lo, hi] (two numbers) "
+			    "or none, found %s", node_kind(&x->ev));
+	for (;;) {
+		double d;
+		const char *t;
+
+		if (next(x))
+			return -1;
+		if (x->ev.type == YAML_SEQUENCE_END_EVENT)
+			break;
+		if (x->ev.type != YAML_SCALAR_EVENT)
+			return fail(x, x->ev.start_mark, "y_range: expected a "
+				    "number, found %s", node_kind(&x->ev));
+		if (n == 2)
+			return fail(x, x->ev.start_mark, "y_range: expected "
+				    "exactly two numbers [lo, hi], found more");
+		t = number_text(x);
+		if (!t || parse_double(t, &d))
+			return fail(x, x->ev.start_mark, "y_range: expected a "
+				    "number, found '%s'", show(scalar(x), sh));
+		v[n++] = d;
+	}
+	if (n != 2)
+		return fail(x, start, "y_range: expected exactly two numbers "
+			    "[lo, hi], found %d", n);
+	if (!(v[0] < v[1]))
+		return fail(x, start, "y_range: expected lo < hi, found [%g, %g]",
+			    v[0], v[1]);
+	c->y_range_on = 1;
+	c->y_range[0] = v[0];
+	c->y_range[1] = v[1];
+	return 0;
+}
+
+/* The value of key k; x->ev is its first event. */
+static int read_value(struct ctx *x, const struct key *k, struct cfg *c)
+{
+	char list[96], msg[256];
+
+	if (k->type == T_RANGE)
+		return read_range(x, c);
+	if (x->ev.type != YAML_SCALAR_EVENT)
+		return fail(x, x->ev.start_mark, "%s: expected %s, found %s",
+			    k->name, want_text(k, list, sizeof list),
+			    node_kind(&x->ev));
+	if (k->type == T_PATH && scalar_is_null(x)) {
+		((char *)c + k->off)[0] = '\0';
+		return 0;
+	}
+	if (set_text(k, c, scalar(x), x->ev.data.scalar.length,
+		     x->ev.data.scalar.style == YAML_PLAIN_SCALAR_STYLE,
+		     msg, sizeof msg))
+		return fail(x, x->ev.start_mark, "%s: %s", k->name, msg);
+	return 0;
+}
+
+/* The document's top-level mapping; x->ev is MAPPING_START. */
+static int read_mapping(struct ctx *x, struct cfg *c)
+{
+	unsigned long seen_line[K_COUNT] = { 0 };   /* 1-based; 0 = unseen */
+
+	for (;;) {
+		const struct key *k;
+		int id;
+		char sh[64];
+		const char *why;
+		yaml_mark_t vmark;
+
+		if (next(x))
+			return -1;
+		if (x->ev.type == YAML_MAPPING_END_EVENT)
+			return 0;
+		if (x->ev.type != YAML_SCALAR_EVENT)
+			return fail(x, x->ev.start_mark, "expected a setting name, "
+				    "found %s", node_kind(&x->ev));
+		id = find_key(scalar(x), x->ev.data.scalar.length);
+		if (id < 0)
+			return fail(x, x->ev.start_mark, "unknown key '%s' (expected "
+				    "one of data, format, item_key, model, factors, "
+				    "epochs, lr, wd, bs, y_range, optimizer, "
+				    "schedule, valid_pct, seed, threads)",
+				    show(scalar(x), sh));
+		k = &keys[id];
+		if (seen_line[id])
+			return fail(x, x->ev.start_mark, "duplicate key '%s' "
+				    "(first given on line %lu)", k->name,
+				    seen_line[id]);
+		seen_line[id] = (unsigned long)x->ev.start_mark.line + 1;
+
+		if (next(x))
+			return -1;
+		vmark = x->ev.start_mark;
+		if (read_value(x, k, c))
+			return -1;
+		why = check_key(c, (enum key_id)id);
+		if (why)
+			return fail(x, vmark, "%s", why);
+	}
+}
+
+static int set_errno_msg(const char *path, int e, char *err, size_t errlen)
+{
+	if (errlen)
+		snprintf(err, errlen, "%s: %s", path, strerror(e));
+	errno = e;
+	return -2;
+}
+
+int cfg_load(const char *path, struct cfg *out, char *err, size_t errlen)
+{
+	struct ctx x;
+	struct cfg c = *out;
+	struct stat st;
+	FILE *f;
+	int rc = -1;
+
+	if (errlen)
+		err[0] = '\0';
+	f = fopen(path, "rb");
+	if (!f)
+		return set_errno_msg(path, errno, err, errlen);
+	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+		fclose(f);
+		return set_errno_msg(path, EISDIR, err, errlen);
+	}
+
+	memset(&x, 0, sizeof x);
+	x.path = path;
+	x.err = err;
+	x.errlen = errlen;
+	if (!yaml_parser_initialize(&x.parser)) {
+		fclose(f);
+		return set_errno_msg(path, ENOMEM, err, errlen);
+	}
+	yaml_parser_set_input_file(&x.parser, f);
+
+	if (next(&x))                   /* STREAM_START */
+		goto done;
+	if (next(&x))
+		goto done;
+	if (x.ev.type == YAML_STREAM_END_EVENT) {       /* empty file */
+		rc = 0;
+		goto done;
+	}
+	/* DOCUMENT_START, then the root node. */
+	if (next(&x))
+		goto done;
+	if (x.ev.type == YAML_MAPPING_START_EVENT) {
+		if (read_mapping(&x, &c))
+			goto done;
+	} else if (x.ev.type == YAML_SCALAR_EVENT && scalar_is_null(&x)) {
+		/* "---" alone: an empty document, nothing to set. */
+	} else {
+		char sh[64];
+
+		if (x.ev.type == YAML_SCALAR_EVENT)
+			fail(&x, x.ev.start_mark, "expected a mapping of settings "
+			     "(key: value), found '%s'", show(scalar(&x), sh));
+		else
+			fail(&x, x.ev.start_mark, "expected a mapping of settings "
+			     "(key: value), found %s", node_kind(&x.ev));
+		goto done;
+	}
+	if (next(&x))                   /* DOCUMENT_END */
+		goto done;
+	if (next(&x))
+		goto done;
+	if (x.ev.type != YAML_STREAM_END_EVENT) {
+		fail(&x, x.ev.start_mark, "expected a single YAML document "
+		     "(remove this '---' and what follows, or merge it)");
+		goto done;
+	}
+	rc = 0;
+done:
+	if (rc != 0 && ferror(f)) {
+		int e = errno ? errno : EIO;
+
+		rc = set_errno_msg(path, e, err, errlen);
+	}
+	if (x.have_ev)
+		yaml_event_delete(&x.ev);
+	yaml_parser_delete(&x.parser);
+	fclose(f);
+	if (rc == 0)
+		*out = c;
+	return rc;
+}
+
+/* ---- where the file is ------------------------------------------------- */
+
+static int is_file(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+const char *cfg_default_path(char *buf, size_t n)
+{
+	const char *xdg = getenv("XDG_CONFIG_HOME");
+	const char *home = getenv("HOME");
+	int len = -1;
+
+	if (n == 0)
+		return NULL;
+	/* The XDG spec says a relative XDG_CONFIG_HOME is to be ignored. */
+	if (xdg && xdg[0] == '/')
+		len = snprintf(buf, n, "%s/collabtui/config.yaml", xdg);
+	else if (home && home[0])
+		len = snprintf(buf, n, "%s/.config/collabtui/config.yaml", home);
+	if (len > 0 && (size_t)len < n && is_file(buf))
+		return buf;
+
+	len = snprintf(buf, n, "%s", COLLABTUI_DATADIR "/config.yaml");
+	if (len > 0 && (size_t)len < n && is_file(buf))
+		return buf;
+
+	if (n < sizeof "config.yaml") {
+		buf[0] = '\0';
+		return NULL;
+	}
+	memcpy(buf, "config.yaml", sizeof "config.yaml");
+	return buf;
+}

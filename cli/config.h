@@ -1,0 +1,83 @@
+/* config.h -- collabtui's settings file (config.yaml), read with libyaml.
+ *
+ * struct cfg holds one field per key of the shipped config.yaml, as plain
+ * values: names stay strings here (the engine's *_parse functions turn them
+ * into enums), so this module depends on nothing but libyaml.
+ *
+ * The file is a single YAML mapping of `key: value`; every key is optional
+ * and keys absent from the file keep the value the caller had.  Errors name
+ * the place as "FILE:LINE:COL: what was expected" (1-based, like a compiler).
+ *
+ * Nothing here prints or exits; every function is reentrant.
+ */
+#ifndef COLLABTUI_CONFIG_H
+#define COLLABTUI_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define CFG_PATH_MAX 4096       /* bytes of the data path, NUL included */
+#define CFG_NAME_MAX 16         /* bytes of a keyword value, NUL included */
+
+struct cfg {
+	char data[CFG_PATH_MAX];        /* dataset dir or file; "" = data/ml-100k */
+	char format[CFG_NAME_MAX];      /* auto|ml-100k|ml-dat|ml-csv|csv|tsv */
+	char item_key[CFG_NAME_MAX];    /* id|title */
+	char model[CFG_NAME_MAX];       /* dot|dotbias */
+	int factors;                    /* >= 1 */
+	int epochs;                     /* >= 1 */
+	double lr;                      /* > 0 */
+	double wd;                      /* >= 0 */
+	int bs;                         /* >= 1 */
+	int y_range_on;                 /* 0: `y_range: none`, no sigmoid */
+	double y_range[2];              /* lo < hi, used when y_range_on */
+	char optimizer[CFG_NAME_MAX];   /* adam|sgd */
+	char schedule[CFG_NAME_MAX];    /* one_cycle|one-cycle|constant */
+	double valid_pct;               /* 0 <= valid_pct < 1 */
+	uint64_t seed;
+	int threads;                    /* >= 1 */
+};
+
+/* The built-in defaults, identical to the shipped config.yaml (fastai's
+ * chapter: dotbias, 50 factors, 5 epochs, lr 5e-3, wd 0.1, bs 64,
+ * y_range (0, 5.5), Adam, one-cycle, 20% validation, seed 42, 1 thread). */
+struct cfg cfg_default(void);
+
+/* Read the YAML file at path into *out.  Keys the file does not mention keep
+ * the values *out already holds, so start from cfg_default().  Returns
+ *    0  on success;
+ *   -1  when the file is not a valid settings file: err gets
+ *       "PATH:LINE:COL: what was expected" (a YAML syntax error, a document
+ *       that is not a mapping, an unknown or repeated key, a value of the
+ *       wrong type or out of range, an unknown keyword);
+ *   -2  when the file cannot be opened or read: err gets "PATH: strerror"
+ *       and errno is left set, so a caller can treat ENOENT as "no file".
+ * On failure *out is unchanged.  err may be NULL when errlen is 0. */
+int cfg_load(const char *path, struct cfg *out, char *err, size_t errlen);
+
+/* Set one key from text, as a command-line option gives it: key is a
+ * config.yaml key ("factors", "item_key", "y_range", ...), value its text
+ * ("50", "title", "0,5.5" or "none" for y_range).  The value is parsed and
+ * range-checked exactly as in the file.  Returns 0, or -1 with a message
+ * in err that does not name the key, so the caller can prefix the option
+ * the user typed ("expected an integer, found 'x'", "factors must be at
+ * least 1"); on failure *c is unchanged. */
+int cfg_set(struct cfg *c, const char *key, const char *value, char *err,
+	    size_t errlen);
+
+/* NULL when every field is acceptable, else a sentence naming the first bad
+ * field and why.  For settings that came from somewhere other than a file
+ * (command-line options), after they are merged in. */
+const char *cfg_check(const struct cfg *c);
+
+/* The config file to read when none is named, in this order:
+ *   $XDG_CONFIG_HOME/collabtui/config.yaml (else
+ *   $HOME/.config/collabtui/config.yaml), if that file exists;
+ *   COLLABTUI_DATADIR "/config.yaml" (the installed defaults), if it exists;
+ *   "config.yaml" in the current directory (the source tree's copy).
+ * Writes the path into buf (n bytes) and returns buf; a candidate that does
+ * not fit in n is skipped.  Returns NULL only when n is too small for even
+ * the last choice. */
+const char *cfg_default_path(char *buf, size_t n);
+
+#endif

@@ -1,0 +1,174 @@
+/* headless.c -- `collabtui train` and `collabtui summary` (see headless.h).
+ *
+ * The engine is driven synchronously: one command at a time, then
+ * eng_work() until the job ends.  Its events are printed as they arrive,
+ * in the format of fastai's console output where there is one.
+ */
+#include "headless.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "datadir.h"
+#include "eng.h"
+
+struct printer {
+	FILE *out;
+	int err_code;           /* first ENG_EVT_ERROR's code, 0 if none */
+	int loaded;
+	struct summary summary;
+};
+
+static void print_table_row(FILE *out, const struct train_report *r)
+{
+	int secs = (int)lround(r->seconds);
+	char valid[16];
+	if (isnan(r->valid_loss))
+		snprintf(valid, sizeof valid, "-");
+	else
+		snprintf(valid, sizeof valid, "%.6f", r->valid_loss);
+	fprintf(out, "%-10d%-12.6f%-12s%02d:%02d\n", r->epoch, r->train_loss,
+		valid, secs / 60, secs % 60);
+	fflush(out);
+}
+
+static void on_event(void *ctx, const struct eng_evt *ev)
+{
+	struct printer *p = ctx;
+	switch (ev->kind) {
+	case ENG_EVT_LOADED:
+		p->loaded = 1;
+		p->summary = ev->u.summary;
+		break;
+	case ENG_EVT_TRAIN_START:
+		fprintf(p->out, "%-10s%-12s%-12s%s\n", "epoch", "train_loss",
+			"valid_loss", "time");
+		break;
+	case ENG_EVT_EPOCH:
+		print_table_row(p->out, &ev->u.report);
+		break;
+	case ENG_EVT_ERROR:
+		if (!p->err_code)
+			p->err_code = ev->u.error.code;
+		fprintf(stderr, "collabtui: %s\n", ev->u.error.msg);
+		break;
+	default:
+		break;
+	}
+}
+
+static int exit_status(int code)
+{
+	if (code == 0)
+		return EXIT_OK;
+	return code == ENG_EDATA || code == ENG_EARG ? EXIT_INPUT : EXIT_RUNTIME;
+}
+
+static int parse_enums(const struct cfg *c, struct eng_load_args *load,
+		       struct eng_train_args *train)
+{
+	/* config.c has already checked every keyword against these lists */
+	if (ds_format_parse(c->format, &load->format) != 0 ||
+	    model_kind_parse(c->model, &train->model.kind) != 0 ||
+	    optim_kind_parse(c->optimizer, &train->train.opt) != 0 ||
+	    sched_kind_parse(c->schedule, &train->train.sched) != 0)
+		return -1;
+	load->item_key = strcmp(c->item_key, "title") == 0 ? DS_KEY_TITLE : DS_KEY_ID;
+	return 0;
+}
+
+static void print_summary(FILE *out, const struct summary *s)
+{
+	fprintf(out, "dataset       %s (%s)\n", s->name, s->format);
+	fprintf(out, "users         %u\n", s->n_users);
+	fprintf(out, "items         %u\n", s->n_items);
+	fprintf(out, "ratings       %llu\n", (unsigned long long)s->n_ratings);
+	fprintf(out, "density       %.2f%%\n", 100.0 * s->density);
+	fprintf(out, "mean rating   %.3f\n", s->mean);
+	fprintf(out, "per user      min %u  median %u  max %u\n", s->user_min,
+		s->user_median, s->user_max);
+	fprintf(out, "per item      min %u  median %u  max %u\n", s->item_min,
+		s->item_median, s->item_max);
+	fprintf(out, "histogram\n");
+	uint64_t top = 1;
+	for (int i = 0; i < s->n_bins; i++)
+		if (s->bin_count[i] > top)
+			top = s->bin_count[i];
+	for (int i = 0; i < s->n_bins; i++) {
+		int bar = (int)(40.0 * (double)s->bin_count[i] / (double)top + 0.5);
+		fprintf(out, "  %4.1f %8llu  %.*s\n", s->bin_lo[i],
+			(unsigned long long)s->bin_count[i], bar,
+			"########################################");
+	}
+	fprintf(out, "most rated\n");
+	for (int i = 0; i < s->n_top; i++)
+		fprintf(out, "  %6u  %s\n", s->top_count[i], s->top_title[i]);
+}
+
+int headless_has(const char *name)
+{
+	return strcmp(name, "train") == 0 || strcmp(name, "summary") == 0;
+}
+
+int headless_run(const struct opts *o)
+{
+	struct printer pr = { .out = stdout };
+	struct eng_cmd load = { .kind = ENG_CMD_LOAD_DATA, .req_id = 1 };
+	struct eng_cmd train = { .kind = ENG_CMD_TRAIN, .req_id = 2 };
+	struct eng_train_args *ta = &train.u.train;
+	ta->train = train_cfg_default();
+	if (parse_enums(&o->cfg, &load.u.load, ta) != 0) {
+		fprintf(stderr, "collabtui: internal error: unparsed keyword in settings\n");
+		return EXIT_RUNTIME;
+	}
+	char err[1024];
+	if (datadir_find(o->cfg.data, load.u.load.path, sizeof load.u.load.path,
+			 err, sizeof err) != 0) {
+		fprintf(stderr, "collabtui: %s\n", err);
+		return EXIT_INPUT;
+	}
+	snprintf(load.u.load.split, sizeof load.u.load.split, "%s", o->split);
+
+	struct eng *e = eng_new(on_event, &pr);
+	if (!e) {
+		fprintf(stderr, "collabtui: out of memory\n");
+		return EXIT_RUNTIME;
+	}
+	int rc = eng_handle(e, &load);
+	if (rc == 0 && strcmp(o->command, "summary") == 0) {
+		print_summary(stdout, &pr.summary);
+		eng_free(e);
+		return EXIT_OK;
+	}
+	if (rc == 0 && o->load) {
+		struct eng_cmd lm = { .kind = ENG_CMD_LOAD_MODEL, .req_id = 3 };
+		snprintf(lm.u.path, sizeof lm.u.path, "%s", o->load);
+		rc = eng_handle(e, &lm);
+		ta->resume = 1;
+	}
+	if (rc == 0) {
+		ta->model.n_factors = o->cfg.factors;
+		ta->model.use_y_range = o->cfg.y_range_on;
+		ta->model.y_lo = (float)o->cfg.y_range[0];
+		ta->model.y_hi = (float)o->cfg.y_range[1];
+		ta->train.epochs = o->cfg.epochs;
+		ta->train.bs = o->cfg.bs;
+		ta->train.lr = o->cfg.lr;
+		ta->train.wd = o->cfg.wd;
+		ta->train.mom = o->mom;
+		ta->train.seed = o->cfg.seed;
+		ta->train.threads = o->cfg.threads;
+		ta->valid_pct = o->cfg.valid_pct;
+		rc = eng_handle(e, &train);
+	}
+	while (rc == 0 && eng_busy(e))
+		eng_work(e);
+	if (rc == 0 && o->save) {
+		struct eng_cmd sv = { .kind = ENG_CMD_SAVE_MODEL, .req_id = 4 };
+		snprintf(sv.u.path, sizeof sv.u.path, "%s", o->save);
+		rc = eng_handle(e, &sv);
+	}
+	eng_free(e);
+	return exit_status(rc ? rc : pr.err_code);
+}

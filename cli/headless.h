@@ -1,0 +1,22 @@
+/* headless.h -- the commands that run without a terminal UI: they drive
+ * the engine directly on this thread and print its events as text. */
+#ifndef COLLABTUI_HEADLESS_H
+#define COLLABTUI_HEADLESS_H
+
+#include "opts.h"
+
+/* Exit statuses (see collabtui(1)). */
+enum {
+	EXIT_OK = 0,
+	EXIT_RUNTIME = 1,       /* a file could not be written, memory ran out */
+	EXIT_INPUT = 2,         /* bad usage, options or input data */
+};
+
+/* Whether `name` is a headless command. */
+int headless_has(const char *name);
+
+/* Run o->command, printing results on stdout and errors on stderr.
+ * Returns the process exit status. */
+int headless_run(const struct opts *o);
+
+#endif

@@ -1,0 +1,210 @@
+/* opts.c -- parse the command line over config.yaml (see opts.h). */
+#include "opts.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Options that set a config.yaml key: the table is the single place that
+ * ties a flag to its key. */
+static const struct {
+	const char *flag;
+	const char *key;
+} cfg_flags[] = {
+	{ "data", "data" },
+	{ "format", "format" },
+	{ "item-key", "item_key" },
+	{ "model", "model" },
+	{ "factors", "factors" },
+	{ "epochs", "epochs" },
+	{ "lr", "lr" },
+	{ "wd", "wd" },
+	{ "bs", "bs" },
+	{ "y-range", "y_range" },
+	{ "opt", "optimizer" },
+	{ "schedule", "schedule" },
+	{ "valid-pct", "valid_pct" },
+	{ "seed", "seed" },
+	{ "threads", "threads" },
+};
+#define N_CFG_FLAGS (int)(sizeof cfg_flags / sizeof cfg_flags[0])
+
+enum {
+	OPT_SPLIT = 1000,
+	OPT_MOM,
+	OPT_SAVE,
+	OPT_LOAD,
+	OPT_CONFIG,
+	OPT_HELP,
+	OPT_VERSION,
+};
+
+const char *opts_usage(void)
+{
+	return
+"usage: collabtui [COMMAND] [OPTIONS]\n"
+"\n"
+"Collaborative filtering in the terminal: the latent factor models of\n"
+"fastai's collab chapter, trained and explored from the command line.\n"
+"\n"
+"commands:\n"
+"  train        train a model and print the epoch table (the default)\n"
+"  summary      print the dataset summary\n"
+"\n"
+"data:\n"
+"  --data DIR             dataset directory or ratings file\n"
+"  --format F             auto, ml-100k, ml-dat, ml-csv, csv, tsv\n"
+"  --item-key id|title    one item per movie id, or per title (fastai's item_name='title')\n"
+"  --valid-pct P          random validation share (default 0.2)\n"
+"  --split NAME           canonical ML-100K split: u1..u5, ua, ub\n"
+"model and training:\n"
+"  --model dot|dotbias    dot product, or with user and item biases (default)\n"
+"  --factors N            embedding size (default 50)\n"
+"  --y-range LO,HI|none   sigmoid_range of the output (default 0,5.5)\n"
+"  --epochs N  --lr X  --wd X  --bs N\n"
+"  --opt adam|sgd         optimiser (default adam, fastai's defaults)\n"
+"  --schedule one-cycle|constant\n"
+"  --mom X                momentum under the constant schedule (default 0.9)\n"
+"  --seed N               initialisation, shuffling and split (default 42)\n"
+"  --threads N            optimiser threads; results do not depend on it\n"
+"files:\n"
+"  --save FILE            write the trained model (atomically, checksummed)\n"
+"  --load FILE            start from a saved model\n"
+"  --config FILE          settings file (default: see collabtui(1))\n"
+"  --help, --version\n";
+}
+
+/* Read config.yaml: the named one must exist; the default one may not. */
+static int load_config(const char *named, struct opts *o, char *err, size_t errlen)
+{
+	char buf[OPTS_PATH_MAX];
+	const char *path = named ? named : cfg_default_path(buf, sizeof buf);
+	if (!path)
+		return 0;
+	int rc = cfg_load(path, &o->cfg, err, errlen);
+	if (rc == -2 && !named && errno == ENOENT)
+		return 0;
+	if (rc != 0)
+		return -1;
+	snprintf(o->config_path, sizeof o->config_path, "%s", path);
+	return 0;
+}
+
+static int parse_mom(const char *s, double *out)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(s, &end);
+	if (errno || end == s || *end || !(v >= 0.0 && v < 1.0))
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int opts_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
+{
+	memset(o, 0, sizeof *o);
+	o->cfg = cfg_default();
+	o->mom = 0.9;
+	o->command = "train";
+
+	struct option longopts[N_CFG_FLAGS + 8];
+	int n = 0;
+	for (int i = 0; i < N_CFG_FLAGS; i++)
+		longopts[n++] = (struct option){ cfg_flags[i].flag, required_argument, NULL, i };
+	longopts[n++] = (struct option){ "split", required_argument, NULL, OPT_SPLIT };
+	longopts[n++] = (struct option){ "mom", required_argument, NULL, OPT_MOM };
+	longopts[n++] = (struct option){ "save", required_argument, NULL, OPT_SAVE };
+	longopts[n++] = (struct option){ "load", required_argument, NULL, OPT_LOAD };
+	longopts[n++] = (struct option){ "config", required_argument, NULL, OPT_CONFIG };
+	longopts[n++] = (struct option){ "help", no_argument, NULL, OPT_HELP };
+	longopts[n++] = (struct option){ "version", no_argument, NULL, OPT_VERSION };
+	longopts[n] = (struct option){ 0 };
+
+	/* The command, if any, comes first; getopt_long sees what follows. */
+	int first = 1;
+	if (argc > 1 && argv[1][0] != '-') {
+		o->command = argv[1];
+		first = 2;
+	}
+	char **av = argv + first - 1;
+	int ac = argc - first + 1;
+
+	/* First pass: --config, --help and --version only, so the file is read
+	 * before any option overrides it. */
+	const char *config = NULL;
+	opterr = 0;
+	optind = 0;      /* 0: glibc re-initialises its scanner */
+	int c;
+	while ((c = getopt_long(ac, av, "+:", longopts, NULL)) != -1) {
+		if (c == OPT_CONFIG)
+			config = optarg;
+		else if (c == OPT_HELP)
+			o->help = 1;
+		else if (c == OPT_VERSION)
+			o->version = 1;
+	}
+	if (o->help || o->version)
+		return 0;
+	if (load_config(config, o, err, errlen) != 0)
+		return -1;
+
+	/* Second pass: every option, in order. */
+	optind = 0;      /* 0: glibc re-initialises its scanner */
+	while ((c = getopt_long(ac, av, "+:", longopts, NULL)) != -1) {
+		if (c >= 0 && c < N_CFG_FLAGS) {
+			if (cfg_set(&o->cfg, cfg_flags[c].key, optarg, err, errlen) != 0) {
+				/* name the flag the user typed before cfg_set's reason */
+				char tmp[512];
+				snprintf(tmp, sizeof tmp, "--%s: %s", cfg_flags[c].flag, err);
+				snprintf(err, errlen, "%s", tmp);
+				return -1;
+			}
+			continue;
+		}
+		switch (c) {
+		case OPT_SPLIT:
+			if (strlen(optarg) >= sizeof o->split) {
+				snprintf(err, errlen, "--split: expected u1..u5, ua or ub, got \"%s\"", optarg);
+				return -1;
+			}
+			snprintf(o->split, sizeof o->split, "%s", optarg);
+			break;
+		case OPT_MOM:
+			if (parse_mom(optarg, &o->mom) != 0) {
+				snprintf(err, errlen, "--mom: expected a number in [0, 1), got \"%s\"", optarg);
+				return -1;
+			}
+			break;
+		case OPT_SAVE:
+			o->save = optarg;
+			break;
+		case OPT_LOAD:
+			o->load = optarg;
+			break;
+		case OPT_CONFIG:
+		case OPT_HELP:
+		case OPT_VERSION:
+			break;
+		case ':':
+			snprintf(err, errlen, "%s needs a value", av[optind - 1]);
+			return -1;
+		default:
+			snprintf(err, errlen, "unknown option %s", av[optind - 1]);
+			return -1;
+		}
+	}
+	if (optind < ac) {
+		snprintf(err, errlen, "unexpected argument \"%s\"", av[optind]);
+		return -1;
+	}
+	const char *why = cfg_check(&o->cfg);
+	if (why) {
+		snprintf(err, errlen, "%s", why);
+		return -1;
+	}
+	return 0;
+}

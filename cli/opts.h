@@ -1,0 +1,33 @@
+/* opts.h -- the command line: a command name plus options, merged over
+ * the settings of config.yaml.
+ *
+ * Options that have a config.yaml key (--factors, --lr, ...) are parsed by
+ * the config module itself (cfg_set), so a value is checked the same way
+ * whether it comes from the file or from argv.
+ */
+#ifndef COLLABTUI_OPTS_H
+#define COLLABTUI_OPTS_H
+
+#include "config.h"
+
+#define OPTS_PATH_MAX 1024
+
+struct opts {
+	const char *command;            /* "train", "summary", ... */
+	struct cfg cfg;                 /* config.yaml, then the options */
+	char config_path[OPTS_PATH_MAX];/* the file cfg came from, "" if none */
+	char split[8];                  /* --split NAME, "" when random */
+	double mom;                     /* --mom, for the constant schedule */
+	const char *save;               /* --save FILE or NULL */
+	const char *load;               /* --load FILE or NULL */
+	int help, version;
+};
+
+/* Parse argv into o.  Returns 0, or -1 with a message (naming the option
+ * and what was expected) in err.  Never prints or exits. */
+int opts_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen);
+
+/* The text of --help. */
+const char *opts_usage(void);
+
+#endif
