@@ -165,7 +165,8 @@ static const char *check_key(const struct cfg *c, enum key_id k)
 	case K_SEED:
 		return NULL;
 	case K_THREADS:
-		return c->threads >= 1 ? NULL : "threads must be at least 1";
+		return c->threads >= 1 && c->threads <= 256 ? NULL :
+		       "threads must be between 1 and 256";
 	case K_COUNT:
 		break;
 	}

@@ -2,6 +2,8 @@
  * of the dot-product models.  See model.h for the layout. */
 #include "model.h"
 
+#include "simd.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -114,10 +116,10 @@ void model_free(struct model *m)
 
 void model_init(struct model *m, struct rng *r)
 {
-	/* fastai: trunc_normal_(std=0.01) truncated at +-2, i.e. 200 sigma, which
-	 * never triggers; a plain normal is the same distribution. */
+	/* fastai's trunc_normal_: x.normal_().fmod_(2).mul_(std), i.e. a
+	 * standard normal wrapped into (-2, 2), then scaled by std 0.01. */
 	for (size_t i = 0; i < m->n_params; i++)
-		m->params[i] = (float)(0.01 * rng_normal(r));
+		m->params[i] = (float)(0.01 * fmod(rng_normal(r), 2.0));
 }
 
 void model_grad_view(const struct model *m, float *grad, float **user_f,
@@ -161,6 +163,7 @@ float model_predict(const struct model *m, uint32_t u, uint32_t i)
 	return s;
 }
 
+SIMD_CLONES
 double model_loss_grad(const struct model *m, const uint32_t *users,
 		       const uint32_t *items, const float *ratings, size_t n,
 		       float *grad)

@@ -68,7 +68,8 @@ void model_free(struct model *m);
  * count does not fit in size_t). */
 size_t model_param_count(const struct model_cfg *cfg);
 
-/* fastai's embedding initialisation: every parameter ~ N(0, 0.01). */
+/* fastai's embedding initialisation: every parameter is 0.01 times a
+ * standard normal wrapped into (-2, 2) by fmod (fastai's trunc_normal_). */
 void model_init(struct model *m, struct rng *r);
 
 /* Point the views of a gradient buffer laid out like m->params. */

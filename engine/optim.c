@@ -1,16 +1,18 @@
 /* optim.c -- fastai's Adam and SGD over one flat parameter array.
  *
- * See optim.h for the two-pass step.  The algebra, per element, with
- * d = 1 - lr*wd and primes for the dense pass's zero-gradient results:
- *   Adam  m' = mom*m          r' = h*r   (r = sqrt(v), h = sqrt(sqr_mom))
- *         p' = d*p - s*m'/(r'*c + eps)   (s = lr/(1-mom^t), c = 1/sqrt(1-sqr_mom^t))
- *   then for touched elements
- *         m = m' + (1-mom)*g     r = sqrt(r'^2 + (1-sqr_mom)*g^2)
- *         p = p' + s*m'/(r'*c + eps) - s*m/(r*c + eps)
- *   SGD   m' = mom*m,  p' = d*p - lr*m';  touched: m = m' + g,  p = p' - lr*g
- * The dense kernels are branch-free and vectorise; an AVX2 clone is picked
- * at run time by the loader (target_clones) while the default build stays
- * plain x86-64.
+ * See optim.h for the two passes.  The algebra, per element, with
+ * d = 1 - lr*wd, r = sqrt(v), h = sqrt(sqr_mom), s = lr/(1-mom^t),
+ * c = 1/sqrt(1-sqr_mom^t), and primes for the dense pass's results:
+ *   Adam dense      m' = mom*m   r' = h*r   p' = d*p - s*m'/(r'*c + eps)
+ *   Adam, touched   before the dense pass, fold the gradient into the state
+ *                   so that the dense pass produces the textbook update:
+ *                   m += (1-mom)/mom * g,  r = sqrt(r^2 + (1-sqr_mom)/sqr_mom * g^2)
+ *                   (with mom = 0 that division is impossible, so the
+ *                   update is corrected after the dense pass instead)
+ *   SGD dense       m' = mom*m,  p' = d*p - lr*m'
+ *   SGD, touched    after the dense pass: m = m' + g,  p = p' - lr*g
+ * The dense kernels are branch-free and vectorise; an AVX2 kernel is picked
+ * at run time while the default build stays plain x86-64.
  */
 #include "optim.h"
 
@@ -21,13 +23,9 @@
 
 #include "pool.h"
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__SANITIZE_ADDRESS__)
-#define OPTIM_CLONES __attribute__((target_clones("avx2", "default")))
-#define OPTIM_HAVE_AVX2 1
+#include "simd.h"
+#if SIMD_HAVE_AVX2
 #include <immintrin.h>
-#else
-#define OPTIM_CLONES
-#define OPTIM_HAVE_AVX2 0
 #endif
 
 
@@ -93,10 +91,7 @@ struct optim *optim_new(const struct optim_cfg *cfg, size_t n, int n_threads)
 	if (cfg->kind == OPTIM_ADAM)
 		o->rms = alloc_floats(n);
 	o->pool = pool_new(n_threads);
-#if OPTIM_HAVE_AVX2
-	__builtin_cpu_init();
-	o->use_avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-#endif
+	o->use_avx2 = simd_has_avx2_fma();
 	if (!o->avg || (cfg->kind == OPTIM_ADAM && !o->rms) || !o->pool) {
 		optim_free(o);
 		return NULL;
@@ -138,7 +133,7 @@ static void adam_dense_c(float *restrict p, float *restrict m, float *restrict r
 	}
 }
 
-#if OPTIM_HAVE_AVX2
+#if SIMD_HAVE_AVX2
 /* The same pass with AVX2+FMA.  The division, the pass's bottleneck (one
  * vdivps per 8 elements is ~5 cycles on the machines we measured), is
  * replaced by the reciprocal estimate refined by one Newton step, which is
@@ -172,7 +167,7 @@ static void adam_dense_avx2(float *restrict p, float *restrict m,
 static void adam_dense(float *restrict p, float *restrict m, float *restrict r,
 		       size_t n, const struct step_job *j)
 {
-#if OPTIM_HAVE_AVX2
+#if SIMD_HAVE_AVX2
 	if (j->o->use_avx2) {
 		adam_dense_avx2(p, m, r, n, j);
 		return;
@@ -181,7 +176,7 @@ static void adam_dense(float *restrict p, float *restrict m, float *restrict r,
 	adam_dense_c(p, m, r, n, j);
 }
 
-OPTIM_CLONES
+SIMD_CLONES
 static void sgd_dense(float *restrict p, float *restrict m, size_t n,
 		      const struct step_job *j)
 {
@@ -212,31 +207,45 @@ static void dense_part(void *ctx, int part, int n_parts)
 		sgd_dense(j->p + lo, o->avg + lo, hi - lo, j);
 }
 
-/* Turn the zero-gradient update of one span into the real one. */
-OPTIM_CLONES
-static void fix_span(const struct step_job *j, float *restrict p,
+/* Adam, mom > 0: fold a span's gradient into m and r before the dense pass. */
+SIMD_CLONES
+static void adam_fold(float *restrict g, float *restrict m, float *restrict r,
+		      size_t n, float a, float b)
+{
+	for (size_t i = 0; i < n; i++) {
+		float gi = g[i];
+		m[i] += a * gi;
+		r[i] = sqrtf(r[i] * r[i] + b * gi * gi);
+		g[i] = 0.0f;
+	}
+}
+
+/* Adam, mom = 0: turn the dense pass's zero-gradient update into the real
+ * one (m' is zero, so p' took no momentum step). */
+static void adam_fix(const struct step_job *j, float *restrict p,
 		     float *restrict g, float *restrict m, float *restrict r,
 		     size_t n)
 {
-	const struct optim *o = j->o;
-	if (o->cfg.kind == OPTIM_SGD) {
-		for (size_t i = 0; i < n; i++) {
-			m[i] += g[i];
-			p[i] -= j->lr * g[i];
-			g[i] = 0.0f;
-		}
-		return;
-	}
-	float c = j->inv_db2_sqrt, s = j->step_size, eps = o->cfg.eps;
-	float one_m = 1.0f - j->mom, one_s = 1.0f - o->cfg.sqr_mom;
+	float c = j->inv_db2_sqrt, s = j->step_size, eps = j->o->cfg.eps;
+	float one_s = 1.0f - j->o->cfg.sqr_mom;
 	for (size_t i = 0; i < n; i++) {
 		float gi = g[i];
-		float m0 = m[i], r0 = r[i];
-		float m1 = m0 + one_m * gi;
-		float r1 = sqrtf(r0 * r0 + one_s * gi * gi);
-		p[i] += s * m0 / (r0 * c + eps) - s * m1 / (r1 * c + eps);
-		m[i] = m1;
+		float r1 = sqrtf(r[i] * r[i] + one_s * gi * gi);
+		p[i] -= s * gi / (r1 * c + eps);
+		m[i] = gi;
 		r[i] = r1;
+		g[i] = 0.0f;
+	}
+}
+
+/* SGD: add a span's gradient step after the dense pass. */
+SIMD_CLONES
+static void sgd_fix(float *restrict p, float *restrict g, float *restrict m,
+		    size_t n, float lr)
+{
+	for (size_t i = 0; i < n; i++) {
+		m[i] += g[i];
+		p[i] -= lr * g[i];
 		g[i] = 0.0f;
 	}
 }
@@ -261,10 +270,23 @@ void optim_step(struct optim *o, float *params, float *grad,
 		j.inv_db2_sqrt = (float)(1.0 / sqrt(db2));
 		j.step_size = (float)(lr / db1);
 	}
+	int fold = o->cfg.kind == OPTIM_ADAM && mom > 0.0f;
+	if (fold) {
+		float a = (1.0f - mom) / mom;
+		float b = (1.0f - o->cfg.sqr_mom) / o->cfg.sqr_mom;
+		for (size_t k = 0; k < n_spans; k++) {
+			size_t off = spans[k].off;
+			adam_fold(grad + off, o->avg + off, o->rms + off, spans[k].len, a, b);
+		}
+	}
 	pool_run(o->pool, dense_part, &j);
+	if (fold)
+		return;
 	for (size_t k = 0; k < n_spans; k++) {
-		size_t off = spans[k].off;
-		fix_span(&j, params + off, grad + off, o->avg + off,
-			 o->rms ? o->rms + off : NULL, spans[k].len);
+		size_t off = spans[k].off, len = spans[k].len;
+		if (o->cfg.kind == OPTIM_ADAM)
+			adam_fix(&j, params + off, grad + off, o->avg + off, o->rms + off, len);
+		else
+			sgd_fix(params + off, grad + off, o->avg + off, len, lr);
 	}
 }

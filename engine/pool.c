@@ -11,6 +11,7 @@
 #include "pool.h"
 
 #include <pthread.h>
+#include <sched.h>
 #include <stdalign.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -157,6 +158,11 @@ void pool_run(struct pool *p, pool_fn fn, void *ctx)
 	publish(p);
 	fn(ctx, 0, p->n_threads);
 	int want = p->n_threads - 1;
-	while (atomic_load_explicit(&p->done, memory_order_acquire) < want)
-		cpu_relax();
+	/* A worker that lost its CPU to another process would make a pure spin
+	 * burn our whole time slice; yielding after a while hands it back. */
+	for (int spins = 0; atomic_load_explicit(&p->done, memory_order_acquire) < want;)
+		if (++spins < SPIN_ROUNDS)
+			cpu_relax();
+		else
+			sched_yield();
 }

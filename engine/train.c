@@ -26,8 +26,11 @@ struct trainer {
 	struct optim_span *spans; /* (4 * bs) parameter runs with a gradient */
 	uint32_t *rows;         /* (2 * bs) the touched rows, to clear the flags */
 	uint32_t *order;        /* (n_train) this epoch's permutation */
-	uint32_t *bu, *bi;      /* (bs) the gathered mini-batch */
-	float *br;              /* (bs) */
+	/* This epoch's training ratings in shuffled order, gathered once at
+	 * the epoch's start: the per-step dense optimiser pass evicts the
+	 * caches, so gathering per batch would miss on every rating. */
+	uint32_t *eu, *ei;      /* (n_train) */
+	float *er;              /* (n_train) */
 
 	int epoch;
 	long batch, n_batches, step;
@@ -112,10 +115,10 @@ struct trainer *train_new(struct model *m, const uint32_t *users,
 	t->spans = malloc(4 * (size_t)cfg->bs * sizeof *t->spans);
 	t->rows = malloc(2 * (size_t)cfg->bs * sizeof *t->rows);
 	t->order = malloc(sp->n_train * sizeof(uint32_t));
-	t->bu = malloc((size_t)cfg->bs * sizeof(uint32_t));
-	t->bi = malloc((size_t)cfg->bs * sizeof(uint32_t));
-	t->br = malloc((size_t)cfg->bs * sizeof(float));
-	if (!t->opt || !t->grad || !t->touched || !t->spans || !t->rows || !t->order || !t->bu || !t->bi || !t->br)
+	t->eu = malloc(sp->n_train * sizeof(uint32_t));
+	t->ei = malloc(sp->n_train * sizeof(uint32_t));
+	t->er = malloc(sp->n_train * sizeof(float));
+	if (!t->opt || !t->grad || !t->touched || !t->spans || !t->rows || !t->order || !t->eu || !t->ei || !t->er)
 		goto oom;
 
 	t->n_batches = (long)(sp->n_train / (size_t)cfg->bs);
@@ -150,9 +153,9 @@ void train_free(struct trainer *t)
 	free(t->spans);
 	free(t->rows);
 	free(t->order);
-	free(t->bu);
-	free(t->bi);
-	free(t->br);
+	free(t->eu);
+	free(t->ei);
+	free(t->er);
 	free(t);
 }
 
@@ -161,6 +164,12 @@ static void begin_epoch(struct trainer *t)
 	for (size_t j = 0; j < t->sp->n_train; j++)
 		t->order[j] = t->sp->train[j];
 	rng_shuffle_u32(&t->shuffle_rng, t->order, t->sp->n_train);
+	for (size_t j = 0; j < t->sp->n_train; j++) {
+		uint32_t r = t->order[j];
+		t->eu[j] = t->users[r];
+		t->ei[j] = t->items[r];
+		t->er[j] = t->ratings[r];
+	}
 	t->epoch_start = now_seconds();
 }
 
@@ -180,14 +189,12 @@ static size_t add_row_spans(const struct model *m, size_t row, struct optim_span
 static double run_batch(struct trainer *t, struct train_report *rep)
 {
 	size_t bs = (size_t)t->cfg.bs;
-	const uint32_t *idx = t->order + (size_t)t->batch * bs;
+	size_t first = (size_t)t->batch * bs;
+	const uint32_t *bu = t->eu + first, *bi = t->ei + first;
+	const float *br = t->er + first;
 	size_t n_users = t->m->cfg.n_users, n_spans = 0, n_rows = 0;
 	for (size_t j = 0; j < bs; j++) {
-		uint32_t r = idx[j];
-		t->bu[j] = t->users[r];
-		t->bi[j] = t->items[r];
-		t->br[j] = t->ratings[r];
-		size_t rows[2] = { t->bu[j], n_users + t->bi[j] };
+		size_t rows[2] = { bu[j], n_users + bi[j] };
 		for (int q = 0; q < 2; q++) {
 			if (t->touched[rows[q]])
 				continue;
@@ -198,7 +205,7 @@ static double run_batch(struct trainer *t, struct train_report *rep)
 	}
 	double lr, mom;
 	sched_at(&t->sched, t->step, &lr, &mom);
-	double loss = model_loss_grad(t->m, t->bu, t->bi, t->br, bs, t->grad);
+	double loss = model_loss_grad(t->m, bu, bi, br, bs, t->grad);
 	optim_step(t->opt, t->m->params, t->grad, t->spans, n_spans, (float)lr,
 		   (float)mom);
 	for (size_t q = 0; q < n_rows; q++)

@@ -21,7 +21,7 @@
 
 #include "model.h"
 #include "optim.h"
-#include "sched.h"
+#include "schedule.h"
 #include "split.h"
 
 struct train_cfg {

@@ -431,7 +431,9 @@ ParameterizedTestParameters(config, rejects)
 		{ "valid_pct: -0.1\n", 1, 12, 0,
 		  "valid_pct must be at least 0 and less than 1" },
 		{ "threads: 0\n", 1, 10, 0,
-		  "threads must be at least 1" },
+		  "threads must be between 1 and 256" },
+		{ "threads: 257\n", 1, 10, 0,
+		  "threads must be between 1 and 256" },
 		/* keywords */
 		{ "model: mf\n", 1, 8, 0,
 		  "model: expected dot or dotbias, found 'mf'" },

@@ -1,5 +1,5 @@
-/* sched.c -- fastai's one-cycle and constant schedules (see sched.h). */
-#include "sched.h"
+/* schedule.c -- fastai's one-cycle and constant schedules (see schedule.h). */
+#include "schedule.h"
 
 #include <math.h>
 #include <string.h>

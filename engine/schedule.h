@@ -1,4 +1,4 @@
-/* sched.h -- learning-rate and momentum schedules.
+/* schedule.h -- learning-rate and momentum schedules.
  *
  * SCHED_ONE_CYCLE is fastai's fit_one_cycle: over the first pct_start of
  * the steps lr rises from lr_max/div to lr_max and momentum falls from
@@ -7,8 +7,8 @@
  * step t of T is t/T, as fastai's ParamScheduler computes it before each
  * batch.  SCHED_CONSTANT holds lr_max and mom_hi.
  */
-#ifndef COLLABTUI_SCHED_H
-#define COLLABTUI_SCHED_H
+#ifndef COLLABTUI_SCHEDULE_H
+#define COLLABTUI_SCHEDULE_H
 
 enum sched_kind {
 	SCHED_ONE_CYCLE = 0,

@@ -2,7 +2,7 @@
 #include <criterion/criterion.h>
 #include <math.h>
 
-#include "sched.h"
+#include "schedule.h"
 
 Test(sched, one_cycle_by_hand)
 {
