@@ -46,7 +46,7 @@ static void on_event(void *ctx, const struct eng_evt *ev)
 			"valid_loss", "time");
 		break;
 	case ENG_EVT_EPOCH:
-		print_table_row(p->out, &ev->u.report);
+		print_table_row(p->out, &ev->u.train.report);
 		break;
 	case ENG_EVT_ERROR:
 		if (!p->err_code)
@@ -56,6 +56,9 @@ static void on_event(void *ctx, const struct eng_evt *ev)
 	default:
 		break;
 	}
+	/* Bulk payloads (catalogue, biases) are ours to free; unused here. */
+	struct eng_evt owned = *ev;
+	eng_evt_release(&owned);
 }
 
 static int exit_status(int code)

@@ -16,12 +16,16 @@
  * waiting in the queue is answered well within 50 ms. */
 #define WORK_CHUNK_S 0.010
 
+/* A whole run's loss curve has at most about this many points. */
+#define CURVE_POINTS 1024
+
 struct eng {
 	eng_emit_fn emit;
 	void *ctx;
 
 	struct ds *ds;
 	struct eng_load_args load;      /* how ds was loaded */
+	struct summary summary;         /* of ds; its histogram bins serve ITEM_DETAIL */
 
 	struct split sp;                /* the split the model was trained on */
 	struct model *model;
@@ -32,6 +36,8 @@ struct eng {
 	struct trainer *tr;             /* non-NULL while training */
 	uint32_t train_req;
 	double last_progress;
+	long batches_done;              /* in this run, over all epochs */
+	struct eng_curve curve;         /* points not yet sent */
 };
 
 static double now_s(void)
@@ -47,11 +53,18 @@ static void emit_simple(struct eng *e, enum eng_evt_kind kind, uint32_t req)
 	e->emit(e->ctx, &ev);
 }
 
+/* Emit a training event; PROGRESS, EPOCH and TRAINED carry (and clear)
+ * the loss points gathered since the last one. */
 static void emit_report(struct eng *e, enum eng_evt_kind kind,
 			const struct train_report *rep)
 {
 	struct eng_evt ev = { .kind = kind, .req_id = e->train_req };
-	ev.u.report = *rep;
+	ev.u.train.report = *rep;
+	if (kind != ENG_EVT_TRAIN_START) {
+		ev.u.train.curve = e->curve;
+		e->curve.first += e->curve.n * e->curve.stride;
+		e->curve.n = 0;
+	}
 	e->emit(e->ctx, &ev);
 }
 
@@ -122,6 +135,147 @@ const char *eng_strerror(int code)
 	return "unknown error";
 }
 
+void eng_catalog_free(struct eng_catalog *c)
+{
+	if (!c)
+		return;
+	free(c->items);
+	free(c->strings);
+	free(c);
+}
+
+void eng_biases_free(struct eng_biases *b)
+{
+	if (!b)
+		return;
+	free(b->item_bias);
+	free(b);
+}
+
+void eng_evt_release(struct eng_evt *ev)
+{
+	if (ev->kind == ENG_EVT_CATALOG) {
+		eng_catalog_free(ev->u.catalog);
+		ev->u.catalog = NULL;
+	} else if (ev->kind == ENG_EVT_BIASES) {
+		eng_biases_free(ev->u.biases);
+		ev->u.biases = NULL;
+	}
+}
+
+/* The year of a MovieLens title, "Heat (1995)" -> 1995; 0 when absent. */
+static int title_year(const char *t)
+{
+	size_t n = strlen(t);
+	while (n > 0 && t[n - 1] == ' ')
+		n--;
+	if (n < 6 || t[n - 1] != ')' || t[n - 6] != '(')
+		return 0;
+	int y = 0;
+	for (size_t i = n - 5; i < n - 1; i++) {
+		if (t[i] < '0' || t[i] > '9')
+			return 0;
+		y = y * 10 + (t[i] - '0');
+	}
+	return y;
+}
+
+/* A copy of every item's title, genres, year, count and mean rating. */
+static struct eng_catalog *make_catalog(const struct ds *ds)
+{
+	uint32_t n = ds_n_items(ds);
+	struct eng_catalog *c = calloc(1, sizeof *c);
+	double *sum = calloc(n ? n : 1, sizeof *sum);
+	if (!c || !sum)
+		goto fail;
+	c->n_items = n;
+	c->items = calloc(n ? n : 1, sizeof *c->items);
+	size_t bytes = 0;
+	for (uint32_t i = 0; i < n; i++)
+		bytes += strlen(ds_item_title(ds, i)) + strlen(ds_item_genres(ds, i)) + 2;
+	c->strings = malloc(bytes ? bytes : 1);
+	if (!c->items || !c->strings)
+		goto fail;
+	const uint32_t *items = ds_items(ds);
+	const float *r = ds_ratings(ds);
+	for (size_t j = 0, nr = ds_n_ratings(ds); j < nr; j++) {
+		c->items[items[j]].n_ratings++;
+		sum[items[j]] += r[j];
+	}
+	char *s = c->strings;
+	for (uint32_t i = 0; i < n; i++) {
+		struct eng_item *it = &c->items[i];
+		size_t lt = strlen(ds_item_title(ds, i)) + 1;
+		size_t lg = strlen(ds_item_genres(ds, i)) + 1;
+		it->title = memcpy(s, ds_item_title(ds, i), lt);
+		s += lt;
+		it->genres = memcpy(s, ds_item_genres(ds, i), lg);
+		s += lg;
+		it->year = title_year(it->title);
+		it->mean = it->n_ratings ? (float)(sum[i] / it->n_ratings) : NAN;
+	}
+	free(sum);
+	return c;
+fail:
+	free(sum);
+	eng_catalog_free(c);
+	return NULL;
+}
+
+/* Send the current model's item biases (dotbias models only). */
+static void emit_biases(struct eng *e, uint32_t req)
+{
+	if (!e->model || !e->model->item_b)
+		return;
+	uint32_t n = e->model->cfg.n_items;
+	struct eng_biases *b = calloc(1, sizeof *b);
+	float *v = b ? malloc(n * sizeof *v) : NULL;
+	if (!v) {
+		free(b);
+		fail(e, req, ENG_ENOMEM, "out of memory copying the item biases");
+		return;
+	}
+	memcpy(v, e->model->item_b, n * sizeof *v);
+	b->n_items = n;
+	b->item_bias = v;
+	struct eng_evt ev = { .kind = ENG_EVT_BIASES, .req_id = req };
+	ev.u.biases = b;
+	e->emit(e->ctx, &ev);
+}
+
+static int do_item_detail(struct eng *e, const struct eng_cmd *c)
+{
+	if (!e->ds)
+		return fail(e, c->req_id, ENG_ESTATE, "no dataset is loaded");
+	uint32_t item = c->u.item;
+	if (item >= ds_n_items(e->ds))
+		return fail(e, c->req_id, ENG_EARG, "no item %u (the dataset has %u)",
+			    item, ds_n_items(e->ds));
+	struct eng_evt ev = { .kind = ENG_EVT_ITEM_DETAIL, .req_id = c->req_id };
+	struct eng_detail *d = &ev.u.detail;
+	d->item = item;
+	d->n_bins = e->summary.n_bins < ENG_HIST_BINS ? e->summary.n_bins : ENG_HIST_BINS;
+	for (int b = 0; b < d->n_bins; b++)
+		d->bin_lo[b] = e->summary.bin_lo[b];
+	const uint32_t *items = ds_items(e->ds);
+	const float *r = ds_ratings(e->ds);
+	double sum = 0.0;
+	for (size_t j = 0, n = ds_n_ratings(e->ds); j < n; j++) {
+		if (items[j] != item)
+			continue;
+		d->n_ratings++;
+		sum += r[j];
+		int b = d->n_bins - 1;  /* the last bin whose lower edge is <= r */
+		while (b > 0 && r[j] < d->bin_lo[b])
+			b--;
+		if (b >= 0)
+			d->bin_count[b]++;
+	}
+	d->mean = d->n_ratings ? (float)(sum / d->n_ratings) : NAN;
+	e->emit(e->ctx, &ev);
+	return 0;
+}
+
 static int do_load_data(struct eng *e, const struct eng_cmd *c)
 {
 	const struct eng_load_args *a = &c->u.load;
@@ -136,7 +290,9 @@ static int do_load_data(struct eng *e, const struct eng_cmd *c)
 	if (!ds)
 		return fail(e, c->req_id, ENG_EDATA, "%s", err);
 	struct eng_evt ev = { .kind = ENG_EVT_LOADED, .req_id = c->req_id };
-	if (summary_compute(ds, &ev.u.summary) != 0) {
+	struct eng_catalog *cat = make_catalog(ds);
+	if (!cat || summary_compute(ds, &ev.u.summary) != 0) {
+		eng_catalog_free(cat);
 		ds_free(ds);
 		return fail(e, c->req_id, ENG_ENOMEM, "out of memory summarising the dataset");
 	}
@@ -145,7 +301,11 @@ static int do_load_data(struct eng *e, const struct eng_cmd *c)
 	ds_free(e->ds);
 	e->ds = ds;
 	e->load = *a;
+	e->summary = ev.u.summary;
 	e->emit(e->ctx, &ev);
+	struct eng_evt cev = { .kind = ENG_EVT_CATALOG, .req_id = c->req_id };
+	cev.u.catalog = cat;
+	e->emit(e->ctx, &cev);
 	return 0;
 }
 
@@ -208,6 +368,9 @@ static int do_train(struct eng *e, const struct eng_cmd *c)
 	e->last_progress = now_s();
 	struct train_report rep = {0};
 	train_step(e->tr, 0, &rep);     /* fills n_batches without training */
+	long total = rep.n_batches * a.train.epochs;
+	e->batches_done = 0;
+	e->curve = (struct eng_curve){ .first = 0, .stride = 1 + (total - 1) / CURVE_POINTS };
 	emit_report(e, ENG_EVT_TRAIN_START, &rep);
 	return 0;
 }
@@ -219,7 +382,10 @@ void eng_work(struct eng *e)
 	double start = now_s();
 	struct train_report rep;
 	for (;;) {
-		enum train_status st = train_step(e->tr, 16, &rep);
+		/* one batch at a time, so every stride-th smoothed loss is kept */
+		enum train_status st = train_step(e->tr, 1, &rep);
+		if (e->batches_done++ % e->curve.stride == 0)
+			e->curve.loss[e->curve.n++] = (float)rep.smooth_loss;
 		double t = now_s();
 		if (st != TRAIN_MORE) {
 			e->epochs_done++;
@@ -228,11 +394,13 @@ void eng_work(struct eng *e)
 			if (st == TRAIN_DONE) {
 				drop_training(e);
 				emit_report(e, ENG_EVT_TRAINED, &rep);
+				emit_biases(e, e->train_req);
 			}
 			e->last_progress = t;
 			return;
 		}
-		if (t - e->last_progress >= ENG_PROGRESS_MS * 1e-3) {
+		if (e->curve.n == ENG_LOSS_PTS ||
+		    t - e->last_progress >= ENG_PROGRESS_MS * 1e-3) {
 			emit_report(e, ENG_EVT_PROGRESS, &rep);
 			e->last_progress = t;
 		}
@@ -296,6 +464,7 @@ static int do_load_model(struct eng *e, const struct eng_cmd *c)
 	e->epochs_done = (int)meta.epochs;
 	e->valid_loss = meta.valid_loss;
 	emit_simple(e, ENG_EVT_MODEL_LOADED, c->req_id);
+	emit_biases(e, c->req_id);
 	return 0;
 }
 
@@ -312,12 +481,15 @@ int eng_handle(struct eng *e, const struct eng_cmd *c)
 		if (e->tr) {
 			drop_training(e);
 			emit_simple(e, ENG_EVT_STOPPED, c->req_id);
+			emit_biases(e, c->req_id);
 		}
 		return 0;
 	case ENG_CMD_SAVE_MODEL:
 		return do_save(e, c);
 	case ENG_CMD_LOAD_MODEL:
 		return do_load_model(e, c);
+	case ENG_CMD_ITEM_DETAIL:
+		return do_item_detail(e, c);
 	}
 	return fail(e, c->req_id, ENG_EARG, "unknown command %d", (int)c->kind);
 }

@@ -14,6 +14,14 @@
  * called eng_handle()/eng_work().  The engine never prints, never exits and
  * never touches the terminal.  Every event carries the req_id of the
  * command that caused it, so a front end can drop stale replies.
+ *
+ * Bulk results (the item catalogue, the learned item biases) are too big
+ * for a message: the engine allocates a fresh copy and the event carries
+ * the pointer, handing ownership to the receiver, who frees it with the
+ * matching *_free function.  The engine never touches it again.
+ *
+ * The TUI runs the engine on a thread of its own (eng_thread_*, at the end
+ * of this header); the messages then travel through two lock-free rings.
  */
 #ifndef COLLABTUI_ENG_H
 #define COLLABTUI_ENG_H
@@ -44,6 +52,7 @@ enum eng_cmd_kind {
 	ENG_CMD_STOP,           /* stop training after the current batch; STOPPED */
 	ENG_CMD_SAVE_MODEL,     /* write the model; SAVED */
 	ENG_CMD_LOAD_MODEL,     /* read a model for the loaded dataset; MODEL_LOADED */
+	ENG_CMD_ITEM_DETAIL,    /* u.item: one item's rating histogram; ITEM_DETAIL */
 };
 
 struct eng_load_args {
@@ -67,19 +76,77 @@ struct eng_cmd {
 		struct eng_load_args load;
 		struct eng_train_args train;
 		char path[ENG_PATH_MAX];        /* SAVE_MODEL, LOAD_MODEL */
+		uint32_t item;                  /* ITEM_DETAIL */
 	} u;
+};
+
+/* One item as the movie browser shows it; strings point into the
+ * catalogue's own storage. */
+struct eng_item {
+	const char *title;      /* UTF-8 */
+	const char *genres;     /* "A|B", "" when unknown */
+	int year;               /* from "(1995)" at the title's end; 0 if none */
+	uint32_t n_ratings;     /* in the whole dataset */
+	float mean;             /* mean rating; NAN with no ratings */
+};
+
+/* Every item of the loaded dataset, by dense item index. */
+struct eng_catalog {
+	uint32_t n_items;
+	struct eng_item *items;         /* (n_items) */
+	char *strings;                  /* storage of all titles and genres */
+};
+
+/* Release a catalogue received in ENG_EVT_CATALOG; NULL is accepted. */
+void eng_catalog_free(struct eng_catalog *c);
+
+/* The learned item biases of the current model, by item index. */
+struct eng_biases {
+	uint32_t n_items;
+	float *item_bias;               /* (n_items) */
+};
+
+/* Release biases received in ENG_EVT_BIASES; NULL is accepted. */
+void eng_biases_free(struct eng_biases *b);
+
+#define ENG_HIST_BINS 10
+#define ENG_LOSS_PTS 64
+
+/* One item's ratings, for the movie details view. */
+struct eng_detail {
+	uint32_t item;
+	uint32_t n_ratings;
+	float mean;             /* NAN with no ratings */
+	int n_bins;             /* the dataset summary's histogram bins */
+	float bin_lo[ENG_HIST_BINS];
+	uint32_t bin_count[ENG_HIST_BINS];
+};
+
+/* PROGRESS's share of the loss curve: the smoothed training loss at
+ * batches first, first + stride, ... (n points).  Points are taken every
+ * `stride` batches, with the stride chosen so a whole run has at most
+ * ~1024 of them. */
+struct eng_curve {
+	long first;             /* global batch index of loss[0] (0-based) */
+	long stride;
+	int n;
+	float loss[ENG_LOSS_PTS];
 };
 
 enum eng_evt_kind {
 	ENG_EVT_LOADED = 1,     /* u.summary */
-	ENG_EVT_TRAIN_START,    /* u.report: n_batches set; training began */
-	ENG_EVT_PROGRESS,       /* u.report, at most every ENG_PROGRESS_MS */
-	ENG_EVT_EPOCH,          /* u.report with the epoch's losses and time */
-	ENG_EVT_TRAINED,        /* u.report of the last epoch; training ended */
+	ENG_EVT_TRAIN_START,    /* u.train.report: n_batches set; training began */
+	ENG_EVT_PROGRESS,       /* u.train, at most every ENG_PROGRESS_MS */
+	ENG_EVT_EPOCH,          /* u.train with the epoch's losses and time */
+	ENG_EVT_TRAINED,        /* u.train of the last epoch; training ended */
 	ENG_EVT_STOPPED,        /* training stopped early by ENG_CMD_STOP */
 	ENG_EVT_SAVED,
 	ENG_EVT_MODEL_LOADED,
 	ENG_EVT_ERROR,          /* u.error */
+	ENG_EVT_CATALOG,        /* u.catalog (owned by the receiver), after LOADED */
+	ENG_EVT_BIASES,         /* u.biases (owned by the receiver): after a dotbias
+				 * model is trained, stopped or loaded */
+	ENG_EVT_ITEM_DETAIL,    /* u.detail */
 };
 
 #define ENG_PROGRESS_MS 100
@@ -89,7 +156,13 @@ struct eng_evt {
 	uint32_t req_id;
 	union {
 		struct summary summary;
-		struct train_report report;
+		struct {
+			struct train_report report;
+			struct eng_curve curve; /* PROGRESS, EPOCH, TRAINED only */
+		} train;
+		struct eng_catalog *catalog;
+		struct eng_biases *biases;
+		struct eng_detail detail;
 		struct {
 			int code;               /* enum eng_err */
 			char msg[ENG_MSG_MAX];
@@ -122,5 +195,41 @@ void eng_work(struct eng *e);
 
 /* A short English description of an enum eng_err code. */
 const char *eng_strerror(int code);
+
+/* Free what an event owns (a catalogue or biases); other events own
+ * nothing.  For a receiver that drops an event unread. */
+void eng_evt_release(struct eng_evt *ev);
+
+/* ---- the engine on its own thread ------------------------------------
+ *
+ * eng_thread_start() creates an engine and a thread that owns it.  The
+ * caller (the UI thread) then talks to it only through two single-producer
+ * single-consumer rings: commands in, events out.  Neither side blocks on
+ * the other: a full command ring makes eng_thread_send() fail, and the
+ * engine drops PROGRESS events when the event ring is full (every other
+ * event waits for room, so results, errors and ends of training are never
+ * lost).  The engine thread sleeps when it has no command and no job; the
+ * UI can sleep too, waking when eng_thread_fd() becomes readable.
+ * Signals: the engine thread blocks every asynchronous signal, so SIGWINCH,
+ * SIGINT and SIGTERM reach the UI thread only.
+ */
+struct eng_thread;
+
+/* Start the thread.  NULL (and a message in err) when it cannot start. */
+struct eng_thread *eng_thread_start(char *err, size_t errlen);
+
+/* Queue a command; 0, or -1 when the command ring is full (try later). */
+int eng_thread_send(struct eng_thread *t, const struct eng_cmd *cmd);
+
+/* Take the next event: 1 with *out filled, 0 when there is none. */
+int eng_thread_poll(struct eng_thread *t, struct eng_evt *out);
+
+/* A file descriptor that is readable while events are waiting, for
+ * poll()/select() next to the terminal's input. */
+int eng_thread_fd(const struct eng_thread *t);
+
+/* Stop any job, join the thread, free the engine and every event still
+ * queued; NULL is accepted. */
+void eng_thread_stop(struct eng_thread *t);
 
 #endif

@@ -1,0 +1,183 @@
+/* test_eng.c -- the engine object driven synchronously: commands in,
+ * events out, on the tiny ML-100K-format fixture. */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <string.h>
+
+#include "eng.h"
+#include "testenv.h"
+
+#define MAX_EVTS 256
+
+struct sink {
+	int n;
+	struct eng_evt ev[MAX_EVTS];
+};
+
+static void collect(void *ctx, const struct eng_evt *ev)
+{
+	struct sink *s = ctx;
+	cr_assert_lt(s->n, MAX_EVTS);
+	s->ev[s->n++] = *ev;
+}
+
+static void sink_release(struct sink *s)
+{
+	for (int i = 0; i < s->n; i++)
+		eng_evt_release(&s->ev[i]);
+	s->n = 0;
+}
+
+static const struct eng_evt *find(const struct sink *s, enum eng_evt_kind k)
+{
+	for (int i = 0; i < s->n; i++)
+		if (s->ev[i].kind == k)
+			return &s->ev[i];
+	return NULL;
+}
+
+static struct eng *loaded(struct sink *s)
+{
+	struct eng *e = eng_new(collect, s);
+	cr_assert_not_null(e);
+	struct eng_cmd c = { .kind = ENG_CMD_LOAD_DATA, .req_id = 7 };
+	testenv_fixture(c.u.load.path, sizeof c.u.load.path, "ml-100k");
+	cr_assert_eq(eng_handle(e, &c), 0);
+	return e;
+}
+
+static struct eng_cmd train_cmd(int epochs, int bs)
+{
+	struct eng_cmd c = { .kind = ENG_CMD_TRAIN, .req_id = 9 };
+	c.u.train.model = model_cfg_default();
+	c.u.train.model.n_factors = 3;
+	c.u.train.train = train_cfg_default();
+	c.u.train.train.epochs = epochs;
+	c.u.train.train.bs = bs;
+	c.u.train.valid_pct = 0.2;
+	return c;
+}
+
+Test(eng, load_sends_summary_then_catalogue)
+{
+	struct sink s = {0};
+	struct eng *e = loaded(&s);
+	cr_assert_eq(s.n, 2);
+	cr_assert_eq(s.ev[0].kind, ENG_EVT_LOADED);
+	cr_assert_eq(s.ev[0].req_id, 7);
+	cr_assert_eq(s.ev[0].u.summary.n_ratings, 6);
+	cr_assert_eq(s.ev[1].kind, ENG_EVT_CATALOG);
+	const struct eng_catalog *cat = s.ev[1].u.catalog;
+	cr_assert_eq(cat->n_items, 5);
+	cr_assert_str_eq(cat->items[0].title, "Toy Story (1995)");
+	cr_assert_eq(cat->items[0].year, 1995);
+	cr_assert_eq(cat->items[0].n_ratings, 2);
+	cr_assert_float_eq(cat->items[0].mean, 4.5f, 1e-6f);
+	cr_assert_str_eq(cat->items[1].title, "Misérables, Les (1995)");
+	cr_assert_str_eq(cat->items[4].title, "item 7", "rated but not in u.item");
+	cr_assert_eq(cat->items[4].year, 0);
+	sink_release(&s);
+	eng_free(e);
+}
+
+Test(eng, item_detail_histogram)
+{
+	struct sink s = {0};
+	struct eng *e = loaded(&s);
+	sink_release(&s);
+	struct eng_cmd c = { .kind = ENG_CMD_ITEM_DETAIL, .req_id = 3, .u.item = 0 };
+	cr_assert_eq(eng_handle(e, &c), 0);
+	const struct eng_detail *d = &find(&s, ENG_EVT_ITEM_DETAIL)->u.detail;
+	cr_assert_eq(d->n_ratings, 2);
+	cr_assert_eq(d->n_bins, 5);
+	cr_assert_eq(d->bin_lo[3], 4.0f);
+	cr_assert_eq(d->bin_count[3], 1, "one 4-star rating");
+	cr_assert_eq(d->bin_count[4], 1, "one 5-star rating");
+	cr_assert_eq(d->bin_count[0] + d->bin_count[1] + d->bin_count[2], 0);
+	s.n = 0;
+	c.u.item = 99;
+	cr_assert_eq(eng_handle(e, &c), ENG_EARG);
+	cr_assert_eq(s.ev[0].kind, ENG_EVT_ERROR);
+	cr_assert_eq(s.ev[0].req_id, 3);
+	eng_free(e);
+}
+
+Test(eng, training_reports_epochs_curve_and_biases)
+{
+	struct sink s = {0};
+	struct eng *e = loaded(&s);
+	sink_release(&s);
+	struct eng_cmd c = train_cmd(3, 2);
+	cr_assert_eq(eng_handle(e, &c), 0);
+	cr_assert(eng_busy(e));
+	while (eng_busy(e))
+		eng_work(e);
+	int epochs = 0, points = 0;
+	long next = 0;
+	for (int i = 0; i < s.n; i++) {
+		const struct eng_evt *ev = &s.ev[i];
+		cr_assert_eq(ev->req_id, 9);
+		if (ev->kind == ENG_EVT_EPOCH)
+			cr_assert_eq(ev->u.train.report.epoch, epochs++);
+		if (ev->kind == ENG_EVT_PROGRESS || ev->kind == ENG_EVT_EPOCH ||
+		    ev->kind == ENG_EVT_TRAINED) {
+			const struct eng_curve *cv = &ev->u.train.curve;
+			if (cv->n)
+				cr_assert_eq(cv->first, next, "points follow on");
+			next = cv->first + cv->n * cv->stride;
+			points += cv->n;
+			for (int p = 0; p < cv->n; p++)
+				cr_assert(isfinite(cv->loss[p]) && cv->loss[p] > 0);
+		}
+	}
+	cr_assert_eq(s.ev[0].kind, ENG_EVT_TRAIN_START);
+	cr_assert_eq(s.ev[0].u.train.report.n_batches, 2, "5 training ratings, bs 2");
+	cr_assert_eq(epochs, 3);
+	cr_assert_eq(points, 6, "one point per batch on a run this short");
+	cr_assert_eq(s.ev[s.n - 2].kind, ENG_EVT_TRAINED);
+	cr_assert_eq(s.ev[s.n - 1].kind, ENG_EVT_BIASES);
+	cr_assert_eq(s.ev[s.n - 1].u.biases->n_items, 5);
+	sink_release(&s);
+	eng_free(e);
+}
+
+Test(eng, stop_ends_training)
+{
+	struct sink s = {0};
+	struct eng *e = loaded(&s);
+	sink_release(&s);
+	struct eng_cmd c = train_cmd(100000, 1);
+	cr_assert_eq(eng_handle(e, &c), 0);
+	eng_work(e);
+	cr_assert(eng_busy(e));
+	struct eng_cmd again = train_cmd(1, 1);
+	cr_assert_eq(eng_handle(e, &again), ENG_ESTATE, "one training at a time");
+	struct eng_cmd stop = { .kind = ENG_CMD_STOP, .req_id = 11 };
+	cr_assert_eq(eng_handle(e, &stop), 0);
+	cr_assert(!eng_busy(e));
+	cr_assert_not_null(find(&s, ENG_EVT_STOPPED));
+	cr_assert_eq(find(&s, ENG_EVT_STOPPED)->req_id, 11);
+	cr_assert_not_null(find(&s, ENG_EVT_BIASES), "the stopped model's biases");
+	sink_release(&s);
+	eng_free(e);
+}
+
+Test(eng, errors_are_events_with_codes)
+{
+	struct sink s = {0};
+	struct eng *e = eng_new(collect, &s);
+	struct eng_cmd c = train_cmd(1, 1);
+	cr_assert_eq(eng_handle(e, &c), ENG_ESTATE, "no dataset yet");
+	struct eng_cmd sv = { .kind = ENG_CMD_SAVE_MODEL, .req_id = 2 };
+	strcpy(sv.u.path, "/tmp/never-written");
+	cr_assert_eq(eng_handle(e, &sv), ENG_ESTATE);
+	struct eng_cmd ld = { .kind = ENG_CMD_LOAD_DATA, .req_id = 4 };
+	strcpy(ld.u.load.path, "/nonexistent/collabtui");
+	cr_assert_eq(eng_handle(e, &ld), ENG_EDATA);
+	cr_assert_eq(s.n, 3);
+	for (int i = 0; i < 3; i++)
+		cr_assert_eq(s.ev[i].kind, ENG_EVT_ERROR);
+	cr_assert(strstr(s.ev[2].u.error.msg, "/nonexistent/collabtui"), "%s", s.ev[2].u.error.msg);
+	cr_assert_str_eq(eng_strerror(ENG_EDATA), "invalid input data");
+	eng_free(e);
+}
