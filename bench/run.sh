@@ -5,9 +5,9 @@
 #
 # BIN is the collabtui binary, DATASETS the folder holding ml-100k/ (the
 # real MovieLens copies); NAME runs one benchmark only.  Each line is the
-# median of REPS runs (default 5) of a whole command, measured with
-# /usr/bin/time-free shell timing (date +%s%N) and peak RSS from
-# /proc/self/status of the child via GNU time when available.
+# median wall time of REPS runs (default 5) of a whole command, load
+# included, timed with date +%s%N; peak RSS comes from one more run under
+# GNU time when /usr/bin/time exists.
 set -eu
 
 bin=${1:?usage: sh bench/run.sh BIN DATASETS [NAME]}
@@ -38,7 +38,8 @@ peak_rss() {
 # median of the numbers on stdin
 median() { sort -g | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 
-# time_cmd NAME DATASET ITEMS_PER_RUN CMD...: median wall seconds of REPS runs
+# row NAME DATASET WORK CMD...: one table line; WORK (ratings processed per
+# run) gives the throughput column
 row() {
 	name=$1 dataset=$2 work=$3
 	shift 3

@@ -163,10 +163,12 @@ float model_predict(const struct model *m, uint32_t u, uint32_t i)
 	return s;
 }
 
+/* The body of model_loss_grad, cloned for AVX2 (clang resolves clones of
+ * static functions only). */
 SIMD_CLONES
-double model_loss_grad(const struct model *m, const uint32_t *users,
-		       const uint32_t *items, const float *ratings, size_t n,
-		       float *grad)
+static double loss_grad(const struct model *m, const uint32_t *users,
+			const uint32_t *items, const float *ratings, size_t n,
+			float *grad)
 {
 	if (n == 0)
 		return 0.0;
@@ -203,6 +205,13 @@ double model_loss_grad(const struct model *m, const uint32_t *users,
 		}
 	}
 	return loss / (double)n;
+}
+
+double model_loss_grad(const struct model *m, const uint32_t *users,
+		       const uint32_t *items, const float *ratings, size_t n,
+		       float *grad)
+{
+	return loss_grad(m, users, items, ratings, n, grad);
 }
 
 double model_mse_idx(const struct model *m, const uint32_t *users,

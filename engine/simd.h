@@ -1,7 +1,8 @@
 /* simd.h -- run-time selection of vector code without -march.
  *
- * SIMD_CLONES on a function makes gcc/clang emit a generic x86-64 version
- * and an AVX2 version of it, with the loader picking one for the CPU at
+ * SIMD_CLONES on a static function makes gcc/clang emit a generic x86-64
+ * version and an AVX2 version of it (clang 14 only links clones of static
+ * functions), with the loader picking one for the CPU at
  * start-up (ifunc).  Sanitizer builds skip the clones, since ASan does not
  * follow ifunc resolvers well; hand-written AVX2 kernels test SIMD_HAVE_AVX2
  * and check the CPU with simd_has_avx2_fma() before calling them.
