@@ -22,13 +22,17 @@ PKG_CONFIG ?= pkg-config
 # passes it explicitly.
 DATASETS  ?= $(abspath ../shared/datasets)
 
-PKGS      := ncursesw openblas yaml-0.1
+# curses is for tui/ only: its pkg-config flags (-D_XOPEN_SOURCE=600) would
+# narrow what the engine sees of POSIX.
+PKGS      := openblas yaml-0.1
+TUI_PKGS  := ncursesw
 TEST_PKGS := criterion
 
 # Nothing below runs pkg-config until a target needs it, so `make deps`
 # can report missing packages before the compiler trips over them.
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+TUI_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(TUI_PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS) $(TUI_PKGS) 2>/dev/null)
 TEST_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(TEST_PKGS) 2>/dev/null)
 TEST_LIBS   = $(shell $(PKG_CONFIG) --libs $(TEST_PKGS) 2>/dev/null)
 
@@ -47,16 +51,18 @@ ALL_LDLIBS = $(PKG_LIBS) -lm -pthread $(LDLIBS)
 B         ?= build
 ENGINE_SRC := $(wildcard engine/*.c)
 CLI_SRC    := $(wildcard cli/*.c)
+TUI_SRC    := $(wildcard tui/*.c)
 TEST_SRC   := $(wildcard tests/test_*.c)
 BENCH_SRC  := $(wildcard bench/bench_*.c)
 ENGINE_OBJ  = $(ENGINE_SRC:%.c=$(B)/%.o)
 CLI_OBJ     = $(CLI_SRC:%.c=$(B)/%.o)
+TUI_OBJ     = $(TUI_SRC:%.c=$(B)/%.o)
 TEST_OBJ    = $(TEST_SRC:%.c=$(B)/%.o)
-# The CLI's modules without main(), linked into the unit tests.
-CLI_LIB_OBJ = $(filter-out $(B)/cli/main.o,$(CLI_OBJ))
+# Every module but main(), linked into the unit tests.
+CLI_LIB_OBJ = $(filter-out $(B)/cli/main.o,$(CLI_OBJ)) $(TUI_OBJ)
 BIN         = $(if $(filter build,$(B)),collabtui,$(B)/collabtui)
 
-.PHONY: all run check test bench data deps install uninstall clean asan-check
+.PHONY: all run check test tsan-test bench data deps install uninstall clean
 
 all: deps-build $(BIN)
 
@@ -75,7 +81,11 @@ $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
 
-$(BIN): $(ENGINE_OBJ) $(CLI_OBJ)
+$(B)/tui/%.o: tui/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(TUI_CFLAGS) -Itui -MMD -MP -c $< -o $@
+
+$(BIN): $(ENGINE_OBJ) $(CLI_OBJ) $(TUI_OBJ)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(ALL_LDLIBS)
 
 $(B)/tests/%.o: tests/%.c
@@ -97,12 +107,25 @@ SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-
 check: deps-test
 	$(MAKE) B=build test
 	$(MAKE) B=build-asan OPT="-O1 -g $(SAN_FLAGS)" LDFLAGS="$(SAN_FLAGS)" test
+	$(MAKE) B=build-tsan OPT="-O1 -g -fsanitize=thread" LDFLAGS="-fsanitize=thread" tsan-test
 
 test: $(BIN) $(B)/tests/run
 	COLLABTUI_BIN=$(abspath $(BIN)) COLLABTUI_DATASETS=$(DATASETS) \
 	COLLABTUI_FIXTURES=$(abspath tests/fixtures) \
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	$(B)/tests/run -j2 --short-filename
+
+# The lock-free ring and the engine thread once more, under ThreadSanitizer
+# (build-tsan/).  OpenBLAS keeps to one thread there: its own threads are
+# not instrumented and would only add noise.
+TSAN_TEST_SRC := $(filter tests/test_ring.c tests/test_engthread.c,$(TEST_SRC))
+$(B)/tests/run-tsan: $(TSAN_TEST_SRC:%.c=$(B)/%.o) $(ENGINE_OBJ)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(TEST_LIBS) $(ALL_LDLIBS)
+
+tsan-test: $(B)/tests/run-tsan
+	COLLABTUI_FIXTURES=$(abspath tests/fixtures) OPENBLAS_NUM_THREADS=1 \
+	TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
+	$(B)/tests/run-tsan -j1 --short-filename
 
 # --- benchmarks -----------------------------------------------------------
 bench: deps-build $(BIN)
@@ -126,6 +149,6 @@ uninstall:
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:
-	rm -rf build build-asan collabtui
+	rm -rf build build-asan build-tsan collabtui
 
--include $(wildcard build/*/*.d build/*/*/*.d build-asan/*/*.d build-asan/*/*/*.d)
+-include $(wildcard $(B)/*/*.d $(B)/*/*/*.d)
