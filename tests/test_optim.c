@@ -99,6 +99,8 @@ static void check_against_reference(enum optim_kind kind, int threads)
 		for (int j = 0; j < TAIL; j++)
 			g[ROWS * K + j] = (float)(0.01 * rng_normal(&rng));
 		double lr = 1e-3 + 4e-3 * sin(t * 0.01), mom = 0.85 + 0.1 * cos(t * 0.02);
+		if (t % 97 == 50)
+			mom = 0.0;      /* forgets the momentum: the scales reset */
 		for (int i = 0; i < NP; i++)
 			gcopy[i] = g[i];
 		ref_step(&r, kind, gcopy, NP, lr, mom, 0.05);
