@@ -43,7 +43,7 @@ CSTD      := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 # errno after math calls.  No -march: the binary runs on any x86-64 and the
 # hot kernels pick AVX2 at run time.
 OPT       ?= -O3 -g
-ALL_CFLAGS = $(CSTD) $(OPT) -fno-math-errno $(WARN) -pthread -Iengine -Icli -DCOLLABTUI_VERSION='"$(VERSION)"' \
+ALL_CFLAGS = $(CSTD) $(OPT) -fno-math-errno $(WARN) -pthread -Iengine -Icli -Itui -DCOLLABTUI_VERSION='"$(VERSION)"' \
              -DCOLLABTUI_DATADIR='"$(DATADIR)"' $(PKG_CFLAGS) $(CFLAGS)
 ALL_LDLIBS = $(PKG_LIBS) -lm -pthread $(LDLIBS)
 
@@ -83,7 +83,7 @@ $(B)/%.o: %.c
 
 $(B)/tui/%.o: tui/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(TUI_CFLAGS) -Itui -MMD -MP -c $< -o $@
+	$(CC) $(ALL_CFLAGS) $(TUI_CFLAGS) -MMD -MP -c $< -o $@
 
 $(BIN): $(ENGINE_OBJ) $(CLI_OBJ) $(TUI_OBJ)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(ALL_LDLIBS)
@@ -112,7 +112,8 @@ check: deps-test
 test: $(BIN) $(B)/tests/run
 	COLLABTUI_BIN=$(abspath $(BIN)) COLLABTUI_DATASETS=$(DATASETS) \
 	COLLABTUI_FIXTURES=$(abspath tests/fixtures) \
-	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(abspath tests/lsan.supp) \
+	UBSAN_OPTIONS=print_stacktrace=1 \
 	$(B)/tests/run -j2 --short-filename
 
 # The lock-free ring and the engine thread once more, under ThreadSanitizer
@@ -133,13 +134,15 @@ tsan-test: $(B)/tests/run-tsan
 	TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" $(B)/tests/run-tsan
 
 # --- benchmarks -----------------------------------------------------------
-bench: deps-build $(BIN) $(B)/bench/bench_ring
+# Each bench/bench_NAME.c is a program of its own, linked with the engine.
+BENCH_BIN = $(BENCH_SRC:%.c=$(B)/%)
+bench: deps-build $(BIN) $(BENCH_BIN)
 	@sh bench/run.sh $(abspath $(BIN)) $(DATASETS)
 	@$(B)/bench/bench_ring
+	@$(B)/bench/bench_queries $(DATASETS)
 
-$(B)/bench/bench_ring: bench/bench_ring.c $(B)/engine/ring.o
-	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ -pthread
+$(B)/bench/%: $(B)/bench/%.o $(ENGINE_OBJ)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(ALL_LDLIBS)
 
 # --- data -----------------------------------------------------------------
 data:

@@ -39,12 +39,16 @@ enum key_type {
 	T_U64,          /* uint64_t */
 	T_DOUBLE,       /* finite double */
 	T_RANGE,        /* [lo, hi] or none */
+	T_BOOL,         /* true/false, yes/no, on/off */
+	T_WORD,         /* a name made of letters, digits, '-' and '_' */
+	T_KEYS,         /* the `keys:` mapping of action -> key names */
 };
 
 enum key_id {
 	K_DATA, K_FORMAT, K_ITEM_KEY, K_MODEL, K_FACTORS, K_EPOCHS, K_LR, K_WD,
 	K_BS, K_Y_RANGE, K_OPTIMIZER, K_SCHEDULE, K_VALID_PCT, K_SEED,
-	K_THREADS, K_COUNT
+	K_THREADS, K_THEME, K_CHART, K_SMOOTHING, K_LOG_SCALE, K_MOUSE, K_KEYS,
+	K_COUNT
 };
 
 static const char *const formats[] = {
@@ -56,6 +60,7 @@ static const char *const optimizers[] = { "adam", "sgd", NULL };
 static const char *const schedules[] = {
 	"one_cycle", "one-cycle", "constant", NULL
 };
+static const char *const charts[] = { "auto", "unicode", "ascii", NULL };
 
 struct key {
 	const char *name;
@@ -86,6 +91,12 @@ static const struct key keys[K_COUNT] = {
 	[K_VALID_PCT] = NUM_KEY(valid_pct, T_DOUBLE),
 	[K_SEED]      = NUM_KEY(seed, T_U64),
 	[K_THREADS]   = NUM_KEY(threads, T_INT),
+	[K_THEME]     = STR_KEY(theme, T_WORD, NULL),
+	[K_CHART]     = STR_KEY(chart, T_NAME, charts),
+	[K_SMOOTHING] = NUM_KEY(smoothing, T_BOOL),
+	[K_LOG_SCALE] = NUM_KEY(log_scale, T_BOOL),
+	[K_MOUSE]     = NUM_KEY(mouse, T_BOOL),
+	[K_KEYS]      = { "keys", T_KEYS, offsetof(struct cfg, binds), 0, NULL },
 };
 
 struct cfg cfg_default(void)
@@ -109,6 +120,9 @@ struct cfg cfg_default(void)
 	c.valid_pct = 0.2;
 	c.seed = 42;
 	c.threads = 1;
+	strcpy(c.chart, "auto");
+	c.smoothing = 1;
+	c.mouse = 1;
 	return c;
 }
 
@@ -163,7 +177,15 @@ static const char *check_key(const struct cfg *c, enum key_id k)
 		return c->valid_pct >= 0 && c->valid_pct < 1 ? NULL :
 		       "valid_pct must be at least 0 and less than 1";
 	case K_SEED:
+	case K_THEME:
+	case K_SMOOTHING:
+	case K_LOG_SCALE:
+	case K_MOUSE:
+	case K_KEYS:
 		return NULL;
+	case K_CHART:
+		return in_list(c->chart, charts) ? NULL :
+		       "chart must be auto, unicode or ascii";
 	case K_THREADS:
 		return c->threads >= 1 && c->threads <= 256 ? NULL :
 		       "threads must be between 1 and 256";
@@ -246,6 +268,35 @@ static int parse_double(const char *s, double *out)
 	return 0;
 }
 
+/* YAML 1.1's spellings of a boolean, which is what people write. */
+static int parse_bool(const char *s, int *out)
+{
+	static const char *const yes[] = { "true", "True", "TRUE", "yes", "Yes",
+					   "YES", "on", "On", "ON", NULL };
+	static const char *const no[] = { "false", "False", "FALSE", "no", "No",
+					  "NO", "off", "Off", "OFF", NULL };
+
+	if (in_list(s, yes))
+		*out = 1;
+	else if (in_list(s, no))
+		*out = 0;
+	else
+		return -1;
+	return 0;
+}
+
+/* A theme name becomes part of a file name: keep it to a safe alphabet. */
+static int is_word(const char *s, size_t len)
+{
+	if (len == 0)
+		return 0;
+	for (size_t i = 0; i < len; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+		      (s[i] >= '0' && s[i] <= '9') || s[i] == '-' || s[i] == '_'))
+			return 0;
+	return 1;
+}
+
 /* ---- values, from the file or from argv ---------------------------------- */
 
 /* A short, printable copy of a scalar for messages: at most 40 bytes (cut on
@@ -292,6 +343,12 @@ static const char *want_text(const struct key *k, char *list, size_t n)
 		return "a number";
 	case T_RANGE:
 		return "LO,HI (two numbers) or none";
+	case T_BOOL:
+		return "true or false";
+	case T_WORD:
+		return "a name of letters, digits, '-' and '_'";
+	case T_KEYS:
+		return "a mapping of action: key names";
 	case T_INT:
 		break;
 	}
@@ -311,6 +368,10 @@ static int set_text(const struct key *k, struct cfg *c, const char *s,
 
 	if (strlen(s) != len) {                 /* a NUL inside */
 		ok = 0;
+	} else if (k->type == T_WORD) {
+		ok = len < k->size && is_word(s, len);
+		if (ok)
+			memcpy(field, s, len + 1);
 	} else if (k->type == T_PATH || k->type == T_NAME) {
 		if (k->type == T_PATH && len >= k->size) {
 			snprintf(msg, n, "expected a path of at most %zu bytes",
@@ -342,7 +403,10 @@ static int set_text(const struct key *k, struct cfg *c, const char *s,
 			if (ok)
 				*(double *)(void *)field = d;
 			break;
-		case T_PATH: case T_NAME: case T_RANGE:
+		case T_BOOL:
+			ok = parse_bool(s, (int *)(void *)field) == 0;
+			break;
+		case T_PATH: case T_NAME: case T_RANGE: case T_WORD: case T_KEYS:
 			break;
 		}
 	}
@@ -408,6 +472,11 @@ int cfg_set(struct cfg *c, const char *key, const char *value, char *err,
 	if (id < 0) {
 		if (errlen)
 			snprintf(err, errlen, "unknown setting '%s'", key);
+		return -1;
+	}
+	if (keys[id].type == T_KEYS) {
+		if (errlen)
+			snprintf(err, errlen, "keys can only be set in the config file");
 		return -1;
 	}
 	if (keys[id].type == T_RANGE)
@@ -564,6 +633,103 @@ static int read_range(struct ctx *x, struct cfg *c)
 	return 0;
 }
 
+/* Append one key name (a scalar) to a binding's space-separated list. */
+static int add_key_name(struct ctx *x, struct cfg_bind *b)
+{
+	size_t len = strlen(b->keys), n = x->ev.data.scalar.length;
+	const char *s = scalar(x);
+	char sh[64];
+
+	if (n == 0 || strlen(s) != n || strpbrk(s, " \t\n"))
+		return fail(x, x->ev.start_mark, "keys: %s: expected a key name "
+			    "without spaces (write Space for the space bar), "
+			    "found '%s'", b->action, show(s, sh));
+	if (len + (len > 0) + n >= sizeof b->keys)
+		return fail(x, x->ev.start_mark, "keys: %s: too many keys "
+			    "(at most %zu bytes of names)", b->action,
+			    sizeof b->keys - 1);
+	if (len > 0)
+		b->keys[len++] = ' ';
+	memcpy(b->keys + len, s, n + 1);
+	return 0;
+}
+
+/* keys: a mapping of action name -> a key name or a sequence of them.  The
+ * names are checked by the interface, which knows them; here only the
+ * shape, the sizes and repeated actions. */
+static int read_keys(struct ctx *x, struct cfg *c)
+{
+	char sh[64];
+
+	if (x->ev.type == YAML_SCALAR_EVENT && scalar_is_null(x)) {
+		c->n_binds = 0;
+		return 0;
+	}
+	if (x->ev.type != YAML_MAPPING_START_EVENT)
+		return fail(x, x->ev.start_mark, "keys: expected a mapping of "
+			    "action: key names, found %s",
+			    x->ev.type == YAML_SCALAR_EVENT ? "a scalar" :
+			    node_kind(&x->ev));
+	c->n_binds = 0;
+	for (;;) {
+		struct cfg_bind *b;
+		size_t n;
+
+		if (next(x))
+			return -1;
+		if (x->ev.type == YAML_MAPPING_END_EVENT)
+			return 0;
+		if (x->ev.type != YAML_SCALAR_EVENT)
+			return fail(x, x->ev.start_mark, "keys: expected an action "
+				    "name, found %s", node_kind(&x->ev));
+		n = x->ev.data.scalar.length;
+		if (n == 0 || n >= CFG_ACTION_MAX || strlen(scalar(x)) != n)
+			return fail(x, x->ev.start_mark, "keys: expected an action "
+				    "name, found '%s'", show(scalar(x), sh));
+		for (int i = 0; i < c->n_binds; i++)
+			if (strcmp(c->binds[i].action, scalar(x)) == 0)
+				return fail(x, x->ev.start_mark, "keys: duplicate "
+					    "action '%s' (first given on line %lu)",
+					    scalar(x), c->binds[i].line);
+		if (c->n_binds == CFG_BINDS_MAX)
+			return fail(x, x->ev.start_mark, "keys: at most %d "
+				    "actions can be rebound", CFG_BINDS_MAX);
+		b = &c->binds[c->n_binds++];
+		memset(b, 0, sizeof *b);
+		memcpy(b->action, scalar(x), n + 1);
+		b->line = (unsigned long)x->ev.start_mark.line + 1;
+		b->col = (unsigned long)x->ev.start_mark.column + 1;
+
+		if (next(x))
+			return -1;
+		if (x->ev.type == YAML_SCALAR_EVENT) {
+			if (add_key_name(x, b))
+				return -1;
+			continue;
+		}
+		if (x->ev.type != YAML_SEQUENCE_START_EVENT)
+			return fail(x, x->ev.start_mark, "keys: %s: expected a key "
+				    "name or a list of them, found %s", b->action,
+				    node_kind(&x->ev));
+		yaml_mark_t list = x->ev.start_mark;
+		for (;;) {
+			if (next(x))
+				return -1;
+			if (x->ev.type == YAML_SEQUENCE_END_EVENT)
+				break;
+			if (x->ev.type != YAML_SCALAR_EVENT)
+				return fail(x, x->ev.start_mark, "keys: %s: expected "
+					    "a key name, found %s", b->action,
+					    node_kind(&x->ev));
+			if (add_key_name(x, b))
+				return -1;
+		}
+		if (b->keys[0] == '\0')
+			return fail(x, list, "keys: %s: expected at "
+				    "least one key", b->action);
+	}
+}
+
 /* The value of key k; x->ev is its first event. */
 static int read_value(struct ctx *x, const struct key *k, struct cfg *c)
 {
@@ -571,11 +737,13 @@ static int read_value(struct ctx *x, const struct key *k, struct cfg *c)
 
 	if (k->type == T_RANGE)
 		return read_range(x, c);
+	if (k->type == T_KEYS)
+		return read_keys(x, c);
 	if (x->ev.type != YAML_SCALAR_EVENT)
 		return fail(x, x->ev.start_mark, "%s: expected %s, found %s",
 			    k->name, want_text(k, list, sizeof list),
 			    node_kind(&x->ev));
-	if (k->type == T_PATH && scalar_is_null(x)) {
+	if ((k->type == T_PATH || k->type == T_WORD) && scalar_is_null(x)) {
 		((char *)c + k->off)[0] = '\0';
 		return 0;
 	}
@@ -584,6 +752,21 @@ static int read_value(struct ctx *x, const struct key *k, struct cfg *c)
 		     msg, sizeof msg))
 		return fail(x, x->ev.start_mark, "%s: %s", k->name, msg);
 	return 0;
+}
+
+/* "data, format, ..., keys": every key, for the unknown-key message. */
+static void key_names(char *buf, size_t n)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (int id = 0; id < K_COUNT && used < n; id++) {
+		int w = snprintf(buf + used, n - used, "%s%s", id ? ", " : "",
+				 keys[id].name);
+		if (w < 0)
+			break;
+		used += (size_t)w;
+	}
 }
 
 /* The document's top-level mapping; x->ev is MAPPING_START. */
@@ -606,12 +789,13 @@ static int read_mapping(struct ctx *x, struct cfg *c)
 			return fail(x, x->ev.start_mark, "expected a setting name, "
 				    "found %s", node_kind(&x->ev));
 		id = find_key(scalar(x), x->ev.data.scalar.length);
-		if (id < 0)
+		if (id < 0) {
+			char names[320];
+
+			key_names(names, sizeof names);
 			return fail(x, x->ev.start_mark, "unknown key '%s' (expected "
-				    "one of data, format, item_key, model, factors, "
-				    "epochs, lr, wd, bs, y_range, optimizer, "
-				    "schedule, valid_pct, seed, threads)",
-				    show(scalar(x), sh));
+				    "one of %s)", show(scalar(x), sh), names);
+		}
 		k = &keys[id];
 		if (seen_line[id])
 			return fail(x, x->ev.start_mark, "duplicate key '%s' "

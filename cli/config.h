@@ -18,6 +18,19 @@
 
 #define CFG_PATH_MAX 4096       /* bytes of the data path, NUL included */
 #define CFG_NAME_MAX 16         /* bytes of a keyword value, NUL included */
+#define CFG_THEME_MAX 32        /* bytes of a theme name, NUL included */
+#define CFG_ACTION_MAX 24       /* bytes of a key-binding action name */
+#define CFG_KEYLIST_MAX 64      /* bytes of one action's keys, space-separated */
+#define CFG_BINDS_MAX 48        /* actions a `keys:` mapping may rebind */
+
+/* One entry of the `keys:` mapping, kept as text: the curses interface
+ * owns the action names and key names, and checks them when it starts,
+ * naming the file position recorded here. */
+struct cfg_bind {
+	char action[CFG_ACTION_MAX];    /* e.g. "quit" */
+	char keys[CFG_KEYLIST_MAX];     /* e.g. "q Q", one or more names */
+	unsigned long line, col;        /* 1-based, of the action name */
+};
 
 struct cfg {
 	char data[CFG_PATH_MAX];        /* dataset dir or file; "" = data/ml-100k */
@@ -36,11 +49,21 @@ struct cfg {
 	double valid_pct;               /* 0 <= valid_pct < 1 */
 	uint64_t seed;
 	int threads;                    /* >= 1 */
+	/* The terminal interface. */
+	char theme[CFG_THEME_MAX];      /* themes/NAME.yaml; "" = automatic */
+	char chart[CFG_NAME_MAX];       /* auto|unicode|ascii */
+	int smoothing;                  /* 1: smoothed train loss, 0: raw */
+	int log_scale;                  /* 1: the loss chart's y axis is log */
+	int mouse;                      /* 1: the mouse focuses and scrolls */
+	int n_binds;                    /* entries of binds in use */
+	struct cfg_bind binds[CFG_BINDS_MAX];
 };
 
 /* The built-in defaults, identical to the shipped config.yaml (fastai's
  * chapter: dotbias, 50 factors, 5 epochs, lr 5e-3, wd 0.1, bs 64,
- * y_range (0, 5.5), Adam, one-cycle, 20% validation, seed 42, 1 thread). */
+ * y_range (0, 5.5), Adam, one-cycle, 20% validation, seed 42, 1 thread;
+ * for the interface: automatic theme and chart style, smoothing on, linear
+ * scale, mouse on, no rebound keys). */
 struct cfg cfg_default(void);
 
 /* Read the YAML file at path into *out.  Keys the file does not mention keep
@@ -49,7 +72,9 @@ struct cfg cfg_default(void);
  *   -1  when the file is not a valid settings file: err gets
  *       "PATH:LINE:COL: what was expected" (a YAML syntax error, a document
  *       that is not a mapping, an unknown or repeated key, a value of the
- *       wrong type or out of range, an unknown keyword);
+ *       wrong type or out of range, an unknown keyword; under `keys:`, an
+ *       action given twice, a key list that is not a string or a sequence
+ *       of strings, or one that does not fit CFG_KEYLIST_MAX);
  *   -2  when the file cannot be opened or read: err gets "PATH: strerror"
  *       and errno is left set, so a caller can treat ENOENT as "no file".
  * On failure *out is unchanged.  err may be NULL when errlen is 0. */
@@ -58,7 +83,8 @@ int cfg_load(const char *path, struct cfg *out, char *err, size_t errlen);
 /* Set one key from text, as a command-line option gives it: key is a
  * config.yaml key ("factors", "item_key", "y_range", ...), value its text
  * ("50", "title", "0,5.5" or "none" for y_range).  The value is parsed and
- * range-checked exactly as in the file.  Returns 0, or -1 with a message
+ * range-checked exactly as in the file (booleans: true/false, yes/no,
+ * on/off).  `keys` can only be set in the file.  Returns 0, or -1 with a message
  * in err that does not name the key, so the caller can prefix the option
  * the user typed ("expected an integer, found 'x'", "factors must be at
  * least 1"); on failure *c is unchanged. */

@@ -1,4 +1,5 @@
-/* headless.c -- `collabtui train` and `collabtui summary` (see headless.h).
+/* headless.c -- `collabtui train`, `summary`, and the data and model side
+ * of the insight commands (query.c prints those; see headless.h).
  *
  * The engine is driven synchronously: one command at a time, then
  * eng_work() until the job ends.  Its events are printed as they arrive,
@@ -12,12 +13,15 @@
 
 #include "datadir.h"
 #include "eng.h"
+#include "query.h"
 
 struct printer {
 	FILE *out;
 	int err_code;           /* first ENG_EVT_ERROR's code, 0 if none */
 	int loaded;
 	struct summary summary;
+	struct eng_catalog *cat;        /* owned; kept for the insight commands */
+	struct eng_evt reply;           /* the last insight reply, for query.c */
 };
 
 static void print_table_row(FILE *out, const struct train_report *r)
@@ -53,10 +57,21 @@ static void on_event(void *ctx, const struct eng_evt *ev)
 			p->err_code = ev->u.error.code;
 		fprintf(stderr, "collabtui: %s\n", ev->u.error.msg);
 		break;
+	case ENG_EVT_CATALOG:
+		eng_catalog_free(p->cat);
+		p->cat = ev->u.catalog;
+		return;
+	case ENG_EVT_BIAS_LIST:
+	case ENG_EVT_SIMILAR:
+	case ENG_EVT_PCA:
+	case ENG_EVT_RECS:
+		eng_evt_release(&p->reply);
+		p->reply = *ev;         /* query.c releases it */
+		return;
 	default:
 		break;
 	}
-	/* Bulk payloads (catalogue, biases) are ours to free; unused here. */
+	/* Other bulk payloads (biases) are ours to free; unused here. */
 	struct eng_evt owned = *ev;
 	eng_evt_release(&owned);
 }
@@ -111,12 +126,17 @@ static void print_summary(FILE *out, const struct summary *s)
 
 int headless_has(const char *name)
 {
-	return strcmp(name, "train") == 0 || strcmp(name, "summary") == 0;
+	return strcmp(name, "train") == 0 || strcmp(name, "summary") == 0 ||
+	       query_has(name);
 }
 
 int headless_run(const struct opts *o)
 {
-	struct printer pr = { .out = stdout };
+	/* The insight commands print their results on stdout, so the epoch
+	 * table of a model they train first goes to stderr: progress stays
+	 * visible and the results stay parseable. */
+	int insight = query_has(o->command);
+	struct printer pr = { .out = insight ? stderr : stdout };
 	struct eng_cmd load = { .kind = ENG_CMD_LOAD_DATA, .req_id = 1 };
 	struct eng_cmd train = { .kind = ENG_CMD_TRAIN, .req_id = 2 };
 	struct eng_train_args *ta = &train.u.train;
@@ -142,6 +162,7 @@ int headless_run(const struct opts *o)
 	if (rc == 0 && strcmp(o->command, "summary") == 0) {
 		print_summary(stdout, &pr.summary);
 		eng_free(e);
+		eng_catalog_free(pr.cat);
 		return EXIT_OK;
 	}
 	if (rc == 0 && o->load) {
@@ -150,7 +171,8 @@ int headless_run(const struct opts *o)
 		rc = eng_handle(e, &lm);
 		ta->resume = 1;
 	}
-	if (rc == 0) {
+	/* An insight command uses a loaded model as it is. */
+	if (rc == 0 && !(insight && o->load)) {
 		ta->model.n_factors = o->cfg.factors;
 		ta->model.use_y_range = o->cfg.y_range_on;
 		ta->model.y_lo = (float)o->cfg.y_range[0];
@@ -172,6 +194,10 @@ int headless_run(const struct opts *o)
 		snprintf(sv.u.path, sizeof sv.u.path, "%s", o->save);
 		rc = eng_handle(e, &sv);
 	}
+	int st = exit_status(rc ? rc : pr.err_code);
+	if (st == EXIT_OK && insight)
+		st = query_run(e, o, pr.cat, &pr.summary, &pr.reply);
 	eng_free(e);
-	return exit_status(rc ? rc : pr.err_code);
+	eng_catalog_free(pr.cat);
+	return st;
 }

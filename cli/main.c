@@ -1,11 +1,14 @@
-/* main.c -- collabtui's entry point: parse the command line, then run a
- * headless command.  (The terminal UI will be the default command.) */
+/* main.c -- collabtui's entry point: parse the command line, then run the
+ * terminal interface (`tui`, the default on a terminal) or a headless
+ * command (`train`, `summary`). */
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "headless.h"
 #include "opts.h"
+#include "tui.h"
 
 int main(int argc, char **argv)
 {
@@ -27,6 +30,20 @@ int main(int argc, char **argv)
 		printf("collabtui %s\n", COLLABTUI_VERSION);
 		return EXIT_OK;
 	}
+	if (!o.command) {
+		/* A pipe or a cron job gets an explanation, not a curses screen
+		 * written into a file. */
+		if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+			fputs("collabtui: the interactive interface needs a terminal "
+			      "on stdin and stdout.\n"
+			      "  Without one, run a headless command: "
+			      "`collabtui train` or `collabtui summary`.\n", stderr);
+			return EXIT_INPUT;
+		}
+		o.command = "tui";
+	}
+	if (strcmp(o.command, "tui") == 0)
+		return tui_run(&o);
 	if (!headless_has(o.command)) {
 		fprintf(stderr, "collabtui: unknown command \"%s\"\nTry 'collabtui --help'.\n",
 			o.command);

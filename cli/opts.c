@@ -29,6 +29,8 @@ static const struct {
 	{ "valid-pct", "valid_pct" },
 	{ "seed", "seed" },
 	{ "threads", "threads" },
+	{ "theme", "theme" },
+	{ "chart", "chart" },
 };
 #define N_CFG_FLAGS (int)(sizeof cfg_flags / sizeof cfg_flags[0])
 
@@ -40,6 +42,16 @@ enum {
 	OPT_CONFIG,
 	OPT_HELP,
 	OPT_VERSION,
+	OPT_TRACE,
+	OPT_NO_MOUSE,
+	OPT_TOP,
+	OPT_BOTTOM,
+	OPT_MIN_RATINGS,
+	OPT_COMPONENTS,
+	OPT_RATINGS,
+	OPT_AGE,
+	OPT_GENDER,
+	OPT_OCCUPATION,
 };
 
 const char *opts_usage(void)
@@ -51,8 +63,14 @@ const char *opts_usage(void)
 "fastai's collab chapter, trained and explored from the command line.\n"
 "\n"
 "commands:\n"
-"  train        train a model and print the epoch table (the default)\n"
+"  tui          the interactive interface (the default on a terminal)\n"
+"  train        train a model and print the epoch table\n"
 "  summary      print the dataset summary\n"
+"  bias         the movies with the highest and lowest learned bias\n"
+"  similar TITLE  the movies whose embeddings are closest to TITLE's\n"
+"  pca          the movies at both ends of each principal component\n"
+"  recommend    recommendations for you, from --ratings FILE, or from\n"
+"               --age, --gender and --occupation\n"
 "\n"
 "data:\n"
 "  --data DIR             dataset directory or ratings file\n"
@@ -72,8 +90,22 @@ const char *opts_usage(void)
 "  --threads N            optimiser threads; results do not depend on it\n"
 "files:\n"
 "  --save FILE            write the trained model (atomically, checksummed)\n"
-"  --load FILE            start from a saved model\n"
+"  --load FILE            start from a saved model (insight commands: use it as is)\n"
 "  --config FILE          settings file (default: see collabtui(1))\n"
+"insight:\n"
+"  --top N                bias, recommend: list N (default 10); pca: use the N\n"
+"                         most-rated movies (default 1000)\n"
+"  --bottom N             bias: list the N lowest too (default 10)\n"
+"  --min-ratings K        bias: only movies with at least K ratings\n"
+"  --components N         pca: components to show (default 3)\n"
+"  -k, --k N              similar: neighbours (default 10); pca: movies per end\n"
+"  --ratings FILE         recommend: your ratings, CSV lines title_or_id,rating\n"
+"  --age N  --gender M|F  --occupation WORD   recommend without ratings (ML-100K)\n"
+"interface:\n"
+"  --theme NAME           colours from themes/NAME.yaml (default, light, mono)\n"
+"  --chart auto|unicode|ascii   how the loss chart is drawn\n"
+"  --no-mouse             ignore the mouse\n"
+"  --trace FILE           write each key's input-to-screen time (us) at exit\n"
 "  --help, --version\n";
 }
 
@@ -104,14 +136,52 @@ static int parse_mom(const char *s, double *out)
 	return 0;
 }
 
+/* A count option's value: 0..1000000, digits only. */
+static int parse_count(const char *s, int *out)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (errno || end == s || *end || *s == '-' || *s == '+' || v > 1000000)
+		return -1;
+	*out = (int)v;
+	return 0;
+}
+
+/* The field of o a count option sets. */
+static int *count_field(struct opts *o, int c)
+{
+	switch (c) {
+	case OPT_TOP: return &o->top;
+	case OPT_BOTTOM: return &o->bottom;
+	case OPT_MIN_RATINGS: return &o->min_ratings;
+	case OPT_COMPONENTS: return &o->components;
+	case OPT_AGE: return &o->age;
+	default: return &o->k;
+	}
+}
+
+static const char *flag_name(int c)
+{
+	switch (c) {
+	case OPT_TOP: return "--top";
+	case OPT_BOTTOM: return "--bottom";
+	case OPT_MIN_RATINGS: return "--min-ratings";
+	case OPT_COMPONENTS: return "--components";
+	case OPT_AGE: return "--age";
+	default: return "-k/--k";
+	}
+}
+
 int opts_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 {
 	memset(o, 0, sizeof *o);
 	o->cfg = cfg_default();
+	o->top = o->bottom = o->min_ratings = o->components = o->k = o->age = -1;
 	o->mom = 0.9;
-	o->command = "train";
+	o->command = NULL;
 
-	struct option longopts[N_CFG_FLAGS + 8];
+	struct option longopts[N_CFG_FLAGS + 24];
 	int n = 0;
 	for (int i = 0; i < N_CFG_FLAGS; i++)
 		longopts[n++] = (struct option){ cfg_flags[i].flag, required_argument, NULL, i };
@@ -122,6 +192,17 @@ int opts_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 	longopts[n++] = (struct option){ "config", required_argument, NULL, OPT_CONFIG };
 	longopts[n++] = (struct option){ "help", no_argument, NULL, OPT_HELP };
 	longopts[n++] = (struct option){ "version", no_argument, NULL, OPT_VERSION };
+	longopts[n++] = (struct option){ "trace", required_argument, NULL, OPT_TRACE };
+	longopts[n++] = (struct option){ "no-mouse", no_argument, NULL, OPT_NO_MOUSE };
+	longopts[n++] = (struct option){ "top", required_argument, NULL, OPT_TOP };
+	longopts[n++] = (struct option){ "bottom", required_argument, NULL, OPT_BOTTOM };
+	longopts[n++] = (struct option){ "min-ratings", required_argument, NULL, OPT_MIN_RATINGS };
+	longopts[n++] = (struct option){ "components", required_argument, NULL, OPT_COMPONENTS };
+	longopts[n++] = (struct option){ "k", required_argument, NULL, 'k' };
+	longopts[n++] = (struct option){ "ratings", required_argument, NULL, OPT_RATINGS };
+	longopts[n++] = (struct option){ "age", required_argument, NULL, OPT_AGE };
+	longopts[n++] = (struct option){ "gender", required_argument, NULL, OPT_GENDER };
+	longopts[n++] = (struct option){ "occupation", required_argument, NULL, OPT_OCCUPATION };
 	longopts[n] = (struct option){ 0 };
 
 	/* The command, if any, comes first; getopt_long sees what follows. */
@@ -129,6 +210,11 @@ int opts_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 	if (argc > 1 && argv[1][0] != '-') {
 		o->command = argv[1];
 		first = 2;
+		/* `similar TITLE ...`: the title may come first (or last, below) */
+		if (strcmp(o->command, "similar") == 0 && argc > 2 && argv[2][0] != '-') {
+			o->query = argv[2];
+			first = 3;
+		}
 	}
 	char **av = argv + first - 1;
 	int ac = argc - first + 1;
@@ -139,7 +225,7 @@ int opts_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 	opterr = 0;
 	optind = 0;      /* 0: glibc re-initialises its scanner */
 	int c;
-	while ((c = getopt_long(ac, av, "+:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(ac, av, "+:k:", longopts, NULL)) != -1) {
 		if (c == OPT_CONFIG)
 			config = optarg;
 		else if (c == OPT_HELP)
@@ -154,7 +240,7 @@ int opts_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 
 	/* Second pass: every option, in order. */
 	optind = 0;      /* 0: glibc re-initialises its scanner */
-	while ((c = getopt_long(ac, av, "+:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(ac, av, "+:k:", longopts, NULL)) != -1) {
 		if (c >= 0 && c < N_CFG_FLAGS) {
 			if (cfg_set(&o->cfg, cfg_flags[c].key, optarg, err, errlen) != 0) {
 				/* name the flag the user typed before cfg_set's reason */
@@ -185,6 +271,33 @@ int opts_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 		case OPT_LOAD:
 			o->load = optarg;
 			break;
+		case OPT_TRACE:
+			o->trace = optarg;
+			break;
+		case OPT_NO_MOUSE:
+			o->cfg.mouse = 0;
+			break;
+		case OPT_TOP:
+		case OPT_BOTTOM:
+		case OPT_MIN_RATINGS:
+		case OPT_COMPONENTS:
+		case OPT_AGE:
+		case 'k':
+			if (parse_count(optarg, count_field(o, c)) != 0) {
+				snprintf(err, errlen, "%s: expected a whole number 0..1000000, got \"%s\"",
+					 flag_name(c), optarg);
+				return -1;
+			}
+			break;
+		case OPT_RATINGS:
+			o->ratings = optarg;
+			break;
+		case OPT_GENDER:
+			o->gender = optarg;
+			break;
+		case OPT_OCCUPATION:
+			o->occupation = optarg;
+			break;
 		case OPT_CONFIG:
 		case OPT_HELP:
 		case OPT_VERSION:
@@ -197,6 +310,8 @@ int opts_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 			return -1;
 		}
 	}
+	if (o->command && strcmp(o->command, "similar") == 0 && !o->query && optind == ac - 1)
+		o->query = av[optind++];
 	if (optind < ac) {
 		snprintf(err, errlen, "unexpected argument \"%s\"", av[optind]);
 		return -1;

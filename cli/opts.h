@@ -13,13 +13,25 @@
 #define OPTS_PATH_MAX 1024
 
 struct opts {
-	const char *command;            /* "train", "summary", ... */
+	const char *command;            /* "tui", "train", "summary"; NULL if none given */
 	struct cfg cfg;                 /* config.yaml, then the options */
 	char config_path[OPTS_PATH_MAX];/* the file cfg came from, "" if none */
 	char split[8];                  /* --split NAME, "" when random */
 	double mom;                     /* --mom, for the constant schedule */
 	const char *save;               /* --save FILE or NULL */
 	const char *load;               /* --load FILE or NULL */
+	const char *trace;              /* --trace FILE or NULL */
+	/* the insight commands (bias, similar, pca, recommend); -1 = the
+	 * command's default */
+	const char *query;              /* similar's TITLE, NULL if none */
+	int top, bottom;                /* --top N, --bottom N */
+	int min_ratings;                /* --min-ratings K */
+	int components;                 /* --components N */
+	int k;                          /* -k/--k N */
+	const char *ratings;            /* --ratings FILE or NULL */
+	int age;                        /* --age N */
+	const char *gender;             /* --gender G or NULL */
+	const char *occupation;         /* --occupation WORD or NULL */
 	int help, version;
 };
 

@@ -9,7 +9,10 @@
 #include <string.h>
 #include <time.h>
 
+#include <cblas.h>
+
 #include "ckpt.h"
+#include "insight.h"
 #include "split.h"
 
 /* How long one eng_work() call may run: short enough that a command
@@ -38,6 +41,8 @@ struct eng {
 	double last_progress;
 	long batches_done;              /* in this run, over all epochs */
 	struct eng_curve curve;         /* points not yet sent */
+
+	struct insight *ins;            /* the insight queries' caches */
 };
 
 static double now_s(void)
@@ -89,6 +94,14 @@ struct eng *eng_new(eng_emit_fn emit, void *ctx)
 	e->emit = emit;
 	e->ctx = ctx;
 	e->valid_loss = NAN;
+	/* Our BLAS calls are small (one sgemv over the items, a k x k ssyrk),
+	 * far below what OpenBLAS's threads pay off for, and its idle threads
+	 * would spin on the core the trainer's own pool uses. */
+	openblas_set_num_threads(1);
+	if (!(e->ins = insight_new())) {
+		free(e);
+		return NULL;
+	}
 	return e;
 }
 
@@ -103,6 +116,7 @@ static void drop_model(struct eng *e)
 	drop_training(e);
 	model_free(e->model);
 	e->model = NULL;
+	insight_forget(e->ins, INSIGHT_MODEL);
 	split_free(&e->sp);
 	e->epochs_done = 0;
 	e->valid_loss = NAN;
@@ -113,6 +127,7 @@ void eng_free(struct eng *e)
 	if (!e)
 		return;
 	drop_model(e);
+	insight_free(e->ins);
 	ds_free(e->ds);
 	free(e);
 }
@@ -152,6 +167,16 @@ void eng_biases_free(struct eng_biases *b)
 	free(b);
 }
 
+void eng_pca_free(struct eng_pca *p)
+{
+	if (!p)
+		return;
+	free(p->share);
+	free(p->items);
+	free(p->proj);
+	free(p);
+}
+
 void eng_evt_release(struct eng_evt *ev)
 {
 	if (ev->kind == ENG_EVT_CATALOG) {
@@ -160,6 +185,9 @@ void eng_evt_release(struct eng_evt *ev)
 	} else if (ev->kind == ENG_EVT_BIASES) {
 		eng_biases_free(ev->u.biases);
 		ev->u.biases = NULL;
+	} else if (ev->kind == ENG_EVT_PCA) {
+		eng_pca_free(ev->u.pca);
+		ev->u.pca = NULL;
 	}
 }
 
@@ -207,6 +235,7 @@ static struct eng_catalog *make_catalog(const struct ds *ds)
 		struct eng_item *it = &c->items[i];
 		size_t lt = strlen(ds_item_title(ds, i)) + 1;
 		size_t lg = strlen(ds_item_genres(ds, i)) + 1;
+		it->id = ds_item_id(ds, i);
 		it->title = memcpy(s, ds_item_title(ds, i), lt);
 		s += lt;
 		it->genres = memcpy(s, ds_item_genres(ds, i), lg);
@@ -298,6 +327,7 @@ static int do_load_data(struct eng *e, const struct eng_cmd *c)
 	}
 	/* A new dataset invalidates the model: its indices mean other things. */
 	drop_model(e);
+	insight_forget(e->ins, INSIGHT_DATA);
 	ds_free(e->ds);
 	e->ds = ds;
 	e->load = *a;
@@ -381,6 +411,8 @@ void eng_work(struct eng *e)
 		return;
 	double start = now_s();
 	struct train_report rep;
+	/* every batch moves the model under the insight caches */
+	insight_forget(e->ins, INSIGHT_MODEL);
 	for (;;) {
 		/* one batch at a time, so every stride-th smoothed loss is kept */
 		enum train_status st = train_step(e->tr, 1, &rep);
@@ -468,6 +500,49 @@ static int do_load_model(struct eng *e, const struct eng_cmd *c)
 	return 0;
 }
 
+/* The insight queries: read-only on the model, answered at once. */
+static int do_insight(struct eng *e, const struct eng_cmd *c)
+{
+	if (!e->ds)
+		return fail(e, c->req_id, ENG_ESTATE, "no dataset is loaded");
+	struct eng_evt ev = { .req_id = c->req_id };
+	char err[ENG_MSG_MAX];
+	int rc = ENG_EARG;
+	switch (c->kind) {
+	case ENG_CMD_BIAS_LIST:
+		ev.kind = ENG_EVT_BIAS_LIST;
+		rc = insight_bias(e->ins, e->ds, e->model, &c->u.bias, &ev.u.bias_list,
+				  err, sizeof err);
+		break;
+	case ENG_CMD_SIMILAR:
+		ev.kind = ENG_EVT_SIMILAR;
+		rc = insight_similar(e->ins, e->ds, e->model, &c->u.similar, &ev.u.similar,
+				     err, sizeof err);
+		break;
+	case ENG_CMD_PCA:
+		ev.kind = ENG_EVT_PCA;
+		rc = insight_pca(e->ins, e->ds, e->model, &c->u.pca, &ev.u.pca, err, sizeof err);
+		break;
+	case ENG_CMD_RECOMMEND:
+		ev.kind = ENG_EVT_RECS;
+		rc = insight_recommend(e->ins, e->ds, e->model, &c->u.recommend, &ev.u.recs,
+				       err, sizeof err);
+		break;
+	case ENG_CMD_RECOMMEND_META:
+		ev.kind = ENG_EVT_RECS;
+		rc = insight_recommend_meta(e->ins, e->ds, e->model, &c->u.meta, &ev.u.recs,
+					    err, sizeof err);
+		break;
+	default:
+		snprintf(err, sizeof err, "not an insight command");
+		break;
+	}
+	if (rc != 0)
+		return fail(e, c->req_id, rc, "%s", err);
+	e->emit(e->ctx, &ev);
+	return 0;
+}
+
 int eng_handle(struct eng *e, const struct eng_cmd *c)
 {
 	switch (c->kind) {
@@ -490,6 +565,12 @@ int eng_handle(struct eng *e, const struct eng_cmd *c)
 		return do_load_model(e, c);
 	case ENG_CMD_ITEM_DETAIL:
 		return do_item_detail(e, c);
+	case ENG_CMD_BIAS_LIST:
+	case ENG_CMD_SIMILAR:
+	case ENG_CMD_PCA:
+	case ENG_CMD_RECOMMEND:
+	case ENG_CMD_RECOMMEND_META:
+		return do_insight(e, c);
 	}
 	return fail(e, c->req_id, ENG_EARG, "unknown command %d", (int)c->kind);
 }

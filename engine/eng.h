@@ -15,10 +15,15 @@
  * never touches the terminal.  Every event carries the req_id of the
  * command that caused it, so a front end can drop stale replies.
  *
- * Bulk results (the item catalogue, the learned item biases) are too big
- * for a message: the engine allocates a fresh copy and the event carries
- * the pointer, handing ownership to the receiver, who frees it with the
- * matching *_free function.  The engine never touches it again.
+ * Bulk results (the item catalogue, the learned item biases, the PCA map)
+ * are too big for a message: the engine allocates a fresh copy and the
+ * event carries the pointer, handing ownership to the receiver, who frees
+ * it with the matching *_free function.  The engine never touches it again.
+ *
+ * The insight queries (BIAS_LIST, SIMILAR, PCA, RECOMMEND*) read the
+ * current model, even mid-training; what they derive from it (normalised
+ * factor matrices, the fold-in prior, the metadata regression) is cached
+ * in the engine and dropped whenever the model changes.
  *
  * The TUI runs the engine on a thread of its own (eng_thread_*, at the end
  * of this header); the messages then travel through two lock-free rings.
@@ -53,6 +58,49 @@ enum eng_cmd_kind {
 	ENG_CMD_SAVE_MODEL,     /* write the model; SAVED */
 	ENG_CMD_LOAD_MODEL,     /* read a model for the loaded dataset; MODEL_LOADED */
 	ENG_CMD_ITEM_DETAIL,    /* u.item: one item's rating histogram; ITEM_DETAIL */
+	ENG_CMD_BIAS_LIST,      /* u.bias: items by learned bias; BIAS_LIST */
+	ENG_CMD_SIMILAR,        /* u.similar: nearest items or users by cosine; SIMILAR */
+	ENG_CMD_PCA,            /* u.pca: PCA of the item factors; PCA */
+	ENG_CMD_RECOMMEND,      /* u.recommend: fold in a new user; RECS */
+	ENG_CMD_RECOMMEND_META, /* u.meta: recommend from age, gender, occupation; RECS */
+};
+
+/* Fixed caps of the insight queries, so their replies fit in a message. */
+#define ENG_TOPN_MAX 100        /* entries of a ranked list */
+#define ENG_RATED_MAX 256       /* ratings of a RECOMMEND command */
+
+struct eng_bias_args {
+	int top, bottom;        /* how many highest and lowest; top + bottom <= ENG_TOPN_MAX */
+	uint32_t min_ratings;   /* leave out items with fewer ratings */
+};
+
+struct eng_similar_args {
+	int users;              /* 0: items, 1: users */
+	uint32_t index;         /* the item (or user) to compare with */
+	int k;                  /* 1..ENG_TOPN_MAX */
+};
+
+struct eng_pca_args {
+	uint32_t top_n;         /* project the top_n most-rated items; 0: all */
+	int n_comp;             /* components to project on, 1..k */
+};
+
+struct eng_rating {
+	uint32_t item;
+	float rating;
+};
+
+struct eng_recommend_args {
+	int top;                /* 1..ENG_TOPN_MAX */
+	int n;                  /* ratings in use, 0..ENG_RATED_MAX */
+	struct eng_rating r[ENG_RATED_MAX];
+};
+
+struct eng_meta_args {
+	int top;                /* 1..ENG_TOPN_MAX */
+	int age;
+	char gender[8];         /* "M", "F" in ML-100K */
+	char occupation[32];    /* a u.occupation word: "engineer", "student", ... */
 };
 
 struct eng_load_args {
@@ -77,6 +125,11 @@ struct eng_cmd {
 		struct eng_train_args train;
 		char path[ENG_PATH_MAX];        /* SAVE_MODEL, LOAD_MODEL */
 		uint32_t item;                  /* ITEM_DETAIL */
+		struct eng_bias_args bias;
+		struct eng_similar_args similar;
+		struct eng_pca_args pca;
+		struct eng_recommend_args recommend;
+		struct eng_meta_args meta;
 	} u;
 };
 
@@ -85,6 +138,7 @@ struct eng_cmd {
 struct eng_item {
 	const char *title;      /* UTF-8 */
 	const char *genres;     /* "A|B", "" when unknown */
+	uint64_t id;            /* the dataset's own id (smallest one for a merged title) */
 	int year;               /* from "(1995)" at the title's end; 0 if none */
 	uint32_t n_ratings;     /* in the whole dataset */
 	float mean;             /* mean rating; NAN with no ratings */
@@ -108,6 +162,64 @@ struct eng_biases {
 
 /* Release biases received in ENG_EVT_BIASES; NULL is accepted. */
 void eng_biases_free(struct eng_biases *b);
+
+/* The PCA of the item factors, for the embedding map. */
+struct eng_pca {
+	int k;                          /* factors (= components available) */
+	int n_comp;                     /* components projected on */
+	float *share;                   /* (k) share of variance per component, descending */
+	uint32_t n;                     /* items projected */
+	uint32_t *items;                /* (n) most-rated first */
+	float *proj;                    /* (n, n_comp) row-major coordinates */
+};
+
+/* Release a PCA received in ENG_EVT_PCA; NULL is accepted. */
+void eng_pca_free(struct eng_pca *p);
+
+/* One entry of a ranked list: an item (or, for similar users, a user). */
+struct eng_ranked {
+	uint32_t idx;
+	float score;            /* BIAS_LIST: bias; SIMILAR: cosine; RECS: predicted rating */
+	float mean;             /* its mean rating in the dataset, NAN with none */
+	uint32_t n_ratings;     /* its number of ratings */
+	uint32_t because;       /* RECS from ratings: the rated item most similar
+				 * to this one; UINT32_MAX otherwise */
+};
+
+struct eng_bias_list {
+	uint32_t min_ratings;
+	int n_top, n_bottom;    /* e[0..n_top) highest first, then n_bottom lowest first */
+	struct eng_ranked e[ENG_TOPN_MAX];
+};
+
+struct eng_similar {
+	int users;              /* 1 when the entries are users */
+	uint32_t query;
+	int n;
+	struct eng_ranked e[ENG_TOPN_MAX];
+};
+
+enum eng_recs_basis {
+	ENG_RECS_FOLDIN = 1,    /* the ratings folded in as a new user */
+	ENG_RECS_META,          /* the user predicted from age, gender, occupation */
+	ENG_RECS_POPULAR,       /* no trained model (or no metadata): items by
+				 * their mean rating shrunk towards the global
+				 * mean, which favours well-liked, much-rated ones */
+};
+
+#define ENG_RECS_UNKNOWN_GENDER 1       /* not a gender of the dataset */
+#define ENG_RECS_UNKNOWN_OCCUPATION 2   /* not an occupation of the dataset */
+
+struct eng_recs {
+	enum eng_recs_basis basis;
+	int n_rated;            /* ratings used (FOLDIN) */
+	int unknown;            /* META: ENG_RECS_UNKNOWN_* bits */
+	float lambda_f, lambda_b;/* FOLDIN: the ridge prior's weights (see foldin.h) */
+	float pop_share;        /* share of e[] among the 10% most-rated items */
+	char note[128];         /* POPULAR: why there was no better basis */
+	int n;
+	struct eng_ranked e[ENG_TOPN_MAX];
+};
 
 #define ENG_HIST_BINS 10
 #define ENG_LOSS_PTS 64
@@ -147,6 +259,10 @@ enum eng_evt_kind {
 	ENG_EVT_BIASES,         /* u.biases (owned by the receiver): after a dotbias
 				 * model is trained, stopped or loaded */
 	ENG_EVT_ITEM_DETAIL,    /* u.detail */
+	ENG_EVT_BIAS_LIST,      /* u.bias_list */
+	ENG_EVT_SIMILAR,        /* u.similar */
+	ENG_EVT_PCA,            /* u.pca (owned by the receiver) */
+	ENG_EVT_RECS,           /* u.recs: reply to RECOMMEND and RECOMMEND_META */
 };
 
 #define ENG_PROGRESS_MS 100
@@ -163,6 +279,10 @@ struct eng_evt {
 		struct eng_catalog *catalog;
 		struct eng_biases *biases;
 		struct eng_detail detail;
+		struct eng_bias_list bias_list;
+		struct eng_similar similar;
+		struct eng_pca *pca;
+		struct eng_recs recs;
 		struct {
 			int code;               /* enum eng_err */
 			char msg[ENG_MSG_MAX];
@@ -196,7 +316,7 @@ void eng_work(struct eng *e);
 /* A short English description of an enum eng_err code. */
 const char *eng_strerror(int code);
 
-/* Free what an event owns (a catalogue or biases); other events own
+/* Free what an event owns (a catalogue, biases or a PCA); other events own
  * nothing.  For a receiver that drops an event unread. */
 void eng_evt_release(struct eng_evt *ev);
 

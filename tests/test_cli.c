@@ -2,83 +2,42 @@
  * error messages, and the chapter's run on the real MovieLens 100K. */
 #include <criterion/criterion.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 
-#include "testenv.h"
-
-struct result {
-	int status;             /* exit status */
-	char out[16384];        /* stdout */
-	char err[4096];         /* stderr */
-};
-
-static void slurp_file(const char *path, char *buf, size_t n)
-{
-	FILE *f = fopen(path, "r");
-	size_t got = f ? fread(buf, 1, n - 1, f) : 0;
-	buf[got] = '\0';
-	if (f)
-		fclose(f);
-}
-
-/* Run `collabtui ARGS` (ARGS is shell text) and capture everything. */
-static void run(struct result *r, const char *fmt, ...)
-{
-	const char *bin = getenv("COLLABTUI_BIN");
-	cr_assert(bin && *bin, "COLLABTUI_BIN is not set (the path of the collabtui binary)");
-	char args[2048], dir[512], outp[600], errp[600], cmd[4096];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(args, sizeof args, fmt, ap);
-	va_end(ap);
-	testenv_tmpdir(dir, sizeof dir);
-	snprintf(outp, sizeof outp, "%s/out", dir);
-	snprintf(errp, sizeof errp, "%s/err", dir);
-	/* an empty config home, so a developer's own config.yaml stays out */
-	snprintf(cmd, sizeof cmd, "XDG_CONFIG_HOME=%s '%s' %s >%s 2>%s </dev/null",
-		 dir, bin, args, outp, errp);
-	int st = system(cmd);
-	cr_assert(WIFEXITED(st), "collabtui did not exit normally: %s", cmd);
-	r->status = WEXITSTATUS(st);
-	slurp_file(outp, r->out, sizeof r->out);
-	slurp_file(errp, r->err, sizeof r->err);
-	testenv_rmdir(dir);
-}
+#include "testcli.h"
 
 Test(cli, help_and_version)
 {
-	struct result r;
-	run(&r, "--help");
+	struct cli_result r;
+	cli_run(&r, NULL, "--help");
 	cr_assert_eq(r.status, 0);
 	cr_assert(strstr(r.out, "usage: collabtui") && strstr(r.out, "--item-key"), "%s", r.out);
 	cr_assert_str_empty(r.err);
-	run(&r, "train --help");
+	cli_run(&r, NULL, "train --help");
 	cr_assert_eq(r.status, 0);
-	run(&r, "--version");
+	cli_run(&r, NULL, "--version");
 	cr_assert_eq(r.status, 0);
 	cr_assert(strncmp(r.out, "collabtui ", 10) == 0, "%s", r.out);
 }
 
 Test(cli, bad_usage_exits_2_with_a_reason)
 {
-	struct result r;
-	run(&r, "train --frobnicate");
+	struct cli_result r;
+	cli_run(&r, NULL, "train --frobnicate");
 	cr_assert_eq(r.status, 2);
 	cr_assert(strstr(r.err, "--frobnicate"), "%s", r.err);
-	run(&r, "train --lr abc");
+	cli_run(&r, NULL, "train --lr abc");
 	cr_assert_eq(r.status, 2);
 	cr_assert(strstr(r.err, "--lr"), "%s", r.err);
-	run(&r, "train --factors");
+	cli_run(&r, NULL, "train --factors");
 	cr_assert_eq(r.status, 2);
 	cr_assert(strstr(r.err, "--factors"), "%s", r.err);
-	run(&r, "dance");
+	cli_run(&r, NULL, "dance");
 	cr_assert_eq(r.status, 2);
 	cr_assert(strstr(r.err, "unknown command"), "%s", r.err);
-	run(&r, "train --data /nonexistent/dir");
+	cli_run(&r, NULL, "train --data /nonexistent/dir");
 	cr_assert_eq(r.status, 2);
 	cr_assert(strstr(r.err, "/nonexistent/dir"), "%s", r.err);
 }
@@ -89,8 +48,8 @@ Test(cli, bad_data_names_file_and_line)
 	testenv_tmpdir(dir, sizeof dir);
 	const char bad[] = "1\t1\t5\t0\n1\t2\tfive\t0\n";
 	testenv_write(path, sizeof path, dir, "u.data", bad, sizeof bad - 1);
-	struct result r;
-	run(&r, "train --data %s", dir);
+	struct cli_result r;
+	cli_run(&r, NULL, "train --data %s", dir);
 	cr_assert_eq(r.status, 2);
 	cr_assert(strstr(r.err, "u.data") && strstr(r.err, ":2"), "%s", r.err);
 	testenv_rmdir(dir);
@@ -125,8 +84,8 @@ Test(cli, chapter_run_on_ml100k, .timeout = 120)
 {
 	char ml[512];
 	testenv_dataset(ml, sizeof ml, "ml-100k");
-	struct result r;
-	run(&r, "train --data %s " CHAPTER " --wd 0.1 --seed 1", ml);
+	struct cli_result r;
+	cli_run(&r, NULL, "train --data %s " CHAPTER " --wd 0.1 --seed 1", ml);
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	double train[8], valid[8];
 	cr_assert_eq(parse_table(r.out, train, valid), 5);
@@ -139,8 +98,8 @@ Test(cli, without_weight_decay_it_overfits, .timeout = 120)
 {
 	char ml[512];
 	testenv_dataset(ml, sizeof ml, "ml-100k");
-	struct result r;
-	run(&r, "train --data %s " CHAPTER " --wd 0 --seed 1", ml);
+	struct cli_result r;
+	cli_run(&r, NULL, "train --data %s " CHAPTER " --wd 0 --seed 1", ml);
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	double train[8], valid[8];
 	cr_assert_eq(parse_table(r.out, train, valid), 5);
@@ -161,14 +120,14 @@ Test(cli, summary_of_ml100k)
 {
 	char ml[512];
 	testenv_dataset(ml, sizeof ml, "ml-100k");
-	struct result r;
-	run(&r, "summary --data %s", ml);
+	struct cli_result r;
+	cli_run(&r, NULL, "summary --data %s", ml);
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	cr_assert(strstr(r.out, "users         943\n"), "%s", r.out);
 	cr_assert(strstr(r.out, "items         1682\n"), "%s", r.out);
 	cr_assert(strstr(r.out, "ratings       100000\n"), "%s", r.out);
 	cr_assert(strstr(r.out, "Star Wars (1977)"), "the most-rated movie: %s", r.out);
-	run(&r, "summary --data %s --item-key title", ml);
+	cli_run(&r, NULL, "summary --data %s --item-key title", ml);
 	cr_assert(strstr(r.out, "items         1664\n"), "%s", r.out);
 }
 
@@ -178,21 +137,21 @@ Test(cli, save_then_load_and_refuse_corrupt, .timeout = 120)
 	testenv_dataset(ml, sizeof ml, "ml-100k");
 	testenv_tmpdir(dir, sizeof dir);
 	snprintf(model, sizeof model, "%s/m.clbt", dir);
-	struct result r;
-	run(&r, "train --data %s --epochs 1 --factors 8 --save %s", ml, model);
+	struct cli_result r;
+	cli_run(&r, NULL, "train --data %s --epochs 1 --factors 8 --save %s", ml, model);
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	double t1[4], v1[4];
 	cr_assert_eq(parse_table(r.out, t1, v1), 1);
 
 	/* continuing from the file starts where the first run ended */
-	run(&r, "train --data %s --epochs 1 --factors 8 --lr 1e-4 --load %s", ml, model);
+	cli_run(&r, NULL, "train --data %s --epochs 1 --factors 8 --lr 1e-4 --load %s", ml, model);
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	double t2[4], v2[4];
 	cr_assert_eq(parse_table(r.out, t2, v2), 1);
 	cr_assert(fabs(v2[0] - v1[0]) < 0.05, "resumed valid %.4f vs saved %.4f", v2[0], v1[0]);
 
 	/* a model of another shape or dataset is refused */
-	run(&r, "train --data %s --item-key title --epochs 1 --factors 8 --load %s", ml, model);
+	cli_run(&r, NULL, "train --data %s --item-key title --epochs 1 --factors 8 --load %s", ml, model);
 	cr_assert_eq(r.status, 2);
 	cr_assert(strstr(r.err, "items"), "%s", r.err);
 
@@ -204,7 +163,7 @@ Test(cli, save_then_load_and_refuse_corrupt, .timeout = 120)
 	fseek(f, 5000, SEEK_SET);
 	fputc(c ^ 0x40, f);
 	fclose(f);
-	run(&r, "train --data %s --epochs 1 --factors 8 --load %s", ml, model);
+	cli_run(&r, NULL, "train --data %s --epochs 1 --factors 8 --load %s", ml, model);
 	cr_assert_eq(r.status, 2);
 	cr_assert(strstr(r.err, "checksum"), "%s", r.err);
 	testenv_rmdir(dir);

@@ -370,10 +370,11 @@ ParameterizedTestParameters(config, rejects)
 		  "expected a mapping of settings (key: value), found "
 		  "'factors 50'" },
 		/* unknown key */
-		{ "factors: 50\nepochs: 5\nfactor: 3\n", 3, 1, 0,
+		{ "factors: 50\nepochs: 5\nfactor: 3\n", 3, 1, 1,
 		  "unknown key 'factor' (expected one of data, format, "
 		  "item_key, model, factors, epochs, lr, wd, bs, y_range, "
-		  "optimizer, schedule, valid_pct, seed, threads)" },
+		  "optimizer, schedule, valid_pct, seed, threads, theme, chart, "
+		  "smoothing" },
 		{ "lr: 1\n[a, b]: 2\n", 2, 1, 1,
 		  "expected a setting name, found a sequence" },
 		/* duplicate key */
@@ -767,4 +768,76 @@ Test(config, numbers_ignore_lc_numeric)
 	cr_assert_eq(c.lr, 2.5e-3);
 	cr_assert_eq(c.valid_pct, 0.25);
 	cr_assert_eq(c.y_range[0], 0.5);
+}
+
+/* ---- the interface's keys ------------------------------------------------ */
+
+Test(config, interface_keys)
+{
+	struct cfg c = cfg_default();
+
+	cr_assert_str_eq(c.theme, "");
+	cr_assert_str_eq(c.chart, "auto");
+	cr_assert_eq(c.smoothing, 1);
+	cr_assert_eq(c.log_scale, 0);
+	cr_assert_eq(c.mouse, 1);
+	cr_assert_eq(c.n_binds, 0);
+	expect_ok("theme: light\nchart: ascii\nsmoothing: off\nlog_scale: yes\n"
+		  "mouse: false\n", &c);
+	cr_assert_str_eq(c.theme, "light");
+	cr_assert_str_eq(c.chart, "ascii");
+	cr_assert_eq(c.smoothing, 0);
+	cr_assert_eq(c.log_scale, 1);
+	cr_assert_eq(c.mouse, 0);
+	expect_ok("theme:\n", &c);
+	cr_assert_str_eq(c.theme, "");
+}
+
+Test(config, key_bindings)
+{
+	struct cfg c = cfg_default();
+
+	expect_ok("lr: 1\nkeys:\n  quit: [q, Q]\n  help: F1\n", &c);
+	cr_assert_eq(c.n_binds, 2);
+	cr_assert_str_eq(c.binds[0].action, "quit");
+	cr_assert_str_eq(c.binds[0].keys, "q Q");
+	cr_assert_eq(c.binds[0].line, 3);
+	cr_assert_eq(c.binds[0].col, 3);
+	cr_assert_str_eq(c.binds[1].action, "help");
+	cr_assert_str_eq(c.binds[1].keys, "F1");
+	expect_ok("keys: {}\n", &c);
+	cr_assert_eq(c.n_binds, 0);
+}
+
+Test(config, interface_keys_rejected)
+{
+	expect_error("chart: braille\n", 1, 8, 0,
+		     "chart: expected auto, unicode or ascii, found 'braille'");
+	expect_error("mouse: maybe\n", 1, 8, 0,
+		     "mouse: expected true or false, found 'maybe'");
+	expect_error("theme: ../etc\n", 1, 8, 0,
+		     "theme: expected a name of letters, digits, '-' and '_', "
+		     "found '../etc'");
+	expect_error("keys: q\n", 1, 7, 0,
+		     "keys: expected a mapping of action: key names, found a scalar");
+	expect_error("keys:\n  quit: q\n  quit: x\n", 3, 3, 0,
+		     "keys: duplicate action 'quit' (first given on line 2)");
+	expect_error("keys:\n  quit: [q, {a: b}]\n", 2, 13, 0,
+		     "keys: quit: expected a key name, found a mapping");
+	expect_error("keys:\n  quit: 'a b'\n", 2, 9, 1,
+		     "keys: quit: expected a key name without spaces");
+	expect_error("keys:\n  quit: []\n", 2, 9, 0,
+		     "keys: quit: expected at least one key");
+}
+
+Test(config, keys_only_in_the_file)
+{
+	struct cfg c = cfg_default();
+	char err[256];
+
+	cr_assert_eq(cfg_set(&c, "keys", "q", err, sizeof err), -1);
+	cr_assert_str_eq(err, "keys can only be set in the config file");
+	cr_assert_eq(cfg_set(&c, "theme", "light", err, sizeof err), 0, "%s", err);
+	cr_assert_str_eq(c.theme, "light");
+	cr_assert_eq(cfg_set(&c, "chart", "unicode", err, sizeof err), 0, "%s", err);
 }

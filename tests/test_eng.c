@@ -6,39 +6,11 @@
 
 #include "eng.h"
 #include "testenv.h"
-
-#define MAX_EVTS 256
-
-struct sink {
-	int n;
-	struct eng_evt ev[MAX_EVTS];
-};
-
-static void collect(void *ctx, const struct eng_evt *ev)
-{
-	struct sink *s = ctx;
-	cr_assert_lt(s->n, MAX_EVTS);
-	s->ev[s->n++] = *ev;
-}
-
-static void sink_release(struct sink *s)
-{
-	for (int i = 0; i < s->n; i++)
-		eng_evt_release(&s->ev[i]);
-	s->n = 0;
-}
-
-static const struct eng_evt *find(const struct sink *s, enum eng_evt_kind k)
-{
-	for (int i = 0; i < s->n; i++)
-		if (s->ev[i].kind == k)
-			return &s->ev[i];
-	return NULL;
-}
+#include "testsink.h"
 
 static struct eng *loaded(struct sink *s)
 {
-	struct eng *e = eng_new(collect, s);
+	struct eng *e = eng_new(sink_collect, s);
 	cr_assert_not_null(e);
 	struct eng_cmd c = { .kind = ENG_CMD_LOAD_DATA, .req_id = 7 };
 	testenv_fixture(c.u.load.path, sizeof c.u.load.path, "ml-100k");
@@ -87,7 +59,7 @@ Test(eng, item_detail_histogram)
 	sink_release(&s);
 	struct eng_cmd c = { .kind = ENG_CMD_ITEM_DETAIL, .req_id = 3, .u.item = 0 };
 	cr_assert_eq(eng_handle(e, &c), 0);
-	const struct eng_detail *d = &find(&s, ENG_EVT_ITEM_DETAIL)->u.detail;
+	const struct eng_detail *d = &sink_first(&s, ENG_EVT_ITEM_DETAIL)->u.detail;
 	cr_assert_eq(d->n_ratings, 2);
 	cr_assert_eq(d->n_bins, 5);
 	cr_assert_eq(d->bin_lo[3], 4.0f);
@@ -155,9 +127,9 @@ Test(eng, stop_ends_training)
 	struct eng_cmd stop = { .kind = ENG_CMD_STOP, .req_id = 11 };
 	cr_assert_eq(eng_handle(e, &stop), 0);
 	cr_assert(!eng_busy(e));
-	cr_assert_not_null(find(&s, ENG_EVT_STOPPED));
-	cr_assert_eq(find(&s, ENG_EVT_STOPPED)->req_id, 11);
-	cr_assert_not_null(find(&s, ENG_EVT_BIASES), "the stopped model's biases");
+	cr_assert_not_null(sink_first(&s, ENG_EVT_STOPPED));
+	cr_assert_eq(sink_first(&s, ENG_EVT_STOPPED)->req_id, 11);
+	cr_assert_not_null(sink_first(&s, ENG_EVT_BIASES), "the stopped model's biases");
 	sink_release(&s);
 	eng_free(e);
 }
@@ -165,7 +137,7 @@ Test(eng, stop_ends_training)
 Test(eng, errors_are_events_with_codes)
 {
 	struct sink s = {0};
-	struct eng *e = eng_new(collect, &s);
+	struct eng *e = eng_new(sink_collect, &s);
 	struct eng_cmd c = train_cmd(1, 1);
 	cr_assert_eq(eng_handle(e, &c), ENG_ESTATE, "no dataset yet");
 	struct eng_cmd sv = { .kind = ENG_CMD_SAVE_MODEL, .req_id = 2 };

@@ -1,0 +1,31 @@
+/* query.h -- the headless insight commands: `bias`, `similar`, `pca` and
+ * `recommend`.  headless.c loads the data and trains (or loads) a model,
+ * then hands the engine over; this module turns the options into engine
+ * commands, resolves titles, reads the ratings file and prints the
+ * replies as aligned plain text on stdout (errors on stderr). */
+#ifndef COLLABTUI_QUERY_H
+#define COLLABTUI_QUERY_H
+
+#include "eng.h"
+#include "opts.h"
+
+/* Whether name is an insight command. */
+int query_has(const char *name);
+
+/* Run o->command on e, which holds a dataset and a model.  cat is the
+ * dataset's catalogue and s its summary.  The engine's event sink must
+ * copy each BIAS_LIST, SIMILAR, PCA or RECS event into *reply (taking
+ * ownership of a PCA); query_run releases what it finds there.  Returns
+ * the process exit status. */
+int query_run(struct eng *e, const struct opts *o, const struct eng_catalog *cat,
+	      const struct summary *s, struct eng_evt *reply);
+
+/* Resolve text to an item of cat: a title equal to it (ignoring ASCII
+ * case), else the only title containing it, else (digits only) the
+ * dataset id.  Returns the item index, -1 when nothing matches, or -2 when
+ * several titles contain it (their indices, at most max, into matches and
+ * their count into *n_matches). */
+long query_find_title(const struct eng_catalog *cat, const char *text,
+		      uint32_t *matches, int max, int *n_matches);
+
+#endif

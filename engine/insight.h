@@ -1,0 +1,70 @@
+/* insight.h -- the engine's queries on a trained model: items ranked by
+ * bias, nearest items and users, the PCA map, and recommendations for a
+ * new user (from ratings or from metadata).
+ *
+ * A struct insight holds what these queries derive from the dataset (per
+ * item and per user counts and means, popularity ranks) and from the model
+ * (normalised factor matrices, the fold-in prior, the metadata
+ * regression), built on first use.  The engine owns one and calls
+ * insight_forget() whenever the model or the dataset changes, so a query
+ * never sees a stale cache.  Every query fills a reply struct of eng.h and
+ * returns 0 or a negative enum eng_err with a sentence in err.
+ */
+#ifndef COLLABTUI_INSIGHT_H
+#define COLLABTUI_INSIGHT_H
+
+#include <stddef.h>
+
+#include "dataset.h"
+#include "eng.h"
+#include "model.h"
+
+struct insight;
+
+/* An empty cache; NULL when memory runs out. */
+struct insight *insight_new(void);
+
+/* Release; NULL is accepted. */
+void insight_free(struct insight *in);
+
+enum insight_scope {
+	INSIGHT_MODEL = 1,      /* the model changed (trained a step, loaded, dropped) */
+	INSIGHT_DATA,           /* the dataset changed: everything goes */
+};
+
+/* Drop the caches of the given scope. */
+void insight_forget(struct insight *in, enum insight_scope what);
+
+/* The highest and lowest item biases.  ENG_ESTATE without a model with
+ * biases, ENG_EARG for counts out of range. */
+int insight_bias(struct insight *in, const struct ds *ds, const struct model *m,
+		 const struct eng_bias_args *a, struct eng_bias_list *out,
+		 char *err, size_t errlen);
+
+/* The k nearest items (or users) to one, by cosine of their factors. */
+int insight_similar(struct insight *in, const struct ds *ds, const struct model *m,
+		    const struct eng_similar_args *a, struct eng_similar *out,
+		    char *err, size_t errlen);
+
+/* PCA of the item factors of the top_n most-rated items, and their
+ * coordinates.  *out is a new heap object owned by the caller
+ * (eng_pca_free). */
+int insight_pca(struct insight *in, const struct ds *ds, const struct model *m,
+		const struct eng_pca_args *a, struct eng_pca **out,
+		char *err, size_t errlen);
+
+/* Fold the given ratings in as a new user and recommend unrated items;
+ * without a model (m NULL), rank by shrunk mean rating instead and say so
+ * in out->note. */
+int insight_recommend(struct insight *in, const struct ds *ds, const struct model *m,
+		      const struct eng_recommend_args *a, struct eng_recs *out,
+		      char *err, size_t errlen);
+
+/* Recommend for a new user described by age, gender and occupation (the
+ * metadata regression of meta.h); falls back like insight_recommend when
+ * there is no model or the dataset has no user metadata. */
+int insight_recommend_meta(struct insight *in, const struct ds *ds,
+			   const struct model *m, const struct eng_meta_args *a,
+			   struct eng_recs *out, char *err, size_t errlen);
+
+#endif

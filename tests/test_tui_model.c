@@ -1,0 +1,429 @@
+/* test_tui_model.c -- the interface's curses-free logic: UTF-8 cutting by
+ * display width, search, the hyperparameter ladder and messages, chart
+ * scaling, movie sort orders, the keymap, and the whole event flow of
+ * tui/state.c driven through a fake engine (struct backend). */
+#include <locale.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <criterion/criterion.h>
+
+#include "../tui/chart.h"
+#include "../tui/keys.h"
+#include "../tui/movielist.h"
+#include "../tui/params.h"
+#include "../tui/state.h"
+#include "../tui/text.h"
+
+/* ---- text ------------------------------------------------------------------ */
+
+static void utf8_locale(void)
+{
+	cr_assert_not_null(setlocale(LC_CTYPE, "C.UTF-8"), "no C.UTF-8 locale");
+}
+
+Test(tui_text, cuts_by_width_never_mid_character, .init = utf8_locale)
+{
+	char out[64];
+
+	/* "é" is two bytes and one column: a byte cut at 4 would split it */
+	cr_assert_eq(text_cut("Misérables", 10, 0, out, sizeof out), 10);
+	cr_assert_str_eq(out, "Misérables");
+	cr_assert_eq(text_cut("Misérables", 5, 0, out, sizeof out), 5);
+	cr_assert_str_eq(out, "Misé\xe2\x80\xa6");
+	cr_assert_eq(text_cut("Misérables", 4, 0, out, sizeof out), 4);
+	cr_assert_str_eq(out, "Mis\xe2\x80\xa6");
+	/* double-width characters are kept or left out whole */
+	cr_assert_eq(text_cut("日本語", 4, 0, out, sizeof out), 3);
+	cr_assert_str_eq(out, "日\xe2\x80\xa6");
+	/* an ASCII terminal gets '?' and '~' */
+	cr_assert_eq(text_cut("Misérables", 5, 1, out, sizeof out), 5);
+	cr_assert_str_eq(out, "Mis?~");
+	/* invalid UTF-8 (a raw Latin-1 byte) does not crash or leak bytes */
+	text_cut("Mis\xe9rables", 20, 0, out, sizeof out);
+	cr_assert_str_eq(out, "Mis\xef\xbf\xbdrables");
+}
+
+Test(tui_text, fit_counts_columns, .init = utf8_locale)
+{
+	wchar_t w[16];
+	int n = text_decode("aé日b", w, 16, 0), width;
+
+	cr_assert_eq(n, 4);
+	cr_assert_eq(text_fit(w, n, 5, 0, &width), 4);
+	cr_assert_eq(width, 5);
+	cr_assert_eq(text_fit(w, n, 3, 0, &width), 2);  /* 日 would straddle */
+	cr_assert_eq(width, 2);
+	cr_assert_eq(text_fit(w, n, 4, 1, &width), 2);  /* room for "…" */
+}
+
+Test(tui_text, search_ignores_case, .init = utf8_locale)
+{
+	cr_assert(text_contains_ci("Misérables, Les (1995)", "MISÉ"));
+	cr_assert(text_contains_ci("Star Wars (1977)", "wars"));
+	cr_assert(text_contains_ci("Star Wars (1977)", ""));
+	cr_assert_not(text_contains_ci("Star Wars (1977)", "trek"));
+	cr_assert_not(text_contains_ci("Misérables", "mise"));
+}
+
+/* ---- hyperparameters ------------------------------------------------------- */
+
+static const struct params_range r15 = { 1, 1.0f, 5.0f };
+
+Test(tui_params, lr_and_wd_step_on_a_log_ladder)
+{
+	struct cfg c = cfg_default();
+	char why[160];
+
+	cr_assert_float_eq(params_ladder(5e-3, 1), 1e-2, 1e-12);
+	cr_assert_float_eq(params_ladder(5e-3, -1), 2e-3, 1e-12);
+	cr_assert_float_eq(params_ladder(1e-2, -1), 5e-3, 1e-12);
+	cr_assert_float_eq(params_ladder(3e-3, 1), 5e-3, 1e-12);
+	cr_assert_eq(params_step(&c, PARAM_LR, 1, &r15, why, sizeof why), 0);
+	cr_assert_float_eq(c.lr, 1e-2, 1e-12);
+	cr_assert_eq(params_step(&c, PARAM_WD, 1, &r15, why, sizeof why), 0);
+	cr_assert_float_eq(c.wd, 0.2, 1e-12);
+	c.wd = 1e-6;
+	cr_assert_eq(params_step(&c, PARAM_WD, -1, &r15, why, sizeof why), 0);
+	cr_assert_eq(c.wd, 0.0);
+	cr_assert_eq(params_step(&c, PARAM_WD, -1, &r15, why, sizeof why), -1);
+	cr_assert_str_eq(why, "wd must be zero or a positive number");
+	cr_assert_eq(params_step(&c, PARAM_WD, 1, &r15, why, sizeof why), 0);
+	cr_assert_float_eq(c.wd, 1e-6, 1e-15);
+	cr_assert_eq(params_step(&c, PARAM_FACTORS, 1, &r15, why, sizeof why), 0);
+	cr_assert_eq(c.factors, 100);
+	cr_assert_eq(params_step(&c, PARAM_MODEL, 1, &r15, why, sizeof why), 0);
+	cr_assert_str_eq(c.model, "dot");
+}
+
+Test(tui_params, refusals_give_the_reason)
+{
+	struct cfg c = cfg_default(), before = c;
+	char why[160];
+
+	cr_assert_eq(params_set(&c, PARAM_Y_RANGE, "0,0.5", &r15, why, sizeof why), -1);
+	cr_assert_str_eq(why, "cannot reach ratings 1-5 (0,0.5 keeps every "
+			 "prediction below 0.5)");
+	cr_assert_eq(params_set(&c, PARAM_Y_RANGE, "2,5.5", &r15, why, sizeof why), -1);
+	cr_assert(strstr(why, "above 2"), "%s", why);
+	cr_assert_eq(params_set(&c, PARAM_FACTORS, "0", &r15, why, sizeof why), -1);
+	cr_assert_str_eq(why, "factors must be at least 1");
+	cr_assert_eq(params_set(&c, PARAM_LR, "fast", &r15, why, sizeof why), -1);
+	cr_assert_str_eq(why, "expected a number, found 'fast'");
+	cr_assert_eq(memcmp(&c, &before, sizeof c), 0, "a refusal changed cfg");
+	/* unknown range (no dataset yet): only cfg_set's checks */
+	struct params_range none = { 0, 0, 0 };
+	cr_assert_eq(params_set(&c, PARAM_Y_RANGE, "0,0.5", &none, why, sizeof why), 0);
+	cr_assert_eq(params_set(&c, PARAM_Y_RANGE, "0,5.5", &r15, why, sizeof why), 0);
+	cr_assert_eq(params_set(&c, PARAM_LR, "1e-2", &r15, why, sizeof why), 0);
+	char text[32];
+	params_format(&c, PARAM_LR, text, sizeof text);
+	cr_assert_str_eq(text, "0.01");
+}
+
+/* ---- chart --------------------------------------------------------------- */
+
+Test(tui_chart, scales_and_rasterises)
+{
+	struct chart_cell cells[10 * 4];
+	struct chart ch;
+	float v[] = { 1.0f, NAN, 3.0f };
+	double lo = INFINITY, hi = -INFINITY;
+
+	chart_range_add(v, 3, 0, &lo, &hi);
+	cr_assert_eq(lo, 1.0);
+	cr_assert_eq(hi, 3.0);
+	chart_range_finish(0, &lo, &hi);
+	cr_assert_float_eq(lo, 0.9, 1e-9);
+	cr_assert_float_eq(hi, 3.1, 1e-9);
+
+	chart_reset(&ch, cells, 10, 4, CHART_BRAILLE, 0, 5, 0, 1);
+	cr_assert_eq(chart_y_dot(&ch, 1), 0);          /* top */
+	cr_assert_eq(chart_y_dot(&ch, 0), 15);         /* bottom: 4 rows x 4 dots */
+	cr_assert_eq(chart_y_dot(&ch, 7), 0);          /* clamped */
+	cr_assert_eq(chart_x_dot(&ch, 5), 19);
+	chart_point(&ch, 0, 1, 1);
+	cr_assert_eq(cells[0].dots, 0x01);
+	cr_assert_eq(chart_braille(&cells[0]), 0x2801);
+	chart_point(&ch, 0, 1, 2);                      /* a higher role wins */
+	cr_assert_eq(cells[0].role, 2);
+	chart_point(&ch, 0, 1, 1);
+	cr_assert_eq(cells[0].role, 2);
+	chart_line(&ch, 0, 0, 5, 0, 3);                 /* the whole bottom row */
+	for (int x = 0; x < 10; x++)
+		cr_assert_eq(cells[30 + x].dots, 0xC0, "cell %d", x);
+
+	/* log scale: a decade per half of the height */
+	chart_reset(&ch, cells, 10, 4, CHART_ASCII, 1, 5, 0.1, 10);
+	cr_assert_eq(chart_y_dot(&ch, 10), 0);
+	cr_assert_eq(chart_y_dot(&ch, 0.1), 3);
+	lo = INFINITY, hi = -INFINITY;
+	float neg[] = { -1.0f, 0.0f };
+	chart_range_add(neg, 2, 1, &lo, &hi);           /* nothing positive */
+	chart_range_finish(1, &lo, &hi);
+	cr_assert(lo > 0 && lo < hi);
+}
+
+/* ---- movies ---------------------------------------------------------------- */
+
+static struct eng_catalog *catalog(void)
+{
+	struct eng_catalog *c = calloc(1, sizeof *c);
+	static const char strings[] = "Heat (1995)\0Misérables, Les (1995)\0Alien (1979)\0";
+
+	c->n_items = 3;
+	c->items = calloc(3, sizeof *c->items);
+	c->strings = malloc(sizeof strings);
+	memcpy(c->strings, strings, sizeof strings);
+	c->items[0] = (struct eng_item){ .title = c->strings, .genres = "",
+					 .year = 1995, .n_ratings = 10, .mean = 3.5f };
+	c->items[1] = (struct eng_item){ .title = c->strings + 12, .genres = "Drama",
+					 .year = 1995, .n_ratings = 21, .mean = 3.6f };
+	c->items[2] = (struct eng_item){ .title = c->strings + 36, .genres = "",
+					 .year = 1979, .n_ratings = 5, .mean = NAN };
+	return c;
+}
+
+static struct eng_biases *biases(uint32_t n)
+{
+	struct eng_biases *b = calloc(1, sizeof *b);
+
+	b->n_items = n;
+	b->item_bias = calloc(n, sizeof(float));
+	for (uint32_t i = 0; i < n; i++)
+		b->item_bias[i] = (float)i * 0.1f - 0.1f;      /* -0.1, 0, 0.1 */
+	return b;
+}
+
+static void expect_order(const struct movielist *m, uint32_t a, uint32_t b,
+			 uint32_t c)
+{
+	cr_assert_eq(movielist_rows(m), 3);
+	cr_assert_eq(movielist_item_at(m, 0), a);
+	cr_assert_eq(movielist_item_at(m, 1), b);
+	cr_assert_eq(movielist_item_at(m, 2), c);
+}
+
+Test(tui_movies, sorts_and_filters, .init = utf8_locale)
+{
+	struct movielist *m = movielist_new();
+
+	cr_assert_eq(movielist_set_catalog(m, catalog()), 0);
+	expect_order(m, 2, 0, 1);                       /* Alien, Heat, Misérables */
+	movielist_set_sort(m, SORT_RATINGS);
+	expect_order(m, 1, 0, 2);
+	movielist_set_sort(m, SORT_MEAN);
+	expect_order(m, 1, 0, 2);                       /* NaN last */
+	movielist_set_sort(m, SORT_BIAS_DESC);          /* no biases: by title */
+	expect_order(m, 2, 0, 1);
+	movielist_set_biases(m, biases(2));             /* wrong size: dropped */
+	cr_assert_not(movielist_has_biases(m));
+	movielist_set_biases(m, biases(3));
+	expect_order(m, 2, 1, 0);
+	movielist_set_sort(m, SORT_BIAS_ASC);
+	expect_order(m, 0, 1, 2);
+	movielist_set_query(m, "les");
+	cr_assert_eq(movielist_rows(m), 1);
+	cr_assert_eq(movielist_item_at(m, 0), 1);
+	movielist_set_query(m, "");
+	cr_assert_eq(movielist_rows(m), 3);
+	movielist_free(m);
+}
+
+/* ---- keys ------------------------------------------------------------------ */
+
+Test(tui_keys, names_defaults_and_config)
+{
+	struct keymap km;
+	struct cfg c = cfg_default();
+	char err[256], buf[64];
+	int k;
+
+	cr_assert_eq(keys_parse("C-b", &k), 0);
+	cr_assert_eq(k, 2);
+	cr_assert_eq(keys_parse("F10", &k), 0);
+	keys_name(k, buf, sizeof buf);
+	cr_assert_str_eq(buf, "F10");
+	cr_assert_eq(keys_parse("F13", &k), -1);
+	cr_assert_eq(keys_parse("Hyper", &k), -1);
+	keys_default(&km);
+	cr_assert_eq(keys_action(&km, 'q'), ACT_QUIT);
+	cr_assert_eq(keys_action(&km, 'j'), ACT_DOWN);
+	keys_describe(&km, ACT_HELP, buf, sizeof buf);
+	cr_assert_str_eq(buf, "?, F1");
+
+	c.n_binds = 1;
+	c.binds[0] = (struct cfg_bind){ "quit", "x C-q", 40, 3 };
+	cr_assert_eq(keys_configure(&km, &c, "cfg.yaml", err, sizeof err), 0, "%s", err);
+	cr_assert_eq(keys_action(&km, 'q'), ACT_NONE);  /* defaults replaced */
+	cr_assert_eq(keys_action(&km, 'x'), ACT_QUIT);
+	cr_assert_eq(keys_action(&km, 17), ACT_QUIT);
+
+	c.binds[0] = (struct cfg_bind){ "explode", "x", 41, 3 };
+	cr_assert_eq(keys_configure(&km, &c, "cfg.yaml", err, sizeof err), -1);
+	cr_assert(strncmp(err, "cfg.yaml:41:3: keys: unknown action 'explode'", 45) == 0,
+		  "%s", err);
+	c.binds[0] = (struct cfg_bind){ "quit", "Hyper", 42, 3 };
+	cr_assert_eq(keys_configure(&km, &c, "cfg.yaml", err, sizeof err), -1);
+	cr_assert(strstr(err, "cfg.yaml:42:3: keys: quit: 'Hyper' is not a key"), "%s", err);
+	cr_assert_eq(keys_action(&km, 'x'), ACT_QUIT);  /* unchanged on error */
+}
+
+/* ---- the event flow, against a fake engine -------------------------------- */
+
+#define FAKE_MAX 16
+
+/* A fake engine: records the commands it is sent and hands out the events
+ * a test queues. */
+struct fake {
+	struct eng_cmd sent[FAKE_MAX];
+	int n_sent;
+	struct eng_evt queue[FAKE_MAX];
+	int head, tail;
+	int refuse;                     /* send() fails, like a full ring */
+};
+
+static int fake_send(void *ctx, const struct eng_cmd *cmd)
+{
+	struct fake *f = ctx;
+
+	if (f->refuse || f->n_sent == FAKE_MAX)
+		return -1;
+	f->sent[f->n_sent++] = *cmd;
+	return 0;
+}
+
+static int fake_poll(void *ctx, struct eng_evt *out)
+{
+	struct fake *f = ctx;
+
+	if (f->head == f->tail)
+		return 0;
+	*out = f->queue[f->head++];
+	return 1;
+}
+
+static int fake_fd(void *ctx)
+{
+	(void)ctx;
+	return -1;
+}
+
+static void fake_stop(void *ctx)
+{
+	(void)ctx;
+}
+
+static void push(struct fake *f, const struct eng_evt *ev)
+{
+	cr_assert_lt(f->tail, FAKE_MAX);
+	f->queue[f->tail++] = *ev;
+}
+
+static struct eng_evt train_evt(enum eng_evt_kind kind, uint32_t req, int epoch,
+				long batch, double tl, double vl)
+{
+	struct eng_evt ev = { .kind = kind, .req_id = req };
+	struct train_report *r = &ev.u.train.report;
+
+	r->epoch = epoch;
+	r->batch = batch;
+	r->n_batches = 100;
+	r->batch_loss = tl;
+	r->smooth_loss = tl;
+	r->train_loss = tl;
+	r->valid_loss = vl;
+	r->seconds = 1.5;
+	ev.u.train.curve = (struct eng_curve){ .first = epoch * 100 + batch - 10,
+					       .stride = 10, .n = 1 };
+	ev.u.train.curve.loss[0] = (float)tl;
+	return ev;
+}
+
+Test(tui_state, load_train_and_stale_replies)
+{
+	struct fake f = { 0 };
+	struct backend be = { &f, fake_send, fake_poll, fake_fd, fake_stop };
+	struct cfg c = cfg_default();
+	struct state st;
+	struct eng_evt ev;
+
+	cr_assert_eq(state_init(&st, &c, 0.9, &be), 0);
+	cr_assert_eq(state_train(&st), -1);             /* nothing loaded */
+	cr_assert_str_eq(st.status, "no dataset loaded yet");
+
+	cr_assert_eq(state_load(&st, "/data/ml-100k", ""), 0);
+	cr_assert_eq(f.n_sent, 1);
+	cr_assert_eq(f.sent[0].kind, ENG_CMD_LOAD_DATA);
+	cr_assert_str_eq(f.sent[0].u.load.path, "/data/ml-100k");
+
+	ev = (struct eng_evt){ .kind = ENG_EVT_LOADED, .req_id = f.sent[0].req_id };
+	snprintf(ev.u.summary.name, sizeof ev.u.summary.name, "ml-100k");
+	ev.u.summary.n_users = 943;
+	ev.u.summary.n_items = 3;
+	ev.u.summary.rating_min = 1;
+	ev.u.summary.rating_max = 5;
+	push(&f, &ev);
+	ev = (struct eng_evt){ .kind = ENG_EVT_CATALOG, .req_id = f.sent[0].req_id };
+	ev.u.catalog = catalog();
+	push(&f, &ev);
+	cr_assert_eq(state_pump(&st) & (DIRTY_DATASET | DIRTY_MOVIES),
+		     DIRTY_DATASET | DIRTY_MOVIES);
+	cr_assert(st.loaded);
+	cr_assert_eq(st.summary.n_users, 943);
+	cr_assert_eq(movielist_items(st.movies), 3);
+
+	/* a y_range that cannot reach 1..5 is refused before the engine sees it */
+	st.cfg.y_range[1] = 0.5;
+	cr_assert_eq(state_train(&st), -1);
+	cr_assert(strstr(st.status, "cannot reach ratings 1-5"), "%s", st.status);
+	cr_assert_eq(f.n_sent, 1);
+	st.cfg.y_range[1] = 5.5;
+	st.cfg.lr = 1e-2;
+	st.cfg.epochs = 2;
+	cr_assert_eq(state_train(&st), 0);
+	cr_assert_eq(f.sent[1].kind, ENG_CMD_TRAIN);
+	cr_assert_eq(f.sent[1].u.train.train.lr, 1e-2);
+	cr_assert_eq(f.sent[1].u.train.train.epochs, 2);
+	uint32_t req = f.sent[1].req_id;
+	cr_assert_eq(state_train(&st), -1);             /* already training */
+
+	ev = train_evt(ENG_EVT_TRAIN_START, req, 0, 0, 0, 0);
+	push(&f, &ev);
+	ev = train_evt(ENG_EVT_PROGRESS, req, 0, 50, 1.2, NAN);
+	push(&f, &ev);
+	ev = train_evt(ENG_EVT_EPOCH, req, 0, 100, 1.0, 0.95);
+	push(&f, &ev);
+	ev = train_evt(ENG_EVT_EPOCH, req - 1, 0, 100, 9.0, 9.0);  /* stale */
+	push(&f, &ev);
+	ev = train_evt(ENG_EVT_EPOCH, req, 1, 100, 0.8, 0.90);
+	push(&f, &ev);
+	ev = train_evt(ENG_EVT_TRAINED, req, 1, 100, 0.8, 0.90);
+	push(&f, &ev);
+	ev = (struct eng_evt){ .kind = ENG_EVT_BIASES, .req_id = req };
+	ev.u.biases = biases(3);
+	push(&f, &ev);
+	state_pump(&st);
+
+	const struct hist_run *r = hist_run(st.hist, hist_count(st.hist) - 1);
+	cr_assert_eq(r->state, HIST_DONE);
+	cr_assert_eq(r->n_epochs, 2, "TRAINED must not add a row, stale ignored");
+	cr_assert_float_eq(r->ep[1].valid, 0.90f, 1e-6);
+	cr_assert_eq(hist_best(r), 1);
+	cr_assert_eq(r->stride, 10);
+	cr_assert_float_eq(r->smooth[4], 1.2f, 1e-6);  /* batch 40 / stride 10 */
+	cr_assert_not(st.training);
+	cr_assert(st.trained);
+	cr_assert(movielist_has_biases(st.movies));
+	cr_assert_not(st.stale);
+	state_param_changed(&st);
+	cr_assert(st.stale);
+
+	/* a full command ring is reported, not lost silently */
+	f.refuse = 1;
+	cr_assert_eq(state_detail(&st, 1), -1);
+	cr_assert_str_eq(st.status, "the engine is busy; try again");
+	state_done(&st);
+}

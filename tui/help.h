@@ -1,0 +1,14 @@
+/* help.h -- the `?` overlay: every action of the keymap with its keys,
+ * generated from the keymap table, so it cannot go out of date. */
+#ifndef COLLABTUI_HELP_H
+#define COLLABTUI_HELP_H
+
+#include "panel.h"
+
+/* Lines of help text (for scrolling). */
+int help_lines(void);
+
+/* Draw the overlay centred on the screen, starting at line `scroll`. */
+void help_draw(const struct panel_env *env, int scroll);
+
+#endif

@@ -1,0 +1,219 @@
+/* params.c -- the hyperparameters pane's model (see params.h). */
+#include "params.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Field -> config.yaml key and label; the order is the pane's. */
+static const struct {
+	const char *key, *label;
+} fields[PARAM_COUNT] = {
+	[PARAM_MODEL]     = { "model", "model" },
+	[PARAM_FACTORS]   = { "factors", "n_factors" },
+	[PARAM_WD]        = { "wd", "wd" },
+	[PARAM_LR]        = { "lr", "lr" },
+	[PARAM_EPOCHS]    = { "epochs", "epochs" },
+	[PARAM_BS]        = { "bs", "bs" },
+	[PARAM_Y_RANGE]   = { "y_range", "y_range" },
+	[PARAM_OPTIMIZER] = { "optimizer", "optimiser" },
+	[PARAM_SCHEDULE]  = { "schedule", "schedule" },
+	[PARAM_SEED]      = { "seed", "seed" },
+	[PARAM_THREADS]   = { "threads", "threads" },
+	[PARAM_VALID]     = { "valid_pct", "valid split" },
+};
+
+const char *params_label(enum params_field f)
+{
+	return fields[f].label;
+}
+
+void params_format(const struct cfg *c, enum params_field f, char *buf,
+		   size_t n)
+{
+	switch (f) {
+	case PARAM_MODEL:     snprintf(buf, n, "%s", c->model); break;
+	case PARAM_FACTORS:   snprintf(buf, n, "%d", c->factors); break;
+	case PARAM_WD:        snprintf(buf, n, "%g", c->wd); break;
+	case PARAM_LR:        snprintf(buf, n, "%g", c->lr); break;
+	case PARAM_EPOCHS:    snprintf(buf, n, "%d", c->epochs); break;
+	case PARAM_BS:        snprintf(buf, n, "%d", c->bs); break;
+	case PARAM_Y_RANGE:
+		if (c->y_range_on)
+			snprintf(buf, n, "%g,%g", c->y_range[0], c->y_range[1]);
+		else
+			snprintf(buf, n, "none");
+		break;
+	case PARAM_OPTIMIZER: snprintf(buf, n, "%s", c->optimizer); break;
+	case PARAM_SCHEDULE:  snprintf(buf, n, "%s", c->schedule); break;
+	case PARAM_SEED:      snprintf(buf, n, "%llu", (unsigned long long)c->seed); break;
+	case PARAM_THREADS:   snprintf(buf, n, "%d", c->threads); break;
+	case PARAM_VALID:     snprintf(buf, n, "%g", c->valid_pct); break;
+	case PARAM_COUNT:     snprintf(buf, n, "?"); break;
+	}
+}
+
+const char *params_check_y_range(int on, double lo, double hi,
+				 const struct params_range *r, char *buf,
+				 size_t n)
+{
+	if (!on || !r || !r->known)
+		return NULL;
+	if (hi < r->hi) {
+		snprintf(buf, n, "cannot reach ratings %g-%g (%g,%g keeps "
+			 "every prediction below %g)", r->lo, r->hi, lo, hi, hi);
+		return buf;
+	}
+	if (lo > r->lo) {
+		snprintf(buf, n, "cannot reach ratings %g-%g (%g,%g keeps "
+			 "every prediction above %g)", r->lo, r->hi, lo, hi, lo);
+		return buf;
+	}
+	return NULL;
+}
+
+int params_set(struct cfg *c, enum params_field f, const char *text,
+	       const struct params_range *r, char *why, size_t n)
+{
+	struct cfg t = *c;
+
+	if (cfg_set(&t, fields[f].key, text, why, n) != 0)
+		return -1;
+	if (f == PARAM_Y_RANGE &&
+	    params_check_y_range(t.y_range_on, t.y_range[0], t.y_range[1], r,
+				 why, n))
+		return -1;
+	*c = t;
+	return 0;
+}
+
+double params_ladder(double v, int dir)
+{
+	static const double mant[] = { 1, 2, 5 };
+	double e = floor(log10(v));
+
+	/* The candidates around v are m * 10^(e-1 .. e+1); pick the nearest
+	 * one strictly past v, with a relative tolerance so that 5e-3 read
+	 * from text counts as on the ladder. */
+	double best = dir > 0 ? INFINITY : 0;
+	for (int de = -1; de <= 1; de++)
+		for (int i = 0; i < 3; i++) {
+			double cand = mant[i] * pow(10, e + de);
+
+			if (dir > 0 && cand > v * (1 + 1e-9) && cand < best)
+				best = cand;
+			if (dir < 0 && cand < v * (1 - 1e-9) && cand > best)
+				best = cand;
+		}
+	return best;
+}
+
+/* The next keyword of a list, cyclically. */
+static const char *cycle(const char *cur, const char *const *list, int len,
+			 int dir)
+{
+	int i = 0;
+
+	while (i < len && strcmp(cur, list[i]) != 0)
+		i++;
+	if (i == len)
+		return list[0];
+	return list[(i + len + dir) % len];
+}
+
+int params_step(struct cfg *c, enum params_field f, int dir,
+		const struct params_range *r, char *why, size_t n)
+{
+	static const char *const models[] = { "dot", "dotbias" };
+	static const char *const opts[] = { "adam", "sgd" };
+	static const char *const scheds[] = { "one_cycle", "constant" };
+	char text[64];
+	double d;
+
+	switch (f) {
+	case PARAM_MODEL:
+		snprintf(text, sizeof text, "%s", cycle(c->model, models, 2, dir));
+		break;
+	case PARAM_OPTIMIZER:
+		snprintf(text, sizeof text, "%s", cycle(c->optimizer, opts, 2, dir));
+		break;
+	case PARAM_SCHEDULE:
+		/* "one-cycle" is a spelling of one_cycle */
+		snprintf(text, sizeof text, "%s",
+			 cycle(strcmp(c->schedule, "one-cycle") == 0 ?
+			       "one_cycle" : c->schedule, scheds, 2, dir));
+		break;
+	case PARAM_FACTORS:
+		snprintf(text, sizeof text, "%d",
+			 dir > 0 ? c->factors * 2 : c->factors / 2);
+		break;
+	case PARAM_BS:
+		snprintf(text, sizeof text, "%d", dir > 0 ? c->bs * 2 : c->bs / 2);
+		break;
+	case PARAM_LR:
+		snprintf(text, sizeof text, "%g", params_ladder(c->lr, dir));
+		break;
+	case PARAM_WD:
+		if (c->wd == 0)
+			d = dir > 0 ? 1e-6 : -1;
+		else if (dir < 0 && c->wd <= 1e-6 * (1 + 1e-9))
+			d = 0;
+		else
+			d = params_ladder(c->wd, dir);
+		snprintf(text, sizeof text, "%g", d);
+		break;
+	case PARAM_EPOCHS:
+		snprintf(text, sizeof text, "%d", c->epochs + dir);
+		break;
+	case PARAM_SEED:
+		if (dir < 0 && c->seed == 0)
+			snprintf(text, sizeof text, "-1");
+		else
+			snprintf(text, sizeof text, "%llu",
+				 (unsigned long long)(c->seed + (uint64_t)(int64_t)dir));
+		break;
+	case PARAM_THREADS:
+		snprintf(text, sizeof text, "%d", c->threads + dir);
+		break;
+	case PARAM_VALID:
+		/* round to the 0.05 grid so repeated steps stay tidy */
+		d = round(c->valid_pct * 20 + dir) / 20;
+		snprintf(text, sizeof text, "%g", d);
+		break;
+	case PARAM_Y_RANGE:
+		if (!c->y_range_on)
+			snprintf(text, sizeof text, "0,5.5");
+		else
+			snprintf(text, sizeof text, "%g,%g", c->y_range[0],
+				 c->y_range[1] + 0.5 * dir);
+		break;
+	case PARAM_COUNT:
+		return -1;
+	}
+	return params_set(c, f, text, r, why, n);
+}
+
+int params_train_args(const struct cfg *c, double mom,
+		      struct eng_train_args *out)
+{
+	memset(out, 0, sizeof *out);
+	out->model = model_cfg_default();
+	out->train = train_cfg_default();
+	if (model_kind_parse(c->model, &out->model.kind) != 0 ||
+	    optim_kind_parse(c->optimizer, &out->train.opt) != 0 ||
+	    sched_kind_parse(c->schedule, &out->train.sched) != 0)
+		return -1;
+	out->model.n_factors = c->factors;
+	out->model.use_y_range = c->y_range_on;
+	out->model.y_lo = (float)c->y_range[0];
+	out->model.y_hi = (float)c->y_range[1];
+	out->train.epochs = c->epochs;
+	out->train.bs = c->bs;
+	out->train.lr = c->lr;
+	out->train.wd = c->wd;
+	out->train.mom = mom;
+	out->train.seed = c->seed;
+	out->train.threads = c->threads;
+	out->valid_pct = c->valid_pct;
+	return 0;
+}

@@ -1,0 +1,66 @@
+/* params.h -- the hyperparameters pane's model: which fields there are,
+ * how each is shown, edited, stepped and checked.  Curses-free.
+ *
+ * Values live in a struct cfg (cli/config.h), and typed text goes through
+ * cfg_set(), so a value is accepted or refused with the same words in the
+ * pane, on the command line and in config.yaml.  On top of that the pane
+ * knows the loaded dataset's rating range and refuses a y_range that
+ * cannot reach it (the chapter's NN example stalls at loss 10.38 with one).
+ */
+#ifndef COLLABTUI_PARAMS_H
+#define COLLABTUI_PARAMS_H
+
+#include <stddef.h>
+
+#include "config.h"
+#include "eng.h"
+
+enum params_field {
+	PARAM_MODEL, PARAM_FACTORS, PARAM_WD, PARAM_LR, PARAM_EPOCHS, PARAM_BS,
+	PARAM_Y_RANGE, PARAM_OPTIMIZER, PARAM_SCHEDULE, PARAM_SEED,
+	PARAM_THREADS, PARAM_VALID, PARAM_COUNT
+};
+
+/* The ratings a model has to predict; known once a dataset is loaded. */
+struct params_range {
+	int known;
+	float lo, hi;
+};
+
+/* The field's label as the pane shows it ("n_factors", "lr", ...). */
+const char *params_label(enum params_field f);
+
+/* The field's value as text, in the form params_set() accepts back
+ * ("5e-03", "0,5.5", "dotbias"). */
+void params_format(const struct cfg *c, enum params_field f, char *buf,
+		   size_t n);
+
+/* NULL, or why a y_range (on, lo, hi) cannot predict ratings in r: the
+ * sigmoid stays inside (lo, hi), so it must cover [r.lo, r.hi]. */
+const char *params_check_y_range(int on, double lo, double hi,
+				 const struct params_range *r, char *buf,
+				 size_t n);
+
+/* Set field f of *c from typed text.  Returns 0, or -1 with the reason in
+ * why (cfg_set's words, or the y_range reason) and *c unchanged. */
+int params_set(struct cfg *c, enum params_field f, const char *text,
+	       const struct params_range *r, char *why, size_t n);
+
+/* Step field f by one notch, dir = +1 or -1: lr and wd along the 1-2-5 log
+ * ladder (1e-3, 2e-3, 5e-3, 1e-2 ...; wd reaches 0 below 1e-6), factors
+ * and bs by doubling, keywords cycle, the rest by one (valid_pct by 0.05,
+ * y_range's hi by 0.5).  Returns 0, or -1 with why when the next value
+ * would be out of range (*c is then unchanged). */
+int params_step(struct cfg *c, enum params_field f, int dir,
+		const struct params_range *r, char *why, size_t n);
+
+/* One notch along the 1-2-5 ladder from v (> 0), up or down. */
+double params_ladder(double v, int dir);
+
+/* The TRAIN command's arguments for the values in c (mom: momentum under
+ * the constant schedule).  Returns 0, or -1 when a keyword does not parse
+ * (cannot happen for a struct cfg that passed cfg_check). */
+int params_train_args(const struct cfg *c, double mom,
+		      struct eng_train_args *out);
+
+#endif

@@ -1,0 +1,520 @@
+/* screen.c -- the main loop, layout and focus (see screen.h). */
+#define _XOPEN_SOURCE_EXTENDED 1
+#include "screen.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "help.h"
+#include "views.h"
+
+enum { PANE_DATASET, PANE_TRAIN, PANE_PARAMS, PANE_MOVIES, N_PANES };
+enum layout { LAYOUT_FULL, LAYOUT_TABS, LAYOUT_SMALL };
+
+#define TRACE_MAX 200000        /* key presses recorded by --trace */
+#define PENDING_MAX 64          /* keys read but not yet on screen */
+
+struct screen {
+	struct ui *ui;
+	struct state *st;
+	struct panel_env env;
+	struct panel *pane[N_PANES];
+	int focus;
+	enum layout layout;
+	int full_redraw, status_dirty;
+	int help_open, help_scroll;
+	int confirm_quit;
+	int quit;
+
+	const char *trace_path;
+	long *trace_us;                 /* (TRACE_MAX) or NULL */
+	long n_trace;
+	struct timespec pending[PENDING_MAX];
+	int n_pending;
+};
+
+static const unsigned pane_dirty[N_PANES] = {
+	DIRTY_DATASET, DIRTY_TRAIN, DIRTY_PARAMS, DIRTY_MOVIES,
+};
+
+struct screen *screen_new(struct ui *u, struct state *st,
+			  const struct theme *th, const struct keymap *km,
+			  const struct screen_cfg *cfg)
+{
+	struct screen *s = calloc(1, sizeof *s);
+
+	if (!s)
+		return NULL;
+	s->ui = u;
+	s->st = st;
+	s->env = (struct panel_env){
+		.st = st, .th = th, .km = km, .unicode = u->unicode,
+		.braille = cfg->braille, .smoothing = cfg->smoothing,
+		.log_scale = cfg->log_scale,
+	};
+	s->pane[PANE_DATASET] = view_dataset_new();
+	s->pane[PANE_TRAIN] = view_train_new();
+	s->pane[PANE_PARAMS] = view_params_new();
+	s->pane[PANE_MOVIES] = view_movies_new();
+	s->trace_path = cfg->trace_path;
+	if (cfg->trace_path)
+		s->trace_us = malloc(TRACE_MAX * sizeof *s->trace_us);
+	for (int i = 0; i < N_PANES; i++)
+		if (!s->pane[i]) {
+			screen_free(s);
+			return NULL;
+		}
+	if (cfg->trace_path && !s->trace_us) {
+		screen_free(s);
+		return NULL;
+	}
+	s->focus = PANE_PARAMS;
+	return s;
+}
+
+void screen_free(struct screen *s)
+{
+	if (!s)
+		return;
+	for (int i = 0; i < N_PANES; i++)
+		panel_free(s->pane[i]);
+	free(s->trace_us);
+	free(s);
+}
+
+/* ---- layout --------------------------------------------------------------- */
+
+static int visible(const struct screen *s, int i)
+{
+	return s->layout == LAYOUT_FULL || (s->layout == LAYOUT_TABS && i == s->focus);
+}
+
+/* Recompute every rectangle from LINES/COLS. */
+static void relayout(struct screen *s)
+{
+	int W = COLS, H = LINES, rc = 0;
+
+	if (W >= SCREEN_FULL_W && H >= SCREEN_FULL_H) {
+		int left = W >= 120 ? 44 : 40, body = H - 1;
+		int params_h = PARAM_COUNT + 2 + 3 < body / 2 ? PARAM_COUNT + 2 + 3 :
+								 PARAM_COUNT + 2;
+		int train_h = body * 55 / 100;
+
+		s->layout = LAYOUT_FULL;
+		rc |= panel_move(s->pane[PANE_DATASET], 0, 0, left, body - params_h);
+		rc |= panel_move(s->pane[PANE_PARAMS], 0, body - params_h, left, params_h);
+		rc |= panel_move(s->pane[PANE_TRAIN], left, 0, W - left, train_h);
+		rc |= panel_move(s->pane[PANE_MOVIES], left, train_h, W - left,
+				 body - train_h);
+	} else if (W >= SCREEN_MIN_W && H >= SCREEN_MIN_H) {
+		s->layout = LAYOUT_TABS;
+		for (int i = 0; i < N_PANES; i++)
+			rc |= panel_move(s->pane[i], 0, 1, W, H - 2);
+	} else {
+		s->layout = LAYOUT_SMALL;
+	}
+	if (rc)
+		ui_fatal(s->ui, "out of memory laying out a %dx%d screen", W, H);
+	for (int i = 0; i < N_PANES; i++)
+		s->pane[i]->focused = i == s->focus;
+	s->full_redraw = 1;
+}
+
+static void set_focus(struct screen *s, int i)
+{
+	s->pane[s->focus]->focused = 0;
+	s->pane[s->focus]->needs_redraw = 1;
+	s->focus = (i + N_PANES) % N_PANES;
+	s->pane[s->focus]->focused = 1;
+	s->pane[s->focus]->needs_redraw = 1;
+	s->status_dirty = 1;
+	if (s->layout == LAYOUT_TABS)
+		s->full_redraw = 1;     /* another pane and the tab bar */
+}
+
+/* ---- drawing ------------------------------------------------------------- */
+
+/* "key desc" hints from the keymap, so rebinding changes them too. */
+static int draw_hint(struct screen *s, int x, enum keys_action a, const char *label)
+{
+	char keys[64], *comma;
+
+	keys_describe(s->env.km, a, keys, sizeof keys);
+	if (!keys[0] || x >= COLS)
+		return x;
+	comma = strchr(keys, ',');
+	if (comma)
+		*comma = '\0';
+	attrset(theme_attr(s->env.th, ROLE_STATUS_KEY));
+	mvaddnstr(LINES - 1, x, keys, COLS - x);
+	x += (int)strlen(keys);
+	attrset(theme_attr(s->env.th, ROLE_STATUS));
+	if (x < COLS)
+		mvaddnstr(LINES - 1, x, label, COLS - x);
+	return x + (int)strlen(label);
+}
+
+static void draw_status(struct screen *s)
+{
+	const struct state *st = s->st;
+	int x = 0;
+	char right[300];
+
+	attrset(theme_attr(s->env.th, ROLE_STATUS));
+	mvhline(LINES - 1, 0, ' ', COLS);
+	if (s->confirm_quit) {
+		attrset(theme_attr(s->env.th, ROLE_WARN));
+		mvaddnstr(LINES - 1, 0, "Training is running. Quit anyway? (y/n)", COLS);
+		return;
+	}
+	x = draw_hint(s, x, ACT_QUIT, " quit ");
+	x = draw_hint(s, x, ACT_HELP, " help ");
+	x = draw_hint(s, x, ACT_NEXT_PANE, " pane ");
+	x = draw_hint(s, x, ACT_TRAIN, " train ");
+	x = draw_hint(s, x, ACT_STOP, " stop ");
+	if (s->focus == PANE_PARAMS)
+		x = draw_hint(s, x, ACT_SELECT, " edit ");
+	if (s->focus == PANE_MOVIES) {
+		x = draw_hint(s, x, ACT_SEARCH, " search ");
+		x = draw_hint(s, x, ACT_SORT, " sort ");
+	}
+
+	if (st->status[0])
+		snprintf(right, sizeof right, "%s", st->status);
+	else if (st->training)
+		snprintf(right, sizeof right, "training");
+	else
+		right[0] = '\0';
+	int len = (int)strlen(right), at = COLS - len - 1;
+	if (at < x + 1)
+		at = x + 1;
+	if (len && at < COLS) {
+		attrset(theme_attr(s->env.th, st->status_err ? ROLE_BAD : ROLE_LABEL));
+		mvaddnstr(LINES - 1, at, right, COLS - at);
+	}
+}
+
+static void draw_tabs(struct screen *s)
+{
+	int x = 0;
+
+	attrset(theme_attr(s->env.th, ROLE_TAB));
+	mvhline(0, 0, ' ', COLS);
+	for (int i = 0; i < N_PANES && x < COLS; i++) {
+		char label[40];
+		int n = snprintf(label, sizeof label, " %d %s ", i + 1, s->pane[i]->title);
+
+		attrset(theme_attr(s->env.th, i == s->focus ? ROLE_TAB_ACTIVE : ROLE_TAB));
+		mvaddnstr(0, x, label, COLS - x);
+		x += n + 1;
+	}
+}
+
+static void draw_small(struct screen *s)
+{
+	char msg[96];
+	int n;
+
+	erase();
+	n = snprintf(msg, sizeof msg, "terminal too small: %dx%d, need %dx%d",
+		     COLS, LINES, SCREEN_MIN_W, SCREEN_MIN_H);
+	attrset(theme_attr(s->env.th, ROLE_BAD));
+	mvaddnstr(LINES / 2, (COLS - n) / 2 > 0 ? (COLS - n) / 2 : 0, msg, COLS);
+	attrset(theme_attr(s->env.th, ROLE_LABEL));
+	mvaddnstr(LINES / 2 + 1, (COLS - 7) / 2 > 0 ? (COLS - 7) / 2 : 0, "q quits", COLS);
+}
+
+/* Draw what is dirty; returns whether anything was drawn. */
+static int render(struct screen *s)
+{
+	int drew = 0;
+
+	if (s->layout == LAYOUT_SMALL) {
+		if (!s->full_redraw)
+			return 0;
+		draw_small(s);
+		s->full_redraw = 0;
+		return 1;
+	}
+	if (s->full_redraw) {
+		erase();
+		for (int i = 0; i < N_PANES; i++)
+			s->pane[i]->needs_redraw = 1;
+		s->status_dirty = 1;
+		if (s->layout == LAYOUT_TABS)
+			draw_tabs(s);
+		drew = 1;
+	}
+	for (int i = 0; i < N_PANES; i++)
+		if (visible(s, i) && s->pane[i]->needs_redraw) {
+			panel_draw(s->pane[i], &s->env);
+			drew = 1;
+		}
+	if (s->status_dirty) {
+		draw_status(s);
+		s->status_dirty = 0;
+		drew = 1;
+	}
+	if (s->help_open && drew)
+		help_draw(&s->env, s->help_scroll);
+	s->full_redraw = 0;
+	return drew;
+}
+
+/* ---- input ---------------------------------------------------------------- */
+
+static void mark(struct screen *s, unsigned dirty)
+{
+	for (int i = 0; i < N_PANES; i++)
+		if (dirty & pane_dirty[i])
+			s->pane[i]->needs_redraw = 1;
+	if (dirty & DIRTY_STATUS)
+		s->status_dirty = 1;
+}
+
+/* Keys the focused pane did not take. */
+static void global_key(struct screen *s, enum keys_action act, int key)
+{
+	struct state *st = s->st;
+
+	switch (act) {
+	case ACT_QUIT:
+		if (st->training) {
+			s->confirm_quit = 1;
+			s->status_dirty = 1;
+		} else {
+			s->quit = 1;
+		}
+		break;
+	case ACT_HELP:
+		s->help_open = 1;
+		s->help_scroll = 0;
+		s->full_redraw = 1;
+		break;
+	case ACT_NEXT_PANE: set_focus(s, s->focus + 1); break;
+	case ACT_PREV_PANE: set_focus(s, s->focus - 1); break;
+	case ACT_PANE_1: set_focus(s, PANE_DATASET); break;
+	case ACT_PANE_2: set_focus(s, PANE_TRAIN); break;
+	case ACT_PANE_3: set_focus(s, PANE_PARAMS); break;
+	case ACT_PANE_4: set_focus(s, PANE_MOVIES); break;
+	case ACT_TRAIN:
+		state_train(st);
+		mark(s, DIRTY_TRAIN | DIRTY_STATUS | DIRTY_PARAMS);
+		break;
+	case ACT_STOP:
+		state_stop(st);
+		s->status_dirty = 1;
+		break;
+	case ACT_SMOOTHING:
+		s->env.smoothing = !s->env.smoothing;
+		mark(s, DIRTY_TRAIN);
+		break;
+	case ACT_LOG_SCALE:
+		s->env.log_scale = !s->env.log_scale;
+		mark(s, DIRTY_TRAIN);
+		break;
+	case ACT_SEARCH:
+	case ACT_SORT:
+		/* from any pane: go to the movies and do it there */
+		set_focus(s, PANE_MOVIES);
+		mark(s, s->pane[PANE_MOVIES]->cls->on_key(s->pane[PANE_MOVIES], key,
+							   act, &s->env) &
+			 PANEL_STATUS ? DIRTY_STATUS : 0);
+		s->pane[PANE_MOVIES]->needs_redraw = 1;
+		break;
+	default:
+		break;
+	}
+}
+
+static int pane_at(const struct screen *s, int x, int y)
+{
+	for (int i = 0; i < N_PANES; i++) {
+		const struct panel *p = s->pane[i];
+
+		if (visible(s, i) && x >= p->x && x < p->x + p->w &&
+		    y >= p->y && y < p->y + p->h)
+			return i;
+	}
+	return -1;
+}
+
+static void mouse(struct screen *s)
+{
+	MEVENT me;
+	int i;
+
+	if (getmouse(&me) != OK)
+		return;
+	if (s->layout == LAYOUT_TABS && me.y == 0 && (me.bstate & BUTTON1_PRESSED)) {
+		/* " 1 Dataset " ... : find the tab under the click */
+		int x = 0;
+
+		for (i = 0; i < N_PANES; i++) {
+			int n = (int)strlen(s->pane[i]->title) + 5;
+
+			if (me.x >= x && me.x < x + n) {
+				set_focus(s, i);
+				return;
+			}
+			x += n + 1;
+		}
+		return;
+	}
+	i = pane_at(s, me.x, me.y);
+	if (i < 0)
+		return;
+	if (me.bstate & BUTTON1_PRESSED) {
+		if (i != s->focus)
+			set_focus(s, i);
+	} else if (me.bstate & (BUTTON4_PRESSED | BUTTON5_PRESSED)) {
+		enum keys_action a = me.bstate & BUTTON4_PRESSED ? ACT_UP : ACT_DOWN;
+		struct panel *p = s->pane[i];
+
+		for (int k = 0; k < 3; k++)
+			if (p->cls->on_key(p, 0, a, &s->env) & PANEL_REDRAW)
+				p->needs_redraw = 1;
+	}
+}
+
+/* A curses key as struct keymap numbers it. */
+static int normalise(int rc, wint_t wc)
+{
+	int key = rc == KEY_CODE_YES ? KEYS_FN((int)wc) : (int)wc;
+
+	if (key == '\r' || key == KEYS_FN(KEY_ENTER))
+		key = '\n';
+	return key;
+}
+
+static void handle_key(struct screen *s, int key)
+{
+	struct panel *p = s->pane[s->focus];
+	enum keys_action act = keys_action(s->env.km, key);
+	unsigned r;
+
+	if (s->layout == LAYOUT_SMALL) {
+		if (act == ACT_QUIT)
+			global_key(s, act, key);
+		return;
+	}
+	if (s->confirm_quit) {
+		s->confirm_quit = 0;
+		s->status_dirty = 1;
+		if (key == 'y' || key == 'Y')
+			s->quit = 1;
+		return;
+	}
+	if (s->help_open) {
+		if (act == ACT_DOWN || act == ACT_UP) {
+			s->help_scroll += act == ACT_DOWN ? 1 : -1;
+			if (s->help_scroll < 0)
+				s->help_scroll = 0;
+			if (s->help_scroll > help_lines() - 1)
+				s->help_scroll = help_lines() - 1;
+		} else {
+			s->help_open = 0;
+		}
+		s->full_redraw = 1;
+		return;
+	}
+	r = p->cls->on_key(p, key, act, &s->env);
+	if (r & PANEL_REDRAW)
+		p->needs_redraw = 1;
+	if (r & PANEL_STATUS)
+		s->status_dirty = 1;
+	if (r & PANEL_PARAMS)
+		s->pane[PANE_TRAIN]->needs_redraw = 1;  /* the stale mark */
+	if (!(r & PANEL_HANDLED))
+		global_key(s, act, key);
+}
+
+/* Read every key waiting; returns 1 when one was read. */
+static int read_keys(struct screen *s)
+{
+	wint_t wc;
+	int rc, any = 0;
+
+	while ((rc = get_wch(&wc)) != ERR) {
+		any = 1;
+		if (s->trace_us && s->n_pending < PENDING_MAX)
+			clock_gettime(CLOCK_MONOTONIC, &s->pending[s->n_pending++]);
+		if (rc == KEY_CODE_YES && wc == KEY_RESIZE) {
+			relayout(s);
+		} else if (rc == KEY_CODE_YES && wc == KEY_MOUSE) {
+			mouse(s);
+		} else {
+			handle_key(s, normalise(rc, wc));
+		}
+		if (s->quit)
+			break;
+	}
+	return any;
+}
+
+/* The keys read this pass are now on screen: record their latency. */
+static void trace_done(struct screen *s)
+{
+	struct timespec now;
+
+	if (!s->n_pending)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	for (int i = 0; i < s->n_pending && s->n_trace < TRACE_MAX; i++)
+		s->trace_us[s->n_trace++] =
+			(now.tv_sec - s->pending[i].tv_sec) * 1000000L +
+			(now.tv_nsec - s->pending[i].tv_nsec) / 1000;
+	s->n_pending = 0;
+}
+
+static int write_trace(const struct screen *s)
+{
+	FILE *f;
+
+	if (!s->trace_path)
+		return 0;
+	f = fopen(s->trace_path, "w");
+	if (!f) {
+		fprintf(stderr, "collabtui: --trace %s: %s\n", s->trace_path,
+			strerror(errno));
+		return -1;
+	}
+	for (long i = 0; i < s->n_trace; i++)
+		fprintf(f, "%ld\n", s->trace_us[i]);
+	if (fclose(f) != 0) {
+		fprintf(stderr, "collabtui: --trace %s: %s\n", s->trace_path,
+			strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int screen_run(struct screen *s)
+{
+	struct backend *be = s->st->be;
+	struct pollfd fds[3];
+	int nfds = 0;
+
+	fds[nfds++] = (struct pollfd){ .fd = 0, .events = POLLIN };
+	fds[nfds++] = (struct pollfd){ .fd = ui_signal_fd(s->ui), .events = POLLIN };
+	if (be->fd(be->ctx) >= 0)
+		fds[nfds++] = (struct pollfd){ .fd = be->fd(be->ctx), .events = POLLIN };
+	relayout(s);
+	while (!s->quit) {
+		mark(s, state_pump(s->st));
+		if (render(s))
+			refresh();
+		trace_done(s);
+		if (poll(fds, (nfds_t)nfds, -1) < 0 && errno != EINTR)
+			ui_fatal(s->ui, "poll: %s", strerror(errno));
+		if (ui_take_signal(s->ui))
+			break;
+		/* after EINTR too: SIGWINCH is read as KEY_RESIZE */
+		read_keys(s);
+	}
+	return write_trace(s);
+}

@@ -1,0 +1,302 @@
+/* view_train.c -- the Training pane: one chart with the training loss per
+ * batch and the validation loss per epoch, the older runs dimmed behind
+ * the current one, the best epoch marked; below it fastai's table
+ * (epoch, train_loss, valid_loss, time).
+ *
+ * The chart is rasterised by chart.c into a cell buffer sized when the
+ * pane is laid out, so a frame allocates nothing.
+ */
+#define _XOPEN_SOURCE_EXTENDED 1
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "chart.h"
+#include "views.h"
+
+#define YLABEL_W 8              /* "10.38 ┤" */
+#define TABLE_MAX 6             /* epoch rows shown below the chart */
+
+/* Chart cell roles, in drawing priority. */
+enum { CR_OLD = 1, CR_TRAIN, CR_VALID };
+
+struct train_view {
+	struct panel super;
+	struct chart_cell *cells;       /* (inner_h, inner_w) */
+	size_t n_cells;
+};
+
+/* The training loss series of a run (smoothed or raw). */
+static const float *series(const struct hist_run *r, const struct panel_env *env)
+{
+	return env->smoothing ? r->smooth : r->raw;
+}
+
+/* Plot run r: its training curve and validation points, x in epochs. */
+static void plot_run(struct chart *ch, const struct hist_run *r, int old,
+		     const struct panel_env *env)
+{
+	const float *y = series(r, env);
+	double px = NAN, py = NAN;
+
+	if (r->n_batches > 0 && r->stride > 0)
+		for (int i = 0; i < r->n_pts; i++) {
+			double x = (double)i * r->stride / r->n_batches;
+
+			if (!isfinite(y[i]) || x > ch->xmax)
+				continue;
+			if (isfinite(px))
+				chart_line(ch, px, py, x, y[i], old ? CR_OLD : CR_TRAIN);
+			else
+				chart_point(ch, x, y[i], old ? CR_OLD : CR_TRAIN);
+			px = x;
+			py = y[i];
+		}
+	px = NAN;
+	for (int e = 0; e < r->n_epochs; e++) {
+		double x = e + 1, v = r->ep[e].valid;
+
+		if (!isfinite(v) || x > ch->xmax)
+			continue;
+		if (isfinite(px))
+			chart_line(ch, px, py, x, v, old ? CR_OLD : CR_VALID);
+		else
+			chart_point(ch, x, v, old ? CR_OLD : CR_VALID);
+		px = x;
+		py = v;
+	}
+}
+
+static void range_of(const struct hist_run *r, const struct panel_env *env,
+		     double *lo, double *hi)
+{
+	float valid[HIST_EPOCHS];
+
+	chart_range_add(series(r, env), r->n_pts, env->log_scale, lo, hi);
+	for (int e = 0; e < r->n_epochs; e++)
+		valid[e] = r->ep[e].valid;
+	chart_range_add(valid, r->n_epochs, env->log_scale, lo, hi);
+}
+
+static const char *state_name(enum hist_state s)
+{
+	switch (s) {
+	case HIST_WAITING: return "starting";
+	case HIST_RUNNING: return "training";
+	case HIST_DONE:    return "done";
+	case HIST_STOPPED: return "stopped";
+	case HIST_FAILED:  return "failed";
+	}
+	return "";
+}
+
+/* Line 0: the current run, its progress and best epoch; line 1: the older
+ * runs' labels (dimmed), newest first. */
+static void draw_legend(struct panel *p, const struct panel_env *env,
+			const struct hist_run *cur, int best)
+{
+	const struct hist *h = env->st->hist;
+	int n = hist_count(h), c;
+
+	c = panel_printf(p, env, 0, 1, ROLE_TRAIN_CURVE, "%s train",
+			 env->braille ? "\u28c0" : "*");
+	c += panel_printf(p, env, 0, 1 + c, ROLE_VALID_CURVE, "  %s valid",
+			  env->braille ? "\u25cf" : "o");
+	if (best >= 0)
+		c += panel_printf(p, env, 0, 1 + c, ROLE_BEST, "  %s best %.4f @ %d",
+				  env->unicode ? "\u25c6" : "#", cur->ep[best].valid,
+				  best);
+	if (cur->state == HIST_RUNNING && cur->n_batches > 0)
+		panel_printf(p, env, 0, 1 + c, ROLE_VALUE, "  epoch %d/%d %3.0f%%",
+			     cur->epoch + 1, cur->planned_epochs,
+			     100.0 * (double)cur->batch / (double)cur->n_batches);
+	else
+		panel_printf(p, env, 0, 1 + c, ROLE_LABEL, "  %s",
+			     state_name(cur->state));
+	c = panel_printf(p, env, 1, 1, ROLE_LABEL, "%s", cur->label);
+	for (int i = n - 2; i >= 0; i--) {
+		const struct hist_run *r = hist_run(h, i);
+
+		c += panel_printf(p, env, 1, 1 + c, ROLE_OLD_RUN, "%s%s (%s)",
+				  i == n - 2 ? "   before: " : ", ", r->label,
+				  state_name(r->state));
+	}
+}
+
+static void draw_chart(struct panel *p, const struct panel_env *env,
+		       struct train_view *v, const struct hist_run *cur,
+		       int best, int top, int rows)
+{
+	const struct hist *h = env->st->hist;
+	int n = hist_count(h), cw = panel_inner_w(p) - YLABEL_W - 1;
+	double lo = INFINITY, hi = -INFINITY;
+	struct chart ch;
+
+	if (cw < 4 || rows < 2 || (size_t)(cw * rows) > v->n_cells)
+		return;
+	for (int i = 0; i < n; i++)
+		range_of(hist_run(h, i), env, &lo, &hi);
+	chart_range_finish(env->log_scale, &lo, &hi);
+	chart_reset(&ch, v->cells, cw, rows,
+		    env->braille ? CHART_BRAILLE : CHART_ASCII, env->log_scale,
+		    cur->planned_epochs, lo, hi);
+	for (int i = 0; i < n; i++)
+		plot_run(&ch, hist_run(h, i), i < n - 1, env);
+
+	/* y labels at the top, middle and bottom rows */
+	for (int r = 0; r < rows; r++) {
+		double t = rows > 1 ? 1 - (double)r / (rows - 1) : 1;
+		double y = env->log_scale ? pow(10, log10(lo) + t * (log10(hi) - log10(lo)))
+					  : lo + t * (hi - lo);
+
+		if (r == 0 || r == rows - 1 || r == rows / 2)
+			panel_printf(p, env, top + r, 0, ROLE_AXIS, "%*.3g", YLABEL_W - 2, y);
+		panel_printf(p, env, top + r, YLABEL_W - 1, ROLE_AXIS, "%s",
+			     env->unicode ? "\u2502" : "|");
+	}
+	/* the cells */
+	for (int r = 0; r < rows; r++)
+		for (int c = 0; c < cw; c++) {
+			const struct chart_cell *cell = &v->cells[r * cw + c];
+			static const enum theme_role role[] = {
+				ROLE_NORMAL, ROLE_OLD_RUN, ROLE_TRAIN_CURVE,
+				ROLE_VALID_CURVE,
+			};
+			static const char ascii[] = " .*o";
+			wchar_t wc;
+
+			if (!cell->role)
+				continue;
+			wc = env->braille ? chart_braille(cell) :
+					    (wchar_t)ascii[cell->role];
+			attrset(theme_attr(env->th, role[cell->role]));
+			mvaddnwstr(p->y + 1 + top + r, p->x + 1 + YLABEL_W + c, &wc, 1);
+		}
+	/* the best epoch, over its curve */
+	if (best >= 0 && best + 1 <= cur->planned_epochs) {
+		int dx = chart_x_dot(&ch, best + 1), dy = chart_y_dot(&ch, cur->ep[best].valid);
+		int cx = ch.style == CHART_BRAILLE ? dx / 2 : dx;
+		int cy = ch.style == CHART_BRAILLE ? dy / 4 : dy;
+
+		panel_printf(p, env, top + cy, YLABEL_W + cx, ROLE_BEST, "%s",
+			     env->unicode ? "\u25c6" : "#");
+	}
+	/* x axis: a tick and a label per epoch when there is room */
+	int ax = top + rows;
+	attrset(theme_attr(env->th, ROLE_AXIS));
+	for (int c = 0; c <= cw; c++)
+		mvaddnwstr(p->y + 1 + ax, p->x + YLABEL_W + c,
+			   env->unicode ? L"\u2500" : L"-", 1);
+	int step = 1;
+	while (step * (cw / (cur->planned_epochs > 0 ? cur->planned_epochs : 1)) < 4 &&
+	       step < cur->planned_epochs)
+		step *= 2;
+	/* epoch numbers, leaving room for the word "epoch" at the end */
+	for (int e = 0; e <= cur->planned_epochs; e += step) {
+		int dx = chart_x_dot(&ch, e);
+		int cx = ch.style == CHART_BRAILLE ? dx / 2 : dx;
+
+		if (YLABEL_W + cx + 3 < panel_inner_w(p) - 6)
+			panel_printf(p, env, ax, YLABEL_W + cx, ROLE_AXIS, "%d", e);
+	}
+	panel_printf(p, env, ax, panel_inner_w(p) - 6, ROLE_AXIS, "epoch");
+}
+
+static void draw_table(struct panel *p, const struct panel_env *env,
+		       const struct hist_run *cur, int best, int top, int rows)
+{
+	int first = cur->n_epochs - (rows - 1);
+
+	if (rows < 1)
+		return;
+	panel_printf(p, env, top, 1, ROLE_LABEL, "%-8s%-12s%-12s%s", "epoch",
+		     "train_loss", "valid_loss", "time");
+	if (first < 0)
+		first = 0;
+	for (int e = first, r = top + 1; e < cur->n_epochs; e++, r++) {
+		const struct hist_epoch *x = &cur->ep[e];
+		int secs = (int)lround(x->secs);
+		char valid[16];
+
+		if (isfinite(x->valid))
+			snprintf(valid, sizeof valid, "%.6f", x->valid);
+		else
+			snprintf(valid, sizeof valid, "-");
+		panel_printf(p, env, r, 1, e == best ? ROLE_BEST : ROLE_VALUE,
+			     "%-8d%-12.6f%-12s%02d:%02d", e, x->train, valid,
+			     secs / 60, secs % 60);
+	}
+}
+
+static void draw(struct panel *p, const struct panel_env *env)
+{
+	struct train_view *v = (struct train_view *)p;
+	const struct hist *h = env->st->hist;
+	int n = hist_count(h), ih = panel_inner_h(p);
+	const struct hist_run *cur;
+	int best, table, chart_rows;
+
+	snprintf(p->subtitle, sizeof p->subtitle, "%s%s%s",
+		 env->smoothing ? "smoothed" : "raw",
+		 env->log_scale ? ", log" : "",
+		 env->st->stale ? ", STALE" : "");
+	if (n == 0) {
+		panel_printf(p, env, 0, 1, ROLE_LABEL,
+			     "not trained yet: press t to train with the values shown");
+		return;
+	}
+	cur = hist_run(h, n - 1);
+	best = hist_best(cur);
+	table = cur->planned_epochs < TABLE_MAX ? cur->planned_epochs + 1 : TABLE_MAX + 1;
+	chart_rows = ih - 2 - 1 - table;
+	if (chart_rows < 3) {           /* a short pane keeps the chart */
+		table = ih - 2 - 1 - 3;
+		chart_rows = 3;
+	}
+	draw_legend(p, env, cur, best);
+	draw_chart(p, env, v, cur, best, 2, chart_rows);
+	draw_table(p, env, cur, best, 2 + chart_rows + 1, table);
+}
+
+static unsigned on_key(struct panel *p, int key, enum keys_action act,
+		       const struct panel_env *env)
+{
+	(void)p; (void)key; (void)act; (void)env;
+	return PANEL_IGNORED;
+}
+
+static int resized(struct panel *p)
+{
+	struct train_view *v = (struct train_view *)p;
+	size_t need = (size_t)panel_inner_w(p) * (size_t)panel_inner_h(p);
+
+	if (need <= v->n_cells)
+		return 0;
+	struct chart_cell *c = realloc(v->cells, need * sizeof *c);
+	if (!c)
+		return -1;
+	v->cells = c;
+	v->n_cells = need;
+	return 0;
+}
+
+static void done(struct panel *p)
+{
+	free(((struct train_view *)p)->cells);
+}
+
+static const struct panel_class train_class = {
+	.name = "train", .draw = draw, .on_key = on_key, .resized = resized,
+	.done = done,
+};
+
+struct panel *view_train_new(void)
+{
+	struct train_view *v = calloc(1, sizeof *v);
+
+	if (!v)
+		return NULL;
+	panel_init(&v->super, &train_class, "Training");
+	return &v->super;
+}
