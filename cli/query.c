@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "headless.h"
+#include "myratings.h"
 
 /* Defaults of the options left at -1. */
 #define DEF_TOP 10
@@ -218,33 +219,6 @@ static int run_pca(struct eng *e, const struct opts *o, const struct eng_catalog
 	return EXIT_OK;
 }
 
-/* Trim ASCII spaces (and a CR) from both ends of s in place. */
-static char *trim(char *s)
-{
-	while (*s == ' ' || *s == '\t')
-		s++;
-	size_t n = strlen(s);
-	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
-		s[--n] = '\0';
-	return s;
-}
-
-/* A "quoted" CSV field: unquote in place ("" -> "). */
-static char *unquote(char *s)
-{
-	size_t n = strlen(s);
-	if (n < 2 || s[0] != '"' || s[n - 1] != '"')
-		return s;
-	char *w = s;
-	for (size_t i = 1; i + 1 < n; i++) {
-		*w++ = s[i];
-		if (s[i] == '"' && s[i + 1] == '"')
-			i++;
-	}
-	*w = '\0';
-	return s;
-}
-
 /* Read FILE's `title_or_id,rating` lines into a.  The rating is after the
  * last comma, so titles such as "Shawshank Redemption, The (1994)" need no
  * quoting (quoted ones are accepted too).  Blank lines, lines starting
@@ -263,27 +237,23 @@ static int read_ratings(const char *path, const struct eng_catalog *cat,
 	a->n = 0;
 	while (st == EXIT_OK && fgets(line, sizeof line, f)) {
 		ln++;
-		char *t = trim(line);
-		if (!*t || *t == '#')
+		struct myratings_line l;
+		int rc = myratings_parse_line(line, ln, &l);
+		if (rc == MYRATINGS_SKIP)
 			continue;
-		char *comma = strrchr(t, ',');
-		if (!comma) {
+		if (rc == MYRATINGS_NO_COMMA) {
 			fprintf(stderr, "collabtui: %s:%d: expected title_or_id,rating\n", path, ln);
 			st = EXIT_INPUT;
 			break;
 		}
-		*comma = '\0';
-		char *name = unquote(trim(t)), *rs = trim(comma + 1), *end;
-		errno = 0;
-		double r = strtod(rs, &end);
-		if (errno || end == rs || *end || !isfinite(r)) {
-			if (ln == 1 && strcasecmp(rs, "rating") == 0)
-				continue;       /* the header "title,rating" */
+		if (rc == MYRATINGS_NOT_NUMBER) {
 			fprintf(stderr, "collabtui: %s:%d: the rating \"%s\" is not a number\n",
-				path, ln, rs);
+				path, ln, l.rating_text);
 			st = EXIT_INPUT;
 			break;
 		}
+		char *name = l.name;
+		double r = l.rating;
 		if (r < s->rating_min || r > s->rating_max) {
 			fprintf(stderr, "collabtui: %s:%d: rating %g is outside the dataset's %g..%g\n",
 				path, ln, r, s->rating_min, s->rating_max);

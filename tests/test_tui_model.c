@@ -1,7 +1,8 @@
 /* test_tui_model.c -- the interface's curses-free logic: UTF-8 cutting by
  * display width, search, the hyperparameter ladder and messages, chart
  * scaling, movie sort orders, the keymap, and the whole event flow of
- * tui/state.c driven through a fake engine (struct backend). */
+ * tui/state.c driven through a fake engine (struct backend), your ratings
+ * and the recommendations they ask for included. */
 #include <locale.h>
 #include <math.h>
 #include <stdio.h>
@@ -16,6 +17,7 @@
 #include "../tui/params.h"
 #include "../tui/state.h"
 #include "../tui/text.h"
+#include "testenv.h"
 
 /* ---- text ------------------------------------------------------------------ */
 
@@ -273,7 +275,7 @@ Test(tui_keys, names_defaults_and_config)
 
 /* ---- the event flow, against a fake engine -------------------------------- */
 
-#define FAKE_MAX 16
+#define FAKE_MAX 32
 
 /* A fake engine: records the commands it is sent and hands out the events
  * a test queues. */
@@ -350,6 +352,8 @@ Test(tui_state, load_train_and_stale_replies)
 	struct state st;
 	struct eng_evt ev;
 
+	/* never the user's own ratings file */
+	setenv("XDG_DATA_HOME", "/nonexistent/collabtui-test", 1);
 	cr_assert_eq(state_init(&st, &c, 0.9, &be), 0);
 	cr_assert_eq(state_train(&st), -1);             /* nothing loaded */
 	cr_assert_str_eq(st.status, "no dataset loaded yet");
@@ -379,15 +383,16 @@ Test(tui_state, load_train_and_stale_replies)
 	st.cfg.y_range[1] = 0.5;
 	cr_assert_eq(state_train(&st), -1);
 	cr_assert(strstr(st.status, "cannot reach ratings 1-5"), "%s", st.status);
-	cr_assert_eq(f.n_sent, 1);
+	cr_assert_eq(f.n_sent, 2, "LOAD_DATA, then RECOMMEND for the Recommendations pane");
+	cr_assert_eq(f.sent[1].kind, ENG_CMD_RECOMMEND);
 	st.cfg.y_range[1] = 5.5;
 	st.cfg.lr = 1e-2;
 	st.cfg.epochs = 2;
 	cr_assert_eq(state_train(&st), 0);
-	cr_assert_eq(f.sent[1].kind, ENG_CMD_TRAIN);
-	cr_assert_eq(f.sent[1].u.train.train.lr, 1e-2);
-	cr_assert_eq(f.sent[1].u.train.train.epochs, 2);
-	uint32_t req = f.sent[1].req_id;
+	cr_assert_eq(f.sent[2].kind, ENG_CMD_TRAIN);
+	cr_assert_eq(f.sent[2].u.train.train.lr, 1e-2);
+	cr_assert_eq(f.sent[2].u.train.train.epochs, 2);
+	uint32_t req = f.sent[2].req_id;
 	cr_assert_eq(state_train(&st), -1);             /* already training */
 
 	ev = train_evt(ENG_EVT_TRAIN_START, req, 0, 0, 0, 0);
@@ -426,4 +431,216 @@ Test(tui_state, load_train_and_stale_replies)
 	cr_assert_eq(state_detail(&st, 1), -1);
 	cr_assert_str_eq(st.status, "the engine is busy; try again");
 	state_done(&st);
+}
+
+/* A loaded three-movie dataset named "fake" (ml-100k format: metadata). */
+static void load_fake(struct state *st, struct fake *f)
+{
+	struct eng_evt ev;
+
+	cr_assert_eq(state_load(st, "/data/fake", ""), 0);
+	ev = (struct eng_evt){ .kind = ENG_EVT_LOADED, .req_id = f->sent[0].req_id };
+	snprintf(ev.u.summary.name, sizeof ev.u.summary.name, "fake");
+	snprintf(ev.u.summary.format, sizeof ev.u.summary.format, "ml-100k");
+	ev.u.summary.n_items = 3;
+	ev.u.summary.rating_min = 1;
+	ev.u.summary.rating_max = 5;
+	ev.u.summary.n_bins = 5;
+	for (int i = 0; i < 5; i++)
+		ev.u.summary.bin_lo[i] = (float)(i + 1);
+	push(f, &ev);
+	ev = (struct eng_evt){ .kind = ENG_EVT_CATALOG, .req_id = f->sent[0].req_id };
+	ev.u.catalog = catalog();
+	push(f, &ev);
+	state_pump(st);
+}
+
+static const struct eng_cmd *last_sent(const struct fake *f)
+{
+	cr_assert_gt(f->n_sent, 0);
+	return &f->sent[f->n_sent - 1];
+}
+
+Test(tui_state, rating_sends_recommend_and_saves, .init = utf8_locale)
+{
+	struct fake f = { 0 };
+	struct backend be = { &f, fake_send, fake_poll, fake_fd, fake_stop };
+	struct cfg c = cfg_default();
+	struct state st;
+	char dir[256], path[512];
+	const struct eng_cmd *cmd;
+
+	testenv_tmpdir(dir, sizeof dir);
+	setenv("XDG_DATA_HOME", dir, 1);
+	cr_assert_eq(state_init(&st, &c, 0.9, &be), 0);
+	load_fake(&st, &f);
+	cr_assert(st.has_meta);
+	cr_assert_not(state_half_stars(&st));
+	snprintf(path, sizeof path, "%s/collabtui/ratings-fake-%s.csv", dir, c.item_key);
+	cr_assert_str_eq(st.mine_path, path);
+	/* no ratings yet: the first recommendations are asked for at once */
+	cmd = last_sent(&f);
+	cr_assert_eq(cmd->kind, ENG_CMD_RECOMMEND);
+	cr_assert_eq(cmd->u.recommend.n, 0);
+
+	cr_assert_eq(state_rate(&st, 1, 4), 0);
+	cr_assert_eq(state_rate(&st, 2, 5), 0);
+	cmd = last_sent(&f);
+	cr_assert_eq(cmd->kind, ENG_CMD_RECOMMEND);
+	cr_assert_eq(cmd->u.recommend.top, STATE_RECS_TOP);
+	cr_assert_eq(cmd->u.recommend.n, 2);
+	cr_assert_eq(cmd->u.recommend.r[0].item, 1);
+	cr_assert_eq(cmd->u.recommend.r[0].rating, 4.0f);
+	cr_assert_eq(cmd->u.recommend.r[1].item, 2);
+	cr_assert_eq(cmd->u.recommend.r[1].rating, 5.0f);
+	cr_assert_eq(state_rate(&st, 1, NAN), 0);       /* 0 / Delete */
+	cmd = last_sent(&f);
+	cr_assert_eq(cmd->u.recommend.n, 1);
+	cr_assert_eq(cmd->u.recommend.r[0].item, 2);
+	int sent = f.n_sent;
+	cr_assert_eq(state_rate(&st, 0, 6), -1);        /* outside 1..5 */
+	cr_assert(strstr(st.status, "from 1 to 5"), "%s", st.status);
+	cr_assert_eq(state_rate_half(&st, 0), -1);      /* whole stars only */
+	cr_assert_eq(f.n_sent, sent);
+
+	/* the reply to the latest request is shown; an older one is not */
+	uint32_t req = last_sent(&f)->req_id;
+	struct eng_evt ev = { .kind = ENG_EVT_RECS, .req_id = req - 1 };
+	ev.u.recs.n = 3;
+	push(&f, &ev);
+	cr_assert_eq(state_pump(&st), 0);
+	cr_assert_not(st.recs_valid);
+	ev = (struct eng_evt){ .kind = ENG_EVT_RECS, .req_id = req };
+	ev.u.recs.basis = ENG_RECS_POPULAR;
+	ev.u.recs.n = 1;
+	ev.u.recs.pop_share = 1;
+	snprintf(ev.u.recs.note, sizeof ev.u.recs.note, "no trained model");
+	ev.u.recs.e[0] = (struct eng_ranked){ .idx = 0, .score = 4.2f, .because = UINT32_MAX };
+	push(&f, &ev);
+	cr_assert_eq(state_pump(&st) & DIRTY_RECS, DIRTY_RECS);
+	cr_assert(st.recs_valid);
+	cr_assert_eq(st.recs.basis, ENG_RECS_POPULAR);
+	cr_assert_not(st.trained, "the pane says untrained");
+	state_done(&st);
+
+	/* the file is there at the next start, in headless recommend's format */
+	memset(&f, 0, sizeof f);
+	cr_assert_eq(state_init(&st, &c, 0.9, &be), 0);
+	load_fake(&st, &f);
+	cr_assert_eq(st.mine.n, 1);
+	cr_assert_eq(st.mine.r[0].item, 2);
+	cr_assert_eq(last_sent(&f)->u.recommend.n, 1);
+	FILE *fp = fopen(path, "r");
+	char line[128];
+	cr_assert(fgets(line, sizeof line, fp) && fgets(line, sizeof line, fp));
+	cr_assert_str_eq(line, "Alien (1979),5\n");
+	fclose(fp);
+	state_done(&st);
+	unlink(path);
+	snprintf(path, sizeof path, "%s/collabtui", dir);
+	rmdir(path);
+	testenv_rmdir(dir);
+}
+
+Test(tui_state, save_errors_reach_the_status_line, .init = utf8_locale)
+{
+	struct fake f = { 0 };
+	struct backend be = { &f, fake_send, fake_poll, fake_fd, fake_stop };
+	struct cfg c = cfg_default();
+	struct state st;
+	char dir[256], path[512];
+
+	/* a plain file where the data directory should be */
+	testenv_tmpdir(dir, sizeof dir);
+	testenv_write(path, sizeof path, dir, "plain", "x", 1);
+	setenv("XDG_DATA_HOME", path, 1);
+	cr_assert_eq(state_init(&st, &c, 0.9, &be), 0);
+	load_fake(&st, &f);
+	cr_assert_eq(state_rate(&st, 0, 3), 0, "the rating stands");
+	cr_assert(st.status_err);
+	cr_assert(strstr(st.status, "ratings not saved:"), "%s", st.status);
+	cr_assert(strstr(st.status, "plain"), "%s", st.status);
+	cr_assert_eq(last_sent(&f)->u.recommend.n, 1);
+	state_done(&st);
+	testenv_rmdir(dir);
+}
+
+Test(tui_state, training_refreshes_insight_and_stale_shows, .init = utf8_locale)
+{
+	struct fake f = { 0 };
+	struct backend be = { &f, fake_send, fake_poll, fake_fd, fake_stop };
+	struct cfg c = cfg_default();
+	struct state st;
+	struct eng_evt ev;
+	char dir[256];
+
+	testenv_tmpdir(dir, sizeof dir);
+	setenv("XDG_DATA_HOME", dir, 1);
+	cr_assert_eq(state_init(&st, &c, 0.9, &be), 0);
+	load_fake(&st, &f);
+	cr_assert_eq(state_similar(&st, 0), -1, "needs a model");
+	cr_assert_eq(state_pca(&st), -1, "needs a model");
+	cr_assert_eq(state_recommend_form(&st, "34 f Engineer"), 0);
+	cr_assert_eq(last_sent(&f)->kind, ENG_CMD_RECOMMEND_META);
+	cr_assert_eq(last_sent(&f)->u.meta.age, 34);
+	cr_assert_str_eq(last_sent(&f)->u.meta.gender, "F");
+	cr_assert_str_eq(last_sent(&f)->u.meta.occupation, "engineer");
+	cr_assert_eq(state_recommend_form(&st, "old F student"), -1);
+	cr_assert(strstr(st.status, "'old'"), "%s", st.status);
+
+	cr_assert_eq(state_train(&st), 0);
+	uint32_t req = last_sent(&f)->req_id;
+	int before = f.n_sent;
+	ev = train_evt(ENG_EVT_TRAINED, req, 0, 100, 0.8, 0.9);
+	push(&f, &ev);
+	cr_assert_eq(state_pump(&st) & DIRTY_RECS, DIRTY_RECS);
+	/* the form's recommendations again, the loved/hated list, the map */
+	cr_assert_eq(f.n_sent, before + 3);
+	cr_assert_eq(f.sent[before].kind, ENG_CMD_RECOMMEND_META);
+	cr_assert_eq(f.sent[before + 1].kind, ENG_CMD_BIAS_LIST);
+	cr_assert_eq(f.sent[before + 2].kind, ENG_CMD_PCA);
+	cr_assert_eq(f.sent[before + 2].u.pca.n_comp, STATE_PCA_COMP);
+
+	ev = (struct eng_evt){ .kind = ENG_EVT_PCA, .req_id = f.sent[before + 2].req_id };
+	ev.u.pca = calloc(1, sizeof *ev.u.pca);
+	push(&f, &ev);
+	ev = (struct eng_evt){ .kind = ENG_EVT_PCA, .req_id = 999 };  /* stale: freed */
+	ev.u.pca = calloc(1, sizeof *ev.u.pca);
+	push(&f, &ev);
+	cr_assert_eq(state_pump(&st) & DIRTY_MAP, DIRTY_MAP);
+	cr_assert_not_null(st.pca);
+
+	cr_assert_eq(state_similar(&st, 2), 0);
+	ev = (struct eng_evt){ .kind = ENG_EVT_SIMILAR, .req_id = last_sent(&f)->req_id };
+	ev.u.similar.n = 1;
+	push(&f, &ev);
+	state_pump(&st);
+	cr_assert(st.similar_valid);
+	cr_assert_eq(st.similar_item, 2);
+
+	/* a changed value makes the model, and so the pane, stale */
+	cr_assert_not(st.stale);
+	state_param_changed(&st);
+	cr_assert(st.stale);
+	state_done(&st);
+	testenv_rmdir(dir);
+}
+
+Test(tui_keys, list_keys_rate_where_pane_keys_focus)
+{
+	struct keymap km;
+	struct cfg c = cfg_default();
+	char err[256];
+
+	keys_default(&km);
+	cr_assert_eq(keys_action(&km, '1'), ACT_PANE_1);
+	cr_assert_eq(keys_action_in(&km, '1', 0), ACT_PANE_1);
+	cr_assert_eq(keys_action_in(&km, '1', 1), ACT_RATE_1);
+	cr_assert_eq(keys_action_in(&km, '5', 1), ACT_RATE_5);
+	cr_assert_eq(keys_action_in(&km, 'q', 1), ACT_QUIT, "globals still work in lists");
+	c.n_binds = 1;
+	c.binds[0] = (struct cfg_bind){ "rate_1", "!", 1, 1 };
+	cr_assert_eq(keys_configure(&km, &c, "cfg.yaml", err, sizeof err), 0, "%s", err);
+	cr_assert_eq(keys_action_in(&km, '!', 1), ACT_RATE_1);
+	cr_assert_eq(keys_action_in(&km, '1', 1), ACT_PANE_1);
 }

@@ -141,3 +141,17 @@ wchar_t chart_braille(const struct chart_cell *c)
 {
 	return (wchar_t)(0x2800 + c->dots);
 }
+
+int chart_cells_reserve(struct chart_cell **cells, size_t *n_cells, size_t need)
+{
+	struct chart_cell *c;
+
+	if (need <= *n_cells)
+		return 0;
+	c = realloc(*cells, need * sizeof *c);
+	if (!c)
+		return -1;
+	*cells = c;
+	*n_cells = need;
+	return 0;
+}

@@ -10,6 +10,7 @@
 #ifndef COLLABTUI_CHART_H
 #define COLLABTUI_CHART_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <wchar.h>
 
@@ -55,6 +56,11 @@ int chart_x_dot(const struct chart *ch, double x);
 void chart_point(struct chart *ch, double x, double y, int role);
 void chart_line(struct chart *ch, double x0, double y0, double x1, double y1,
 		int role);
+
+/* Grow *cells (holding *n_cells) to at least need cells, for a pane that
+ * sizes its chart buffer when laid out.  0, or -1 when memory runs out
+ * (the buffer is then unchanged). */
+int chart_cells_reserve(struct chart_cell **cells, size_t *n_cells, size_t need);
 
 /* The braille character of a cell (U+2800 + dots). */
 wchar_t chart_braille(const struct chart_cell *c);

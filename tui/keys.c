@@ -13,6 +13,7 @@ static const struct {
 	[ACT_NONE] = { "", "", "" },
 #define KEYS_ROW(e, n, k, d) [ACT_##e] = { n, k, d },
 	KEYS_ACTIONS(KEYS_ROW)
+	KEYS_LIST_ACTIONS(KEYS_ROW)
 #undef KEYS_ROW
 };
 
@@ -87,11 +88,17 @@ void keys_name(int key, char *buf, size_t n)
 		snprintf(buf, n, "#%d", key);
 }
 
-/* Bind key to act in km (a key has one action: a later binding wins). */
+static int is_list(enum keys_action act)
+{
+	return act >= ACT_FIRST_LIST;
+}
+
+/* Bind key to act in km (a key has one global and one list action: a
+ * later binding of the same kind wins). */
 static int bind(struct keymap *km, int key, enum keys_action act)
 {
 	for (int i = 0; i < km->n; i++)
-		if (km->b[i].key == key) {
+		if (km->b[i].key == key && is_list(km->b[i].act) == is_list(act)) {
 			km->b[i].act = act;
 			return 0;
 		}
@@ -169,12 +176,25 @@ int keys_configure(struct keymap *km, const struct cfg *c, const char *path,
 	return 0;
 }
 
-enum keys_action keys_action(const struct keymap *km, int key)
+/* key's action among the list ones (list set) or the global ones. */
+static enum keys_action lookup(const struct keymap *km, int key, int list)
 {
 	for (int i = 0; i < km->n; i++)
-		if (km->b[i].key == key)
+		if (km->b[i].key == key && is_list(km->b[i].act) == list)
 			return km->b[i].act;
 	return ACT_NONE;
+}
+
+enum keys_action keys_action(const struct keymap *km, int key)
+{
+	return lookup(km, key, 0);
+}
+
+enum keys_action keys_action_in(const struct keymap *km, int key, int list)
+{
+	enum keys_action a = list ? lookup(km, key, 1) : ACT_NONE;
+
+	return a != ACT_NONE ? a : lookup(km, key, 0);
 }
 
 void keys_describe(const struct keymap *km, enum keys_action act, char *buf,

@@ -25,6 +25,8 @@
 	X(PANE_2,      "pane_train",   "2",         "focus Training") \
 	X(PANE_3,      "pane_params",  "3",         "focus Hyperparameters") \
 	X(PANE_4,      "pane_movies",  "4",         "focus Movies") \
+	X(PANE_5,      "pane_recs",    "5",         "focus Recommendations") \
+	X(PANE_6,      "pane_map",     "6",         "focus the embedding Map (in place of Training)") \
 	X(UP,          "up",           "Up k",      "move up") \
 	X(DOWN,        "down",         "Down j",    "move down") \
 	X(LEFT,        "left",         "Left h",    "step a value down") \
@@ -40,19 +42,41 @@
 	X(SEARCH,      "search",       "/",         "search movie titles as you type") \
 	X(SORT,        "sort",         "o",         "cycle the movie order: title, ratings, mean, bias") \
 	X(SMOOTHING,   "smoothing",    "m",         "smoothed or raw training loss") \
-	X(LOG_SCALE,   "log_scale",    "L",         "linear or log loss axis")
+	X(LOG_SCALE,   "log_scale",    "L",         "linear or log loss axis") \
+	X(PC_X,        "pc_x",         "x",         "Map: next principal component across") \
+	X(PC_Y,        "pc_y",         "y",         "Map: next principal component up")
+
+/* Keys of the movie lists (Movies, Recommendations): bound separately,
+ * so in a list `1` rates a movie while elsewhere it focuses a pane.
+ *  X(enum, config name, default keys, description) */
+#define KEYS_LIST_ACTIONS(X) \
+	X(RATE_1,      "rate_1",       "1",         "in a movie list: rate the movie 1 star") \
+	X(RATE_2,      "rate_2",       "2",         "... 2 stars") \
+	X(RATE_3,      "rate_3",       "3",         "... 3 stars") \
+	X(RATE_4,      "rate_4",       "4",         "... 4 stars") \
+	X(RATE_5,      "rate_5",       "5",         "... 5 stars") \
+	X(RATE_HALF,   "rate_half",    ".",         "... add half a star (3 then . = 3.5; half-star datasets)") \
+	X(RATE_CLEAR,  "rate_clear",   "0 Delete",  "... clear your rating") \
+	X(SIMILAR,     "similar",      "S",         "... movies similar to it (cosine of the embeddings)") \
+	X(LOVED,       "loved_hated",  "b",         "Movies: most-loved and most-hated by learned bias") \
+	X(MIN_RATINGS, "min_ratings",  "f",         "loved/hated: cycle the minimum number of ratings")
 
 enum keys_action {
 	ACT_NONE = 0,
 #define KEYS_ENUM(e, name, keys, desc) ACT_##e,
 	KEYS_ACTIONS(KEYS_ENUM)
+	KEYS_LIST_ACTIONS(KEYS_ENUM)
 #undef KEYS_ENUM
 	ACT_COUNT
 };
 
 #define KEYS_BIND_MAX 128
 
-/* Which action each bound key triggers. */
+/* The first action of KEYS_LIST_ACTIONS. */
+#define ACT_FIRST_LIST ACT_RATE_1
+
+/* Which action each bound key triggers; a key may have one action among
+ * the global ones and another among the list ones. */
 struct keymap {
 	int n;
 	struct {
@@ -71,8 +95,12 @@ void keys_default(struct keymap *km);
 int keys_configure(struct keymap *km, const struct cfg *c, const char *path,
 		   char *err, size_t errlen);
 
-/* The action bound to key, or ACT_NONE. */
+/* The global action bound to key, or ACT_NONE. */
 enum keys_action keys_action(const struct keymap *km, int key);
+
+/* In a pane with list keys (list set): key's list action if it has one,
+ * else its global action.  Without list: keys_action(). */
+enum keys_action keys_action_in(const struct keymap *km, int key, int list);
 
 /* Parse a key name ("q", "Enter", "C-b", "F1", "PgUp", ...) into *key.
  * 0, or -1 for a name that is not a key. */

@@ -225,6 +225,11 @@ const struct eng_item *movielist_item(const struct movielist *m, uint32_t i)
 	return &m->cat->items[i];
 }
 
+const struct eng_catalog *movielist_catalog(const struct movielist *m)
+{
+	return m->cat;
+}
+
 float movielist_bias(const struct movielist *m, uint32_t i)
 {
 	return m->bias ? m->bias->item_bias[i] : NAN;

@@ -60,6 +60,9 @@ uint32_t movielist_items(const struct movielist *m);
 /* Item i of the catalogue (i < movielist_items). */
 const struct eng_item *movielist_item(const struct movielist *m, uint32_t i);
 
+/* The catalogue (borrowed; NULL before one arrives). */
+const struct eng_catalog *movielist_catalog(const struct movielist *m);
+
 /* Item i's learned bias, NAN when there is none. */
 float movielist_bias(const struct movielist *m, uint32_t i);
 

@@ -14,6 +14,7 @@ void panel_init(struct panel *p, const struct panel_class *cls,
 	memset(p, 0, sizeof *p);
 	p->cls = cls;
 	p->title = title;
+	p->tab = title;
 	p->needs_redraw = 1;
 }
 

@@ -34,6 +34,7 @@ enum {
 	PANEL_REDRAW  = 1 << 1, /* the pane changed */
 	PANEL_STATUS  = 1 << 2, /* the status line changed */
 	PANEL_PARAMS  = 1 << 3, /* hyperparameters changed (redraw Training) */
+	PANEL_RECS    = 1 << 4, /* your ratings changed (redraw the lists) */
 };
 
 struct panel;
@@ -54,11 +55,15 @@ struct panel_class {
 	int (*resized)(struct panel *p);
 	/* Free the concrete pane's own memory (not p itself). NULL if none. */
 	void (*done)(struct panel *p);
+	/* 1: a movie list, where the list keys (KEYS_LIST_ACTIONS: 1-5
+	 * rate, ...) take precedence over the global ones. */
+	int list_keys;
 };
 
 struct panel {
 	const struct panel_class *cls;
 	const char *title;
+	const char *tab;        /* the tab bar's name: the title, or shorter */
 	char subtitle[80];      /* right of the title: sort, state, ... */
 	int x, y, w, h;         /* on stdscr, border included */
 	int focused;

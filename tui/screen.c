@@ -12,7 +12,8 @@
 #include "help.h"
 #include "views.h"
 
-enum { PANE_DATASET, PANE_TRAIN, PANE_PARAMS, PANE_MOVIES, N_PANES };
+enum { PANE_DATASET, PANE_TRAIN, PANE_PARAMS, PANE_MOVIES, PANE_RECS, PANE_MAP,
+       N_PANES };
 enum layout { LAYOUT_FULL, LAYOUT_TABS, LAYOUT_SMALL };
 
 #define TRACE_MAX 200000        /* key presses recorded by --trace */
@@ -24,6 +25,7 @@ struct screen {
 	struct panel_env env;
 	struct panel *pane[N_PANES];
 	int focus;
+	int show_map;                   /* full layout: Map in Training's place */
 	enum layout layout;
 	int full_redraw, status_dirty;
 	int help_open, help_scroll;
@@ -38,7 +40,8 @@ struct screen {
 };
 
 static const unsigned pane_dirty[N_PANES] = {
-	DIRTY_DATASET, DIRTY_TRAIN, DIRTY_PARAMS, DIRTY_MOVIES,
+	DIRTY_DATASET, DIRTY_TRAIN, DIRTY_PARAMS, DIRTY_MOVIES, DIRTY_RECS,
+	DIRTY_MAP,
 };
 
 struct screen *screen_new(struct ui *u, struct state *st,
@@ -60,6 +63,8 @@ struct screen *screen_new(struct ui *u, struct state *st,
 	s->pane[PANE_TRAIN] = view_train_new();
 	s->pane[PANE_PARAMS] = view_params_new();
 	s->pane[PANE_MOVIES] = view_movies_new();
+	s->pane[PANE_RECS] = view_recs_new();
+	s->pane[PANE_MAP] = view_map_new();
 	s->trace_path = cfg->trace_path;
 	if (cfg->trace_path)
 		s->trace_us = malloc(TRACE_MAX * sizeof *s->trace_us);
@@ -90,7 +95,9 @@ void screen_free(struct screen *s)
 
 static int visible(const struct screen *s, int i)
 {
-	return s->layout == LAYOUT_FULL || (s->layout == LAYOUT_TABS && i == s->focus);
+	if (s->layout == LAYOUT_FULL)
+		return i == PANE_MAP ? s->show_map : i == PANE_TRAIN ? !s->show_map : 1;
+	return s->layout == LAYOUT_TABS && i == s->focus;
 }
 
 /* Recompute every rectangle from LINES/COLS. */
@@ -102,14 +109,18 @@ static void relayout(struct screen *s)
 		int left = W >= 120 ? 44 : 40, body = H - 1;
 		int params_h = PARAM_COUNT + 2 + 3 < body / 2 ? PARAM_COUNT + 2 + 3 :
 								 PARAM_COUNT + 2;
-		int train_h = body * 55 / 100;
+		/* right column: Training (or Map), Movies, Recommendations */
+		int train_h = body * 45 / 100, recs_h = (body - train_h) / 2;
 
 		s->layout = LAYOUT_FULL;
 		rc |= panel_move(s->pane[PANE_DATASET], 0, 0, left, body - params_h);
 		rc |= panel_move(s->pane[PANE_PARAMS], 0, body - params_h, left, params_h);
 		rc |= panel_move(s->pane[PANE_TRAIN], left, 0, W - left, train_h);
+		rc |= panel_move(s->pane[PANE_MAP], left, 0, W - left, train_h);
 		rc |= panel_move(s->pane[PANE_MOVIES], left, train_h, W - left,
-				 body - train_h);
+				 body - train_h - recs_h);
+		rc |= panel_move(s->pane[PANE_RECS], left, body - recs_h, W - left,
+				 recs_h);
 	} else if (W >= SCREEN_MIN_W && H >= SCREEN_MIN_H) {
 		s->layout = LAYOUT_TABS;
 		for (int i = 0; i < N_PANES; i++)
@@ -134,6 +145,12 @@ static void set_focus(struct screen *s, int i)
 	s->status_dirty = 1;
 	if (s->layout == LAYOUT_TABS)
 		s->full_redraw = 1;     /* another pane and the tab bar */
+	if ((s->focus == PANE_MAP || s->focus == PANE_TRAIN) &&
+	    s->show_map != (s->focus == PANE_MAP)) {
+		/* Map and Training share a place in the full layout */
+		s->show_map = s->focus == PANE_MAP;
+		s->pane[PANE_MAP]->needs_redraw = s->pane[PANE_TRAIN]->needs_redraw = 1;
+	}
 }
 
 /* ---- drawing ------------------------------------------------------------- */
@@ -182,6 +199,16 @@ static void draw_status(struct screen *s)
 		x = draw_hint(s, x, ACT_SEARCH, " search ");
 		x = draw_hint(s, x, ACT_SORT, " sort ");
 	}
+	if (s->focus == PANE_MOVIES || s->focus == PANE_RECS)
+		x = draw_hint(s, x, ACT_RATE_1, "-5 rate ");
+	if (s->focus == PANE_MOVIES) {
+		x = draw_hint(s, x, ACT_SIMILAR, " similar ");
+		x = draw_hint(s, x, ACT_LOVED, " loved ");
+	}
+	if (s->focus == PANE_MAP) {
+		x = draw_hint(s, x, ACT_PC_X, " PC across ");
+		x = draw_hint(s, x, ACT_PC_Y, " PC up ");
+	}
 
 	if (st->status[0])
 		snprintf(right, sizeof right, "%s", st->status);
@@ -198,19 +225,46 @@ static void draw_status(struct screen *s)
 	}
 }
 
+/* The tab bar: " 1 Dataset  2 Training ..." when every title fits; else
+ * the labels close up ("1 Dataset 2 Training ...", the first four kept
+ * whole) and tabs that would not fit show just their number.  Fills
+ * label[i] and its column x[i]. */
+static void tab_layout(const struct screen *s, char label[N_PANES][40], int x[N_PANES])
+{
+	int full = 0, at;
+
+	for (int i = 0; i < N_PANES; i++)
+		full += (int)strlen(s->pane[i]->tab) + 5;
+	if (full <= COLS) {
+		for (int i = 0, at0 = 0; i < N_PANES; i++) {
+			x[i] = at0;
+			at0 += snprintf(label[i], 40, " %d %s ", i + 1, s->pane[i]->tab) + 1;
+		}
+		return;
+	}
+	at = 1;
+	for (int i = 0; i < N_PANES; i++) {
+		int w = (int)strlen(s->pane[i]->tab) + 3, rest = 2 * (N_PANES - 1 - i);
+
+		x[i] = at;
+		if (i < 4 || at + w + rest <= COLS)
+			at += snprintf(label[i], 40, "%d %s ", i + 1, s->pane[i]->tab);
+		else
+			at += snprintf(label[i], 40, "%d ", i + 1);
+	}
+}
+
 static void draw_tabs(struct screen *s)
 {
-	int x = 0;
+	char label[N_PANES][40];
+	int x[N_PANES];
 
+	tab_layout(s, label, x);
 	attrset(theme_attr(s->env.th, ROLE_TAB));
 	mvhline(0, 0, ' ', COLS);
-	for (int i = 0; i < N_PANES && x < COLS; i++) {
-		char label[40];
-		int n = snprintf(label, sizeof label, " %d %s ", i + 1, s->pane[i]->title);
-
+	for (int i = 0; i < N_PANES && x[i] < COLS; i++) {
 		attrset(theme_attr(s->env.th, i == s->focus ? ROLE_TAB_ACTIVE : ROLE_TAB));
-		mvaddnstr(0, x, label, COLS - x);
-		x += n + 1;
+		mvaddnstr(0, x[i], label[i], COLS - x[i]);
 	}
 }
 
@@ -301,6 +355,8 @@ static void global_key(struct screen *s, enum keys_action act, int key)
 	case ACT_PANE_2: set_focus(s, PANE_TRAIN); break;
 	case ACT_PANE_3: set_focus(s, PANE_PARAMS); break;
 	case ACT_PANE_4: set_focus(s, PANE_MOVIES); break;
+	case ACT_PANE_5: set_focus(s, PANE_RECS); break;
+	case ACT_PANE_6: set_focus(s, PANE_MAP); break;
 	case ACT_TRAIN:
 		state_train(st);
 		mark(s, DIRTY_TRAIN | DIRTY_STATUS | DIRTY_PARAMS);
@@ -352,17 +408,15 @@ static void mouse(struct screen *s)
 		return;
 	if (s->layout == LAYOUT_TABS && me.y == 0 && (me.bstate & BUTTON1_PRESSED)) {
 		/* " 1 Dataset " ... : find the tab under the click */
-		int x = 0;
+		char label[N_PANES][40];
+		int x[N_PANES];
 
-		for (i = 0; i < N_PANES; i++) {
-			int n = (int)strlen(s->pane[i]->title) + 5;
-
-			if (me.x >= x && me.x < x + n) {
+		tab_layout(s, label, x);
+		for (i = 0; i < N_PANES; i++)
+			if (me.x >= x[i] && me.x < x[i] + (int)strlen(label[i])) {
 				set_focus(s, i);
 				return;
 			}
-			x += n + 1;
-		}
 		return;
 	}
 	i = pane_at(s, me.x, me.y);
@@ -394,7 +448,7 @@ static int normalise(int rc, wint_t wc)
 static void handle_key(struct screen *s, int key)
 {
 	struct panel *p = s->pane[s->focus];
-	enum keys_action act = keys_action(s->env.km, key);
+	enum keys_action act = keys_action_in(s->env.km, key, p->cls->list_keys);
 	unsigned r;
 
 	if (s->layout == LAYOUT_SMALL) {
@@ -427,8 +481,13 @@ static void handle_key(struct screen *s, int key)
 		p->needs_redraw = 1;
 	if (r & PANEL_STATUS)
 		s->status_dirty = 1;
-	if (r & PANEL_PARAMS)
-		s->pane[PANE_TRAIN]->needs_redraw = 1;  /* the stale mark */
+	if (r & PANEL_PARAMS) {
+		/* the stale marks */
+		s->pane[PANE_TRAIN]->needs_redraw = 1;
+		s->pane[PANE_RECS]->needs_redraw = 1;
+	}
+	if (r & PANEL_RECS)
+		mark(s, DIRTY_MOVIES | DIRTY_RECS);
 	if (!(r & PANEL_HANDLED))
 		global_key(s, act, key);
 }

@@ -1,8 +1,10 @@
 /* state.c -- the interface's model of the engine (see state.h). */
 #include "state.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 int state_init(struct state *s, const struct cfg *cfg, double mom,
@@ -26,8 +28,10 @@ void state_done(struct state *s)
 {
 	hist_free(s->hist);
 	movielist_free(s->movies);
+	eng_pca_free(s->pca);
 	s->hist = NULL;
 	s->movies = NULL;
+	s->pca = NULL;
 }
 
 void state_message(struct state *s, int err, const char *msg)
@@ -100,6 +104,7 @@ int state_train(struct state *s)
 		 s->cfg.wd, s->cfg.factors,
 		 strcmp(s->cfg.model, "dot") == 0 ? " dot" : "");
 	hist_begin(s->hist, label, s->cfg.epochs);
+	s->trained_factors = s->cfg.factors;
 	s->training = 1;
 	s->stale = 0;
 	state_message(s, 0, "training started");
@@ -130,6 +135,188 @@ int state_detail(struct state *s, uint32_t item)
 	return send(s, &cmd, &s->detail_req);
 }
 
+int state_recommend(struct state *s)
+{
+	struct eng_cmd cmd = { .kind = ENG_CMD_RECOMMEND };
+
+	if (!s->loaded)
+		return -1;
+	cmd.u.recommend.top = STATE_RECS_TOP;
+	cmd.u.recommend.n = s->mine.n;
+	memcpy(cmd.u.recommend.r, s->mine.r, (size_t)s->mine.n * sizeof s->mine.r[0]);
+	if (send(s, &cmd, &s->recs_req) != 0)
+		return -1;
+	s->recs_from_form = 0;
+	return 0;
+}
+
+/* Save your ratings where they live; failures go to the status line. */
+static void save_mine(struct state *s)
+{
+	char err[ENG_PATH_MAX + 200], msg[sizeof err + 40];
+
+	if (!s->mine_path[0] || !movielist_items(s->movies))
+		return;
+	if (s->mine_keep) {
+		snprintf(msg, sizeof msg, "not saved: %s could not be read whole "
+			 "(fix or remove it)", s->mine_path);
+		state_message(s, 1, msg);
+		return;
+	}
+	if (myratings_save(&s->mine, s->mine_path, movielist_catalog(s->movies),
+			   err, sizeof err) != 0) {
+		snprintf(msg, sizeof msg, "ratings not saved: %s", err);
+		state_message(s, 1, msg);
+	}
+}
+
+int state_rate(struct state *s, uint32_t item, float rating)
+{
+	char msg[200];
+
+	if (!s->loaded || item >= movielist_items(s->movies)) {
+		state_message(s, 1, "no movie to rate");
+		return -1;
+	}
+	if (isnan(rating)) {
+		if (!myratings_clear(&s->mine, item)) {
+			state_message(s, 0, "you have not rated it");
+			return -1;
+		}
+		snprintf(msg, sizeof msg, "rating cleared");
+	} else if (rating < s->range.lo || rating > s->range.hi) {
+		snprintf(msg, sizeof msg, "ratings of %s go from %g to %g",
+			 s->summary.name, s->range.lo, s->range.hi);
+		state_message(s, 1, msg);
+		return -1;
+	} else if (myratings_set(&s->mine, item, rating) != 0) {
+		snprintf(msg, sizeof msg, "at most %d ratings", MYRATINGS_MAX);
+		state_message(s, 1, msg);
+		return -1;
+	} else {
+		snprintf(msg, sizeof msg, "you rated it %g (%d rated)", rating,
+			 s->mine.n);
+	}
+	state_message(s, 0, msg);
+	/* the engine works on the reply while the file is written */
+	state_recommend(s);
+	save_mine(s);
+	return 0;
+}
+
+int state_half_stars(const struct state *s)
+{
+	for (int i = 0; i < s->summary.n_bins; i++)
+		if (s->summary.bin_lo[i] != floorf(s->summary.bin_lo[i]))
+			return 1;
+	return 0;
+}
+
+int state_rate_half(struct state *s, uint32_t item)
+{
+	float r = myratings_get(&s->mine, item);
+
+	if (!state_half_stars(s)) {
+		state_message(s, 1, "this dataset has whole stars only");
+		return -1;
+	}
+	if (isnan(r))
+		r = 0.5f;
+	else if (r != floorf(r))
+		r -= 0.5f;
+	else
+		r += 0.5f;
+	return state_rate(s, item, r);
+}
+
+int state_parse_form(const char *text, struct eng_meta_args *a, char *why,
+		     size_t n)
+{
+	char buf[128], *tok[4], *save = NULL, *end;
+	int nt = 0;
+	long age;
+
+	snprintf(buf, sizeof buf, "%s", text);
+	for (char *t = strtok_r(buf, " ,\t", &save); t && nt < 4;
+	     t = strtok_r(NULL, " ,\t", &save))
+		tok[nt++] = t;
+	if (nt != 3) {
+		snprintf(why, n, "expected AGE GENDER OCCUPATION, e.g. 34 F engineer");
+		return -1;
+	}
+	age = strtol(tok[0], &end, 10);
+	if (*end || age < 1 || age > 120) {
+		snprintf(why, n, "the age '%.20s' is not a number of years", tok[0]);
+		return -1;
+	}
+	if (strlen(tok[1]) >= sizeof a->gender ||
+	    strlen(tok[2]) >= sizeof a->occupation) {
+		snprintf(why, n, "gender or occupation too long");
+		return -1;
+	}
+	memset(a, 0, sizeof *a);
+	a->top = STATE_RECS_TOP;
+	a->age = (int)age;
+	for (int i = 0; tok[1][i]; i++)
+		a->gender[i] = (char)toupper((unsigned char)tok[1][i]);
+	for (int i = 0; tok[2][i]; i++)
+		a->occupation[i] = (char)tolower((unsigned char)tok[2][i]);
+	return 0;
+}
+
+int state_recommend_form(struct state *s, const char *text)
+{
+	struct eng_cmd cmd = { .kind = ENG_CMD_RECOMMEND_META };
+	char why[100];
+
+	if (state_parse_form(text, &cmd.u.meta, why, sizeof why) != 0) {
+		state_message(s, 1, why);
+		return -1;
+	}
+	if (send(s, &cmd, &s->recs_req) != 0)
+		return -1;
+	s->form = cmd.u.meta;
+	s->recs_from_form = 1;
+	return 0;
+}
+
+int state_bias_list(struct state *s, uint32_t min_ratings)
+{
+	struct eng_cmd cmd = { .kind = ENG_CMD_BIAS_LIST };
+
+	cmd.u.bias = (struct eng_bias_args){ STATE_BIAS_N, STATE_BIAS_N, min_ratings };
+	s->bias_min = min_ratings;
+	return send(s, &cmd, &s->bias_req);
+}
+
+int state_similar(struct state *s, uint32_t item)
+{
+	struct eng_cmd cmd = { .kind = ENG_CMD_SIMILAR };
+
+	if (!s->trained) {
+		state_message(s, 1, "similar movies need a trained model: press t");
+		return -1;
+	}
+	cmd.u.similar = (struct eng_similar_args){ 0, item, STATE_SIMILAR_K };
+	s->similar_valid = 0;
+	s->similar_item = item;
+	return send(s, &cmd, &s->similar_req);
+}
+
+int state_pca(struct state *s)
+{
+	struct eng_cmd cmd = { .kind = ENG_CMD_PCA };
+	int k = s->trained_factors;
+
+	if (!s->trained) {
+		state_message(s, 1, "the map needs a trained model: press t");
+		return -1;
+	}
+	cmd.u.pca.top_n = STATE_PCA_TOP;
+	cmd.u.pca.n_comp = k < STATE_PCA_COMP ? (k > 0 ? k : 1) : STATE_PCA_COMP;
+	return send(s, &cmd, &s->pca_req);
+}
+
 void state_param_changed(struct state *s)
 {
 	if (s->training || s->trained)
@@ -141,6 +328,40 @@ static void train_ended(struct state *s)
 {
 	s->training = 0;
 	s->trained = 1;
+	/* what the panes show came from the old model: ask again */
+	if (s->recs_from_form && s->mine.n == 0) {
+		struct eng_cmd cmd = { .kind = ENG_CMD_RECOMMEND_META };
+
+		cmd.u.meta = s->form;
+		send(s, &cmd, &s->recs_req);
+	} else {
+		state_recommend(s);
+	}
+	if (strcmp(s->cfg.model, "dot") != 0)
+		state_bias_list(s, s->bias_min);
+	state_pca(s);
+}
+
+/* The dataset's catalogue is in: find, read and show your ratings. */
+static void load_mine(struct state *s)
+{
+	char err[ENG_PATH_MAX + 600];
+
+	s->mine.n = 0;
+	s->mine_keep = 0;
+	if (myratings_path(s->summary.name, s->cfg.item_key, s->mine_path,
+			   sizeof s->mine_path, err, sizeof err) != 0) {
+		s->mine_path[0] = '\0';
+		state_message(s, 1, err);
+	} else {
+		myratings_clean_temps(s->mine_path);
+		if (myratings_load(&s->mine, s->mine_path, movielist_catalog(s->movies),
+				   s->range.lo, s->range.hi, err, sizeof err) < 0) {
+			s->mine_keep = 1;
+			state_message(s, 1, err);
+		}
+	}
+	state_recommend(s);
 }
 
 unsigned state_apply(struct state *s, struct eng_evt *ev)
@@ -157,6 +378,7 @@ unsigned state_apply(struct state *s, struct eng_evt *ev)
 		s->range.known = 1;
 		s->range.lo = ev->u.summary.rating_min;
 		s->range.hi = ev->u.summary.rating_max;
+		s->has_meta = strcmp(ev->u.summary.format, "ml-100k") == 0;
 		snprintf(msg, sizeof msg, "loaded %s: %u users, %u movies",
 			 s->summary.name, s->summary.n_users,
 			 s->summary.n_items);
@@ -169,8 +391,10 @@ unsigned state_apply(struct state *s, struct eng_evt *ev)
 		}
 		if (movielist_set_catalog(s->movies, ev->u.catalog) != 0)
 			state_message(s, 1, "out of memory for the movie list");
+		else
+			load_mine(s);
 		ev->u.catalog = NULL;
-		return DIRTY_MOVIES | DIRTY_STATUS;
+		return DIRTY_MOVIES | DIRTY_STATUS | DIRTY_RECS;
 	case ENG_EVT_BIASES:
 		if (ev->req_id != s->train_req) {
 			eng_evt_release(ev);
@@ -208,7 +432,34 @@ unsigned state_apply(struct state *s, struct eng_evt *ev)
 		train_ended(s);
 		state_message(s, 0, ev->kind == ENG_EVT_TRAINED ?
 			      "training finished" : "training stopped");
-		return DIRTY_TRAIN | DIRTY_STATUS | DIRTY_PARAMS;
+		return DIRTY_TRAIN | DIRTY_STATUS | DIRTY_PARAMS | DIRTY_RECS;
+	case ENG_EVT_RECS:
+		if (ev->req_id != s->recs_req)
+			return 0;
+		s->recs = ev->u.recs;
+		s->recs_valid = 1;
+		return DIRTY_RECS;
+	case ENG_EVT_BIAS_LIST:
+		if (ev->req_id != s->bias_req)
+			return 0;
+		s->bias = ev->u.bias_list;
+		s->bias_valid = 1;
+		return DIRTY_MOVIES;
+	case ENG_EVT_SIMILAR:
+		if (ev->req_id != s->similar_req)
+			return 0;
+		s->similar = ev->u.similar;
+		s->similar_valid = 1;
+		return DIRTY_MOVIES;
+	case ENG_EVT_PCA:
+		if (ev->req_id != s->pca_req) {
+			eng_evt_release(ev);
+			return 0;
+		}
+		eng_pca_free(s->pca);
+		s->pca = ev->u.pca;
+		ev->u.pca = NULL;
+		return DIRTY_MAP;
 	case ENG_EVT_ERROR:
 		snprintf(msg, sizeof msg, "%s", ev->u.error.msg);
 		state_message(s, 1, msg);

@@ -18,6 +18,7 @@
 #include "eng.h"
 #include "hist.h"
 #include "movielist.h"
+#include "myratings.h"
 #include "params.h"
 
 /* Which panes an event or action changed (bits). */
@@ -27,8 +28,16 @@ enum {
 	DIRTY_PARAMS  = 1 << 2,
 	DIRTY_MOVIES  = 1 << 3,
 	DIRTY_STATUS  = 1 << 4,
-	DIRTY_ALL     = 0x1F,
+	DIRTY_RECS    = 1 << 5,
+	DIRTY_MAP     = 1 << 6,
+	DIRTY_ALL     = 0x7F,
 };
+
+#define STATE_RECS_TOP 20       /* recommendations asked for */
+#define STATE_BIAS_N 20         /* most-loved and most-hated listed */
+#define STATE_SIMILAR_K 15      /* similar movies listed */
+#define STATE_PCA_TOP 500       /* most-rated movies on the map */
+#define STATE_PCA_COMP 4        /* components asked for (if the model has them) */
 
 /* One item's details (ENG_EVT_ITEM_DETAIL). */
 struct state_detail {
@@ -63,6 +72,27 @@ struct state {
 
 	char status[256];               /* the last message for the status line */
 	int status_err;                 /* 1: status is an error */
+
+	/* Your ratings, saved to mine_path after every change. */
+	struct myratings mine;
+	char mine_path[ENG_PATH_MAX];   /* "" when there is nowhere to save */
+	int mine_keep;                  /* the file could not be read whole:
+					 * never overwrite it */
+	int has_meta;                   /* the dataset has age, gender, occupation */
+	int trained_factors;            /* the model's k, for the PCA */
+
+	/* The insight replies the panes show; each valid once its reply came. */
+	uint32_t recs_req, bias_req, similar_req, pca_req;
+	int recs_valid, recs_from_form;
+	struct eng_recs recs;
+	struct eng_meta_args form;      /* the last form sent (recs_from_form) */
+	int bias_valid;
+	uint32_t bias_min;              /* the loved/hated minimum of ratings */
+	struct eng_bias_list bias;
+	int similar_valid;
+	uint32_t similar_item;
+	struct eng_similar similar;
+	struct eng_pca *pca;            /* owned; NULL until a reply */
 };
 
 /* Initialise s with the settings in cfg, talking to the engine through be
@@ -98,6 +128,43 @@ int state_detail(struct state *s, uint32_t item);
 /* A hyperparameter changed: the model (or the running job) no longer
  * matches the values shown. */
 void state_param_changed(struct state *s);
+
+/* Rate item (a NAN rating clears yours), save your ratings and ask for
+ * new recommendations.  A rating outside the dataset's range is refused.
+ * 0, or -1 with the reason in s->status; a save that fails is reported in
+ * s->status too, but the rating stands (it is only in memory). */
+int state_rate(struct state *s, uint32_t item, float rating);
+
+/* Whether the dataset's ratings come in half stars (0.5, 1.5, ...). */
+int state_half_stars(const struct state *s);
+
+/* The half-star key on item: a whole rating gains half a star (3 -> 3.5),
+ * a half one loses it again, no rating becomes the lowest half star.
+ * Refused, with s->status, on datasets without half stars.  0 or -1. */
+int state_rate_half(struct state *s, uint32_t item);
+
+/* Ask for recommendations from your ratings (with none: the engine's
+ * fallback, or the fold-in of an average user).  0, or -1 with s->status. */
+int state_recommend(struct state *s);
+
+/* Parse the first-recommendations form, "AGE GENDER OCCUPATION" ("34 F
+ * engineer"), into *a.  0, or -1 with why. */
+int state_parse_form(const char *text, struct eng_meta_args *a, char *why,
+		     size_t n);
+
+/* Send the form's text as ENG_CMD_RECOMMEND_META.  0, or -1 with
+ * s->status. */
+int state_recommend_form(struct state *s, const char *text);
+
+/* Ask for the most-loved and most-hated movies among those with at least
+ * min_ratings ratings.  0, or -1 with s->status. */
+int state_bias_list(struct state *s, uint32_t min_ratings);
+
+/* Ask for the movies most similar to item.  0, or -1 with s->status. */
+int state_similar(struct state *s, uint32_t item);
+
+/* Ask for the embedding map.  0, or -1 with s->status. */
+int state_pca(struct state *s);
 
 /* Set the status line's message (err: shown as an error). */
 void state_message(struct state *s, int err, const char *msg);

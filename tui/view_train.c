@@ -269,16 +269,8 @@ static unsigned on_key(struct panel *p, int key, enum keys_action act,
 static int resized(struct panel *p)
 {
 	struct train_view *v = (struct train_view *)p;
-	size_t need = (size_t)panel_inner_w(p) * (size_t)panel_inner_h(p);
-
-	if (need <= v->n_cells)
-		return 0;
-	struct chart_cell *c = realloc(v->cells, need * sizeof *c);
-	if (!c)
-		return -1;
-	v->cells = c;
-	v->n_cells = need;
-	return 0;
+	return chart_cells_reserve(&v->cells, &v->n_cells,
+				   (size_t)panel_inner_w(p) * (size_t)panel_inner_h(p));
 }
 
 static void done(struct panel *p)

@@ -1,4 +1,4 @@
-/* views.h -- the four panes.  Each view_*_new() returns a pane (struct
+/* views.h -- the six panes.  Each view_*_new() returns a pane (struct
  * panel first member of a view-private struct) to be released with
  * panel_free(); NULL when memory runs out. */
 #ifndef COLLABTUI_VIEWS_H
@@ -17,7 +17,15 @@ struct panel *view_train_new(void);
 /* Hyperparameters: edit in place, step with left/right. */
 struct panel *view_params_new(void);
 
-/* Movies: every movie; search, sort, details. */
+/* Movies: every movie; search, sort, details, your ratings, similar
+ * movies, the most-loved and most-hated. */
 struct panel *view_movies_new(void);
+
+/* Recommendations: from your ratings (or the metadata form), with the
+ * model's state and the popularity skew. */
+struct panel *view_recs_new(void);
+
+/* Map: the PCA scatter of the item embeddings. */
+struct panel *view_map_new(void);
 
 #endif

@@ -1,0 +1,313 @@
+/* myratings.c -- your ratings and their file (see myratings.h). */
+#include "myratings.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "afile.h"
+#include "query.h"
+
+#define LINE_MAX_BYTES 4096
+#define SHOW_MATCHES 5          /* ambiguous titles named in an error */
+
+/* Trim spaces, tabs and a line end from both ends of s, in place. */
+static char *trim(char *s)
+{
+	size_t n;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	n = strlen(s);
+	while (n && strchr(" \t\r\n", s[n - 1]))
+		s[--n] = '\0';
+	return s;
+}
+
+/* Undo the quoting write_name() adds: "a ""b""" -> a "b". */
+static char *unquote(char *s)
+{
+	size_t n = strlen(s);
+	char *w = s;
+
+	if (n < 2 || s[0] != '"' || s[n - 1] != '"')
+		return s;
+	for (size_t i = 1; i + 1 < n; i++) {
+		*w++ = s[i];
+		if (s[i] == '"' && s[i + 1] == '"')
+			i++;
+	}
+	*w = '\0';
+	return s;
+}
+
+int myratings_parse_line(char *line, int lineno, struct myratings_line *out)
+{
+	char *t = trim(line), *comma, *end;
+
+	if (!*t || *t == '#')
+		return MYRATINGS_SKIP;
+	comma = strrchr(t, ',');
+	if (!comma)
+		return MYRATINGS_NO_COMMA;
+	*comma = '\0';
+	out->name = unquote(trim(t));
+	out->rating_text = trim(comma + 1);
+	errno = 0;
+	out->rating = strtod(out->rating_text, &end);
+	if (errno || end == out->rating_text || *end || !isfinite(out->rating)) {
+		if (lineno == 1 && strcasecmp(out->rating_text, "rating") == 0)
+			return MYRATINGS_SKIP;
+		return MYRATINGS_NOT_NUMBER;
+	}
+	return MYRATINGS_OK;
+}
+
+int myratings_path(const char *name, const char *key, char *out, size_t n,
+		   char *err, size_t errlen)
+{
+	const char *xdg = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
+	char safe[64];
+	size_t i;
+	int w;
+
+	for (i = 0; name[i] && i + 1 < sizeof safe; i++) {
+		char c = name[i];
+
+		safe[i] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			  (c >= '0' && c <= '9') || c == '.' || c == '-' ||
+			  c == '_' ? c : '_';
+	}
+	safe[i] = '\0';
+	/* the XDG spec says a relative XDG_DATA_HOME is to be ignored */
+	if (xdg && xdg[0] == '/')
+		w = snprintf(out, n, "%s/collabtui/ratings-%s-%s.csv", xdg, safe, key);
+	else if (home && home[0])
+		w = snprintf(out, n, "%s/.local/share/collabtui/ratings-%s-%s.csv",
+			     home, safe, key);
+	else {
+		snprintf(err, errlen, "neither XDG_DATA_HOME nor HOME is set: "
+			 "your ratings cannot be saved");
+		return -1;
+	}
+	if (w < 0 || (size_t)w >= n) {
+		snprintf(err, errlen, "the path of the ratings file is too long");
+		return -1;
+	}
+	return 0;
+}
+
+float myratings_get(const struct myratings *m, uint32_t item)
+{
+	for (int i = 0; i < m->n; i++)
+		if (m->r[i].item == item)
+			return m->r[i].rating;
+	return NAN;
+}
+
+int myratings_set(struct myratings *m, uint32_t item, float rating)
+{
+	for (int i = 0; i < m->n; i++)
+		if (m->r[i].item == item) {
+			m->r[i].rating = rating;
+			return 0;
+		}
+	if (m->n == MYRATINGS_MAX)
+		return -1;
+	m->r[m->n++] = (struct eng_rating){ item, rating };
+	return 0;
+}
+
+int myratings_clear(struct myratings *m, uint32_t item)
+{
+	for (int i = 0; i < m->n; i++)
+		if (m->r[i].item == item) {
+			memmove(&m->r[i], &m->r[i + 1],
+				(size_t)(m->n - i - 1) * sizeof m->r[0]);
+			m->n--;
+			return 1;
+		}
+	return 0;
+}
+
+/* The error for a name that matches no title, or several. */
+static void name_error(const struct eng_catalog *cat, const char *name, long r,
+		       const uint32_t *matches, int n, char *buf, size_t len)
+{
+	size_t used;
+
+	if (r == -1) {
+		snprintf(buf, len, "no movie title contains \"%s\"", name);
+		return;
+	}
+	snprintf(buf, len, "\"%s\" matches %d titles:", name, n);
+	for (int j = 0; j < n && j < SHOW_MATCHES; j++) {
+		used = strlen(buf);
+		snprintf(buf + used, len - used, "%s %s", j ? ";" : "",
+			 cat->items[matches[j]].title);
+	}
+}
+
+int myratings_load(struct myratings *m, const char *path,
+		   const struct eng_catalog *cat, float lo, float hi, char *err,
+		   size_t errlen)
+{
+	FILE *f = fopen(path, "r");
+	char line[LINE_MAX_BYTES], why[600] = "";
+	int ln = 0, bad = 0;
+
+	m->n = 0;
+	if (!f) {
+		if (errno == ENOENT || errno == ENOTDIR)
+			return 1;       /* nothing saved yet */
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	while (fgets(line, sizeof line, f)) {
+		struct myratings_line l;
+		uint32_t matches[SHOW_MATCHES];
+		int nm, rc;
+		long it;
+
+		ln++;
+		rc = myratings_parse_line(line, ln, &l);
+		if (rc == MYRATINGS_SKIP)
+			continue;
+		if (rc == MYRATINGS_NO_COMMA)
+			snprintf(why, sizeof why, "expected title_or_id,rating");
+		else if (rc == MYRATINGS_NOT_NUMBER)
+			snprintf(why, sizeof why, "the rating \"%.40s\" is not a number",
+				 l.rating_text);
+		else if (l.rating < lo || l.rating > hi)
+			snprintf(why, sizeof why, "rating %g is outside the dataset's "
+				 "%g..%g", l.rating, lo, hi);
+		else if ((it = query_find_title(cat, l.name, matches, SHOW_MATCHES,
+						&nm)) < 0)
+			name_error(cat, l.name, it, matches, nm, why, sizeof why);
+		else if (myratings_set(m, (uint32_t)it, (float)l.rating) != 0)
+			snprintf(why, sizeof why, "more than %d ratings", MYRATINGS_MAX);
+		else
+			continue;
+		if (!bad)
+			snprintf(err, errlen, "%s:%d: %s", path, ln, why);
+		bad = 1;
+	}
+	if (!bad && ferror(f)) {
+		snprintf(err, errlen, "%s: read error", path);
+		bad = 1;
+	}
+	fclose(f);
+	return bad ? -1 : 0;
+}
+
+/* Whether a title has to be quoted to read back the same after trim and
+ * unquote: leading or trailing blanks, a leading quote or '#'. */
+static int needs_quotes(const char *s)
+{
+	size_t n = strlen(s);
+
+	return n == 0 || s[0] == ' ' || s[0] == '\t' || s[0] == '"' ||
+	       s[0] == '#' || s[n - 1] == ' ' || s[n - 1] == '\t';
+}
+
+static void write_name(struct afile *f, const char *s)
+{
+	if (!needs_quotes(s)) {
+		afile_write(f, s, strlen(s));
+		return;
+	}
+	afile_write(f, "\"", 1);
+	for (; *s; s++)
+		afile_write(f, *s == '"' ? "\"\"" : s, *s == '"' ? 2 : 1);
+	afile_write(f, "\"", 1);
+}
+
+/* mkdir -p of path's directory. */
+static int make_dirs(const char *path, char *err, size_t errlen)
+{
+	char dir[ENG_PATH_MAX];
+
+	snprintf(dir, sizeof dir, "%s", path);
+	for (char *p = dir + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+			snprintf(err, errlen, "%s: mkdir: %s", dir, strerror(errno));
+			return -1;
+		}
+		*p = '/';
+	}
+	return 0;
+}
+
+int myratings_save(const struct myratings *m, const char *path,
+		   const struct eng_catalog *cat, char *err, size_t errlen)
+{
+	struct afile *f;
+	static const char header[] = "title,rating\n";
+
+	if (make_dirs(path, err, errlen) != 0)
+		return -1;
+	f = afile_open(path, err, errlen);
+	if (!f)
+		return -1;
+	afile_write(f, header, sizeof header - 1);
+	for (int i = 0; i < m->n; i++) {
+		char num[32];
+		int k;
+
+		write_name(f, cat->items[m->r[i].item].title);
+		k = snprintf(num, sizeof num, ",%g\n", m->r[i].rating);
+		afile_write(f, num, (size_t)k);
+	}
+	return afile_commit(f, err, errlen);
+}
+
+/* Whether name is base + "." + six mkstemp characters. */
+static int is_temp_of(const char *name, const char *base)
+{
+	size_t n = strlen(base);
+
+	if (strncmp(name, base, n) != 0 || name[n] != '.' || strlen(name + n + 1) != 6)
+		return 0;
+	for (const char *c = name + n + 1; *c; c++)
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+		      (*c >= '0' && *c <= '9')))
+			return 0;
+	return 1;
+}
+
+int myratings_clean_temps(const char *path)
+{
+	char dir[ENG_PATH_MAX];
+	const char *base;
+	char *slash;
+	DIR *d;
+	struct dirent *e;
+	int removed = 0;
+
+	snprintf(dir, sizeof dir, "%s", path);
+	slash = strrchr(dir, '/');
+	if (slash) {
+		*slash = '\0';
+		base = path + (slash - dir) + 1;
+	} else {
+		snprintf(dir, sizeof dir, ".");
+		base = path;
+	}
+	d = opendir(slash && !dir[0] ? "/" : dir);
+	if (!d)
+		return 0;
+	while ((e = readdir(d)) != NULL)
+		if (is_temp_of(e->d_name, base) && unlinkat(dirfd(d), e->d_name, 0) == 0)
+			removed++;
+	closedir(d);
+	return removed;
+}

@@ -1,0 +1,94 @@
+/* myratings.h -- your own ratings of one dataset, and the file that keeps
+ * them: CSV lines `title_or_id,rating`, the format `collabtui recommend
+ * --ratings FILE` reads, so the file the interface saves works headless
+ * too.  Curses-free; shared by cli/query.c (parsing) and the interface
+ * (loading, saving after every change).
+ *
+ * The file lives at $XDG_DATA_HOME/collabtui/ratings-NAME-KEY.csv (else
+ * ~/.local/share/collabtui/...), one per dataset name and item key, since
+ * an item index means different movies under the two keys.  Saving goes
+ * through afile (temporary, fsync, rename), so a crash or a `kill -9` at
+ * any moment leaves the old file or the new one.  A process killed while
+ * saving leaves its temporary behind; myratings_clean_temps() removes such
+ * leftovers when the interface starts.
+ */
+#ifndef COLLABTUI_MYRATINGS_H
+#define COLLABTUI_MYRATINGS_H
+
+#include <stddef.h>
+
+#include "eng.h"
+
+#define MYRATINGS_MAX ENG_RATED_MAX
+
+/* Ratings in the order they were first given (a re-rating keeps its
+ * place), so the file reads like a diary and diffs stay small. */
+struct myratings {
+	int n;
+	struct eng_rating r[MYRATINGS_MAX];
+};
+
+/* One parsed line; the strings point into the line. */
+struct myratings_line {
+	char *name;             /* title or id, unquoted and trimmed */
+	char *rating_text;      /* the text after the last comma, trimmed */
+	double rating;
+};
+
+/* Results of myratings_parse_line. */
+enum {
+	MYRATINGS_OK = 0,       /* a rating */
+	MYRATINGS_SKIP = 1,     /* blank, a '#' comment, or the header at line 1 */
+	MYRATINGS_NO_COMMA = -1,/* no comma at all */
+	MYRATINGS_NOT_NUMBER = -2, /* the rating is not a finite number */
+};
+
+/* Parse line (NUL-terminated, changed in place) of a ratings file; lineno
+ * counts from 1 (line 1 may be the header "title,rating").  The rating is
+ * after the last comma, so a title such as "Shawshank Redemption, The
+ * (1994)" needs no quoting; a "quoted" title is unquoted ("" -> ").
+ * Returns one of the MYRATINGS_* results, filling *out for OK and (its
+ * rating_text) for NOT_NUMBER. */
+int myratings_parse_line(char *line, int lineno, struct myratings_line *out);
+
+/* The file for dataset `name` under item key `key` ("title" or "id"):
+ * $XDG_DATA_HOME/collabtui/ratings-NAME-KEY.csv, else under
+ * $HOME/.local/share.  Characters of name outside [A-Za-z0-9._-] become
+ * '_'.  Returns 0, or -1 when neither variable is set (or out is too
+ * small), with the reason in err. */
+int myratings_path(const char *name, const char *key, char *out, size_t n,
+		   char *err, size_t errlen);
+
+/* Read path into *m, resolving each name against cat as headless
+ * recommend does (query_find_title) and checking ratings against [lo, hi].
+ * A movie listed twice keeps its last rating.  Returns 0 when the whole
+ * file was read, 1 when there is no file (m empty), or -1 with
+ * "PATH:LINE: what" in err for the first bad line; the lines that were
+ * good are kept in *m either way, so the caller can show them, but should
+ * not save over a file it could not read whole. */
+int myratings_load(struct myratings *m, const char *path,
+		   const struct eng_catalog *cat, float lo, float hi, char *err,
+		   size_t errlen);
+
+/* Write *m to path atomically (afile), creating the directory if needed;
+ * names are cat's titles.  Returns 0, or -1 with "PATH: step: reason" in
+ * err; the old file is then untouched. */
+int myratings_save(const struct myratings *m, const char *path,
+		   const struct eng_catalog *cat, char *err, size_t errlen);
+
+/* Remove the temporaries ("PATH.XXXXXX") that saves killed mid-write left
+ * next to path.  Call before this process saves, never while another
+ * process may be saving the same file.  Returns how many were removed. */
+int myratings_clean_temps(const char *path);
+
+/* Your rating of item, NAN when you have not rated it. */
+float myratings_get(const struct myratings *m, uint32_t item);
+
+/* Rate item (replacing an earlier rating).  0, or -1 when MYRATINGS_MAX
+ * movies are rated already. */
+int myratings_set(struct myratings *m, uint32_t item, float rating);
+
+/* Forget item's rating; 1 when there was one, else 0. */
+int myratings_clear(struct myratings *m, uint32_t item);
+
+#endif

@@ -1,0 +1,236 @@
+/* test_myratings.c -- your ratings file (cli/myratings.c): where it lives,
+ * a save/load round trip that headless recommend's parser reads the same,
+ * bad lines reported as FILE:LINE, and a save interrupted by `kill -9` at
+ * random moments leaving the old file or the new one, never a torn one. */
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "testenv.h"
+#include "../cli/myratings.h"
+
+/* A catalogue of n movies named "<prefix> NNN (1990)", each title padded
+ * to pad bytes so a file can be made large. */
+static struct eng_catalog *catalog(uint32_t n, size_t pad)
+{
+	struct eng_catalog *c = calloc(1, sizeof *c);
+	size_t each = pad + 32;
+
+	c->n_items = n;
+	c->items = calloc(n, sizeof *c->items);
+	c->strings = calloc(n, each);
+	for (uint32_t i = 0; i < n; i++) {
+		char *t = c->strings + i * each;
+		int k = snprintf(t, each, "Movie %03u, The ", i);
+
+		memset(t + k, 'x', pad);
+		snprintf(t + k + pad, each - (size_t)k - pad, " (1990)");
+		c->items[i] = (struct eng_item){ .title = t, .genres = "",
+						 .id = i + 1, .year = 1990 };
+	}
+	return c;
+}
+
+Test(myratings, path_follows_xdg_then_home)
+{
+	char path[512], err[200];
+
+	setenv("XDG_DATA_HOME", "/xdg", 1);
+	cr_assert_eq(myratings_path("ml-100k", "id", path, sizeof path, err, sizeof err), 0);
+	cr_assert_str_eq(path, "/xdg/collabtui/ratings-ml-100k-id.csv");
+	setenv("XDG_DATA_HOME", "relative", 1);        /* ignored, as the spec says */
+	setenv("HOME", "/home/u", 1);
+	cr_assert_eq(myratings_path("my data/set", "title", path, sizeof path, err,
+				    sizeof err), 0);
+	cr_assert_str_eq(path, "/home/u/.local/share/collabtui/ratings-my_data_set-title.csv");
+	unsetenv("XDG_DATA_HOME");
+	unsetenv("HOME");
+	cr_assert_eq(myratings_path("x", "id", path, sizeof path, err, sizeof err), -1);
+	cr_assert(strstr(err, "HOME"), "%s", err);
+}
+
+Test(myratings, set_get_clear_keep_order)
+{
+	struct myratings m = { 0 };
+
+	cr_assert(isnan(myratings_get(&m, 3)));
+	cr_assert_eq(myratings_set(&m, 3, 4), 0);
+	cr_assert_eq(myratings_set(&m, 1, 2.5f), 0);
+	cr_assert_eq(myratings_set(&m, 3, 5), 0);       /* re-rating keeps its place */
+	cr_assert_eq(m.n, 2);
+	cr_assert_eq(m.r[0].item, 3);
+	cr_assert_eq(myratings_get(&m, 3), 5.0f);
+	cr_assert_eq(myratings_clear(&m, 3), 1);
+	cr_assert_eq(myratings_clear(&m, 3), 0);
+	cr_assert_eq(m.n, 1);
+	cr_assert_eq(m.r[0].item, 1);
+	for (uint32_t i = 10; m.n < MYRATINGS_MAX; i++)
+		cr_assert_eq(myratings_set(&m, i, 1), 0);
+	cr_assert_eq(myratings_set(&m, 9999, 1), -1);
+}
+
+Test(myratings, round_trip_quotes_awkward_titles)
+{
+	char dir[256], path[512], err[600];
+	struct eng_catalog *c = catalog(4, 0);
+	struct myratings m = { 0 }, back;
+
+	/* titles that trim or comment parsing would change */
+	c->items[1].title = "  Padded  ";
+	c->items[2].title = "\"Quoted\", with \"\"marks\"";
+	c->items[3].title = "#1 Fan";
+	testenv_tmpdir(dir, sizeof dir);
+	snprintf(path, sizeof path, "%s/sub/dir/ratings.csv", dir);    /* made by save */
+	myratings_set(&m, 2, 3.5f);
+	myratings_set(&m, 0, 5);
+	myratings_set(&m, 1, 1);
+	myratings_set(&m, 3, 2);
+	cr_assert_eq(myratings_save(&m, path, c, err, sizeof err), 0, "%s", err);
+	cr_assert_eq(myratings_load(&back, path, c, 1, 5, err, sizeof err), 0, "%s", err);
+	cr_assert_eq(back.n, 4);
+	cr_assert_eq(memcmp(back.r, m.r, sizeof m.r[0] * 4), 0);
+
+	/* the first line is the header headless recommend skips */
+	FILE *f = fopen(path, "r");
+	char line[128];
+	cr_assert(fgets(line, sizeof line, f));
+	cr_assert_str_eq(line, "title,rating\n");
+	cr_assert(fgets(line, sizeof line, f));
+	cr_assert_str_eq(line, "\"\"\"Quoted\"\", with \"\"\"\"marks\"\"\",3.5\n");
+	fclose(f);
+	snprintf(path, sizeof path, "%s/sub/dir", dir);
+	testenv_rmdir(path);
+	snprintf(path, sizeof path, "%s/sub", dir);
+	rmdir(path);
+	testenv_rmdir(dir);
+	eng_catalog_free(c);
+}
+
+Test(myratings, bad_lines_name_file_and_line)
+{
+	char dir[256], path[512], err[600];
+	struct eng_catalog *c = catalog(3, 0);
+	struct myratings m;
+	static const char text[] =
+		"title,rating\n"
+		"# a comment\n"
+		"\n"
+		"Movie 000, The  (1990),4\n"
+		"no comma here\n"
+		"Movie 001, The  (1990),9\n";
+
+	testenv_tmpdir(dir, sizeof dir);
+	testenv_write(path, sizeof path, dir, "r.csv", text, sizeof text - 1);
+	cr_assert_eq(myratings_load(&m, path, c, 1, 5, err, sizeof err), -1);
+	cr_assert(strstr(err, "r.csv:5: expected title_or_id,rating"), "%s", err);
+	cr_assert_eq(m.n, 1, "the good line is kept");
+
+	testenv_write(path, sizeof path, dir, "r.csv", "Movie,4\n", 8);
+	cr_assert_eq(myratings_load(&m, path, c, 1, 5, err, sizeof err), -1);
+	cr_assert(strstr(err, "r.csv:1: \"Movie\" matches 3 titles"), "%s", err);
+	testenv_write(path, sizeof path, dir, "r.csv", "Heat,4\n", 7);
+	cr_assert_eq(myratings_load(&m, path, c, 1, 5, err, sizeof err), -1);
+	cr_assert(strstr(err, "r.csv:1: no movie title contains \"Heat\""), "%s", err);
+	testenv_write(path, sizeof path, dir, "r.csv", "Movie 002,four\n", 15);
+	cr_assert_eq(myratings_load(&m, path, c, 1, 5, err, sizeof err), -1);
+	cr_assert(strstr(err, "r.csv:1: the rating \"four\" is not a number"), "%s", err);
+	testenv_write(path, sizeof path, dir, "r.csv", "Movie 002,7\n", 12);
+	cr_assert_eq(myratings_load(&m, path, c, 1, 5, err, sizeof err), -1);
+	cr_assert(strstr(err, "r.csv:1: rating 7 is outside the dataset's 1..5"), "%s", err);
+	unlink(path);
+	cr_assert_eq(myratings_load(&m, path, c, 1, 5, err, sizeof err), 1, "no file");
+	cr_assert_eq(m.n, 0);
+	testenv_rmdir(dir);
+	eng_catalog_free(c);
+}
+
+Test(myratings, unwritable_directory_is_an_error)
+{
+	char dir[256], path[512], err[600];
+	struct eng_catalog *c = catalog(1, 0);
+	struct myratings m = { 0 };
+
+	/* a file where the directory should be: fails even for root */
+	testenv_tmpdir(dir, sizeof dir);
+	testenv_write(path, sizeof path, dir, "plain", "x", 1);
+	snprintf(path, sizeof path, "%s/plain/ratings.csv", dir);
+	myratings_set(&m, 0, 3);
+	cr_assert_eq(myratings_save(&m, path, c, err, sizeof err), -1);
+	cr_assert(strstr(err, "plain"), "%s", err);
+	testenv_rmdir(dir);
+	eng_catalog_free(c);
+}
+
+/* Count PATH.XXXXXX temporaries in dir. */
+static int temps(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+
+	while (d && (e = readdir(d)) != NULL)
+		if (strncmp(e->d_name, "ratings.csv.", 12) == 0)
+			n++;
+	if (d)
+		closedir(d);
+	return n;
+}
+
+/* Version v of the ratings: every movie rated v (1..5). */
+static void version(struct myratings *m, uint32_t n, int v)
+{
+	m->n = 0;
+	for (uint32_t i = 0; i < n; i++)
+		myratings_set(m, i, (float)v);
+}
+
+Test(myratings, kill_9_leaves_old_or_new, .timeout = 60)
+{
+	enum { N = MYRATINGS_MAX, ROUNDS = 40 };
+	char dir[256], path[512], err[600];
+	/* ~1 KiB titles: 256 KiB files, several afile buffers each */
+	struct eng_catalog *c = catalog(N, 1000);
+	struct myratings m, back;
+
+	testenv_tmpdir(dir, sizeof dir);
+	snprintf(path, sizeof path, "%s/ratings.csv", dir);
+	version(&m, N, 1);
+	cr_assert_eq(myratings_save(&m, path, c, err, sizeof err), 0, "%s", err);
+	srand((unsigned)time(NULL));
+	for (int round = 0; round < ROUNDS; round++) {
+		pid_t pid = fork();
+
+		cr_assert_neq(pid, -1);
+		if (pid == 0) {
+			/* saves alternating versions until killed */
+			for (int v = 2;; v = v % 5 + 1) {
+				version(&m, N, v);
+				if (myratings_save(&m, path, c, err, sizeof err) != 0)
+					_exit(1);
+			}
+		}
+		struct timespec ts = { 0, (long)(rand() % 20000) * 1000L };
+		nanosleep(&ts, NULL);
+		kill(pid, SIGKILL);
+		int status;
+		cr_assert_eq(waitpid(pid, &status, 0), pid);
+		cr_assert(WIFSIGNALED(status), "the writer failed before the kill");
+
+		/* whole: every movie, all with the same rating */
+		cr_assert_eq(myratings_load(&back, path, c, 1, 5, err, sizeof err), 0,
+			     "round %d: %s", round, err);
+		cr_assert_eq(back.n, N, "round %d: torn file with %d ratings", round, back.n);
+		for (int i = 1; i < N; i++)
+			cr_assert_eq(back.r[i].rating, back.r[0].rating, "round %d: mixed", round);
+		cr_assert_leq(temps(dir), 1, "more than the one temporary in flight");
+		myratings_clean_temps(path);
+		cr_assert_eq(temps(dir), 0);
+	}
+	testenv_rmdir(dir);
+	eng_catalog_free(c);
+}

@@ -1,0 +1,206 @@
+/* view_recs.c -- the Recommendations pane: the engine's answer to your
+ * ratings (ENG_EVT_RECS), with each movie's predicted rating and the
+ * rated movie it is closest to ("because you rated X"), and the honesty
+ * lines the chapter asks for: what the list is based on (the fold-in, the
+ * metadata form, or the popularity fallback), whether the model is
+ * untrained or stale, and how much of the list comes from the 10%
+ * most-rated movies.  Before you rate anything on a dataset with user
+ * metadata, Enter opens a one-line form (age, gender, occupation). */
+#define _XOPEN_SOURCE_EXTENDED 1
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "views.h"
+
+#define FORM_MAX 64
+#define HEAD_ROWS 3             /* basis, model, form or hint */
+
+struct recs_view {
+	struct panel super;
+	int editing;
+	char form[FORM_MAX];
+};
+
+static int list_rows(const struct panel *p)
+{
+	int rows = panel_inner_h(p) - HEAD_ROWS - 1;
+
+	return rows > 0 ? rows : 0;
+}
+
+/* Line 0: what the list is based on. */
+static void draw_basis(struct panel *p, const struct panel_env *env)
+{
+	const struct state *st = env->st;
+	const struct eng_recs *r = &st->recs;
+
+	switch (r->basis) {
+	case ENG_RECS_FOLDIN:
+		if (r->n_rated)
+			panel_printf(p, env, 0, 1, ROLE_NORMAL, "from your %d rating%s, "
+				     "folded in as a new user", r->n_rated,
+				     r->n_rated == 1 ? "" : "s");
+		else
+			panel_printf(p, env, 0, 1, ROLE_WARN, "no ratings yet: an average "
+				     "user's list; rate movies with 1-5");
+		break;
+	case ENG_RECS_META:
+		panel_printf(p, env, 0, 1, ROLE_NORMAL, "from age %d, %s, %s%s%s",
+			     st->form.age, st->form.gender, st->form.occupation,
+			     r->unknown & ENG_RECS_UNKNOWN_GENDER ? " (gender unknown)" : "",
+			     r->unknown & ENG_RECS_UNKNOWN_OCCUPATION ?
+			     " (occupation unknown)" : "");
+		break;
+	case ENG_RECS_POPULAR:
+		panel_printf(p, env, 0, 1, ROLE_WARN, "fallback: %s", r->note);
+		break;
+	}
+}
+
+/* Line 1: the model's state and the popularity skew. */
+static void draw_model(struct panel *p, const struct panel_env *env)
+{
+	const struct state *st = env->st;
+	int c;
+
+	if (st->recs.basis == ENG_RECS_POPULAR || !st->trained)
+		c = panel_printf(p, env, 1, 1, ROLE_WARN, "model untrained");
+	else if (st->stale)
+		c = panel_printf(p, env, 1, 1, ROLE_WARN, "model STALE (values "
+				 "changed since training; t retrains)");
+	else if (st->training)
+		c = panel_printf(p, env, 1, 1, ROLE_LABEL, "model training");
+	else
+		c = panel_printf(p, env, 1, 1, ROLE_GOOD, "model trained");
+	panel_printf(p, env, 1, 1 + c, ROLE_LABEL, "   popular: %.0f%% from the "
+		     "10%% most-rated", 100.0 * st->recs.pop_share);
+}
+
+static void draw(struct panel *p, const struct panel_env *env)
+{
+	struct recs_view *v = (struct recs_view *)p;
+	const struct state *st = env->st;
+	const struct movielist *ml = st->movies;
+	int w = panel_inner_w(p), rows = list_rows(p);
+	int title_w = (w - 8) * 3 / 5, because_w = w - 8 - title_w - 2;
+
+	snprintf(p->subtitle, sizeof p->subtitle, "your ratings %d", st->mine.n);
+	if (!st->recs_valid || !movielist_items(ml)) {
+		panel_printf(p, env, 0, 1, ROLE_LABEL, "%s", st->loaded ?
+			     "asking the engine..." : "loading...");
+		return;
+	}
+	draw_basis(p, env);
+	draw_model(p, env);
+	if (v->editing)
+		panel_printf(p, env, 2, 1, ROLE_EDIT, "age gender occupation: %s_",
+			     v->form);
+	else if (st->has_meta && st->mine.n == 0)
+		panel_printf(p, env, 2, 1, ROLE_LABEL, "Enter: your age, gender and "
+			     "occupation for first recommendations");
+	p->n_rows = st->recs.n;
+	if (p->sel >= p->n_rows)
+		p->sel = p->n_rows > 0 ? p->n_rows - 1 : 0;
+	panel_printf(p, env, HEAD_ROWS, 1, ROLE_LABEL, "%5s  %-*s %s", "pred",
+		     title_w, "title", because_w > 8 ? "because you rated" : "");
+	for (int r = 0; r < rows && p->top + r < p->n_rows; r++) {
+		long row = p->top + r;
+		const struct eng_ranked *e = &st->recs.e[row];
+		int sel = row == p->sel;
+		enum theme_role role = sel ? (p->focused ? ROLE_SELECTION :
+					      ROLE_SELECTION_DIM) : ROLE_NORMAL;
+		int y = HEAD_ROWS + 1 + r;
+
+		if (sel) {
+			attrset(theme_attr(env->th, role));
+			mvhline(p->y + 1 + y, p->x + 1, ' ', w);
+		}
+		panel_printf(p, env, y, 1, sel ? role : ROLE_VALUE, "%5.2f", e->score);
+		panel_text(p, env, y, 8, title_w, role, movielist_item(ml, e->idx)->title);
+		if (e->because < movielist_items(ml) && because_w > 8)
+			panel_text(p, env, y, 9 + title_w, because_w, sel ? role : ROLE_LABEL,
+				   movielist_item(ml, e->because)->title);
+	}
+}
+
+static unsigned form_key(struct recs_view *v, int key, const struct panel_env *env)
+{
+	size_t len = strlen(v->form);
+
+	if (key == 27) {
+		v->editing = 0;
+	} else if (key == '\n') {
+		v->editing = 0;
+		if (state_recommend_form(env->st, v->form) == 0)
+			v->super.sel = v->super.top = 0;
+		return PANEL_HANDLED | PANEL_REDRAW | PANEL_STATUS;
+	} else if (key == 127 || key == 8 || key == KEYS_FN(KEY_BACKSPACE)) {
+		if (len)
+			v->form[len - 1] = '\0';
+	} else if (key >= ' ' && key < 0x7F && len + 1 < sizeof v->form) {
+		v->form[len] = (char)key;
+		v->form[len + 1] = '\0';
+	}
+	return PANEL_HANDLED | PANEL_REDRAW;
+}
+
+static unsigned on_key(struct panel *p, int key, enum keys_action act,
+		       const struct panel_env *env)
+{
+	struct recs_view *v = (struct recs_view *)p;
+	struct state *st = env->st;
+	uint32_t item;
+
+	if (v->editing)
+		return form_key(v, key, env);
+	p->n_rows = st->recs_valid ? st->recs.n : 0;
+	switch (act) {
+	case ACT_SELECT:
+		if (!st->has_meta) {
+			state_message(st, 0, "this dataset has no user metadata: "
+				      "rate movies with 1-5");
+			return PANEL_HANDLED | PANEL_STATUS;
+		}
+		v->editing = 1;
+		return PANEL_HANDLED | PANEL_REDRAW;
+	case ACT_RATE_1: case ACT_RATE_2: case ACT_RATE_3: case ACT_RATE_4:
+	case ACT_RATE_5: case ACT_RATE_CLEAR: case ACT_RATE_HALF:
+		if (p->sel >= p->n_rows)
+			return PANEL_HANDLED;
+		item = st->recs.e[p->sel].idx;
+		if (act == ACT_RATE_HALF)
+			state_rate_half(st, item);
+		else
+			state_rate(st, item, act == ACT_RATE_CLEAR ? NAN :
+				   (float)(act - ACT_RATE_1 + 1));
+		return PANEL_HANDLED | PANEL_REDRAW | PANEL_STATUS | PANEL_RECS;
+	default:
+		if (!panel_navigate(p, act, list_rows(p)))
+			return act >= ACT_UP && act <= ACT_END && act != ACT_LEFT &&
+			       act != ACT_RIGHT ? PANEL_HANDLED : PANEL_IGNORED;
+		return PANEL_HANDLED | PANEL_REDRAW;
+	}
+}
+
+static int typing(const struct panel *p)
+{
+	return ((const struct recs_view *)p)->editing;
+}
+
+static const struct panel_class recs_class = {
+	.name = "recs", .draw = draw, .on_key = on_key, .typing = typing,
+	.list_keys = 1,
+};
+
+struct panel *view_recs_new(void)
+{
+	struct recs_view *v = calloc(1, sizeof *v);
+
+	if (!v)
+		return NULL;
+	panel_init(&v->super, &recs_class, "Recommendations");
+	v->super.tab = "Recs";
+	return &v->super;
+}
