@@ -171,6 +171,23 @@ int headless_run(const struct opts *o)
 		rc = eng_handle(e, &lm);
 		ta->resume = 1;
 	}
+	if (o->include_me && (!o->ratings || o->load || strcmp(o->command, "recommend") != 0)) {
+		fprintf(stderr, "collabtui: --include-me goes with recommend --ratings FILE, "
+			"and trains afresh (not with --load)\n");
+		rc = ENG_EARG;
+	}
+	if (rc == 0 && o->include_me) {
+		/* Your ratings join training as one more user ("retrain with
+		 * you included"); they are also what recommend folds in after. */
+		struct eng_recommend_args mine = {0};
+		if (query_read_ratings(o->ratings, pr.cat, &pr.summary, &mine) != EXIT_OK) {
+			eng_free(e);
+			eng_catalog_free(pr.cat);
+			return EXIT_INPUT;
+		}
+		ta->n_mine = mine.n;
+		memcpy(ta->mine, mine.r, (size_t)mine.n * sizeof *mine.r);
+	}
 	/* An insight command uses a loaded model as it is. */
 	if (rc == 0 && !(insight && o->load)) {
 		ta->model.n_factors = o->cfg.factors;

@@ -49,6 +49,7 @@ enum {
 	OPT_MIN_RATINGS,
 	OPT_COMPONENTS,
 	OPT_RATINGS,
+	OPT_INCLUDE_ME,
 	OPT_AGE,
 	OPT_GENDER,
 	OPT_OCCUPATION,
@@ -100,6 +101,7 @@ const char *opts_usage(void)
 "  --components N         pca: components to show (default 3)\n"
 "  -k, --k N              similar: neighbours (default 10); pca: movies per end\n"
 "  --ratings FILE         recommend: your ratings, CSV lines title_or_id,rating\n"
+"  --include-me           recommend: train first with those ratings as one more user\n"
 "  --age N  --gender M|F  --occupation WORD   recommend without ratings (ML-100K)\n"
 "interface:\n"
 "  --theme NAME           colours from themes/NAME.yaml (default, light, mono)\n"
@@ -200,6 +202,7 @@ int opts_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 	longopts[n++] = (struct option){ "components", required_argument, NULL, OPT_COMPONENTS };
 	longopts[n++] = (struct option){ "k", required_argument, NULL, 'k' };
 	longopts[n++] = (struct option){ "ratings", required_argument, NULL, OPT_RATINGS };
+	longopts[n++] = (struct option){ "include-me", no_argument, NULL, OPT_INCLUDE_ME };
 	longopts[n++] = (struct option){ "age", required_argument, NULL, OPT_AGE };
 	longopts[n++] = (struct option){ "gender", required_argument, NULL, OPT_GENDER };
 	longopts[n++] = (struct option){ "occupation", required_argument, NULL, OPT_OCCUPATION };
@@ -291,6 +294,9 @@ int opts_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 			break;
 		case OPT_RATINGS:
 			o->ratings = optarg;
+			break;
+		case OPT_INCLUDE_ME:
+			o->include_me = 1;
 			break;
 		case OPT_GENDER:
 			o->gender = optarg;

@@ -29,6 +29,7 @@ struct opts {
 	int components;                 /* --components N */
 	int k;                          /* -k/--k N */
 	const char *ratings;            /* --ratings FILE or NULL */
+	int include_me;                 /* --include-me: train with those ratings */
 	int age;                        /* --age N */
 	const char *gender;             /* --gender G or NULL */
 	const char *occupation;         /* --occupation WORD or NULL */

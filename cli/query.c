@@ -224,8 +224,8 @@ static int run_pca(struct eng *e, const struct opts *o, const struct eng_catalog
  * quoting (quoted ones are accepted too).  Blank lines, lines starting
  * with '#' and a first line "title,rating" are skipped.  A line longer
  * than 4 KiB is split and reported as malformed. */
-static int read_ratings(const char *path, const struct eng_catalog *cat,
-			const struct summary *s, struct eng_recommend_args *a)
+int query_read_ratings(const char *path, const struct eng_catalog *cat,
+		       const struct summary *s, struct eng_recommend_args *a)
 {
 	FILE *f = fopen(path, "r");
 	if (!f) {
@@ -302,7 +302,7 @@ static int run_recommend(struct eng *e, const struct opts *o, const struct eng_c
 	if (o->ratings) {
 		c.kind = ENG_CMD_RECOMMEND;
 		c.u.recommend.top = top;
-		int st = read_ratings(o->ratings, cat, s, &c.u.recommend);
+		int st = query_read_ratings(o->ratings, cat, s, &c.u.recommend);
 		if (st != EXIT_OK)
 			return st;
 	} else if (o->age >= 0 || o->gender || o->occupation) {

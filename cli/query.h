@@ -20,6 +20,13 @@ int query_has(const char *name);
 int query_run(struct eng *e, const struct opts *o, const struct eng_catalog *cat,
 	      const struct summary *s, struct eng_evt *reply);
 
+/* Read a ratings file (CSV lines `title_or_id,rating`, the format the TUI
+ * saves) into a, resolving titles against cat and checking ratings against
+ * the dataset's range in s.  Returns EXIT_OK, or EXIT_INPUT after printing
+ * FILE:LINE and what was expected on stderr. */
+int query_read_ratings(const char *path, const struct eng_catalog *cat,
+		       const struct summary *s, struct eng_recommend_args *a);
+
 /* Resolve text to an item of cat: a title equal to it (ignoring ASCII
  * case), else the only title containing it, else (digits only) the
  * dataset id.  Returns the item index, -1 when nothing matches, or -2 when

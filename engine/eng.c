@@ -37,6 +37,10 @@ struct eng {
 	double valid_loss;
 
 	struct trainer *tr;             /* non-NULL while training */
+	/* With "you" included: the dataset's ratings plus yours (user index
+	 * n_users), which the trainer borrows; NULL otherwise. */
+	uint32_t *with_u, *with_i;      /* (n_ratings + n_mine) */
+	float *with_r;
 	uint32_t train_req;
 	double last_progress;
 	long batches_done;              /* in this run, over all epochs */
@@ -109,6 +113,13 @@ static void drop_training(struct eng *e)
 {
 	train_free(e->tr);
 	e->tr = NULL;
+	if (e->with_u && e->model)
+		model_keep_users(e->model, ds_n_users(e->ds));  /* "you" leave */
+	free(e->with_u);
+	free(e->with_i);
+	free(e->with_r);
+	e->with_u = e->with_i = NULL;
+	e->with_r = NULL;
 }
 
 static void drop_model(struct eng *e)
@@ -348,6 +359,32 @@ static int make_split(struct eng *e, const struct eng_train_args *a)
 	return split_random(n, a->valid_pct, a->train.seed, &e->sp);
 }
 
+/* Append the user's own ratings as user n_users to copies of the
+ * dataset's arrays, and to the training side of the split. */
+static int add_mine(struct eng *e, const struct eng_train_args *a)
+{
+	size_t n = ds_n_ratings(e->ds), m = (size_t)a->n_mine;
+	uint32_t me = ds_n_users(e->ds);
+	e->with_u = malloc((n + m) * sizeof *e->with_u);
+	e->with_i = malloc((n + m) * sizeof *e->with_i);
+	e->with_r = malloc((n + m) * sizeof *e->with_r);
+	uint32_t *train = realloc(e->sp.train, (e->sp.n_train + m) * sizeof *train);
+	if (train)
+		e->sp.train = train;
+	if (!e->with_u || !e->with_i || !e->with_r || !train)
+		return -1;
+	memcpy(e->with_u, ds_users(e->ds), n * sizeof *e->with_u);
+	memcpy(e->with_i, ds_items(e->ds), n * sizeof *e->with_i);
+	memcpy(e->with_r, ds_ratings(e->ds), n * sizeof *e->with_r);
+	for (size_t j = 0; j < m; j++) {
+		e->with_u[n + j] = me;
+		e->with_i[n + j] = a->mine[j].item;
+		e->with_r[n + j] = a->mine[j].rating;
+		e->sp.train[e->sp.n_train++] = (uint32_t)(n + j);
+	}
+	return 0;
+}
+
 static int do_train(struct eng *e, const struct eng_cmd *c)
 {
 	struct eng_train_args a = c->u.train;
@@ -364,6 +401,19 @@ static int do_train(struct eng *e, const struct eng_cmd *c)
 	a.model.n_items = ds_n_items(e->ds);
 	if ((why = model_cfg_check(&a.model)))
 		return fail(e, c->req_id, ENG_EARG, "%s", why);
+	if (a.n_mine < 0 || a.n_mine > ENG_RATED_MAX)
+		return fail(e, c->req_id, ENG_EARG, "between 0 and %d of your ratings can join training",
+			    ENG_RATED_MAX);
+	for (int j = 0; j < a.n_mine; j++)
+		if (a.mine[j].item >= a.model.n_items || !isfinite(a.mine[j].rating))
+			return fail(e, c->req_id, ENG_EARG, "your rating %d is not a rating of "
+				    "a movie of this dataset", j + 1);
+	if (a.n_mine && a.resume)
+		return fail(e, c->req_id, ENG_EARG, "training with your ratings starts afresh; "
+			    "it cannot resume a model");
+	/* the model trains with one more user, dropped again at the end */
+	struct model_cfg shape = a.model;
+	shape.n_users += a.n_mine > 0;
 
 	int init = 1;
 	if (a.resume) {
@@ -376,19 +426,28 @@ static int do_train(struct eng *e, const struct eng_cmd *c)
 		init = 0;
 	} else {
 		char err[ENG_MSG_MAX];
-		struct model *m = model_new(&a.model, err, sizeof err);
+		struct model *m = model_new(&shape, err, sizeof err);
 		if (!m)
 			return fail(e, c->req_id, ENG_ENOMEM, "%s", err);
 		drop_model(e);
 		e->model = m;
 	}
-	if (make_split(e, &a) != 0)
+	if (make_split(e, &a) != 0 || (a.n_mine && add_mine(e, &a) != 0)) {
+		/* a fresh model is no use untrained; a resumed one is kept */
+		init ? drop_model(e) : drop_training(e);
 		return fail(e, c->req_id, ENG_ENOMEM, "out of memory splitting the ratings");
+	}
 	char err[ENG_MSG_MAX];
-	e->tr = train_new(e->model, ds_users(e->ds), ds_items(e->ds),
-			  ds_ratings(e->ds), &e->sp, &a.train, init, err, sizeof err);
-	if (!e->tr)
+	if (e->with_u)
+		e->tr = train_new(e->model, e->with_u, e->with_i, e->with_r, &e->sp,
+				  &a.train, init, err, sizeof err);
+	else
+		e->tr = train_new(e->model, ds_users(e->ds), ds_items(e->ds),
+				  ds_ratings(e->ds), &e->sp, &a.train, init, err, sizeof err);
+	if (!e->tr) {
+		init ? drop_model(e) : drop_training(e);
 		return fail(e, c->req_id, ENG_EARG, "%s", err);
+	}
 	if (init) {
 		e->epochs_done = 0;
 		e->valid_loss = NAN;

@@ -115,6 +115,12 @@ struct eng_train_args {
 	struct train_cfg train;
 	double valid_pct;       /* random hold-out, unless the dataset has a split */
 	int resume;             /* start from the current model, not a fresh init */
+	/* "Retrain with you included": when n_mine > 0, these ratings join the
+	 * training set as one more user.  Their row is dropped when training
+	 * ends, so the model keeps the dataset's shape; what stays is item
+	 * factors and biases that learned from you too. */
+	int n_mine;             /* 0..ENG_RATED_MAX */
+	struct eng_rating mine[ENG_RATED_MAX];
 };
 
 struct eng_cmd {

@@ -147,8 +147,8 @@ static int is_skipped(uint32_t i, const uint32_t *skip, size_t n_skip)
 }
 
 size_t foldin_top(const float *scores, uint32_t n_items, const uint32_t *skip,
-		  size_t n_skip, const struct sim *item_sim, size_t k,
-		  struct rank_pick *out, uint32_t *because)
+		  size_t n_skip, const struct sim *item_sim, const uint32_t *liked,
+		  size_t n_liked, size_t k, struct rank_pick *out, uint32_t *because)
 {
 	/* The best k unrated items are among the best k + n_skip of all, so
 	 * select those and filter: no per-item lookup in the n_items loop. */
@@ -167,20 +167,20 @@ size_t foldin_top(const float *scores, uint32_t n_items, const uint32_t *skip,
 	free(buf);
 	if (!item_sim)
 		return n;
-	/* "because you rated X": the rated item nearest each pick */
+	/* "because you rated X": the liked item nearest each pick */
 	int kf = sim_dim(item_sim);
 	for (size_t j = 0; j < n; j++) {
 		const float *a = sim_row(item_sim, out[j].idx);
 		float best = -INFINITY;
 		because[j] = UINT32_MAX;
-		for (size_t r = 0; r < n_skip; r++) {
-			const float *b = sim_row(item_sim, skip[r]);
+		for (size_t r = 0; r < n_liked; r++) {
+			const float *b = sim_row(item_sim, liked[r]);
 			float c = 0.0f;
 			for (int f = 0; f < kf; f++)
 				c += a[f] * b[f];
 			if (c > best) {
 				best = c;
-				because[j] = skip[r];
+				because[j] = liked[r];
 			}
 		}
 	}

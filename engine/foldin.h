@@ -71,11 +71,12 @@ void foldin_score(const struct model *m, const float *w, float *out);
 
 /* The k best-scored items, leaving out the n_skip items in skip (the ones
  * the user rated), best first into out (k entries).  When item_sim is not
- * NULL, because[j] is the skipped item most similar (cosine) to out[j]
- * (UINT32_MAX with nothing skipped).  Returns the number written, or
+ * NULL, because[j] is the item of liked[0..n_liked) most similar (cosine)
+ * to out[j] (UINT32_MAX when n_liked is 0): the reason given is a movie
+ * the user liked, never one they panned.  Returns the number written, or
  * (size_t)-1 when memory runs out. */
 size_t foldin_top(const float *scores, uint32_t n_items, const uint32_t *skip,
-		  size_t n_skip, const struct sim *item_sim, size_t k,
-		  struct rank_pick *out, uint32_t *because);
+		  size_t n_skip, const struct sim *item_sim, const uint32_t *liked,
+		  size_t n_liked, size_t k, struct rank_pick *out, uint32_t *because);
 
 #endif

@@ -249,7 +249,10 @@ int insight_similar(struct insight *in, const struct ds *ds, const struct model 
 {
 	if (!m)
 		return say(err, errlen, ENG_ESTATE, "there is no trained model");
-	uint32_t n = a->users ? m->cfg.n_users : m->cfg.n_items;
+	/* While training with "you" included the model has one user more than
+	 * the dataset; only the dataset's users have ids to show. */
+	uint32_t n_users = m->cfg.n_users < ds_n_users(ds) ? m->cfg.n_users : ds_n_users(ds);
+	uint32_t n = a->users ? n_users : m->cfg.n_items;
 	if (a->index >= n)
 		return say(err, errlen, ENG_EARG, "no %s %u (there are %u)",
 			   a->users ? "user" : "item", a->index, n);
@@ -259,7 +262,7 @@ int insight_similar(struct insight *in, const struct ds *ds, const struct model 
 		return say(err, errlen, ENG_ENOMEM, "out of memory counting ratings");
 	struct sim **sp = a->users ? &in->user_sim : &in->item_sim;
 	if (!*sp)
-		*sp = a->users ? sim_new(m->user_f, m->cfg.n_users, m->cfg.n_factors)
+		*sp = a->users ? sim_new(m->user_f, n_users, m->cfg.n_factors)
 			       : sim_new(m->item_f, m->cfg.n_items, m->cfg.n_factors);
 	if (!*sp)
 		return say(err, errlen, ENG_ENOMEM, "out of memory normalising the factors");
@@ -327,13 +330,15 @@ static float pop_share(const struct insight *in, const struct eng_ranked *e, int
 }
 
 /* Fill out from scores (n_items), leaving out skip[0..n_skip); reasons
- * from the item similarities when sim is given. */
+ * from liked[0..n_liked) by item similarity when sim is given. */
 static int rank_into(struct insight *in, const float *scores, const uint32_t *skip,
-		     size_t n_skip, const struct sim *sim, int top, struct eng_recs *out)
+		     size_t n_skip, const struct sim *sim, const uint32_t *liked,
+		     size_t n_liked, int top, struct eng_recs *out)
 {
 	struct rank_pick p[ENG_TOPN_MAX];
 	uint32_t because[ENG_TOPN_MAX];
-	size_t got = foldin_top(scores, in->n_items, skip, n_skip, sim, (size_t)top, p, because);
+	size_t got = foldin_top(scores, in->n_items, skip, n_skip, sim, liked, n_liked,
+				(size_t)top, p, because);
 	if (got == (size_t)-1)
 		return -1;
 	for (size_t j = 0; j < got; j++) {
@@ -353,7 +358,7 @@ static int popular(struct insight *in, const uint32_t *skip, size_t n_skip, int 
 {
 	out->basis = ENG_RECS_POPULAR;
 	snprintf(out->note, sizeof out->note, "%s", why);
-	if (rank_into(in, in->shrunk, skip, n_skip, NULL, top, out) != 0)
+	if (rank_into(in, in->shrunk, skip, n_skip, NULL, NULL, 0, top, out) != 0)
 		return say(err, errlen, ENG_ENOMEM, "out of memory ranking items");
 	return 0;
 }
@@ -396,7 +401,18 @@ int insight_recommend(struct insight *in, const struct ds *ds, const struct mode
 	out->basis = ENG_RECS_FOLDIN;
 	out->lambda_f = in->prior.lambda_f;
 	out->lambda_b = in->prior.lambda_b;
-	if (rank_into(in, in->scores, items, nr, nr ? in->item_sim : NULL, a->top, out) != 0)
+	/* Reasons come from the movies you rated at least your own average. */
+	uint32_t liked[ENG_RATED_MAX];
+	size_t n_liked = 0;
+	double mean = 0.0;
+	for (size_t j = 0; j < nr; j++)
+		mean += r[j];
+	mean /= nr ? (double)nr : 1.0;
+	for (size_t j = 0; j < nr; j++)
+		if (r[j] >= mean)
+			liked[n_liked++] = items[j];
+	if (rank_into(in, in->scores, items, nr, nr ? in->item_sim : NULL, liked, n_liked,
+		      a->top, out) != 0)
 		return say(err, errlen, ENG_ENOMEM, "out of memory ranking items");
 	return 0;
 }
@@ -429,7 +445,7 @@ int insight_recommend_meta(struct insight *in, const struct ds *ds,
 	out->unknown = meta_predict(in->meta, a->age, g, o, in->w);
 	foldin_score(m, in->w, in->scores);
 	out->basis = ENG_RECS_META;
-	if (rank_into(in, in->scores, NULL, 0, NULL, a->top, out) != 0)
+	if (rank_into(in, in->scores, NULL, 0, NULL, NULL, 0, a->top, out) != 0)
 		return say(err, errlen, ENG_ENOMEM, "out of memory ranking items");
 	return 0;
 }

@@ -122,6 +122,30 @@ void model_init(struct model *m, struct rng *r)
 		m->params[i] = (float)(0.01 * fmod(rng_normal(r), 2.0));
 }
 
+void model_keep_users(struct model *m, uint32_t n_users)
+{
+	struct model_cfg c = m->cfg;
+	if (n_users >= c.n_users)
+		return;
+	size_t k = (size_t)c.n_factors;
+	c.n_users = n_users;
+	float *uf, *itf, *ub, *ib;
+	point_views(&c, m->params, &uf, &itf, &ub, &ib);
+	/* Front to back, every destination lies below its source, so memmove
+	 * in this order never overwrites what is still to be moved. */
+	memmove(itf, m->item_f, (size_t)c.n_items * k * sizeof(float));
+	if (ub) {
+		memmove(ub, m->user_b, (size_t)n_users * sizeof(float));
+		memmove(ib, m->item_b, (size_t)c.n_items * sizeof(float));
+	}
+	m->cfg = c;
+	m->n_params = model_param_count(&c);
+	m->user_f = uf;
+	m->item_f = itf;
+	m->user_b = ub;
+	m->item_b = ib;
+}
+
 void model_grad_view(const struct model *m, float *grad, float **user_f,
 		     float **item_f, float **user_b, float **item_b)
 {

@@ -72,6 +72,12 @@ size_t model_param_count(const struct model_cfg *cfg);
  * standard normal wrapped into (-2, 2) by fmod (fastai's trunc_normal_). */
 void model_init(struct model *m, struct rng *r);
 
+/* Keep only users [0, n_users) (n_users <= cfg.n_users): the item factors
+ * and biases move down in place and the views follow; the allocation is
+ * not shrunk.  For a model trained with extra users appended last (the
+ * engine's "you"). */
+void model_keep_users(struct model *m, uint32_t n_users);
+
 /* Point the views of a gradient buffer laid out like m->params. */
 void model_grad_view(const struct model *m, float *grad, float **user_f,
 		     float **item_f, float **user_b, float **item_b);

@@ -186,6 +186,18 @@ Test(cli_insight, pca_and_recommend, .timeout = 120)
 	cr_assert(strstr(r.err, "range.csv:1:") && strstr(r.err, "outside"), "%s", r.err);
 	cli_run(&r, dir, "recommend --data %s %s", ml, L);
 	cr_assert_eq(r.status, 2);
+
+	/* retrain with you included: trains afresh, so not with --load */
+	cli_run(&r, dir, "recommend --data %s %s --ratings mine.csv --include-me", ml, L);
+	cr_assert_eq(r.status, 2);
+	cr_assert(strstr(r.err, "--include-me"), "%s", r.err);
+	cli_run(&r, dir, "recommend --data %s --item-key title --epochs 1 --factors 8 "
+		"--ratings mine.csv --include-me --top 3", ml);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(strstr(r.err, "epoch"), "the training table goes to stderr: %s", r.err);
+	cr_assert(strstr(r.out, "Recommendations from your 4 ratings"), "%s", r.out);
+	cr_assert_eq(titles_after(r.out, "Recommendations", t, 8), 3);
+
 	cli_run(&r, dir, "bias --data %s %s --top x", ml, L);
 	cr_assert_eq(r.status, 2);
 	cr_assert(strstr(r.err, "--top"), "%s", r.err);

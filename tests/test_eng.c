@@ -153,3 +153,55 @@ Test(eng, errors_are_events_with_codes)
 	cr_assert_str_eq(eng_strerror(ENG_EDATA), "invalid input data");
 	eng_free(e);
 }
+
+/* Item biases after a short training run, with or without "you". */
+static void biases_after(struct eng *e, struct sink *s, int n_mine, float *out)
+{
+	struct eng_cmd c = train_cmd(3, 2);
+	c.u.train.n_mine = n_mine;
+	for (int j = 0; j < n_mine; j++)
+		c.u.train.mine[j] = (struct eng_rating){ .item = (uint32_t)j, .rating = 1.0f };
+	cr_assert_eq(eng_handle(e, &c), 0);
+	while (eng_busy(e))
+		eng_work(e);
+	const struct eng_biases *b = sink_last(s, ENG_EVT_BIASES)->u.biases;
+	cr_assert_eq(b->n_items, 5);
+	memcpy(out, b->item_bias, 5 * sizeof *out);
+	sink_release(s);
+}
+
+Test(eng, retrain_with_you_included)
+{
+	struct sink s = {0};
+	struct eng *e = loaded(&s);
+	sink_release(&s);
+	float without[5], with[5];
+	biases_after(e, &s, 0, without);
+	biases_after(e, &s, 3, with);
+	cr_assert_neq(memcmp(without, with, sizeof with), 0,
+		      "your three 1-star ratings moved the item biases");
+	cr_assert_lt(with[0], without[0], "a 1-star rating pulls its movie's bias down");
+
+	/* the saved model has the dataset's shape again */
+	char dir[512], path[600];
+	testenv_tmpdir(dir, sizeof dir);
+	struct eng_cmd sv = { .kind = ENG_CMD_SAVE_MODEL, .req_id = 5 };
+	snprintf(path, sizeof path, "%s/m.clbt", dir);
+	snprintf(sv.u.path, sizeof sv.u.path, "%s", path);
+	cr_assert_eq(eng_handle(e, &sv), 0);
+	struct eng_cmd lm = { .kind = ENG_CMD_LOAD_MODEL, .req_id = 6 };
+	snprintf(lm.u.path, sizeof lm.u.path, "%s", path);
+	cr_assert_eq(eng_handle(e, &lm), 0, "a model trained with you loads for the dataset");
+	sink_release(&s);
+
+	struct eng_cmd bad = train_cmd(1, 2);
+	bad.u.train.n_mine = 1;
+	bad.u.train.mine[0] = (struct eng_rating){ .item = 99, .rating = 4.0f };
+	cr_assert_eq(eng_handle(e, &bad), ENG_EARG, "a rating of no movie");
+	bad.u.train.mine[0].item = 0;
+	bad.u.train.resume = 1;
+	cr_assert_eq(eng_handle(e, &bad), ENG_EARG, "with you, training starts afresh");
+	sink_release(&s);
+	testenv_rmdir(dir);
+	eng_free(e);
+}

@@ -281,7 +281,7 @@ static void check_tiny(int kind, int y_range)
 	struct rank_pick top[4];
 	uint32_t because[4];
 	struct sim *s = sim_new(m->item_f, 4, 2);
-	cr_assert_eq(foldin_top(sc, 4, items, 3, s, 4, top, because), 1);
+	cr_assert_eq(foldin_top(sc, 4, items, 3, s, items, 3, 4, top, because), 1);
 	cr_assert_eq(top[0].idx, 2);
 	/* item 2 (0.1, 0.8) is nearest item 1 (-0.6, 0.3)... by cosine: */
 	double best = -2;
@@ -294,6 +294,12 @@ static void check_tiny(int kind, int y_range)
 			best = cs, want = items[r];
 	}
 	cr_assert_eq(because[0], want);
+	/* a reason is only ever a movie the user liked */
+	uint32_t other = items[0] == want ? items[1] : items[0];
+	cr_assert_eq(foldin_top(sc, 4, items, 3, s, &other, 1, 4, top, because), 1);
+	cr_assert_eq(because[0], other, "the nearest rated movie was not among the liked");
+	cr_assert_eq(foldin_top(sc, 4, items, 3, s, NULL, 0, 4, top, because), 1);
+	cr_assert_eq(because[0], UINT32_MAX, "no liked movie, no reason");
 	sim_free(s);
 	model_free(m);
 }

@@ -161,3 +161,23 @@ Test(model, init_is_fastai_normal)
 	cr_assert(big < 0.02, "wrapped into (-2, 2) standard deviations: max |w| %g", big);
 	model_free(m);
 }
+
+Test(model, keep_users_drops_the_last_rows_in_place)
+{
+	struct model *m = make(MODEL_DOTBIAS, 1, 3);   /* 4 users, 5 items */
+	float items[5 * 3], ib[5], ub[2], u0[3];
+	memcpy(items, m->item_f, sizeof items);
+	memcpy(ib, m->item_b, sizeof ib);
+	memcpy(ub, m->user_b, sizeof ub);
+	memcpy(u0, m->user_f, sizeof u0);
+	float before = model_predict(m, 1, 2);
+	model_keep_users(m, 2);
+	cr_assert_eq(m->cfg.n_users, 2);
+	cr_assert_eq(m->n_params, (2 + 5) * 3 + 2 + 5);
+	cr_assert_eq(memcmp(m->item_f, items, sizeof items), 0);
+	cr_assert_eq(memcmp(m->item_b, ib, sizeof ib), 0);
+	cr_assert_eq(memcmp(m->user_b, ub, sizeof ub), 0);
+	cr_assert_eq(memcmp(m->user_f, u0, sizeof u0), 0);
+	cr_assert_eq(model_predict(m, 1, 2), before, "kept users predict as before");
+	model_free(m);
+}

@@ -355,7 +355,7 @@ Test(tui_state, load_train_and_stale_replies)
 	/* never the user's own ratings file */
 	setenv("XDG_DATA_HOME", "/nonexistent/collabtui-test", 1);
 	cr_assert_eq(state_init(&st, &c, 0.9, &be), 0);
-	cr_assert_eq(state_train(&st), -1);             /* nothing loaded */
+	cr_assert_eq(state_train(&st, 0), -1);             /* nothing loaded */
 	cr_assert_str_eq(st.status, "no dataset loaded yet");
 
 	cr_assert_eq(state_load(&st, "/data/ml-100k", ""), 0);
@@ -381,19 +381,19 @@ Test(tui_state, load_train_and_stale_replies)
 
 	/* a y_range that cannot reach 1..5 is refused before the engine sees it */
 	st.cfg.y_range[1] = 0.5;
-	cr_assert_eq(state_train(&st), -1);
+	cr_assert_eq(state_train(&st, 0), -1);
 	cr_assert(strstr(st.status, "cannot reach ratings 1-5"), "%s", st.status);
 	cr_assert_eq(f.n_sent, 2, "LOAD_DATA, then RECOMMEND for the Recommendations pane");
 	cr_assert_eq(f.sent[1].kind, ENG_CMD_RECOMMEND);
 	st.cfg.y_range[1] = 5.5;
 	st.cfg.lr = 1e-2;
 	st.cfg.epochs = 2;
-	cr_assert_eq(state_train(&st), 0);
+	cr_assert_eq(state_train(&st, 0), 0);
 	cr_assert_eq(f.sent[2].kind, ENG_CMD_TRAIN);
 	cr_assert_eq(f.sent[2].u.train.train.lr, 1e-2);
 	cr_assert_eq(f.sent[2].u.train.train.epochs, 2);
 	uint32_t req = f.sent[2].req_id;
-	cr_assert_eq(state_train(&st), -1);             /* already training */
+	cr_assert_eq(state_train(&st, 0), -1);             /* already training */
 
 	ev = train_evt(ENG_EVT_TRAIN_START, req, 0, 0, 0, 0);
 	push(&f, &ev);
@@ -588,7 +588,7 @@ Test(tui_state, training_refreshes_insight_and_stale_shows, .init = utf8_locale)
 	cr_assert_eq(state_recommend_form(&st, "old F student"), -1);
 	cr_assert(strstr(st.status, "'old'"), "%s", st.status);
 
-	cr_assert_eq(state_train(&st), 0);
+	cr_assert_eq(state_train(&st, 0), 0);
 	uint32_t req = last_sent(&f)->req_id;
 	int before = f.n_sent;
 	ev = train_evt(ENG_EVT_TRAINED, req, 0, 100, 0.8, 0.9);
@@ -643,4 +643,31 @@ Test(tui_keys, list_keys_rate_where_pane_keys_focus)
 	cr_assert_eq(keys_configure(&km, &c, "cfg.yaml", err, sizeof err), 0, "%s", err);
 	cr_assert_eq(keys_action_in(&km, '!', 1), ACT_RATE_1);
 	cr_assert_eq(keys_action_in(&km, '1', 1), ACT_PANE_1);
+}
+
+Test(tui_state, train_with_you_sends_your_ratings, .init = utf8_locale)
+{
+	struct fake f = { 0 };
+	struct backend be = { &f, fake_send, fake_poll, fake_fd, fake_stop };
+	struct cfg c = cfg_default();
+	struct state st;
+	char dir[256];
+
+	testenv_tmpdir(dir, sizeof dir);
+	setenv("XDG_DATA_HOME", dir, 1);
+	cr_assert_eq(state_init(&st, &c, 0.9, &be), 0);
+	load_fake(&st, &f);
+	cr_assert_eq(state_train(&st, 1), -1, "nothing rated yet");
+	cr_assert(strstr(st.status, "rate some movies"), "%s", st.status);
+	cr_assert_eq(state_rate(&st, 1, 4), 0);
+	cr_assert_eq(state_rate(&st, 0, 2), 0);
+	cr_assert_eq(state_train(&st, 1), 0);
+	const struct eng_cmd *t = last_sent(&f);
+	cr_assert_eq(t->kind, ENG_CMD_TRAIN);
+	cr_assert_eq(t->u.train.n_mine, 2);
+	cr_assert_eq(t->u.train.mine[0].item, 1);
+	cr_assert_eq(t->u.train.mine[0].rating, 4.0f);
+	cr_assert_eq(t->u.train.mine[1].item, 0);
+	state_done(&st);
+	testenv_rmdir(dir);
 }

@@ -38,6 +38,7 @@
 	X(SELECT,      "select",       "Enter",     "edit a value; open a movie's details") \
 	X(CANCEL,      "cancel",       "Esc",       "cancel an edit; close a popup") \
 	X(TRAIN,       "train",        "t",         "train with the values shown") \
+	X(TRAIN_ME,    "train_with_me", "T",        "train with your ratings included as one more user") \
 	X(STOP,        "stop",         "s",         "stop training") \
 	X(SEARCH,      "search",       "/",         "search movie titles as you type") \
 	X(SORT,        "sort",         "o",         "cycle the movie order: title, ratings, mean, bias") \

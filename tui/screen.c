@@ -358,7 +358,8 @@ static void global_key(struct screen *s, enum keys_action act, int key)
 	case ACT_PANE_5: set_focus(s, PANE_RECS); break;
 	case ACT_PANE_6: set_focus(s, PANE_MAP); break;
 	case ACT_TRAIN:
-		state_train(st);
+	case ACT_TRAIN_ME:
+		state_train(st, act == ACT_TRAIN_ME);
 		mark(s, DIRTY_TRAIN | DIRTY_STATUS | DIRTY_PARAMS);
 		break;
 	case ACT_STOP:

@@ -73,7 +73,7 @@ int state_load(struct state *s, const char *path, const char *split)
 	return 0;
 }
 
-int state_train(struct state *s)
+int state_train(struct state *s, int with_me)
 {
 	struct eng_cmd cmd = { .kind = ENG_CMD_TRAIN };
 	char label[64], why[160];
@@ -98,16 +98,27 @@ int state_train(struct state *s)
 		state_message(s, 1, "internal error: unparsed keyword");
 		return -1;
 	}
+	if (with_me) {
+		if (s->mine.n == 0) {
+			state_message(s, 1, "rate some movies first (1-5 in the movie list)");
+			return -1;
+		}
+		/* myratings holds at most MYRATINGS_MAX == ENG_RATED_MAX */
+		cmd.u.train.n_mine = s->mine.n;
+		memcpy(cmd.u.train.mine, s->mine.r, (size_t)s->mine.n * sizeof *s->mine.r);
+	}
 	if (send(s, &cmd, &s->train_req) != 0)
 		return -1;
-	snprintf(label, sizeof label, "lr %g wd %g k %d%s", s->cfg.lr,
+	snprintf(label, sizeof label, "lr %g wd %g k %d%s%s", s->cfg.lr,
 		 s->cfg.wd, s->cfg.factors,
-		 strcmp(s->cfg.model, "dot") == 0 ? " dot" : "");
+		 strcmp(s->cfg.model, "dot") == 0 ? " dot" : "",
+		 with_me ? " +you" : "");
 	hist_begin(s->hist, label, s->cfg.epochs);
 	s->trained_factors = s->cfg.factors;
 	s->training = 1;
 	s->stale = 0;
-	state_message(s, 0, "training started");
+	state_message(s, 0, with_me ? "training started, with your ratings as one more user"
+				    : "training started");
 	return 0;
 }
 

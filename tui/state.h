@@ -114,10 +114,12 @@ unsigned state_pump(struct state *s);
  * 0, or -1 with the reason in s->status. */
 int state_load(struct state *s, const char *path, const char *split);
 
-/* Train with the values in s->cfg (a new run in the history).  Refused
- * while a run is going (stop it first) or when the y_range cannot reach
- * the ratings.  0, or -1 with s->status. */
-int state_train(struct state *s);
+/* Train with the values in s->cfg (a new run in the history); with_me
+ * adds your ratings to the training data as one more user ("retrain with
+ * you included").  Refused while a run is going (stop it first), when the
+ * y_range cannot reach the ratings, or with_me and no ratings.  0, or -1
+ * with s->status. */
+int state_train(struct state *s, int with_me);
 
 /* Ask the running training to stop.  0, or -1 with s->status. */
 int state_stop(struct state *s);
