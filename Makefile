@@ -136,8 +136,9 @@ tsan-test: $(B)/tests/run-tsan
 # --- benchmarks -----------------------------------------------------------
 # Each bench/bench_NAME.c is a program of its own, linked with the engine.
 BENCH_BIN = $(BENCH_SRC:%.c=$(B)/%)
-bench: deps-build $(BIN) $(BENCH_BIN)
+bench: deps-test $(BIN) $(BENCH_BIN)
 	@sh bench/run.sh $(abspath $(BIN)) $(DATASETS)
+	@sh bench/bench_tui.sh $(abspath $(BIN)) $(DATASETS)
 	@$(B)/bench/bench_ring
 	@$(B)/bench/bench_queries $(DATASETS)
 

@@ -1,0 +1,152 @@
+#!/bin/sh
+# bench/bench_tui.sh -- the interface's responsiveness (see bench/README.md).
+#
+#   sh bench/bench_tui.sh BIN DATASETS
+#
+# BIN is the collabtui binary, DATASETS the folder holding ml-100k/.  Runs
+# the interface in a private tmux server (its own -L socket, 120x40), and
+# prints two lines in bench/run.sh's table format:
+#
+#   tui-key-latency   key-to-screen latency while training runs flat out:
+#                     the median and the 99th percentile (max and count
+#                     after them) of KEYS (default 200) navigation keys,
+#                     from the times `collabtui --trace FILE` records (each
+#                     key from the moment it is read to the end of the
+#                     refresh that shows its effect);
+#   tui-idle-cpu-3s   the CPU time (user + system, all threads, from
+#                     /proc/PID/stat) the interface uses in 3 s with
+#                     nothing happening, after loading and one training run.
+set -eu
+
+usage="usage: sh bench/bench_tui.sh BIN DATASETS"
+bin=${1:?$usage}
+datasets=${2:?$usage}
+nkeys=${KEYS:-200}
+ml=$datasets/ml-100k
+case $bin in /*) ;; *) bin=$(pwd)/$bin ;; esac
+case $ml in /*) ;; *) ml=$(pwd)/$ml ;; esac
+
+if [ ! -d "$ml" ]; then
+	echo "bench: $ml not found; pass the folder holding ml-100k/ (make bench DATASETS=...)" >&2
+	exit 1
+fi
+if ! command -v tmux >/dev/null 2>&1; then
+	echo "bench: tmux not found (apt-get install tmux)" >&2
+	exit 1
+fi
+if [ ! -r /proc/self/stat ]; then
+	echo "bench: /proc is needed for the CPU time" >&2
+	exit 1
+fi
+
+sock=collabtui-bench-$$
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/collabtui-bench-tui.XXXXXX")
+# only this script's own server: never the default socket
+trap 'tmux -L "$sock" kill-server 2>/dev/null || true; rm -rf "$tmp"' EXIT
+trap 'exit 1' INT TERM
+
+tm() { tmux -L "$sock" -f /dev/null "$@"; }
+
+term=xterm-256color
+for d in /usr/share/terminfo /lib/terminfo /etc/terminfo; do
+	[ -e "$d/t/tmux-256color" ] && term=tmux-256color
+done
+
+# start ARGS...: collabtui in a fresh 120x40 pane, scratch HOME and XDG dirs
+start() {
+	tm kill-server 2>/dev/null || true
+	tm start-server \; set-option -g status off \; \
+		set-option -g default-shell /bin/sh \; \
+		new-session -d -s b -x 120 -y 40 \
+		"cd '$tmp' && exec env -u NO_COLOR HOME='$tmp' XDG_CONFIG_HOME='$tmp' \
+XDG_DATA_HOME='$tmp' TERM=$term LANG=C.UTF-8 LC_ALL=C.UTF-8 '$bin' --data '$ml' $*"
+}
+
+# wait_for TEXT: poll the screen (up to 60 s) until TEXT is on it
+wait_for() {
+	i=0
+	while ! tm capture-pane -p -t b 2>/dev/null | grep -qF -- "$1"; do
+		i=$((i + 1))
+		if [ $i -gt 1200 ]; then
+			echo "bench: \"$1\" never appeared; the screen:" >&2
+			tm capture-pane -p -t b >&2 || true
+			exit 1
+		fi
+		sleep 0.05
+	done
+}
+
+# wait_exit: poll until the pane's process has gone (up to 60 s)
+wait_exit() {
+	i=0
+	while tm has-session -t b 2>/dev/null; do
+		i=$((i + 1))
+		if [ $i -gt 1200 ]; then
+			echo "bench: collabtui did not quit" >&2
+			exit 1
+		fi
+		sleep 0.05
+	done
+}
+
+# ---- key-to-screen latency while training --------------------------------
+# 1000 epochs: far longer than the keys take, so training never pauses.
+start --trace "$tmp/trace" --epochs 1000
+wait_for "users 943"
+tm send-keys -t b t
+wait_for "epoch 1/1000"
+tm send-keys -t b 4                     # the movie list
+i=0
+while [ $i -lt "$nkeys" ]; do
+	i=$((i + 1))
+	# j/k move the selection (a redraw each); every 20th key moves the
+	# focus away and back (Tab, Shift-Tab).  No digits: in a movie list
+	# they rate the movie.
+	case $((i % 20)) in
+	0) key=Tab ;;
+	1) key=BTab ;;
+	*) if [ $((i % 2)) -eq 0 ]; then key=j; else key=k; fi ;;
+	esac
+	tm send-keys -t b "$key"
+	sleep 0.02
+done
+# still training?  (the status line says "training started" or "training")
+if ! tm capture-pane -p -t b | tail -n 1 | grep -Eq "training( started)? *$"; then
+	echo "bench: warning: training was not running at the last key" >&2
+fi
+tm send-keys -t b q
+wait_for "Quit anyway?"
+tm send-keys -t b y
+wait_exit
+if [ ! -s "$tmp/trace" ]; then
+	echo "bench: collabtui wrote no trace" >&2
+	exit 1
+fi
+sort -n "$tmp/trace" | awk -v want="$nkeys" '
+	{ v[NR] = $1 }
+	function pct(p,   k) { k = int(p * NR + 0.999999); if (k < 1) k = 1; return v[k] / 1000 }
+	END {
+		printf "%-26s %-16s %12s %14s   (max %.2f ms, %d keys, training 1000 epochs)\n",
+		       "tui-key-latency", "ml-100k", sprintf("%.2f ms", pct(0.50)),
+		       sprintf("p99 %.2f ms", pct(0.99)), v[NR] / 1000, NR
+		if (NR < want)
+			printf "bench: warning: %d keys traced of %d sent\n", NR, want > "/dev/stderr"
+	}'
+
+# ---- CPU time when idle ---------------------------------------------------
+start --epochs 5
+wait_for "users 943"
+tm send-keys -t b t
+wait_for "training finished"
+pid=$(tm display-message -p -t b '#{pane_pid}')
+sleep 0.5                               # let the last redraw settle
+hz=$(getconf CLK_TCK)
+ticks() { sed 's/.*) //' "/proc/$pid/stat" | awk '{ print $12 + $13 }'; }
+t0=$(ticks)
+sleep 3
+t1=$(ticks)
+tm send-keys -t b q
+wait_exit
+echo "$t0 $t1 $hz" | awk '{
+	printf "%-26s %-16s %12s %14s   (ticks of 1/%d s)\n", "tui-idle-cpu-3s", "ml-100k",
+	       sprintf("%.0f ms", ($2 - $1) * 1000 / $3), "CPU time", $3 }'
