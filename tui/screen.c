@@ -20,6 +20,7 @@ enum layout { LAYOUT_FULL, LAYOUT_TABS, LAYOUT_SMALL };
 #define PENDING_MAX 64          /* keys read but not yet on screen */
 
 struct screen {
+	int signal;             /* what ended the loop, 0 for q */
 	struct ui *ui;
 	struct state *st;
 	struct panel_env env;
@@ -553,6 +554,11 @@ static int write_trace(const struct screen *s)
 	return 0;
 }
 
+int screen_signal(const struct screen *s)
+{
+	return s->signal;
+}
+
 int screen_run(struct screen *s)
 {
 	struct backend *be = s->st->be;
@@ -571,7 +577,7 @@ int screen_run(struct screen *s)
 		trace_done(s);
 		if (poll(fds, (nfds_t)nfds, -1) < 0 && errno != EINTR)
 			ui_fatal(s->ui, "poll: %s", strerror(errno));
-		if (ui_take_signal(s->ui))
+		if ((s->signal = ui_take_signal(s->ui)) != 0)
 			break;
 		/* after EINTR too: SIGWINCH is read as KEY_RESIZE */
 		read_keys(s);

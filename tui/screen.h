@@ -40,6 +40,9 @@ struct screen *screen_new(struct ui *u, struct state *st,
  * when the trace file could not be written (with a message on stderr). */
 int screen_run(struct screen *s);
 
+/* The signal that ended screen_run (SIGINT, SIGTERM), 0 if the user quit. */
+int screen_signal(const struct screen *s);
+
 /* Release it; NULL is accepted. */
 void screen_free(struct screen *s);
 

@@ -94,8 +94,9 @@ static void draw(struct panel *p, const struct panel_env *env)
 	struct chart ch;
 
 	if (!m || m->n == 0 || !movielist_items(env->st->movies)) {
-		panel_printf(p, env, 0, 1, ROLE_LABEL, "%s", env->st->trained ?
-			     "asking the engine..." :
+		panel_printf(p, env, 0, 1, ROLE_LABEL, "%s",
+			     env->st->training ? "training: the map appears when it ends" :
+			     env->st->trained ? "asking the engine..." :
 			     "not trained yet: press t, then the map of the movies appears");
 		return;
 	}

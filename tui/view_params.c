@@ -93,8 +93,14 @@ static unsigned settle(struct params_view *v, int f, int rc, const char *why,
 		char msg[200];
 
 		snprintf(v->why[f], sizeof v->why[f], "%s", why);
-		snprintf(msg, sizeof msg, "%s: %s",
-			 params_label((enum params_field)f), why);
+		/* name the field, unless the reason already starts with it
+		 * ("lr must be a positive number") */
+		const char *label = params_label((enum params_field)f);
+		size_t ll = strlen(label);
+		if (strncmp(why, label, ll) == 0 && why[ll] == ' ')
+			snprintf(msg, sizeof msg, "%s", why);
+		else
+			snprintf(msg, sizeof msg, "%s: %s", label, why);
 		state_message(env->st, 1, msg);
 		return PANEL_HANDLED | PANEL_REDRAW | PANEL_STATUS;
 	}

@@ -192,9 +192,11 @@ static void draw_chart(struct panel *p, const struct panel_env *env,
 	while (step * (cw / (cur->planned_epochs > 0 ? cur->planned_epochs : 1)) < 4 &&
 	       step < cur->planned_epochs)
 		step *= 2;
-	/* epoch numbers, leaving room for the word "epoch" at the end */
-	for (int e = 0; e <= cur->planned_epochs; e += step) {
-		int dx = chart_x_dot(&ch, e);
+	/* Epoch numbers as fastai's table counts them (from 0), each under
+	 * the end of its epoch, where its valid loss and the best marker sit;
+	 * room is left for the word "epoch" at the end. */
+	for (int e = 0; e < cur->planned_epochs; e += step) {
+		int dx = chart_x_dot(&ch, e + 1);
 		int cx = ch.style == CHART_BRAILLE ? dx / 2 : dx;
 
 		if (YLABEL_W + cx + 3 < panel_inner_w(p) - 6)
