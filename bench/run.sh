@@ -96,3 +96,33 @@ if [ -z "$only" ] || [ "$only" = "load-synth-5m" ]; then
 	synth_csv 5000000 "$tmp/synth"
 	row load-synth-5m synth-csv-5M 5000000 "$bin" summary --data "$tmp/synth"
 fi
+
+# The fast trainer on ML-100K: 20 epochs at k = 50, load included (target
+# 0.1 s; LIBMF 0.19 s).
+row fast-train-ml100k-20ep ml-100k 1600000 \
+	"$bin" train --data "$ml" --trainer fast --factors 50 --epochs 20 --lr 0.02 --wd 0.05 \
+	--schedule constant --y-range none --seed 1
+
+# Scale: the ML-25M-shaped synthetic set (seed 42), opt-in because it
+# writes 650 MB and takes about a minute: BENCH_LARGE=1.  The loader and
+# trainer lines come from bench/bench_load.c and bench/bench_fasttrain.c,
+# which time the step itself (medians inside) and print their own line.
+benchdir=${BENCH_DIR:-$(dirname "$bin")/build/bench}
+large() { [ "${BENCH_LARGE:-0}" = 1 ] && { [ -z "$only" ] || [ "$only" = "$1" ]; }; }
+if large synth-25m || large load-25m || large fast-train-25m-1thr || large fast-train-25m-2thr; then
+	reps_saved=$reps
+	reps=${REPS_LARGE:-3}
+	large synth-25m && row synth-25m synth-25M 25000095 "$bin" synth --out "$tmp/s25m" --seed 42
+	reps=$reps_saved
+	[ -f "$tmp/s25m/ratings.csv" ] || "$bin" synth --out "$tmp/s25m" --seed 42 > /dev/null
+	if large load-25m; then
+		printf '%-26s %-16s ' load-25m synth-25M
+		"$benchdir/bench_load" "$tmp/s25m" 3
+	fi
+	for t in 1 2; do
+		if large fast-train-25m-${t}thr; then
+			printf '%-26s %-16s ' "fast-train-25m-${t}thr" synth-25M
+			"$benchdir/bench_fasttrain" "$tmp/s25m" "$t" 3 50
+		fi
+	done
+fi

@@ -42,12 +42,14 @@ enum key_type {
 	T_BOOL,         /* true/false, yes/no, on/off */
 	T_WORD,         /* a name made of letters, digits, '-' and '_' */
 	T_KEYS,         /* the `keys:` mapping of action -> key names */
+	T_PRESETS,      /* the `presets:` mapping of name -> settings */
 };
 
 enum key_id {
 	K_DATA, K_FORMAT, K_ITEM_KEY, K_MODEL, K_FACTORS, K_EPOCHS, K_LR, K_WD,
 	K_BS, K_Y_RANGE, K_OPTIMIZER, K_SCHEDULE, K_VALID_PCT, K_SEED,
 	K_THREADS, K_THEME, K_CHART, K_SMOOTHING, K_LOG_SCALE, K_MOUSE, K_KEYS,
+	K_PRESETS,
 	K_COUNT
 };
 
@@ -55,7 +57,7 @@ static const char *const formats[] = {
 	"auto", "ml-100k", "ml-dat", "ml-csv", "csv", "tsv", NULL
 };
 static const char *const item_keys[] = { "id", "title", NULL };
-static const char *const models[] = { "dot", "dotbias", NULL };
+static const char *const models[] = { "dot", "dotbias", "als", "bpmf", "nn", NULL };
 static const char *const optimizers[] = { "adam", "sgd", NULL };
 static const char *const schedules[] = {
 	"one_cycle", "one-cycle", "constant", NULL
@@ -97,6 +99,7 @@ static const struct key keys[K_COUNT] = {
 	[K_LOG_SCALE] = NUM_KEY(log_scale, T_BOOL),
 	[K_MOUSE]     = NUM_KEY(mouse, T_BOOL),
 	[K_KEYS]      = { "keys", T_KEYS, offsetof(struct cfg, binds), 0, NULL },
+	[K_PRESETS]   = { "presets", T_PRESETS, offsetof(struct cfg, presets), 0, NULL },
 };
 
 struct cfg cfg_default(void)
@@ -148,7 +151,7 @@ static const char *check_key(const struct cfg *c, enum key_id k)
 		       "item_key must be id or title";
 	case K_MODEL:
 		return in_list(c->model, models) ? NULL :
-		       "model must be dot or dotbias";
+		       "model must be dot, dotbias, als, bpmf or nn";
 	case K_FACTORS:
 		return c->factors >= 1 ? NULL : "factors must be at least 1";
 	case K_EPOCHS:
@@ -182,6 +185,7 @@ static const char *check_key(const struct cfg *c, enum key_id k)
 	case K_LOG_SCALE:
 	case K_MOUSE:
 	case K_KEYS:
+	case K_PRESETS:
 		return NULL;
 	case K_CHART:
 		return in_list(c->chart, charts) ? NULL :
@@ -349,6 +353,8 @@ static const char *want_text(const struct key *k, char *list, size_t n)
 		return "a name of letters, digits, '-' and '_'";
 	case T_KEYS:
 		return "a mapping of action: key names";
+	case T_PRESETS:
+		return "a mapping of preset name: settings";
 	case T_INT:
 		break;
 	}
@@ -407,6 +413,7 @@ static int set_text(const struct key *k, struct cfg *c, const char *s,
 			ok = parse_bool(s, (int *)(void *)field) == 0;
 			break;
 		case T_PATH: case T_NAME: case T_RANGE: case T_WORD: case T_KEYS:
+		case T_PRESETS:
 			break;
 		}
 	}
@@ -474,9 +481,10 @@ int cfg_set(struct cfg *c, const char *key, const char *value, char *err,
 			snprintf(err, errlen, "unknown setting '%s'", key);
 		return -1;
 	}
-	if (keys[id].type == T_KEYS) {
+	if (keys[id].type == T_KEYS || keys[id].type == T_PRESETS) {
 		if (errlen)
-			snprintf(err, errlen, "keys can only be set in the config file");
+			snprintf(err, errlen, "%s can only be set in the config file",
+				 keys[id].name);
 		return -1;
 	}
 	if (keys[id].type == T_RANGE)
@@ -730,6 +738,153 @@ static int read_keys(struct ctx *x, struct cfg *c)
 	}
 }
 
+static int read_value(struct ctx *x, const struct key *k, struct cfg *c);
+
+/* Whether a preset may set key id: the model and training settings, not
+ * the dataset, the interface or the nested mappings. */
+static int preset_key_ok(int id)
+{
+	switch (id) {
+	case K_DATA: case K_FORMAT: case K_ITEM_KEY: case K_THEME: case K_CHART:
+	case K_SMOOTHING: case K_LOG_SCALE: case K_MOUSE: case K_KEYS: case K_PRESETS:
+		return 0;
+	default:
+		return 1;
+	}
+}
+
+/* One preset's mapping of settings; x->ev is its MAPPING_START.  Each
+ * value is read into a scratch copy of c, so it is checked (and its
+ * errors placed) exactly as a top-level one, then kept as the text
+ * cfg_set() takes. */
+static int read_preset(struct ctx *x, const struct cfg *c, struct cfg_preset *p)
+{
+	char sh[64];
+
+	for (;;) {
+		struct cfg t = *c;
+		int id;
+
+		if (next(x))
+			return -1;
+		if (x->ev.type == YAML_MAPPING_END_EVENT)
+			return 0;
+		if (x->ev.type != YAML_SCALAR_EVENT)
+			return fail(x, x->ev.start_mark, "presets: %s: expected a "
+				    "setting name, found %s", p->name, node_kind(&x->ev));
+		id = find_key(scalar(x), x->ev.data.scalar.length);
+		if (id < 0 || !preset_key_ok(id))
+			return fail(x, x->ev.start_mark, "presets: %s: '%s' is not a "
+				    "model or training setting", p->name,
+				    show(scalar(x), sh));
+		for (int i = 0; i < p->n; i++)
+			if (strcmp(p->kv[i].key, keys[id].name) == 0)
+				return fail(x, x->ev.start_mark, "presets: %s: duplicate "
+					    "key '%s'", p->name, keys[id].name);
+		if (p->n == CFG_PRESET_KEYS)
+			return fail(x, x->ev.start_mark, "presets: %s: at most %d "
+				    "settings", p->name, CFG_PRESET_KEYS);
+		struct cfg_preset_kv *kv = &p->kv[p->n++];
+		snprintf(kv->key, sizeof kv->key, "%s", keys[id].name);
+
+		if (next(x))
+			return -1;
+		yaml_mark_t vmark = x->ev.start_mark;
+		if (read_value(x, &keys[id], &t))
+			return -1;
+		const char *why = check_key(&t, (enum key_id)id);
+		if (why)
+			return fail(x, vmark, "presets: %s: %s", p->name, why);
+		int w;
+		if (keys[id].type == T_RANGE)
+			w = t.y_range_on
+			    ? snprintf(kv->value, sizeof kv->value, "%.17g,%.17g",
+				       t.y_range[0], t.y_range[1])
+			    : snprintf(kv->value, sizeof kv->value, "none");
+		else
+			w = snprintf(kv->value, sizeof kv->value, "%s", scalar(x));
+		if (w < 0 || (size_t)w >= sizeof kv->value)
+			return fail(x, vmark, "presets: %s: the value of %s is too "
+				    "long", p->name, kv->key);
+	}
+}
+
+/* presets: a mapping of name -> a mapping of settings. */
+static int read_presets(struct ctx *x, struct cfg *c)
+{
+	char sh[64];
+
+	if (x->ev.type == YAML_SCALAR_EVENT && scalar_is_null(x)) {
+		c->n_presets = 0;
+		return 0;
+	}
+	if (x->ev.type != YAML_MAPPING_START_EVENT)
+		return fail(x, x->ev.start_mark, "presets: expected a mapping of "
+			    "name: settings, found %s",
+			    x->ev.type == YAML_SCALAR_EVENT ? "a scalar" :
+			    node_kind(&x->ev));
+	c->n_presets = 0;
+	for (;;) {
+		if (next(x))
+			return -1;
+		if (x->ev.type == YAML_MAPPING_END_EVENT)
+			return 0;
+		size_t n = x->ev.type == YAML_SCALAR_EVENT ? x->ev.data.scalar.length : 0;
+		if (x->ev.type != YAML_SCALAR_EVENT || n == 0 || n >= CFG_NAME_MAX ||
+		    !is_word(scalar(x), n))
+			return fail(x, x->ev.start_mark, "presets: expected a preset "
+				    "name of letters, digits, '-' and '_' (at most %d), "
+				    "found '%s'", CFG_NAME_MAX - 1,
+				    x->ev.type == YAML_SCALAR_EVENT ?
+				    show(scalar(x), sh) : node_kind(&x->ev));
+		for (int i = 0; i < c->n_presets; i++)
+			if (strcmp(c->presets[i].name, scalar(x)) == 0)
+				return fail(x, x->ev.start_mark, "presets: duplicate "
+					    "preset '%s'", scalar(x));
+		if (c->n_presets == CFG_PRESETS_MAX)
+			return fail(x, x->ev.start_mark, "presets: at most %d presets",
+				    CFG_PRESETS_MAX);
+		struct cfg_preset *p = &c->presets[c->n_presets++];
+		memset(p, 0, sizeof *p);
+		memcpy(p->name, scalar(x), n + 1);
+		if (next(x))
+			return -1;
+		if (x->ev.type != YAML_MAPPING_START_EVENT)
+			return fail(x, x->ev.start_mark, "presets: %s: expected a "
+				    "mapping of settings, found %s", p->name,
+				    x->ev.type == YAML_SCALAR_EVENT ? "a scalar" :
+				    node_kind(&x->ev));
+		if (read_preset(x, c, p))
+			return -1;
+	}
+}
+
+int cfg_preset_apply(struct cfg *c, const char *name, char *err, size_t errlen)
+{
+	for (int i = 0; i < c->n_presets; i++) {
+		const struct cfg_preset *p = &c->presets[i];
+		if (strcmp(p->name, name) != 0)
+			continue;
+		struct cfg t = *c;
+		for (int j = 0; j < p->n; j++)
+			if (cfg_set(&t, p->kv[j].key, p->kv[j].value, err, errlen) != 0)
+				return -1;
+		*c = t;
+		return 0;
+	}
+	size_t used = 0;
+	if (errlen)
+		used = (size_t)snprintf(err, errlen, "no preset '%s' (%s", name,
+					c->n_presets ? "the settings file has" :
+					"the settings file has none");
+	for (int i = 0; i < c->n_presets && used < errlen; i++)
+		used += (size_t)snprintf(err + used, errlen - used, "%s%s",
+					 i ? ", " : " ", c->presets[i].name);
+	if (used < errlen)
+		snprintf(err + used, errlen - used, ")");
+	return -1;
+}
+
 /* The value of key k; x->ev is its first event. */
 static int read_value(struct ctx *x, const struct key *k, struct cfg *c)
 {
@@ -739,6 +894,8 @@ static int read_value(struct ctx *x, const struct key *k, struct cfg *c)
 		return read_range(x, c);
 	if (k->type == T_KEYS)
 		return read_keys(x, c);
+	if (k->type == T_PRESETS)
+		return read_presets(x, c);
 	if (x->ev.type != YAML_SCALAR_EVENT)
 		return fail(x, x->ev.start_mark, "%s: expected %s, found %s",
 			    k->name, want_text(k, list, sizeof list),

@@ -23,6 +23,24 @@
 #define CFG_KEYLIST_MAX 64      /* bytes of one action's keys, space-separated */
 #define CFG_BINDS_MAX 48        /* actions a `keys:` mapping may rebind */
 
+#define CFG_PRESETS_MAX 12      /* presets a `presets:` mapping may define */
+#define CFG_PRESET_KEYS 16      /* settings one preset may give */
+
+/* A named set of model and training settings from the `presets:`
+ * mapping, kept as the text cfg_set() takes ("0.5,5.5" for a y_range
+ * sequence): it is checked when the file is read and applied on demand
+ * by cfg_preset_apply(). */
+struct cfg_preset_kv {
+	char key[CFG_ACTION_MAX];       /* a config.yaml key, e.g. "wd" */
+	char value[64];
+};
+
+struct cfg_preset {
+	char name[CFG_NAME_MAX];        /* e.g. "u1-best" */
+	int n;                          /* entries of kv in use */
+	struct cfg_preset_kv kv[CFG_PRESET_KEYS];
+};
+
 /* One entry of the `keys:` mapping, kept as text: the curses interface
  * owns the action names and key names, and checks them when it starts,
  * naming the file position recorded here. */
@@ -57,6 +75,8 @@ struct cfg {
 	int mouse;                      /* 1: the mouse focuses and scrolls */
 	int n_binds;                    /* entries of binds in use */
 	struct cfg_bind binds[CFG_BINDS_MAX];
+	int n_presets;                  /* entries of presets in use */
+	struct cfg_preset presets[CFG_PRESETS_MAX];
 };
 
 /* The built-in defaults, identical to the shipped config.yaml (fastai's
@@ -90,6 +110,11 @@ int cfg_load(const char *path, struct cfg *out, char *err, size_t errlen);
  * least 1"); on failure *c is unchanged. */
 int cfg_set(struct cfg *c, const char *key, const char *value, char *err,
 	    size_t errlen);
+
+/* Set every key of the preset called name, in the file's order, as
+ * cfg_set() would.  0, or -1 with a message in err ("no preset 'x' (the
+ * settings file has fastai, u1-best)"); on failure *c is unchanged. */
+int cfg_preset_apply(struct cfg *c, const char *name, char *err, size_t errlen);
 
 /* NULL when every field is acceptable, else a sentence naming the first bad
  * field and why.  For settings that came from somewhere other than a file

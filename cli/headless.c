@@ -14,6 +14,10 @@
 #include "datadir.h"
 #include "eng.h"
 #include "query.h"
+#include "synthcli.h"
+#include "eval.h"
+#include "history.h"
+#include "runs.h"
 
 struct printer {
 	FILE *out;
@@ -37,6 +41,23 @@ static void print_table_row(FILE *out, const struct train_report *r)
 	fflush(out);
 }
 
+/* lr-find's result: the curve as a table, then the suggestions. */
+static void print_lr_curve(FILE *out, const struct eng_lr_curve *c)
+{
+	fprintf(out, "%-12s%s\n", "lr", "smoothed_loss");
+	for (int j = 0; j < c->n; j++)
+		fprintf(out, "%-12.3e%.6f\n", c->lr[j], c->loss[j]);
+	if (c->diverged)
+		fprintf(out, "stopped after %d of %d batches: the loss diverged\n", c->n,
+			c->num_it);
+	if (c->suggest.valley < 0) {
+		fprintf(out, "no suggestion: the curve is too short\n");
+		return;
+	}
+	fprintf(out, "suggested lr: %.3e (valley)\n", c->lr[c->suggest.valley]);
+	fprintf(out, "steepest:     %.3e\n", c->lr[c->suggest.steep]);
+}
+
 static void on_event(void *ctx, const struct eng_evt *ev)
 {
 	struct printer *p = ctx;
@@ -48,6 +69,9 @@ static void on_event(void *ctx, const struct eng_evt *ev)
 	case ENG_EVT_TRAIN_START:
 		fprintf(p->out, "%-10s%-12s%-12s%s\n", "epoch", "train_loss",
 			"valid_loss", "time");
+		break;
+	case ENG_EVT_LR_FOUND:
+		print_lr_curve(p->out, &ev->u.lr);
 		break;
 	case ENG_EVT_EPOCH:
 		print_table_row(p->out, &ev->u.train.report);
@@ -87,8 +111,14 @@ static int parse_enums(const struct cfg *c, struct eng_load_args *load,
 		       struct eng_train_args *train)
 {
 	/* config.c has already checked every keyword against these lists */
+	if (train_algo_parse(c->model, &train->train.algo) != 0)
+		return -1;
+	/* ALS and BPMF fit the biased model, with no sigmoid */
+	if (train->train.algo != TRAIN_SGD)
+		train->model.kind = MODEL_DOTBIAS;
 	if (ds_format_parse(c->format, &load->format) != 0 ||
-	    model_kind_parse(c->model, &train->model.kind) != 0 ||
+	    (train->train.algo == TRAIN_SGD &&
+	     model_kind_parse(c->model, &train->model.kind) != 0) ||
 	    optim_kind_parse(c->optimizer, &train->train.opt) != 0 ||
 	    sched_kind_parse(c->schedule, &train->train.sched) != 0)
 		return -1;
@@ -127,7 +157,54 @@ static void print_summary(FILE *out, const struct summary *s)
 int headless_has(const char *name)
 {
 	return strcmp(name, "train") == 0 || strcmp(name, "summary") == 0 ||
+	       strcmp(name, "synth") == 0 || strcmp(name, "eval") == 0 ||
+	       strcmp(name, "runs") == 0 ||
+	       strcmp(name, "lr-find") == 0 ||
 	       query_has(name);
+}
+
+int headless_args(const struct opts *o, struct eng_load_args *load,
+		  struct eng_train_args *ta)
+{
+	ta->train = train_cfg_default();
+	if (parse_enums(&o->cfg, load, ta) != 0) {
+		fprintf(stderr, "collabtui: internal error: unparsed keyword in settings\n");
+		return EXIT_RUNTIME;
+	}
+	char err[1024];
+	if (datadir_find(o->cfg.data, load->path, sizeof load->path, err, sizeof err) != 0) {
+		fprintf(stderr, "collabtui: %s\n", err);
+		return EXIT_INPUT;
+	}
+	snprintf(load->split, sizeof load->split, "%s", o->split);
+	ta->model.n_factors = o->cfg.factors;
+	ta->model.use_y_range = o->cfg.y_range_on && ta->train.algo == TRAIN_SGD;
+	ta->model.y_lo = (float)o->cfg.y_range[0];
+	ta->model.y_hi = (float)o->cfg.y_range[1];
+	if (ta->model.kind == MODEL_NN) {
+		ta->model.n_layers = o->n_layers;
+		memcpy(ta->model.layers, o->layers, sizeof o->layers);
+		ta->model.emb_drop = (float)o->emb_drop;
+		ta->model.ps = (float)o->ps;
+	}
+	ta->train.epochs = o->cfg.epochs;
+	ta->train.bs = o->cfg.bs;
+	ta->train.lr = o->cfg.lr;
+	ta->train.wd = o->cfg.wd;
+	ta->train.mom = o->mom;
+	ta->train.seed = o->cfg.seed;
+	ta->train.threads = o->cfg.threads;
+	ta->valid_pct = o->cfg.valid_pct;
+	ta->fast = o->fast;
+	return EXIT_OK;
+}
+
+void headless_keep_history(struct eng *e)
+{
+	struct eng_cmd h = { .kind = ENG_CMD_HISTORY };
+	/* no usable place (no HOME): runs go unrecorded, as before */
+	if (history_path(h.u.path, sizeof h.u.path))
+		eng_handle(e, &h);
 }
 
 int headless_run(const struct opts *o)
@@ -135,29 +212,27 @@ int headless_run(const struct opts *o)
 	/* The insight commands print their results on stdout, so the epoch
 	 * table of a model they train first goes to stderr: progress stays
 	 * visible and the results stay parseable. */
+	if (strcmp(o->command, "synth") == 0)
+		return synthcli_run(o);
+	if (strcmp(o->command, "eval") == 0)
+		return eval_run(o);
+	if (strcmp(o->command, "runs") == 0)
+		return runs_run(o);
 	int insight = query_has(o->command);
 	struct printer pr = { .out = insight ? stderr : stdout };
 	struct eng_cmd load = { .kind = ENG_CMD_LOAD_DATA, .req_id = 1 };
 	struct eng_cmd train = { .kind = ENG_CMD_TRAIN, .req_id = 2 };
 	struct eng_train_args *ta = &train.u.train;
-	ta->train = train_cfg_default();
-	if (parse_enums(&o->cfg, &load.u.load, ta) != 0) {
-		fprintf(stderr, "collabtui: internal error: unparsed keyword in settings\n");
-		return EXIT_RUNTIME;
-	}
-	char err[1024];
-	if (datadir_find(o->cfg.data, load.u.load.path, sizeof load.u.load.path,
-			 err, sizeof err) != 0) {
-		fprintf(stderr, "collabtui: %s\n", err);
-		return EXIT_INPUT;
-	}
-	snprintf(load.u.load.split, sizeof load.u.load.split, "%s", o->split);
+	int st = headless_args(o, &load.u.load, ta);
+	if (st != EXIT_OK)
+		return st;
 
 	struct eng *e = eng_new(on_event, &pr);
 	if (!e) {
 		fprintf(stderr, "collabtui: out of memory\n");
 		return EXIT_RUNTIME;
 	}
+	headless_keep_history(e);
 	int rc = eng_handle(e, &load);
 	if (rc == 0 && strcmp(o->command, "summary") == 0) {
 		print_summary(stdout, &pr.summary);
@@ -189,19 +264,12 @@ int headless_run(const struct opts *o)
 		memcpy(ta->mine, mine.r, (size_t)mine.n * sizeof *mine.r);
 	}
 	/* An insight command uses a loaded model as it is. */
-	if (rc == 0 && !(insight && o->load)) {
-		ta->model.n_factors = o->cfg.factors;
-		ta->model.use_y_range = o->cfg.y_range_on;
-		ta->model.y_lo = (float)o->cfg.y_range[0];
-		ta->model.y_hi = (float)o->cfg.y_range[1];
-		ta->train.epochs = o->cfg.epochs;
-		ta->train.bs = o->cfg.bs;
-		ta->train.lr = o->cfg.lr;
-		ta->train.wd = o->cfg.wd;
-		ta->train.mom = o->mom;
-		ta->train.seed = o->cfg.seed;
-		ta->train.threads = o->cfg.threads;
-		ta->valid_pct = o->cfg.valid_pct;
+	if (rc == 0 && !(insight && o->load) && strcmp(o->command, "lr-find") == 0) {
+		struct eng_cmd lf = { .kind = ENG_CMD_LR_FIND, .req_id = 5 };
+		lf.u.lr_find.train = *ta;
+		lf.u.lr_find.sweep = lrfind_cfg_default();
+		rc = eng_handle(e, &lf);
+	} else if (rc == 0 && !(insight && o->load)) {
 		rc = eng_handle(e, &train);
 	}
 	while (rc == 0 && eng_busy(e))
@@ -211,7 +279,7 @@ int headless_run(const struct opts *o)
 		snprintf(sv.u.path, sizeof sv.u.path, "%s", o->save);
 		rc = eng_handle(e, &sv);
 	}
-	int st = exit_status(rc ? rc : pr.err_code);
+	st = exit_status(rc ? rc : pr.err_code);
 	if (st == EXIT_OK && insight)
 		st = query_run(e, o, pr.cat, &pr.summary, &pr.reply);
 	eng_free(e);

@@ -36,6 +36,9 @@ static const struct {
 
 enum {
 	OPT_SPLIT = 1000,
+	OPT_CV,
+	OPT_PRESET,
+	OPT_SORT,
 	OPT_MOM,
 	OPT_SAVE,
 	OPT_LOAD,
@@ -53,6 +56,14 @@ enum {
 	OPT_AGE,
 	OPT_GENDER,
 	OPT_OCCUPATION,
+	OPT_TRAINER,
+	OPT_USERS,
+	OPT_ITEMS,
+	OPT_NOISE,
+	OPT_OUT,
+	OPT_LAYERS,
+	OPT_EMB_DROP,
+	OPT_PS,
 };
 
 const char *opts_usage(void)
@@ -66,12 +77,16 @@ const char *opts_usage(void)
 "commands:\n"
 "  tui          the interactive interface (the default on a terminal)\n"
 "  train        train a model and print the epoch table\n"
+"  lr-find      fastai's learning-rate finder: loss by lr, and a suggestion\n"
 "  summary      print the dataset summary\n"
+"  eval         train and report RMSE, MAE, precision/recall/NDCG@10, per fold\n"
+"  runs         the history of training runs on this dataset (--sort valid)\n"
 "  bias         the movies with the highest and lowest learned bias\n"
 "  similar TITLE  the movies whose embeddings are closest to TITLE's\n"
 "  pca          the movies at both ends of each principal component\n"
 "  recommend    recommendations for you, from --ratings FILE, or from\n"
 "               --age, --gender and --occupation\n"
+"  synth        write a synthetic MovieLens-shaped dataset (--out DIR)\n"
 "\n"
 "data:\n"
 "  --data DIR             dataset directory or ratings file\n"
@@ -79,8 +94,12 @@ const char *opts_usage(void)
 "  --item-key id|title    one item per movie id, or per title (fastai's item_name='title')\n"
 "  --valid-pct P          random validation share (default 0.2)\n"
 "  --split NAME           canonical ML-100K split: u1..u5, ua, ub\n"
+"  --cv u1-u5|K           eval: the five canonical folds, or K random folds\n"
+"  --preset NAME          settings from config.yaml's presets (fastai, u1-best)\n"
+"  --sort valid|time      runs: order by validation loss (best first) or time\n"
 "model and training:\n"
 "  --model dot|dotbias    dot product, or with user and item biases (default)\n"
+"  --model nn             fastai's EmbeddingNN (collab_learner(use_nn=True))\n"
 "  --factors N            embedding size (default 50)\n"
 "  --y-range LO,HI|none   sigmoid_range of the output (default 0,5.5)\n"
 "  --epochs N  --lr X  --wd X  --bs N\n"
@@ -89,6 +108,11 @@ const char *opts_usage(void)
 "  --mom X                momentum under the constant schedule (default 0.9)\n"
 "  --seed N               initialisation, shuffling and split (default 42)\n"
 "  --threads N            optimiser threads; results do not depend on it\n"
+"  --layers W1,W2,...     nn: hidden layer widths (default 100,50)\n"
+"  --emb-drop P  --ps P   nn: dropout after the embeddings, after each\n"
+"                         hidden layer (default 0, 0)\n"
+"  --trainer fastai|fast  fastai's mini-batch fit (default), or sparse\n"
+"                         per-rating SGD for large data (dot, dotbias)\n"
 "files:\n"
 "  --save FILE            write the trained model (atomically, checksummed)\n"
 "  --load FILE            start from a saved model (insight commands: use it as is)\n"
@@ -103,6 +127,10 @@ const char *opts_usage(void)
 "  --ratings FILE         recommend: your ratings, CSV lines title_or_id,rating\n"
 "  --include-me           recommend: train first with those ratings as one more user\n"
 "  --age N  --gender M|F  --occupation WORD   recommend without ratings (ML-100K)\n"
+"synth:\n"
+"  --ratings N --users U --items I   size (default ML-25M's)\n"
+"  --factors K  --noise S  --seed S  planted rank, rating noise, seed\n"
+"  --out DIR              where ratings.csv and movies.csv go\n"
 "interface:\n"
 "  --theme NAME           colours from themes/NAME.yaml (default, light, mono)\n"
 "  --chart auto|unicode|ascii   how the loss chart is drawn\n"
@@ -127,14 +155,38 @@ static int load_config(const char *named, struct opts *o, char *err, size_t errl
 	return 0;
 }
 
-static int parse_mom(const char *s, double *out)
+/* A number from the whole of s, lo <= v and v < hi (v <= hi with
+ * hi_incl); 0 on success. */
+static int parse_real(const char *s, double lo, double hi, int hi_incl, double *out)
 {
 	char *end;
 	errno = 0;
 	double v = strtod(s, &end);
-	if (errno || end == s || *end || !(v >= 0.0 && v < 1.0))
+	if (errno || end == s || *end || !(v >= lo && (v < hi || (hi_incl && v == hi))))
 		return -1;
 	*out = v;
+	return 0;
+}
+
+/* "100,50": 1..MODEL_NN_MAX_LAYERS widths of 1..4096. */
+static int parse_layers(const char *s, struct opts *o)
+{
+	int n = 0;
+	for (;;) {
+		char *end;
+		errno = 0;
+		long v = strtol(s, &end, 10);
+		if (errno || end == s || *s == '-' || *s == '+' || v < 1 || v > 4096 ||
+		    n == MODEL_NN_MAX_LAYERS)
+			return -1;
+		o->layers[n++] = (int)v;
+		if (*end == '\0')
+			break;
+		if (*end != ',')
+			return -1;
+		s = end + 1;
+	}
+	o->n_layers = n;
 	return 0;
 }
 
@@ -181,13 +233,17 @@ int opts_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 	o->cfg = cfg_default();
 	o->top = o->bottom = o->min_ratings = o->components = o->k = o->age = -1;
 	o->mom = 0.9;
+	o->noise = -1.0;
 	o->command = NULL;
 
-	struct option longopts[N_CFG_FLAGS + 24];
+	struct option longopts[N_CFG_FLAGS + 40];
 	int n = 0;
 	for (int i = 0; i < N_CFG_FLAGS; i++)
 		longopts[n++] = (struct option){ cfg_flags[i].flag, required_argument, NULL, i };
 	longopts[n++] = (struct option){ "split", required_argument, NULL, OPT_SPLIT };
+	longopts[n++] = (struct option){ "cv", required_argument, NULL, OPT_CV };
+	longopts[n++] = (struct option){ "preset", required_argument, NULL, OPT_PRESET };
+	longopts[n++] = (struct option){ "sort", required_argument, NULL, OPT_SORT };
 	longopts[n++] = (struct option){ "mom", required_argument, NULL, OPT_MOM };
 	longopts[n++] = (struct option){ "save", required_argument, NULL, OPT_SAVE };
 	longopts[n++] = (struct option){ "load", required_argument, NULL, OPT_LOAD };
@@ -206,6 +262,14 @@ int opts_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 	longopts[n++] = (struct option){ "age", required_argument, NULL, OPT_AGE };
 	longopts[n++] = (struct option){ "gender", required_argument, NULL, OPT_GENDER };
 	longopts[n++] = (struct option){ "occupation", required_argument, NULL, OPT_OCCUPATION };
+	longopts[n++] = (struct option){ "trainer", required_argument, NULL, OPT_TRAINER };
+	longopts[n++] = (struct option){ "users", required_argument, NULL, OPT_USERS };
+	longopts[n++] = (struct option){ "items", required_argument, NULL, OPT_ITEMS };
+	longopts[n++] = (struct option){ "noise", required_argument, NULL, OPT_NOISE };
+	longopts[n++] = (struct option){ "out", required_argument, NULL, OPT_OUT };
+	longopts[n++] = (struct option){ "layers", required_argument, NULL, OPT_LAYERS };
+	longopts[n++] = (struct option){ "emb-drop", required_argument, NULL, OPT_EMB_DROP };
+	longopts[n++] = (struct option){ "ps", required_argument, NULL, OPT_PS };
 	longopts[n] = (struct option){ 0 };
 
 	/* The command, if any, comes first; getopt_long sees what follows. */
@@ -224,13 +288,15 @@ int opts_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 
 	/* First pass: --config, --help and --version only, so the file is read
 	 * before any option overrides it. */
-	const char *config = NULL;
+	const char *config = NULL, *preset = NULL;
 	opterr = 0;
 	optind = 0;      /* 0: glibc re-initialises its scanner */
 	int c;
 	while ((c = getopt_long(ac, av, "+:k:", longopts, NULL)) != -1) {
 		if (c == OPT_CONFIG)
 			config = optarg;
+		else if (c == OPT_PRESET)
+			preset = optarg;
 		else if (c == OPT_HELP)
 			o->help = 1;
 		else if (c == OPT_VERSION)
@@ -240,11 +306,20 @@ int opts_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 		return 0;
 	if (load_config(config, o, err, errlen) != 0)
 		return -1;
+	/* A preset sits between the file and the options: it overrides the
+	 * file's settings, and any option given overrides it. */
+	if (preset && cfg_preset_apply(&o->cfg, preset, err, errlen) != 0) {
+		char tmp[512];
+		snprintf(tmp, sizeof tmp, "--preset: %s", err);
+		snprintf(err, errlen, "%s", tmp);
+		return -1;
+	}
 
 	/* Second pass: every option, in order. */
 	optind = 0;      /* 0: glibc re-initialises its scanner */
 	while ((c = getopt_long(ac, av, "+:k:", longopts, NULL)) != -1) {
 		if (c >= 0 && c < N_CFG_FLAGS) {
+			o->factors_set |= strcmp(cfg_flags[c].key, "factors") == 0;
 			if (cfg_set(&o->cfg, cfg_flags[c].key, optarg, err, errlen) != 0) {
 				/* name the flag the user typed before cfg_set's reason */
 				char tmp[512];
@@ -262,8 +337,26 @@ int opts_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 			}
 			snprintf(o->split, sizeof o->split, "%s", optarg);
 			break;
+		case OPT_CV:
+			if (strlen(optarg) >= sizeof o->cv) {
+				snprintf(err, errlen, "--cv: expected u1-u5 or a number of folds, got \"%s\"",
+					 optarg);
+				return -1;
+			}
+			snprintf(o->cv, sizeof o->cv, "%s", optarg);
+			break;
+		case OPT_PRESET:
+			break;
+		case OPT_SORT:
+			if (strcmp(optarg, "valid") != 0 && strcmp(optarg, "time") != 0) {
+				snprintf(err, errlen, "--sort: expected valid or time, got \"%s\"",
+					 optarg);
+				return -1;
+			}
+			o->sort_valid = strcmp(optarg, "valid") == 0;
+			break;
 		case OPT_MOM:
-			if (parse_mom(optarg, &o->mom) != 0) {
+			if (parse_real(optarg, 0.0, 1.0, 0, &o->mom) != 0) {
 				snprintf(err, errlen, "--mom: expected a number in [0, 1), got \"%s\"", optarg);
 				return -1;
 			}
@@ -303,6 +396,43 @@ int opts_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 			break;
 		case OPT_OCCUPATION:
 			o->occupation = optarg;
+			break;
+		case OPT_TRAINER:
+			if (strcmp(optarg, "fast") != 0 && strcmp(optarg, "fastai") != 0) {
+				snprintf(err, errlen, "--trainer: expected fastai or fast, got \"%s\"", optarg);
+				return -1;
+			}
+			o->fast = strcmp(optarg, "fast") == 0;
+			break;
+		case OPT_USERS:
+			o->users = optarg;
+			break;
+		case OPT_ITEMS:
+			o->items = optarg;
+			break;
+		case OPT_NOISE:
+			if (parse_real(optarg, 0.0, 10.0, 1, &o->noise) != 0) {
+				snprintf(err, errlen, "--noise: expected a number from 0 to 10, got \"%s\"", optarg);
+				return -1;
+			}
+			break;
+		case OPT_OUT:
+			o->out = optarg;
+			break;
+		case OPT_LAYERS:
+			if (parse_layers(optarg, o) != 0) {
+				snprintf(err, errlen, "--layers: expected 1 to %d widths of 1..4096 "
+					 "separated by commas, got \"%s\"", MODEL_NN_MAX_LAYERS, optarg);
+				return -1;
+			}
+			break;
+		case OPT_EMB_DROP:
+		case OPT_PS:
+			if (parse_real(optarg, 0.0, 1.0, 0, c == OPT_PS ? &o->ps : &o->emb_drop) != 0) {
+				snprintf(err, errlen, "%s: expected a dropout probability in [0, 1), got \"%s\"",
+					 c == OPT_PS ? "--ps" : "--emb-drop", optarg);
+				return -1;
+			}
 			break;
 		case OPT_CONFIG:
 		case OPT_HELP:

@@ -9,6 +9,7 @@
 #define COLLABTUI_OPTS_H
 
 #include "config.h"
+#include "model.h"
 
 #define OPTS_PATH_MAX 1024
 
@@ -17,6 +18,8 @@ struct opts {
 	struct cfg cfg;                 /* config.yaml, then the options */
 	char config_path[OPTS_PATH_MAX];/* the file cfg came from, "" if none */
 	char split[8];                  /* --split NAME, "" when random */
+	char cv[16];                    /* eval --cv: "u1-u5" or K; "" for one split */
+	int sort_valid;                 /* runs --sort valid (else by time) */
 	double mom;                     /* --mom, for the constant schedule */
 	const char *save;               /* --save FILE or NULL */
 	const char *load;               /* --load FILE or NULL */
@@ -33,6 +36,18 @@ struct opts {
 	int age;                        /* --age N */
 	const char *gender;             /* --gender G or NULL */
 	const char *occupation;         /* --occupation WORD or NULL */
+	int fast;                       /* --trainer fast: sparse SGD (fasttrain.h) */
+	int factors_set;                /* --factors was given (synth's planted rank) */
+	/* synth: --ratings N (read from `ratings`), --users, --items, --noise,
+	 * --out; 0 / -1 / NULL = synth's default */
+	const char *users, *items;      /* --users U, --items I, checked by synth */
+	double noise;                   /* --noise S; -1 = default */
+	const char *out;                /* --out DIR */
+	/* --model nn: --layers W1,W2,... (n_layers 0 = fastai's 100,50),
+	 * --emb-drop P, --ps P */
+	int n_layers;
+	int layers[MODEL_NN_MAX_LAYERS];
+	double emb_drop, ps;
 	int help, version;
 };
 

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "afile.h"
+#include "embnn.h"
 
 static_assert(sizeof(float) == 4 && FLT_RADIX == 2 && FLT_MANT_DIG == 24,
 	      "the file format stores IEEE-754 binary32 floats");
@@ -56,6 +57,19 @@ enum {
 };
 static_assert(OFF_ITEM_KEY == 112 && OFF_END == CKPT_HEADER_SIZE,
 	      "header table in ckpt.h and offsets here disagree");
+
+/* The nn section's field offsets, from its start (see ckpt.h). */
+enum {
+	NN_N_LAYERS = 0,
+	NN_LAYERS = 4,
+	NN_EMB_DROP = NN_LAYERS + 4 * MODEL_NN_MAX_LAYERS,      /* 20 */
+	NN_PS = 24,
+	NN_N_BUFFERS = 28,
+	NN_RESERVED = 36,
+	NN_END = 40,
+};
+static_assert(NN_EMB_DROP == 20 && NN_END == CKPT_NN_SIZE,
+	      "nn section table in ckpt.h and offsets here disagree");
 
 #define CHUNK_FLOATS 4096   /* parameters converted per read/write */
 
@@ -211,6 +225,19 @@ static void encode_header(unsigned char *h, const struct model *m,
 	put_str(h + OFF_HPARAMS, meta->hparams, CKPT_HPARAMS_MAX);
 }
 
+static void encode_nn(unsigned char *s, const struct model *m)
+{
+	const struct model_cfg *c = &m->cfg;
+
+	memset(s, 0, CKPT_NN_SIZE);
+	put_u32(s + NN_N_LAYERS, (uint32_t)c->n_layers);
+	for (int l = 0; l < c->n_layers; l++)
+		put_u32(s + NN_LAYERS + 4 * l, (uint32_t)c->layers[l]);
+	put_f32(s + NN_EMB_DROP, c->emb_drop);
+	put_f32(s + NN_PS, c->ps);
+	put_u64(s + NN_N_BUFFERS, (uint64_t)m->n_buffers);
+}
+
 int ckpt_save(const char *path, const struct model *m,
 	      const struct ckpt_meta *meta, char *err, size_t errlen)
 {
@@ -230,8 +257,14 @@ int ckpt_save(const char *path, const struct model *m,
 	encode_header(hdr, m, meta);
 	crc_update(&crc, hdr, sizeof hdr);
 	afile_write(f, hdr, sizeof hdr);
-	for (size_t i = 0; i < m->n_params; i += CHUNK_FLOATS) {
-		size_t n = m->n_params - i < CHUNK_FLOATS ? m->n_params - i : CHUNK_FLOATS;
+	if (m->cfg.kind == MODEL_NN) {
+		encode_nn(buf, m);
+		crc_update(&crc, buf, CKPT_NN_SIZE);
+		afile_write(f, buf, CKPT_NN_SIZE);
+	}
+	size_t total = m->n_params + m->n_buffers;
+	for (size_t i = 0; i < total; i += CHUNK_FLOATS) {
+		size_t n = total - i < CHUNK_FLOATS ? total - i : CHUNK_FLOATS;
 		for (size_t j = 0; j < n; j++)
 			put_f32(buf + 4 * j, m->params[i + j]);
 		crc_update(&crc, buf, 4 * n);
@@ -254,11 +287,12 @@ static int read_exact(FILE *fp, void *buf, size_t n)
 	return ferror(fp) ? (errno ? errno : EIO) : -1;
 }
 
-/* Decode and cross-check the model part of the header.  Returns NULL when
- * it is consistent (cfg filled in), else a description of the problem in
- * why (whylen bytes). */
-static const char *decode_cfg(const unsigned char *h, struct model_cfg *cfg,
-			      char *why, size_t whylen)
+/* Decode and cross-check the model part of the header, and of the nn
+ * section (sec, NULL for the other kinds).  Returns NULL when it is
+ * consistent (cfg filled in), else a description of the problem in why
+ * (whylen bytes). */
+static const char *decode_cfg(const unsigned char *h, const unsigned char *sec,
+			      struct model_cfg *cfg, char *why, size_t whylen)
 {
 	uint32_t kind = get_u32(h + OFF_KIND);
 	uint32_t k = get_u32(h + OFF_N_FACTORS);
@@ -266,7 +300,7 @@ static const char *decode_cfg(const unsigned char *h, struct model_cfg *cfg,
 	uint64_t n_params = get_u64(h + OFF_N_PARAMS);
 	const char *bad;
 
-	if (kind != MODEL_DOT && kind != MODEL_DOTBIAS) {
+	if (kind != MODEL_DOT && kind != MODEL_DOTBIAS && !(kind == MODEL_NN && sec)) {
 		snprintf(why, whylen, "unknown model kind %" PRIu32, kind);
 		return why;
 	}
@@ -279,7 +313,22 @@ static const char *decode_cfg(const unsigned char *h, struct model_cfg *cfg,
 		return why;
 	}
 	memset(cfg, 0, sizeof *cfg);
-	cfg->kind = kind == MODEL_DOT ? MODEL_DOT : MODEL_DOTBIAS;
+	cfg->kind = kind == MODEL_DOT ? MODEL_DOT : kind == MODEL_NN ? MODEL_NN : MODEL_DOTBIAS;
+	if (sec) {
+		uint32_t nl = get_u32(sec + NN_N_LAYERS);
+		if (nl < 1 || nl > MODEL_NN_MAX_LAYERS) {
+			snprintf(why, whylen, "%" PRIu32 " hidden layers, not 1..%d", nl,
+				 MODEL_NN_MAX_LAYERS);
+			return why;
+		}
+		cfg->n_layers = (int)nl;
+		for (uint32_t l = 0; l < nl; l++) {
+			uint32_t w = get_u32(sec + NN_LAYERS + 4 * l);
+			cfg->layers[l] = w > 4096 ? 0 : (int)w;        /* 0: refused below */
+		}
+		cfg->emb_drop = get_f32(sec + NN_EMB_DROP);
+		cfg->ps = get_f32(sec + NN_PS);
+	}
 	cfg->n_users = get_u32(h + OFF_N_USERS);
 	cfg->n_items = get_u32(h + OFF_N_ITEMS);
 	cfg->n_factors = (int)k;
@@ -299,6 +348,13 @@ static const char *decode_cfg(const unsigned char *h, struct model_cfg *cfg,
 			 "%" PRIu32 " users, %" PRIu32 " items and %d factors has %zu",
 			 n_params, model_kind_name(cfg->kind), cfg->n_users,
 			 cfg->n_items, cfg->n_factors, count);
+		return why;
+	}
+	size_t n_buffers = 0;
+	if (sec && (embnn_param_count(cfg, &n_buffers),
+		    get_u64(sec + NN_N_BUFFERS) != (uint64_t)n_buffers)) {
+		snprintf(why, whylen, "it declares %" PRIu64 " running statistics but its "
+			 "layers have %zu", get_u64(sec + NN_N_BUFFERS), n_buffers);
 		return why;
 	}
 	return NULL;
@@ -326,8 +382,11 @@ struct model *ckpt_load(const char *path, struct ckpt_meta *meta_out,
 			char *err, size_t errlen)
 {
 	unsigned char hdr[CKPT_HEADER_SIZE];
+	unsigned char sec[CKPT_NN_SIZE];
 	unsigned char buf[CHUNK_FLOATS * 4];
 	const uint64_t min_size = CKPT_HEADER_SIZE + 4;
+	uint32_t version = 0;
+	int has_nn = 0;
 	struct model_cfg cfg;
 	struct ckpt_meta meta;
 	struct model *m = NULL;
@@ -378,12 +437,12 @@ struct model *ckpt_load(const char *path, struct ckpt_meta *meta_out,
 		goto fail;
 	}
 	if (size >= OFF_VERSION + 4) {
-		uint32_t v = get_u32(hdr + OFF_VERSION);
-		if (v != CKPT_VERSION) {
+		version = get_u32(hdr + OFF_VERSION);
+		if (version < 1 || version > CKPT_VERSION) {
 			set_err(err, errlen,
 				"%s: was written by format version %" PRIu32
-				"; this collabtui reads version %u",
-				path, v, CKPT_VERSION);
+				"; this collabtui reads versions 1 to %u",
+				path, version, CKPT_VERSION);
 			goto fail;
 		}
 	}
@@ -393,12 +452,28 @@ struct model *ckpt_load(const char *path, struct ckpt_meta *meta_out,
 			" bytes, file has %" PRIu64, path, min_size, size);
 		goto fail;
 	}
-	if (decode_cfg(hdr, &cfg, why, sizeof why)) {
+	/* version 1 knew no nn model: its kind 2 is refused as unknown */
+	has_nn = version >= 2 && get_u32(hdr + OFF_KIND) == MODEL_NN;
+	if (has_nn && size >= min_size + CKPT_NN_SIZE) {
+		e = read_exact(fp, sec, CKPT_NN_SIZE);
+		if (e)
+			goto read_fail;
+	} else if (has_nn) {
+		set_err(err, errlen,
+			"%s: truncated: expected at least %" PRIu64
+			" bytes, file has %" PRIu64, path, min_size + CKPT_NN_SIZE, size);
+		goto fail;
+	}
+	if (decode_cfg(hdr, has_nn ? sec : NULL, &cfg, why, sizeof why)) {
 		set_err(err, errlen, "%s: inconsistent header (corrupt file?): %s",
 			path, why);
 		goto fail;
 	}
-	expected = CKPT_HEADER_SIZE + 4 * (uint64_t)model_param_count(&cfg) + 4;
+	size_t n_buffers = 0;
+	if (has_nn)
+		embnn_param_count(&cfg, &n_buffers);
+	expected = CKPT_HEADER_SIZE + (has_nn ? CKPT_NN_SIZE : 0) +
+		   4 * ((uint64_t)model_param_count(&cfg) + n_buffers) + 4;
 	if (size < expected) {
 		set_err(err, errlen,
 			"%s: truncated: expected %" PRIu64 " bytes, file has %" PRIu64,
@@ -419,8 +494,11 @@ struct model *ckpt_load(const char *path, struct ckpt_meta *meta_out,
 	}
 	crc_init(&crc);
 	crc_update(&crc, hdr, sizeof hdr);
-	for (size_t i = 0; i < m->n_params; i += CHUNK_FLOATS) {
-		size_t n = m->n_params - i < CHUNK_FLOATS ? m->n_params - i : CHUNK_FLOATS;
+	if (has_nn)
+		crc_update(&crc, sec, CKPT_NN_SIZE);
+	size_t total = m->n_params + m->n_buffers;
+	for (size_t i = 0; i < total; i += CHUNK_FLOATS) {
+		size_t n = total - i < CHUNK_FLOATS ? total - i : CHUNK_FLOATS;
 		e = read_exact(fp, buf, 4 * n);
 		if (e)
 			goto read_fail;

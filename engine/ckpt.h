@@ -1,12 +1,13 @@
 /* ckpt.h -- saved models: a versioned, checksummed, portable file format.
  *
- * Layout (format version 1).  Every integer is little-endian, every float
+ * Layout (format version 2; version 1 is the same for dot and dotbias,
+ * which had no nn section, and is still read).  Every integer is little-endian, every float
  * is IEEE-754 binary32/binary64 stored as its little-endian bit pattern, so
  * a file moves between machines unchanged.  Offsets in bytes:
  *
  *     0  magic        8   "CLBTUI\0\1" (never changes; identifies the type)
  *     8  version      u32 CKPT_VERSION
- *    12  kind         u32 enum model_kind (0 dot, 1 dotbias)
+ *    12  kind         u32 enum model_kind (0 dot, 1 dotbias, 2 nn)
  *    16  n_users      u32
  *    20  n_items      u32
  *    24  n_factors    u32
@@ -26,10 +27,20 @@
  *   408  params       f32 x n_params, model->params in memory order
  *   ...  crc32        u32 CRC-32 (IEEE 802.3, as zlib/PNG) of bytes [0, here)
  *
- * So a file is exactly CKPT_HEADER_SIZE + 4 * n_params + 4 bytes.  The
- * params are dumped in model.h's flat layout (user_f, item_f, user_b,
- * item_b); any change to that layout, or to this header, must bump
- * CKPT_VERSION.  Older versions are refused rather than guessed at.
+ * A kind 2 (nn) file has, between the header and the params, the nn
+ * section (CKPT_NN_SIZE bytes):
+ *   408  n_layers     u32 1..MODEL_NN_MAX_LAYERS
+ *   412  layers       u32 x MODEL_NN_MAX_LAYERS, unused ones zero
+ *   428  emb_drop     f32
+ *   432  ps           f32
+ *   436  n_buffers    u64 BatchNorm running statistics after the params
+ *   444  (reserved)   u32 zero
+ * and its params are followed by the n_buffers floats (embnn.h's layout).
+ *
+ * So a dot or dotbias file is exactly CKPT_HEADER_SIZE + 4 * n_params + 4
+ * bytes.  The params are dumped in model.h's flat layout (user_f, item_f,
+ * user_b, item_b); any change to that layout, or to this header, must bump
+ * CKPT_VERSION.  Newer versions are refused rather than guessed at.
  */
 #ifndef COLLABTUI_CKPT_H
 #define COLLABTUI_CKPT_H
@@ -39,7 +50,8 @@
 
 #include "model.h"
 
-#define CKPT_VERSION       1u
+#define CKPT_VERSION       2u
+#define CKPT_NN_SIZE       40u    /* bytes of the nn section */
 #define CKPT_HEADER_SIZE   408u   /* bytes before the first parameter */
 #define CKPT_DATASET_MAX   64     /* sizeof ckpt_meta.dataset */
 #define CKPT_HPARAMS_MAX   256    /* sizeof ckpt_meta.hparams */

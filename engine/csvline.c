@@ -132,6 +132,74 @@ int csv_decimal(const char *s, size_t n, double *out)
 	return 0;
 }
 
+/* The separator at p ("::" counts as one), or NULL. */
+static const char *skip_sep(const char *p, const struct csv_dialect *d)
+{
+	if (*p != d->sep)
+		return NULL;
+	if (!d->doubled)
+		return p + 1;
+	return p[1] == d->sep ? p + 2 : NULL;
+}
+
+static inline unsigned digit(const char *p)
+{
+	return (unsigned)(unsigned char)*p - '0';
+}
+
+/* Digits at *pp into *v (at most max of them, at least one); advances *pp. */
+static int digits(const char **pp, unsigned max, uint64_t *v)
+{
+	const char *p = *pp;
+	uint64_t x = 0;
+	unsigned n = 0;
+
+	while (digit(p) <= 9) {
+		x = x * 10 + digit(p++);
+		if (++n > max)
+			return -1;
+	}
+	*pp = p;
+	*v = x;
+	return n ? 0 : -1;
+}
+
+const char *csv_rating_line(const char *p, const struct csv_dialect *d,
+			    struct csv_rating *out)
+{
+	static const double scale[10] = {
+		1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9,
+	};
+	uint64_t u, i, ip = 0, fp = 0, ts;
+	unsigned ni = 0, nf = 0;
+
+	if (digits(&p, 10, &u) || u > UINT32_MAX || !(p = skip_sep(p, d)) ||
+	    digits(&p, 10, &i) || i > UINT32_MAX || !(p = skip_sep(p, d)))
+		return NULL;
+	/* As csv_decimal: "4", "4.5", ".5", "3."; nine digits a side. */
+	while (digit(p) <= 9 && ni < 10) {
+		ip = ip * 10 + digit(p++);
+		ni++;
+	}
+	if (*p == '.') {
+		p++;
+		while (digit(p) <= 9 && nf < 10) {
+			fp = fp * 10 + digit(p++);
+			nf++;
+		}
+	}
+	if (ni + nf == 0 || ni > 9 || nf > 9)
+		return NULL;
+	if (*p != '\n') {
+		if (!(p = skip_sep(p, d)) || digits(&p, 19, &ts) || *p != '\n')
+			return NULL;
+	}
+	out->user = (uint32_t)u;
+	out->item = (uint32_t)i;
+	out->rating = (double)ip + (double)fp / scale[nf];
+	return p + 1;
+}
+
 void csv_show(char *dst, size_t dn, const char *s, size_t n)
 {
 	size_t room = dn - 4, k;   /* keep space for "..." and the NUL */

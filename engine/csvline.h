@@ -43,6 +43,23 @@ int csv_u32(const char *s, size_t n, uint32_t *out);
  * spaces, "nan" or "inf".  0 on success, -1 otherwise. */
 int csv_decimal(const char *s, size_t n, double *out);
 
+/* One rating line as the loader's fast path reads it. */
+struct csv_rating {
+	uint32_t user, item;
+	double rating;
+};
+
+/* The fast path for a whole rating line "USER sep ITEM sep RATING[ sep
+ * TIMESTAMP]\n" at p, in one pass with no splitting: the numbers obey the
+ * rules of csv_u32, csv_decimal and csv_u64 (with at most 10 digits for
+ * an id).  The caller guarantees a '\n' ends the line.  Returns the byte
+ * after that '\n' with *out filled, or NULL for any other line (a header,
+ * quotes, a CR, an empty or over-long field, a fifth field), which the
+ * caller hands to csv_split and the parsers above: only that general path
+ * has to explain what is wrong. */
+const char *csv_rating_line(const char *p, const struct csv_dialect *d,
+			    struct csv_rating *out);
+
 /* Copy a field into dst (size dn >= 8) for an error message: at most 40
  * bytes, control bytes shown as '?', "..." when cut. */
 void csv_show(char *dst, size_t dn, const char *s, size_t n);

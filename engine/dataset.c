@@ -74,6 +74,8 @@ struct load {
 	char ratings[2][PATH_MAX];    /* u.data, or NAME.base + NAME.test */
 	int n_files;
 	char meta[PATH_MAX];          /* the companion file being read */
+	ds_progress_fn progress;      /* from ds_opts, may be NULL */
+	void *progress_ctx;
 };
 
 static const char *const format_names[] = {
@@ -339,11 +341,115 @@ static int reserve(struct load *L, size_t cap)
 	return 0;
 }
 
+/* The general path for one line: split it, recognise a header, parse
+ * and check every field, explaining the first problem.  0 to go on
+ * (the rating appended, or the line skipped), -1 with err set. */
+static int general_line(struct load *L, const struct lines *lf, char *line, size_t len,
+			int header_ok, int *first)
+{
+	struct ds *ds = L->ds;
+	struct csv_field f[5];
+	const char *why;
+	double v;
+	uint32_t u, it;
+	uint64_t ts;
+	int nf, numeric;
+
+	if (len == 0)
+		return 0;
+	nf = csv_split(line, len, &L->dialect, f, 5, &why);
+	if (nf < 0) {
+		lines_fail(lf, L->err, L->errlen, "%s", why);
+		return -1;
+	}
+	if (nf < 3 || nf > 4) {
+		lines_fail(lf, L->err, L->errlen,
+		           "expected 3 or 4 %s-separated fields (user, item, rating[, timestamp]), got %d",
+		           sep_name(&L->dialect), nf);
+		return -1;
+	}
+	numeric = csv_decimal(f[2].s, f[2].n, &v) == 0;
+	/* A header is recognised by its rating column not being a number. */
+	if (*first && header_ok && !numeric) {
+		*first = 0;
+		return 0;
+	}
+	*first = 0;
+	if (csv_u32(f[0].s, f[0].n, &u)) {
+		bad_field(L, lf, "a user id " ID_RANGE, &f[0]);
+		return -1;
+	}
+	if (csv_u32(f[1].s, f[1].n, &it)) {
+		bad_field(L, lf, "an item id " ID_RANGE, &f[1]);
+		return -1;
+	}
+	if (!numeric || !(v >= L->lo && v <= L->hi)) {
+		bad_field(L, lf, L->rating_what, &f[2]);
+		return -1;
+	}
+	if (nf == 4 && csv_u64(f[3].s, f[3].n, &ts)) {
+		bad_field(L, lf, "a timestamp (a non-negative integer)", &f[3]);
+		return -1;
+	}
+	if (ds->n == L->cap && reserve(L, L->cap + L->cap / 2 + 1024)) {
+		fail(L, "%s: out of memory", lf->name);
+		return -1;
+	}
+	ds->user[ds->n] = u;
+	ds->item[ds->n] = it;
+	ds->rating[ds->n] = (float)v;
+	ds->n++;
+	return 0;
+}
+
+/* The fast path over the whole lines in [p, end): parse each with
+ * csv_rating_line straight into the arrays until the span ends or a line
+ * needs the general path.  Returns where it stopped; *n_lines gets the
+ * lines taken, and -1 in *oom when the arrays could not grow. */
+static const char *fast_lines(struct load *L, const char *p, const char *end,
+			      unsigned long *n_lines, int *oom)
+{
+	struct ds *ds = L->ds;
+	const double lo = L->lo, hi = L->hi;
+	unsigned long k = 0;
+
+	while (p < end) {
+		struct csv_rating r;
+		const char *next = csv_rating_line(p, &L->dialect, &r);
+
+		if (!next || !(r.rating >= lo && r.rating <= hi))
+			break;
+		if (ds->n == L->cap && reserve(L, L->cap + L->cap / 2 + 1024)) {
+			*oom = -1;
+			break;
+		}
+		ds->user[ds->n] = r.user;
+		ds->item[ds->n] = r.item;
+		ds->rating[ds->n] = (float)r.rating;
+		ds->n++;
+		k++;
+		p = next;
+	}
+	*n_lines = k;
+	return p;
+}
+
+/* Tell the caller's progress callback how far the file has been read;
+ * -1 when it asks to stop. */
+static int report_progress(struct load *L, const struct lines *lf)
+{
+	if (!L->progress)
+		return 0;
+	if (L->progress(L->progress_ctx, (uint64_t)lf->nread, (uint64_t)lf->size) == 0)
+		return 0;
+	fail(L, "%s: loading cancelled", lf->name);
+	return -1;
+}
+
 static int parse_ratings(struct load *L, const char *path, int header_ok)
 {
 	struct ds *ds = L->ds;
 	struct lines lf;
-	struct csv_field f[5];
 	char *line;
 	size_t len, start = ds->n;
 	int rc, first = 1;
@@ -354,61 +460,35 @@ static int parse_ratings(struct load *L, const char *path, int header_ok)
 	 * seldom exceeded; pages never written are never resident. */
 	if (L->cap == 0 && reserve(L, (size_t)lf.size / 16 + 1024))
 		goto oom;
-	while ((rc = lines_next(&lf, &line, &len, L->err, L->errlen)) > 0) {
-		const char *why;
-		double v;
-		uint32_t u, it;
-		uint64_t ts;
-		int nf, numeric;
+	/* Whole lines go through the fast path a window at a time; the line
+	 * it declines (and the last line without a newline) through the
+	 * general one, which alone explains errors. */
+	for (;;) {
+		char *p, *end;
 
-		if (len == 0)
-			continue;
-		nf = csv_split(line, len, &L->dialect, f, 5, &why);
-		if (nf < 0) {
-			lines_fail(&lf, L->err, L->errlen, "%s", why);
+		rc = lines_span(&lf, &p, &end, L->err, L->errlen);
+		if (rc < 0)
 			goto fail;
+		if (rc > 0) {
+			unsigned long n_lines;
+			int oom = 0;
+			const char *q = fast_lines(L, p, end, &n_lines, &oom);
+
+			lines_skip(&lf, q, n_lines);
+			if (oom)
+				goto oom;
+			if (n_lines)
+				first = 0;
+			if (report_progress(L, &lf))
+				goto fail;
+			if (q == end)
+				continue;
 		}
-		if (nf < 3 || nf > 4) {
-			lines_fail(&lf, L->err, L->errlen,
-			           "expected 3 or 4 %s-separated fields (user, item, rating[, timestamp]), got %d",
-			           sep_name(&L->dialect), nf);
+		rc = lines_next(&lf, &line, &len, L->err, L->errlen);
+		if (rc <= 0)
+			break;
+		if (general_line(L, &lf, line, len, header_ok, &first))
 			goto fail;
-		}
-		numeric = csv_decimal(f[2].s, f[2].n, &v) == 0;
-		/* A header is recognised by its rating column not being a number. */
-		if (first && header_ok && !numeric) {
-			first = 0;
-			continue;
-		}
-		first = 0;
-		if (csv_u32(f[0].s, f[0].n, &u)) {
-			bad_field(L, &lf, "a user id " ID_RANGE, &f[0]);
-			goto fail;
-		}
-		if (csv_u32(f[1].s, f[1].n, &it)) {
-			bad_field(L, &lf, "an item id " ID_RANGE, &f[1]);
-			goto fail;
-		}
-		if (!numeric || !(v >= L->lo && v <= L->hi)) {
-			bad_field(L, &lf, L->rating_what, &f[2]);
-			goto fail;
-		}
-		if (nf == 4 && csv_u64(f[3].s, f[3].n, &ts)) {
-			bad_field(L, &lf, "a timestamp (a non-negative integer)", &f[3]);
-			goto fail;
-		}
-		if (ds->n == L->cap && reserve(L, L->cap + L->cap / 2 + 1024))
-			goto oom;
-		ds->user[ds->n] = u;
-		ds->item[ds->n] = it;
-		ds->rating[ds->n] = (float)v;
-		ds->n++;
-		if (v < ds->rmin)
-			ds->rmin = (float)v;
-		if (v > ds->rmax)
-			ds->rmax = (float)v;
-		if (v != (double)(uint32_t)v && 2 * v == (double)(uint32_t)(2 * v))
-			ds->half = 1;
 	}
 	if (rc < 0)
 		goto fail;
@@ -424,6 +504,25 @@ oom:
 fail:
 	lines_close(&lf);
 	return -1;
+}
+
+/* Smallest and largest rating and whether any is a half star, in one
+ * pass after parsing, so the per-line loops stay short. */
+static void rating_stats(struct ds *ds)
+{
+	float lo = ds->rmin, hi = ds->rmax;
+	int half = 0;
+
+	for (size_t j = 0; j < ds->n; j++) {
+		float v = ds->rating[j], t = 2.0f * v;
+
+		lo = v < lo ? v : lo;
+		hi = v > hi ? v : hi;
+		half |= t == (float)(uint32_t)t && v != (float)(uint32_t)v;
+	}
+	ds->rmin = lo;
+	ds->rmax = hi;
+	ds->half = half;
 }
 
 static int load_ratings(struct load *L)
@@ -453,6 +552,7 @@ static int load_ratings(struct load *L)
 		if (k == 0 && L->n_files == 2)
 			L->ds->n_train = L->ds->n;
 	}
+	rating_stats(L->ds);
 	/* Give back the slack of the capacity guess. */
 	if (L->ds->n < L->cap && reserve(L, L->ds->n)) {
 		fail(L, "out of memory");
@@ -884,6 +984,8 @@ struct ds *ds_load(const struct ds_opts *opts, char *err, size_t errlen)
 	L->err = err;
 	L->errlen = errlen;
 	L->key = opts->item_key;
+	L->progress = opts->progress;
+	L->progress_ctx = opts->progress_ctx;
 	if (arena_add(ds, "", 0, 0) == NO_STR) {   /* offset 0 is "" */
 		fail(L, "out of memory");
 		goto fail;

@@ -37,6 +37,12 @@ enum ds_item_key {
 	DS_KEY_TITLE,      /* one item per distinct title (fastai item_name='title') */
 };
 
+/* Progress of a long load: done of total bytes of the ratings file being
+ * read (total 0 when unknown).  Called about once per MiB, on the
+ * loading thread.  Returning non-zero cancels the load: ds_load() then
+ * fails with "NAME: loading cancelled". */
+typedef int (*ds_progress_fn)(void *ctx, uint64_t done, uint64_t total);
+
 struct ds_opts {
 	const char *path;          /* a directory, or a ratings file for CSV/TSV */
 	enum ds_format format;
@@ -45,6 +51,8 @@ struct ds_opts {
 	 * NAME.base is read as the training ratings and NAME.test as the
 	 * validation ratings instead of u.data; see ds_n_train(). */
 	const char *split;
+	ds_progress_fn progress;   /* NULL: no progress reports */
+	void *progress_ctx;        /* passed back to progress */
 };
 
 struct ds;

@@ -12,6 +12,8 @@
 #include <cblas.h>
 
 #include "ckpt.h"
+#include "history.h"
+#include "fasttrain.h"
 #include "insight.h"
 #include "split.h"
 
@@ -37,6 +39,14 @@ struct eng {
 	double valid_loss;
 
 	struct trainer *tr;             /* non-NULL while training */
+	struct ftrain *ftr;             /* instead of tr with the fast trainer */
+	/* A learning-rate sweep (non-NULL while it runs) of its own model. */
+	struct lrfind *lrf;
+	struct model *lrf_model;
+	struct split lrf_sp;
+	uint32_t lrf_req;
+	struct lrfind_point lrf_pts[ENG_LR_PTS];       /* the curve, in double */
+	struct eng_lr_curve lrf_curve;                 /* the curve, as sent */
 	/* With "you" included: the dataset's ratings plus yours (user index
 	 * n_users), which the trainer borrows; NULL otherwise. */
 	uint32_t *with_u, *with_i;      /* (n_ratings + n_mine) */
@@ -47,6 +57,10 @@ struct eng {
 	struct eng_curve curve;         /* points not yet sent */
 
 	struct insight *ins;            /* the insight queries' caches */
+
+	char history[ENG_PATH_MAX];     /* the run history file; "" keeps none */
+	struct history_run *run;        /* the run in progress, when keeping one */
+	double run_start;
 };
 
 static double now_s(void)
@@ -113,6 +127,13 @@ static void drop_training(struct eng *e)
 {
 	train_free(e->tr);
 	e->tr = NULL;
+	ftrain_free(e->ftr);
+	e->ftr = NULL;
+	lrfind_free(e->lrf);
+	e->lrf = NULL;
+	model_free(e->lrf_model);
+	e->lrf_model = NULL;
+	split_free(&e->lrf_sp);
 	if (e->with_u && e->model)
 		model_keep_users(e->model, ds_n_users(e->ds));  /* "you" leave */
 	free(e->with_u);
@@ -140,12 +161,19 @@ void eng_free(struct eng *e)
 	drop_model(e);
 	insight_free(e->ins);
 	ds_free(e->ds);
+	free(e->run);
 	free(e);
 }
 
 int eng_busy(const struct eng *e)
 {
-	return e->tr != NULL;
+	return e->tr != NULL || e->ftr != NULL || e->lrf != NULL;
+}
+
+/* One step of whichever trainer runs: batches, or the fast trainer's rounds. */
+static enum train_status step(struct eng *e, long n, struct train_report *rep)
+{
+	return e->ftr ? ftrain_step(e->ftr, n, rep) : train_step(e->tr, n, rep);
 }
 
 const char *eng_strerror(int code)
@@ -350,13 +378,92 @@ static int do_load_data(struct eng *e, const struct eng_cmd *c)
 	return 0;
 }
 
-static int make_split(struct eng *e, const struct eng_train_args *a)
+/* ---- the run history ---------------------------------------------------- */
+
+/* Start the record of the run do_train just began (when keeping one). */
+static void history_begin(struct eng *e)
 {
-	split_free(&e->sp);
+	free(e->run);
+	e->run = NULL;
+	if (!e->history[0] || !(e->run = calloc(1, sizeof *e->run)))
+		return;
+	struct history_run *r = e->run;
+	const struct eng_train_args *a = &e->targs;
+	time_t now = time(NULL);
+	struct tm tm;
+	strftime(r->time, sizeof r->time, "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&now, &tm));
+	snprintf(r->dataset, sizeof r->dataset, "%s", ds_name(e->ds));
+	if (a->folds >= 2)
+		snprintf(r->split, sizeof r->split, "fold %d/%d", a->fold + 1, a->folds);
+	else if (e->load.split[0])
+		snprintf(r->split, sizeof r->split, "%s", e->load.split);
+	else
+		snprintf(r->split, sizeof r->split, "random %g", a->valid_pct);
+	snprintf(r->model, sizeof r->model, "%s", a->train.algo == TRAIN_SGD
+		 ? model_kind_name(a->model.kind) : train_algo_name(a->train.algo));
+	r->factors = a->model.n_factors;
+	r->epochs = a->train.epochs;
+	r->bs = a->train.bs;
+	r->lr = a->train.lr;
+	r->wd = a->train.wd;
+	r->y_range_on = a->model.use_y_range;
+	r->y_lo = a->model.y_lo;
+	r->y_hi = a->model.y_hi;
+	snprintf(r->optimizer, sizeof r->optimizer, "%s", optim_kind_name(a->train.opt));
+	snprintf(r->schedule, sizeof r->schedule, "%s", sched_kind_name(a->train.sched));
+	r->seed = a->train.seed;
+	r->final_valid = NAN;
+	e->run_start = now_s();
+}
+
+static void history_epoch(struct eng *e, const struct train_report *rep)
+{
+	struct history_run *r = e->run;
+	if (!r || r->n_losses == HISTORY_EPOCHS_MAX)
+		return;
+	r->train_loss[r->n_losses] = (float)rep->train_loss;
+	r->valid_loss[r->n_losses++] = (float)rep->valid_loss;
+	r->final_valid = rep->valid_loss;
+}
+
+/* Append the finished (or stopped) run; a failure is reported, not fatal. */
+static void history_end(struct eng *e)
+{
+	if (!e->run)
+		return;
+	char err[ENG_MSG_MAX];
+	e->run->seconds = now_s() - e->run_start;
+	if (history_append(e->history, e->run, err, sizeof err) != 0)
+		fail(e, e->train_req, ENG_EIO, "run history not saved: %s", err);
+	free(e->run);
+	e->run = NULL;
+}
+
+static int make_split(struct eng *e, const struct eng_train_args *a,
+		      struct split *out)
+{
+	split_free(out);
 	size_t n = ds_n_ratings(e->ds), n_train = ds_n_train(e->ds);
+	if (a->folds >= 2)
+		return split_kfold(n, a->folds, a->fold, a->train.seed, out);
 	if (n_train)
-		return split_prefix(n, n_train, &e->sp);
-	return split_random(n, a->valid_pct, a->train.seed, &e->sp);
+		return split_prefix(n, n_train, out);
+	return split_random(n, a->valid_pct, a->train.seed, out);
+}
+
+/* Complete the model's shape from the dataset (and fastai's layers for
+ * an nn without any); NULL, or why it is not acceptable. */
+static const char *model_shape(const struct eng *e, struct model_cfg *m)
+{
+	m->n_users = ds_n_users(e->ds);
+	m->n_items = ds_n_items(e->ds);
+	if (m->kind == MODEL_NN && m->n_layers == 0) {
+		/* collab_learner(use_nn=True)'s layers=[100, 50] */
+		m->n_layers = 2;
+		m->layers[0] = 100;
+		m->layers[1] = 50;
+	}
+	return model_cfg_check(m);
 }
 
 /* Append the user's own ratings as user n_users to copies of the
@@ -390,16 +497,14 @@ static int do_train(struct eng *e, const struct eng_cmd *c)
 	struct eng_train_args a = c->u.train;
 	if (!e->ds)
 		return fail(e, c->req_id, ENG_ESTATE, "no dataset is loaded");
-	if (e->tr)
+	if (eng_busy(e))
 		return fail(e, c->req_id, ENG_ESTATE, "training is already running");
 	if (!(a.valid_pct >= 0.0 && a.valid_pct < 1.0))
 		return fail(e, c->req_id, ENG_EARG, "validation share must be in [0, 1)");
 	const char *why = train_cfg_check(&a.train);
 	if (why)
 		return fail(e, c->req_id, ENG_EARG, "%s", why);
-	a.model.n_users = ds_n_users(e->ds);
-	a.model.n_items = ds_n_items(e->ds);
-	if ((why = model_cfg_check(&a.model)))
+	if ((why = model_shape(e, &a.model)))
 		return fail(e, c->req_id, ENG_EARG, "%s", why);
 	if (a.n_mine < 0 || a.n_mine > ENG_RATED_MAX)
 		return fail(e, c->req_id, ENG_EARG, "between 0 and %d of your ratings can join training",
@@ -408,12 +513,19 @@ static int do_train(struct eng *e, const struct eng_cmd *c)
 		if (a.mine[j].item >= a.model.n_items || !isfinite(a.mine[j].rating))
 			return fail(e, c->req_id, ENG_EARG, "your rating %d is not a rating of "
 				    "a movie of this dataset", j + 1);
+	if (a.n_mine && a.model.kind == MODEL_NN)
+		return fail(e, c->req_id, ENG_EARG, "training with your ratings needs a dot or "
+			    "dotbias model: the nn model's embedding widths depend on the number of users");
 	if (a.n_mine && a.resume)
 		return fail(e, c->req_id, ENG_EARG, "training with your ratings starts afresh; "
 			    "it cannot resume a model");
 	/* the model trains with one more user, dropped again at the end */
 	struct model_cfg shape = a.model;
 	shape.n_users += a.n_mine > 0;
+	shape.n_factors = train_model_factors(&a.train, a.model.n_factors);
+	if (a.resume && a.train.algo != TRAIN_SGD)
+		return fail(e, c->req_id, ENG_EARG, "%s starts afresh; it cannot resume a model",
+			    train_algo_name(a.train.algo));
 
 	int init = 1;
 	if (a.resume) {
@@ -432,19 +544,26 @@ static int do_train(struct eng *e, const struct eng_cmd *c)
 		drop_model(e);
 		e->model = m;
 	}
-	if (make_split(e, &a) != 0 || (a.n_mine && add_mine(e, &a) != 0)) {
+	if (make_split(e, &a, &e->sp) != 0 || (a.n_mine && add_mine(e, &a) != 0)) {
 		/* a fresh model is no use untrained; a resumed one is kept */
 		init ? drop_model(e) : drop_training(e);
 		return fail(e, c->req_id, ENG_ENOMEM, "out of memory splitting the ratings");
 	}
 	char err[ENG_MSG_MAX];
-	if (e->with_u)
+	if (a.fast && (a.model.kind == MODEL_NN || a.train.algo != TRAIN_SGD))
+		snprintf(err, sizeof err, "the fast trainer fits the dot and dotbias models");
+	else if (a.fast)
+		e->ftr = ftrain_new(e->model, e->with_u ? e->with_u : ds_users(e->ds),
+				    e->with_u ? e->with_i : ds_items(e->ds),
+				    e->with_u ? e->with_r : ds_ratings(e->ds), &e->sp,
+				    &a.train, init, err, sizeof err);
+	else if (e->with_u)
 		e->tr = train_new(e->model, e->with_u, e->with_i, e->with_r, &e->sp,
 				  &a.train, init, err, sizeof err);
 	else
 		e->tr = train_new(e->model, ds_users(e->ds), ds_items(e->ds),
 				  ds_ratings(e->ds), &e->sp, &a.train, init, err, sizeof err);
-	if (!e->tr) {
+	if (!eng_busy(e)) {
 		init ? drop_model(e) : drop_training(e);
 		return fail(e, c->req_id, ENG_EARG, "%s", err);
 	}
@@ -453,10 +572,11 @@ static int do_train(struct eng *e, const struct eng_cmd *c)
 		e->valid_loss = NAN;
 	}
 	e->targs = a;
+	history_begin(e);
 	e->train_req = c->req_id;
 	e->last_progress = now_s();
 	struct train_report rep = {0};
-	train_step(e->tr, 0, &rep);     /* fills n_batches without training */
+	step(e, 0, &rep);               /* fills n_batches without training */
 	long total = rep.n_batches * a.train.epochs;
 	e->batches_done = 0;
 	e->curve = (struct eng_curve){ .first = 0, .stride = 1 + (total - 1) / CURVE_POINTS };
@@ -464,17 +584,96 @@ static int do_train(struct eng *e, const struct eng_cmd *c)
 	return 0;
 }
 
+/* Start a learning-rate sweep of a fresh model (eng_lr_find_args). */
+static int do_lr_find(struct eng *e, const struct eng_cmd *c)
+{
+	struct eng_lr_find_args a = c->u.lr_find;
+	if (!e->ds)
+		return fail(e, c->req_id, ENG_ESTATE, "no dataset is loaded");
+	if (eng_busy(e))
+		return fail(e, c->req_id, ENG_ESTATE, "training is already running");
+	if (a.train.train.algo != TRAIN_SGD || a.train.fast)
+		return fail(e, c->req_id, ENG_EARG, "the learning-rate finder sweeps the "
+			    "mini-batch trainer of the dot, dotbias and nn models");
+	if (!(a.train.valid_pct >= 0.0 && a.train.valid_pct < 1.0))
+		return fail(e, c->req_id, ENG_EARG, "validation share must be in [0, 1)");
+	if (a.sweep.num_it > ENG_LR_PTS)
+		return fail(e, c->req_id, ENG_EARG, "a learning-rate sweep has at most %d batches",
+			    ENG_LR_PTS);
+	const char *why = train_cfg_check(&a.train.train);
+	if (!why)
+		why = model_shape(e, &a.train.model);
+	if (!why)
+		why = lrfind_cfg_check(&a.sweep);
+	if (why)
+		return fail(e, c->req_id, ENG_EARG, "%s", why);
+	char err[ENG_MSG_MAX];
+	if (!(e->lrf_model = model_new(&a.train.model, err, sizeof err)))
+		return fail(e, c->req_id, ENG_ENOMEM, "%s", err);
+	if (make_split(e, &a.train, &e->lrf_sp) != 0) {
+		drop_training(e);
+		return fail(e, c->req_id, ENG_ENOMEM, "out of memory splitting the ratings");
+	}
+	e->lrf = lrfind_new(e->lrf_model, ds_users(e->ds), ds_items(e->ds), ds_ratings(e->ds),
+			    &e->lrf_sp, &a.train.train, &a.sweep, err, sizeof err);
+	if (!e->lrf) {
+		drop_training(e);
+		return fail(e, c->req_id, ENG_EARG, "%s", err);
+	}
+	e->lrf_req = c->req_id;
+	e->lrf_curve = (struct eng_lr_curve){ .num_it = a.sweep.num_it, .suggest = { -1, -1 } };
+	e->last_progress = now_s();
+	return 0;
+}
+
+/* Advance the sweep by about WORK_CHUNK_S: LR_PROGRESS at most every
+ * ENG_PROGRESS_MS, LR_FOUND (and the sweep's end) after its last batch. */
+static void lr_work(struct eng *e)
+{
+	double start = now_s();
+	struct eng_lr_curve *cv = &e->lrf_curve;
+	struct eng_evt ev = { .kind = ENG_EVT_LR_PROGRESS, .req_id = e->lrf_req };
+	for (;;) {
+		struct lrfind_point *pt = &e->lrf_pts[cv->n];
+		enum lrfind_status st = lrfind_step(e->lrf, pt);
+		cv->lr[cv->n] = (float)pt->lr;
+		cv->loss[cv->n] = (float)pt->loss;
+		cv->n++;
+		double t = now_s();
+		if (st != LRFIND_MORE) {
+			cv->diverged = st == LRFIND_DIVERGED;
+			cv->suggest = lrfind_suggest(e->lrf_pts, cv->n, cv->num_it);
+			ev.kind = ENG_EVT_LR_FOUND;
+			ev.u.lr = *cv;
+			drop_training(e);
+			e->emit(e->ctx, &ev);
+			return;
+		}
+		if (t - e->last_progress >= ENG_PROGRESS_MS * 1e-3) {
+			ev.u.lr = *cv;
+			e->emit(e->ctx, &ev);
+			e->last_progress = t;
+		}
+		if (t - start >= WORK_CHUNK_S)
+			return;
+	}
+}
+
 void eng_work(struct eng *e)
 {
-	if (!e->tr)
+	if (!eng_busy(e))
 		return;
+	if (e->lrf) {
+		lr_work(e);
+		return;
+	}
 	double start = now_s();
 	struct train_report rep;
 	/* every batch moves the model under the insight caches */
 	insight_forget(e->ins, INSIGHT_MODEL);
 	for (;;) {
 		/* one batch at a time, so every stride-th smoothed loss is kept */
-		enum train_status st = train_step(e->tr, 1, &rep);
+		enum train_status st = step(e, 1, &rep);
 		if (e->batches_done++ % e->curve.stride == 0)
 			e->curve.loss[e->curve.n++] = (float)rep.smooth_loss;
 		double t = now_s();
@@ -482,10 +681,12 @@ void eng_work(struct eng *e)
 			e->epochs_done++;
 			e->valid_loss = rep.valid_loss;
 			emit_report(e, ENG_EVT_EPOCH, &rep);
+			history_epoch(e, &rep);
 			if (st == TRAIN_DONE) {
 				drop_training(e);
 				emit_report(e, ENG_EVT_TRAINED, &rep);
 				emit_biases(e, e->train_req);
+				history_end(e);
 			}
 			e->last_progress = t;
 			return;
@@ -504,7 +705,7 @@ static int do_save(struct eng *e, const struct eng_cmd *c)
 {
 	if (!e->model)
 		return fail(e, c->req_id, ENG_ESTATE, "there is no trained model to save");
-	if (e->tr)
+	if (eng_busy(e))
 		return fail(e, c->req_id, ENG_ESTATE, "training is running; stop it or wait");
 	struct ckpt_meta meta = {0};
 	snprintf(meta.dataset, sizeof meta.dataset, "%s", ds_name(e->ds));
@@ -531,7 +732,7 @@ static int do_load_model(struct eng *e, const struct eng_cmd *c)
 {
 	if (!e->ds)
 		return fail(e, c->req_id, ENG_ESTATE, "load a dataset before a model");
-	if (e->tr)
+	if (eng_busy(e))
 		return fail(e, c->req_id, ENG_ESTATE, "training is running; stop it first");
 	struct ckpt_meta meta;
 	char err[ENG_MSG_MAX];
@@ -559,11 +760,48 @@ static int do_load_model(struct eng *e, const struct eng_cmd *c)
 	return 0;
 }
 
+/* The model's error and ranking metrics on the split it trained with. */
+static int do_eval(struct eng *e, const struct eng_cmd *c)
+{
+	const struct eng_eval_args *a = &c->u.eval;
+	if (!e->model || !e->sp.valid || e->tr)
+		return fail(e, c->req_id, ENG_ESTATE, "evaluation needs a trained model "
+			    "and its validation set");
+	if (e->targs.n_mine > 0)
+		return fail(e, c->req_id, ENG_ESTATE, "a model trained with your ratings "
+			    "is not evaluated (its split has ratings the dataset lacks)");
+	if (a->k < 1 || a->k > ENG_TOPN_MAX)
+		return fail(e, c->req_id, ENG_EARG, "the ranking length must be 1..%d",
+			    ENG_TOPN_MAX);
+	struct eng_evt ev = { .kind = ENG_EVT_METRICS, .req_id = c->req_id };
+	const uint32_t *u = ds_users(e->ds), *i = ds_items(e->ds);
+	const float *r = ds_ratings(e->ds);
+	float lo = a->clip ? ds_rating_min(e->ds) : 0.0f;
+	float hi = a->clip ? ds_rating_max(e->ds) : 0.0f;
+	metrics_model_error(e->model, u, i, r, e->sp.valid, e->sp.n_valid, lo, hi,
+			    &ev.u.metrics.err);
+	struct metrics_rank_in in = {
+		.n_users = e->model->cfg.n_users, .n_items = e->model->cfg.n_items,
+		.users = u, .items = i, .ratings = r, .sp = &e->sp,
+		.relevant = a->relevant, .k = a->k,
+		.score = metrics_model_scores, .score_ctx = e->model,
+	};
+	if (metrics_ranking(&in, &ev.u.metrics.rank) != 0)
+		return fail(e, c->req_id, ENG_ENOMEM, "out of memory ranking items");
+	ev.u.metrics.k = a->k;
+	e->emit(e->ctx, &ev);
+	return 0;
+}
+
 /* The insight queries: read-only on the model, answered at once. */
 static int do_insight(struct eng *e, const struct eng_cmd *c)
 {
 	if (!e->ds)
 		return fail(e, c->req_id, ENG_ESTATE, "no dataset is loaded");
+	if (e->model && e->model->nn)
+		return fail(e, c->req_id, ENG_ESTATE, "the nn model has no biases and no "
+			    "factors to compare or fold a user into: this query needs a dot "
+			    "or dotbias model");
 	struct eng_evt ev = { .req_id = c->req_id };
 	char err[ENG_MSG_MAX];
 	int rc = ENG_EARG;
@@ -606,16 +844,17 @@ int eng_handle(struct eng *e, const struct eng_cmd *c)
 {
 	switch (c->kind) {
 	case ENG_CMD_LOAD_DATA:
-		if (e->tr)
+		if (eng_busy(e))
 			return fail(e, c->req_id, ENG_ESTATE, "training is running; stop it first");
 		return do_load_data(e, c);
 	case ENG_CMD_TRAIN:
 		return do_train(e, c);
 	case ENG_CMD_STOP:
-		if (e->tr) {
+		if (eng_busy(e)) {
 			drop_training(e);
 			emit_simple(e, ENG_EVT_STOPPED, c->req_id);
 			emit_biases(e, c->req_id);
+			history_end(e);
 		}
 		return 0;
 	case ENG_CMD_SAVE_MODEL:
@@ -630,6 +869,13 @@ int eng_handle(struct eng *e, const struct eng_cmd *c)
 	case ENG_CMD_RECOMMEND:
 	case ENG_CMD_RECOMMEND_META:
 		return do_insight(e, c);
+	case ENG_CMD_LR_FIND:
+		return do_lr_find(e, c);
+	case ENG_CMD_EVAL:
+		return do_eval(e, c);
+	case ENG_CMD_HISTORY:
+		snprintf(e->history, sizeof e->history, "%s", c->u.path);
+		return 0;
 	}
 	return fail(e, c->req_id, ENG_EARG, "unknown command %d", (int)c->kind);
 }

@@ -34,6 +34,8 @@
 #include <stdint.h>
 
 #include "dataset.h"
+#include "lrfind.h"
+#include "metrics.h"
 #include "model.h"
 #include "summary.h"
 #include "train.h"
@@ -63,6 +65,11 @@ enum eng_cmd_kind {
 	ENG_CMD_PCA,            /* u.pca: PCA of the item factors; PCA */
 	ENG_CMD_RECOMMEND,      /* u.recommend: fold in a new user; RECS */
 	ENG_CMD_RECOMMEND_META, /* u.meta: recommend from age, gender, occupation; RECS */
+	ENG_CMD_EVAL,           /* u.eval: the model's metrics on the validation set; METRICS */
+	ENG_CMD_HISTORY,        /* u.path: append each training run to this file
+				 * (history.h), "" for none (the default); no reply */
+	ENG_CMD_LR_FIND,        /* u.lr_find: learning-rate sweep of a fresh model;
+				 * LR_PROGRESS, then LR_FOUND (STOP ends it: STOPPED) */
 };
 
 /* Fixed caps of the insight queries, so their replies fit in a message. */
@@ -115,12 +122,32 @@ struct eng_train_args {
 	struct train_cfg train;
 	double valid_pct;       /* random hold-out, unless the dataset has a split */
 	int resume;             /* start from the current model, not a fresh init */
+	int fast;               /* the fast trainer (fasttrain.h), not fastai's fit */
 	/* "Retrain with you included": when n_mine > 0, these ratings join the
 	 * training set as one more user.  Their row is dropped when training
 	 * ends, so the model keeps the dataset's shape; what stays is item
 	 * factors and biases that learned from you too. */
+	/* folds >= 2: validate on fold `fold` of a seeded K-fold split of
+	 * the ratings (split_kfold) instead of a valid_pct hold-out. */
+	int folds, fold;
 	int n_mine;             /* 0..ENG_RATED_MAX */
 	struct eng_rating mine[ENG_RATED_MAX];
+};
+
+struct eng_eval_args {
+	int k;                  /* ranking list length, >= 1 (10) */
+	float relevant;         /* held-out ratings >= this are relevant (4) */
+	int clip;               /* clip predictions to the dataset's rating range */
+};
+
+/* LR_FIND: the settings of a TRAIN -- the model's shape, batch size,
+ * optimiser, weight decay, momentum (held constant), seed and split; not
+ * epochs, lr or schedule, which the sweep replaces; no resume, no "you" --
+ * and the sweep (lrfind.h).  The engine's current model is not touched: a
+ * fresh one of that shape is swept and thrown away. */
+struct eng_lr_find_args {
+	struct eng_train_args train;
+	struct lrfind_cfg sweep;        /* num_it at most ENG_LR_PTS */
 };
 
 struct eng_cmd {
@@ -136,6 +163,8 @@ struct eng_cmd {
 		struct eng_pca_args pca;
 		struct eng_recommend_args recommend;
 		struct eng_meta_args meta;
+		struct eng_eval_args eval;
+		struct eng_lr_find_args lr_find;
 	} u;
 };
 
@@ -269,9 +298,25 @@ enum eng_evt_kind {
 	ENG_EVT_SIMILAR,        /* u.similar */
 	ENG_EVT_PCA,            /* u.pca (owned by the receiver) */
 	ENG_EVT_RECS,           /* u.recs: reply to RECOMMEND and RECOMMEND_META */
+	ENG_EVT_METRICS,        /* u.metrics: reply to EVAL */
+	ENG_EVT_LR_PROGRESS,    /* u.lr: the sweep's curve so far, at most every
+				 * ENG_PROGRESS_MS (droppable: the next has it all) */
+	ENG_EVT_LR_FOUND,       /* u.lr: the whole curve and the suggestions */
 };
 
 #define ENG_PROGRESS_MS 100
+
+#define ENG_LR_PTS 256          /* points of a learning-rate sweep */
+
+/* A learning-rate sweep's curve: point j is (lr[j], smoothed loss[j]). */
+struct eng_lr_curve {
+	int num_it;             /* batches the sweep was asked for */
+	int n;                  /* points so far */
+	int diverged;           /* LR_FOUND: it stopped on a diverging loss */
+	struct lrfind_suggest suggest;  /* LR_FOUND: indices, -1 when none */
+	float lr[ENG_LR_PTS];
+	float loss[ENG_LR_PTS];
+};
 
 struct eng_evt {
 	enum eng_evt_kind kind;
@@ -289,6 +334,12 @@ struct eng_evt {
 		struct eng_similar similar;
 		struct eng_pca *pca;
 		struct eng_recs recs;
+		struct eng_lr_curve lr;
+		struct {
+			struct metrics_err err;
+			struct metrics_rank rank;
+			int k;
+		} metrics;
 		struct {
 			int code;               /* enum eng_err */
 			char msg[ENG_MSG_MAX];

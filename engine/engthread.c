@@ -97,7 +97,7 @@ static void emit(void *ctx, const struct eng_evt *evt)
 	struct eng_thread *t = ctx;
 
 	while (ring_push(t->evts, evt) != 0) {
-		if (evt->kind == ENG_EVT_PROGRESS)
+		if (evt->kind == ENG_EVT_PROGRESS || evt->kind == ENG_EVT_LR_PROGRESS)
 			return;
 		if (quitting(t)) {
 			/* The UI is gone; the payload would leak. */

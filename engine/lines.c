@@ -44,6 +44,7 @@ static int fill(struct lines *l, char *err, size_t errlen)
 	}
 	if (r == 0)
 		l->eof = 1;
+	l->nread += r;
 	l->end += (size_t)r;
 	return 0;
 }
@@ -125,6 +126,44 @@ too_long:
 	lines_fail(l, err, errlen, "expected a line of at most %d bytes",
 	           LINES_MAX);
 	return -1;
+}
+
+/* The last '\n' in s[0..n), or NULL (memrchr is a GNU extension). */
+static char *last_newline(char *s, size_t n)
+{
+	while (n > 0)
+		if (s[--n] == '\n')
+			return s + n;
+	return NULL;
+}
+
+int lines_span(struct lines *l, char **p, char **end, char *err, size_t errlen)
+{
+	for (;;) {
+		char *s = l->buf + l->pos;
+		size_t avail = l->end - l->pos;
+		char *nl = last_newline(s, avail);
+
+		if (nl) {
+			*p = s;
+			*end = nl + 1;
+			return 1;
+		}
+		/* No complete line: refill unless that cannot help. */
+		if (l->eof || avail > LINES_MAX + 1)
+			return 0;
+		memmove(l->buf, s, avail);
+		l->pos = 0;
+		l->end = avail;
+		if (fill(l, err, errlen))
+			return -1;
+	}
+}
+
+void lines_skip(struct lines *l, const char *q, unsigned long n)
+{
+	l->pos = (size_t)(q - l->buf);
+	l->lineno += n;
 }
 
 void lines_close(struct lines *l)

@@ -28,6 +28,7 @@ struct lines {
 	unsigned long lineno;   /* number of the line last returned, from 1 */
 	int eof;
 	off_t size;             /* file size from fstat, 0 if not a regular file */
+	off_t nread;            /* bytes read from the file so far */
 };
 
 /* Open path for reading.  0 on success.  On failure -1, a message naming
@@ -42,6 +43,20 @@ int lines_open(struct lines *l, const char *path, char *err, size_t errlen);
  * over-long line (err filled, with the line number). */
 int lines_next(struct lines *l, char **line, size_t *len, char *err,
                size_t errlen);
+
+/* Bulk access for a parser that reads many lines in place (the loader's
+ * fast path): sets [*p, *end) to the unread bytes up to and including the
+ * last '\n' in the window, reading more data first when the window holds
+ * no complete line.  Returns 1 when such bytes exist, 0 when none are left
+ * that end in '\n' (what remains, a last line without a newline or an
+ * over-long line, is for lines_next), -1 on a read error (err filled).
+ * The caller consumes them with lines_skip() and may mix in lines_next()
+ * calls: each sees the lines the other left. */
+int lines_span(struct lines *l, char **p, char **end, char *err, size_t errlen);
+
+/* Mark the bytes before q, which must be the start of a line inside the
+ * last span, as read: n complete lines, counted into the line number. */
+void lines_skip(struct lines *l, const char *q, unsigned long n);
 
 /* Close the file and free the buffer; safe on a struct lines_open failed on. */
 void lines_close(struct lines *l);

@@ -2,8 +2,10 @@
  * of the dot-product models.  See model.h for the layout. */
 #include "model.h"
 
+#include "embnn.h"
 #include "simd.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,8 +25,8 @@ struct model_cfg model_cfg_default(void)
 
 const char *model_cfg_check(const struct model_cfg *cfg)
 {
-	if (cfg->kind != MODEL_DOT && cfg->kind != MODEL_DOTBIAS)
-		return "model must be dot or dotbias";
+	if (cfg->kind != MODEL_DOT && cfg->kind != MODEL_DOTBIAS && cfg->kind != MODEL_NN)
+		return "model must be dot, dotbias or nn";
 	if (cfg->n_users == 0)
 		return "the dataset has no users";
 	if (cfg->n_items == 0)
@@ -34,6 +36,9 @@ const char *model_cfg_check(const struct model_cfg *cfg)
 	if (cfg->use_y_range &&
 	    !(isfinite(cfg->y_lo) && isfinite(cfg->y_hi) && cfg->y_lo < cfg->y_hi))
 		return "y_range must be two finite numbers LO,HI with LO < HI";
+	const char *why = cfg->kind == MODEL_NN ? embnn_cfg_check(cfg) : NULL;
+	if (why)
+		return why;
 	if (model_param_count(cfg) == 0)
 		return "the model is too large for this machine's address space";
 	return NULL;
@@ -45,6 +50,8 @@ int model_kind_parse(const char *name, enum model_kind *out)
 		*out = MODEL_DOT;
 	else if (strcmp(name, "dotbias") == 0)
 		*out = MODEL_DOTBIAS;
+	else if (strcmp(name, "nn") == 0)
+		*out = MODEL_NN;
 	else
 		return -1;
 	return 0;
@@ -52,11 +59,14 @@ int model_kind_parse(const char *name, enum model_kind *out)
 
 const char *model_kind_name(enum model_kind kind)
 {
-	return kind == MODEL_DOT ? "dot" : "dotbias";
+	return kind == MODEL_DOT ? "dot" : kind == MODEL_NN ? "nn" : "dotbias";
 }
 
 size_t model_param_count(const struct model_cfg *cfg)
 {
+	size_t n_buffers;
+	if (cfg->kind == MODEL_NN)
+		return embnn_param_count(cfg, &n_buffers);
 	size_t rows = (size_t)cfg->n_users + cfg->n_items;
 	size_t per_row = (size_t)cfg->n_factors + (cfg->kind == MODEL_DOTBIAS);
 	if (cfg->n_factors < 1 || rows == 0 || rows > SIZE_MAX / per_row ||
@@ -89,19 +99,30 @@ struct model *model_new(const struct model_cfg *cfg, char *err, size_t errlen)
 		return NULL;
 	}
 	struct model *m = calloc(1, sizeof *m);
-	size_t n = model_param_count(cfg);
+	size_t n = model_param_count(cfg), n_buffers = 0;
+	if (cfg->kind == MODEL_NN)
+		embnn_param_count(cfg, &n_buffers);
 	/* 64-byte alignment lets the optimiser's vector loop use aligned
 	 * loads and keeps every row start cache-friendly. */
 	void *p = NULL;
-	if (!m || posix_memalign(&p, 64, n * sizeof(float)) != 0) {
+	if (!m || posix_memalign(&p, 64, (n + n_buffers) * sizeof(float)) != 0) {
 		free(m);
 		snprintf(err, errlen, "out of memory allocating %zu parameters", n);
 		return NULL;
 	}
-	memset(p, 0, n * sizeof(float));
+	memset(p, 0, (n + n_buffers) * sizeof(float));
 	m->cfg = *cfg;
 	m->n_params = n;
+	m->n_buffers = n_buffers;
 	m->params = p;
+	if (cfg->kind == MODEL_NN) {
+		if (!(m->nn = embnn_new(cfg, m->params))) {
+			model_free(m);
+			snprintf(err, errlen, "out of memory allocating the network");
+			return NULL;
+		}
+		return m;
+	}
 	point_views(cfg, m->params, &m->user_f, &m->item_f, &m->user_b, &m->item_b);
 	return m;
 }
@@ -110,12 +131,22 @@ void model_free(struct model *m)
 {
 	if (!m)
 		return;
+	embnn_free(m->nn);
 	free(m->params);
 	free(m);
 }
 
+int model_reserve(struct model *m, size_t n)
+{
+	return m->nn ? embnn_reserve(m->nn, n) : 0;
+}
+
 void model_init(struct model *m, struct rng *r)
 {
+	if (m->nn) {
+		embnn_init(m->nn, r);
+		return;
+	}
 	/* fastai's trunc_normal_: x.normal_().fmod_(2).mul_(std), i.e. a
 	 * standard normal wrapped into (-2, 2), then scaled by std 0.01. */
 	for (size_t i = 0; i < m->n_params; i++)
@@ -125,6 +156,7 @@ void model_init(struct model *m, struct rng *r)
 void model_keep_users(struct model *m, uint32_t n_users)
 {
 	struct model_cfg c = m->cfg;
+	assert(!m->nn);
 	if (n_users >= c.n_users)
 		return;
 	size_t k = (size_t)c.n_factors;
@@ -181,6 +213,8 @@ static inline float sigmoidf(float x)
 
 float model_predict(const struct model *m, uint32_t u, uint32_t i)
 {
+	if (m->nn)
+		return embnn_predict(m->nn, u, i);
 	float s = raw_score(m, u, i);
 	if (m->cfg.use_y_range)
 		s = m->cfg.y_lo + (m->cfg.y_hi - m->cfg.y_lo) * sigmoidf(s);
@@ -235,6 +269,8 @@ double model_loss_grad(const struct model *m, const uint32_t *users,
 		       const uint32_t *items, const float *ratings, size_t n,
 		       float *grad)
 {
+	if (m->nn)
+		return embnn_loss_grad(m->nn, users, items, ratings, n, grad);
 	return loss_grad(m, users, items, ratings, n, grad);
 }
 
@@ -242,6 +278,8 @@ double model_mse_idx(const struct model *m, const uint32_t *users,
 		     const uint32_t *items, const float *ratings,
 		     const uint32_t *idx, size_t n)
 {
+	if (m->nn)
+		return embnn_mse_idx(m->nn, users, items, ratings, idx, n);
 	if (n == 0)
 		return 0.0;
 	double sum = 0.0;

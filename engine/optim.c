@@ -40,6 +40,7 @@ struct optim {
 	long step;              /* steps taken, for Adam's debiasing */
 	float *avg;             /* (n) Adam's m~ (see above), SGD's momentum buffer */
 	float *rms;             /* (n) Adam's r~, sqrt(v) / H; NULL for SGD */
+	size_t no_wd_lo, no_wd_hi;      /* parameters exempt from weight decay */
 	double m_scale, r_scale;        /* Adam's M and H */
 	struct pool *pool;
 	int use_avx2;           /* the CPU has AVX2 and FMA (checked once) */
@@ -108,6 +109,12 @@ struct optim *optim_new(const struct optim_cfg *cfg, size_t n, int n_threads)
 	}
 	optim_reset(o);
 	return o;
+}
+
+void optim_no_decay(struct optim *o, size_t off, size_t len)
+{
+	o->no_wd_lo = off < o->n ? off : o->n;
+	o->no_wd_hi = len <= o->n - o->no_wd_lo ? o->no_wd_lo + len : o->n;
 }
 
 void optim_free(struct optim *o)
@@ -200,17 +207,33 @@ static void slice(size_t n, int part, int n_parts, size_t *lo, size_t *hi)
 		*lo = *hi;
 }
 
-/* A pool part of the dense pass. */
+/* The dense kernel over [lo, hi) with j's scalars. */
+static void dense_range(const struct step_job *j, size_t lo, size_t hi)
+{
+	struct optim *o = j->o;
+	if (lo >= hi)
+		return;
+	if (o->cfg.kind == OPTIM_ADAM)
+		adam_dense(j->p + lo, o->avg + lo, o->rms + lo, hi - lo, j);
+	else
+		sgd_dense(j->p + lo, o->avg + lo, hi - lo, j);
+}
+
+/* A pool part of the dense pass: the slice before, inside and after the
+ * range exempt from weight decay, the middle one with decay 1. */
 static void dense_part(void *ctx, int part, int n_parts)
 {
 	const struct step_job *j = ctx;
 	struct optim *o = j->o;
 	size_t lo, hi;
 	slice(o->n, part, n_parts, &lo, &hi);
-	if (o->cfg.kind == OPTIM_ADAM)
-		adam_dense(j->p + lo, o->avg + lo, o->rms + lo, hi - lo, j);
-	else
-		sgd_dense(j->p + lo, o->avg + lo, hi - lo, j);
+	size_t a = o->no_wd_lo < lo ? lo : o->no_wd_lo > hi ? hi : o->no_wd_lo;
+	size_t b = o->no_wd_hi < a ? a : o->no_wd_hi > hi ? hi : o->no_wd_hi;
+	struct step_job keep = *j;
+	keep.decay = 1.0f;
+	dense_range(j, lo, a);
+	dense_range(&keep, a, b);
+	dense_range(j, b, hi);
 }
 
 /* A pool part of Adam's rescale pass: m~ *= m_by, r~ *= r_by. */

@@ -55,6 +55,12 @@ struct optim_span {
 struct optim *optim_new(const struct optim_cfg *cfg, size_t n, int n_threads);
 void optim_free(struct optim *o);
 
+/* Exempt parameters [off, off + len) from weight decay (fastai's
+ * wd_bn_bias=False puts BatchNorm parameters and biases in a parameter
+ * group with wd 0).  One range; a later call replaces it, len 0 clears it.
+ * The range must lie inside the n parameters. */
+void optim_no_decay(struct optim *o, size_t off, size_t len);
+
 /* Forget all averages and the step count (a fresh optimiser). */
 void optim_reset(struct optim *o);
 

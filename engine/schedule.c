@@ -19,6 +19,18 @@ struct sched sched_one_cycle(double lr_max, long total_steps)
 	return s;
 }
 
+struct sched sched_exp(double lr_lo, double lr_hi, double mom, long total_steps)
+{
+	struct sched s = {
+		.kind = SCHED_EXP,
+		.lr_max = lr_hi,
+		.div = lr_hi / lr_lo,
+		.mom_hi = mom,
+		.total_steps = total_steps,
+	};
+	return s;
+}
+
 int sched_kind_parse(const char *name, enum sched_kind *out)
 {
 	if (strcmp(name, "one-cycle") == 0 || strcmp(name, "one_cycle") == 0)
@@ -32,7 +44,7 @@ int sched_kind_parse(const char *name, enum sched_kind *out)
 
 const char *sched_kind_name(enum sched_kind kind)
 {
-	return kind == SCHED_CONSTANT ? "constant" : "one-cycle";
+	return kind == SCHED_CONSTANT ? "constant" : kind == SCHED_EXP ? "exp" : "one-cycle";
 }
 
 /* fastai's SchedCos: start + (1 + cos(pi * (1 - pos))) * (end - start) / 2 */
@@ -49,6 +61,11 @@ void sched_at(const struct sched *s, long t, double *lr, double *mom)
 		return;
 	}
 	double pos = (double)t / (double)s->total_steps;
+	if (s->kind == SCHED_EXP) {
+		*lr = s->lr_max / s->div * pow(s->div, pos);
+		*mom = s->mom_hi;
+		return;
+	}
 	if (pos < s->pct_start) {
 		double p = pos / s->pct_start;
 		*lr = sched_cos(s->lr_max / s->div, s->lr_max, p);

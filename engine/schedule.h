@@ -5,7 +5,9 @@
  * mom_hi to mom_lo, both by cosine annealing; over the rest lr falls to
  * lr_max/div_final and momentum rises back to mom_hi.  The position of
  * step t of T is t/T, as fastai's ParamScheduler computes it before each
- * batch.  SCHED_CONSTANT holds lr_max and mom_hi.
+ * batch.  SCHED_CONSTANT holds lr_max and mom_hi.  SCHED_EXP is fastai's
+ * SchedExp, the learning-rate finder's sweep: lr = lo * (lr_max/lo)^(t/T)
+ * with lo = lr_max / div, momentum held at mom_hi.
  */
 #ifndef COLLABTUI_SCHEDULE_H
 #define COLLABTUI_SCHEDULE_H
@@ -13,6 +15,7 @@
 enum sched_kind {
 	SCHED_ONE_CYCLE = 0,
 	SCHED_CONSTANT,
+	SCHED_EXP,              /* lr_find's sweep; not a setting of its own */
 };
 
 struct sched {
@@ -27,6 +30,9 @@ struct sched {
 
 /* fastai's fit_one_cycle defaults for lr_max over total_steps. */
 struct sched sched_one_cycle(double lr_max, long total_steps);
+
+/* The exponential sweep from lr_lo to lr_hi over total_steps, momentum mom. */
+struct sched sched_exp(double lr_lo, double lr_hi, double mom, long total_steps);
 
 int sched_kind_parse(const char *name, enum sched_kind *out);
 const char *sched_kind_name(enum sched_kind kind);

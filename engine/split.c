@@ -20,6 +20,20 @@ static int alloc_split(size_t n_train, size_t n_valid, struct split *out)
 	return 0;
 }
 
+/* A seeded random permutation of 0..n-1 (free() it); NULL without memory. */
+static uint32_t *permutation(size_t n, uint64_t seed)
+{
+	uint32_t *perm = malloc((n + 1) * sizeof *perm);
+	if (!perm)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		perm[i] = (uint32_t)i;
+	struct rng r;
+	rng_seed(&r, seed);
+	rng_shuffle_u32(&r, perm, n);
+	return perm;
+}
+
 int split_random(size_t n, double valid_pct, uint64_t seed, struct split *out)
 {
 	if (!(valid_pct >= 0.0 && valid_pct < 1.0) || n > UINT32_MAX) {
@@ -30,20 +44,40 @@ int split_random(size_t n, double valid_pct, uint64_t seed, struct split *out)
 	size_t n_valid = (size_t)(valid_pct * (double)n);
 	if (alloc_split(n - n_valid, n_valid, out) != 0)
 		return -1;
-	uint32_t *perm = malloc((n + 1) * sizeof *perm);
+	uint32_t *perm = permutation(n, seed ^ 0x5eed5b17ULL);
 	if (!perm) {
 		split_free(out);
 		return -1;
 	}
-	for (size_t i = 0; i < n; i++)
-		perm[i] = (uint32_t)i;
-	struct rng r;
-	rng_seed(&r, seed ^ 0x5eed5b17ULL);
-	rng_shuffle_u32(&r, perm, n);
 	for (size_t i = 0; i < n_valid; i++)
 		out->valid[i] = perm[i];
 	for (size_t i = n_valid; i < n; i++)
 		out->train[i - n_valid] = perm[i];
+	free(perm);
+	return 0;
+}
+
+int split_kfold(size_t n, int k, int fold, uint64_t seed, struct split *out)
+{
+	if (k < 2 || (size_t)k > n || fold < 0 || fold >= k || n > UINT32_MAX) {
+		*out = (struct split){0};
+		return -1;
+	}
+	size_t lo = n * (size_t)fold / (size_t)k, hi = n * ((size_t)fold + 1) / (size_t)k;
+	if (alloc_split(n - (hi - lo), hi - lo, out) != 0)
+		return -1;
+	uint32_t *perm = permutation(n, seed ^ 0xf01d5b17ULL);
+	if (!perm) {
+		split_free(out);
+		return -1;
+	}
+	size_t t = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (i >= lo && i < hi)
+			out->valid[i - lo] = perm[i];
+		else
+			out->train[t++] = perm[i];
+	}
 	free(perm);
 	return 0;
 }

@@ -22,6 +22,13 @@ struct split {
  * (out is then left empty). */
 int split_random(size_t n, double valid_pct, uint64_t seed, struct split *out);
 
+/* Fold `fold` of a seeded K-fold cross-validation (2 <= k <= n,
+ * 0 <= fold < k): one permutation of the n ratings per seed, cut into k
+ * consecutive parts of n/k or n/k + 1; part `fold` validates, the rest
+ * train.  Over fold = 0..k-1 the validation sets partition 0..n-1.
+ * 0, or -1 for bad arguments or no memory (out is then left empty). */
+int split_kfold(size_t n, int k, int fold, uint64_t seed, struct split *out);
+
 /* Ratings [0, n_train) train, [n_train, n) validate.  0 or -1 as above. */
 int split_prefix(size_t n, size_t n_train, struct split *out);
 

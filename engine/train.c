@@ -4,8 +4,12 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
+#include "als.h"
+#include "bpmf.h"
+#include "embnn.h"
 #include "rng.h"
 
 /* fastai's Recorder smooths the training loss with beta 0.98 (AvgSmoothLoss). */
@@ -13,6 +17,8 @@
 
 struct trainer {
 	struct model *m;
+	struct als *als;        /* TRAIN_ALS: the solver; the SGD fields are unused */
+	struct bpmf *bpmf;      /* TRAIN_BPMF: the sampler; likewise */
 	const uint32_t *users, *items;
 	const float *ratings;
 	const struct split *sp;
@@ -23,7 +29,7 @@ struct trainer {
 
 	float *grad;            /* (n_params) cleared by each optimiser step */
 	unsigned char *touched; /* (n_users + n_items) rows the batch touched */
-	struct optim_span *spans; /* (4 * bs) parameter runs with a gradient */
+	struct optim_span *spans; /* (4 * bs + 1) parameter runs with a gradient */
 	uint32_t *rows;         /* (2 * bs) the touched rows, to clear the flags */
 	uint32_t *order;        /* (n_train) this epoch's permutation */
 	/* This epoch's training ratings in shuffled order, gathered once at
@@ -38,6 +44,32 @@ struct trainer {
 	double epoch_start;
 	int done;
 };
+
+int train_algo_parse(const char *model_name, enum train_algo *out)
+{
+	if (strcmp(model_name, "als") == 0)
+		*out = TRAIN_ALS;
+	else if (strcmp(model_name, "bpmf") == 0)
+		*out = TRAIN_BPMF;
+	else if (strcmp(model_name, "dot") == 0 || strcmp(model_name, "dotbias") == 0 ||
+		 strcmp(model_name, "nn") == 0)
+		*out = TRAIN_SGD;
+	else
+		return -1;
+	return 0;
+}
+
+const char *train_algo_name(enum train_algo a)
+{
+	return a == TRAIN_ALS ? "als" : a == TRAIN_BPMF ? "bpmf" : "sgd";
+}
+
+int train_model_factors(const struct train_cfg *c, int k)
+{
+	if (c->algo != TRAIN_BPMF)
+		return k;
+	return k * bpmf_kept(c->epochs);
+}
 
 struct train_cfg train_cfg_default(void)
 {
@@ -81,6 +113,81 @@ static double now_seconds(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+/* A zeroed trainer that borrows the model, the ratings and the split;
+ * NULL when memory runs out. */
+static struct trainer *trainer_alloc(struct model *m, const uint32_t *users,
+				     const uint32_t *items, const float *ratings,
+				     const struct split *sp, const struct train_cfg *cfg)
+{
+	struct trainer *t = calloc(1, sizeof *t);
+	if (!t)
+		return NULL;
+	t->m = m;
+	t->users = users;
+	t->items = items;
+	t->ratings = ratings;
+	t->sp = sp;
+	t->cfg = *cfg;
+	return t;
+}
+
+/* The trainer of TRAIN_ALS and TRAIN_BPMF: one sweep a step, always
+ * from a fresh start (the solvers set their own initial values). */
+static struct trainer *new_solver(struct model *m, const uint32_t *users,
+				  const uint32_t *items, const float *ratings,
+				  const struct split *sp, const struct train_cfg *cfg,
+				  char *err, size_t errlen)
+{
+	struct trainer *t = trainer_alloc(m, users, items, ratings, sp, cfg);
+	if (!t) {
+		snprintf(err, errlen, "out of memory preparing the trainer");
+		return NULL;
+	}
+	t->n_batches = 1;
+	if (cfg->algo == TRAIN_ALS) {
+		struct als_cfg ac = {
+			.k = m->cfg.n_factors, .reg = (float)cfg->wd,
+			.reg_bias = (float)cfg->wd, .threads = cfg->threads,
+			.seed = cfg->seed,
+		};
+		t->als = als_new(m, users, items, ratings, sp, &ac, err, errlen);
+	} else {
+		/* the model holds k factors for each kept sample */
+		struct bpmf_cfg bc = {
+			.k = m->cfg.n_factors / bpmf_kept(cfg->epochs),
+			.sweeps = cfg->epochs, .threads = cfg->threads,
+			.seed = cfg->seed,
+		};
+		t->bpmf = bpmf_new(m, users, items, ratings, sp, &bc, err, errlen);
+	}
+	if (!t->als && !t->bpmf) {
+		free(t);
+		return NULL;
+	}
+	return t;
+}
+
+/* One sweep of ALS or BPMF as one batch that ends an epoch. */
+static enum train_status solver_step(struct trainer *t, struct train_report *rep)
+{
+	double start = now_seconds();
+	double loss = t->als ? als_sweep(t->als) : bpmf_sweep(t->bpmf);
+	rep->lr = rep->mom = 0.0;
+	rep->batch = 1;
+	rep->batch_loss = rep->smooth_loss = rep->train_loss = loss < 0 ? NAN : loss;
+	rep->valid_loss = t->sp->n_valid
+		? model_mse_idx(t->m, t->users, t->items, t->ratings, t->sp->valid,
+				t->sp->n_valid)
+		: NAN;
+	rep->seconds = now_seconds() - start;
+	t->epoch++;
+	if (t->epoch >= t->cfg.epochs || loss < 0) {
+		t->done = 1;
+		return TRAIN_DONE;
+	}
+	return TRAIN_EPOCH_END;
+}
+
 struct trainer *train_new(struct model *m, const uint32_t *users,
 			  const uint32_t *items, const float *ratings,
 			  const struct split *sp, const struct train_cfg *cfg,
@@ -91,35 +198,41 @@ struct trainer *train_new(struct model *m, const uint32_t *users,
 		snprintf(err, errlen, "%s", why);
 		return NULL;
 	}
+	if (cfg->algo != TRAIN_SGD)
+		return new_solver(m, users, items, ratings, sp, cfg, err, errlen);
 	if (sp->n_train < (size_t)cfg->bs) {
 		snprintf(err, errlen,
 			 "the training set has %zu ratings, fewer than one batch of %d",
 			 sp->n_train, cfg->bs);
 		return NULL;
 	}
-	struct trainer *t = calloc(1, sizeof *t);
+	if (m->nn && cfg->bs < 2) {
+		snprintf(err, errlen, "the nn model's BatchNorm needs batches of at least 2 ratings");
+		return NULL;
+	}
+	struct trainer *t = trainer_alloc(m, users, items, ratings, sp, cfg);
 	if (!t)
 		goto oom;
-	t->m = m;
-	t->users = users;
-	t->items = items;
-	t->ratings = ratings;
-	t->sp = sp;
-	t->cfg = *cfg;
 	struct optim_cfg oc = optim_cfg_default(cfg->opt);
 	oc.wd = (float)cfg->wd;
 	size_t n_rows = (size_t)m->cfg.n_users + m->cfg.n_items;
 	t->opt = optim_new(&oc, m->n_params, cfg->threads);
 	t->grad = calloc(m->n_params, sizeof(float));
 	t->touched = calloc(n_rows, 1);
-	t->spans = malloc(4 * (size_t)cfg->bs * sizeof *t->spans);
+	t->spans = malloc((4 * (size_t)cfg->bs + 1) * sizeof *t->spans);
 	t->rows = malloc(2 * (size_t)cfg->bs * sizeof *t->rows);
 	t->order = malloc(sp->n_train * sizeof(uint32_t));
 	t->eu = malloc(sp->n_train * sizeof(uint32_t));
 	t->ei = malloc(sp->n_train * sizeof(uint32_t));
 	t->er = malloc(sp->n_train * sizeof(float));
-	if (!t->opt || !t->grad || !t->touched || !t->spans || !t->rows || !t->order || !t->eu || !t->ei || !t->er)
+	if (!t->opt || !t->grad || !t->touched || !t->spans || !t->rows || !t->order || !t->eu || !t->ei || !t->er ||
+	    model_reserve(m, (size_t)cfg->bs) != 0)
 		goto oom;
+	if (m->nn) {
+		/* fastai's wd_bn_bias=False */
+		struct optim_span nd = embnn_no_wd_span(m->nn);
+		optim_no_decay(t->opt, nd.off, nd.len);
+	}
 
 	t->n_batches = (long)(sp->n_train / (size_t)cfg->bs);
 	if (cfg->sched == SCHED_ONE_CYCLE) {
@@ -143,10 +256,17 @@ oom:
 	return NULL;
 }
 
+void train_set_sched(struct trainer *t, const struct sched *s)
+{
+	t->sched = *s;
+}
+
 void train_free(struct trainer *t)
 {
 	if (!t)
 		return;
+	als_free(t->als);
+	bpmf_free(t->bpmf);
 	optim_free(t->opt);
 	free(t->grad);
 	free(t->touched);
@@ -177,6 +297,10 @@ static void begin_epoch(struct trainer *t)
  * then items) and, for MODEL_DOTBIAS, of its bias. */
 static size_t add_row_spans(const struct model *m, size_t row, struct optim_span *sp)
 {
+	if (m->nn) {
+		sp[0] = embnn_row_span(m->nn, row);
+		return 1;
+	}
 	size_t k = (size_t)m->cfg.n_factors;
 	sp[0] = (struct optim_span){ row * k, k };
 	if (!m->user_b)
@@ -203,6 +327,8 @@ static double run_batch(struct trainer *t, struct train_report *rep)
 			n_spans += add_row_spans(t->m, rows[q], t->spans + n_spans);
 		}
 	}
+	if (t->m->nn)   /* the layers after the embeddings: every batch */
+		t->spans[n_spans++] = embnn_dense_span(t->m->nn);
 	double lr, mom;
 	sched_at(&t->sched, t->step, &lr, &mom);
 	double loss = model_loss_grad(t->m, bu, bi, br, bs, t->grad);
@@ -222,6 +348,8 @@ enum train_status train_step(struct trainer *t, long max_batches,
 	rep->epoch = t->epoch;
 	if (t->done)
 		return TRAIN_DONE;
+	if ((t->als || t->bpmf) && max_batches > 0)
+		return solver_step(t, rep);
 	for (long n = 0; n < max_batches; n++) {
 		if (t->batch == 0)
 			begin_epoch(t);

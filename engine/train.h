@@ -24,7 +24,17 @@
 #include "schedule.h"
 #include "split.h"
 
+/* How the model is fitted.  ALS and BPMF fit MODEL_DOTBIAS without
+ * y_range; their "epoch" is one sweep over users and items, so their
+ * reports have one batch per epoch. */
+enum train_algo {
+	TRAIN_SGD = 0,          /* mini-batches of an optimiser (fastai's fit) */
+	TRAIN_ALS,              /* alternating least squares (als.h); wd = its ridge weight */
+	TRAIN_BPMF,             /* Bayesian MF by Gibbs sampling (bpmf.h) */
+};
+
 struct train_cfg {
+	enum train_algo algo;
 	int epochs;
 	int bs;                 /* mini-batch size */
 	double lr;              /* lr_max for one-cycle */
@@ -35,6 +45,15 @@ struct train_cfg {
 	uint64_t seed;          /* initialisation and shuffling */
 	int threads;            /* optimiser threads; results do not depend on it */
 };
+
+/* The algorithm a --model name selects: "als", "bpmf", or TRAIN_SGD for
+ * "dot" and "dotbias".  0 on success, -1 for another name. */
+int train_algo_parse(const char *model_name, enum train_algo *out);
+const char *train_algo_name(enum train_algo a);
+
+/* The model's n_factors for k factors under c: k, except for BPMF, whose
+ * model holds k factors for each sample kept (bpmf.h). */
+int train_model_factors(const struct train_cfg *c, int k);
 
 /* The chapter's run: 5 epochs, bs 64, lr 5e-3, wd 0.1, Adam, one-cycle. */
 struct train_cfg train_cfg_default(void);
@@ -75,6 +94,10 @@ struct trainer *train_new(struct model *m, const uint32_t *users,
 			  const uint32_t *items, const float *ratings,
 			  const struct split *sp, const struct train_cfg *cfg,
 			  int init, char *err, size_t errlen);
+
+/* Replace the learning-rate and momentum schedule from the next step on
+ * (the learning-rate finder's exponential sweep; SGD trainers only). */
+void train_set_sched(struct trainer *t, const struct sched *s);
 
 /* Release a trainer (not the model); NULL is accepted. */
 void train_free(struct trainer *t);

@@ -418,7 +418,7 @@ Test(ckpt, other_format_version)
 	spit("m.ctm", b, n);
 	char want[128];
 	snprintf(want, sizeof want,
-		 "was written by format version %u; this collabtui reads version %u",
+		 "was written by format version %u; this collabtui reads versions 1 to %u",
 		 CKPT_VERSION + 1, CKPT_VERSION);
 	expect_refusal("m.ctm", want, NULL);
 
@@ -592,4 +592,64 @@ Test(ckpt, unreadable_file)
 	free(good_file("m.ctm", &n));
 	cr_assert_eq(chmod(in_scratch("m.ctm"), 0), 0);
 	expect_refusal("m.ctm", "cannot open", strerror(EACCES));
+}
+
+/* Format version 2 still reads version 1 files (dot and dotbias had the
+ * same layout then). */
+Test(ckpt, version_1_file_still_loads)
+{
+	size_t n;
+	char err[256];
+	unsigned char *b = good_file("m.ctm", &n);
+	wr32(b + 8, 1u);
+	fix_crc(b, n);
+	spit("m.ctm", b, n);
+	struct model *m = ckpt_load(in_scratch("m.ctm"), NULL, err, sizeof err);
+	cr_assert_not_null(m, "%s", err);
+	struct model *want = small_model(MODEL_DOTBIAS);
+	assert_same_model(m, want);
+	model_free(want);
+	model_free(m);
+	free(b);
+}
+
+/* The nn model: its section and running statistics come back bit-exact,
+ * and a version 1 file cannot claim to hold one. */
+Test(ckpt, round_trip_nn)
+{
+	char err[256];
+	struct model_cfg c = small_cfg(MODEL_NN);
+	c.n_layers = 2;
+	c.layers[0] = 6;
+	c.layers[1] = 3;
+	c.emb_drop = 0.25f;
+	c.ps = 0.125f;
+	struct model *m = model_new(&c, err, sizeof err);
+	cr_assert_not_null(m, "%s", err);
+	struct rng r;
+	rng_seed(&r, 9);
+	model_init(m, &r);
+	for (size_t i = 0; i < m->n_buffers; i++)      /* the running statistics */
+		m->params[m->n_params + i] = (float)(0.1 + fabs(rng_normal(&r)));
+	struct ckpt_meta mt = small_meta();
+	cr_assert_eq(ckpt_save(in_scratch("nn.ctm"), m, &mt, err, sizeof err), 0, "%s", err);
+	struct model *g = ckpt_load(in_scratch("nn.ctm"), NULL, err, sizeof err);
+	cr_assert_not_null(g, "%s", err);
+	cr_assert_eq(memcmp(&g->cfg, &m->cfg, sizeof c), 0);
+	cr_assert_eq(g->n_buffers, m->n_buffers);
+	cr_assert_eq(memcmp(g->params, m->params,
+			    (m->n_params + m->n_buffers) * sizeof(float)), 0);
+	cr_assert_eq(model_predict(g, 3, 4), model_predict(m, 3, 4));
+	model_free(g);
+
+	size_t n;
+	unsigned char *b = slurp(in_scratch("nn.ctm"), &n);
+	cr_assert_eq(n, CKPT_HEADER_SIZE + CKPT_NN_SIZE +
+		     4 * (m->n_params + m->n_buffers) + 4);
+	wr32(b + 8, 1u);
+	fix_crc(b, n);
+	spit("nn.ctm", b, n);
+	expect_refusal("nn.ctm", "unknown model kind 2", NULL);
+	free(b);
+	model_free(m);
 }

@@ -437,7 +437,7 @@ ParameterizedTestParameters(config, rejects)
 		  "threads must be between 1 and 256" },
 		/* keywords */
 		{ "model: mf\n", 1, 8, 0,
-		  "model: expected dot or dotbias, found 'mf'" },
+		  "model: expected dot, dotbias, als, bpmf or nn, found 'mf'" },
 		{ "format: xml\n", 1, 9, 0,
 		  "format: expected auto, ml-100k, ml-dat, ml-csv, csv or "
 		  "tsv, found 'xml'" },
@@ -449,10 +449,10 @@ ParameterizedTestParameters(config, rejects)
 		  "schedule: expected one_cycle, one-cycle or constant, "
 		  "found 'cosine'" },
 		{ "model: dotbias-with-a-very-long-name\n", 1, 8, 0,
-		  "model: expected dot or dotbias, found "
+		  "model: expected dot, dotbias, als, bpmf or nn, found "
 		  "'dotbias-with-a-very-long-name'" },
 		{ "model: {a: 1}\n", 1, 8, 0,
-		  "model: expected dot or dotbias, found a mapping" },
+		  "model: expected dot, dotbias, als, bpmf or nn, found a mapping" },
 		/* y range shape */
 		{ "y_range: [1]\n", 1, 10, 0,
 		  "y_range: expected exactly two numbers [lo, hi], found 1" },
@@ -585,7 +585,7 @@ Test(config, set_rejects_like_the_file)
 		{ "valid_pct", "1", "valid_pct must be at least 0 and less than 1" },
 		{ "seed", "-5", "expected an integer from 0 to "
 				"18446744073709551615, found '-5'" },
-		{ "model", "mf", "expected dot or dotbias, found 'mf'" },
+		{ "model", "mf", "expected dot, dotbias, als, bpmf or nn, found 'mf'" },
 		{ "y_range", "5", "expected LO,HI (two numbers) or none, found '5'" },
 		{ "y_range", "1,2,3", "expected LO,HI (two numbers) or none, "
 				      "found '1,2,3'" },

@@ -146,3 +146,29 @@ Test(optim, threads_give_identical_bits)
 	optim_free(o1);
 	optim_free(o2);
 }
+
+/* optim_no_decay: parameters in the range step without weight decay,
+ * the rest with it, for both kernels and across thread slices. */
+static void check_no_decay(enum optim_kind kind, int threads)
+{
+	enum { NP = 100, LO = 37, LEN = 41 };
+	struct optim_cfg c = optim_cfg_default(kind);
+	c.wd = 0.5f;
+	struct optim *o = optim_new(&c, NP, threads);
+	cr_assert_not_null(o);
+	optim_no_decay(o, LO, LEN);
+	float p[NP], g[NP] = {0};
+	for (int i = 0; i < NP; i++)
+		p[i] = 1.0f;
+	/* no gradient, no momentum yet: only weight decay moves p */
+	optim_step(o, p, g, NULL, 0, 0.1f, 0.9f);
+	for (int i = 0; i < NP; i++) {
+		float want = i >= LO && i < LO + LEN ? 1.0f : 0.95f;
+		cr_assert_float_eq(p[i], want, 1e-6f, "param %d: %g, want %g", i, p[i], want);
+	}
+	optim_free(o);
+}
+
+Test(optim, no_decay_range_adam) { check_no_decay(OPTIM_ADAM, 1); }
+Test(optim, no_decay_range_sgd) { check_no_decay(OPTIM_SGD, 1); }
+Test(optim, no_decay_range_two_threads) { check_no_decay(OPTIM_ADAM, 2); }

@@ -97,6 +97,8 @@ Test(tui_params, lr_and_wd_step_on_a_log_ladder)
 	cr_assert_eq(params_step(&c, PARAM_FACTORS, 1, &r15, why, sizeof why), 0);
 	cr_assert_eq(c.factors, 100);
 	cr_assert_eq(params_step(&c, PARAM_MODEL, 1, &r15, why, sizeof why), 0);
+	cr_assert_str_eq(c.model, "nn");
+	cr_assert_eq(params_step(&c, PARAM_MODEL, 1, &r15, why, sizeof why), 0);
 	cr_assert_str_eq(c.model, "dot");
 }
 

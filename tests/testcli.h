@@ -24,8 +24,8 @@ static inline void cli_slurp(const char *path, char *buf, size_t n)
 }
 
 /* Run `collabtui ARGS` (ARGS is shell text) with dir as the working
- * directory and as XDG_CONFIG_HOME, so a developer's own config.yaml stays
- * out; stdin is /dev/null.  dir NULL: a fresh scratch directory, removed
+ * directory and as XDG_CONFIG_HOME and XDG_DATA_HOME, so a developer's own
+ * config.yaml stays out and the run history goes to dir; stdin is /dev/null.  dir NULL: a fresh scratch directory, removed
  * afterwards. */
 __attribute__((format(printf, 3, 4)))
 static inline void cli_run(struct cli_result *r, const char *dir, const char *fmt, ...)
@@ -39,8 +39,8 @@ static inline void cli_run(struct cli_result *r, const char *dir, const char *fm
 	vsnprintf(args, sizeof args, fmt, ap);
 	va_end(ap);
 	snprintf(cmd, sizeof cmd,
-		 "cd '%s' && XDG_CONFIG_HOME='%s' '%s' %s >.cli-out 2>.cli-err </dev/null",
-		 d, d, bin, args);
+		 "cd '%s' && XDG_CONFIG_HOME='%s' XDG_DATA_HOME='%s' '%s' %s >.cli-out 2>.cli-err </dev/null",
+		 d, d, d, bin, args);
 	int st = system(cmd);
 	cr_assert(WIFEXITED(st), "collabtui did not exit normally: %s", cmd);
 	r->status = WEXITSTATUS(st);

@@ -40,6 +40,8 @@
 	X(TRAIN,       "train",        "t",         "train with the values shown") \
 	X(TRAIN_ME,    "train_with_me", "T",        "train with your ratings included as one more user") \
 	X(STOP,        "stop",         "s",         "stop training") \
+	X(LR_FIND,     "lr_find",      "F",         "learning-rate finder: sweep a fresh model, plot loss by lr") \
+	X(LR_APPLY,    "lr_apply",     "A",         "set lr to the finder's suggestion (its valley)") \
 	X(SEARCH,      "search",       "/",         "search movie titles as you type") \
 	X(SORT,        "sort",         "o",         "cycle the movie order: title, ratings, mean, bias") \
 	X(SMOOTHING,   "smoothing",    "m",         "smoothed or raw training loss") \

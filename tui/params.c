@@ -124,7 +124,7 @@ static const char *cycle(const char *cur, const char *const *list, int len,
 int params_step(struct cfg *c, enum params_field f, int dir,
 		const struct params_range *r, char *why, size_t n)
 {
-	static const char *const models[] = { "dot", "dotbias" };
+	static const char *const models[] = { "dot", "dotbias", "nn" };
 	static const char *const opts[] = { "adam", "sgd" };
 	static const char *const scheds[] = { "one_cycle", "constant" };
 	char text[64];
@@ -132,7 +132,7 @@ int params_step(struct cfg *c, enum params_field f, int dir,
 
 	switch (f) {
 	case PARAM_MODEL:
-		snprintf(text, sizeof text, "%s", cycle(c->model, models, 2, dir));
+		snprintf(text, sizeof text, "%s", cycle(c->model, models, 3, dir));
 		break;
 	case PARAM_OPTIMIZER:
 		snprintf(text, sizeof text, "%s", cycle(c->optimizer, opts, 2, dir));

@@ -363,6 +363,14 @@ static void global_key(struct screen *s, enum keys_action act, int key)
 		state_train(st, act == ACT_TRAIN_ME);
 		mark(s, DIRTY_TRAIN | DIRTY_STATUS | DIRTY_PARAMS);
 		break;
+	case ACT_LR_FIND:
+	case ACT_LR_APPLY:
+		if (act == ACT_LR_FIND)
+			state_lr_find(st);
+		else
+			state_lr_apply(st);
+		mark(s, DIRTY_TRAIN | DIRTY_STATUS | DIRTY_PARAMS);
+		break;
 	case ACT_STOP:
 		state_stop(st);
 		s->status_dirty = 1;

@@ -73,19 +73,27 @@ int state_load(struct state *s, const char *path, const char *split)
 	return 0;
 }
 
+/* Whether a training run or sweep may start now; if not, s->status says why. */
+static int can_start(struct state *s)
+{
+	if (!s->loaded) {
+		state_message(s, 1, "no dataset loaded yet");
+		return 0;
+	}
+	if (s->training || s->lr_running) {
+		state_message(s, 1, "already training; s stops it");
+		return 0;
+	}
+	return 1;
+}
+
 int state_train(struct state *s, int with_me)
 {
 	struct eng_cmd cmd = { .kind = ENG_CMD_TRAIN };
 	char label[64], why[160];
 
-	if (!s->loaded) {
-		state_message(s, 1, "no dataset loaded yet");
+	if (!can_start(s))
 		return -1;
-	}
-	if (s->training) {
-		state_message(s, 1, "already training; s stops it");
-		return -1;
-	}
 	if (params_check_y_range(s->cfg.y_range_on, s->cfg.y_range[0],
 				 s->cfg.y_range[1], &s->range, why, sizeof why)) {
 		char msg[200];
@@ -114,6 +122,7 @@ int state_train(struct state *s, int with_me)
 		 strcmp(s->cfg.model, "dot") == 0 ? " dot" : "",
 		 with_me ? " +you" : "");
 	hist_begin(s->hist, label, s->cfg.epochs);
+	s->lr_shown = 0;
 	s->trained_factors = s->cfg.factors;
 	s->training = 1;
 	s->stale = 0;
@@ -122,11 +131,47 @@ int state_train(struct state *s, int with_me)
 	return 0;
 }
 
+int state_lr_find(struct state *s)
+{
+	struct eng_cmd cmd = { .kind = ENG_CMD_LR_FIND };
+
+	if (!can_start(s))
+		return -1;
+	if (params_train_args(&s->cfg, s->mom, &cmd.u.lr_find.train) != 0) {
+		state_message(s, 1, "internal error: unparsed keyword");
+		return -1;
+	}
+	cmd.u.lr_find.sweep = lrfind_cfg_default();
+	if (send(s, &cmd, &s->lr_req) != 0)
+		return -1;
+	s->lr_running = 1;
+	s->lr_shown = 1;
+	s->lr = (struct eng_lr_curve){ .num_it = cmd.u.lr_find.sweep.num_it,
+				       .suggest = { -1, -1 } };
+	state_message(s, 0, "finding a learning rate: a fresh model, lr from 1e-7 to 10");
+	return 0;
+}
+
+int state_lr_apply(struct state *s)
+{
+	char msg[96];
+
+	if (s->lr_running || s->lr.suggest.valley < 0) {
+		state_message(s, 1, "no suggested learning rate yet: F finds one");
+		return -1;
+	}
+	s->cfg.lr = s->lr.lr[s->lr.suggest.valley];
+	state_param_changed(s);
+	snprintf(msg, sizeof msg, "lr set to %.2e, the finder's valley", s->cfg.lr);
+	state_message(s, 0, msg);
+	return 0;
+}
+
 int state_stop(struct state *s)
 {
 	struct eng_cmd cmd = { .kind = ENG_CMD_STOP };
 
-	if (!s->training) {
+	if (!s->training && !s->lr_running) {
 		state_message(s, 0, "not training");
 		return -1;
 	}
@@ -339,6 +384,9 @@ static void train_ended(struct state *s)
 {
 	s->training = 0;
 	s->trained = 1;
+	/* the nn model answers no insight query: keep what the panes show */
+	if (strcmp(s->cfg.model, "nn") == 0)
+		return;
 	/* what the panes show came from the old model: ask again */
 	if (s->recs_from_form && s->mine.n == 0) {
 		struct eng_cmd cmd = { .kind = ENG_CMD_RECOMMEND_META };
@@ -433,8 +481,29 @@ unsigned state_apply(struct state *s, struct eng_evt *ev)
 			return 0;
 		hist_apply(s->hist, ev);
 		return DIRTY_TRAIN | DIRTY_STATUS;
-	case ENG_EVT_TRAINED:
+	case ENG_EVT_LR_PROGRESS:
+	case ENG_EVT_LR_FOUND:
+		if (ev->req_id != s->lr_req || !s->lr_running)
+			return 0;
+		s->lr = ev->u.lr;
+		if (ev->kind == ENG_EVT_LR_PROGRESS)
+			return DIRTY_TRAIN;
+		s->lr_running = 0;
+		if (s->lr.suggest.valley >= 0)
+			snprintf(msg, sizeof msg, "suggested lr %.2e (the valley): A sets it",
+				 s->lr.lr[s->lr.suggest.valley]);
+		else
+			snprintf(msg, sizeof msg, "the sweep was too short to suggest a learning rate");
+		state_message(s, 0, msg);
+		return DIRTY_TRAIN | DIRTY_STATUS;
 	case ENG_EVT_STOPPED:
+		if (s->lr_running && ev->req_id == s->stop_req) {
+			s->lr_running = 0;
+			state_message(s, 0, "learning-rate sweep stopped");
+			return DIRTY_TRAIN | DIRTY_STATUS;
+		}
+		/* fall through */
+	case ENG_EVT_TRAINED:
 		/* STOPPED may carry the STOP command's req_id or the run's */
 		if (!s->training || (ev->req_id != s->train_req &&
 				     ev->req_id != s->stop_req))
@@ -482,6 +551,10 @@ unsigned state_apply(struct state *s, struct eng_evt *ev)
 			hist_apply(s->hist, ev);
 			s->training = 0;
 			return DIRTY_TRAIN | DIRTY_STATUS | DIRTY_PARAMS;
+		}
+		if (ev->req_id == s->lr_req && s->lr_running) {
+			s->lr_running = 0;
+			return DIRTY_TRAIN | DIRTY_STATUS;
 		}
 		return DIRTY_STATUS;
 	default:

@@ -93,6 +93,13 @@ struct state {
 	uint32_t similar_item;
 	struct eng_similar similar;
 	struct eng_pca *pca;            /* owned; NULL until a reply */
+
+	/* The learning-rate finder: its latest curve, which the Training
+	 * pane draws instead of the runs while lr_shown. */
+	uint32_t lr_req;
+	int lr_running;                 /* LR_FIND sent, the sweep not ended */
+	int lr_shown;                   /* from F until the next training */
+	struct eng_lr_curve lr;
 };
 
 /* Initialise s with the settings in cfg, talking to the engine through be
@@ -121,7 +128,16 @@ int state_load(struct state *s, const char *path, const char *split);
  * with s->status. */
 int state_train(struct state *s, int with_me);
 
-/* Ask the running training to stop.  0, or -1 with s->status. */
+/* Sweep the learning rate of a fresh model with the values in s->cfg
+ * (fastai's lr_find), to be drawn in the Training pane.  Refused while
+ * training or sweeping.  0, or -1 with s->status. */
+int state_lr_find(struct state *s);
+
+/* Put the finder's suggestion (the valley) into the lr value.  0, or -1
+ * with s->status when there is none yet. */
+int state_lr_apply(struct state *s);
+
+/* Ask the running training (or sweep) to stop.  0, or -1 with s->status. */
 int state_stop(struct state *s);
 
 /* Ask for item's details.  0, or -1 with s->status. */

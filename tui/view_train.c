@@ -1,7 +1,9 @@
 /* view_train.c -- the Training pane: one chart with the training loss per
  * batch and the validation loss per epoch, the older runs dimmed behind
  * the current one, the best epoch marked; below it fastai's table
- * (epoch, train_loss, valid_loss, time).
+ * (epoch, train_loss, valid_loss, time).  After F, until the next run,
+ * it shows the learning-rate finder's curve instead: smoothed loss by lr
+ * on a log axis, the suggestion marked.
  *
  * The chart is rasterised by chart.c into a cell buffer sized when the
  * pane is laid out, so a frame allocates nothing.
@@ -124,6 +126,66 @@ static void draw_legend(struct panel *p, const struct panel_env *env,
 	}
 }
 
+/* The y labels (top, middle and bottom rows) and the axis line. */
+static void draw_y_axis(struct panel *p, const struct panel_env *env, int top,
+			int rows, int log, double lo, double hi)
+{
+	for (int r = 0; r < rows; r++) {
+		double t = rows > 1 ? 1 - (double)r / (rows - 1) : 1;
+		double y = log ? pow(10, log10(lo) + t * (log10(hi) - log10(lo)))
+			       : lo + t * (hi - lo);
+
+		if (r == 0 || r == rows - 1 || r == rows / 2)
+			panel_printf(p, env, top + r, 0, ROLE_AXIS, "%*.3g", YLABEL_W - 2, y);
+		panel_printf(p, env, top + r, YLABEL_W - 1, ROLE_AXIS, "%s",
+			     env->unicode ? "\u2502" : "|");
+	}
+}
+
+/* The chart's cells (cw wide, rows high), right of the y axis. */
+static void draw_cells(struct panel *p, const struct panel_env *env,
+		       const struct train_view *v, int top, int rows, int cw)
+{
+	for (int r = 0; r < rows; r++)
+		for (int c = 0; c < cw; c++) {
+			const struct chart_cell *cell = &v->cells[r * cw + c];
+			static const enum theme_role role[] = {
+				ROLE_NORMAL, ROLE_OLD_RUN, ROLE_TRAIN_CURVE,
+				ROLE_VALID_CURVE,
+			};
+			static const char ascii[] = " .*o";
+			wchar_t wc;
+
+			if (!cell->role)
+				continue;
+			wc = env->braille ? chart_braille(cell) :
+					    (wchar_t)ascii[cell->role];
+			attrset(theme_attr(env->th, role[cell->role]));
+			mvaddnwstr(p->y + 1 + top + r, p->x + 1 + YLABEL_W + c, &wc, 1);
+		}
+}
+
+/* The x axis line under a chart of cw columns on row ax. */
+static void draw_x_line(struct panel *p, const struct panel_env *env, int ax, int cw)
+{
+	attrset(theme_attr(env->th, ROLE_AXIS));
+	for (int c = 0; c <= cw; c++)
+		mvaddnwstr(p->y + 1 + ax, p->x + YLABEL_W + c,
+			   env->unicode ? L"\u2500" : L"-", 1);
+}
+
+/* A marker over the chart's point (x, y). */
+static void draw_marker(struct panel *p, const struct panel_env *env,
+			const struct chart *ch, int top, double x, double y)
+{
+	int dx = chart_x_dot(ch, x), dy = chart_y_dot(ch, y);
+	int cx = ch->style == CHART_BRAILLE ? dx / 2 : dx;
+	int cy = ch->style == CHART_BRAILLE ? dy / 4 : dy;
+
+	panel_printf(p, env, top + cy, YLABEL_W + cx, ROLE_BEST, "%s",
+		     env->unicode ? "\u25c6" : "#");
+}
+
 static void draw_chart(struct panel *p, const struct panel_env *env,
 		       struct train_view *v, const struct hist_run *cur,
 		       int best, int top, int rows)
@@ -144,50 +206,14 @@ static void draw_chart(struct panel *p, const struct panel_env *env,
 	for (int i = 0; i < n; i++)
 		plot_run(&ch, hist_run(h, i), i < n - 1, env);
 
-	/* y labels at the top, middle and bottom rows */
-	for (int r = 0; r < rows; r++) {
-		double t = rows > 1 ? 1 - (double)r / (rows - 1) : 1;
-		double y = env->log_scale ? pow(10, log10(lo) + t * (log10(hi) - log10(lo)))
-					  : lo + t * (hi - lo);
-
-		if (r == 0 || r == rows - 1 || r == rows / 2)
-			panel_printf(p, env, top + r, 0, ROLE_AXIS, "%*.3g", YLABEL_W - 2, y);
-		panel_printf(p, env, top + r, YLABEL_W - 1, ROLE_AXIS, "%s",
-			     env->unicode ? "\u2502" : "|");
-	}
-	/* the cells */
-	for (int r = 0; r < rows; r++)
-		for (int c = 0; c < cw; c++) {
-			const struct chart_cell *cell = &v->cells[r * cw + c];
-			static const enum theme_role role[] = {
-				ROLE_NORMAL, ROLE_OLD_RUN, ROLE_TRAIN_CURVE,
-				ROLE_VALID_CURVE,
-			};
-			static const char ascii[] = " .*o";
-			wchar_t wc;
-
-			if (!cell->role)
-				continue;
-			wc = env->braille ? chart_braille(cell) :
-					    (wchar_t)ascii[cell->role];
-			attrset(theme_attr(env->th, role[cell->role]));
-			mvaddnwstr(p->y + 1 + top + r, p->x + 1 + YLABEL_W + c, &wc, 1);
-		}
+	draw_y_axis(p, env, top, rows, env->log_scale, lo, hi);
+	draw_cells(p, env, v, top, rows, cw);
 	/* the best epoch, over its curve */
-	if (best >= 0 && best + 1 <= cur->planned_epochs) {
-		int dx = chart_x_dot(&ch, best + 1), dy = chart_y_dot(&ch, cur->ep[best].valid);
-		int cx = ch.style == CHART_BRAILLE ? dx / 2 : dx;
-		int cy = ch.style == CHART_BRAILLE ? dy / 4 : dy;
-
-		panel_printf(p, env, top + cy, YLABEL_W + cx, ROLE_BEST, "%s",
-			     env->unicode ? "\u25c6" : "#");
-	}
+	if (best >= 0 && best + 1 <= cur->planned_epochs)
+		draw_marker(p, env, &ch, top, best + 1, cur->ep[best].valid);
 	/* x axis: a tick and a label per epoch when there is room */
 	int ax = top + rows;
-	attrset(theme_attr(env->th, ROLE_AXIS));
-	for (int c = 0; c <= cw; c++)
-		mvaddnwstr(p->y + 1 + ax, p->x + YLABEL_W + c,
-			   env->unicode ? L"\u2500" : L"-", 1);
+	draw_x_line(p, env, ax, cw);
 	int step = 1;
 	while (step * (cw / (cur->planned_epochs > 0 ? cur->planned_epochs : 1)) < 4 &&
 	       step < cur->planned_epochs)
@@ -231,6 +257,62 @@ static void draw_table(struct panel *p, const struct panel_env *env,
 	}
 }
 
+/* The learning-rate finder's curve.  Its learning rates grow
+ * exponentially with the batch, so plotting by batch index is plotting by
+ * log(lr); the axis is labelled with the rates.  The y range stops at 4x
+ * the least loss (where the sweep calls it diverged), so a blow-up at the
+ * end does not flatten the valley. */
+static void draw_lr(struct panel *p, const struct panel_env *env,
+		    struct train_view *v)
+{
+	const struct eng_lr_curve *c = &env->st->lr;
+	int ih = panel_inner_h(p), cw = panel_inner_w(p) - YLABEL_W - 1;
+	int top = 2, rows = ih - top - 2, c0;
+	double lo = INFINITY, hi = -INFINITY;
+	struct chart ch;
+
+	c0 = panel_printf(p, env, 0, 1, ROLE_TRAIN_CURVE, "%s smoothed loss by lr",
+			  env->braille ? "\u28c0" : "*");
+	if (env->st->lr_running)
+		panel_printf(p, env, 0, 1 + c0, ROLE_VALUE, "  sweeping %d/%d", c->n, c->num_it);
+	else if (c->suggest.valley >= 0)
+		panel_printf(p, env, 0, 1 + c0, ROLE_BEST, "  %s valley %.2e (A sets lr)  steepest %.2e",
+			     env->unicode ? "\u25c6" : "#", c->lr[c->suggest.valley],
+			     c->lr[c->suggest.steep]);
+	panel_printf(p, env, 1, 1, ROLE_LABEL, "%s",
+		     c->diverged ? "stopped: the loss diverged" : "learning-rate finder (F), t trains");
+	if (cw < 4 || rows < 2 || (size_t)(cw * rows) > v->n_cells || c->n < 1)
+		return;
+	chart_range_add(c->loss, c->n, env->log_scale, &lo, &hi);
+	if (hi > 4.0 * lo && lo > 0.0)
+		hi = 4.0 * lo;
+	chart_range_finish(env->log_scale, &lo, &hi);
+	chart_reset(&ch, v->cells, cw, rows, env->braille ? CHART_BRAILLE : CHART_ASCII,
+		    env->log_scale, c->num_it, lo, hi);
+	for (int j = 1; j < c->n; j++)
+		if (isfinite(c->loss[j - 1]) && isfinite(c->loss[j]))
+			chart_line(&ch, j - 1, c->loss[j - 1], j, c->loss[j], CR_TRAIN);
+	draw_y_axis(p, env, top, rows, env->log_scale, lo, hi);
+	draw_cells(p, env, v, top, rows, cw);
+	if (!env->st->lr_running && c->suggest.valley >= 0)
+		draw_marker(p, env, &ch, top, c->suggest.valley, c->loss[c->suggest.valley]);
+	/* x labels: the lr at a few batches, lr_j = lr_0 * ratio^j */
+	int ax = top + rows;
+	draw_x_line(p, env, ax, cw);
+	if (c->n < 2)
+		return;
+	double ratio = (double)c->lr[1] / (double)c->lr[0];
+	for (int k = 0; k <= 4; k++) {
+		int j = c->num_it * k / 4, dx = chart_x_dot(&ch, j);
+		int cx = ch.style == CHART_BRAILLE ? dx / 2 : dx;
+
+		if (YLABEL_W + cx + 8 < panel_inner_w(p) - 3)
+			panel_printf(p, env, ax, YLABEL_W + cx, ROLE_AXIS, "%.0e",
+				     c->lr[0] * pow(ratio, j));
+	}
+	panel_printf(p, env, ax, panel_inner_w(p) - 3, ROLE_AXIS, "lr");
+}
+
 static void draw(struct panel *p, const struct panel_env *env)
 {
 	struct train_view *v = (struct train_view *)p;
@@ -243,6 +325,10 @@ static void draw(struct panel *p, const struct panel_env *env)
 		 env->smoothing ? "smoothed" : "raw",
 		 env->log_scale ? ", log" : "",
 		 env->st->stale ? ", STALE" : "");
+	if (env->st->lr_shown) {
+		draw_lr(p, env, v);
+		return;
+	}
 	if (n == 0) {
 		panel_printf(p, env, 0, 1, ROLE_LABEL,
 			     "not trained yet: press t to train with the values shown");

@@ -1,0 +1,66 @@
+/* runs.c -- print the run history (see runs.h). */
+#include "runs.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "datadir.h"
+#include "headless.h"
+#include "history.h"
+
+/* Best validation loss first; runs without one go last. */
+static int by_valid(const void *a, const void *b)
+{
+	double x = ((const struct history_run *)a)->final_valid;
+	double y = ((const struct history_run *)b)->final_valid;
+	if (isnan(x) || isnan(y))
+		return isnan(x) - isnan(y);
+	return (x > y) - (x < y);
+}
+
+/* The dataset's name as ds_name() gives it: the path's last component. */
+static const char *base_name(char *path)
+{
+	size_t n = strlen(path);
+	while (n > 1 && path[n - 1] == '/')
+		path[--n] = '\0';
+	const char *slash = strrchr(path, '/');
+	return slash ? slash + 1 : path;
+}
+
+int runs_run(const struct opts *o)
+{
+	char data[4096], err[1024], path[4096];
+	if (datadir_find(o->cfg.data, data, sizeof data, err, sizeof err) != 0) {
+		fprintf(stderr, "collabtui: %s\n", err);
+		return EXIT_INPUT;
+	}
+	const char *name = base_name(data);
+	if (!history_path(path, sizeof path)) {
+		fprintf(stderr, "collabtui: no place for the run history "
+			"(set XDG_DATA_HOME or HOME)\n");
+		return EXIT_RUNTIME;
+	}
+	struct history_run *v;
+	size_t n;
+	if (history_read(path, name, &v, &n, err, sizeof err) != 0) {
+		fprintf(stderr, "collabtui: %s\n", err);
+		return EXIT_RUNTIME;
+	}
+	if (o->sort_valid)
+		qsort(v, n, sizeof *v, by_valid);
+	printf("%zu run(s) on %s in %s\n", n, name, path);
+	printf("%-4s%-22s%-9s%-8s%-7s%-10s%-8s%-12s%-6s%-11s%-11s%s\n", "#", "time", "model",
+	       "factors", "epochs", "lr", "wd", "split", "seed", "train", "valid", "secs");
+	for (size_t j = 0; j < n; j++) {
+		const struct history_run *r = &v[j];
+		float train = r->n_losses ? r->train_loss[r->n_losses - 1] : NAN;
+		printf("%-4zu%-22s%-9s%-8d%-7d%-10.3g%-8.3g%-12s%-6llu%-11.6f%-11.6f%.1f\n",
+		       j + 1, r->time, r->model, r->factors, r->epochs, r->lr, r->wd, r->split,
+		       (unsigned long long)r->seed, train, r->final_valid, r->seconds);
+	}
+	free(v);
+	return EXIT_OK;
+}

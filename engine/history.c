@@ -1,0 +1,330 @@
+/* history.c -- append and read the run history (see history.h). */
+#include "history.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* ---- the path ------------------------------------------------------------ */
+
+/* mkdir -p of the directory part of path. */
+static int make_parents(char *path)
+{
+	for (char *p = path + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		int rc = mkdir(path, 0755);
+		*p = '/';
+		if (rc != 0 && errno != EEXIST)
+			return -1;
+	}
+	return 0;
+}
+
+const char *history_path(char *buf, size_t n)
+{
+	const char *xdg = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
+	int len;
+	if (xdg && xdg[0] == '/')
+		len = snprintf(buf, n, "%s/collabtui/history.jsonl", xdg);
+	else if (home && home[0])
+		len = snprintf(buf, n, "%s/.local/share/collabtui/history.jsonl", home);
+	else
+		return NULL;
+	if (len < 0 || (size_t)len >= n || make_parents(buf) != 0)
+		return NULL;
+	return buf;
+}
+
+/* ---- writing ------------------------------------------------------------- */
+
+struct out {
+	char *p;
+	size_t len, cap;
+	int oom;
+};
+
+__attribute__((format(printf, 2, 3)))
+static void put(struct out *o, const char *fmt, ...)
+{
+	for (;;) {
+		va_list ap;
+		va_start(ap, fmt);
+		int w = vsnprintf(o->p + o->len, o->cap - o->len, fmt, ap);
+		va_end(ap);
+		if (w < 0) {
+			o->oom = 1;
+			return;
+		}
+		if ((size_t)w < o->cap - o->len) {
+			o->len += (size_t)w;
+			return;
+		}
+		char *q = realloc(o->p, 2 * o->cap + (size_t)w);
+		if (!q) {
+			o->oom = 1;
+			o->p[o->len] = '\0';
+			return;
+		}
+		o->p = q;
+		o->cap = 2 * o->cap + (size_t)w;
+	}
+}
+
+/* A string field with the characters JSON would escape replaced. */
+static void put_str(struct out *o, const char *key, const char *s)
+{
+	put(o, "\"%s\":\"", key);
+	for (; *s; s++)
+		put(o, "%c", *s == '"' || *s == '\\' || (unsigned char)*s < 0x20 ? '?' : *s);
+	put(o, "\",");
+}
+
+static void put_num(struct out *o, double v)
+{
+	if (isfinite(v))
+		put(o, "%.9g", v);
+	else
+		put(o, "null");
+}
+
+static void put_losses(struct out *o, const char *key, const float *v, int n)
+{
+	put(o, "\"%s\":[", key);
+	for (int j = 0; j < n; j++) {
+		if (j)
+			put(o, ",");
+		put_num(o, v[j]);
+	}
+	put(o, "],");
+}
+
+int history_append(const char *path, const struct history_run *r, char *err,
+		   size_t errlen)
+{
+	struct out o = { .cap = 4096 };
+	if (!(o.p = malloc(o.cap))) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		return -1;
+	}
+	/* the leading newline is dropped below unless a torn line needs it */
+	put(&o, "\n{");
+	put_str(&o, "time", r->time);
+	put_str(&o, "dataset", r->dataset);
+	put_str(&o, "split", r->split);
+	put_str(&o, "model", r->model);
+	put(&o, "\"factors\":%d,\"epochs\":%d,\"bs\":%d,\"lr\":%.9g,\"wd\":%.9g,",
+	    r->factors, r->epochs, r->bs, r->lr, r->wd);
+	if (r->y_range_on)
+		put(&o, "\"y_range\":[%.9g,%.9g],", r->y_lo, r->y_hi);
+	else
+		put(&o, "\"y_range\":null,");
+	put_str(&o, "optimizer", r->optimizer);
+	put_str(&o, "schedule", r->schedule);
+	put(&o, "\"seed\":%llu,", (unsigned long long)r->seed);
+	int n = r->n_losses < HISTORY_EPOCHS_MAX ? r->n_losses : HISTORY_EPOCHS_MAX;
+	put_losses(&o, "train_loss", r->train_loss, n);
+	put_losses(&o, "valid_loss", r->valid_loss, n);
+	put(&o, "\"final_valid\":");
+	put_num(&o, r->final_valid);
+	put(&o, ",\"seconds\":%.3f}\n", r->seconds);
+	if (o.oom) {
+		free(o.p);
+		snprintf(err, errlen, "%s: out of memory", path);
+		return -1;
+	}
+	int fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+	const char *step = "open";
+	int rc = -1;
+	if (fd >= 0) {
+		/* a file that does not end in '\n' ends in a torn line: start
+		 * ours on a line of its own */
+		struct stat st;
+		char last = '\n';
+		step = "read";
+		if (fstat(fd, &st) == 0 && (st.st_size == 0 ||
+		    pread(fd, &last, 1, st.st_size - 1) == 1)) {
+			const char *p = last == '\n' ? o.p + 1 : o.p;
+			size_t len = last == '\n' ? o.len - 1 : o.len;
+			step = "write";
+			/* one write: O_APPEND places it whole at the end */
+			if (write(fd, p, len) == (ssize_t)len) {
+				step = "fsync";
+				rc = fsync(fd);
+			}
+		}
+		int e = errno;
+		close(fd);
+		errno = e;
+	}
+	if (rc != 0)
+		snprintf(err, errlen, "%s: %s: %s", path, step, errno ? strerror(errno) :
+			 "short write");
+	free(o.p);
+	return rc;
+}
+
+/* ---- reading ------------------------------------------------------------- */
+
+/* The text after "key": in line, or NULL. */
+static const char *field(const char *line, const char *key)
+{
+	char pat[40];
+	snprintf(pat, sizeof pat, "\"%s\":", key);
+	const char *p = strstr(line, pat);
+	return p ? p + strlen(pat) : NULL;
+}
+
+static int get_str(const char *line, const char *key, char *buf, size_t n)
+{
+	const char *p = field(line, key);
+	if (!p || *p != '"')
+		return -1;
+	const char *end = strchr(++p, '"');
+	if (!end || (size_t)(end - p) >= n)
+		return -1;
+	memcpy(buf, p, (size_t)(end - p));
+	buf[end - p] = '\0';
+	return 0;
+}
+
+/* A number or null (NAN); *end after it. */
+static int get_num_at(const char *p, double *v, const char **end)
+{
+	if (strncmp(p, "null", 4) == 0) {
+		*v = NAN;
+		*end = p + 4;
+		return 0;
+	}
+	char *e;
+	*v = strtod(p, &e);
+	if (e == p)
+		return -1;
+	*end = e;
+	return 0;
+}
+
+static int get_num(const char *line, const char *key, double *v)
+{
+	const char *p = field(line, key), *end;
+	return p ? get_num_at(p, v, &end) : -1;
+}
+
+static int get_losses(const char *line, const char *key, float *v, int *n)
+{
+	const char *p = field(line, key);
+	if (!p || *p++ != '[')
+		return -1;
+	int k = 0;
+	while (*p != ']') {
+		double d;
+		if (k == HISTORY_EPOCHS_MAX || get_num_at(p, &d, &p) != 0)
+			return -1;
+		v[k++] = (float)d;
+		if (*p == ',')
+			p++;
+		else if (*p != ']')
+			return -1;
+	}
+	*n = k;
+	return 0;
+}
+
+int history_parse(const char *line, struct history_run *r)
+{
+	size_t len = strlen(line);
+	if (len < 2 || line[0] != '{' || line[len - 1] != '}')
+		return -1;
+	memset(r, 0, sizeof *r);
+	double f, e, bs, seed, lo;
+	int nt = 0, nv = 0;
+	if (get_str(line, "time", r->time, sizeof r->time) ||
+	    get_str(line, "dataset", r->dataset, sizeof r->dataset) ||
+	    get_str(line, "split", r->split, sizeof r->split) ||
+	    get_str(line, "model", r->model, sizeof r->model) ||
+	    get_str(line, "optimizer", r->optimizer, sizeof r->optimizer) ||
+	    get_str(line, "schedule", r->schedule, sizeof r->schedule) ||
+	    get_num(line, "factors", &f) || get_num(line, "epochs", &e) ||
+	    get_num(line, "bs", &bs) || get_num(line, "lr", &r->lr) ||
+	    get_num(line, "wd", &r->wd) || get_num(line, "seed", &seed) ||
+	    get_num(line, "final_valid", &r->final_valid) ||
+	    get_num(line, "seconds", &r->seconds) ||
+	    get_losses(line, "train_loss", r->train_loss, &nt) ||
+	    get_losses(line, "valid_loss", r->valid_loss, &nv) || nt != nv)
+		return -1;
+	r->factors = (int)f;
+	r->epochs = (int)e;
+	r->bs = (int)bs;
+	r->seed = (uint64_t)seed;
+	r->n_losses = nt;
+	const char *y = field(line, "y_range");
+	if (!y)
+		return -1;
+	if (*y == '[' && get_num_at(y + 1, &lo, &y) == 0 && *y == ',') {
+		r->y_range_on = 1;
+		r->y_lo = lo;
+		if (get_num_at(y + 1, &r->y_hi, &y) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+int history_read(const char *path, const char *dataset, struct history_run **out,
+		 size_t *n, char *err, size_t errlen)
+{
+	*out = NULL;
+	*n = 0;
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		if (errno == ENOENT)
+			return 0;
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	char *line = NULL;
+	size_t cap = 0, have = 0;
+	ssize_t got;
+	struct history_run *v = NULL, r;
+	int rc = 0;
+	while ((got = getline(&line, &cap, f)) > 0) {
+		/* no '\n': the last line, cut short by a crash */
+		if (line[got - 1] != '\n')
+			break;
+		line[got - 1] = '\0';
+		if (history_parse(line, &r) != 0 ||
+		    (dataset && strcmp(r.dataset, dataset) != 0))
+			continue;
+		if (*n == have) {
+			size_t want = have ? 2 * have : 16;
+			struct history_run *q = realloc(v, want * sizeof *q);
+			if (!q) {
+				snprintf(err, errlen, "%s: out of memory", path);
+				rc = -1;
+				break;
+			}
+			v = q;
+			have = want;
+		}
+		v[(*n)++] = r;
+	}
+	if (rc == 0 && ferror(f)) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		rc = -1;
+	}
+	free(line);
+	fclose(f);
+	if (rc != 0) {
+		free(v);
+		*n = 0;
+		return -1;
+	}
+	*out = v;
+	return 0;
+}

@@ -1,0 +1,69 @@
+/* history.h -- the run history: one JSON line per finished training run.
+ *
+ * The file is $XDG_DATA_HOME/collabtui/history.jsonl (an absolute
+ * XDG_DATA_HOME only, as the XDG spec says), else
+ * ~/.local/share/collabtui/history.jsonl.  Each run is one line: its
+ * dataset and split, model and hyperparameters, seed, the per-epoch
+ * training and validation losses, the final validation loss and the wall
+ * time.
+ *
+ * Crash safety without a lock or a rewrite: a line is appended with one
+ * write(2) on an O_APPEND descriptor and then fsync'ed, so concurrent
+ * writers never interleave within a line and a line is either all there
+ * or cut short at its end.  A reader keeps only complete lines (ending
+ * in '\n' and parsing as a record), and a writer that finds the file not
+ * ending in '\n' (a torn line from a crash) starts its own line with one,
+ * so a torn line never swallows the next record.
+ *
+ * Strings are written without escapes: characters JSON would need to
+ * escape ('"', '\\', control bytes) are replaced by '?'.
+ */
+#ifndef COLLABTUI_HISTORY_H
+#define COLLABTUI_HISTORY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define HISTORY_EPOCHS_MAX 1000 /* losses kept per run; later epochs are left out */
+
+struct history_run {
+	char time[24];          /* UTC, "2025-01-31T12:00:00Z" */
+	char dataset[64];
+	char split[32];         /* "u1", "random 0.2", "fold 2/5" */
+	char model[16];         /* dot, dotbias, als, bpmf, nn */
+	int factors, epochs, bs;
+	double lr, wd;
+	int y_range_on;
+	double y_lo, y_hi;
+	char optimizer[16], schedule[16];
+	uint64_t seed;
+	int n_losses;           /* entries of train_loss / valid_loss */
+	float train_loss[HISTORY_EPOCHS_MAX];
+	float valid_loss[HISTORY_EPOCHS_MAX];   /* NAN without a validation set */
+	double final_valid;     /* NAN without a validation set */
+	double seconds;
+};
+
+/* The history file's path into buf (n bytes), creating its directory.
+ * Returns buf, or NULL when there is no usable place (no HOME, a path
+ * that does not fit, a directory that cannot be made). */
+const char *history_path(char *buf, size_t n);
+
+/* Append r to the file at path as one line.  0, or -1 with
+ * "PATH: what failed: strerror" in err. */
+int history_append(const char *path, const struct history_run *r, char *err,
+		   size_t errlen);
+
+/* Read every complete record of the file at path whose dataset is
+ * `dataset` (NULL: all), oldest first, into a new array *out of *n
+ * records (free() it).  A missing file is an empty history.  Torn or
+ * unparsable lines are skipped.  0, or -1 with a message in err when the
+ * file cannot be read or memory runs out. */
+int history_read(const char *path, const char *dataset, struct history_run **out,
+		 size_t *n, char *err, size_t errlen);
+
+/* Parse one line (without its '\n') into r.  0, or -1 if it is not a
+ * complete record. */
+int history_parse(const char *line, struct history_run *r);
+
+#endif

@@ -1,0 +1,169 @@
+/* metrics.c -- error and ranking metrics (see metrics.h). */
+#include "metrics.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cblas.h>
+
+#include "als.h"
+#include "rank.h"
+
+/* Users scored per callback: one sgemm of this many rows by the items
+ * instead of one sgemv per user, which would stream the item factors
+ * from memory once for every user. */
+#define SCORE_BLOCK 64
+
+void metrics_error(const float *pred, const float *truth, size_t n, float lo,
+		   float hi, struct metrics_err *out)
+{
+	double se = 0.0, ae = 0.0;
+	for (size_t j = 0; j < n; j++) {
+		float p = pred[j];
+		if (lo < hi)
+			p = p < lo ? lo : p > hi ? hi : p;
+		double d = (double)p - truth[j];
+		se += d * d;
+		ae += fabs(d);
+	}
+	out->n = n;
+	out->mse = n ? se / (double)n : 0.0;
+	out->rmse = sqrt(out->mse);
+	out->mae = n ? ae / (double)n : 0.0;
+}
+
+void metrics_model_error(const struct model *m, const uint32_t *users,
+			 const uint32_t *items, const float *ratings,
+			 const uint32_t *idx, size_t n, float lo, float hi,
+			 struct metrics_err *out)
+{
+	/* one rating at a time, so no buffer: the sums are metrics_error's */
+	double se = 0.0, ae = 0.0;
+	for (size_t j = 0; j < n; j++) {
+		uint32_t t = idx[j];
+		float p = model_predict(m, users[t], items[t]);
+		struct metrics_err one;
+		metrics_error(&p, &ratings[t], 1, lo, hi, &one);
+		se += one.mse;
+		ae += one.mae;
+	}
+	out->n = n;
+	out->mse = n ? se / (double)n : 0.0;
+	out->rmse = sqrt(out->mse);
+	out->mae = n ? ae / (double)n : 0.0;
+}
+
+void metrics_model_scores(void *model, uint32_t u0, uint32_t nb, float *out)
+{
+	const struct model *m = model;
+	int k = m->cfg.n_factors;
+	int ni = (int)m->cfg.n_items;
+	/* out (nb, n_items) = user_f[u0 ..] (nb, k) . item_f^T (k, n_items) */
+	for (uint32_t r = 0; r < nb; r++)
+		for (int i = 0; i < ni; i++)
+			out[(size_t)r * ni + i] = m->item_b ? m->item_b[i] : 0.0f;
+	cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)nb, ni, k, 1.0f,
+		    m->user_f + (size_t)u0 * k, k, m->item_f, k, 1.0f, out, ni);
+}
+
+/* Scores are compared within a user only, so a per-user term (the user
+ * bias, y_range's monotone sigmoid) never changes a ranking. */
+static double dcg_at(int pos)
+{
+	return 1.0 / log2((double)pos + 2.0);      /* pos is 0-based */
+}
+
+int metrics_ranking(const struct metrics_rank_in *in, struct metrics_rank *out)
+{
+	memset(out, 0, sizeof *out);
+	if (in->k < 1)
+		return -1;
+	struct split held = { .train = in->sp->valid, .n_train = in->sp->n_valid };
+	struct als_csr train, valid;
+	size_t k = (size_t)in->k, ni = in->n_items;
+	float *scores = malloc((size_t)SCORE_BLOCK * ni * sizeof *scores);
+	unsigned char *mark = calloc(ni ? ni : 1, 1);   /* 1 train, 2 relevant */
+	unsigned char *shown = calloc(ni ? ni : 1, 1);  /* ever recommended */
+	uint32_t *pop = calloc(ni ? ni : 1, sizeof *pop);
+	struct rank_pick *top = malloc(k * sizeof *top);
+	int rc_t = als_csr_build(&train, in->n_users, in->n_items, in->users, in->items,
+				 in->ratings, in->sp);
+	int rc_v = als_csr_build(&valid, in->n_users, in->n_items, in->users, in->items,
+				 in->ratings, &held);
+	int rc = -1;
+	if (!scores || !mark || !shown || !pop || !top || rc_t || rc_v)
+		goto done;
+	for (size_t j = 0; j < in->sp->n_train; j++)
+		pop[in->items[in->sp->train[j]]]++;
+
+	double sum_p = 0.0, sum_r = 0.0, sum_n = 0.0, sum_pop = 0.0;
+	size_t n_recs = 0;
+	for (uint32_t u0 = 0; u0 < in->n_users; u0 += SCORE_BLOCK) {
+		uint32_t nb = in->n_users - u0 < SCORE_BLOCK ? in->n_users - u0 : SCORE_BLOCK;
+		in->score(in->score_ctx, u0, nb, scores);
+		for (uint32_t b = 0; b < nb; b++) {
+			uint32_t u = u0 + b;
+			const struct als_side *v = &valid.by_user, *t = &train.by_user;
+			size_t n_rel = 0;
+			for (uint32_t j = v->ptr[u]; j < v->ptr[u + 1]; j++)
+				if (v->val[j] >= in->relevant && mark[v->idx[j]] != 2) {
+					mark[v->idx[j]] = 2;
+					n_rel++;
+				}
+			for (uint32_t j = t->ptr[u]; j < t->ptr[u + 1]; j++)
+				mark[t->idx[j]] = 1;
+			if (n_rel > 0) {
+				struct rank_topk sel;
+				rank_topk_init(&sel, top, k);
+				const float *s = scores + (size_t)b * ni;
+				for (uint32_t i = 0; i < in->n_items; i++)
+					if (mark[i] != 1)
+						rank_topk_push(&sel, i, s[i]);
+				size_t got = rank_topk_finish(&sel);
+				double hits = 0.0, dcg = 0.0, idcg = 0.0;
+				for (size_t p = 0; p < got; p++) {
+					shown[top[p].idx] = 1;
+					sum_pop += pop[top[p].idx];
+					if (mark[top[p].idx] == 2) {
+						hits += 1.0;
+						dcg += dcg_at((int)p);
+					}
+				}
+				for (size_t p = 0; p < n_rel && p < k; p++)
+					idcg += dcg_at((int)p);
+				n_recs += got;
+				sum_p += hits / (double)k;
+				sum_r += hits / (double)n_rel;
+				sum_n += dcg / idcg;
+				out->n_users++;
+			}
+			for (uint32_t j = v->ptr[u]; j < v->ptr[u + 1]; j++)
+				mark[v->idx[j]] = 0;
+			for (uint32_t j = t->ptr[u]; j < t->ptr[u + 1]; j++)
+				mark[t->idx[j]] = 0;
+		}
+	}
+	if (out->n_users) {
+		out->precision = sum_p / out->n_users;
+		out->recall = sum_r / out->n_users;
+		out->ndcg = sum_n / out->n_users;
+	}
+	size_t n_shown = 0;
+	for (size_t i = 0; i < ni; i++)
+		n_shown += shown[i];
+	out->coverage = ni ? (double)n_shown / (double)ni : 0.0;
+	out->popularity = n_recs ? sum_pop / (double)n_recs : 0.0;
+	rc = 0;
+done:
+	if (!rc_t)
+		als_csr_free(&train);
+	if (!rc_v)
+		als_csr_free(&valid);
+	free(scores);
+	free(mark);
+	free(shown);
+	free(pop);
+	free(top);
+	return rc;
+}

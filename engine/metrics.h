@@ -1,0 +1,77 @@
+/* metrics.h -- how good a model is on held-out ratings.
+ *
+ * Two families, as recommender papers and Surprise report them:
+ *   error     MSE, RMSE and MAE of the predicted ratings, optionally
+ *             clipped to the rating scale first (Surprise clips);
+ *   ranking   for each user with at least one held-out rating >= a
+ *             threshold (the "relevant" items), the top k items by score
+ *             among those the user did not rate in training, then
+ *             precision@k (hits / k), recall@k (hits / relevant), NDCG@k
+ *             with binary gains (DCG / the ideal DCG of min(relevant, k)
+ *             hits), each averaged over those users; catalogue coverage
+ *             (distinct recommended items / all items) and the mean
+ *             popularity (training ratings) of the recommended items.
+ *
+ * Scores come from a callback over blocks of users, so the ranking code
+ * does not depend on the model (tests feed it a fixed matrix);
+ * metrics_model_scores is the callback for a dot-product model.
+ * Nothing here prints; the functions are reentrant.
+ */
+#ifndef COLLABTUI_METRICS_H
+#define COLLABTUI_METRICS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model.h"
+#include "split.h"
+
+struct metrics_err {
+	size_t n;               /* ratings scored */
+	double mse, rmse, mae;
+};
+
+/* Error of predictions pred against truth (n each).  lo < hi clips each
+ * prediction into [lo, hi] first; lo >= hi leaves them as they are. */
+void metrics_error(const float *pred, const float *truth, size_t n, float lo,
+		   float hi, struct metrics_err *out);
+
+/* Error of model m on the ratings idx[0..n) of (users, items, ratings),
+ * clipped as metrics_error. */
+void metrics_model_error(const struct model *m, const uint32_t *users,
+			 const uint32_t *items, const float *ratings,
+			 const uint32_t *idx, size_t n, float lo, float hi,
+			 struct metrics_err *out);
+
+/* Fill out (n_users_block, n_items) row-major with the scores of users
+ * u0 .. u0 + n_users_block - 1 for every item; higher is better. */
+typedef void (*metrics_score_fn)(void *ctx, uint32_t u0, uint32_t n_users_block,
+				 float *out);
+
+/* The score callback for a struct model (ctx): the predicted rating
+ * without y_range, whose sigmoid does not change the order. */
+void metrics_model_scores(void *model, uint32_t u0, uint32_t n_users_block, float *out);
+
+struct metrics_rank_in {
+	uint32_t n_users, n_items;
+	const uint32_t *users, *items;  /* the dataset's rating arrays */
+	const float *ratings;
+	const struct split *sp;         /* train: excluded from rankings; valid: held out */
+	float relevant;                 /* a held-out rating >= this is relevant (4) */
+	int k;                          /* list length (10) */
+	metrics_score_fn score;
+	void *score_ctx;
+};
+
+struct metrics_rank {
+	uint32_t n_users;       /* users ranked: those with a relevant held-out item */
+	double precision, recall, ndcg;
+	double coverage;        /* distinct recommended items / n_items */
+	double popularity;      /* mean training ratings of a recommended item */
+};
+
+/* Ranking metrics as described above.  0, or -1 when memory runs out or
+ * k < 1.  With no user to rank, every mean is 0 and n_users is 0. */
+int metrics_ranking(const struct metrics_rank_in *in, struct metrics_rank *out);
+
+#endif

@@ -1,0 +1,195 @@
+/* test_history.c -- the run history survives torn lines and a kill -9 in
+ * the middle of writing, and `collabtui runs` lists what training
+ * recorded. */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "history.h"
+#include "testcli.h"
+
+static void sample_run(struct history_run *r, const char *dataset, double valid)
+{
+	memset(r, 0, sizeof *r);
+	snprintf(r->time, sizeof r->time, "2025-01-31T12:00:00Z");
+	snprintf(r->dataset, sizeof r->dataset, "%s", dataset);
+	snprintf(r->split, sizeof r->split, "u1");
+	snprintf(r->model, sizeof r->model, "als");
+	snprintf(r->optimizer, sizeof r->optimizer, "adam");
+	snprintf(r->schedule, sizeof r->schedule, "one_cycle");
+	r->factors = 20;
+	r->epochs = 3;
+	r->bs = 64;
+	r->lr = 5e-3;
+	r->wd = 12;
+	r->y_range_on = 1;
+	r->y_lo = 0.5;
+	r->y_hi = 5.5;
+	r->seed = 42;
+	r->n_losses = 3;
+	for (int j = 0; j < 3; j++) {
+		r->train_loss[j] = 1.0f - 0.1f * (float)j;
+		r->valid_loss[j] = j == 0 ? NAN : (float)valid;
+	}
+	r->final_valid = valid;
+	r->seconds = 1.5;
+}
+
+static const char *hist_file(char *buf, size_t n, const char *dir)
+{
+	snprintf(buf, n, "%s/history.jsonl", dir);
+	return buf;
+}
+
+Test(history, round_trip_and_filter)
+{
+	char dir[512], path[600], err[256];
+	testenv_tmpdir(dir, sizeof dir);
+	hist_file(path, sizeof path, dir);
+	struct history_run a, b;
+	sample_run(&a, "ml-100k", 0.81);
+	sample_run(&b, "we\"ird", 0.9);
+	cr_assert_eq(history_append(path, &a, err, sizeof err), 0, "%s", err);
+	cr_assert_eq(history_append(path, &b, err, sizeof err), 0, "%s", err);
+	struct history_run *v;
+	size_t n;
+	cr_assert_eq(history_read(path, NULL, &v, &n, err, sizeof err), 0, "%s", err);
+	cr_assert_eq(n, 2);
+	cr_assert_str_eq(v[0].dataset, "ml-100k");
+	cr_assert_str_eq(v[1].dataset, "we?ird", "quotes are replaced");
+	cr_assert_eq(v[0].factors, 20);
+	cr_assert_eq(v[0].seed, 42);
+	cr_assert_float_eq(v[0].wd, 12.0, 1e-9);
+	cr_assert(v[0].y_range_on);
+	cr_assert_float_eq(v[0].y_lo, 0.5, 1e-9);
+	cr_assert_eq(v[0].n_losses, 3);
+	cr_assert(isnan(v[0].valid_loss[0]), "NaN is written as null");
+	cr_assert_float_eq(v[0].valid_loss[2], 0.81f, 1e-6);
+	cr_assert_float_eq(v[0].final_valid, 0.81, 1e-9);
+	free(v);
+	cr_assert_eq(history_read(path, "ml-100k", &v, &n, err, sizeof err), 0);
+	cr_assert_eq(n, 1);
+	free(v);
+	testenv_rmdir(dir);
+}
+
+Test(history, missing_file_is_empty)
+{
+	struct history_run *v;
+	size_t n = 7;
+	char err[128];
+	cr_assert_eq(history_read("/nonexistent/history.jsonl", NULL, &v, &n, err, sizeof err), 0);
+	cr_assert_eq(n, 0);
+}
+
+Test(history, torn_last_line_is_skipped_and_repaired)
+{
+	char dir[512], path[600], err[256];
+	testenv_tmpdir(dir, sizeof dir);
+	hist_file(path, sizeof path, dir);
+	struct history_run a;
+	sample_run(&a, "ml-100k", 0.81);
+	cr_assert_eq(history_append(path, &a, err, sizeof err), 0, "%s", err);
+	struct stat st;
+	cr_assert_eq(stat(path, &st), 0);
+	off_t one = st.st_size;
+	cr_assert_eq(history_append(path, &a, err, sizeof err), 0, "%s", err);
+	/* cut the second line in the middle, as a crash would */
+	cr_assert_eq(truncate(path, one + (off_t)(one / 2)), 0);
+	struct history_run *v;
+	size_t n;
+	cr_assert_eq(history_read(path, NULL, &v, &n, err, sizeof err), 0);
+	cr_assert_eq(n, 1, "the torn line is skipped");
+	free(v);
+	/* the next append starts on a fresh line: both good records read */
+	sample_run(&a, "ml-100k", 0.7);
+	cr_assert_eq(history_append(path, &a, err, sizeof err), 0, "%s", err);
+	cr_assert_eq(history_read(path, NULL, &v, &n, err, sizeof err), 0);
+	cr_assert_eq(n, 2);
+	cr_assert_float_eq(v[1].final_valid, 0.7, 1e-9);
+	free(v);
+	testenv_rmdir(dir);
+}
+
+Test(history, survives_kill_during_writes)
+{
+	char dir[512], path[600], err[256];
+	testenv_tmpdir(dir, sizeof dir);
+	hist_file(path, sizeof path, dir);
+	pid_t pid = fork();
+	cr_assert_neq(pid, -1);
+	if (pid == 0) {
+		struct history_run r;
+		sample_run(&r, "ml-100k", 0.8);
+		r.n_losses = HISTORY_EPOCHS_MAX;        /* long lines: ~20 KB */
+		for (;;)
+			history_append(path, &r, err, sizeof err);
+	}
+	struct stat st;
+	for (int t = 0; t < 2000; t++) {        /* until a few lines are there */
+		if (stat(path, &st) == 0 && st.st_size > 200000)
+			break;
+		usleep(1000);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	/* count the complete lines on disk */
+	FILE *f = fopen(path, "r");
+	cr_assert(f);
+	size_t lines = 0;
+	for (int c; (c = fgetc(f)) != EOF;)
+		lines += c == '\n';
+	fclose(f);
+	cr_assert_gt(lines, 0);
+	struct history_run *v;
+	size_t n;
+	cr_assert_eq(history_read(path, NULL, &v, &n, err, sizeof err), 0, "%s", err);
+	cr_assert_eq(n, lines, "every complete line parses");
+	for (size_t j = 0; j < n; j++)
+		cr_assert_eq(v[j].n_losses, HISTORY_EPOCHS_MAX);
+	free(v);
+	testenv_rmdir(dir);
+}
+
+/* The valid column (the one before the last) of row `row` of the table. */
+static double row_valid(const char *out, int row)
+{
+	char tag[16], line[256];
+	snprintf(tag, sizeof tag, "\n%-4d", row);
+	const char *p = strstr(out, tag);
+	cr_assert(p, "no row %d:\n%s", row, out);
+	const char *end = strchr(p + 1, '\n');
+	size_t n = end ? (size_t)(end - p - 1) : strlen(p + 1);
+	cr_assert_lt(n, sizeof line);
+	memcpy(line, p + 1, n);
+	line[n] = '\0';
+	*strrchr(line, ' ') = '\0';            /* drop secs */
+	while (line[strlen(line) - 1] == ' ')
+		line[strlen(line) - 1] = '\0';
+	return atof(strrchr(line, ' ') + 1);
+}
+
+Test(history, runs_lists_training_runs_sorted)
+{
+	char fx[512], dir[512];
+	testenv_fixture(fx, sizeof fx, "ml-100k");
+	testenv_tmpdir(dir, sizeof dir);
+	struct cli_result r;
+	cli_run(&r, dir, "train --data '%s' --model als --factors 2 --epochs 2 --wd 1 --valid-pct 0.4", fx);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cli_run(&r, dir, "train --data '%s' --model als --factors 2 --epochs 2 --wd 50 --valid-pct 0.4", fx);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cli_run(&r, dir, "runs --data '%s' --sort valid", fx);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(strstr(r.out, "2 run(s) on ml-100k"), "%s", r.out);
+	double v1 = row_valid(r.out, 1), v2 = row_valid(r.out, 2);
+	cr_assert_lt(v1, v2, "sorted by valid: %g then %g\n%s", v1, v2, r.out);
+	cli_run(&r, dir, "runs --data '%s' --sort nope", fx);
+	cr_assert_eq(r.status, 2);
+	testenv_rmdir(dir);
+}

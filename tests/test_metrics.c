@@ -1,0 +1,114 @@
+/* test_metrics.c -- error and ranking metrics against hand-computed
+ * values. */
+#include <criterion/criterion.h>
+#include <math.h>
+
+#include "metrics.h"
+
+Test(metrics, error_by_hand)
+{
+	const float pred[] = { 1, 2, 3 }, truth[] = { 2, 2, 5 };
+	struct metrics_err e;
+	metrics_error(pred, truth, 3, 0, 0, &e);   /* errors -1, 0, -2 */
+	cr_assert_eq(e.n, 3);
+	cr_assert_float_eq(e.mse, 5.0 / 3.0, 1e-12);
+	cr_assert_float_eq(e.rmse, sqrt(5.0 / 3.0), 1e-12);
+	cr_assert_float_eq(e.mae, 1.0, 1e-12);
+}
+
+Test(metrics, error_clips_to_the_scale)
+{
+	const float pred[] = { 0.2f, 6.0f, 4.5f }, truth[] = { 1, 5, 4 };
+	struct metrics_err e;
+	metrics_error(pred, truth, 3, 1, 5, &e);   /* errors 0, 0, 0.5 */
+	cr_assert_float_eq(e.mse, 0.25 / 3.0, 1e-7);
+	cr_assert_float_eq(e.mae, 0.5 / 3.0, 1e-7);
+	metrics_error(pred, truth, 0, 1, 5, &e);
+	cr_assert_eq(e.n, 0);
+	cr_assert_eq(e.mse, 0.0);
+}
+
+/* Two users, five items.  User 0 rated item 0 in training; held out:
+ * item 1 (5), item 3 (4) relevant, item 4 (2) not.  User 1 rated items
+ * 1, 2, 3 in training and holds out item 0 (3): nothing relevant, so
+ * user 1 is not ranked. */
+static const uint32_t ru[] = { 0, 0, 0, 0, 1, 1, 1, 1 };
+static const uint32_t ri[] = { 0, 1, 3, 4, 1, 2, 3, 0 };
+static const float rr[] = { 4, 5, 4, 2, 3, 3, 3, 3 };
+static uint32_t train_idx[] = { 0, 4, 5, 6 }, valid_idx[] = { 1, 2, 3, 7 };
+
+static const float score_mat[2][5] = {
+	{ 9, 1, 8, 7, 6 },      /* user 0 without item 0: 2, 3, 4, 1 */
+	{ 0, 0, 0, 0, 0 },
+};
+
+static void fixed_scores(void *ctx, uint32_t u0, uint32_t nb, float *out)
+{
+	(void)ctx;
+	for (uint32_t b = 0; b < nb; b++)
+		for (int i = 0; i < 5; i++)
+			out[b * 5 + i] = score_mat[u0 + b][i];
+}
+
+Test(metrics, ranking_by_hand)
+{
+	struct split sp = { .train = train_idx, .n_train = 4, .valid = valid_idx, .n_valid = 4 };
+	struct metrics_rank_in in = {
+		.n_users = 2, .n_items = 5, .users = ru, .items = ri, .ratings = rr,
+		.sp = &sp, .relevant = 4.0f, .k = 2, .score = fixed_scores,
+	};
+	struct metrics_rank m;
+	cr_assert_eq(metrics_ranking(&in, &m), 0);
+	/* user 0's top 2: items 2, 3; one hit (item 3) at position 2 */
+	cr_assert_eq(m.n_users, 1);
+	cr_assert_float_eq(m.precision, 0.5, 1e-12);
+	cr_assert_float_eq(m.recall, 0.5, 1e-12);
+	double dcg = 1.0 / log2(3.0), idcg = 1.0 + 1.0 / log2(3.0);
+	cr_assert_float_eq(m.ndcg, dcg / idcg, 1e-12);
+	cr_assert_float_eq(m.coverage, 2.0 / 5.0, 1e-12);
+	/* items 2 and 3 each have one training rating (user 1's) */
+	cr_assert_float_eq(m.popularity, 1.0, 1e-12);
+
+	/* k = 4: the whole candidate list; both relevant items found */
+	in.k = 4;
+	cr_assert_eq(metrics_ranking(&in, &m), 0);
+	cr_assert_float_eq(m.precision, 2.0 / 4.0, 1e-12);
+	cr_assert_float_eq(m.recall, 1.0, 1e-12);
+	/* hits at positions 2 and 4 */
+	dcg = 1.0 / log2(3.0) + 1.0 / log2(5.0);
+	cr_assert_float_eq(m.ndcg, dcg / idcg, 1e-12);
+}
+
+Test(metrics, ranking_with_nobody_to_rank)
+{
+	struct split sp = { .train = train_idx, .n_train = 4, .valid = valid_idx, .n_valid = 4 };
+	struct metrics_rank_in in = {
+		.n_users = 2, .n_items = 5, .users = ru, .items = ri, .ratings = rr,
+		.sp = &sp, .relevant = 6.0f, .k = 10, .score = fixed_scores,
+	};
+	struct metrics_rank m;
+	cr_assert_eq(metrics_ranking(&in, &m), 0);
+	cr_assert_eq(m.n_users, 0);
+	cr_assert_eq(m.ndcg, 0.0);
+	in.k = 0;
+	cr_assert_eq(metrics_ranking(&in, &m), -1);
+}
+
+Test(metrics, model_scores_rank_like_predictions)
+{
+	struct model_cfg mc = { .kind = MODEL_DOTBIAS, .n_users = 2, .n_items = 3, .n_factors = 2 };
+	char err[128];
+	struct model *m = model_new(&mc, err, sizeof err);
+	cr_assert(m, "%s", err);
+	struct rng g;
+	rng_seed(&g, 5);
+	model_init(m, &g);
+	for (size_t j = 0; j < m->n_params; j++)
+		m->params[j] *= 100.0f;
+	float s[2 * 3];
+	metrics_model_scores(m, 0, 2, s);
+	for (uint32_t u = 0; u < 2; u++)
+		for (uint32_t i = 0; i < 3; i++)
+			cr_assert_float_eq(s[u * 3 + i] + m->user_b[u], model_predict(m, u, i), 1e-4);
+	model_free(m);
+}
