@@ -109,9 +109,19 @@ check: deps-test
 	$(MAKE) B=build-asan OPT="-O1 -g $(SAN_FLAGS)" LDFLAGS="$(SAN_FLAGS)" test
 	$(MAKE) B=build-tsan OPT="-O1 -g -fsanitize=thread" LDFLAGS="-fsanitize=thread" tsan-test
 
-test: $(BIN) $(B)/tests/run
+# The fixtures are tiny invented files in MovieLens's formats, kept as
+# NAME.in so that no file in the repository bears a MovieLens file name (the
+# project never commits MovieLens data); a test run copies them to
+# $(B)/fixtures/NAME.
+FIXTURE_IN := $(shell find tests/fixtures -type f -name '*.in')
+FIXTURES    = $(FIXTURE_IN:tests/fixtures/%.in=$(B)/fixtures/%)
+$(B)/fixtures/%: tests/fixtures/%.in
+	@mkdir -p $(dir $@)
+	cp $< $@
+
+test: $(BIN) $(B)/tests/run $(FIXTURES)
 	COLLABTUI_BIN=$(abspath $(BIN)) COLLABTUI_DATASETS=$(DATASETS) \
-	COLLABTUI_FIXTURES=$(abspath tests/fixtures) \
+	COLLABTUI_FIXTURES=$(abspath $(B)/fixtures) \
 	ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(abspath tests/lsan.supp) \
 	UBSAN_OPTIONS=print_stacktrace=1 \
 	$(B)/tests/run -j2 --short-filename
@@ -129,8 +139,8 @@ $(B)/tests/run-tsan: $(TSAN_TEST_SRC:%.c=$(B)/tsan/%.o) $(ENGINE_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(ALL_LDLIBS)
 
-tsan-test: $(B)/tests/run-tsan
-	COLLABTUI_FIXTURES=$(abspath tests/fixtures) OPENBLAS_NUM_THREADS=1 \
+tsan-test: $(B)/tests/run-tsan $(FIXTURES)
+	COLLABTUI_FIXTURES=$(abspath $(B)/fixtures) OPENBLAS_NUM_THREADS=1 \
 	TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" $(B)/tests/run-tsan
 
 # --- benchmarks -----------------------------------------------------------

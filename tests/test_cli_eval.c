@@ -151,7 +151,7 @@ Test(cli_eval, u1_best_preset_accuracy, .timeout = 120)
 	testenv_dataset(ds, sizeof ds, "ml-100k");
 	const char *fx = getenv("COLLABTUI_FIXTURES");
 	cr_assert(fx);
-	/* the shipped config.yaml sits two levels above tests/fixtures */
+	/* the shipped config.yaml sits two levels above the fixtures (BUILD/fixtures) */
 	snprintf(cfgpath, sizeof cfgpath, "%s/../../config.yaml", fx);
 	struct cli_result r;
 	cli_run(&r, NULL, "eval --config '%s' --data '%s' --split u1 --preset u1-best",

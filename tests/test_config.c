@@ -2,7 +2,7 @@
  * (each error must name the right line and column), cfg_check and the
  * config file lookup.
  *
- * Environment: COLLABTUI_FIXTURES, the absolute path of tests/fixtures (a
+ * Environment: COLLABTUI_FIXTURES, the absolute path of BUILD/fixtures (a
  * missing variable is a failure, as in testenv.h); the repository's
  * config.yaml is found two levels up from it.
  */
@@ -26,8 +26,9 @@
 
 /* ---- helpers --------------------------------------------------------------- */
 
-/* The repository's config.yaml: COLLABTUI_FIXTURES "/../../config.yaml",
- * resolved by text so that it works even if tests/fixtures is absent. */
+/* The repository's config.yaml: COLLABTUI_FIXTURES "/../../config.yaml"
+ * (the fixtures are copied to BUILD/fixtures, two levels below the
+ * repository), resolved by text. */
 static void repo_config(char *buf, size_t n)
 {
 	const char *fx = getenv("COLLABTUI_FIXTURES");
@@ -36,7 +37,7 @@ static void repo_config(char *buf, size_t n)
 
 	if (!fx || !fx[0])
 		cr_assert_fail("COLLABTUI_FIXTURES is not set (expected the "
-			       "absolute path of tests/fixtures)");
+			       "absolute path of BUILD/fixtures)");
 	snprintf(tmp, sizeof tmp, "%s", fx);
 	for (int up = 0; up < 2; up++) {
 		len = strlen(tmp);

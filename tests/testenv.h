@@ -1,7 +1,8 @@
 /* testenv.h -- where tests find their data, read from the environment.
  *
  * The Makefile (and .ci/run) pass two absolute paths:
- *   COLLABTUI_FIXTURES  tests/fixtures: tiny hand-written files, always there
+ *   COLLABTUI_FIXTURES  the tiny hand-written files of tests/fixtures/*.in,
+ *                       copied without the .in by the Makefile (BUILD/fixtures)
  *   COLLABTUI_DATASETS  a directory with the real ml-100k/, ml-latest-small/
  * Fixtures are part of the source, so a missing variable is a failure.
  * The real datasets may be absent on a developer's machine: a test that
@@ -26,7 +27,7 @@ static inline const char *testenv_fixture(char *buf, size_t n, const char *rel)
 	const char *dir = getenv("COLLABTUI_FIXTURES");
 
 	if (!dir || !*dir)
-		cr_assert_fail("COLLABTUI_FIXTURES is not set (expected the absolute path of tests/fixtures)");
+		cr_assert_fail("COLLABTUI_FIXTURES is not set (expected the absolute path of BUILD/fixtures, made by make test)");
 	cr_assert_lt(snprintf(buf, n, "%s/%s", dir, rel), (int)n, "path too long");
 	return buf;
 }
