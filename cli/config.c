@@ -102,6 +102,23 @@ static const struct key keys[K_COUNT] = {
 	[K_PRESETS]   = { "presets", T_PRESETS, offsetof(struct cfg, presets), 0, NULL },
 };
 
+/* The presets of the shipped config.yaml, built in too, so that
+ * --preset fastai works without any settings file; a file's `presets:`
+ * mapping replaces them. */
+static const struct cfg_preset builtin_presets[] = {
+	{ "fastai", 9, {
+		{ "model", "dotbias" }, { "factors", "50" }, { "epochs", "5" },
+		{ "lr", "5.0e-3" }, { "wd", "0.1" }, { "bs", "64" },
+		{ "y_range", "0,5.5" }, { "optimizer", "adam" },
+		{ "schedule", "one_cycle" } } },
+	{ "u1-best", 4, {
+		{ "model", "bpmf" }, { "factors", "10" }, { "epochs", "400" },
+		{ "threads", "2" } } },
+	{ "als", 5, {
+		{ "model", "als" }, { "factors", "20" }, { "epochs", "15" },
+		{ "wd", "12" }, { "threads", "2" } } },
+};
+
 struct cfg cfg_default(void)
 {
 	struct cfg c;
@@ -126,6 +143,8 @@ struct cfg cfg_default(void)
 	strcpy(c.chart, "auto");
 	c.smoothing = 1;
 	c.mouse = 1;
+	c.n_presets = (int)(sizeof builtin_presets / sizeof builtin_presets[0]);
+	memcpy(c.presets, builtin_presets, sizeof builtin_presets);
 	return c;
 }
 

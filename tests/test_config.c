@@ -842,3 +842,16 @@ Test(config, keys_only_in_the_file)
 	cr_assert_str_eq(c.theme, "light");
 	cr_assert_eq(cfg_set(&c, "chart", "unicode", err, sizeof err), 0, "%s", err);
 }
+
+Test(config, builtin_presets_work_without_a_file)
+{
+	struct cfg c = cfg_default();
+	char err[256];
+	cr_assert_eq(cfg_preset_apply(&c, "u1-best", err, sizeof err), 0, "%s", err);
+	cr_assert_str_eq(c.model, "bpmf");
+	cr_assert_eq(c.epochs, 400);
+	cr_assert_eq(cfg_preset_apply(&c, "fastai", err, sizeof err), 0, "%s", err);
+	cr_assert_str_eq(c.model, "dotbias");
+	cr_assert_eq(c.epochs, 5);
+	cr_assert_eq(cfg_preset_apply(&c, "nope", err, sizeof err), -1);
+}
