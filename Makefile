@@ -161,6 +161,16 @@ data:
 	sh data/fetch-ml100k.sh data
 
 # --- install --------------------------------------------------------------
+# DATADIR is compiled into the modules that look for the installed config
+# and themes; a stamp that changes with it rebuilds them, so that
+# `make install PREFIX=/usr` never installs a binary looking in /usr/local.
+$(B)/datadir.stamp: FORCE
+	@mkdir -p $(B)
+	@echo '$(DATADIR)' | cmp -s - $@ || echo '$(DATADIR)' > $@
+$(B)/cli/config.o $(B)/tui/theme.o $(B)/tests/test_config.o: $(B)/datadir.stamp
+.PHONY: FORCE
+FORCE:
+
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DATADIR)/themes
 	install -m 755 collabtui $(DESTDIR)$(BINDIR)/collabtui
