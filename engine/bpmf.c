@@ -25,6 +25,19 @@ struct side_state {
 	float *mean;            /* (k + 1) mu_d */
 };
 
+/* SVD++'s implicit feedback for one side, the "own" side: a row r's factors
+ * in a prediction are f[r] + imp[r], imp[r] = |N(r)|^-1/2 sum_{j in N(r)}
+ * Y[j] over the rows N(r) of the other side r met in training (for a user,
+ * the items it rated; for an item, the users who rated it).  y holds Y,
+ * one row per row of the other side (its bias column is unused). */
+struct implicit {
+	struct side_state y;
+	float *imp;             /* (n_own, k) */
+	float *eff;             /* (n_own, k) f + imp */
+	float *gram;            /* (n_own, k, k) sum over r's neighbours of F[j] F[j]^T */
+	float *resid;           /* (n_own, k) sum over r's neighbours of F[j] e_rj */
+};
+
 struct bpmf {
 	struct model *m;
 	const uint32_t *users, *items;
@@ -37,16 +50,10 @@ struct bpmf {
 	struct als_csr csr;
 	struct pool *pool;
 	struct side_state user, item;
-	/* SVD++'s implicit feedback: a user's factors in a prediction are
-	 * W[u] + imp[u], imp[u] = |N(u)|^-1/2 sum_{j in N(u)} Y[j] over the
-	 * items N(u) the user rated in training.  `implicit` holds Y (its
-	 * bias column is unused). */
-	struct side_state implicit;
-	float *imp;             /* (n_users, k) */
-	float *eff;             /* (n_users, k) W + imp */
-	float *gram;            /* (n_users, k, k) sum over u's items of V[i] V[i]^T */
-	float *resid;           /* (n_users, k) sum over u's items of V[i] e_ui */
-	float *yscratch;        /* (k * k + 3 * k) the Y[j] solve */
+	/* SVD++'s implicit feedback on both sides: uimp for the users (Y
+	 * indexed by item), iimp for the items (Z indexed by user). */
+	struct implicit uimp, iimp;
+	float *yscratch;        /* (k * k + 3 * k) the Y[j] or Z[u] solve */
 	float alpha;            /* noise precision */
 	struct rng g;           /* hyperparameter draws */
 	float *work;            /* (threads * work per part) */
@@ -90,6 +97,32 @@ static void side_free(struct side_state *s)
 	free(s->mean);
 }
 
+/* Y starts at 0, so imp does too: the first sweeps are plain BPMF. */
+static int implicit_alloc(struct implicit *im, uint32_t n_own, uint32_t n_other, int k)
+{
+	size_t n = n_own, kk = (size_t)k;
+	if (side_alloc(&im->y, n_other, k) != 0)
+		return -1;
+	memset(im->y.f, 0, (size_t)n_other * kk * sizeof *im->y.f);
+	memset(im->y.b, 0, (size_t)n_other * sizeof *im->y.b);
+	for (int d = 0; d <= k; d++)
+		im->y.prec[d] = 1.0f;
+	im->imp = calloc(n * kk + 1, sizeof *im->imp);
+	im->eff = calloc(n * kk + 1, sizeof *im->eff);
+	im->gram = malloc((n * kk * kk + 1) * sizeof *im->gram);
+	im->resid = malloc((n * kk + 1) * sizeof *im->resid);
+	return im->imp && im->eff && im->gram && im->resid ? 0 : -1;
+}
+
+static void implicit_free(struct implicit *im)
+{
+	side_free(&im->y);
+	free(im->imp);
+	free(im->eff);
+	free(im->gram);
+	free(im->resid);
+}
+
 struct bpmf *bpmf_new(struct model *m, const uint32_t *users, const uint32_t *items,
 		      const float *ratings, const struct split *sp,
 		      const struct bpmf_cfg *cfg, char *err, size_t errlen)
@@ -127,19 +160,16 @@ struct bpmf *bpmf_new(struct model *m, const uint32_t *users, const uint32_t *it
 	b->kept = kept;
 	b->burn_in = cfg->sweeps - kept;
 	int k = cfg->k;
-	size_t nu = m->cfg.n_users, kk = (size_t)k;
+	size_t kk = (size_t)k;
 	if (als_csr_build(&b->csr, m->cfg.n_users, m->cfg.n_items, users, items,
 			  ratings, sp) != 0 ||
 	    side_alloc(&b->user, m->cfg.n_users, k) != 0 ||
 	    side_alloc(&b->item, m->cfg.n_items, k) != 0 ||
-	    side_alloc(&b->implicit, m->cfg.n_items, k) != 0)
+	    implicit_alloc(&b->uimp, m->cfg.n_users, m->cfg.n_items, k) != 0 ||
+	    implicit_alloc(&b->iimp, m->cfg.n_items, m->cfg.n_users, k) != 0)
 		goto oom;
-	b->imp = calloc(nu * kk + 1, sizeof *b->imp);
-	b->eff = calloc(nu * kk + 1, sizeof *b->eff);
-	b->gram = malloc((nu * kk * kk + 1) * sizeof *b->gram);
-	b->resid = malloc((nu * kk + 1) * sizeof *b->resid);
 	b->yscratch = malloc((kk * kk + 3 * kk) * sizeof *b->yscratch);
-	if (!b->imp || !b->eff || !b->gram || !b->resid || !b->yscratch)
+	if (!b->yscratch)
 		goto oom;
 	size_t wu = als_half_work_floats(&b->csr.by_user, k);
 	size_t wi = als_half_work_floats(&b->csr.by_item, k);
@@ -161,12 +191,12 @@ struct bpmf *bpmf_new(struct model *m, const uint32_t *users, const uint32_t *it
 		b->user.b[u] = 0.0f;
 	for (uint32_t i = 0; i < b->item.n; i++)
 		b->item.b[i] = mu;
-	/* Y starts at 0, so imp does too: the first sweeps are plain BPMF */
-	memset(b->implicit.f, 0, (size_t)b->implicit.n * kk * sizeof *b->implicit.f);
-	memset(b->implicit.b, 0, (size_t)b->implicit.n * sizeof *b->implicit.b);
+	/* the first user half-step reads the items' eff, which is f while imp is 0 */
+	memcpy(b->uimp.eff, b->user.f, (size_t)b->user.n * kk * sizeof *b->user.f);
+	memcpy(b->iimp.eff, b->item.f, (size_t)b->item.n * kk * sizeof *b->item.f);
 	b->alpha = 1.0f;
 	for (int d = 0; d <= k; d++)
-		b->user.prec[d] = b->item.prec[d] = b->implicit.prec[d] = 1.0f;
+		b->user.prec[d] = b->item.prec[d] = 1.0f;
 	return b;
 oom:
 	bpmf_free(b);
@@ -181,11 +211,8 @@ void bpmf_free(struct bpmf *b)
 	als_csr_free(&b->csr);
 	side_free(&b->user);
 	side_free(&b->item);
-	side_free(&b->implicit);
-	free(b->imp);
-	free(b->eff);
-	free(b->gram);
-	free(b->resid);
+	implicit_free(&b->uimp);
+	implicit_free(&b->iimp);
 	free(b->yscratch);
 	pool_free(b->pool);
 	free(b->work);
@@ -228,10 +255,10 @@ static double sample_sse(const struct bpmf *b)
 	int k = b->cfg.k;
 	double sse = 0.0;
 	for (uint32_t u = 0; u < s->n_rows; u++) {
-		const float *w = b->eff + (size_t)u * k;
+		const float *w = b->uimp.eff + (size_t)u * k;
 		for (uint32_t j = s->ptr[u]; j < s->ptr[u + 1]; j++) {
 			uint32_t i = s->idx[j];
-			const float *v = b->item.f + (size_t)i * k;
+			const float *v = b->iimp.eff + (size_t)i * k;
 			float p = b->user.b[u] + b->item.b[i];
 			for (int d = 0; d < k; d++)
 				p += w[d] * v[d];
@@ -271,8 +298,8 @@ static void fold_in(struct bpmf *b)
 {
 	struct model *m = b->m;
 	if (b->sweep <= b->burn_in) {
-		fold_side(b, b->eff, b->user.n, m->user_f, 0, 1.0f, 1.0f);
-		fold_side(b, b->item.f, b->item.n, m->item_f, 0, 1.0f, 1.0f);
+		fold_side(b, b->uimp.eff, b->user.n, m->user_f, 0, 1.0f, 1.0f);
+		fold_side(b, b->iimp.eff, b->item.n, m->item_f, 0, 1.0f, 1.0f);
 		fold_bias(m->user_b, b->user.b, b->user.n, 1);
 		fold_bias(m->item_b, b->item.b, b->item.n, 1);
 		return;
@@ -280,35 +307,35 @@ static void fold_in(struct bpmf *b)
 	int c = ++b->n_kept;    /* the sample is the c-th kept, slot c - 1 */
 	/* sum of c samples' dot products / c = dot of the slots each / sqrt(c) */
 	float old_scale = (float)sqrt((double)(c - 1) / c), new_scale = (float)(1.0 / sqrt(c));
-	fold_side(b, b->eff, b->user.n, m->user_f, c - 1, old_scale, new_scale);
-	fold_side(b, b->item.f, b->item.n, m->item_f, c - 1, old_scale, new_scale);
+	fold_side(b, b->uimp.eff, b->user.n, m->user_f, c - 1, old_scale, new_scale);
+	fold_side(b, b->iimp.eff, b->item.n, m->item_f, c - 1, old_scale, new_scale);
 	fold_bias(m->user_b, b->user.b, b->user.n, c);
 	fold_bias(m->item_b, b->item.b, b->item.n, c);
 }
 
-/* eff = W + imp. */
-static void update_eff(struct bpmf *b)
+/* eff = f + imp for the n rows of a side. */
+static void update_eff(struct implicit *im, const struct side_state *own, int k)
 {
-	size_t n = (size_t)b->user.n * (size_t)b->cfg.k;
+	size_t n = (size_t)own->n * (size_t)k;
 	for (size_t j = 0; j < n; j++)
-		b->eff[j] = b->user.f[j] + b->imp[j];
+		im->eff[j] = own->f[j] + im->imp[j];
 }
 
-/* Per user: gram[u] = sum V[i] V[i]^T and resid[u] = sum V[i] e_ui over
- * the user's training ratings, e_ui the current residual. */
-static void user_sums(struct bpmf *b)
+/* Per own row r: gram[r] = sum F[j] F[j]^T and resid[r] = sum F[j] e_rj
+ * over r's training ratings, F the other side's effective factors and
+ * e_rj the current residual. */
+static void own_sums(struct implicit *im, const struct als_side *s, int k,
+		     const float *own_b, const float *other_eff, const float *other_b)
 {
-	const struct als_side *s = &b->csr.by_user;
-	int k = b->cfg.k;
-	for (uint32_t u = 0; u < s->n_rows; u++) {
-		float *G = b->gram + (size_t)u * k * k, *q = b->resid + (size_t)u * k;
+	for (uint32_t r = 0; r < s->n_rows; r++) {
+		float *G = im->gram + (size_t)r * k * k, *q = im->resid + (size_t)r * k;
 		memset(G, 0, (size_t)k * k * sizeof *G);
 		memset(q, 0, (size_t)k * sizeof *q);
-		const float *w = b->eff + (size_t)u * k;
-		for (uint32_t j = s->ptr[u]; j < s->ptr[u + 1]; j++) {
-			uint32_t i = s->idx[j];
-			const float *v = b->item.f + (size_t)i * k;
-			float e = s->val[j] - b->user.b[u] - b->item.b[i];
+		const float *w = im->eff + (size_t)r * k;
+		for (uint32_t j = s->ptr[r]; j < s->ptr[r + 1]; j++) {
+			uint32_t o = s->idx[j];
+			const float *v = other_eff + (size_t)o * k;
+			float e = s->val[j] - own_b[r] - other_b[o];
 			for (int d = 0; d < k; d++)
 				e -= w[d] * v[d];
 			for (int d = 0; d < k; d++) {
@@ -320,30 +347,32 @@ static void user_sums(struct bpmf *b)
 	}
 }
 
-/* Draw every Y[j] in turn from its conditional.  Y[j] enters the
- * prediction of every rating of every user u who rated j, through
- * c_u Y[j] . V[i] with c_u = |N(u)|^-1/2, so its precision is
- * alpha sum_u c_u^2 gram[u] + the prior's, and its mean solves with
- * alpha sum_u c_u (resid[u] + c_u gram[u] Y[j]) + the prior's.  After
- * each draw, resid and imp of those users follow the change, so the next
- * item sees current residuals (a sequential Gibbs scan). */
-static int draw_implicit(struct bpmf *b, uint64_t seed)
+/* Draw every Y[j] in turn from its conditional; own is the CSR whose rows
+ * are the own side, other the one whose rows are the other side (Y's
+ * index).  Y[j] enters the prediction of every rating of every own row r
+ * that met j, through c_r Y[j] . F[o] with c_r = |N(r)|^-1/2, so its
+ * precision is alpha sum_r c_r^2 gram[r] + the prior's, and its mean
+ * solves with alpha sum_r c_r (resid[r] + c_r gram[r] Y[j]) + the
+ * prior's.  After each draw, resid and imp of those rows follow the
+ * change, so the next Y row sees current residuals (a sequential Gibbs
+ * scan). */
+static int draw_implicit(struct bpmf *b, struct implicit *im, const struct als_side *own,
+			 const struct als_side *other, uint64_t seed)
 {
-	const struct als_side *byi = &b->csr.by_item, *byu = &b->csr.by_user;
 	int k = b->cfg.k;
 	float *A = b->yscratch, *x = A + (size_t)k * k, *z = x + k, *delta = z + k;
-	const float *lam = b->implicit.prec, *mu = b->implicit.mean;
-	for (uint32_t j = 0; j < byi->n_rows; j++) {
-		float *y = b->implicit.f + (size_t)j * k;
+	const float *lam = im->y.prec, *mu = im->y.mean;
+	for (uint32_t j = 0; j < other->n_rows; j++) {
+		float *y = im->y.f + (size_t)j * k;
 		memset(A, 0, (size_t)k * k * sizeof *A);
 		for (int d = 0; d < k; d++) {
 			A[d * k + d] = lam[d];
 			x[d] = lam[d] * mu[d];
 		}
-		for (uint32_t p = byi->ptr[j]; p < byi->ptr[j + 1]; p++) {
-			uint32_t u = byi->idx[p];
-			float c = 1.0f / sqrtf((float)(byu->ptr[u + 1] - byu->ptr[u]));
-			const float *G = b->gram + (size_t)u * k * k, *q = b->resid + (size_t)u * k;
+		for (uint32_t p = other->ptr[j]; p < other->ptr[j + 1]; p++) {
+			uint32_t r = other->idx[p];
+			float c = 1.0f / sqrtf((float)(own->ptr[r + 1] - own->ptr[r]));
+			const float *G = im->gram + (size_t)r * k * k, *q = im->resid + (size_t)r * k;
 			for (int d = 0; d < k; d++) {
 				float gy = 0.0f;
 				for (int e = 0; e < k; e++) {
@@ -360,17 +389,17 @@ static int draw_implicit(struct bpmf *b, uint64_t seed)
 			delta[d] = x[d] - y[d];
 			y[d] = x[d];
 		}
-		for (uint32_t p = byi->ptr[j]; p < byi->ptr[j + 1]; p++) {
-			uint32_t u = byi->idx[p];
-			float c = 1.0f / sqrtf((float)(byu->ptr[u + 1] - byu->ptr[u]));
-			const float *G = b->gram + (size_t)u * k * k;
-			float *q = b->resid + (size_t)u * k, *im = b->imp + (size_t)u * k;
+		for (uint32_t p = other->ptr[j]; p < other->ptr[j + 1]; p++) {
+			uint32_t r = other->idx[p];
+			float c = 1.0f / sqrtf((float)(own->ptr[r + 1] - own->ptr[r]));
+			const float *G = im->gram + (size_t)r * k * k;
+			float *q = im->resid + (size_t)r * k, *ip = im->imp + (size_t)r * k;
 			for (int d = 0; d < k; d++) {
 				float gd = 0.0f;
 				for (int e = 0; e < k; e++)
 					gd += G[d * k + e] * delta[e];
 				q[d] -= c * gd;
-				im[d] += c * delta[d];
+				ip[d] += c * delta[d];
 			}
 		}
 	}
@@ -380,9 +409,10 @@ static int draw_implicit(struct bpmf *b, uint64_t seed)
 double bpmf_sweep(struct bpmf *b)
 {
 	int k = b->cfg.k;
+	const struct als_side *byu = &b->csr.by_user, *byi = &b->csr.by_item;
 	struct als_half h = {
-		.side = &b->csr.by_user, .k = k,
-		.other_f = b->item.f, .other_b = b->item.b, .offset = b->imp,
+		.side = byu, .k = k,
+		.other_f = b->iimp.eff, .other_b = b->item.b, .offset = b->uimp.imp,
 		.f = b->user.f, .b = b->user.b,
 		.noise_prec = b->alpha, .sample = 1, .work = b->work,
 	};
@@ -393,13 +423,13 @@ double bpmf_sweep(struct bpmf *b)
 	h.seed = rng_splitmix64(&base);
 	pool_run(b->pool, als_half_part, &h);
 	int bad = h.bad_rows;
-	update_eff(b);
+	update_eff(&b->uimp, &b->user, k);
 
 	draw_hyper(b, &b->item);
-	h.side = &b->csr.by_item;
-	h.other_f = b->eff;
+	h.side = byi;
+	h.other_f = b->uimp.eff;
 	h.other_b = b->user.b;
-	h.offset = NULL;
+	h.offset = b->iimp.imp;
 	h.f = b->item.f;
 	h.b = b->item.b;
 	h.prior_prec = b->item.prec;
@@ -408,11 +438,18 @@ double bpmf_sweep(struct bpmf *b)
 	h.bad_rows = 0;
 	pool_run(b->pool, als_half_part, &h);
 	bad |= h.bad_rows;
+	update_eff(&b->iimp, &b->item, k);
 
-	draw_hyper(b, &b->implicit);
-	user_sums(b);
-	bad |= draw_implicit(b, rng_splitmix64(&base)) != 0;
-	update_eff(b);
+	/* the users' Y (indexed by item), then the items' Z (indexed by user) */
+	draw_hyper(b, &b->uimp.y);
+	own_sums(&b->uimp, byu, k, b->user.b, b->iimp.eff, b->item.b);
+	bad |= draw_implicit(b, &b->uimp, byu, byi, rng_splitmix64(&base)) != 0;
+	update_eff(&b->uimp, &b->user, k);
+
+	draw_hyper(b, &b->iimp.y);
+	own_sums(&b->iimp, byi, k, b->item.b, b->uimp.eff, b->user.b);
+	bad |= draw_implicit(b, &b->iimp, byi, byu, rng_splitmix64(&base)) != 0;
+	update_eff(&b->iimp, &b->item, k);
 
 	double sse = sample_sse(b);
 	b->alpha = (float)gamma_draw(&b->g, HYPER_A0 + 0.5 * (double)b->sp->n_train,

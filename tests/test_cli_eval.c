@@ -139,7 +139,9 @@ Test(cli_eval, preset_option_overrides_file_and_is_overridden)
 }
 
 /* The accuracy figure of the man page: the u1-best preset of the shipped
- * config.yaml on ML-100K's u1.base / u1.test (the slow test, ~15 s). */
+ * config.yaml on ML-100K's u1.base / u1.test (the slow test, ~25 s).
+ * Seeds 1, 7 and 42 give 0.888 to 0.890, so 0.900 leaves room for the
+ * float rounding of other compilers and BLAS builds. */
 Test(cli_eval, u1_best_preset_accuracy, .timeout = 120)
 {
 	char ds[512], cfgpath[1024];
@@ -160,5 +162,5 @@ Test(cli_eval, u1_best_preset_accuracy, .timeout = 120)
 	const char *row = strstr(r.out, "RMSE (testset)");
 	cr_assert(row, "%s", r.out);
 	double rmse = atof(row + strlen("RMSE (testset)"));
-	cr_assert_leq(rmse, 0.905, "u1 RMSE %.4f", rmse);
+	cr_assert_leq(rmse, 0.900, "u1 RMSE %.4f", rmse);
 }

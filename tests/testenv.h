@@ -1,7 +1,7 @@
 /* testenv.h -- where tests find their data, read from the environment.
  *
  * The Makefile (and .ci/run) pass two absolute paths:
- *   COLLABTUI_FIXTURES  the tiny hand-written files of tests/fixtures/*.in,
+ *   COLLABTUI_FIXTURES  the tiny hand-written files of tests/fixtures (NAME.in),
  *                       copied without the .in by the Makefile (BUILD/fixtures)
  *   COLLABTUI_DATASETS  a directory with the real ml-100k/, ml-latest-small/
  * Fixtures are part of the source, so a missing variable is a failure.
