@@ -10,16 +10,6 @@
 #include "headless.h"
 #include "history.h"
 
-/* Best validation loss first; runs without one go last. */
-static int by_valid(const void *a, const void *b)
-{
-	double x = ((const struct history_run *)a)->final_valid;
-	double y = ((const struct history_run *)b)->final_valid;
-	if (isnan(x) || isnan(y))
-		return isnan(x) - isnan(y);
-	return (x > y) - (x < y);
-}
-
 /* The dataset's name as ds_name() gives it: the path's last component. */
 static const char *base_name(char *path)
 {
@@ -50,7 +40,7 @@ int runs_run(const struct opts *o)
 		return EXIT_RUNTIME;
 	}
 	if (o->sort_valid)
-		qsort(v, n, sizeof *v, by_valid);
+		history_sort_valid(v, n);
 	printf("%zu run(s) on %s in %s\n", n, name, path);
 	printf("%-4s%-22s%-9s%-8s%-7s%-10s%-8s%-12s%-6s%-11s%-11s%s\n", "#", "time", "model",
 	       "factors", "epochs", "lr", "wd", "split", "seed", "train", "valid", "secs");

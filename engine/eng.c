@@ -426,17 +426,26 @@ static void history_epoch(struct eng *e, const struct train_report *rep)
 	r->final_valid = rep->valid_loss;
 }
 
-/* Append the finished (or stopped) run; a failure is reported, not fatal. */
-static void history_end(struct eng *e)
+/* Append the finished (or stopped) run.  Called before the run's end
+ * event, so a front end that rereads the history on TRAINED or STOPPED
+ * (the TUI's Runs pane, on another thread) finds the run there.  A failure
+ * is not fatal: 0, or -1 with the reason in err, for the caller to report
+ * after the end event (an ERROR of the run's request before it would end
+ * the run as failed in a front end). */
+static int history_end(struct eng *e, char *err, size_t errlen)
 {
 	if (!e->run)
-		return;
-	char err[ENG_MSG_MAX];
+		return 0;
 	e->run->seconds = now_s() - e->run_start;
-	if (history_append(e->history, e->run, err, sizeof err) != 0)
-		fail(e, e->train_req, ENG_EIO, "run history not saved: %s", err);
+	int rc = history_append(e->history, e->run, err, errlen);
 	free(e->run);
 	e->run = NULL;
+	return rc;
+}
+
+static void history_failed(struct eng *e, uint32_t req, const char *err)
+{
+	fail(e, req, ENG_EIO, "run history not saved: %s", err);
 }
 
 static int make_split(struct eng *e, const struct eng_train_args *a,
@@ -683,10 +692,13 @@ void eng_work(struct eng *e)
 			emit_report(e, ENG_EVT_EPOCH, &rep);
 			history_epoch(e, &rep);
 			if (st == TRAIN_DONE) {
+				char herr[ENG_MSG_MAX];
+				int hrc = history_end(e, herr, sizeof herr);
 				drop_training(e);
 				emit_report(e, ENG_EVT_TRAINED, &rep);
 				emit_biases(e, e->train_req);
-				history_end(e);
+				if (hrc != 0)
+					history_failed(e, e->train_req, herr);
 			}
 			e->last_progress = t;
 			return;
@@ -851,10 +863,13 @@ int eng_handle(struct eng *e, const struct eng_cmd *c)
 		return do_train(e, c);
 	case ENG_CMD_STOP:
 		if (eng_busy(e)) {
+			char herr[ENG_MSG_MAX];
+			int hrc = history_end(e, herr, sizeof herr);
 			drop_training(e);
 			emit_simple(e, ENG_EVT_STOPPED, c->req_id);
 			emit_biases(e, c->req_id);
-			history_end(e);
+			if (hrc != 0)
+				history_failed(e, e->train_req, herr);
 		}
 		return 0;
 	case ENG_CMD_SAVE_MODEL:

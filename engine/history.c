@@ -328,3 +328,19 @@ int history_read(const char *path, const char *dataset, struct history_run **out
 	*out = v;
 	return 0;
 }
+
+/* Best validation loss first; runs without one go last. */
+static int by_valid(const void *a, const void *b)
+{
+	double x = ((const struct history_run *)a)->final_valid;
+	double y = ((const struct history_run *)b)->final_valid;
+	if (isnan(x) || isnan(y))
+		return isnan(x) - isnan(y);
+	return (x > y) - (x < y);
+}
+
+void history_sort_valid(struct history_run *v, size_t n)
+{
+	if (n > 1)
+		qsort(v, n, sizeof *v, by_valid);
+}

@@ -62,6 +62,10 @@ int history_append(const char *path, const struct history_run *r, char *err,
 int history_read(const char *path, const char *dataset, struct history_run **out,
 		 size_t *n, char *err, size_t errlen);
 
+/* Sort v (n records) by final validation loss, best first; runs without
+ * one go last (`runs --sort valid`, the TUI's Runs pane). */
+void history_sort_valid(struct history_run *v, size_t n);
+
 /* Parse one line (without its '\n') into r.  0, or -1 if it is not a
  * complete record. */
 int history_parse(const char *line, struct history_run *r);

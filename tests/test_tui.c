@@ -588,6 +588,38 @@ Test(tui, editing_lr_then_t_trains, .timeout = 180)
 	cr_assert(pane_alive(&T));
 }
 
+Test(tui, runs_lists_overlays_and_restores, .timeout = 180)
+{
+	/* two short runs land in the scratch XDG_DATA_HOME's history */
+	start_loaded(&T, "--bs 1024 --epochs 1");
+	keys(&T, "t");
+	WAIT_TEXT(&T, "training finished");
+	edit_field(&T, "lr", "0.01");
+	keys(&T, "t");
+	WAIT_TEXT(&T, "training finished");
+	/* 7: the Runs pane takes the Movies pane's place, newest first */
+	keys(&T, "7");
+	WAIT_TEXT(&T, "\u2500 Runs ");
+	WAIT_TEXT(&T, "2 run(s) on ml-100k");
+	capture(&T, 0);
+	NOT_ON_SCREEN(&T, "\u2500 Movies ");
+	wait_regex(&T, "dotbias +[0-9]\\.[0-9]{6} +1 +50 +0\\.01 ");
+	/* the older run (lr 0.005) on the chart, then its values back */
+	keys(&T, "Down c");
+	WAIT_TEXT(&T, "on the chart:");
+	WAIT_TEXT(&T, "(past)");
+	keys(&T, "r");
+	WAIT_TEXT(&T, "restored the values");
+	wait_regex(&T, "\u2502 lr +0\\.005 ");
+	WAIT_TEXT(&T, "stale: values changed");
+	/* v: best valid loss first; 4 brings the Movies back */
+	keys(&T, "v");
+	WAIT_TEXT(&T, "by valid loss");
+	keys(&T, "4");
+	WAIT_TEXT(&T, "\u2500 Movies ");
+	cr_assert(pane_alive(&T));
+}
+
 Test(tui, bad_values_are_refused_with_the_reason)
 {
 	start_loaded(&T, "");

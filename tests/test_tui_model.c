@@ -96,10 +96,140 @@ Test(tui_params, lr_and_wd_step_on_a_log_ladder)
 	cr_assert_float_eq(c.wd, 1e-6, 1e-15);
 	cr_assert_eq(params_step(&c, PARAM_FACTORS, 1, &r15, why, sizeof why), 0);
 	cr_assert_eq(c.factors, 100);
-	cr_assert_eq(params_step(&c, PARAM_MODEL, 1, &r15, why, sizeof why), 0);
-	cr_assert_str_eq(c.model, "nn");
-	cr_assert_eq(params_step(&c, PARAM_MODEL, 1, &r15, why, sizeof why), 0);
+	/* every model of --model, cyclically */
+	static const char *const next[] = { "nn", "als", "bpmf", "dot", "dotbias" };
+	for (int i = 0; i < 5; i++) {
+		cr_assert_eq(params_step(&c, PARAM_MODEL, 1, &r15, why, sizeof why), 0);
+		cr_assert_str_eq(c.model, next[i]);
+	}
+	cr_assert_eq(params_step(&c, PARAM_MODEL, -1, &r15, why, sizeof why), 0);
 	cr_assert_str_eq(c.model, "dot");
+}
+
+Test(tui_params, als_and_bpmf_train_the_biased_model_without_sigmoid)
+{
+	struct cfg c = cfg_default();
+	struct eng_train_args a;
+
+	cr_assert_eq(params_train_args(&c, 0.9, &a), 0);
+	cr_assert_eq(a.train.algo, TRAIN_SGD);
+	cr_assert(a.model.use_y_range);
+	snprintf(c.model, sizeof c.model, "als");
+	cr_assert_eq(params_train_args(&c, 0.9, &a), 0);
+	cr_assert_eq(a.train.algo, TRAIN_ALS);
+	cr_assert_eq(a.model.kind, MODEL_DOTBIAS);
+	cr_assert_not(a.model.use_y_range);
+	snprintf(c.model, sizeof c.model, "bpmf");
+	cr_assert_eq(params_train_args(&c, 0.9, &a), 0);
+	cr_assert_eq(a.train.algo, TRAIN_BPMF);
+	snprintf(c.model, sizeof c.model, "nn");
+	cr_assert_eq(params_train_args(&c, 0.9, &a), 0);
+	cr_assert_eq(a.train.algo, TRAIN_SGD);
+	cr_assert_eq(a.model.kind, MODEL_NN);
+}
+
+/* A finished run of the history file. */
+static struct history_run past_run(const char *dataset, const char *time,
+				   const char *model, float v0, float v1)
+{
+	struct history_run r;
+
+	memset(&r, 0, sizeof r);
+	snprintf(r.dataset, sizeof r.dataset, "%s", dataset);
+	snprintf(r.time, sizeof r.time, "%s", time);
+	snprintf(r.model, sizeof r.model, "%s", model);
+	snprintf(r.split, sizeof r.split, "random 0.1");
+	snprintf(r.optimizer, sizeof r.optimizer, "sgd");
+	snprintf(r.schedule, sizeof r.schedule, "one-cycle");
+	r.factors = 20;
+	r.epochs = 2;
+	r.bs = 128;
+	r.lr = 2e-3;
+	r.wd = 12;
+	r.seed = 7;
+	r.n_losses = 2;
+	r.train_loss[0] = 1.2f;
+	r.train_loss[1] = 0.7f;
+	r.valid_loss[0] = v0;
+	r.valid_loss[1] = v1;
+	r.final_valid = v1;
+	r.seconds = 3.5;
+	return r;
+}
+
+Test(tui_params, a_past_run_restores_its_values)
+{
+	struct cfg c = cfg_default(), before;
+	struct history_run r = past_run("fake", "2026-01-02T10:00:00Z", "als", 1, 0.85f);
+	char why[160];
+
+	cr_assert_eq(params_from_run(&c, &r, why, sizeof why), 0, "%s", why);
+	cr_assert_str_eq(c.model, "als");
+	cr_assert_eq(c.factors, 20);
+	cr_assert_eq(c.epochs, 2);
+	cr_assert_eq(c.bs, 128);
+	cr_assert_float_eq(c.lr, 2e-3, 1e-12);
+	cr_assert_float_eq(c.wd, 12, 1e-12);
+	cr_assert_not(c.y_range_on);
+	cr_assert_str_eq(c.optimizer, "sgd");
+	cr_assert_eq(c.seed, 7);
+	cr_assert_float_eq(c.valid_pct, 0.1, 1e-12);
+	/* a u1 split leaves valid_pct alone; a model this build lacks is refused */
+	snprintf(r.split, sizeof r.split, "u1");
+	r.y_range_on = 1;
+	r.y_lo = 0;
+	r.y_hi = 5.5;
+	c.valid_pct = 0.3;
+	cr_assert_eq(params_from_run(&c, &r, why, sizeof why), 0, "%s", why);
+	cr_assert_float_eq(c.valid_pct, 0.3, 1e-12);
+	cr_assert(c.y_range_on);
+	cr_assert_float_eq(c.y_range[1], 5.5, 1e-6);
+	snprintf(r.model, sizeof r.model, "svd++");
+	before = c;
+	cr_assert_eq(params_from_run(&c, &r, why, sizeof why), -1);
+	cr_assert_eq(memcmp(&c, &before, sizeof c), 0, "a refusal changed cfg");
+}
+
+/* ---- training runs ------------------------------------------------------- */
+
+Test(tui_hist, a_past_run_goes_behind_the_current_one)
+{
+	struct hist *h = hist_new();
+	const float train[3] = { 1.1f, 0.9f, 0.8f }, valid[3] = { 1.0f, 0.9f, NAN };
+	struct eng_evt ev = { .kind = ENG_EVT_EPOCH };
+
+	cr_assert_not_null(h);
+	hist_overlay(h, "past", train, valid, 3);
+	cr_assert_eq(hist_count(h), 1);
+	cr_assert_eq(hist_run(h, 0)->state, HIST_PAST);
+	cr_assert_eq(hist_run(h, 0)->n_epochs, 3);
+	cr_assert_eq(hist_run(h, 0)->planned_epochs, 3);
+	cr_assert_float_eq(hist_run(h, 0)->ep[1].valid, 0.9f, 1e-6);
+	cr_assert_eq(hist_best(hist_run(h, 0)), 1);
+	hist_begin(h, "a", 5);
+	hist_overlay(h, "past 2", train, valid, 2);     /* replaces the first */
+	cr_assert_eq(hist_count(h), 2);
+	cr_assert_str_eq(hist_run(h, 0)->label, "past 2");
+	cr_assert_str_eq(hist_run(h, 1)->label, "a");
+	hist_begin(h, "b", 5);
+	hist_begin(h, "c", 5);
+	cr_assert_eq(hist_count(h), HIST_RUNS);
+	hist_overlay(h, "past 3", train, valid, 3);
+	cr_assert_eq(hist_count(h), HIST_RUNS);
+	cr_assert_str_eq(hist_run(h, 0)->label, "a");
+	cr_assert_str_eq(hist_run(h, 2)->label, "past 3");
+	cr_assert_str_eq(hist_run(h, 3)->label, "c");
+	/* events keep feeding the current run */
+	ev.u.train.report.train_loss = 0.5;
+	ev.u.train.report.valid_loss = 0.6;
+	cr_assert(hist_apply(h, &ev));
+	cr_assert_eq(hist_run(h, 3)->n_epochs, 1);
+	cr_assert_eq(hist_run(h, 2)->n_epochs, 3);
+	cr_assert(hist_overlay_clear(h));
+	cr_assert_not(hist_overlay_clear(h));
+	cr_assert_eq(hist_count(h), 3);
+	cr_assert_str_eq(hist_run(h, 2)->label, "c");
+	hist_free(h);
 }
 
 Test(tui_params, refusals_give_the_reason)
@@ -671,5 +801,84 @@ Test(tui_state, train_with_you_sends_your_ratings, .init = utf8_locale)
 	cr_assert_eq(t->u.train.mine[0].rating, 4.0f);
 	cr_assert_eq(t->u.train.mine[1].item, 0);
 	state_done(&st);
+	testenv_rmdir(dir);
+}
+
+Test(tui_state, run_history_lists_overlays_and_restores, .init = utf8_locale)
+{
+	struct fake f = { 0 };
+	struct backend be = { &f, fake_send, fake_poll, fake_fd, fake_stop };
+	struct cfg c = cfg_default();
+	struct state st;
+	struct eng_evt ev;
+	struct history_run r;
+	char dir[256], path[600], err[300];
+
+	testenv_tmpdir(dir, sizeof dir);
+	setenv("XDG_DATA_HOME", dir, 1);
+	cr_assert_eq(state_init(&st, &c, 0.9, &be), 0);
+	load_fake(&st, &f);
+	cr_assert_eq(state_keep_history(&st), 0);
+	cr_assert_eq(last_sent(&f)->kind, ENG_CMD_HISTORY);
+	snprintf(path, sizeof path, "%s/collabtui/history.jsonl", dir);
+	cr_assert_str_eq(last_sent(&f)->u.path, path);
+	cr_assert_str_eq(st.history_path, path);
+	cr_assert_eq(state_runs_reload(&st), 0);
+	cr_assert_eq(st.n_runs, 0);
+
+	/* the engine appends each run before its end event: fake that */
+	r = past_run("fake", "2026-01-01T10:00:00Z", "dot", 0.9f, 0.80f);
+	cr_assert_eq(history_append(path, &r, err, sizeof err), 0, "%s", err);
+	r = past_run("other", "2026-01-01T11:00:00Z", "dot", 0.9f, 0.70f);
+	cr_assert_eq(history_append(path, &r, err, sizeof err), 0, "%s", err);
+	r = past_run("fake", "2026-01-02T10:00:00Z", "als", 1.0f, 0.85f);
+	cr_assert_eq(history_append(path, &r, err, sizeof err), 0, "%s", err);
+	cr_assert_eq(state_train(&st, 0), 0);
+	ev = train_evt(ENG_EVT_TRAINED, last_sent(&f)->req_id, 0, 100, 0.8, 0.9);
+	push(&f, &ev);
+	cr_assert_eq(state_pump(&st) & DIRTY_RUNS, DIRTY_RUNS);
+	cr_assert_eq(st.n_runs, 2, "this dataset's runs only");
+	cr_assert_str_eq(st.runs[0].model, "als", "newest first");
+	state_runs_sort(&st);
+	cr_assert(st.runs_by_valid);
+	cr_assert_str_eq(st.runs[0].model, "dot", "best valid loss first");
+
+	/* overlay the best, behind the run just trained; again: off */
+	cr_assert_eq(state_runs_overlay(&st, 0), 0);
+	cr_assert_eq(hist_count(st.hist), 2);
+	cr_assert_eq(hist_run(st.hist, 0)->state, HIST_PAST);
+	cr_assert_float_eq(hist_run(st.hist, 0)->ep[1].valid, 0.80f, 1e-6);
+	cr_assert_eq(hist_run(st.hist, 1)->state, HIST_DONE);
+	cr_assert(state_runs_overlaid(&st, 0));
+	cr_assert_not(state_runs_overlaid(&st, 1));
+	state_runs_sort(&st);           /* rereads: still known as overlaid */
+	cr_assert(state_runs_overlaid(&st, 1));
+	cr_assert_eq(state_runs_overlay(&st, 1), 0);
+	cr_assert_eq(hist_count(st.hist), 1);
+	cr_assert_not(state_runs_overlaid(&st, 1));
+	cr_assert_eq(state_runs_overlay(&st, 9), -1);
+
+	/* restore the ALS run: its values, and the model is stale */
+	cr_assert_not(st.stale);
+	cr_assert_eq(state_runs_restore(&st, 0), 0, "%s", st.status);
+	cr_assert_str_eq(st.cfg.model, "als");
+	cr_assert_float_eq(st.cfg.wd, 12, 1e-12);
+	cr_assert(st.stale);
+
+	/* presets cycle through the settings' presets */
+	cr_assert_eq(state_preset_next(&st), 0);
+	cr_assert_str_eq(st.cfg.model, "dotbias");
+	cr_assert_eq(st.cfg.factors, 50);
+	cr_assert(st.preset_on);
+	cr_assert_eq(state_preset_next(&st), 0);
+	cr_assert_str_eq(st.cfg.presets[st.preset_i].name, "u1-best");
+	cr_assert_str_eq(st.cfg.model, "bpmf");
+	st.cfg.n_presets = 0;
+	cr_assert_eq(state_preset_next(&st), -1);
+	cr_assert(strstr(st.status, "no presets"), "%s", st.status);
+	state_done(&st);
+	unlink(path);
+	snprintf(path, sizeof path, "%s/collabtui", dir);
+	testenv_rmdir(path);
 	testenv_rmdir(dir);
 }

@@ -38,6 +38,48 @@ void hist_begin(struct hist *h, const char *label, int planned)
 		r->smooth[i] = r->raw[i] = NAN;
 }
 
+int hist_overlay_clear(struct hist *h)
+{
+	for (int i = 0; i < h->n; i++)
+		if (h->runs[i].state == HIST_PAST) {
+			memmove(&h->runs[i], &h->runs[i + 1],
+				(size_t)(h->n - 1 - i) * sizeof h->runs[0]);
+			h->n--;
+			return 1;
+		}
+	return 0;
+}
+
+void hist_overlay(struct hist *h, const char *label, const float *train,
+		  const float *valid, int n)
+{
+	int at;
+	struct hist_run *r;
+
+	hist_overlay_clear(h);
+	if (h->n == HIST_RUNS) {
+		memmove(&h->runs[0], &h->runs[1],
+			(HIST_RUNS - 1) * sizeof h->runs[0]);
+		h->n--;
+	}
+	/* before the current run, which the events of its request feed */
+	at = h->n > 0 ? h->n - 1 : 0;
+	memmove(&h->runs[at + 1], &h->runs[at],
+		(size_t)(h->n - at) * sizeof h->runs[0]);
+	h->n++;
+	r = &h->runs[at];
+	memset(r, 0, sizeof *r);
+	snprintf(r->label, sizeof r->label, "%s", label);
+	r->state = HIST_PAST;
+	if (n > HIST_EPOCHS)
+		n = HIST_EPOCHS;
+	r->planned_epochs = r->n_epochs = n;
+	for (int i = 0; i < n; i++)
+		r->ep[i] = (struct hist_epoch){ train[i], valid[i], 0 };
+	for (int i = 0; i < HIST_PTS; i++)
+		r->smooth[i] = r->raw[i] = NAN;
+}
+
 /* Store the event's curve points (and the batch loss it reports). */
 static void add_curve(struct hist_run *r, const struct train_report *rep,
 		      const struct eng_curve *cv)

@@ -22,6 +22,8 @@ enum hist_state {
 	HIST_DONE,
 	HIST_STOPPED,
 	HIST_FAILED,
+	HIST_PAST,              /* a finished run read back from the history
+				 * file: validation losses per epoch only */
 };
 
 struct hist_epoch {
@@ -55,6 +57,18 @@ void hist_free(struct hist *h);
 /* Begin a run (when TRAIN is sent): label describes its hyperparameters,
  * planned its epochs.  The oldest run is forgotten past HIST_RUNS. */
 void hist_begin(struct hist *h, const char *label, int planned);
+
+/* Show a past run (from the history file) behind the current one: its
+ * training and validation losses per epoch (train[0..n), valid[0..n),
+ * NAN where it had none), under label; its chart is the validation
+ * curve, as it has no per-batch points.  It replaces an earlier past run, goes just before the current
+ * run (so events keep feeding that one), and is forgotten like any older
+ * run once HIST_RUNS newer ones exist. */
+void hist_overlay(struct hist *h, const char *label, const float *train,
+		  const float *valid, int n);
+
+/* Remove the past run, if one is shown.  Returns 1 when there was one. */
+int hist_overlay_clear(struct hist *h);
 
 /* Feed a training event of the current run (TRAIN_START, PROGRESS, EPOCH,
  * TRAINED, STOPPED, ERROR); other kinds are ignored.  Returns 1 when the

@@ -27,6 +27,7 @@
 	X(PANE_4,      "pane_movies",  "4",         "focus Movies") \
 	X(PANE_5,      "pane_recs",    "5",         "focus Recommendations") \
 	X(PANE_6,      "pane_map",     "6",         "focus the embedding Map (in place of Training)") \
+	X(PANE_7,      "pane_runs",    "7",         "focus the past Runs (in place of Movies)") \
 	X(UP,          "up",           "Up k",      "move up") \
 	X(DOWN,        "down",         "Down j",    "move down") \
 	X(LEFT,        "left",         "Left h",    "step a value down") \
@@ -42,6 +43,10 @@
 	X(STOP,        "stop",         "s",         "stop training") \
 	X(LR_FIND,     "lr_find",      "F",         "learning-rate finder: sweep a fresh model, plot loss by lr") \
 	X(LR_APPLY,    "lr_apply",     "A",         "set lr to the finder's suggestion (its valley)") \
+	X(PRESET,      "preset",       "p",         "apply the next preset of config.yaml's presets:") \
+	X(RUNS_SORT,   "runs_sort",    "v",         "Runs: newest first or best valid loss first") \
+	X(RUNS_OVERLAY, "runs_overlay", "c",        "Runs: its valid curve on the Training chart; again: off") \
+	X(RUNS_RESTORE, "runs_restore", "r",        "Runs: restore the run's hyperparameters") \
 	X(SEARCH,      "search",       "/",         "search movie titles as you type") \
 	X(SORT,        "sort",         "o",         "cycle the movie order: title, ratings, mean, bias") \
 	X(SMOOTHING,   "smoothing",    "m",         "smoothed or raw training loss") \

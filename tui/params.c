@@ -124,7 +124,7 @@ static const char *cycle(const char *cur, const char *const *list, int len,
 int params_step(struct cfg *c, enum params_field f, int dir,
 		const struct params_range *r, char *why, size_t n)
 {
-	static const char *const models[] = { "dot", "dotbias", "nn" };
+	static const char *const models[] = { "dot", "dotbias", "nn", "als", "bpmf" };
 	static const char *const opts[] = { "adam", "sgd" };
 	static const char *const scheds[] = { "one_cycle", "constant" };
 	char text[64];
@@ -132,7 +132,7 @@ int params_step(struct cfg *c, enum params_field f, int dir,
 
 	switch (f) {
 	case PARAM_MODEL:
-		snprintf(text, sizeof text, "%s", cycle(c->model, models, 3, dir));
+		snprintf(text, sizeof text, "%s", cycle(c->model, models, 5, dir));
 		break;
 	case PARAM_OPTIMIZER:
 		snprintf(text, sizeof text, "%s", cycle(c->optimizer, opts, 2, dir));
@@ -199,12 +199,17 @@ int params_train_args(const struct cfg *c, double mom,
 	memset(out, 0, sizeof *out);
 	out->model = model_cfg_default();
 	out->train = train_cfg_default();
-	if (model_kind_parse(c->model, &out->model.kind) != 0 ||
+	if (train_algo_parse(c->model, &out->train.algo) != 0 ||
+	    (out->train.algo == TRAIN_SGD &&
+	     model_kind_parse(c->model, &out->model.kind) != 0) ||
 	    optim_kind_parse(c->optimizer, &out->train.opt) != 0 ||
 	    sched_kind_parse(c->schedule, &out->train.sched) != 0)
 		return -1;
+	/* ALS and BPMF fit the biased model with no sigmoid, as headless */
+	if (out->train.algo != TRAIN_SGD)
+		out->model.kind = MODEL_DOTBIAS;
 	out->model.n_factors = c->factors;
-	out->model.use_y_range = c->y_range_on;
+	out->model.use_y_range = c->y_range_on && out->train.algo == TRAIN_SGD;
 	out->model.y_lo = (float)c->y_range[0];
 	out->model.y_hi = (float)c->y_range[1];
 	out->train.epochs = c->epochs;
@@ -215,5 +220,46 @@ int params_train_args(const struct cfg *c, double mom,
 	out->train.seed = c->seed;
 	out->train.threads = c->threads;
 	out->valid_pct = c->valid_pct;
+	return 0;
+}
+
+int params_from_run(struct cfg *c, const struct history_run *r, char *why,
+		    size_t n)
+{
+	struct cfg t = *c;
+	char v[7][64];
+	/* the keywords and counts through cfg_set, so a record this build
+	 * cannot train (an unknown model) is refused with cfg_set's words;
+	 * the history's "one-cycle" is a spelling cfg_set takes */
+	const char *keys[7] = { "model", "optimizer", "schedule", "factors",
+				"epochs", "bs", "y_range" };
+
+	snprintf(v[0], sizeof v[0], "%s", r->model);
+	snprintf(v[1], sizeof v[1], "%s", r->optimizer);
+	snprintf(v[2], sizeof v[2], "%s", r->schedule);
+	snprintf(v[3], sizeof v[3], "%d", r->factors);
+	snprintf(v[4], sizeof v[4], "%d", r->epochs);
+	snprintf(v[5], sizeof v[5], "%d", r->bs);
+	if (r->y_range_on)
+		snprintf(v[6], sizeof v[6], "%.9g,%.9g", r->y_lo, r->y_hi);
+	else
+		snprintf(v[6], sizeof v[6], "none");
+	for (int i = 0; i < 7; i++)
+		if (cfg_set(&t, keys[i], v[i], why, n) != 0)
+			return -1;
+	t.lr = r->lr;
+	t.wd = r->wd;
+	t.seed = r->seed;
+	/* "random 0.2" is a valid_pct hold-out; "u1" or "fold 2/5" came from
+	 * options the pane does not have, so valid_pct stays */
+	double pct;
+	if (sscanf(r->split, "random %lf", &pct) == 1 && pct >= 0 && pct < 1)
+		t.valid_pct = pct;
+	const char *bad = cfg_check(&t);
+	if (bad) {
+		snprintf(why, n, "%s", bad);
+		return -1;
+	}
+	*c = t;
 	return 0;
 }

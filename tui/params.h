@@ -14,6 +14,7 @@
 
 #include "config.h"
 #include "eng.h"
+#include "history.h"
 
 enum params_field {
 	PARAM_MODEL, PARAM_FACTORS, PARAM_WD, PARAM_LR, PARAM_EPOCHS, PARAM_BS,
@@ -62,5 +63,12 @@ double params_ladder(double v, int dir);
  * (cannot happen for a struct cfg that passed cfg_check). */
 int params_train_args(const struct cfg *c, double mom,
 		      struct eng_train_args *out);
+
+/* Restore the hyperparameters a past run was trained with (model,
+ * factors, epochs, bs, lr, wd, y_range, optimiser, schedule, seed, and
+ * valid_pct when it was a random hold-out) into *c.  0, or -1 with why
+ * (a value this build does not accept) and *c unchanged. */
+int params_from_run(struct cfg *c, const struct history_run *r, char *why,
+		    size_t n);
 
 #endif

@@ -13,7 +13,7 @@
 #include "views.h"
 
 enum { PANE_DATASET, PANE_TRAIN, PANE_PARAMS, PANE_MOVIES, PANE_RECS, PANE_MAP,
-       N_PANES };
+       PANE_RUNS, N_PANES };
 enum layout { LAYOUT_FULL, LAYOUT_TABS, LAYOUT_SMALL };
 
 #define TRACE_MAX 200000        /* key presses recorded by --trace */
@@ -27,6 +27,7 @@ struct screen {
 	struct panel *pane[N_PANES];
 	int focus;
 	int show_map;                   /* full layout: Map in Training's place */
+	int show_runs;                  /* full layout: Runs in Movies' place */
 	enum layout layout;
 	int full_redraw, status_dirty;
 	int help_open, help_scroll;
@@ -42,7 +43,7 @@ struct screen {
 
 static const unsigned pane_dirty[N_PANES] = {
 	DIRTY_DATASET, DIRTY_TRAIN, DIRTY_PARAMS, DIRTY_MOVIES, DIRTY_RECS,
-	DIRTY_MAP,
+	DIRTY_MAP, DIRTY_RUNS,
 };
 
 struct screen *screen_new(struct ui *u, struct state *st,
@@ -66,6 +67,7 @@ struct screen *screen_new(struct ui *u, struct state *st,
 	s->pane[PANE_MOVIES] = view_movies_new();
 	s->pane[PANE_RECS] = view_recs_new();
 	s->pane[PANE_MAP] = view_map_new();
+	s->pane[PANE_RUNS] = view_runs_new();
 	s->trace_path = cfg->trace_path;
 	if (cfg->trace_path)
 		s->trace_us = malloc(TRACE_MAX * sizeof *s->trace_us);
@@ -97,7 +99,13 @@ void screen_free(struct screen *s)
 static int visible(const struct screen *s, int i)
 {
 	if (s->layout == LAYOUT_FULL)
-		return i == PANE_MAP ? s->show_map : i == PANE_TRAIN ? !s->show_map : 1;
+		switch (i) {
+		case PANE_MAP:    return s->show_map;
+		case PANE_TRAIN:  return !s->show_map;
+		case PANE_RUNS:   return s->show_runs;
+		case PANE_MOVIES: return !s->show_runs;
+		default:          return 1;
+		}
 	return s->layout == LAYOUT_TABS && i == s->focus;
 }
 
@@ -119,6 +127,8 @@ static void relayout(struct screen *s)
 		rc |= panel_move(s->pane[PANE_TRAIN], left, 0, W - left, train_h);
 		rc |= panel_move(s->pane[PANE_MAP], left, 0, W - left, train_h);
 		rc |= panel_move(s->pane[PANE_MOVIES], left, train_h, W - left,
+				 body - train_h - recs_h);
+		rc |= panel_move(s->pane[PANE_RUNS], left, train_h, W - left,
 				 body - train_h - recs_h);
 		rc |= panel_move(s->pane[PANE_RECS], left, body - recs_h, W - left,
 				 recs_h);
@@ -151,6 +161,13 @@ static void set_focus(struct screen *s, int i)
 		/* Map and Training share a place in the full layout */
 		s->show_map = s->focus == PANE_MAP;
 		s->pane[PANE_MAP]->needs_redraw = s->pane[PANE_TRAIN]->needs_redraw = 1;
+	}
+	/* and Runs and Movies, keeping the Training chart in view for the
+	 * overlay */
+	if ((s->focus == PANE_RUNS || s->focus == PANE_MOVIES) &&
+	    s->show_runs != (s->focus == PANE_RUNS)) {
+		s->show_runs = s->focus == PANE_RUNS;
+		s->pane[PANE_RUNS]->needs_redraw = s->pane[PANE_MOVIES]->needs_redraw = 1;
 	}
 }
 
@@ -209,6 +226,13 @@ static void draw_status(struct screen *s)
 	if (s->focus == PANE_MAP) {
 		x = draw_hint(s, x, ACT_PC_X, " PC across ");
 		x = draw_hint(s, x, ACT_PC_Y, " PC up ");
+	}
+	if (s->focus == PANE_PARAMS)
+		x = draw_hint(s, x, ACT_PRESET, " preset ");
+	if (s->focus == PANE_RUNS) {
+		x = draw_hint(s, x, ACT_RUNS_OVERLAY, " curve ");
+		x = draw_hint(s, x, ACT_RUNS_RESTORE, " restore ");
+		x = draw_hint(s, x, ACT_RUNS_SORT, " order ");
 	}
 
 	if (st->status[0])
@@ -358,6 +382,11 @@ static void global_key(struct screen *s, enum keys_action act, int key)
 	case ACT_PANE_4: set_focus(s, PANE_MOVIES); break;
 	case ACT_PANE_5: set_focus(s, PANE_RECS); break;
 	case ACT_PANE_6: set_focus(s, PANE_MAP); break;
+	case ACT_PANE_7: set_focus(s, PANE_RUNS); break;
+	case ACT_PRESET:
+		state_preset_next(st);
+		mark(s, DIRTY_TRAIN | DIRTY_STATUS | DIRTY_PARAMS | DIRTY_RECS);
+		break;
 	case ACT_TRAIN:
 	case ACT_TRAIN_ME:
 		state_train(st, act == ACT_TRAIN_ME);
@@ -492,9 +521,11 @@ static void handle_key(struct screen *s, int key)
 	if (r & PANEL_STATUS)
 		s->status_dirty = 1;
 	if (r & PANEL_PARAMS) {
-		/* the stale marks */
+		/* the stale marks; the values, when another pane set them
+		 * (Runs: restore) */
 		s->pane[PANE_TRAIN]->needs_redraw = 1;
 		s->pane[PANE_RECS]->needs_redraw = 1;
+		s->pane[PANE_PARAMS]->needs_redraw = 1;
 	}
 	if (r & PANEL_RECS)
 		mark(s, DIRTY_MOVIES | DIRTY_RECS);

@@ -15,6 +15,7 @@ int state_init(struct state *s, const struct cfg *cfg, double mom,
 	s->mom = mom;
 	s->be = be;
 	s->next_req = 1;
+	s->preset_i = -1;
 	s->hist = hist_new();
 	s->movies = movielist_new();
 	if (!s->hist || !s->movies) {
@@ -29,6 +30,9 @@ void state_done(struct state *s)
 	hist_free(s->hist);
 	movielist_free(s->movies);
 	eng_pca_free(s->pca);
+	free(s->runs);
+	s->runs = NULL;
+	s->n_runs = 0;
 	s->hist = NULL;
 	s->movies = NULL;
 	s->pca = NULL;
@@ -117,9 +121,11 @@ int state_train(struct state *s, int with_me)
 	}
 	if (send(s, &cmd, &s->train_req) != 0)
 		return -1;
-	snprintf(label, sizeof label, "lr %g wd %g k %d%s%s", s->cfg.lr,
+	/* the chapter's dotbias goes unnamed; other models are named */
+	snprintf(label, sizeof label, "lr %g wd %g k %d%s%s%s", s->cfg.lr,
 		 s->cfg.wd, s->cfg.factors,
-		 strcmp(s->cfg.model, "dot") == 0 ? " dot" : "",
+		 strcmp(s->cfg.model, "dotbias") != 0 ? " " : "",
+		 strcmp(s->cfg.model, "dotbias") != 0 ? s->cfg.model : "",
 		 with_me ? " +you" : "");
 	hist_begin(s->hist, label, s->cfg.epochs);
 	s->lr_shown = 0;
@@ -373,6 +379,159 @@ int state_pca(struct state *s)
 	return send(s, &cmd, &s->pca_req);
 }
 
+/* ---- the run history and presets ------------------------------------------ */
+
+int state_keep_history(struct state *s)
+{
+	struct eng_cmd cmd = { .kind = ENG_CMD_HISTORY };
+	uint32_t req;
+
+	/* no usable place (no HOME): runs go unrecorded, as headless */
+	if (!history_path(cmd.u.path, sizeof cmd.u.path))
+		return -1;
+	if (send(s, &cmd, &req) != 0)
+		return -1;
+	snprintf(s->history_path, sizeof s->history_path, "%s", cmd.u.path);
+	return 0;
+}
+
+int state_runs_reload(struct state *s)
+{
+	char err[ENG_PATH_MAX + 200];
+	struct history_run *v;
+	size_t n;
+
+	free(s->runs);
+	s->runs = NULL;
+	s->n_runs = 0;
+	if (!s->history_path[0] || !s->loaded)
+		return 0;
+	if (history_read(s->history_path, s->summary.name, &v, &n, err,
+			 sizeof err) != 0) {
+		state_message(s, 1, err);
+		return -1;
+	}
+	if (s->runs_by_valid) {
+		history_sort_valid(v, n);
+	} else {
+		/* the file is oldest first; the pane lists the newest first */
+		for (size_t i = 0; i < n / 2; i++) {
+			struct history_run t = v[i];
+
+			v[i] = v[n - 1 - i];
+			v[n - 1 - i] = t;
+		}
+	}
+	s->runs = v;
+	s->n_runs = n;
+	return 0;
+}
+
+void state_runs_sort(struct state *s)
+{
+	s->runs_by_valid = !s->runs_by_valid;
+	if (state_runs_reload(s) == 0)
+		state_message(s, 0, s->runs_by_valid ? "runs by valid loss, best first"
+						      : "runs newest first");
+}
+
+/* Whether a and b are the same record: runs are never edited, so time,
+ * split, seed, losses and duration tell them apart (CV folds share a
+ * second, not a split). */
+static int same_run(const struct history_run *a, const struct history_run *b)
+{
+	return strcmp(a->time, b->time) == 0 && strcmp(a->split, b->split) == 0 &&
+	       strcmp(a->model, b->model) == 0 && a->seed == b->seed &&
+	       a->n_losses == b->n_losses && a->seconds == b->seconds &&
+	       memcmp(&a->final_valid, &b->final_valid, sizeof a->final_valid) == 0;
+}
+
+/* Whether the chart still shows the overlay: newer runs push it out. */
+static int overlay_shown(const struct state *s)
+{
+	for (int i = 0; i < hist_count(s->hist); i++)
+		if (hist_run(s->hist, i)->state == HIST_PAST)
+			return s->overlay_on;
+	return 0;
+}
+
+int state_runs_overlaid(const struct state *s, size_t i)
+{
+	return i < s->n_runs && overlay_shown(s) && same_run(&s->runs[i], &s->overlay);
+}
+
+int state_runs_overlay(struct state *s, size_t i)
+{
+	const struct history_run *r;
+	char label[64], msg[128];
+
+	if (i >= s->n_runs) {
+		state_message(s, 1, "no run selected");
+		return -1;
+	}
+	s->lr_shown = 0;        /* the chart of runs, not the finder's */
+	if (state_runs_overlaid(s, i)) {
+		hist_overlay_clear(s->hist);
+		s->overlay_on = 0;
+		state_message(s, 0, "past run removed from the chart");
+		return 0;
+	}
+	r = &s->runs[i];
+	/* "2025-01-31T12:00:00Z" -> "12:00": the legend has little room */
+	snprintf(label, sizeof label, "%.5s %s lr %g wd %g k %d", r->time + 11,
+		 r->model, r->lr, r->wd, r->factors);
+	hist_overlay(s->hist, label, r->train_loss, r->valid_loss, r->n_losses);
+	s->overlay = *r;
+	s->overlay_on = 1;
+	snprintf(msg, sizeof msg, "on the chart: %s", label);
+	state_message(s, 0, msg);
+	return 0;
+}
+
+int state_runs_restore(struct state *s, size_t i)
+{
+	char why[200], msg[300];
+
+	if (i >= s->n_runs) {
+		state_message(s, 1, "no run selected");
+		return -1;
+	}
+	if (params_from_run(&s->cfg, &s->runs[i], why, sizeof why) != 0) {
+		snprintf(msg, sizeof msg, "cannot restore that run: %s", why);
+		state_message(s, 1, msg);
+		return -1;
+	}
+	s->preset_on = 0;
+	state_param_changed(s);
+	snprintf(msg, sizeof msg, "restored the values of the run of %s (t trains)",
+		 s->runs[i].time);
+	state_message(s, 0, msg);
+	return 0;
+}
+
+int state_preset_next(struct state *s)
+{
+	char err[300], msg[400];
+	int i;
+
+	if (s->cfg.n_presets == 0) {
+		state_message(s, 1, "no presets: add a presets: mapping to config.yaml");
+		return -1;
+	}
+	i = (s->preset_i + 1) % s->cfg.n_presets;
+	if (cfg_preset_apply(&s->cfg, s->cfg.presets[i].name, err, sizeof err) != 0) {
+		state_message(s, 1, err);
+		return -1;
+	}
+	s->preset_i = i;
+	s->preset_on = 1;
+	state_param_changed(s);
+	snprintf(msg, sizeof msg, "preset %s (%d of %d)", s->cfg.presets[i].name,
+		 i + 1, s->cfg.n_presets);
+	state_message(s, 0, msg);
+	return 0;
+}
+
 void state_param_changed(struct state *s)
 {
 	if (s->training || s->trained)
@@ -384,6 +543,8 @@ static void train_ended(struct state *s)
 {
 	s->training = 0;
 	s->trained = 1;
+	/* the engine appended the run before its end event */
+	state_runs_reload(s);
 	/* the nn model answers no insight query: keep what the panes show */
 	if (strcmp(s->cfg.model, "nn") == 0)
 		return;
@@ -442,6 +603,7 @@ unsigned state_apply(struct state *s, struct eng_evt *ev)
 			 s->summary.name, s->summary.n_users,
 			 s->summary.n_items);
 		state_message(s, 0, msg);
+		state_runs_reload(s);
 		return DIRTY_ALL;
 	case ENG_EVT_CATALOG:
 		if (ev->req_id != s->load_req) {
@@ -512,7 +674,8 @@ unsigned state_apply(struct state *s, struct eng_evt *ev)
 		train_ended(s);
 		state_message(s, 0, ev->kind == ENG_EVT_TRAINED ?
 			      "training finished" : "training stopped");
-		return DIRTY_TRAIN | DIRTY_STATUS | DIRTY_PARAMS | DIRTY_RECS;
+		return DIRTY_TRAIN | DIRTY_STATUS | DIRTY_PARAMS | DIRTY_RECS |
+		       DIRTY_RUNS;
 	case ENG_EVT_RECS:
 		if (ev->req_id != s->recs_req)
 			return 0;

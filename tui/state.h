@@ -17,6 +17,7 @@
 #include "config.h"
 #include "eng.h"
 #include "hist.h"
+#include "history.h"
 #include "movielist.h"
 #include "myratings.h"
 #include "params.h"
@@ -30,7 +31,8 @@ enum {
 	DIRTY_STATUS  = 1 << 4,
 	DIRTY_RECS    = 1 << 5,
 	DIRTY_MAP     = 1 << 6,
-	DIRTY_ALL     = 0x7F,
+	DIRTY_RUNS    = 1 << 7,
+	DIRTY_ALL     = 0xFF,
 };
 
 #define STATE_RECS_TOP 20       /* recommendations asked for */
@@ -100,6 +102,20 @@ struct state {
 	int lr_running;                 /* LR_FIND sent, the sweep not ended */
 	int lr_shown;                   /* from F until the next training */
 	struct eng_lr_curve lr;
+
+	/* The run history: the file the engine appends every run to (the
+	 * TUI's runs like headless ones), and the past runs on this dataset
+	 * that the Runs pane lists, newest first or best valid loss first. */
+	char history_path[ENG_PATH_MAX];        /* "" when there is none */
+	struct history_run *runs;       /* (n_runs) owned */
+	size_t n_runs;
+	int runs_by_valid;
+	int overlay_on;                 /* a past run is on the Training chart: */
+	struct history_run overlay;     /* this one (a copy: runs is reread) */
+
+	/* Presets (cfg.presets): the last one applied, -1 none; preset_on
+	 * while the values shown are still that preset's. */
+	int preset_i, preset_on;
 };
 
 /* Initialise s with the settings in cfg, talking to the engine through be
@@ -183,6 +199,35 @@ int state_similar(struct state *s, uint32_t item);
 
 /* Ask for the embedding map.  0, or -1 with s->status. */
 int state_pca(struct state *s);
+
+/* Have the engine append every training run to the history file (as
+ * headless runs are), when there is a place for one.  0, or -1 when there
+ * is none or the command could not be sent (runs then go unrecorded). */
+int state_keep_history(struct state *s);
+
+/* Reread the past runs of the loaded dataset from the history file, in
+ * the current order.  0, or -1 with s->status (the list is then empty). */
+int state_runs_reload(struct state *s);
+
+/* Toggle the Runs order between newest first and best valid loss first
+ * (rereading the file, so runs from other processes show up too). */
+void state_runs_sort(struct state *s);
+
+/* Whether runs[i] is the one overlaid on the Training chart. */
+int state_runs_overlaid(const struct state *s, size_t i);
+
+/* Overlay runs[i]'s per-epoch curve on the Training chart, replacing any
+ * earlier overlay; when it is overlaid already, remove it.  0, or -1 with
+ * s->status. */
+int state_runs_overlay(struct state *s, size_t i);
+
+/* Put runs[i]'s hyperparameters into the pane's values (the model goes
+ * stale).  0, or -1 with s->status. */
+int state_runs_restore(struct state *s, size_t i);
+
+/* Apply the next preset of the settings (cfg_preset_apply), cyclically.
+ * 0, or -1 with s->status when there are none. */
+int state_preset_next(struct state *s);
 
 /* Set the status line's message (err: shown as an error). */
 void state_message(struct state *s, int err, const char *msg);

@@ -49,6 +49,8 @@ int tui_run(const struct opts *o)
 		fprintf(stderr, "collabtui: out of memory\n");
 		return EXIT_RUNTIME;
 	}
+	/* before LOAD_DATA: the Runs pane reads the history once it is in */
+	state_keep_history(&st);
 	state_load(&st, path, o->split);
 	if (ui_init(&u, o->cfg.mouse, err, sizeof err) != 0) {
 		be.stop(be.ctx);

@@ -75,6 +75,9 @@ static void draw(struct panel *p, const struct panel_env *env)
 		while (*why == ' ')
 			why++;
 	}
+	if (r < h && st->preset_on)
+		panel_printf(p, env, r++, 1, ROLE_LABEL, "preset %s",
+			     st->cfg.presets[st->preset_i].name);
 	if (r < h && st->stale)
 		panel_printf(p, env, r++, 1, ROLE_WARN,
 			     "stale: values changed (t retrains)");
@@ -105,6 +108,7 @@ static unsigned settle(struct params_view *v, int f, int rc, const char *why,
 		return PANEL_HANDLED | PANEL_REDRAW | PANEL_STATUS;
 	}
 	v->why[f][0] = '\0';
+	env->st->preset_on = 0;
 	state_param_changed(env->st);
 	state_message(env->st, 0, "");
 	return PANEL_HANDLED | PANEL_REDRAW | PANEL_STATUS | PANEL_PARAMS;

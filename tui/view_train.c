@@ -89,6 +89,7 @@ static const char *state_name(enum hist_state s)
 	case HIST_DONE:    return "done";
 	case HIST_STOPPED: return "stopped";
 	case HIST_FAILED:  return "failed";
+	case HIST_PAST:    return "past";
 	}
 	return "";
 }
@@ -245,14 +246,18 @@ static void draw_table(struct panel *p, const struct panel_env *env,
 	for (int e = first, r = top + 1; e < cur->n_epochs; e++, r++) {
 		const struct hist_epoch *x = &cur->ep[e];
 		int secs = (int)lround(x->secs);
-		char valid[16];
+		char train[16], valid[16];
 
+		if (isfinite(x->train))
+			snprintf(train, sizeof train, "%.6f", x->train);
+		else
+			snprintf(train, sizeof train, "-");
 		if (isfinite(x->valid))
 			snprintf(valid, sizeof valid, "%.6f", x->valid);
 		else
 			snprintf(valid, sizeof valid, "-");
 		panel_printf(p, env, r, 1, e == best ? ROLE_BEST : ROLE_VALUE,
-			     "%-8d%-12.6f%-12s%02d:%02d", e, x->train, valid,
+			     "%-8d%-12s%-12s%02d:%02d", e, train, valid,
 			     secs / 60, secs % 60);
 	}
 }

@@ -1,4 +1,4 @@
-/* views.h -- the six panes.  Each view_*_new() returns a pane (struct
+/* views.h -- the seven panes.  Each view_*_new() returns a pane (struct
  * panel first member of a view-private struct) to be released with
  * panel_free(); NULL when memory runs out. */
 #ifndef COLLABTUI_VIEWS_H
@@ -27,5 +27,9 @@ struct panel *view_recs_new(void);
 
 /* Map: the PCA scatter of the item embeddings. */
 struct panel *view_map_new(void);
+
+/* Runs: the past runs on the dataset from the run history; overlay one's
+ * curve on the Training chart, restore its hyperparameters. */
+struct panel *view_runs_new(void);
 
 #endif
