@@ -204,6 +204,9 @@ static void tui_start_env(struct tui *t, int w, int h, const char *env, const ch
 		 "printf '[collabtui exited %%d]\\n' \"$rc\"\n"
 		 "IFS= read -r line\n"
 		 "printf '[shell read: %%s]\\n' \"$line\"\n"
+		 /* tmux 3.3a can mark a pane dead before it has drawn the last
+		  * output of a process that exits at once: linger a moment */
+		 "sleep 0.3\n"
 		 "exit $rc\n",
 		 t->dir, t->dir, t->dir, t->dir, term_name(), env, bin, ds, args);
 	snprintf(ws, sizeof ws, "%d", w);
