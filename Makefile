@@ -131,9 +131,13 @@ test: $(BIN) $(B)/tests/run $(FIXTURES)
 # files are compiled against tests/tsan/'s stand-in for its macros.
 # OpenBLAS keeps to one thread there: its own threads are not instrumented.
 TSAN_TEST_SRC := $(filter tests/test_ring.c tests/test_engthread.c,$(TEST_SRC)) tests/tsan/runner.c
+# The stand-in's macros expand a message-less assertion to an empty format
+# and a Test() without options to a partial initializer, as Criterion's own
+# do; the two warnings about exactly that are off for these files.
 $(B)/tsan/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Itests/tsan -MMD -MP -c $< -o $@
+	$(CC) $(ALL_CFLAGS) -Wno-format-zero-length -Wno-missing-field-initializers \
+		-Itests/tsan -MMD -MP -c $< -o $@
 
 $(B)/tests/run-tsan: $(TSAN_TEST_SRC:%.c=$(B)/tsan/%.o) $(ENGINE_OBJ)
 	@mkdir -p $(dir $@)
