@@ -15,21 +15,9 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include "bench.h"
 #include "dataset.h"
 #include "fasttrain.h"
-
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
 
 int main(int argc, char **argv)
 {
@@ -77,16 +65,16 @@ int main(int argc, char **argv)
 	double ep[1000], valid_s = 0.0, mse = NAN;
 	struct train_report rep;
 	for (int e = 0; e < epochs; e++) {
-		double t0 = now_s();
+		double t0 = clock_now();
 		while (ftrain_step(t, 1000000, &rep) == TRAIN_MORE)
 			;
-		ep[e] = now_s() - t0;
-		t0 = now_s();
+		ep[e] = clock_now() - t0;
+		t0 = clock_now();
 		mse = model_mse_idx(m, ds_users(ds), ds_items(ds), ds_ratings(ds), sp.valid,
 				    sp.n_valid);
-		valid_s = now_s() - t0;
+		valid_s = clock_now() - t0;
 	}
-	qsort(ep, (size_t)epochs, sizeof *ep, cmp_double);
+	bench_sort(ep, (size_t)epochs);
 	double med = epochs % 2 ? ep[epochs / 2] : (ep[epochs / 2 - 1] + ep[epochs / 2]) / 2;
 	struct rusage ru;
 	getrusage(RUSAGE_SELF, &ru);

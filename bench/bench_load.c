@@ -12,20 +12,8 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include "bench.h"
 #include "dataset.h"
-
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
 
 int main(int argc, char **argv)
 {
@@ -41,9 +29,9 @@ int main(int argc, char **argv)
 	for (int r = 0; r < reps; r++) {
 		struct ds_opts o = { .path = argv[1] };
 		char err[512];
-		double t0 = now_s();
+		double t0 = clock_now();
 		struct ds *ds = ds_load(&o, err, sizeof err);
-		t[r] = now_s() - t0;
+		t[r] = clock_now() - t0;
 		if (!ds) {
 			fprintf(stderr, "bench_load: %s\n", err);
 			return 1;
@@ -51,7 +39,7 @@ int main(int argc, char **argv)
 		n = ds_n_ratings(ds);
 		ds_free(ds);
 	}
-	qsort(t, (size_t)reps, sizeof *t, cmp_double);
+	bench_sort(t, (size_t)reps);
 	struct rusage ru;
 	getrusage(RUSAGE_SELF, &ru);
 	double med = reps % 2 ? t[reps / 2] : (t[reps / 2 - 1] + t[reps / 2]) / 2;

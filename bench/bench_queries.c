@@ -15,14 +15,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench.h"
 #include "eng.h"
-
-static double now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec * 1e-6;
-}
 
 struct sink {
 	int errors;
@@ -41,19 +35,13 @@ static void on_event(void *ctx, const struct eng_evt *ev)
 	eng_evt_release(&owned);
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
 static void row(const char *task, const double *t, int n)
 {
 	double *v = malloc((size_t)n * sizeof *v);
 	if (!v)
 		exit(1);
 	memcpy(v, t, (size_t)n * sizeof *v);
-	qsort(v, (size_t)n, sizeof *v, cmp_double);
+	bench_sort(v, (size_t)n);
 	double med = n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 	int i99 = (int)(0.99 * (n - 1) + 0.5);
 	char a[32], b[32];
@@ -68,9 +56,9 @@ static void time_cmd(struct eng *e, struct sink *s, const struct eng_cmd *cmd,
 		     double *t, int n)
 {
 	for (int i = 0; i < n; i++) {
-		double t0 = now_ms();
+		double t0 = (1e3 * clock_now());
 		int rc = eng_handle(e, cmd);
-		t[i] = now_ms() - t0;
+		t[i] = (1e3 * clock_now()) - t0;
 		if (rc != 0 || s->errors)
 			exit(1);
 	}

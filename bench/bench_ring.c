@@ -24,6 +24,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench.h"
 #include "eng.h"
 #include "ring.h"
 
@@ -32,13 +33,6 @@
 #define LATENCY_WARMUP 10000
 #define LATENCY_SAMPLES 200000
 #define SPINS_BEFORE_YIELD 256
-
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 static void die(const char *what)
 {
@@ -60,12 +54,6 @@ static void pop_spin(struct ring *r, void *out)
 	for (unsigned n = 1; !ring_pop(r, out); n++)
 		if (n % SPINS_BEFORE_YIELD == 0)
 			sched_yield();
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
 }
 
 /* ---- throughput --------------------------------------------------------- */
@@ -101,7 +89,7 @@ static double stream_once(size_t elem, uint64_t n)
 
 	if (!s.r || !msg)
 		die("out of memory");
-	double t0 = now_s();
+	double t0 = clock_now();
 	if (pthread_create(&prod, NULL, stream_producer, &s) != 0)
 		die("cannot create a thread");
 	for (uint64_t i = 0; i < n; i++) {
@@ -111,7 +99,7 @@ static double stream_once(size_t elem, uint64_t n)
 			die("messages out of order");
 	}
 	pthread_join(prod, NULL);
-	double t = now_s() - t0;
+	double t = clock_now() - t0;
 	free(msg);
 	ring_free(s.r);
 	return t;
@@ -126,7 +114,7 @@ static void throughput(const char *task, size_t elem, uint64_t n, int reps)
 		die("out of memory");
 	for (int i = 0; i < reps; i++)
 		t[i] = stream_once(elem, n);
-	qsort(t, (size_t)reps, sizeof *t, cmp_double);
+	bench_sort(t, (size_t)reps);
 	snprintf(med, sizeof med, "%.3f s", t[reps / 2]);
 	snprintf(thr, sizeof thr, "%.3g/s", (double)n / t[reps / 2]);
 	printf("%-26s %-16s %12s %14s\n", task, "-", med, thr);
@@ -176,17 +164,17 @@ static void latency(const char *task)
 		die("cannot create a thread");
 	for (uint64_t i = 0; i < n; i++) {
 		m.seq = i;
-		double t0 = now_s();
+		double t0 = clock_now();
 		push_spin(b.ping, &m);
 		pop_spin(b.pong, &m);
-		double rtt = now_s() - t0;
+		double rtt = clock_now() - t0;
 		if (m.seq != i)
 			die("bounce out of order");
 		if (i >= LATENCY_WARMUP)
 			oneway[i - LATENCY_WARMUP] = rtt / 2;
 	}
 	pthread_join(th, NULL);
-	qsort(oneway, LATENCY_SAMPLES, sizeof *oneway, cmp_double);
+	bench_sort(oneway, LATENCY_SAMPLES);
 	snprintf(med, sizeof med, "%.0f ns", oneway[LATENCY_SAMPLES / 2] * 1e9);
 	snprintf(p99, sizeof p99, "p99 %.0f ns", oneway[LATENCY_SAMPLES * 99 / 100] * 1e9);
 	printf("%-26s %-16s %12s %14s\n", task, "-", med, p99);

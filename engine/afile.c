@@ -5,6 +5,7 @@
  * nothing to free piecemeal on the error paths.
  */
 #include "afile.h"
+#include "errmsg.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -28,20 +29,6 @@ struct afile {
 	unsigned char buf[AFILE_BUFSZ];
 	char names[];
 };
-
-#if defined(__GNUC__)
-__attribute__((format(printf, 3, 4)))
-#endif
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 /* The process umask without changing it, or -1 when it cannot be read.
  * Linux reports it in /proc/self/status as "Umask:\t0022". */
@@ -113,16 +100,16 @@ struct afile *afile_open(const char *path, char *err, size_t errlen)
 	struct afile *f;
 
 	if (plen == 0) {
-		set_err(err, errlen, "empty file name");
+		errmsg_set(err, errlen, "empty file name");
 		return NULL;
 	}
 	if (slash && slash[1] == '\0') {
-		set_err(err, errlen, "%s: is a directory name, not a file name", path);
+		errmsg_set(err, errlen, "%s: is a directory name, not a file name", path);
 		return NULL;
 	}
 	f = malloc(sizeof *f + (plen + 1) + (plen + 8) + (dlen + 1));
 	if (!f) {
-		set_err(err, errlen, "%s: out of memory", path);
+		errmsg_set(err, errlen, "%s: out of memory", path);
 		return NULL;
 	}
 	f->path = f->names;
@@ -145,7 +132,7 @@ struct afile *afile_open(const char *path, char *err, size_t errlen)
 
 	f->fd = mkstemp(f->tmp);
 	if (f->fd < 0) {
-		set_err(err, errlen, "%s: cannot create a temporary file in %s: %s",
+		errmsg_set(err, errlen, "%s: cannot create a temporary file in %s: %s",
 			path, f->dir, strerror(errno));
 		free(f);
 		return NULL;
@@ -213,30 +200,30 @@ int afile_commit(struct afile *f, char *err, size_t errlen)
 	flush_buf(f);
 	if (f->err) {
 		e = f->err;
-		set_err(err, errlen, "%s: %s: %s", f->path, f->step, strerror(e));
+		errmsg_set(err, errlen, "%s: %s: %s", f->path, f->step, strerror(e));
 		goto fail;
 	}
 	if (fsync(f->fd) != 0) {
 		e = errno;
-		set_err(err, errlen, "%s: fsync: %s", f->path, strerror(e));
+		errmsg_set(err, errlen, "%s: fsync: %s", f->path, strerror(e));
 		goto fail;
 	}
 	e = close(f->fd);
 	f->fd = -1;
 	if (e != 0) {
 		e = errno;
-		set_err(err, errlen, "%s: close: %s", f->path, strerror(e));
+		errmsg_set(err, errlen, "%s: close: %s", f->path, strerror(e));
 		goto fail;
 	}
 	if (rename(f->tmp, f->path) != 0) {
 		e = errno;
-		set_err(err, errlen, "%s: rename from %s: %s", f->path, f->tmp,
+		errmsg_set(err, errlen, "%s: rename from %s: %s", f->path, f->tmp,
 			strerror(e));
 		goto fail;
 	}
 	e = sync_dir(f->dir);
 	if (e) {
-		set_err(err, errlen,
+		errmsg_set(err, errlen,
 			"%s: written, but fsync of directory %s failed: %s",
 			f->path, f->dir, strerror(e));
 		free(f);

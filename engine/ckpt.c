@@ -9,6 +9,7 @@
  * parameters while computing the CRC.
  */
 #include "ckpt.h"
+#include "errmsg.h"
 
 #include <assert.h>
 #include <errno.h>
@@ -174,20 +175,6 @@ static uint32_t crc_final(const struct crc32 *c)
 }
 
 /* ---- helpers ------------------------------------------------------------ */
-
-#if defined(__GNUC__)
-__attribute__((format(printf, 3, 4)))
-#endif
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 /* Copy a string field into the zeroed header: at most size - 1 bytes, so
  * the stored field always holds a NUL. */
@@ -403,28 +390,28 @@ struct model *ckpt_load(const char *path, struct ckpt_meta *meta_out,
 	 * instead of blocking the engine; it means nothing for regular files. */
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
-		set_err(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+		errmsg_set(err, errlen, "%s: cannot open: %s", path, strerror(errno));
 		return NULL;
 	}
 	if (fstat(fd, &st) != 0) {
-		set_err(err, errlen, "%s: cannot stat: %s", path, strerror(errno));
+		errmsg_set(err, errlen, "%s: cannot stat: %s", path, strerror(errno));
 		close(fd);
 		return NULL;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		set_err(err, errlen, "%s: not a regular file", path);
+		errmsg_set(err, errlen, "%s: not a regular file", path);
 		close(fd);
 		return NULL;
 	}
 	fp = fdopen(fd, "rb");
 	if (!fp) {
-		set_err(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+		errmsg_set(err, errlen, "%s: cannot open: %s", path, strerror(errno));
 		close(fd);
 		return NULL;
 	}
 	size = (uint64_t)st.st_size;
 	if (size == 0) {
-		set_err(err, errlen, "%s: empty file, not a collabtui model", path);
+		errmsg_set(err, errlen, "%s: empty file, not a collabtui model", path);
 		goto fail;
 	}
 
@@ -433,13 +420,13 @@ struct model *ckpt_load(const char *path, struct ckpt_meta *meta_out,
 	if (e)
 		goto read_fail;
 	if (memcmp(hdr, ckpt_magic, want < 8 ? want : 8) != 0) {
-		set_err(err, errlen, "%s: not a collabtui model file (bad magic)", path);
+		errmsg_set(err, errlen, "%s: not a collabtui model file (bad magic)", path);
 		goto fail;
 	}
 	if (size >= OFF_VERSION + 4) {
 		version = get_u32(hdr + OFF_VERSION);
 		if (version < 1 || version > CKPT_VERSION) {
-			set_err(err, errlen,
+			errmsg_set(err, errlen,
 				"%s: was written by format version %" PRIu32
 				"; this collabtui reads versions 1 to %u",
 				path, version, CKPT_VERSION);
@@ -447,7 +434,7 @@ struct model *ckpt_load(const char *path, struct ckpt_meta *meta_out,
 		}
 	}
 	if (size < min_size) {
-		set_err(err, errlen,
+		errmsg_set(err, errlen,
 			"%s: truncated: expected at least %" PRIu64
 			" bytes, file has %" PRIu64, path, min_size, size);
 		goto fail;
@@ -459,13 +446,13 @@ struct model *ckpt_load(const char *path, struct ckpt_meta *meta_out,
 		if (e)
 			goto read_fail;
 	} else if (has_nn) {
-		set_err(err, errlen,
+		errmsg_set(err, errlen,
 			"%s: truncated: expected at least %" PRIu64
 			" bytes, file has %" PRIu64, path, min_size + CKPT_NN_SIZE, size);
 		goto fail;
 	}
 	if (decode_cfg(hdr, has_nn ? sec : NULL, &cfg, why, sizeof why)) {
-		set_err(err, errlen, "%s: inconsistent header (corrupt file?): %s",
+		errmsg_set(err, errlen, "%s: inconsistent header (corrupt file?): %s",
 			path, why);
 		goto fail;
 	}
@@ -475,13 +462,13 @@ struct model *ckpt_load(const char *path, struct ckpt_meta *meta_out,
 	expected = CKPT_HEADER_SIZE + (has_nn ? CKPT_NN_SIZE : 0) +
 		   4 * ((uint64_t)model_param_count(&cfg) + n_buffers) + 4;
 	if (size < expected) {
-		set_err(err, errlen,
+		errmsg_set(err, errlen,
 			"%s: truncated: expected %" PRIu64 " bytes, file has %" PRIu64,
 			path, expected, size);
 		goto fail;
 	}
 	if (size > expected) {
-		set_err(err, errlen,
+		errmsg_set(err, errlen,
 			"%s: trailing bytes: expected %" PRIu64 " bytes, file has %"
 			PRIu64, path, expected, size);
 		goto fail;
@@ -489,7 +476,7 @@ struct model *ckpt_load(const char *path, struct ckpt_meta *meta_out,
 
 	m = model_new(&cfg, why, sizeof why);
 	if (!m) {
-		set_err(err, errlen, "%s: %s", path, why);
+		errmsg_set(err, errlen, "%s: %s", path, why);
 		goto fail;
 	}
 	crc_init(&crc);
@@ -510,11 +497,11 @@ struct model *ckpt_load(const char *path, struct ckpt_meta *meta_out,
 	if (e)
 		goto read_fail;
 	if (get_u32(buf) != crc_final(&crc)) {
-		set_err(err, errlen, "%s: checksum mismatch: the file is corrupt", path);
+		errmsg_set(err, errlen, "%s: checksum mismatch: the file is corrupt", path);
 		goto fail;
 	}
 	if (decode_meta(hdr, &meta) != 0) {
-		set_err(err, errlen, "%s: inconsistent header (corrupt file?): "
+		errmsg_set(err, errlen, "%s: inconsistent header (corrupt file?): "
 			"a metadata string is not NUL-terminated", path);
 		goto fail;
 	}
@@ -525,9 +512,9 @@ struct model *ckpt_load(const char *path, struct ckpt_meta *meta_out,
 
 read_fail:
 	if (e > 0)
-		set_err(err, errlen, "%s: read error: %s", path, strerror(e));
+		errmsg_set(err, errlen, "%s: read error: %s", path, strerror(e));
 	else    /* the file shrank after fstat */
-		set_err(err, errlen, "%s: truncated while reading", path);
+		errmsg_set(err, errlen, "%s: truncated while reading", path);
 fail:
 	model_free(m);
 	fclose(fp);

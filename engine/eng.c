@@ -1,6 +1,7 @@
 /* eng.c -- the engine object: dataset, split, model and trainer, driven by
  * commands and reporting through events (see eng.h). */
 #include "eng.h"
+#include "clock.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -63,13 +64,6 @@ struct eng {
 	struct history_run *run;        /* the run in progress, when keeping one */
 	double run_start;
 };
-
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 static void emit_simple(struct eng *e, enum eng_evt_kind kind, uint32_t req)
 {
@@ -354,7 +348,7 @@ static void history_begin(struct eng *e)
 	snprintf(r->schedule, sizeof r->schedule, "%s", sched_kind_name(a->train.sched));
 	r->seed = a->train.seed;
 	r->final_valid = NAN;
-	e->run_start = now_s();
+	e->run_start = clock_now();
 }
 
 static void history_epoch(struct eng *e, const struct train_report *rep)
@@ -377,7 +371,7 @@ static int history_end(struct eng *e, char *err, size_t errlen)
 {
 	if (!e->run)
 		return 0;
-	e->run->seconds = now_s() - e->run_start;
+	e->run->seconds = clock_now() - e->run_start;
 	int rc = history_append(e->history, e->run, err, errlen);
 	free(e->run);
 	e->run = NULL;
@@ -524,7 +518,7 @@ static int do_train(struct eng *e, const struct eng_cmd *c)
 	e->targs = a;
 	history_begin(e);
 	e->train_req = c->req_id;
-	e->last_progress = now_s();
+	e->last_progress = clock_now();
 	struct train_report rep = {0};
 	step(e, 0, &rep);               /* fills n_batches without training */
 	long total = rep.n_batches * a.train.epochs;
@@ -572,7 +566,7 @@ static int do_lr_find(struct eng *e, const struct eng_cmd *c)
 	}
 	e->lrf_req = c->req_id;
 	e->lrf_curve = (struct eng_lr_curve){ .num_it = a.sweep.num_it, .suggest = { -1, -1 } };
-	e->last_progress = now_s();
+	e->last_progress = clock_now();
 	return 0;
 }
 
@@ -580,7 +574,7 @@ static int do_lr_find(struct eng *e, const struct eng_cmd *c)
  * ENG_PROGRESS_MS, LR_FOUND (and the sweep's end) after its last batch. */
 static void lr_work(struct eng *e)
 {
-	double start = now_s();
+	double start = clock_now();
 	struct eng_lr_curve *cv = &e->lrf_curve;
 	struct eng_evt ev = { .kind = ENG_EVT_LR_PROGRESS, .req_id = e->lrf_req };
 	for (;;) {
@@ -589,7 +583,7 @@ static void lr_work(struct eng *e)
 		cv->lr[cv->n] = (float)pt->lr;
 		cv->loss[cv->n] = (float)pt->loss;
 		cv->n++;
-		double t = now_s();
+		double t = clock_now();
 		if (st != LRFIND_MORE) {
 			cv->diverged = st == LRFIND_DIVERGED;
 			cv->suggest = lrfind_suggest(e->lrf_pts, cv->n, cv->num_it);
@@ -617,7 +611,7 @@ void eng_work(struct eng *e)
 		lr_work(e);
 		return;
 	}
-	double start = now_s();
+	double start = clock_now();
 	struct train_report rep;
 	/* every batch moves the model under the insight caches */
 	insight_forget(e->ins, INSIGHT_MODEL);
@@ -626,7 +620,7 @@ void eng_work(struct eng *e)
 		enum train_status st = step(e, 1, &rep);
 		if (e->batches_done++ % e->curve.stride == 0)
 			e->curve.loss[e->curve.n++] = (float)rep.smooth_loss;
-		double t = now_s();
+		double t = clock_now();
 		if (st != TRAIN_MORE) {
 			e->epochs_done++;
 			e->valid_loss = rep.valid_loss;

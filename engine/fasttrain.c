@@ -1,5 +1,6 @@
 /* fasttrain.c -- per-rating SGD over a block grid (see fasttrain.h). */
 #include "fasttrain.h"
+#include "clock.h"
 
 #include <math.h>
 #include <stdatomic.h>
@@ -81,13 +82,6 @@ struct ftrain {
 	double epoch_start;
 	int done;
 };
-
-static double now_seconds(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 /* ---------------------------------------------------------------------
  * The kernels: one SGD step per rating of one block.  Both return the
@@ -596,7 +590,7 @@ enum train_status ftrain_step(struct ftrain *t, long max_rounds, struct train_re
 			permutation(&t->rng, t->order, t->nb);
 			t->epoch_sse = 0.0;
 			t->epoch_n = 0;
-			t->epoch_start = now_seconds();
+			t->epoch_start = clock_now();
 		}
 		run_round(t);
 		t->step++;
@@ -611,7 +605,7 @@ enum train_status ftrain_step(struct ftrain *t, long max_rounds, struct train_re
 		rep->train_loss = t->epoch_sse / (double)t->sp->n_train;
 		rep->smooth_loss = rep->train_loss;
 		rep->valid_loss = t->sp->n_valid ? valid_mse(t) : NAN;
-		rep->seconds = now_seconds() - t->epoch_start;
+		rep->seconds = clock_now() - t->epoch_start;
 		t->round = 0;
 		t->epoch++;
 		if (t->epoch >= t->cfg.epochs) {

@@ -1,5 +1,6 @@
 /* lines.c -- streaming line reader with a bounded line length. */
 #include "lines.h"
+#include "errmsg.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -15,20 +16,6 @@
  * is still free for the next read. */
 #define LINES_WINDOW (1u << 20)
 
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
 /* Read more data after buf[end).  0 on success (eof set when none came),
  * -1 on a read error. */
 static int fill(struct lines *l, char *err, size_t errlen)
@@ -39,7 +26,7 @@ static int fill(struct lines *l, char *err, size_t errlen)
 		r = read(l->fd, l->buf + l->end, l->cap - l->end);
 	while (r < 0 && errno == EINTR);
 	if (r < 0) {
-		set_err(err, errlen, "cannot read %s: %s", l->path, strerror(errno));
+		errmsg_set(err, errlen, "cannot read %s: %s", l->path, strerror(errno));
 		return -1;
 	}
 	if (r == 0)
@@ -61,7 +48,7 @@ int lines_open(struct lines *l, const char *path, char *err, size_t errlen)
 	l->fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (l->fd < 0) {
 		saved = errno;
-		set_err(err, errlen, "cannot open %s: %s", path, strerror(saved));
+		errmsg_set(err, errlen, "cannot open %s: %s", path, strerror(saved));
 		errno = saved;
 		return -1;
 	}
@@ -70,7 +57,7 @@ int lines_open(struct lines *l, const char *path, char *err, size_t errlen)
 	l->cap = LINES_WINDOW;
 	l->buf = malloc(l->cap);
 	if (!l->buf) {
-		set_err(err, errlen, "cannot read %s: out of memory", path);
+		errmsg_set(err, errlen, "cannot read %s: out of memory", path);
 		goto fail;
 	}
 	/* A byte order mark can only be seen once three bytes are in, and a

@@ -10,6 +10,7 @@
  * scratch data that can always be made again.
  */
 #include "synth.h"
+#include "errmsg.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -82,18 +83,6 @@ const char *synth_cfg_check(const struct synth_cfg *c)
 	return NULL;
 }
 
-__attribute__((format(printf, 3, 4)))
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
 /* ---------------------------------------------------------------------
  * Output
  */
@@ -105,17 +94,17 @@ static int out_open(struct out *o, const char *dir, const char *name, char *err,
 	o->fd = -1;
 	if (snprintf(o->path, sizeof o->path, "%s/%s", dir, name) >= (int)sizeof o->path ||
 	    snprintf(o->tmp, sizeof o->tmp, "%s/.%s.tmp", dir, name) >= (int)sizeof o->tmp) {
-		set_err(err, errlen, "path too long: %s/%s", dir, name);
+		errmsg_set(err, errlen, "path too long: %s/%s", dir, name);
 		return -1;
 	}
 	o->buf = malloc(OUT_BUF);
 	if (!o->buf) {
-		set_err(err, errlen, "out of memory");
+		errmsg_set(err, errlen, "out of memory");
 		return -1;
 	}
 	o->fd = open(o->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
 	if (o->fd < 0) {
-		set_err(err, errlen, "cannot create %s: %s", o->tmp, strerror(errno));
+		errmsg_set(err, errlen, "cannot create %s: %s", o->tmp, strerror(errno));
 		free(o->buf);
 		o->buf = NULL;
 		return -1;
@@ -158,10 +147,10 @@ static int out_close(struct out *o, int commit, char *err, size_t errlen)
 	if (close(o->fd) != 0 && !o->failed)
 		o->failed = errno;
 	if (commit && o->failed) {
-		set_err(err, errlen, "cannot write %s: %s", o->tmp, strerror(o->failed));
+		errmsg_set(err, errlen, "cannot write %s: %s", o->tmp, strerror(o->failed));
 		rc = -1;
 	} else if (commit && rename(o->tmp, o->path) != 0) {
-		set_err(err, errlen, "cannot rename %s to %s: %s", o->tmp, o->path, strerror(errno));
+		errmsg_set(err, errlen, "cannot rename %s to %s: %s", o->tmp, o->path, strerror(errno));
 		rc = -1;
 	}
 	if (!commit || rc)
@@ -371,7 +360,7 @@ static int write_ratings(const struct synth_cfg *c, const char *dir, struct rng 
 	int rc = -1;
 
 	if (!w || !cnt || !stamp || !pf || !pb || !qf || !qb) {
-		set_err(err, errlen, "out of memory");
+		errmsg_set(err, errlen, "out of memory");
 		goto out;
 	}
 	planted(pf, pb, U, k, s, 0.4, r);
@@ -380,7 +369,7 @@ static int write_ratings(const struct synth_cfg *c, const char *dir, struct rng 
 	 * and the most popular movie near its 0.3%. */
 	power_law(w, I, 10.0 + I / 2000.0, r);
 	if (alias_build(&items, w, I)) {
-		set_err(err, errlen, "out of memory");
+		errmsg_set(err, errlen, "out of memory");
 		goto out;
 	}
 	power_law(w, U, 10.0 + U / 1000.0, r);
@@ -441,11 +430,11 @@ int synth_write(const struct synth_cfg *c, const char *dir, char *err, size_t er
 	struct rng r;
 
 	if (why) {
-		set_err(err, errlen, "%s", why);
+		errmsg_set(err, errlen, "%s", why);
 		return -1;
 	}
 	if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
-		set_err(err, errlen, "cannot create %s: %s", dir, strerror(errno));
+		errmsg_set(err, errlen, "cannot create %s: %s", dir, strerror(errno));
 		return -1;
 	}
 	rng_seed(&r, c->seed);

@@ -1,5 +1,6 @@
 /* train.c -- fastai's fit loop for the dot-product models (see train.h). */
 #include "train.h"
+#include "clock.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -106,13 +107,6 @@ const char *train_cfg_check(const struct train_cfg *c)
 	return NULL;
 }
 
-static double now_seconds(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 /* A zeroed trainer that borrows the model, the ratings and the split;
  * NULL when memory runs out. */
 static struct trainer *trainer_alloc(struct model *m, const uint32_t *users,
@@ -170,7 +164,7 @@ static struct trainer *new_solver(struct model *m, const uint32_t *users,
 /* One sweep of ALS or BPMF as one batch that ends an epoch. */
 static enum train_status solver_step(struct trainer *t, struct train_report *rep)
 {
-	double start = now_seconds();
+	double start = clock_now();
 	double loss = t->als ? als_sweep(t->als) : bpmf_sweep(t->bpmf);
 	rep->lr = rep->mom = 0.0;
 	rep->batch = 1;
@@ -179,7 +173,7 @@ static enum train_status solver_step(struct trainer *t, struct train_report *rep
 		? model_mse_idx(t->m, t->users, t->items, t->ratings, t->sp->valid,
 				t->sp->n_valid)
 		: NAN;
-	rep->seconds = now_seconds() - start;
+	rep->seconds = clock_now() - start;
 	t->epoch++;
 	if (t->epoch >= t->cfg.epochs || loss < 0) {
 		t->done = 1;
@@ -290,7 +284,7 @@ static void begin_epoch(struct trainer *t)
 		t->ei[j] = t->items[r];
 		t->er[j] = t->ratings[r];
 	}
-	t->epoch_start = now_seconds();
+	t->epoch_start = clock_now();
 }
 
 /* Parameter spans of one embedding row (global row index: users first,
@@ -369,7 +363,7 @@ enum train_status train_step(struct trainer *t, long max_batches,
 			? model_mse_idx(t->m, t->users, t->items, t->ratings,
 					t->sp->valid, t->sp->n_valid)
 			: NAN;
-		rep->seconds = now_seconds() - t->epoch_start;
+		rep->seconds = clock_now() - t->epoch_start;
 		t->batch = 0;
 		t->epoch++;
 		if (t->epoch >= t->cfg.epochs) {
