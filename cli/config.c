@@ -43,12 +43,13 @@ enum key_type {
 	T_WORD,         /* a name made of letters, digits, '-' and '_' */
 	T_KEYS,         /* the `keys:` mapping of action -> key names */
 	T_PRESETS,      /* the `presets:` mapping of name -> settings */
+	T_LRFIND,       /* the `lr_find:` mapping of start, end, num_it */
 };
 
 enum key_id {
 	K_DATA, K_FORMAT, K_ITEM_KEY, K_MODEL, K_FACTORS, K_EPOCHS, K_LR, K_WD,
 	K_BS, K_Y_RANGE, K_OPTIMIZER, K_SCHEDULE, K_VALID_PCT, K_SEED,
-	K_THREADS, K_THEME, K_CHART, K_SMOOTHING, K_LOG_SCALE, K_MOUSE, K_KEYS,
+	K_THREADS, K_TRAINER, K_LR_FIND, K_THEME, K_CHART, K_SMOOTHING, K_LOG_SCALE, K_MOUSE, K_KEYS,
 	K_PRESETS,
 	K_COUNT
 };
@@ -63,6 +64,7 @@ static const char *const schedules[] = {
 	"one_cycle", "one-cycle", "constant", NULL
 };
 static const char *const charts[] = { "auto", "unicode", "ascii", NULL };
+static const char *const trainers[] = { "fastai", "fast", NULL };
 
 struct key {
 	const char *name;
@@ -93,6 +95,8 @@ static const struct key keys[K_COUNT] = {
 	[K_VALID_PCT] = NUM_KEY(valid_pct, T_DOUBLE),
 	[K_SEED]      = NUM_KEY(seed, T_U64),
 	[K_THREADS]   = NUM_KEY(threads, T_INT),
+	[K_TRAINER]   = STR_KEY(trainer, T_NAME, trainers),
+	[K_LR_FIND]   = NUM_KEY(lr_find, T_LRFIND),
 	[K_THEME]     = STR_KEY(theme, T_WORD, NULL),
 	[K_CHART]     = STR_KEY(chart, T_NAME, charts),
 	[K_SMOOTHING] = NUM_KEY(smoothing, T_BOOL),
@@ -102,21 +106,30 @@ static const struct key keys[K_COUNT] = {
 	[K_PRESETS]   = { "presets", T_PRESETS, offsetof(struct cfg, presets), 0, NULL },
 };
 
+/* The entries of the `lr_find:` mapping; cfg_set() calls them
+ * "lr_find.start" and so on. */
+static const struct key lr_find_keys[] = {
+	{ "start", T_DOUBLE, offsetof(struct cfg, lr_find.start), 0, NULL },
+	{ "end", T_DOUBLE, offsetof(struct cfg, lr_find.end), 0, NULL },
+	{ "num_it", T_INT, offsetof(struct cfg, lr_find.num_it), 0, NULL },
+};
+#define N_LR_FIND_KEYS (int)(sizeof lr_find_keys / sizeof lr_find_keys[0])
+
 /* The presets of the shipped config.yaml, built in too, so that
  * --preset fastai works without any settings file; a file's `presets:`
  * mapping replaces them. */
 static const struct cfg_preset builtin_presets[] = {
-	{ "fastai", 9, {
+	{ "fastai", 10, {
 		{ "model", "dotbias" }, { "factors", "50" }, { "epochs", "5" },
 		{ "lr", "5.0e-3" }, { "wd", "0.1" }, { "bs", "64" },
 		{ "y_range", "0,5.5" }, { "optimizer", "adam" },
-		{ "schedule", "one_cycle" } } },
-	{ "u1-best", 4, {
+		{ "schedule", "one_cycle" }, { "trainer", "fastai" } } },
+	{ "u1-best", 5, {
 		{ "model", "bpmf" }, { "factors", "10" }, { "epochs", "400" },
-		{ "threads", "2" } } },
-	{ "als", 5, {
+		{ "threads", "2" }, { "trainer", "fastai" } } },
+	{ "als", 6, {
 		{ "model", "als" }, { "factors", "20" }, { "epochs", "15" },
-		{ "wd", "12" }, { "threads", "2" } } },
+		{ "wd", "12" }, { "threads", "2" }, { "trainer", "fastai" } } },
 };
 
 struct cfg cfg_default(void)
@@ -140,6 +153,11 @@ struct cfg cfg_default(void)
 	c.valid_pct = 0.2;
 	c.seed = 42;
 	c.threads = 1;
+	strcpy(c.trainer, "fastai");
+	/* fastai's lr_find(start_lr=1e-7, end_lr=10, num_it=100) */
+	c.lr_find.start = 1e-7;
+	c.lr_find.end = 10.0;
+	c.lr_find.num_it = 100;
 	strcpy(c.chart, "auto");
 	c.smoothing = 1;
 	c.mouse = 1;
@@ -154,6 +172,27 @@ static int in_list(const char *s, const char *const *list)
 		if (strcmp(s, *list) == 0)
 			return 1;
 	return 0;
+}
+
+#define CFG_STR(x) #x
+#define CFG_XSTR(x) CFG_STR(x)
+
+/* NULL, or why entry j of lr_find_keys is unacceptable on its own. */
+static const char *check_lr_find_entry(const struct cfg *c, int j)
+{
+	switch (j) {
+	case 0:
+		return c->lr_find.start > 0 && isfinite(c->lr_find.start) ? NULL :
+		       "lr_find start must be a positive number";
+	case 1:
+		return c->lr_find.end > 0 && isfinite(c->lr_find.end) ? NULL :
+		       "lr_find end must be a positive number";
+	default:
+		return c->lr_find.num_it >= 2 &&
+		       c->lr_find.num_it <= CFG_LR_FIND_MAX_IT ? NULL :
+		       "lr_find num_it must be from 2 to "
+		       CFG_XSTR(CFG_LR_FIND_MAX_IT);
+	}
 }
 
 /* NULL, or why key k of c is unacceptable. */
@@ -212,10 +251,32 @@ static const char *check_key(const struct cfg *c, enum key_id k)
 	case K_THREADS:
 		return c->threads >= 1 && c->threads <= 256 ? NULL :
 		       "threads must be between 1 and 256";
+	case K_TRAINER:
+		return in_list(c->trainer, trainers) ? NULL :
+		       "trainer must be fastai or fast";
+	case K_LR_FIND:
+		for (int j = 0; j < N_LR_FIND_KEYS; j++) {
+			const char *why = check_lr_find_entry(c, j);
+			if (why)
+				return why;
+		}
+		return c->lr_find.start < c->lr_find.end ? NULL :
+		       "lr_find start must be less than lr_find end";
 	case K_COUNT:
 		break;
 	}
 	return "unknown setting";
+}
+
+/* NULL, or why two settings that are fine on their own cannot go
+ * together: checked once all are in, since options and presets set them
+ * one at a time, in any order. */
+static const char *check_together(const struct cfg *c)
+{
+	if (strcmp(c->trainer, "fast") == 0 && strcmp(c->model, "dot") != 0 &&
+	    strcmp(c->model, "dotbias") != 0)
+		return "the fast trainer fits only the dot and dotbias models";
+	return NULL;
 }
 
 const char *cfg_check(const struct cfg *c)
@@ -225,7 +286,7 @@ const char *cfg_check(const struct cfg *c)
 		if (why)
 			return why;
 	}
-	return NULL;
+	return check_together(c);
 }
 
 /* ---- scalars -------------------------------------------------------------- */
@@ -374,6 +435,8 @@ static const char *want_text(const struct key *k, char *list, size_t n)
 		return "a mapping of action: key names";
 	case T_PRESETS:
 		return "a mapping of preset name: settings";
+	case T_LRFIND:
+		return "START,END,NUM_IT (two numbers and a whole number)";
 	case T_INT:
 		break;
 	}
@@ -432,7 +495,7 @@ static int set_text(const struct key *k, struct cfg *c, const char *s,
 			ok = parse_bool(s, (int *)(void *)field) == 0;
 			break;
 		case T_PATH: case T_NAME: case T_RANGE: case T_WORD: case T_KEYS:
-		case T_PRESETS:
+		case T_PRESETS: case T_LRFIND:
 			break;
 		}
 	}
@@ -476,14 +539,67 @@ static int set_range_text(struct cfg *c, const char *s, char *msg, size_t n)
 	return 0;
 }
 
-static int find_key(const char *name, size_t len)
+/* lr_find from argv or the pane: "START,END,NUM_IT". */
+static int set_lr_find_text(struct cfg *c, const char *s, char *msg, size_t n)
+{
+	struct cfg t = *c;
+	const char *p = s;
+	char part[64], sh[64], scratch[256];
+	int j;
+
+	for (j = 0; j < N_LR_FIND_KEYS; j++) {
+		size_t len = strcspn(p, ",");
+		int last = j == N_LR_FIND_KEYS - 1;
+
+		if (len >= sizeof part || (p[len] == ',') == last)
+			break;
+		memcpy(part, p, len);
+		part[len] = '\0';
+		if (set_text(&lr_find_keys[j], &t, part, len, 1, scratch,
+			     sizeof scratch) != 0)
+			break;
+		p += len + !last;
+	}
+	if (j < N_LR_FIND_KEYS) {
+		snprintf(msg, n, "expected START,END,NUM_IT (two numbers and a "
+			 "whole number), found '%s'", show(s, sh));
+		return -1;
+	}
+	c->lr_find = t.lr_find;
+	return 0;
+}
+
+/* Store the text of key k (not T_KEYS or T_PRESETS) into c, as an option
+ * gives it.  0, or -1 with "expected ..." in msg. */
+static int set_value(struct cfg *c, const struct key *k, const char *value,
+		     char *msg, size_t n)
+{
+	if (k->type == T_RANGE)
+		return set_range_text(c, value, msg, n);
+	if (k->type == T_LRFIND)
+		return set_lr_find_text(c, value, msg, n);
+	return set_text(k, c, value, strlen(value), 1, msg, n);
+}
+
+/* The index of the key called name (len bytes) in table[0..n), or -1. */
+static int find_in(const struct key *table, int n, const char *name, size_t len)
 {
 	if (strlen(name) != len)
 		return -1;
-	for (int id = 0; id < K_COUNT; id++)
-		if (strcmp(name, keys[id].name) == 0)
-			return id;
+	for (int i = 0; i < n; i++)
+		if (strcmp(name, table[i].name) == 0)
+			return i;
 	return -1;
+}
+
+static int find_key(const char *name, size_t len)
+{
+	return find_in(keys, K_COUNT, name, len);
+}
+
+static int find_lr_find_key(const char *name, size_t len)
+{
+	return find_in(lr_find_keys, N_LR_FIND_KEYS, name, len);
 }
 
 int cfg_set(struct cfg *c, const char *key, const char *value, char *err,
@@ -492,26 +608,30 @@ int cfg_set(struct cfg *c, const char *key, const char *value, char *err,
 	struct cfg t = *c;
 	char msg[256];
 	const char *why;
-	int id = find_key(key, strlen(key));
+	int id = find_key(key, strlen(key)), sub = -1;
 	int rc;
 
-	if (id < 0) {
+	if (id < 0 && strncmp(key, "lr_find.", 8) == 0)
+		sub = find_lr_find_key(key + 8, strlen(key + 8));
+	if (id < 0 && sub < 0) {
 		if (errlen)
 			snprintf(err, errlen, "unknown setting '%s'", key);
 		return -1;
 	}
-	if (keys[id].type == T_KEYS || keys[id].type == T_PRESETS) {
+	if (sub >= 0) {
+		/* start < end waits for cfg_check: the other may come next */
+		rc = set_text(&lr_find_keys[sub], &t, value, strlen(value), 1,
+			      msg, sizeof msg);
+		why = rc ? msg : check_lr_find_entry(&t, sub);
+	} else if (keys[id].type == T_KEYS || keys[id].type == T_PRESETS) {
 		if (errlen)
 			snprintf(err, errlen, "%s can only be set in the config file",
 				 keys[id].name);
 		return -1;
+	} else {
+		rc = set_value(&t, &keys[id], value, msg, sizeof msg);
+		why = rc ? msg : check_key(&t, (enum key_id)id);
 	}
-	if (keys[id].type == T_RANGE)
-		rc = set_range_text(&t, value, msg, sizeof msg);
-	else
-		rc = set_text(&keys[id], &t, value, strlen(value), 1, msg,
-			      sizeof msg);
-	why = rc ? msg : check_key(&t, (enum key_id)id);
 	if (why) {
 		if (errlen)
 			snprintf(err, errlen, "%s", why);
@@ -757,15 +877,66 @@ static int read_keys(struct ctx *x, struct cfg *c)
 	}
 }
 
+/* lr_find: a mapping of start, end and num_it, each optional; the
+ * caller checks start < end once the mapping is read. */
+static int read_lr_find(struct ctx *x, struct cfg *c)
+{
+	char sh[64], msg[256], list[96];
+	int seen[N_LR_FIND_KEYS] = { 0 };
+
+	if (x->ev.type == YAML_SCALAR_EVENT && scalar_is_null(x))
+		return 0;
+	if (x->ev.type != YAML_MAPPING_START_EVENT)
+		return fail(x, x->ev.start_mark, "lr_find: expected a mapping of "
+			    "start, end and num_it, found %s",
+			    x->ev.type == YAML_SCALAR_EVENT ? "a scalar" :
+			    node_kind(&x->ev));
+	for (;;) {
+		int j = -1;
+
+		if (next(x))
+			return -1;
+		if (x->ev.type == YAML_MAPPING_END_EVENT)
+			return 0;
+		if (x->ev.type == YAML_SCALAR_EVENT)
+			j = find_lr_find_key(scalar(x), x->ev.data.scalar.length);
+		if (j < 0)
+			return fail(x, x->ev.start_mark, "lr_find: expected start, "
+				    "end or num_it, found '%s'",
+				    x->ev.type == YAML_SCALAR_EVENT ?
+				    show(scalar(x), sh) : node_kind(&x->ev));
+		if (seen[j])
+			return fail(x, x->ev.start_mark, "lr_find: duplicate key "
+				    "'%s'", lr_find_keys[j].name);
+		seen[j] = 1;
+		const struct key *k = &lr_find_keys[j];
+		if (next(x))
+			return -1;
+		if (x->ev.type != YAML_SCALAR_EVENT)
+			return fail(x, x->ev.start_mark, "lr_find: %s: expected %s, "
+				    "found %s", k->name, want_text(k, list, sizeof list),
+				    node_kind(&x->ev));
+		if (set_text(k, c, scalar(x), x->ev.data.scalar.length,
+			     x->ev.data.scalar.style == YAML_PLAIN_SCALAR_STYLE,
+			     msg, sizeof msg))
+			return fail(x, x->ev.start_mark, "lr_find: %s: %s", k->name,
+				    msg);
+		const char *why = check_lr_find_entry(c, j);
+		if (why)
+			return fail(x, x->ev.start_mark, "%s", why);
+	}
+}
+
 static int read_value(struct ctx *x, const struct key *k, struct cfg *c);
 
 /* Whether a preset may set key id: the model and training settings, not
- * the dataset, the interface or the nested mappings. */
+ * the dataset, the interface, the finder's sweep or the nested mappings. */
 static int preset_key_ok(int id)
 {
 	switch (id) {
 	case K_DATA: case K_FORMAT: case K_ITEM_KEY: case K_THEME: case K_CHART:
 	case K_SMOOTHING: case K_LOG_SCALE: case K_MOUSE: case K_KEYS: case K_PRESETS:
+	case K_LR_FIND:
 		return 0;
 	default:
 		return 1;
@@ -888,20 +1059,80 @@ int cfg_preset_apply(struct cfg *c, const char *name, char *err, size_t errlen)
 		for (int j = 0; j < p->n; j++)
 			if (cfg_set(&t, p->kv[j].key, p->kv[j].value, err, errlen) != 0)
 				return -1;
+		memcpy(t.preset, p->name, sizeof t.preset);
 		*c = t;
 		return 0;
 	}
 	size_t used = 0;
 	if (errlen)
 		used = (size_t)snprintf(err, errlen, "no preset '%s' (%s", name,
-					c->n_presets ? "the settings file has" :
-					"the settings file has none");
+					c->n_presets ? "the presets are" :
+					"there are none: add a presets: mapping "
+					"to config.yaml");
 	for (int i = 0; i < c->n_presets && used < errlen; i++)
 		used += (size_t)snprintf(err + used, errlen - used, "%s%s",
 					 i ? ", " : " ", c->presets[i].name);
 	if (used < errlen)
 		snprintf(err + used, errlen - used, ")");
 	return -1;
+}
+
+/* Whether key k, one a preset may set, has the same value in a and b. */
+static int same_value(const struct key *k, const struct cfg *a,
+		      const struct cfg *b)
+{
+	const void *va = (const char *)a + k->off, *vb = (const char *)b + k->off;
+
+	switch (k->type) {
+	case T_PATH: case T_NAME: case T_WORD:
+		return strcmp(va, vb) == 0;
+	case T_INT: case T_BOOL:
+		return *(const int *)va == *(const int *)vb;
+	case T_U64:
+		return *(const uint64_t *)va == *(const uint64_t *)vb;
+	case T_DOUBLE:
+		return *(const double *)va == *(const double *)vb;
+	case T_RANGE:
+		return a->y_range_on == b->y_range_on &&
+		       (!a->y_range_on || (a->y_range[0] == b->y_range[0] &&
+					   a->y_range[1] == b->y_range[1]));
+	case T_LRFIND: case T_KEYS: case T_PRESETS:
+		break;          /* no preset sets them */
+	}
+	return 0;
+}
+
+int cfg_preset_holds(const struct cfg *c, int i)
+{
+	char msg[256];
+
+	if (i < 0 || i >= c->n_presets)
+		return 0;
+	const struct cfg_preset *p = &c->presets[i];
+	struct cfg t = *c;
+	for (int j = 0; j < p->n; j++) {
+		int id = find_key(p->kv[j].key, strlen(p->kv[j].key));
+		if (id < 0 || set_value(&t, &keys[id], p->kv[j].value, msg,
+					sizeof msg) != 0 ||
+		    !same_value(&keys[id], &t, c))
+			return 0;
+	}
+	return 1;
+}
+
+int cfg_preset_current(const struct cfg *c)
+{
+	int first = -1;
+
+	for (int i = 0; i < c->n_presets; i++) {
+		if (!cfg_preset_holds(c, i))
+			continue;
+		if (strcmp(c->presets[i].name, c->preset) == 0)
+			return i;
+		if (first < 0)
+			first = i;
+	}
+	return first;
 }
 
 /* The value of key k; x->ev is its first event. */
@@ -911,6 +1142,8 @@ static int read_value(struct ctx *x, const struct key *k, struct cfg *c)
 
 	if (k->type == T_RANGE)
 		return read_range(x, c);
+	if (k->type == T_LRFIND)
+		return read_lr_find(x, c);
 	if (k->type == T_KEYS)
 		return read_keys(x, c);
 	if (k->type == T_PRESETS)
@@ -949,6 +1182,7 @@ static void key_names(char *buf, size_t n)
 static int read_mapping(struct ctx *x, struct cfg *c)
 {
 	unsigned long seen_line[K_COUNT] = { 0 };   /* 1-based; 0 = unseen */
+	yaml_mark_t vmarks[K_COUNT];                /* each seen key's value */
 
 	for (;;) {
 		const struct key *k;
@@ -959,8 +1193,16 @@ static int read_mapping(struct ctx *x, struct cfg *c)
 
 		if (next(x))
 			return -1;
-		if (x->ev.type == YAML_MAPPING_END_EVENT)
-			return 0;
+		if (x->ev.type == YAML_MAPPING_END_EVENT) {
+			why = check_together(c);
+			if (!why)
+				return 0;
+			/* at the trainer, which is what names the pair */
+			return fail(x, seen_line[K_TRAINER] ? vmarks[K_TRAINER] :
+				    seen_line[K_MODEL] ? vmarks[K_MODEL] :
+				    x->ev.start_mark, "%s (trainer %s, model %s)",
+				    why, c->trainer, c->model);
+		}
 		if (x->ev.type != YAML_SCALAR_EVENT)
 			return fail(x, x->ev.start_mark, "expected a setting name, "
 				    "found %s", node_kind(&x->ev));
@@ -981,7 +1223,7 @@ static int read_mapping(struct ctx *x, struct cfg *c)
 
 		if (next(x))
 			return -1;
-		vmark = x->ev.start_mark;
+		vmark = vmarks[id] = x->ev.start_mark;
 		if (read_value(x, k, c))
 			return -1;
 		why = check_key(c, (enum key_id)id);

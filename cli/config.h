@@ -24,6 +24,8 @@
 #define CFG_BINDS_MAX 48        /* actions a `keys:` mapping may rebind */
 
 #define CFG_PRESETS_MAX 12      /* presets a `presets:` mapping may define */
+#define CFG_LR_FIND_MAX_IT 256  /* lr_find's num_it cap: the points of the
+				 * engine's curve message (ENG_LR_PTS) */
 #define CFG_PRESET_KEYS 16      /* settings one preset may give */
 
 /* A named set of model and training settings from the `presets:`
@@ -54,7 +56,7 @@ struct cfg {
 	char data[CFG_PATH_MAX];        /* dataset dir or file; "" = data/ml-100k */
 	char format[CFG_NAME_MAX];      /* auto|ml-100k|ml-dat|ml-csv|csv|tsv */
 	char item_key[CFG_NAME_MAX];    /* id|title */
-	char model[CFG_NAME_MAX];       /* dot|dotbias */
+	char model[CFG_NAME_MAX];       /* dot|dotbias|als|bpmf|nn */
 	int factors;                    /* >= 1 */
 	int epochs;                     /* >= 1 */
 	double lr;                      /* > 0 */
@@ -67,6 +69,11 @@ struct cfg {
 	double valid_pct;               /* 0 <= valid_pct < 1 */
 	uint64_t seed;
 	int threads;                    /* >= 1 */
+	char trainer[CFG_NAME_MAX];     /* fastai|fast (dot and dotbias only) */
+	struct {                        /* the `lr_find:` mapping: the sweep of */
+		double start, end;      /* the lr finder, 0 < start < end, */
+		int num_it;             /* in 2..CFG_LR_FIND_MAX_IT batches */
+	} lr_find;
 	/* The terminal interface. */
 	char theme[CFG_THEME_MAX];      /* themes/NAME.yaml; "" = automatic */
 	char chart[CFG_NAME_MAX];       /* auto|unicode|ascii */
@@ -77,12 +84,16 @@ struct cfg {
 	struct cfg_bind binds[CFG_BINDS_MAX];
 	int n_presets;                  /* entries of presets in use */
 	struct cfg_preset presets[CFG_PRESETS_MAX];
+	/* Not a key: the preset cfg_preset_apply() last applied, "" none.
+	 * Its values may have been changed since (see cfg_preset_current). */
+	char preset[CFG_NAME_MAX];
 };
 
 /* The built-in defaults, identical to the shipped config.yaml (fastai's
  * chapter: dotbias, 50 factors, 5 epochs, lr 5e-3, wd 0.1, bs 64,
- * y_range (0, 5.5), Adam, one-cycle, 20% validation, seed 42, 1 thread;
- * for the interface: automatic theme and chart style, smoothing on, linear
+ * y_range (0, 5.5), Adam, one-cycle, 20% validation, seed 42, 1 thread,
+ * fastai's trainer, and fastai's lr_find sweep from 1e-7 to 10 in 100
+ * batches; for the interface: automatic theme and chart style, smoothing on, linear
  * scale, mouse on, no rebound keys). */
 struct cfg cfg_default(void);
 
@@ -102,9 +113,14 @@ int cfg_load(const char *path, struct cfg *out, char *err, size_t errlen);
 
 /* Set one key from text, as a command-line option gives it: key is a
  * config.yaml key ("factors", "item_key", "y_range", ...), value its text
- * ("50", "title", "0,5.5" or "none" for y_range).  The value is parsed and
+ * ("50", "title", "0,5.5" or "none" for y_range, "START,END,NUM_IT" for
+ * lr_find), or one entry of the lr_find mapping as "lr_find.start",
+ * "lr_find.end" or "lr_find.num_it".  The value is parsed and
  * range-checked exactly as in the file (booleans: true/false, yes/no,
- * on/off).  `keys` can only be set in the file.  Returns 0, or -1 with a message
+ * on/off), except for what ties two values together (lr_find's
+ * start < end, the fast trainer's models), which options may set in any
+ * order: cfg_check() checks that once they are all in.  `keys` and
+ * `presets` can only be set in the file.  Returns 0, or -1 with a message
  * in err that does not name the key, so the caller can prefix the option
  * the user typed ("expected an integer, found 'x'", "factors must be at
  * least 1"); on failure *c is unchanged. */
@@ -112,13 +128,23 @@ int cfg_set(struct cfg *c, const char *key, const char *value, char *err,
 	    size_t errlen);
 
 /* Set every key of the preset called name, in the file's order, as
- * cfg_set() would.  0, or -1 with a message in err ("no preset 'x' (the
- * settings file has fastai, u1-best)"); on failure *c is unchanged. */
+ * cfg_set() would, and remember name in c->preset.  0, or -1 with a
+ * message in err ("no preset 'x' (the presets are fastai, u1-best,
+ * als)"); on failure *c is unchanged. */
 int cfg_preset_apply(struct cfg *c, const char *name, char *err, size_t errlen);
 
-/* NULL when every field is acceptable, else a sentence naming the first bad
- * field and why.  For settings that came from somewhere other than a file
- * (command-line options), after they are merged in. */
+/* Whether c already holds every setting of preset i (applying it would
+ * change nothing). */
+int cfg_preset_holds(const struct cfg *c, int i);
+
+/* The preset that describes c's values: c->preset while c still holds
+ * it, else the first preset c holds; -1 when none does (custom values). */
+int cfg_preset_current(const struct cfg *c);
+
+/* NULL when every field is acceptable and they go together, else a
+ * sentence naming the first bad field and why.  For settings that came
+ * from somewhere other than a file (command-line options, a preset), after
+ * they are merged in. */
 const char *cfg_check(const struct cfg *c);
 
 /* The config file to read when none is named, in this order:

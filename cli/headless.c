@@ -195,7 +195,7 @@ int headless_args(const struct opts *o, struct eng_load_args *load,
 	ta->train.seed = o->cfg.seed;
 	ta->train.threads = o->cfg.threads;
 	ta->valid_pct = o->cfg.valid_pct;
-	ta->fast = o->fast;
+	ta->fast = strcmp(o->cfg.trainer, "fast") == 0;
 	return EXIT_OK;
 }
 
@@ -267,7 +267,9 @@ int headless_run(const struct opts *o)
 	if (rc == 0 && !(insight && o->load) && strcmp(o->command, "lr-find") == 0) {
 		struct eng_cmd lf = { .kind = ENG_CMD_LR_FIND, .req_id = 5 };
 		lf.u.lr_find.train = *ta;
-		lf.u.lr_find.sweep = lrfind_cfg_default();
+		lf.u.lr_find.sweep = (struct lrfind_cfg){ o->cfg.lr_find.start,
+							  o->cfg.lr_find.end,
+							  o->cfg.lr_find.num_it };
 		rc = eng_handle(e, &lf);
 	} else if (rc == 0 && !(insight && o->load)) {
 		rc = eng_handle(e, &train);

@@ -29,6 +29,10 @@ static const struct {
 	{ "valid-pct", "valid_pct" },
 	{ "seed", "seed" },
 	{ "threads", "threads" },
+	{ "trainer", "trainer" },
+	{ "start-lr", "lr_find.start" },
+	{ "end-lr", "lr_find.end" },
+	{ "num-it", "lr_find.num_it" },
 	{ "theme", "theme" },
 	{ "chart", "chart" },
 };
@@ -56,7 +60,6 @@ enum {
 	OPT_AGE,
 	OPT_GENDER,
 	OPT_OCCUPATION,
-	OPT_TRAINER,
 	OPT_USERS,
 	OPT_ITEMS,
 	OPT_NOISE,
@@ -78,6 +81,7 @@ const char *opts_usage(void)
 "  tui          the interactive interface (the default on a terminal)\n"
 "  train        train a model and print the epoch table\n"
 "  lr-find      fastai's learning-rate finder: loss by lr, and a suggestion\n"
+"               (--start-lr X --end-lr X --num-it N; default 1e-7, 10, 100)\n"
 "  summary      print the dataset summary\n"
 "  eval         train and report RMSE, MAE, precision/recall/NDCG@10, per fold\n"
 "  runs         the history of training runs on this dataset (--sort valid)\n"
@@ -262,7 +266,6 @@ int opts_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 	longopts[n++] = (struct option){ "age", required_argument, NULL, OPT_AGE };
 	longopts[n++] = (struct option){ "gender", required_argument, NULL, OPT_GENDER };
 	longopts[n++] = (struct option){ "occupation", required_argument, NULL, OPT_OCCUPATION };
-	longopts[n++] = (struct option){ "trainer", required_argument, NULL, OPT_TRAINER };
 	longopts[n++] = (struct option){ "users", required_argument, NULL, OPT_USERS };
 	longopts[n++] = (struct option){ "items", required_argument, NULL, OPT_ITEMS };
 	longopts[n++] = (struct option){ "noise", required_argument, NULL, OPT_NOISE };
@@ -396,13 +399,6 @@ int opts_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 			break;
 		case OPT_OCCUPATION:
 			o->occupation = optarg;
-			break;
-		case OPT_TRAINER:
-			if (strcmp(optarg, "fast") != 0 && strcmp(optarg, "fastai") != 0) {
-				snprintf(err, errlen, "--trainer: expected fastai or fast, got \"%s\"", optarg);
-				return -1;
-			}
-			o->fast = strcmp(optarg, "fast") == 0;
 			break;
 		case OPT_USERS:
 			o->users = optarg;

@@ -36,7 +36,6 @@ struct opts {
 	int age;                        /* --age N */
 	const char *gender;             /* --gender G or NULL */
 	const char *occupation;         /* --occupation WORD or NULL */
-	int fast;                       /* --trainer fast: sparse SGD (fasttrain.h) */
 	int factors_set;                /* --factors was given (synth's planted rank) */
 	/* synth: --ratings N (read from `ratings`), --users, --items, --noise,
 	 * --out; 0 / -1 / NULL = synth's default */

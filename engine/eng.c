@@ -536,7 +536,10 @@ static int do_lr_find(struct eng *e, const struct eng_cmd *c)
 		return fail(e, c->req_id, ENG_ESTATE, "no dataset is loaded");
 	if (eng_busy(e))
 		return fail(e, c->req_id, ENG_ESTATE, "training is already running");
-	if (a.train.train.algo != TRAIN_SGD || a.train.fast)
+	if (a.train.fast)
+		return fail(e, c->req_id, ENG_EARG, "the lr finder sweeps fastai's "
+			    "trainer, not the fast one");
+	if (a.train.train.algo != TRAIN_SGD)
 		return fail(e, c->req_id, ENG_EARG, "the learning-rate finder sweeps the "
 			    "mini-batch trainer of the dot, dotbias and nn models");
 	if (!(a.train.valid_pct >= 0.0 && a.train.valid_pct < 1.0))

@@ -98,6 +98,15 @@ static void expect_error(const char *text, int line, int col, int prefix,
 	cr_assert_eq(memcmp(&c, &before, sizeof c), 0, "*out changed on error");
 }
 
+/* Load text over *c; cfg_load's result, err as it gives it. */
+static int load_config_text(const char *text, struct cfg *c, char *err,
+			    size_t errlen)
+{
+	char path[PATH_MAX];
+
+	return load_text(text, c, err, errlen, path);
+}
+
 static void expect_ok(const char *text, struct cfg *c)
 {
 	char path[PATH_MAX], err[512] = "";
@@ -129,6 +138,10 @@ static struct cfg odd_cfg(void)
 	c.valid_pct = 0.5;
 	c.seed = 7;
 	c.threads = 2;
+	strcpy(c.trainer, "fast");
+	c.lr_find.start = 1e-3;
+	c.lr_find.end = 1;
+	c.lr_find.num_it = 7;
 	return c;
 }
 
@@ -151,6 +164,10 @@ static void assert_cfg_eq(const struct cfg *a, const struct cfg *b)
 	cr_assert_eq(a->valid_pct, b->valid_pct);
 	cr_assert_eq(a->seed, b->seed);
 	cr_assert_eq(a->threads, b->threads);
+	cr_assert_str_eq(a->trainer, b->trainer);
+	cr_assert_eq(a->lr_find.start, b->lr_find.start);
+	cr_assert_eq(a->lr_find.end, b->lr_find.end);
+	cr_assert_eq(a->lr_find.num_it, b->lr_find.num_it);
 }
 
 /* ---- defaults and the shipped file -------------------------------------------- */
@@ -177,6 +194,11 @@ Test(config, defaults_are_the_chapters)
 	cr_assert_eq(d.valid_pct, 0.2);
 	cr_assert_eq(d.seed, 42);
 	cr_assert_eq(d.threads, 1);
+	cr_assert_str_eq(d.trainer, "fastai");
+	/* fastai's lr_find(start_lr=1e-7, end_lr=10, num_it=100) */
+	cr_assert_eq(d.lr_find.start, 1e-7);
+	cr_assert_eq(d.lr_find.end, 10.0);
+	cr_assert_eq(d.lr_find.num_it, 100);
 }
 
 Test(config, shipped_file_gives_the_defaults)
@@ -212,6 +234,37 @@ Test(config, shipped_file_sets_every_key)
 	cr_assert_neq(o.valid_pct, d.valid_pct);
 	cr_assert_neq(o.seed, d.seed);
 	cr_assert_neq(o.threads, d.threads);
+	cr_assert_str_neq(o.trainer, d.trainer);
+	cr_assert_neq(o.lr_find.start, d.lr_find.start);
+	cr_assert_neq(o.lr_find.end, d.lr_find.end);
+	cr_assert_neq(o.lr_find.num_it, d.lr_find.num_it);
+}
+
+Test(config, shipped_presets_are_the_builtin_ones)
+{
+	/* --preset fastai must mean the same with or without a file */
+	char path[PATH_MAX], err[512] = "";
+	struct cfg c = cfg_default(), d = cfg_default();
+
+	c.n_presets = 0;
+	repo_config(path, sizeof path);
+	cr_assert_eq(cfg_load(path, &c, err, sizeof err), 0, "%s: %s", path, err);
+	cr_assert_eq(c.n_presets, d.n_presets);
+	for (int i = 0; i < d.n_presets; i++) {
+		cr_assert_str_eq(c.presets[i].name, d.presets[i].name);
+		cr_assert_eq(c.presets[i].n, d.presets[i].n, "%s", d.presets[i].name);
+		for (int j = 0; j < d.presets[i].n; j++) {
+			struct cfg a = cfg_default(), b = cfg_default();
+
+			cr_assert_str_eq(c.presets[i].kv[j].key, d.presets[i].kv[j].key);
+			/* the same value, however it is spelled */
+			cr_assert_eq(cfg_set(&a, c.presets[i].kv[j].key,
+					     c.presets[i].kv[j].value, err, sizeof err), 0);
+			cr_assert_eq(cfg_set(&b, d.presets[i].kv[j].key,
+					     d.presets[i].kv[j].value, err, sizeof err), 0);
+			assert_cfg_eq(&a, &b);
+		}
+	}
 }
 
 /* ---- accepted inputs ------------------------------------------------------ */
@@ -258,7 +311,12 @@ Test(config, every_key_and_form)
 		  "schedule: one-cycle\n"
 		  "valid_pct: 0\n"
 		  "seed: 18446744073709551615\n"
-		  "threads: 2\n", &c);
+		  "threads: 2\n"
+		  "trainer: fast\n"
+		  "lr_find:\n"
+		  "  num_it: 50\n"
+		  "  start: 1e-6\n"
+		  "  end: 1\n", &c);
 	cr_assert_str_eq(c.data, "/srv/ml-1m");
 	cr_assert_str_eq(c.format, "ml-dat");
 	cr_assert_str_eq(c.item_key, "title");
@@ -276,7 +334,18 @@ Test(config, every_key_and_form)
 	cr_assert_eq(c.valid_pct, 0.0);
 	cr_assert_eq(c.seed, UINT64_MAX);
 	cr_assert_eq(c.threads, 2);
+	cr_assert_str_eq(c.trainer, "fast");
+	cr_assert_eq(c.lr_find.start, 1e-6);
+	cr_assert_eq(c.lr_find.end, 1.0);
+	cr_assert_eq(c.lr_find.num_it, 50);
 	cr_assert_null(cfg_check(&c));
+	/* a flow mapping; entries left out keep their values */
+	expect_ok("lr_find: {end: 0.5}\n", &c);
+	cr_assert_eq(c.lr_find.start, 1e-6);
+	cr_assert_eq(c.lr_find.end, 0.5);
+	cr_assert_eq(c.lr_find.num_it, 50);
+	expect_ok("lr_find:\n", &c);
+	cr_assert_eq(c.lr_find.end, 0.5);
 }
 
 Test(config, quoted_strings_and_null_data)
@@ -374,8 +443,8 @@ ParameterizedTestParameters(config, rejects)
 		{ "factors: 50\nepochs: 5\nfactor: 3\n", 3, 1, 1,
 		  "unknown key 'factor' (expected one of data, format, "
 		  "item_key, model, factors, epochs, lr, wd, bs, y_range, "
-		  "optimizer, schedule, valid_pct, seed, threads, theme, chart, "
-		  "smoothing" },
+		  "optimizer, schedule, valid_pct, seed, threads, trainer, "
+		  "lr_find, theme" },
 		{ "lr: 1\n[a, b]: 2\n", 2, 1, 1,
 		  "expected a setting name, found a sequence" },
 		/* duplicate key */
@@ -454,6 +523,41 @@ ParameterizedTestParameters(config, rejects)
 		  "'dotbias-with-a-very-long-name'" },
 		{ "model: {a: 1}\n", 1, 8, 0,
 		  "model: expected dot, dotbias, als, bpmf or nn, found a mapping" },
+		{ "trainer: slow\n", 1, 10, 0,
+		  "trainer: expected fastai or fast, found 'slow'" },
+		/* the fast trainer with a model it cannot fit: at the trainer */
+		{ "model: nn\ntrainer: fast\n", 2, 10, 0,
+		  "the fast trainer fits only the dot and dotbias models "
+		  "(trainer fast, model nn)" },
+		{ "trainer: fast\nmodel: als\n", 1, 10, 0,
+		  "the fast trainer fits only the dot and dotbias models "
+		  "(trainer fast, model als)" },
+		/* lr_find */
+		{ "lr_find: 5\n", 1, 10, 0,
+		  "lr_find: expected a mapping of start, end and num_it, found "
+		  "a scalar" },
+		{ "lr_find:\n  stop: 1\n", 2, 3, 0,
+		  "lr_find: expected start, end or num_it, found 'stop'" },
+		{ "lr_find: {end: 1, end: 2}\n", 1, 19, 0,
+		  "lr_find: duplicate key 'end'" },
+		{ "lr_find: {start: x}\n", 1, 18, 0,
+		  "lr_find: start: expected a number, found 'x'" },
+		{ "lr_find: {num_it: 2.5}\n", 1, 19, 0,
+		  "lr_find: num_it: expected an integer, found '2.5'" },
+		{ "lr_find: {end: [1]}\n", 1, 16, 0,
+		  "lr_find: end: expected a number, found a sequence" },
+		{ "lr_find: {start: 0}\n", 1, 18, 0,
+		  "lr_find start must be a positive number" },
+		{ "lr_find: {end: -1}\n", 1, 16, 0,
+		  "lr_find end must be a positive number" },
+		{ "lr_find: {num_it: 1}\n", 1, 19, 0,
+		  "lr_find num_it must be from 2 to 256" },
+		{ "lr_find: {num_it: 257}\n", 1, 19, 0,
+		  "lr_find num_it must be from 2 to 256" },
+		{ "lr_find: {start: 1, end: 0.5}\n", 1, 10, 0,
+		  "lr_find start must be less than lr_find end" },
+		{ "lr_find:\n  end: 1e-9\n", 2, 3, 0,
+		  "lr_find start must be less than lr_find end" },
 		/* y range shape */
 		{ "y_range: [1]\n", 1, 10, 0,
 		  "y_range: expected exactly two numbers [lo, hi], found 1" },
@@ -592,6 +696,23 @@ Test(config, set_rejects_like_the_file)
 				      "found '1,2,3'" },
 		{ "y_range", "5,1", "expected LO < HI, found '5,1'" },
 		{ "fatcors", "5", "unknown setting 'fatcors'" },
+		{ "trainer", "slow", "expected fastai or fast, found 'slow'" },
+		{ "lr_find", "1,2", "expected START,END,NUM_IT (two numbers and a "
+				    "whole number), found '1,2'" },
+		{ "lr_find", "1e-7,10,100,", "expected START,END,NUM_IT (two "
+					     "numbers and a whole number), found "
+					     "'1e-7,10,100,'" },
+		{ "lr_find", "1e-7,,100", "expected START,END,NUM_IT (two numbers "
+					  "and a whole number), found '1e-7,,100'" },
+		{ "lr_find", "1e-7,10,2.5", "expected START,END,NUM_IT (two numbers "
+					    "and a whole number), found '1e-7,10,2.5'" },
+		{ "lr_find", "1,0.5,10", "lr_find start must be less than lr_find end" },
+		{ "lr_find", "1e-7,10,1", "lr_find num_it must be from 2 to 256" },
+		{ "lr_find.start", "0", "lr_find start must be a positive number" },
+		{ "lr_find.end", "x", "expected a number, found 'x'" },
+		{ "lr_find.num_it", "300", "lr_find num_it must be from 2 to 256" },
+		{ "lr_find.stop", "1", "unknown setting 'lr_find.stop'" },
+		{ "presets", "x", "presets can only be set in the config file" },
 	};
 
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -605,6 +726,83 @@ Test(config, set_rejects_like_the_file)
 				 cases[i].value);
 		cr_assert_eq(memcmp(&c, &before, sizeof c), 0);
 	}
+}
+
+Test(config, set_takes_the_sweep_and_the_trainer)
+{
+	struct cfg c = cfg_default();
+	char err[256] = "";
+
+	cr_assert_eq(cfg_set(&c, "trainer", "fast", err, sizeof err), 0, "%s", err);
+	cr_assert_str_eq(c.trainer, "fast");
+	cr_assert_eq(cfg_set(&c, "lr_find", "1e-6,1,50", err, sizeof err), 0, "%s", err);
+	cr_assert_eq(c.lr_find.start, 1e-6);
+	cr_assert_eq(c.lr_find.end, 1.0);
+	cr_assert_eq(c.lr_find.num_it, 50);
+	cr_assert_eq(cfg_set(&c, "lr_find.num_it", "256", err, sizeof err), 0, "%s", err);
+	cr_assert_eq(c.lr_find.num_it, 256);
+	/* options come one at a time: --start-lr 20 --end-lr 100 is fine,
+	 * so start < end waits for cfg_check */
+	cr_assert_eq(cfg_set(&c, "lr_find.start", "20", err, sizeof err), 0, "%s", err);
+	cr_assert_str_eq(cfg_check(&c), "lr_find start must be less than lr_find end");
+	cr_assert_eq(cfg_set(&c, "lr_find.end", "100", err, sizeof err), 0, "%s", err);
+	cr_assert_null(cfg_check(&c));
+	/* so does the trainer's model: --trainer fast --model dot */
+	cr_assert_eq(cfg_set(&c, "model", "nn", err, sizeof err), 0, "%s", err);
+	cr_assert_str_eq(cfg_check(&c), "the fast trainer fits only the dot and "
+			 "dotbias models");
+	cr_assert_eq(cfg_set(&c, "model", "dot", err, sizeof err), 0, "%s", err);
+	cr_assert_null(cfg_check(&c));
+}
+
+/* ---- presets: which one the values hold ----------------------------------- */
+
+Test(config, presets_hold_until_a_value_moves)
+{
+	struct cfg c = cfg_default();
+	char err[256] = "";
+
+	/* the defaults are the chapter's, so the fastai preset */
+	cr_assert_eq(cfg_preset_current(&c), 0);
+	cr_assert(cfg_preset_holds(&c, 0));
+	cr_assert_not(cfg_preset_holds(&c, 1));
+	cr_assert_not(cfg_preset_holds(&c, 9));
+	c.lr = 1e-2;
+	cr_assert_eq(cfg_preset_current(&c), -1, "custom once lr moved");
+	c.lr = 5e-3;
+	cr_assert_eq(cfg_preset_current(&c), 0, "back again");
+	cr_assert_eq(cfg_preset_apply(&c, "als", err, sizeof err), 0, "%s", err);
+	cr_assert_str_eq(c.preset, "als");
+	cr_assert_eq(cfg_preset_current(&c), 2);
+	cr_assert_eq(c.wd, 12.0);
+	/* a value the preset does not set may change */
+	c.seed = 1;
+	cr_assert_eq(cfg_preset_current(&c), 2);
+	c.epochs = 16;
+	cr_assert_eq(cfg_preset_current(&c), -1);
+	/* two presets that both hold: the one applied last is named */
+	struct cfg t = cfg_default();
+	cr_assert_eq(load_config_text("presets:\n  a: {epochs: 5}\n  b: {epochs: 5, "
+				      "factors: 50}\n", &t, err, sizeof err), 0, "%s", err);
+	cr_assert_eq(cfg_preset_current(&t), 0);
+	cr_assert_eq(cfg_preset_apply(&t, "b", err, sizeof err), 0, "%s", err);
+	cr_assert_eq(cfg_preset_current(&t), 1);
+	/* presets may set the trainer, not the finder's sweep */
+	cr_assert_eq(load_config_text("presets:\n  f: {model: dot, trainer: fast}\n",
+				      &t, err, sizeof err), 0, "%s", err);
+	cr_assert_eq(cfg_preset_apply(&t, "f", err, sizeof err), 0, "%s", err);
+	cr_assert_str_eq(t.trainer, "fast");
+	cr_assert_null(cfg_check(&t));
+	cr_assert_eq(load_config_text("presets:\n  f: {lr_find: {num_it: 5}}\n",
+				      &t, err, sizeof err), -1);
+	cr_assert(strstr(err, "presets: f: 'lr_find' is not a model or training "
+			 "setting"), "%s", err);
+	/* an unknown name is refused with the known ones */
+	cr_assert_eq(cfg_preset_apply(&c, "best", err, sizeof err), -1);
+	cr_assert_str_eq(err, "no preset 'best' (the presets are fastai, u1-best, als)");
+	c.n_presets = 0;
+	cr_assert_eq(cfg_preset_apply(&c, "best", err, sizeof err), -1);
+	cr_assert(strstr(err, "there are none"), "%s", err);
 }
 
 /* ---- cfg_check ------------------------------------------------------------ */
@@ -645,6 +843,14 @@ Test(config, check_names_the_field)
 	cr_assert_not_null(strstr(cfg_check(&c), "optimizer"));
 	c = cfg_default(); strcpy(c.schedule, "cos");
 	cr_assert_not_null(strstr(cfg_check(&c), "schedule"));
+	c = cfg_default(); strcpy(c.trainer, "turbo");
+	cr_assert_not_null(strstr(cfg_check(&c), "trainer"));
+	c = cfg_default(); c.lr_find.num_it = 0;
+	cr_assert_not_null(strstr(cfg_check(&c), "lr_find num_it"));
+	c = cfg_default(); c.lr_find.end = c.lr_find.start;
+	cr_assert_not_null(strstr(cfg_check(&c), "lr_find start"));
+	c = cfg_default(); strcpy(c.trainer, "fast"); strcpy(c.model, "bpmf");
+	cr_assert_not_null(strstr(cfg_check(&c), "fast trainer"));
 }
 
 /* ---- cfg_default_path --------------------------------------------------- */

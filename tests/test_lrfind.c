@@ -1,11 +1,13 @@
 /* test_lrfind.c -- the learning-rate finder: fastai's exponential sweep,
- * its stop on a diverging loss, and suggestions that lie on the curve's
- * descending part. */
+ * its stop on a diverging loss, suggestions that lie on the curve's
+ * descending part, and `collabtui lr-find`'s range options reaching the
+ * sweep. */
 #include <criterion/criterion.h>
 #include <math.h>
 #include <stdlib.h>
 
 #include "lrfind.h"
+#include "testcli.h"
 
 /* 4000 ratings of 50 users and 60 items from planted rank-2 factors. */
 enum { NU = 50, NI = 60, NR = 4000 };
@@ -172,4 +174,104 @@ Test(lrfind, bad_sweeps_are_refused)
 	cr_assert_not_null(lrfind_cfg_check(&lc));
 	lc = lrfind_cfg_default();
 	cr_assert_null(lrfind_cfg_check(&lc));
+}
+
+/* ---- collabtui lr-find ------------------------------------------------------ */
+
+/* The lr column of lr-find's table in out, up to max rows; the row count. */
+static int table_lrs(const char *out, double *lr, int max)
+{
+	int n = 0;
+
+	cr_assert(strncmp(out, "lr ", 3) == 0, "no table header:\n%s", out);
+	for (const char *l = strchr(out, '\n'); l && l[1] >= '0' && l[1] <= '9' && n < max;
+	     l = strchr(l + 1, '\n'))
+		lr[n++] = strtod(l + 1, NULL);
+	return n;
+}
+
+/* Run `collabtui lr-find ARGS` on the tiny fixture (bs 1: it has 5
+ * training ratings). */
+__attribute__((format(printf, 3, 4)))
+static void lr_find(struct cli_result *r, const char *dir, const char *fmt, ...)
+{
+	char fx[512], args[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(args, sizeof args, fmt, ap);
+	va_end(ap);
+	testenv_fixture(fx, sizeof fx, "ml-100k");
+	cli_run(r, dir, "lr-find --data '%s' --bs 1 %s", fx, args);
+}
+
+Test(lrfind_cli, range_options_reach_the_sweep)
+{
+	struct cli_result r;
+	double lr[300];
+
+	lr_find(&r, NULL, "--config /dev/null --start-lr 1e-4 --end-lr 1e-2 --num-it 12");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert_eq(table_lrs(r.out, lr, 300), 12, "%s", r.out);
+	/* SchedExp: batch i at start * (end/start)^(i/num_it) */
+	cr_assert_float_eq(lr[0], 1e-4, 1e-7, "%s", r.out);
+	cr_assert_float_eq(lr[11], 1e-4 * pow(100.0, 11.0 / 12.0), 1e-5, "%s", r.out);
+	cr_assert(strstr(r.out, "suggested lr: "), "%s", r.out);
+	/* without them: fastai's 1e-7 to 10 in (at most) 100 batches */
+	lr_find(&r, NULL, "--config /dev/null");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	int n = table_lrs(r.out, lr, 300);
+	cr_assert(n >= 2 && n <= 100, "%d rows:\n%s", n, r.out);
+	cr_assert_float_eq(lr[0], 1e-7, 1e-10, "%s", r.out);
+	cr_assert_float_eq(lr[1], 1e-7 * pow(1e8, 1.0 / 100), 1e-9, "%s", r.out);
+}
+
+Test(lrfind_cli, config_file_sweep_and_options_over_it)
+{
+	char dir[512], cfgp[700];
+	struct cli_result r;
+	double lr[300];
+	static const char yaml[] = "lr_find:\n  start: 1.0e-3\n  end: 0.1\n  num_it: 5\n";
+
+	testenv_tmpdir(dir, sizeof dir);
+	testenv_write(cfgp, sizeof cfgp, dir, "c.yaml", yaml, sizeof yaml - 1);
+	lr_find(&r, dir, "--config '%s'", cfgp);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert_eq(table_lrs(r.out, lr, 300), 5, "%s", r.out);
+	cr_assert_float_eq(lr[0], 1e-3, 1e-6, "%s", r.out);
+	lr_find(&r, dir, "--config '%s' --num-it 7", cfgp);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert_eq(table_lrs(r.out, lr, 300), 7, "%s", r.out);
+	cr_assert_float_eq(lr[6], 1e-3 * pow(100.0, 6.0 / 7.0), 1e-5, "%s", r.out);
+	testenv_rmdir(dir);
+}
+
+Test(lrfind_cli, bad_ranges_are_refused)
+{
+	static const struct {
+		const char *args, *msg;
+	} cases[] = {
+		{ "--start-lr 0", "--start-lr: lr_find start must be a positive number" },
+		{ "--end-lr -1", "--end-lr: lr_find end must be a positive number" },
+		{ "--end-lr abc", "--end-lr: expected a number, found 'abc'" },
+		{ "--start-lr 1 --end-lr 0.5", "lr_find start must be less than lr_find end" },
+		{ "--end-lr 1e-8", "lr_find start must be less than lr_find end" },
+		{ "--num-it 1", "--num-it: lr_find num_it must be from 2 to 256" },
+		{ "--num-it 257", "--num-it: lr_find num_it must be from 2 to 256" },
+		{ "--num-it 2.5", "--num-it: expected an integer, found '2.5'" },
+		{ "--trainer fast", "the lr finder sweeps fastai's trainer, not the fast one" },
+	};
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct cli_result r;
+
+		lr_find(&r, NULL, "--config /dev/null %s", cases[i].args);
+		cr_assert_eq(r.status, 2, "%s: status %d\n%s", cases[i].args, r.status, r.err);
+		cr_assert(strstr(r.err, cases[i].msg), "%s: %s", cases[i].args, r.err);
+		cr_assert_eq(r.out[0], '\0', "%s: a table after all:\n%s", cases[i].args, r.out);
+	}
+	/* the order of the two ends does not matter */
+	struct cli_result r;
+	lr_find(&r, NULL, "--config /dev/null --start-lr 20 --end-lr 100 --num-it 3");
+	cr_assert_eq(r.status, 0, "%s", r.err);
 }

@@ -435,14 +435,15 @@ static int field_row(const char *cap, const char *label)
 }
 
 /* Select the field `label` in the Hyperparameters pane: focus it, go to
- * the first field, then down as many rows as label is below it. */
+ * the first field (the preset), then down as many rows as label is below
+ * it. */
 static void select_field(struct tui *t, const char *label)
 {
 	capture(t, 0);
-	int first = field_row(t->cap, "model"), row = field_row(t->cap, label);
+	int first = field_row(t->cap, "preset"), row = field_row(t->cap, label);
 	char k[256] = "3 g";
 
-	cr_assert(first >= 0 && row >= first, "no field %s below model:\n%s", label, t->cap);
+	cr_assert(first >= 0 && row >= first, "no field %s below preset:\n%s", label, t->cap);
 	for (int i = 0; i < row - first; i++)
 		strcat(k, " j");
 	keys(t, k);
@@ -644,6 +645,100 @@ Test(tui, bad_values_are_refused_with_the_reason)
 	edit_field(&T, "lr", "0.002");
 	wait_regex(&T, "\u2502 lr +0\\.002 ");
 	WAIT_GONE(&T, "lr must be a positive number");
+	cr_assert(pane_alive(&T));
+}
+
+Test(tui, lr_find_sweeps_the_pane_range_and_A_applies, .timeout = 180)
+{
+	/* bs 512 and 40 batches: seconds under ASan too */
+	start_loaded(&T, "--bs 512");
+	wait_regex(&T, "\u2502 lr_find +1e-07,10,100 ");      /* fastai's defaults */
+	edit_field(&T, "lr_find", "1e-4,1,40");
+	wait_regex(&T, "\u2502 lr_find +0\\.0001,1,40 ");
+	keys(&T, "F");
+	WAIT_TEXT(&T, "smoothed loss by lr");
+	/* the sweep's range reached the engine: the lr axis starts at 1e-04 */
+	wait_regex(&T, "\u2500+1e-04\u2500");
+	WAIT_TEXT(&T, "(the valley): A sets it");
+	capture(&T, 0);
+	ON_SCREEN(&T, "\u25c6 valley ");
+	NOT_ON_SCREEN(&T, "1e-07\u2500");
+	wait_regex(&T, "\u2502 lr +0\\.005 ");
+	/* A puts the suggestion into lr: a new value, so the preset is custom */
+	keys(&T, "A");
+	WAIT_TEXT(&T, "the finder's valley");
+	WAIT_GONE(&T, "\u2502 lr          0.005 ");
+	wait_regex(&T, "\u2502 lr +[0-9.e-]+ ");
+	wait_regex(&T, "\u2502 preset +custom ");
+	/* a sweep range the pane cannot take is refused there */
+	edit_field(&T, "lr_find", "1,0.1,40");
+	WAIT_TEXT(&T, "lr_find start must be less than lr_find end");
+	wait_regex(&T, "\u2502 lr_find +0\\.0001,1,40 ");
+	cr_assert(pane_alive(&T));
+}
+
+Test(tui, preset_row_applies_names_and_refuses)
+{
+	start_loaded(&T, "");
+	wait_regex(&T, "\u2502 preset +fastai ");
+	/* right: the next preset, every setting of it */
+	select_field(&T, "preset");
+	keys(&T, "Right");
+	wait_regex(&T, "\u2502 preset +u1-best ");
+	wait_regex(&T, "\u2502 model +bpmf ");
+	wait_regex(&T, "\u2502 n_factors +10 ");
+	wait_regex(&T, "\u2502 epochs +400 ");
+	WAIT_TEXT(&T, "presets: fastai u1-best als");
+	/* typed by name */
+	edit_field(&T, "preset", "als");
+	wait_regex(&T, "\u2502 preset +als ");
+	wait_regex(&T, "\u2502 model +als ");
+	wait_regex(&T, "\u2502 wd +12 ");
+	wait_regex(&T, "\u2502 epochs +15 ");
+	WAIT_TEXT(&T, "preset als applied");
+	/* an unknown name: refused with the known ones, the values stay */
+	edit_field(&T, "preset", "best");
+	WAIT_TEXT(&T, "no preset 'best' (the presets are");     /* wrapped */
+	ON_SCREEN(&T, "fastai, u1-best, als)");
+	wait_regex(&T, "\u2502 model +als ");
+	/* an edit away from the preset's values: custom */
+	edit_field(&T, "epochs", "3");
+	wait_regex(&T, "\u2502 preset +custom ");
+	/* p applies the preset after... the first, from custom values */
+	keys(&T, "p");
+	wait_regex(&T, "\u2502 preset +fastai ");
+	wait_regex(&T, "\u2502 model +dotbias ");
+	wait_regex(&T, "\u2502 epochs +5 ");
+	cr_assert(pane_alive(&T));
+}
+
+Test(tui, fast_trainer_trains_dot_models_only, .timeout = 180)
+{
+	start_loaded(&T, "");
+	wait_regex(&T, "\u2502 trainer +fastai ");
+	select_field(&T, "trainer");
+	keys(&T, "Right");
+	wait_regex(&T, "\u2502 trainer +fast ");
+	/* nn with the fast trainer: refused, with the reason */
+	select_field(&T, "model");
+	keys(&T, "Right");
+	WAIT_TEXT(&T, "model: the fast trainer fits only the dot and dotbias models");
+	wait_regex(&T, "\u2502 model +dotbias \u2190 the fast");
+	/* F sweeps fastai's trainer only */
+	keys(&T, "F");
+	WAIT_TEXT(&T, "the lr finder sweeps fastai's trainer, not the fast one");
+	/* t trains with it: fastai's table, one row per epoch */
+	keys(&T, "t");
+	WAIT_TEXT(&T, "train_loss");
+	for (int e = 0; e < 5; e++) {
+		char re[160];
+
+		snprintf(re, sizeof re, " %d +[0-9]+\\.[0-9]{6} +[0-9]+\\.[0-9]{6} +"
+			 "[0-9]{2}:[0-9]{2}", e);
+		wait_regex(&T, re);
+	}
+	WAIT_TEXT(&T, "training finished");
+	WAIT_TEXT(&T, "lr 0.005 wd 0.1 k 50 fast");
 	cr_assert(pane_alive(&T));
 }
 

@@ -257,6 +257,100 @@ Test(tui_params, refusals_give_the_reason)
 	cr_assert_str_eq(text, "0.01");
 }
 
+Test(tui_params, the_preset_row_names_applies_and_cycles)
+{
+	struct cfg c = cfg_default(), before;
+	char why[256], text[64];
+
+	params_format(&c, PARAM_PRESET, text, sizeof text);
+	cr_assert_str_eq(text, "fastai", "the defaults are the chapter's");
+	cr_assert_eq(params_set(&c, PARAM_LR, "0.01", &r15, why, sizeof why), 0);
+	params_format(&c, PARAM_PRESET, text, sizeof text);
+	cr_assert_str_eq(text, "custom");
+	/* typed: every setting of it */
+	cr_assert_eq(params_set(&c, PARAM_PRESET, "als", &r15, why, sizeof why), 0, "%s", why);
+	cr_assert_str_eq(c.model, "als");
+	cr_assert_eq(c.factors, 20);
+	cr_assert_eq(c.epochs, 15);
+	cr_assert_float_eq(c.wd, 12, 1e-12);
+	params_format(&c, PARAM_PRESET, text, sizeof text);
+	cr_assert_str_eq(text, "als");
+	before = c;
+	cr_assert_eq(params_set(&c, PARAM_PRESET, "best", &r15, why, sizeof why), -1);
+	cr_assert_str_eq(why, "no preset 'best' (the presets are fastai, u1-best, als)");
+	cr_assert_eq(memcmp(&c, &before, sizeof c), 0, "a refusal changed cfg");
+	/* stepped: cyclically from the one shown; from custom, the first */
+	cr_assert_eq(params_step(&c, PARAM_PRESET, 1, &r15, why, sizeof why), 0, "%s", why);
+	cr_assert_str_eq(c.model, "dotbias");
+	cr_assert_eq(params_step(&c, PARAM_PRESET, -1, &r15, why, sizeof why), 0, "%s", why);
+	cr_assert_str_eq(c.model, "als");
+	cr_assert_eq(params_step(&c, PARAM_PRESET, -1, &r15, why, sizeof why), 0, "%s", why);
+	cr_assert_str_eq(c.model, "bpmf");
+	c.factors = 11;
+	cr_assert_eq(params_step(&c, PARAM_PRESET, 1, &r15, why, sizeof why), 0, "%s", why);
+	params_format(&c, PARAM_PRESET, text, sizeof text);
+	cr_assert_str_eq(text, "fastai");
+	c.n_presets = 0;
+	cr_assert_eq(params_step(&c, PARAM_PRESET, 1, &r15, why, sizeof why), -1);
+	cr_assert(strstr(why, "no presets"), "%s", why);
+}
+
+Test(tui_params, the_fast_trainer_only_with_dot_models)
+{
+	struct cfg c = cfg_default(), before;
+	struct eng_train_args a;
+	char why[256];
+
+	cr_assert_eq(params_step(&c, PARAM_TRAINER, 1, &r15, why, sizeof why), 0, "%s", why);
+	cr_assert_str_eq(c.trainer, "fast");
+	cr_assert_eq(params_train_args(&c, 0.9, &a), 0);
+	cr_assert(a.fast);
+	/* nn, als, bpmf: refused with the reason, either way round */
+	before = c;
+	cr_assert_eq(params_step(&c, PARAM_MODEL, 1, &r15, why, sizeof why), -1);
+	cr_assert_str_eq(why, "the fast trainer fits only the dot and dotbias models");
+	cr_assert_eq(memcmp(&c, &before, sizeof c), 0, "a refusal changed cfg");
+	cr_assert_eq(params_set(&c, PARAM_MODEL, "dot", &r15, why, sizeof why), 0, "%s", why);
+	cr_assert_eq(params_set(&c, PARAM_TRAINER, "fastai", &r15, why, sizeof why), 0);
+	cr_assert_eq(params_set(&c, PARAM_MODEL, "nn", &r15, why, sizeof why), 0);
+	cr_assert_eq(params_set(&c, PARAM_TRAINER, "fast", &r15, why, sizeof why), -1);
+	cr_assert_str_eq(why, "the fast trainer fits only the dot and dotbias models");
+	cr_assert_eq(params_set(&c, PARAM_TRAINER, "quick", &r15, why, sizeof why), -1);
+	cr_assert_str_eq(why, "expected fastai or fast, found 'quick'");
+	cr_assert_eq(params_train_args(&c, 0.9, &a), 0);
+	cr_assert_not(a.fast);
+	/* the shipped presets name the trainer, so they apply over fast */
+	cr_assert_eq(params_set(&c, PARAM_MODEL, "dot", &r15, why, sizeof why), 0);
+	cr_assert_eq(params_set(&c, PARAM_TRAINER, "fast", &r15, why, sizeof why), 0);
+	cr_assert_eq(params_set(&c, PARAM_PRESET, "u1-best", &r15, why, sizeof why), 0, "%s", why);
+	cr_assert_str_eq(c.trainer, "fastai");
+}
+
+Test(tui_params, the_lr_find_row_sets_the_sweep)
+{
+	struct cfg c = cfg_default();
+	struct eng_lr_find_args a;
+	char why[256], text[64];
+
+	params_format(&c, PARAM_LR_FIND, text, sizeof text);
+	cr_assert_str_eq(text, "1e-07,10,100");
+	cr_assert_eq(params_set(&c, PARAM_LR_FIND, "1e-5,1,40", &r15, why, sizeof why), 0, "%s", why);
+	cr_assert_eq(params_step(&c, PARAM_LR_FIND, 1, &r15, why, sizeof why), 0, "%s", why);
+	cr_assert_eq(c.lr_find.num_it, 80, "right doubles num_it");
+	cr_assert_eq(c.lr_find.start, 1e-5, "and keeps the ends exactly");
+	cr_assert_eq(params_lr_find_args(&c, 0.9, &a), 0);
+	cr_assert_eq(a.sweep.start_lr, 1e-5);
+	cr_assert_eq(a.sweep.end_lr, 1.0);
+	cr_assert_eq(a.sweep.num_it, 80);
+	cr_assert_eq(a.train.model.n_factors, 50);
+	cr_assert_null(lrfind_cfg_check(&a.sweep));
+	cr_assert_eq(params_step(&c, PARAM_LR_FIND, 1, &r15, why, sizeof why), 0);
+	cr_assert_eq(params_step(&c, PARAM_LR_FIND, 1, &r15, why, sizeof why), -1);
+	cr_assert_str_eq(why, "lr_find num_it must be from 2 to 256");
+	cr_assert_eq(params_set(&c, PARAM_LR_FIND, "1,0.1,100", &r15, why, sizeof why), -1);
+	cr_assert_str_eq(why, "lr_find start must be less than lr_find end");
+}
+
 /* ---- chart --------------------------------------------------------------- */
 
 Test(tui_chart, scales_and_rasterises)
@@ -866,12 +960,13 @@ Test(tui_state, run_history_lists_overlays_and_restores, .init = utf8_locale)
 	cr_assert(st.stale);
 
 	/* presets cycle through the settings' presets */
+	cr_assert_eq(cfg_preset_current(&st.cfg), -1, "the restored values are custom");
 	cr_assert_eq(state_preset_next(&st), 0);
 	cr_assert_str_eq(st.cfg.model, "dotbias");
 	cr_assert_eq(st.cfg.factors, 50);
-	cr_assert(st.preset_on);
+	cr_assert_eq(cfg_preset_current(&st.cfg), 0);
 	cr_assert_eq(state_preset_next(&st), 0);
-	cr_assert_str_eq(st.cfg.presets[st.preset_i].name, "u1-best");
+	cr_assert_str_eq(st.cfg.presets[cfg_preset_current(&st.cfg)].name, "u1-best");
 	cr_assert_str_eq(st.cfg.model, "bpmf");
 	st.cfg.n_presets = 0;
 	cr_assert_eq(state_preset_next(&st), -1);

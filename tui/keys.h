@@ -41,9 +41,9 @@
 	X(TRAIN,       "train",        "t",         "train with the values shown") \
 	X(TRAIN_ME,    "train_with_me", "T",        "train with your ratings included as one more user") \
 	X(STOP,        "stop",         "s",         "stop training") \
-	X(LR_FIND,     "lr_find",      "F",         "learning-rate finder: sweep a fresh model, plot loss by lr") \
+	X(LR_FIND,     "lr_find",      "F",         "learning-rate finder: loss by lr over the lr_find range") \
 	X(LR_APPLY,    "lr_apply",     "A",         "set lr to the finder's suggestion (its valley)") \
-	X(PRESET,      "preset",       "p",         "apply the next preset of config.yaml's presets:") \
+	X(PRESET,      "preset",       "p",         "apply the next preset (as right on the preset row)") \
 	X(RUNS_SORT,   "runs_sort",    "v",         "Runs: newest first or best valid loss first") \
 	X(RUNS_OVERLAY, "runs_overlay", "c",        "Runs: its valid curve on the Training chart; again: off") \
 	X(RUNS_RESTORE, "runs_restore", "r",        "Runs: restore the run's hyperparameters") \

@@ -5,11 +5,19 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Field -> config.yaml key and label; the order is the pane's. */
+/* The sweep travels in the engine's curve message, which has room for
+ * this many points. */
+_Static_assert(CFG_LR_FIND_MAX_IT <= ENG_LR_PTS,
+	       "lr_find's num_it cap exceeds the engine's curve");
+
+/* Field -> config.yaml key (NULL: the preset, which is not one) and
+ * label; the order is the pane's. */
 static const struct {
 	const char *key, *label;
 } fields[PARAM_COUNT] = {
+	[PARAM_PRESET]    = { NULL, "preset" },
 	[PARAM_MODEL]     = { "model", "model" },
+	[PARAM_TRAINER]   = { "trainer", "trainer" },
 	[PARAM_FACTORS]   = { "factors", "n_factors" },
 	[PARAM_WD]        = { "wd", "wd" },
 	[PARAM_LR]        = { "lr", "lr" },
@@ -21,6 +29,7 @@ static const struct {
 	[PARAM_SEED]      = { "seed", "seed" },
 	[PARAM_THREADS]   = { "threads", "threads" },
 	[PARAM_VALID]     = { "valid_pct", "valid split" },
+	[PARAM_LR_FIND]   = { "lr_find", "lr_find" },
 };
 
 const char *params_label(enum params_field f)
@@ -31,8 +40,15 @@ const char *params_label(enum params_field f)
 void params_format(const struct cfg *c, enum params_field f, char *buf,
 		   size_t n)
 {
+	int preset;
+
 	switch (f) {
+	case PARAM_PRESET:
+		preset = cfg_preset_current(c);
+		snprintf(buf, n, "%s", preset < 0 ? "custom" : c->presets[preset].name);
+		break;
 	case PARAM_MODEL:     snprintf(buf, n, "%s", c->model); break;
+	case PARAM_TRAINER:   snprintf(buf, n, "%s", c->trainer); break;
 	case PARAM_FACTORS:   snprintf(buf, n, "%d", c->factors); break;
 	case PARAM_WD:        snprintf(buf, n, "%g", c->wd); break;
 	case PARAM_LR:        snprintf(buf, n, "%g", c->lr); break;
@@ -49,6 +65,10 @@ void params_format(const struct cfg *c, enum params_field f, char *buf,
 	case PARAM_SEED:      snprintf(buf, n, "%llu", (unsigned long long)c->seed); break;
 	case PARAM_THREADS:   snprintf(buf, n, "%d", c->threads); break;
 	case PARAM_VALID:     snprintf(buf, n, "%g", c->valid_pct); break;
+	case PARAM_LR_FIND:
+		snprintf(buf, n, "%g,%g,%d", c->lr_find.start, c->lr_find.end,
+			 c->lr_find.num_it);
+		break;
 	case PARAM_COUNT:     snprintf(buf, n, "?"); break;
 	}
 }
@@ -76,10 +96,20 @@ int params_set(struct cfg *c, enum params_field f, const char *text,
 	       const struct params_range *r, char *why, size_t n)
 {
 	struct cfg t = *c;
+	const char *bad;
 
-	if (cfg_set(&t, fields[f].key, text, why, n) != 0)
+	if (f == PARAM_PRESET ? cfg_preset_apply(&t, text, why, n) != 0 :
+				cfg_set(&t, fields[f].key, text, why, n) != 0)
 		return -1;
-	if (f == PARAM_Y_RANGE &&
+	if ((bad = cfg_check(&t)) != NULL) {
+		snprintf(why, n, "%s", bad);
+		return -1;
+	}
+	/* only a y_range that changes: the one the settings came with may
+	 * not suit the dataset, and that must not block every other edit */
+	int y_changed = t.y_range_on != c->y_range_on ||
+			t.y_range[0] != c->y_range[0] || t.y_range[1] != c->y_range[1];
+	if ((f == PARAM_Y_RANGE || y_changed) &&
 	    params_check_y_range(t.y_range_on, t.y_range[0], t.y_range[1], r,
 				 why, n))
 		return -1;
@@ -127,10 +157,33 @@ int params_step(struct cfg *c, enum params_field f, int dir,
 	static const char *const models[] = { "dot", "dotbias", "nn", "als", "bpmf" };
 	static const char *const opts[] = { "adam", "sgd" };
 	static const char *const scheds[] = { "one_cycle", "constant" };
+	static const char *const trainers[] = { "fastai", "fast" };
 	char text[64];
 	double d;
+	int i;
 
 	switch (f) {
+	case PARAM_PRESET:
+		if (c->n_presets == 0) {
+			snprintf(why, n, "no presets: add a presets: mapping to config.yaml");
+			return -1;
+		}
+		i = cfg_preset_current(c);
+		if (i < 0)
+			i = dir > 0 ? 0 : c->n_presets - 1;
+		else
+			i = (i + c->n_presets + dir) % c->n_presets;
+		snprintf(text, sizeof text, "%s", c->presets[i].name);
+		break;
+	case PARAM_TRAINER:
+		snprintf(text, sizeof text, "%s", cycle(c->trainer, trainers, 2, dir));
+		break;
+	case PARAM_LR_FIND:
+		/* %.17g: the ends come back exactly */
+		snprintf(text, sizeof text, "%.17g,%.17g,%d", c->lr_find.start,
+			 c->lr_find.end, dir > 0 ? c->lr_find.num_it * 2 :
+			 c->lr_find.num_it / 2);
+		break;
 	case PARAM_MODEL:
 		snprintf(text, sizeof text, "%s", cycle(c->model, models, 5, dir));
 		break;
@@ -220,6 +273,19 @@ int params_train_args(const struct cfg *c, double mom,
 	out->train.seed = c->seed;
 	out->train.threads = c->threads;
 	out->valid_pct = c->valid_pct;
+	out->fast = strcmp(c->trainer, "fast") == 0;
+	return 0;
+}
+
+int params_lr_find_args(const struct cfg *c, double mom,
+			struct eng_lr_find_args *out)
+{
+	memset(out, 0, sizeof *out);
+	if (params_train_args(c, mom, &out->train) != 0)
+		return -1;
+	out->sweep.start_lr = c->lr_find.start;
+	out->sweep.end_lr = c->lr_find.end;
+	out->sweep.num_it = c->lr_find.num_it;
 	return 0;
 }
 
@@ -250,6 +316,9 @@ int params_from_run(struct cfg *c, const struct history_run *r, char *why,
 	t.lr = r->lr;
 	t.wd = r->wd;
 	t.seed = r->seed;
+	/* a run of another model cannot have used the fast trainer */
+	if (strcmp(t.model, "dot") != 0 && strcmp(t.model, "dotbias") != 0)
+		snprintf(t.trainer, sizeof t.trainer, "fastai");
 	/* "random 0.2" is a valid_pct hold-out; "u1" or "fold 2/5" came from
 	 * options the pane does not have, so valid_pct stays */
 	double pct;

@@ -6,6 +6,11 @@
  * pane, on the command line and in config.yaml.  On top of that the pane
  * knows the loaded dataset's rating range and refuses a y_range that
  * cannot reach it (the chapter's NN example stalls at loss 10.38 with one).
+ *
+ * The first row is the preset (cli/config.h's presets): it names the
+ * preset whose settings the values still hold, or "custom", so an edit
+ * that moves a value away from the preset shows at once; setting it
+ * applies every setting of the named preset.
  */
 #ifndef COLLABTUI_PARAMS_H
 #define COLLABTUI_PARAMS_H
@@ -17,9 +22,10 @@
 #include "history.h"
 
 enum params_field {
-	PARAM_MODEL, PARAM_FACTORS, PARAM_WD, PARAM_LR, PARAM_EPOCHS, PARAM_BS,
-	PARAM_Y_RANGE, PARAM_OPTIMIZER, PARAM_SCHEDULE, PARAM_SEED,
-	PARAM_THREADS, PARAM_VALID, PARAM_COUNT
+	PARAM_PRESET, PARAM_MODEL, PARAM_TRAINER, PARAM_FACTORS, PARAM_WD,
+	PARAM_LR, PARAM_EPOCHS, PARAM_BS, PARAM_Y_RANGE, PARAM_OPTIMIZER,
+	PARAM_SCHEDULE, PARAM_SEED, PARAM_THREADS, PARAM_VALID, PARAM_LR_FIND,
+	PARAM_COUNT
 };
 
 /* The ratings a model has to predict; known once a dataset is loaded. */
@@ -32,7 +38,8 @@ struct params_range {
 const char *params_label(enum params_field f);
 
 /* The field's value as text, in the form params_set() accepts back
- * ("5e-03", "0,5.5", "dotbias"). */
+ * ("5e-03", "0,5.5", "dotbias", "1e-07,10,100" for lr_find's
+ * START,END,NUM_IT), or "custom" for a preset row that names none. */
 void params_format(const struct cfg *c, enum params_field f, char *buf,
 		   size_t n);
 
@@ -42,16 +49,23 @@ const char *params_check_y_range(int on, double lo, double hi,
 				 const struct params_range *r, char *buf,
 				 size_t n);
 
-/* Set field f of *c from typed text.  Returns 0, or -1 with the reason in
- * why (cfg_set's words, or the y_range reason) and *c unchanged. */
+/* Set field f of *c from typed text; for the preset, text is a preset's
+ * name and every setting of it is applied.  Refused: what cfg_set()
+ * refuses, an unknown preset (the reason lists the known ones), settings
+ * that do not go together (cfg_check(): the fast trainer with a model
+ * other than dot and dotbias), and a new y_range that cannot reach the
+ * ratings in r.  Returns 0, or -1 with the reason in why and *c
+ * unchanged. */
 int params_set(struct cfg *c, enum params_field f, const char *text,
 	       const struct params_range *r, char *why, size_t n);
 
 /* Step field f by one notch, dir = +1 or -1: lr and wd along the 1-2-5 log
- * ladder (1e-3, 2e-3, 5e-3, 1e-2 ...; wd reaches 0 below 1e-6), factors
- * and bs by doubling, keywords cycle, the rest by one (valid_pct by 0.05,
- * y_range's hi by 0.5).  Returns 0, or -1 with why when the next value
- * would be out of range (*c is then unchanged). */
+ * ladder (1e-3, 2e-3, 5e-3, 1e-2 ...; wd reaches 0 below 1e-6), factors,
+ * bs and lr_find's num_it by doubling, keywords and presets cycle (from
+ * custom values: the first or the last preset), the rest by one
+ * (valid_pct by 0.05, y_range's hi by 0.5).  Returns 0, or -1 with why
+ * when the next value is refused as params_set() refuses (*c is then
+ * unchanged). */
 int params_step(struct cfg *c, enum params_field f, int dir,
 		const struct params_range *r, char *why, size_t n);
 
@@ -64,10 +78,17 @@ double params_ladder(double v, int dir);
 int params_train_args(const struct cfg *c, double mom,
 		      struct eng_train_args *out);
 
+/* The LR_FIND command's arguments: the training ones, and the sweep of
+ * c's lr_find.  0, or -1 as params_train_args(). */
+int params_lr_find_args(const struct cfg *c, double mom,
+			struct eng_lr_find_args *out);
+
 /* Restore the hyperparameters a past run was trained with (model,
  * factors, epochs, bs, lr, wd, y_range, optimiser, schedule, seed, and
- * valid_pct when it was a random hold-out) into *c.  0, or -1 with why
- * (a value this build does not accept) and *c unchanged. */
+ * valid_pct when it was a random hold-out) into *c.  The history does not
+ * record the trainer: it stays, unless the run's model is one only
+ * fastai's fits.  0, or -1 with why (a value this build does not accept)
+ * and *c unchanged. */
 int params_from_run(struct cfg *c, const struct history_run *r, char *why,
 		    size_t n);
 

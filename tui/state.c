@@ -15,7 +15,6 @@ int state_init(struct state *s, const struct cfg *cfg, double mom,
 	s->mom = mom;
 	s->be = be;
 	s->next_req = 1;
-	s->preset_i = -1;
 	s->hist = hist_new();
 	s->movies = movielist_new();
 	if (!s->hist || !s->movies) {
@@ -122,10 +121,11 @@ int state_train(struct state *s, int with_me)
 	if (send(s, &cmd, &s->train_req) != 0)
 		return -1;
 	/* the chapter's dotbias goes unnamed; other models are named */
-	snprintf(label, sizeof label, "lr %g wd %g k %d%s%s%s", s->cfg.lr,
+	snprintf(label, sizeof label, "lr %g wd %g k %d%s%s%s%s", s->cfg.lr,
 		 s->cfg.wd, s->cfg.factors,
 		 strcmp(s->cfg.model, "dotbias") != 0 ? " " : "",
 		 strcmp(s->cfg.model, "dotbias") != 0 ? s->cfg.model : "",
+		 strcmp(s->cfg.trainer, "fast") == 0 ? " fast" : "",
 		 with_me ? " +you" : "");
 	hist_begin(s->hist, label, s->cfg.epochs);
 	s->lr_shown = 0;
@@ -140,21 +140,24 @@ int state_train(struct state *s, int with_me)
 int state_lr_find(struct state *s)
 {
 	struct eng_cmd cmd = { .kind = ENG_CMD_LR_FIND };
+	char msg[128];
 
 	if (!can_start(s))
 		return -1;
-	if (params_train_args(&s->cfg, s->mom, &cmd.u.lr_find.train) != 0) {
+	if (params_lr_find_args(&s->cfg, s->mom, &cmd.u.lr_find) != 0) {
 		state_message(s, 1, "internal error: unparsed keyword");
 		return -1;
 	}
-	cmd.u.lr_find.sweep = lrfind_cfg_default();
 	if (send(s, &cmd, &s->lr_req) != 0)
 		return -1;
 	s->lr_running = 1;
 	s->lr_shown = 1;
 	s->lr = (struct eng_lr_curve){ .num_it = cmd.u.lr_find.sweep.num_it,
 				       .suggest = { -1, -1 } };
-	state_message(s, 0, "finding a learning rate: a fresh model, lr from 1e-7 to 10");
+	snprintf(msg, sizeof msg, "finding a learning rate: a fresh model, lr from "
+		 "%g to %g in %d batches", s->cfg.lr_find.start, s->cfg.lr_find.end,
+		 s->cfg.lr_find.num_it);
+	state_message(s, 0, msg);
 	return 0;
 }
 
@@ -501,7 +504,6 @@ int state_runs_restore(struct state *s, size_t i)
 		state_message(s, 1, msg);
 		return -1;
 	}
-	s->preset_on = 0;
 	state_param_changed(s);
 	snprintf(msg, sizeof msg, "restored the values of the run of %s (t trains)",
 		 s->runs[i].time);
@@ -514,17 +516,13 @@ int state_preset_next(struct state *s)
 	char err[300], msg[400];
 	int i;
 
-	if (s->cfg.n_presets == 0) {
-		state_message(s, 1, "no presets: add a presets: mapping to config.yaml");
+	/* the preset row's right step: the same checks, the same refusals */
+	if (params_step(&s->cfg, PARAM_PRESET, 1, &s->range, err, sizeof err) != 0) {
+		snprintf(msg, sizeof msg, "preset: %s", err);
+		state_message(s, 1, msg);
 		return -1;
 	}
-	i = (s->preset_i + 1) % s->cfg.n_presets;
-	if (cfg_preset_apply(&s->cfg, s->cfg.presets[i].name, err, sizeof err) != 0) {
-		state_message(s, 1, err);
-		return -1;
-	}
-	s->preset_i = i;
-	s->preset_on = 1;
+	i = cfg_preset_current(&s->cfg);
 	state_param_changed(s);
 	snprintf(msg, sizeof msg, "preset %s (%d of %d)", s->cfg.presets[i].name,
 		 i + 1, s->cfg.n_presets);

@@ -112,10 +112,6 @@ struct state {
 	int runs_by_valid;
 	int overlay_on;                 /* a past run is on the Training chart: */
 	struct history_run overlay;     /* this one (a copy: runs is reread) */
-
-	/* Presets (cfg.presets): the last one applied, -1 none; preset_on
-	 * while the values shown are still that preset's. */
-	int preset_i, preset_on;
 };
 
 /* Initialise s with the settings in cfg, talking to the engine through be
@@ -145,8 +141,9 @@ int state_load(struct state *s, const char *path, const char *split);
 int state_train(struct state *s, int with_me);
 
 /* Sweep the learning rate of a fresh model with the values in s->cfg
- * (fastai's lr_find), to be drawn in the Training pane.  Refused while
- * training or sweeping.  0, or -1 with s->status. */
+ * (fastai's lr_find, over cfg.lr_find's range), to be drawn in the
+ * Training pane.  Refused while training or sweeping.  0, or -1 with
+ * s->status. */
 int state_lr_find(struct state *s);
 
 /* Put the finder's suggestion (the valley) into the lr value.  0, or -1
@@ -225,8 +222,9 @@ int state_runs_overlay(struct state *s, size_t i);
  * stale).  0, or -1 with s->status. */
 int state_runs_restore(struct state *s, size_t i);
 
-/* Apply the next preset of the settings (cfg_preset_apply), cyclically.
- * 0, or -1 with s->status when there are none. */
+/* Apply the preset after the one the values hold (the first one when
+ * they are custom), cyclically, as the Hyperparameters pane's preset row
+ * steps.  0, or -1 with s->status when there are none or it is refused. */
 int state_preset_next(struct state *s);
 
 /* Set the status line's message (err: shown as an error). */

@@ -3,7 +3,8 @@
  * replaces the old value, Backspace edits it) or stepped with left/right.  A
  * refused value keeps the old one, and the reason stays beside the field
  * (and on the status line, which has room for all of it) until the field
- * is changed successfully. */
+ * is changed successfully.  The rows scroll when the pane is shorter than
+ * the fields (the one-pane layout of small terminals). */
 #define _XOPEN_SOURCE_EXTENDED 1
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,17 +21,58 @@ struct params_view {
 	int fresh;              /* nothing typed yet: a character replaces all */
 	char buf[EDIT_MAX];
 	int len;
-	char why[PARAM_COUNT][160];     /* the last refusal per field, or "" */
+	char why[PARAM_COUNT][256];     /* the last refusal per field, or "" */
 };
+
+/* What the selected field f means, where its value does not say: into
+ * buf, returning 1; 0 when there is nothing to add. */
+static int hint(const struct cfg *c, enum params_field f, char *buf, size_t n)
+{
+	size_t used = 0;
+
+	switch (f) {
+	case PARAM_PRESET:
+		used = (size_t)snprintf(buf, n, "presets:");
+		for (int i = 0; i < c->n_presets && used < n; i++)
+			used += (size_t)snprintf(buf + used, n - used, " %s",
+						 c->presets[i].name);
+		return 1;
+	case PARAM_TRAINER:
+		snprintf(buf, n, "fast: per-rating SGD (dot, dotbias)");
+		return 1;
+	case PARAM_BS:
+	case PARAM_OPTIMIZER:
+		if (strcmp(c->trainer, "fast") != 0)
+			return 0;
+		snprintf(buf, n, "the fast trainer does not use it");
+		return 1;
+	case PARAM_LR_FIND:
+		snprintf(buf, n, "START,END,NUM_IT of F's sweep of lr");
+		return 1;
+	default:
+		return 0;
+	}
+}
 
 static void draw(struct panel *p, const struct panel_env *env)
 {
 	struct params_view *v = (struct params_view *)p;
 	const struct state *st = env->st;
 	int h = panel_inner_h(p);
+	int rows = h < PARAM_COUNT ? h : PARAM_COUNT;
 
+	if (rows <= 0)
+		return;
 	p->n_rows = PARAM_COUNT;
-	for (int f = 0; f < PARAM_COUNT && f < h; f++) {
+	/* keep the selection in view, and no blank rows, after a resize */
+	if (p->top > p->sel)
+		p->top = p->sel;
+	if (p->sel >= p->top + rows)
+		p->top = p->sel - rows + 1;
+	if (p->top > PARAM_COUNT - rows)
+		p->top = PARAM_COUNT - rows;
+	for (int row = 0; row < rows; row++) {
+		int f = (int)p->top + row;
 		char val[64];
 		int sel = f == p->sel, c;
 		enum theme_role vr = ROLE_VALUE;
@@ -38,29 +80,29 @@ static void draw(struct panel *p, const struct panel_env *env)
 		if (sel) {
 			attrset(theme_attr(env->th, p->focused ? ROLE_SELECTION :
 					   ROLE_SELECTION_DIM));
-			mvhline(p->y + 1 + f, p->x + 1, ' ', panel_inner_w(p));
+			mvhline(p->y + 1 + row, p->x + 1, ' ', panel_inner_w(p));
 			vr = p->focused ? ROLE_SELECTION : ROLE_SELECTION_DIM;
 		}
-		panel_printf(p, env, f, 1, sel ? vr : ROLE_LABEL, "%-*s", LABEL_W,
+		panel_printf(p, env, row, 1, sel ? vr : ROLE_LABEL, "%-*s", LABEL_W,
 			     params_label((enum params_field)f));
 		if (sel && v->editing) {
-			c = panel_printf(p, env, f, 1 + LABEL_W, ROLE_EDIT, "%s", v->buf);
-			panel_printf(p, env, f, 1 + LABEL_W + c, ROLE_EDIT, " ");
+			c = panel_printf(p, env, row, 1 + LABEL_W, ROLE_EDIT, "%s", v->buf);
+			panel_printf(p, env, row, 1 + LABEL_W + c, ROLE_EDIT, " ");
 			c++;
 		} else {
 			params_format(&st->cfg, (enum params_field)f, val, sizeof val);
-			c = panel_printf(p, env, f, 1 + LABEL_W, vr, "%s", val);
+			c = panel_printf(p, env, row, 1 + LABEL_W, vr, "%s", val);
 		}
 		if (v->why[f][0])
-			panel_printf(p, env, f, 2 + LABEL_W + c, ROLE_BAD, "%s %s",
+			panel_printf(p, env, row, 2 + LABEL_W + c, ROLE_BAD, "%s %s",
 				     env->unicode ? "\u2190" : "<-", v->why[f]);
 	}
-	int r = PARAM_COUNT + 1;
+	int r = rows + 1;
 	const char *why = v->why[p->sel];
 	/* the selected field's full reason, wrapped at spaces */
 	while (*why && r < h) {
 		int w = panel_inner_w(p) - 2, len = (int)strlen(why), cut = len;
-		char line[160];
+		char line[256];
 
 		if (len > w) {
 			cut = w;
@@ -75,9 +117,9 @@ static void draw(struct panel *p, const struct panel_env *env)
 		while (*why == ' ')
 			why++;
 	}
-	if (r < h && st->preset_on)
-		panel_printf(p, env, r++, 1, ROLE_LABEL, "preset %s",
-			     st->cfg.presets[st->preset_i].name);
+	char tip[256];
+	if (r < h && hint(&st->cfg, (enum params_field)p->sel, tip, sizeof tip))
+		panel_text(p, env, r++, 1, panel_inner_w(p) - 2, ROLE_LABEL, tip);
 	if (r < h && st->stale)
 		panel_printf(p, env, r++, 1, ROLE_WARN,
 			     "stale: values changed (t retrains)");
@@ -93,7 +135,7 @@ static unsigned settle(struct params_view *v, int f, int rc, const char *why,
 		       const struct panel_env *env)
 {
 	if (rc != 0) {
-		char msg[200];
+		char msg[300];
 
 		snprintf(v->why[f], sizeof v->why[f], "%s", why);
 		/* name the field, unless the reason already starts with it
@@ -108,9 +150,18 @@ static unsigned settle(struct params_view *v, int f, int rc, const char *why,
 		return PANEL_HANDLED | PANEL_REDRAW | PANEL_STATUS;
 	}
 	v->why[f][0] = '\0';
-	env->st->preset_on = 0;
 	state_param_changed(env->st);
-	state_message(env->st, 0, "");
+	if (f == PARAM_PRESET) {
+		char msg[64], name[CFG_NAME_MAX];
+
+		/* it set the other fields: their old refusals are moot */
+		memset(v->why, 0, sizeof v->why);
+		params_format(&env->st->cfg, PARAM_PRESET, name, sizeof name);
+		snprintf(msg, sizeof msg, "preset %s applied (t trains)", name);
+		state_message(env->st, 0, msg);
+	} else {
+		state_message(env->st, 0, "");
+	}
 	return PANEL_HANDLED | PANEL_REDRAW | PANEL_STATUS | PANEL_PARAMS;
 }
 
@@ -118,7 +169,7 @@ static unsigned edit_key(struct params_view *v, int key,
 			 const struct panel_env *env)
 {
 	struct panel *p = &v->super;
-	char why[160];
+	char why[256];
 
 	if (key == 27) {
 		v->editing = 0;
@@ -152,7 +203,7 @@ static unsigned on_key(struct panel *p, int key, enum keys_action act,
 		       const struct panel_env *env)
 {
 	struct params_view *v = (struct params_view *)p;
-	char why[160];
+	char why[256];
 
 	if (v->editing)
 		return edit_key(v, key, env);
