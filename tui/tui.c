@@ -49,6 +49,7 @@ int tui_run(const struct opts *o)
 		fprintf(stderr, "collabtui: out of memory\n");
 		return EXIT_RUNTIME;
 	}
+	st.fast = o->fast;
 	/* before LOAD_DATA: the Runs pane reads the history once it is in */
 	state_keep_history(&st);
 	state_load(&st, path, o->split);
