@@ -650,8 +650,9 @@ static int write_trace(const struct screen *s)
 	if (!s->trace_path)
 		return 0;
 	snprintf(path, sizeof path, "%s.events", s->trace_path);
-	int rc = write_lines(s, s->trace_path, 0);
-	return write_lines(s, path, 1) | rc;
+	if (write_lines(s, s->trace_path, 0) != 0)
+		return -1;      /* one message is enough: the place is bad */
+	return write_lines(s, path, 1);
 }
 
 int screen_signal(const struct screen *s)
