@@ -146,7 +146,7 @@ key_line() {
 if [ -n "$data" ]; then
 	name=$(basename "$ml")
 	start --trace "$tmp/trace" --trainer fast --epochs 1000 --valid-pct 0.1
-	wait_for "users " 300
+	wait_for "density" 300          # the summary: the load is over
 	tm send-keys -t b t
 	# the run is prepared first (the split, the fast trainer's blocks)
 	wait_for "epoch 1/1000" 300
