@@ -6,6 +6,7 @@
 #include <math.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,9 +91,11 @@ struct eng {
  * dataset or the model meanwhile: the commands that would are refused
  * while a job runs, and wait for a stopped preparation to end (settle).
  *
- * Stopping.  Nothing can interrupt the preparation, so STOP abandons it:
- * STOPPED goes out at once, the model and dataset stay as they were, and
- * the thread's work is thrown away when it ends (eng_work reaps it).
+ * Stopping.  Nothing can interrupt a step of the preparation, so STOP
+ * abandons it: STOPPED goes out at once, the model and dataset stay as
+ * they were, the thread gives up between its steps (split, your ratings,
+ * model, trainer), and its work is thrown away when it ends (eng_work
+ * reaps it).
  */
 struct prep {
 	pthread_t thread;
@@ -100,6 +103,9 @@ struct prep {
 	pthread_cond_t cv;
 	int done;                       /* under mu: prep_main has returned */
 	int joined;                     /* engine thread only */
+	/* Set when abandoned: the thread stops at its next step.  It orders
+	 * nothing else (the join does), so relaxed is enough. */
+	_Atomic int give_up;
 
 	/* what to make (read-only while the thread runs) */
 	enum eng_cmd_kind kind;         /* ENG_CMD_TRAIN or ENG_CMD_LR_FIND */
@@ -222,6 +228,15 @@ static int prep_wait(struct prep *p, double seconds)
 	return done;
 }
 
+/* Let a preparation go: it stops at its next step, and eng_work() or
+ * settle() frees what it made. */
+static void abandon(struct eng *e)
+{
+	atomic_store_explicit(&e->prep->give_up, 1, memory_order_relaxed);
+	e->abandoned = e->prep;
+	e->prep = NULL;
+}
+
 /* Wait for a stopped preparation to end and throw its work away: before
  * anything that could free or change what it reads. */
 static void settle(struct eng *e)
@@ -250,7 +265,8 @@ static void drop_training(struct eng *e)
 		return;
 	if (!p->joined) {
 		/* still preparing: the thread must end before its work is freed */
-		e->abandoned = p;
+		e->prep = p;
+		abandon(e);
 		settle(e);
 		return;
 	}
@@ -643,8 +659,12 @@ static int prep_run(struct prep *p)
 		snprintf(p->err, sizeof p->err, "out of memory splitting the ratings");
 		return ENG_ENOMEM;
 	}
+	if (atomic_load_explicit(&p->give_up, memory_order_relaxed))
+		return ENG_ECANCELED;
 	if (p->init && !(p->m = model_new(&p->shape, p->err, sizeof p->err)))
 		return ENG_ENOMEM;
+	if (atomic_load_explicit(&p->give_up, memory_order_relaxed))
+		return ENG_ECANCELED;
 	const uint32_t *u = p->with_u ? p->with_u : ds_users(p->ds);
 	const uint32_t *i = p->with_u ? p->with_i : ds_items(p->ds);
 	const float *r = p->with_u ? p->with_r : ds_ratings(p->ds);
@@ -694,6 +714,7 @@ static int prep_start(struct eng *e, const struct eng_cmd *c, const struct eng_t
 	/* prep_wait's deadline is on the clock the engine times with */
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	atomic_init(&p->give_up, 0);
 	pthread_mutex_init(&p->mu, NULL);
 	pthread_cond_init(&p->cv, &ca);
 	pthread_condattr_destroy(&ca);
@@ -1085,8 +1106,7 @@ int eng_handle(struct eng *e, const struct eng_cmd *c)
 	case ENG_CMD_STOP:
 		if (e->prep && !e->prep->joined) {
 			/* nothing began yet: let the preparation end unseen */
-			e->abandoned = e->prep;
-			e->prep = NULL;
+			abandon(e);
 			emit_simple(e, ENG_EVT_STOPPED, c->req_id);
 		} else if (running(e)) {
 			char herr[ENG_MSG_MAX];
