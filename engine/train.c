@@ -21,7 +21,7 @@
  * ratings, so train_step() cuts them into steps like its batches: at most
  * PREP_STEP ratings copied, swapped or gathered, or VALID_STEP validation
  * ratings predicted, per step.  Smaller sets do it all in one step. */
-#define PREP_STEP 1000000
+#define PREP_STEP 250000
 #define VALID_STEP 65536
 
 struct trainer {
