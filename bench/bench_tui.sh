@@ -1,7 +1,7 @@
 #!/bin/sh
 # bench/bench_tui.sh -- the interface's responsiveness (see bench/README.md).
 #
-#   sh bench/bench_tui.sh BIN DATASETS
+#   sh bench/bench_tui.sh BIN DATASETS [DATA]
 #
 # BIN is the collabtui binary, DATASETS the folder holding ml-100k/.  Runs
 # the interface in a private tmux server (its own -L socket, 120x40), and
@@ -16,15 +16,28 @@
 #   tui-idle-cpu-3s   the CPU time (user + system, all threads, from
 #                     /proc/PID/stat) the interface uses in 3 s with
 #                     nothing happening, after loading and one training run.
+#
+# With DATA (a large dataset, e.g. the 25M one `collabtui synth` writes)
+# it measures the interface at scale instead, from FILE.events of
+# --trace, in one run with --trainer fast:
+#
+#   tui-load          start to the screen showing the loaded dataset;
+#   tui-key-latency   as above, while a fast-trainer epoch runs;
+#   tui-curve-gap     the gaps between screens showing new training
+#                     progress (median, largest);
+#   tui-stop          from the stop key, mid-epoch, to the screen showing
+#                     the run stopped.
 set -eu
 
-usage="usage: sh bench/bench_tui.sh BIN DATASETS"
+usage="usage: sh bench/bench_tui.sh BIN DATASETS [DATA]"
 bin=${1:?$usage}
 datasets=${2:?$usage}
+data=${3:-}
 nkeys=${KEYS:-200}
 ml=$datasets/ml-100k
 case $bin in /*) ;; *) bin=$(pwd)/$bin ;; esac
 case $ml in /*) ;; *) ml=$(pwd)/$ml ;; esac
+[ -z "$data" ] || case $data in /*) ml=$data ;; *) ml=$(pwd)/$data ;; esac
 
 if [ ! -d "$ml" ]; then
 	echo "bench: $ml not found; pass the folder holding ml-100k/ (make bench DATASETS=...)" >&2
@@ -62,12 +75,12 @@ start() {
 XDG_DATA_HOME='$tmp' TERM=$term LANG=C.UTF-8 LC_ALL=C.UTF-8 '$bin' --data '$ml' $*"
 }
 
-# wait_for TEXT: poll the screen (up to 60 s) until TEXT is on it
+# wait_for TEXT [SECONDS]: poll the screen (up to 60 s) until TEXT is on it
 wait_for() {
 	i=0
 	while ! tm capture-pane -p -t b 2>/dev/null | grep -qF -- "$1"; do
 		i=$((i + 1))
-		if [ $i -gt 1200 ]; then
+		if [ $i -gt $((${2:-60} * 20)) ]; then
 			echo "bench: \"$1\" never appeared; the screen:" >&2
 			tm capture-pane -p -t b >&2 || true
 			exit 1
@@ -89,49 +102,90 @@ wait_exit() {
 	done
 }
 
+# press_keys: KEYS navigation keys 20 ms apart in the movie list.  j/k move
+# the selection (a redraw each); every 20th key moves the focus away and
+# back (Tab, Shift-Tab).  No digits: in a movie list they rate the movie.
+press_keys() {
+	tm send-keys -t b 4
+	i=0
+	while [ $i -lt "$nkeys" ]; do
+		i=$((i + 1))
+		case $((i % 20)) in
+		0) key=Tab ;;
+		1) key=BTab ;;
+		*) if [ $((i % 2)) -eq 0 ]; then key=j; else key=k; fi ;;
+		esac
+		tm send-keys -t b "$key"
+		sleep 0.02
+	done
+	# still training?  (the status line says "training started" or "training")
+	if ! tm capture-pane -p -t b | tail -n 1 | grep -Eq "training( started)? *$"; then
+		echo "bench: warning: training was not running at the last key" >&2
+	fi
+}
+
+# key_line DATASET WHAT: the tui-key-latency line from $tmp/trace
+key_line() {
+	if [ ! -s "$tmp/trace" ]; then
+		echo "bench: collabtui wrote no trace" >&2
+		exit 1
+	fi
+	sort -n "$tmp/trace" | awk -v want="$nkeys" -v ds="$1" -v what="$2" '
+		{ v[NR] = $1 }
+		function pct(p,   k) { k = int(p * NR + 0.999999); if (k < 1) k = 1; return v[k] / 1000 }
+		END {
+			printf "%-26s %-16s %12s %14s   (max %.2f ms, %d keys, %s)\n",
+			       "tui-key-latency", ds, sprintf("%.2f ms", pct(0.50)),
+			       sprintf("p99 %.2f ms", pct(0.99)), v[NR] / 1000, NR, what
+			if (NR < want)
+				printf "bench: warning: %d keys traced of %d sent\n", NR, want > "/dev/stderr"
+		}'
+}
+
+# ---- at scale: load, keys while a fast epoch runs, curve updates, stop ----
+if [ -n "$data" ]; then
+	name=$(basename "$ml")
+	start --trace "$tmp/trace" --trainer fast --epochs 1000 --valid-pct 0.1
+	wait_for "density" 300          # the summary: the load is over
+	tm send-keys -t b t
+	# the run is prepared first (the split, the fast trainer's blocks)
+	wait_for "epoch 1/1000" 300
+	press_keys
+	sleep 1                         # mid-epoch, at some point of it
+	tm send-keys -t b s
+	wait_for "training stopped" 60
+	tm send-keys -t b q
+	wait_exit
+	key_line "$name" "fast trainer, 1000 epochs"
+	awk -v ds="$name" '
+		$1 == "load" { load = $2 / 1e6 }
+		$1 == "stop" { stop = $2 / 1000 }
+		$1 == "curve" { g[++n] = $2 / 1000 }
+		END {
+			printf "%-26s %-16s %10.2f s\n", "tui-load", ds, load
+			for (i = 2; i <= n; i++)        # insertion sort: n is small
+				for (j = i; j > 1 && g[j - 1] > g[j]; j--) { t = g[j]; g[j] = g[j - 1]; g[j - 1] = t }
+			if (n)
+				printf "%-26s %-16s %12s %14s   (%d gaps while training)\n", "tui-curve-gap",
+				       ds, sprintf("%.0f ms", g[int((n + 1) / 2)]),
+				       sprintf("max %.0f ms", g[n]), n
+			printf "%-26s %-16s %9.1f ms\n", "tui-stop", ds, stop
+		}' "$tmp/trace.events"
+	exit 0
+fi
+
 # ---- key-to-screen latency while training --------------------------------
 # 1000 epochs: far longer than the keys take, so training never pauses.
 start --trace "$tmp/trace" --epochs 1000
 wait_for "users 943"
 tm send-keys -t b t
 wait_for "epoch 1/1000"
-tm send-keys -t b 4                     # the movie list
-i=0
-while [ $i -lt "$nkeys" ]; do
-	i=$((i + 1))
-	# j/k move the selection (a redraw each); every 20th key moves the
-	# focus away and back (Tab, Shift-Tab).  No digits: in a movie list
-	# they rate the movie.
-	case $((i % 20)) in
-	0) key=Tab ;;
-	1) key=BTab ;;
-	*) if [ $((i % 2)) -eq 0 ]; then key=j; else key=k; fi ;;
-	esac
-	tm send-keys -t b "$key"
-	sleep 0.02
-done
-# still training?  (the status line says "training started" or "training")
-if ! tm capture-pane -p -t b | tail -n 1 | grep -Eq "training( started)? *$"; then
-	echo "bench: warning: training was not running at the last key" >&2
-fi
+press_keys
 tm send-keys -t b q
 wait_for "Quit anyway?"
 tm send-keys -t b y
 wait_exit
-if [ ! -s "$tmp/trace" ]; then
-	echo "bench: collabtui wrote no trace" >&2
-	exit 1
-fi
-sort -n "$tmp/trace" | awk -v want="$nkeys" '
-	{ v[NR] = $1 }
-	function pct(p,   k) { k = int(p * NR + 0.999999); if (k < 1) k = 1; return v[k] / 1000 }
-	END {
-		printf "%-26s %-16s %12s %14s   (max %.2f ms, %d keys, training 1000 epochs)\n",
-		       "tui-key-latency", "ml-100k", sprintf("%.2f ms", pct(0.50)),
-		       sprintf("p99 %.2f ms", pct(0.99)), v[NR] / 1000, NR
-		if (NR < want)
-			printf "bench: warning: %d keys traced of %d sent\n", NR, want > "/dev/stderr"
-	}'
+key_line ml-100k "training 1000 epochs"
 
 # ---- CPU time when idle ---------------------------------------------------
 start --epochs 5

@@ -4,12 +4,19 @@
  * The engine is driven synchronously: one command at a time, then
  * eng_work() until the job ends.  Its events are printed as they arrive,
  * in the format of fastai's console output where there is one.
+ *
+ * A long load shows a progress line on stderr when stderr is a terminal.
+ * Ctrl-C while the engine loads or trains cancels the load (through the
+ * engine's cancel hook) or stops the training, and the command exits 130
+ * after saying so, every byte freed; elsewhere Ctrl-C kills as usual.
  */
 #include "headless.h"
 
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "datadir.h"
 #include "eng.h"
@@ -19,14 +26,36 @@
 #include "history.h"
 #include "runs.h"
 
+/* A progress line appears once a load has taken this long. */
+#define BAR_AFTER_S 0.5
+#define BAR_W 30
+
 struct printer {
 	FILE *out;
+	int tty;                /* stderr is a terminal: progress lines */
+	int bar;                /* a progress line is showing */
 	int err_code;           /* first ENG_EVT_ERROR's code, 0 if none */
 	int loaded;
 	struct summary summary;
 	struct eng_catalog *cat;        /* owned; kept for the insight commands */
 	struct eng_evt reply;           /* the last insight reply, for query.c */
 };
+
+/* Set by SIGINT while the engine loads or trains (see the top). */
+static volatile sig_atomic_t interrupted;
+
+static void on_sigint(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
+/* The engine's cancel hook: a load goes on until Ctrl-C. */
+static int load_cancelled(void *ctx)
+{
+	(void)ctx;
+	return interrupted;
+}
 
 static void print_table_row(FILE *out, const struct train_report *r)
 {
@@ -58,10 +87,45 @@ static void print_lr_curve(FILE *out, const struct eng_lr_curve *c)
 	fprintf(out, "steepest:     %.3e\n", c->lr[c->suggest.steep]);
 }
 
+/* The load's progress on stderr, over the line before ("\r"). */
+static void print_progress(struct printer *p, const struct eng_load_progress *l)
+{
+	if (!p->tty || l->seconds < BAR_AFTER_S)
+		return;
+	if (l->phase != ENG_LOAD_READ || l->total == 0) {
+		fprintf(stderr, "\rloading: %s\033[K", l->phase == ENG_LOAD_READ ?
+			"reading the ratings" : l->phase == ENG_LOAD_INDEX ?
+			"indexing users and items" : "summarising");
+	} else {
+		double f = (double)l->done / (double)l->total;
+		int fill = (int)(f * BAR_W + 0.5);
+		fprintf(stderr, "\rloading [%.*s%*s] %3.0f%%  %.0f / %.0f MB  (Ctrl-C cancels)\033[K",
+			fill, "##############################", BAR_W - fill, "", 100.0 * f,
+			(double)l->done / 1e6, (double)l->total / 1e6);
+	}
+	fflush(stderr);
+	p->bar = 1;
+}
+
+/* Take the progress line away before anything else is printed. */
+static void clear_progress(struct printer *p)
+{
+	if (!p->bar)
+		return;
+	fprintf(stderr, "\r\033[K");
+	fflush(stderr);
+	p->bar = 0;
+}
+
 static void on_event(void *ctx, const struct eng_evt *ev)
 {
 	struct printer *p = ctx;
+	if (ev->kind != ENG_EVT_LOAD_PROGRESS)
+		clear_progress(p);
 	switch (ev->kind) {
+	case ENG_EVT_LOAD_PROGRESS:
+		print_progress(p, &ev->u.load);
+		break;
 	case ENG_EVT_LOADED:
 		p->loaded = 1;
 		p->summary = ev->u.summary;
@@ -219,7 +283,7 @@ int headless_run(const struct opts *o)
 	if (strcmp(o->command, "runs") == 0)
 		return runs_run(o);
 	int insight = query_has(o->command);
-	struct printer pr = { .out = insight ? stderr : stdout };
+	struct printer pr = { .out = insight ? stderr : stdout, .tty = isatty(2) };
 	struct eng_cmd load = { .kind = ENG_CMD_LOAD_DATA, .req_id = 1 };
 	struct eng_cmd train = { .kind = ENG_CMD_TRAIN, .req_id = 2 };
 	struct eng_train_args *ta = &train.u.train;
@@ -233,8 +297,16 @@ int headless_run(const struct opts *o)
 		return EXIT_RUNTIME;
 	}
 	headless_keep_history(e);
+	/* Ctrl-C from here to the end of training: see the top */
+	struct sigaction sa = { .sa_handler = on_sigint }, old_sa;
+	sigemptyset(&sa.sa_mask);
+	interrupted = 0;
+	sigaction(SIGINT, &sa, &old_sa);
+	eng_set_cancel(e, load_cancelled, NULL);
 	int rc = eng_handle(e, &load);
+	clear_progress(&pr);
 	if (rc == 0 && strcmp(o->command, "summary") == 0) {
+		sigaction(SIGINT, &old_sa, NULL);
 		print_summary(stdout, &pr.summary);
 		eng_free(e);
 		eng_catalog_free(pr.cat);
@@ -274,8 +346,23 @@ int headless_run(const struct opts *o)
 	} else if (rc == 0 && !(insight && o->load)) {
 		rc = eng_handle(e, &train);
 	}
-	while (rc == 0 && eng_busy(e))
+	int stopping = 0;
+	while (rc == 0 && eng_busy(e)) {
+		if (interrupted && !stopping) {
+			struct eng_cmd stop = { .kind = ENG_CMD_STOP, .req_id = 6 };
+			eng_handle(e, &stop);
+			stopping = 1;
+		}
 		eng_work(e);
+	}
+	sigaction(SIGINT, &old_sa, NULL);
+	if (interrupted) {
+		fprintf(stderr, "collabtui: interrupted: %s\n", rc == ENG_ECANCELED ?
+			"loading cancelled" : "training stopped, nothing saved");
+		eng_free(e);
+		eng_catalog_free(pr.cat);
+		return EXIT_INTERRUPTED;
+	}
 	if (rc == 0 && o->save) {
 		struct eng_cmd sv = { .kind = ENG_CMD_SAVE_MODEL, .req_id = 4 };
 		snprintf(sv.u.path, sizeof sv.u.path, "%s", o->save);

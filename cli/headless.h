@@ -11,6 +11,8 @@ enum {
 	EXIT_OK = 0,
 	EXIT_RUNTIME = 1,       /* a file could not be written, memory ran out */
 	EXIT_INPUT = 2,         /* bad usage, options or input data */
+	EXIT_INTERRUPTED = 130, /* Ctrl-C cancelled a load or stopped training
+				 * (the shell's 128 + SIGINT) */
 };
 
 /* Fill the LOAD_DATA and TRAIN arguments that o's settings ask for (the

@@ -139,7 +139,8 @@ const char *opts_usage(void)
 "  --theme NAME           colours from themes/NAME.yaml (default, light, mono)\n"
 "  --chart auto|unicode|ascii   how the loss chart is drawn\n"
 "  --no-mouse             ignore the mouse\n"
-"  --trace FILE           write each key's input-to-screen time (us) at exit\n"
+"  --trace FILE           write each key's input-to-screen time (us) at exit,\n"
+"                         load, curve-update and stop times to FILE.events\n"
 "  --help, --version\n";
 }
 

@@ -76,6 +76,7 @@ struct load {
 	char meta[PATH_MAX];          /* the companion file being read */
 	ds_progress_fn progress;      /* from ds_opts, may be NULL */
 	void *progress_ctx;
+	uint64_t read;                /* bytes of the ratings file(s) read so far */
 };
 
 static const char *const format_names[] = {
@@ -446,6 +447,17 @@ static int report_progress(struct load *L, const struct lines *lf)
 	return -1;
 }
 
+/* The same between the steps after parsing (ids, titles, user data),
+ * with the file wholly read: on 25M ratings they take a second or so, and
+ * a caller should still hear that work goes on, and be able to stop it. */
+static int report_step(struct load *L)
+{
+	if (!L->progress || L->progress(L->progress_ctx, L->read, L->read) == 0)
+		return 0;
+	fail(L, "%s: loading cancelled", L->ds->arena + L->ds->name);
+	return -1;
+}
+
 static int parse_ratings(struct load *L, const char *path, int header_ok)
 {
 	struct ds *ds = L->ds;
@@ -497,6 +509,7 @@ static int parse_ratings(struct load *L, const char *path, int header_ok)
 		     lf.size == 0 ? "the file is empty" : "found none");
 		goto fail;
 	}
+	L->read += (uint64_t)lf.nread;
 	lines_close(&lf);
 	return 0;
 oom:
@@ -990,11 +1003,11 @@ struct ds *ds_load(const struct ds_opts *opts, char *err, size_t errlen)
 		fail(L, "out of memory");
 		goto fail;
 	}
-	if (resolve(L, opts) || load_ratings(L))
+	if (resolve(L, opts) || load_ratings(L) || report_step(L))
 		goto fail;
 	ds->fmt = L->fmt;
-	if (densify(L, ds->user, &ds->user_id, &ds->n_users) ||
-	    densify(L, ds->item, &ds->item_id, &ds->n_items))
+	if (densify(L, ds->user, &ds->user_id, &ds->n_users) || report_step(L) ||
+	    densify(L, ds->item, &ds->item_id, &ds->n_items) || report_step(L))
 		goto fail;
 	ds->item_title = malloc(ds->n_items * sizeof *ds->item_title);
 	ds->item_genres = malloc(ds->n_items * sizeof *ds->item_genres);
@@ -1004,9 +1017,9 @@ struct ds *ds_load(const struct ds_opts *opts, char *err, size_t errlen)
 	}
 	memset(ds->item_title, 0xFF, ds->n_items * sizeof *ds->item_title);
 	memset(ds->item_genres, 0xFF, ds->n_items * sizeof *ds->item_genres);
-	if (load_items(L) || fill_missing_titles(L) || load_users(L))
+	if (load_items(L) || fill_missing_titles(L) || report_step(L) || load_users(L))
 		goto fail;
-	if (L->key == DS_KEY_TITLE && merge_titles(L))
+	if (L->key == DS_KEY_TITLE && (report_step(L) || merge_titles(L)))
 		goto fail;
 	free(L);
 	return ds;

@@ -39,8 +39,9 @@ enum ds_item_key {
 
 /* Progress of a long load: done of total bytes of the ratings file being
  * read (total 0 when unknown).  Called about once per MiB, on the
- * loading thread.  Returning non-zero cancels the load: ds_load() then
- * fails with "NAME: loading cancelled". */
+ * loading thread, and after that between the steps that follow the
+ * parsing, with done == total (the bytes read).  Returning non-zero
+ * cancels the load: ds_load() then fails with "NAME: loading cancelled". */
 typedef int (*ds_progress_fn)(void *ctx, uint64_t done, uint64_t total);
 
 struct ds_opts {

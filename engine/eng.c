@@ -4,7 +4,9 @@
 #include "clock.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +28,8 @@
 /* A whole run's loss curve has at most about this many points. */
 #define CURVE_POINTS 1024
 
+struct prep;
+
 struct eng {
 	eng_emit_fn emit;
 	void *ctx;
@@ -45,17 +49,18 @@ struct eng {
 	/* A learning-rate sweep (non-NULL while it runs) of its own model. */
 	struct lrfind *lrf;
 	struct model *lrf_model;
-	struct split lrf_sp;
 	uint32_t lrf_req;
 	struct lrfind_point lrf_pts[ENG_LR_PTS];       /* the curve, in double */
 	struct eng_lr_curve lrf_curve;                 /* the curve, as sent */
-	/* With "you" included: the dataset's ratings plus yours (user index
-	 * n_users), which the trainer borrows; NULL otherwise. */
-	uint32_t *with_u, *with_i;      /* (n_ratings + n_mine) */
-	float *with_r;
+	/* The run being prepared, or, once installed, what the run borrows
+	 * (its split, the ratings with yours); a stopped preparation still
+	 * running (see struct prep). */
+	struct prep *prep, *abandoned;
 	uint32_t train_req;
 	double last_progress;
 	long batches_done;              /* in this run, over all epochs */
+	struct train_report rep;        /* the last step's: a step that only
+					 * validates leaves most of it as is */
 	struct eng_curve curve;         /* points not yet sent */
 
 	struct insight *ins;            /* the insight queries' caches */
@@ -63,6 +68,68 @@ struct eng {
 	char history[ENG_PATH_MAX];     /* the run history file; "" keeps none */
 	struct history_run *run;        /* the run in progress, when keeping one */
 	double run_start;
+
+	int (*cancel)(void *ctx);       /* eng_set_cancel(): may a load go on? */
+	void *cancel_ctx;
+};
+
+/* ---- preparing a run ------------------------------------------------------
+ *
+ * Before its first batch a run needs its split (a seeded permutation of
+ * every rating), your ratings appended when you join it, a fresh model,
+ * and its trainer, which for the fast trainer means laying every training
+ * rating out block by block.  On 25M ratings that takes seconds, in loops
+ * that cannot stop and resume (split_random, ftrain_new).  So it runs on a
+ * preparation thread, and the engine's own thread stays free to answer
+ * commands: eng_work() waits for it WORK_CHUNK_S at a time, then installs
+ * what it made and sends TRAIN_START.  (A load, in contrast, reports its
+ * progress as it goes and is cancelled from inside; see do_load_data.)
+ *
+ * Sharing.  The preparation reads the dataset and, when resuming, the
+ * model; it writes only its struct prep, which the engine's thread reads
+ * after `done` is set under the mutex.  Nothing frees or changes the
+ * dataset or the model meanwhile: the commands that would are refused
+ * while a job runs, and wait for a stopped preparation to end (settle).
+ *
+ * Stopping.  Nothing can interrupt a step of the preparation, so STOP
+ * abandons it: STOPPED goes out at once, the model and dataset stay as
+ * they were, the thread gives up between its steps (split, your ratings,
+ * model, trainer), and its work is thrown away when it ends (eng_work
+ * reaps it).
+ */
+struct prep {
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int done;                       /* under mu: prep_main has returned */
+	int joined;                     /* engine thread only */
+	/* Set when abandoned: the thread stops at its next step.  It orders
+	 * nothing else (the join does), so relaxed is enough. */
+	_Atomic int give_up;
+
+	/* what to make (read-only while the thread runs) */
+	enum eng_cmd_kind kind;         /* ENG_CMD_TRAIN or ENG_CMD_LR_FIND */
+	uint32_t req;
+	struct eng_train_args a;        /* model shape completed */
+	struct model_cfg shape;         /* of a fresh model (one more user with you) */
+	struct lrfind_cfg sweep;        /* LR_FIND */
+	const struct ds *ds;
+	struct model *m;                /* the model trained: a resumed one
+					 * (borrowed) or a fresh one (owned until
+					 * installed; made by the thread) */
+	int init;                       /* fresh: m is made and initialised */
+
+	/* what the thread makes; the run borrows sp and with_* until it ends */
+	struct split sp;
+	/* With "you" included: the dataset's ratings plus yours (user index
+	 * n_users); NULL otherwise. */
+	uint32_t *with_u, *with_i;      /* (n_ratings + n_mine) */
+	float *with_r;
+	struct trainer *tr;             /* one of these three */
+	struct ftrain *ftr;
+	struct lrfind *lrf;
+	int code;                       /* 0, or an enum eng_err ... */
+	char err[ENG_MSG_MAX];          /* ... and why */
 };
 
 static void emit_simple(struct eng *e, enum eng_evt_kind kind, uint32_t req)
@@ -118,6 +185,70 @@ struct eng *eng_new(eng_emit_fn emit, void *ctx)
 	return e;
 }
 
+/* Free a preparation whose thread has been joined, with whatever it
+ * still holds. */
+static void prep_free(struct prep *p)
+{
+	if (!p)
+		return;
+	train_free(p->tr);
+	ftrain_free(p->ftr);
+	lrfind_free(p->lrf);
+	if (p->init)
+		model_free(p->m);
+	split_free(&p->sp);
+	free(p->with_u);
+	free(p->with_i);
+	free(p->with_r);
+	pthread_mutex_destroy(&p->mu);
+	pthread_cond_destroy(&p->cv);
+	free(p);
+}
+
+/* Wait up to `seconds` for the preparation thread to end; joins it and
+ * returns 1 once it has. */
+static int prep_wait(struct prep *p, double seconds)
+{
+	if (p->joined)
+		return 1;
+	struct timespec until;
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	long ns = until.tv_nsec + (long)(seconds * 1e9);
+	until.tv_sec += ns / 1000000000L;
+	until.tv_nsec = ns % 1000000000L;
+	pthread_mutex_lock(&p->mu);
+	while (!p->done && pthread_cond_timedwait(&p->cv, &p->mu, &until) == 0)
+		;
+	int done = p->done;
+	pthread_mutex_unlock(&p->mu);
+	if (done) {
+		pthread_join(p->thread, NULL);
+		p->joined = 1;
+	}
+	return done;
+}
+
+/* Let a preparation go: it stops at its next step, and eng_work() or
+ * settle() frees what it made. */
+static void abandon(struct eng *e)
+{
+	atomic_store_explicit(&e->prep->give_up, 1, memory_order_relaxed);
+	e->abandoned = e->prep;
+	e->prep = NULL;
+}
+
+/* Wait for a stopped preparation to end and throw its work away: before
+ * anything that could free or change what it reads. */
+static void settle(struct eng *e)
+{
+	if (!e->abandoned)
+		return;
+	while (!prep_wait(e->abandoned, 1.0))
+		;
+	prep_free(e->abandoned);
+	e->abandoned = NULL;
+}
+
 static void drop_training(struct eng *e)
 {
 	train_free(e->tr);
@@ -128,14 +259,26 @@ static void drop_training(struct eng *e)
 	e->lrf = NULL;
 	model_free(e->lrf_model);
 	e->lrf_model = NULL;
-	split_free(&e->lrf_sp);
-	if (e->with_u && e->model)
+	struct prep *p = e->prep;
+	e->prep = NULL;
+	if (!p)
+		return;
+	if (!p->joined) {
+		/* still preparing: the thread must end before its work is freed */
+		e->prep = p;
+		abandon(e);
+		settle(e);
+		return;
+	}
+	if (p->with_u && e->model)
 		model_keep_users(e->model, ds_n_users(e->ds));  /* "you" leave */
-	free(e->with_u);
-	free(e->with_i);
-	free(e->with_r);
-	e->with_u = e->with_i = NULL;
-	e->with_r = NULL;
+	if (p->kind == ENG_CMD_TRAIN) {
+		/* the split the model was trained on, for EVAL */
+		split_free(&e->sp);
+		e->sp = p->sp;
+		p->sp = (struct split){0};
+	}
+	prep_free(p);
 }
 
 static void drop_model(struct eng *e)
@@ -153,6 +296,7 @@ void eng_free(struct eng *e)
 {
 	if (!e)
 		return;
+	settle(e);
 	drop_model(e);
 	insight_free(e->ins);
 	ds_free(e->ds);
@@ -160,9 +304,21 @@ void eng_free(struct eng *e)
 	free(e);
 }
 
+/* Whether a job runs (or is being prepared): no other may start. */
+static int running(const struct eng *e)
+{
+	return e->tr != NULL || e->ftr != NULL || e->lrf != NULL || e->prep != NULL;
+}
+
 int eng_busy(const struct eng *e)
 {
-	return e->tr != NULL || e->ftr != NULL || e->lrf != NULL;
+	return running(e) || e->abandoned != NULL;
+}
+
+void eng_set_cancel(struct eng *e, int (*cancel)(void *ctx), void *ctx)
+{
+	e->cancel = cancel;
+	e->cancel_ctx = ctx;
 }
 
 /* One step of whichever trainer runs: batches, or the fast trainer's rounds. */
@@ -180,6 +336,7 @@ const char *eng_strerror(int code)
 	case ENG_EIO: return "input/output error";
 	case ENG_ENOMEM: return "out of memory";
 	case ENG_ESTATE: return "not possible in the engine's current state";
+	case ENG_ECANCELED: return "cancelled";
 	}
 	return "unknown error";
 }
@@ -279,24 +436,76 @@ static int do_item_detail(struct eng *e, const struct eng_cmd *c)
 	return 0;
 }
 
+/* A load under way.  The loader reads a file in one go (on 25M ratings,
+ * 650 MB in a few seconds) and calls back about every MiB: the natural
+ * place both to report progress and to ask the front end whether to go
+ * on, since the engine's thread is busy inside ds_load() until it returns.
+ * Cutting the load into eng_work() chunks instead would turn the loader
+ * inside out, and LOAD_DATA would stop being a command whose reply has
+ * come when eng_handle() returns, which the headless commands rely on. */
+struct load_watch {
+	struct eng *e;
+	uint32_t req;
+	double start, last;             /* last: the last LOAD_PROGRESS sent */
+	enum eng_load_phase phase;
+	int cancelled;
+};
+
+/* Report the load's progress (at most every ENG_PROGRESS_MS, and only
+ * once it has taken that long: a small file loads without any), then
+ * poll the cancel hook.  Non-zero: stop. */
+static int load_step(struct load_watch *w, enum eng_load_phase phase,
+		     uint64_t done, uint64_t total)
+{
+	struct eng *e = w->e;
+	double now = clock_now(), every = ENG_PROGRESS_MS * 1e-3;
+
+	if (now - w->start >= every && (phase != w->phase || now - w->last >= every)) {
+		struct eng_evt ev = { .kind = ENG_EVT_LOAD_PROGRESS, .req_id = w->req };
+		ev.u.load = (struct eng_load_progress){ phase, done, total, now - w->start };
+		e->emit(e->ctx, &ev);
+		w->last = now;
+		w->phase = phase;
+	}
+	if (!w->cancelled && e->cancel && e->cancel(e->cancel_ctx))
+		w->cancelled = 1;
+	return w->cancelled;
+}
+
+/* ds_opts.progress: reading while bytes remain, then the steps after. */
+static int load_progress(void *ctx, uint64_t done, uint64_t total)
+{
+	return load_step(ctx, total == 0 || done < total ? ENG_LOAD_READ : ENG_LOAD_INDEX,
+			 done, total);
+}
+
 static int do_load_data(struct eng *e, const struct eng_cmd *c)
 {
 	const struct eng_load_args *a = &c->u.load;
+	double t0 = clock_now();
+	struct load_watch w = { .e = e, .req = c->req_id, .start = t0, .last = t0 };
 	struct ds_opts o = {
 		.path = a->path,
 		.format = a->format,
 		.item_key = a->item_key,
 		.split = a->split[0] ? a->split : NULL,
+		.progress = load_progress,
+		.progress_ctx = &w,
 	};
 	char err[ENG_MSG_MAX];
 	struct ds *ds = ds_load(&o, err, sizeof err);
+	if (!ds && w.cancelled)
+		goto cancelled;
 	if (!ds)
 		return fail(e, c->req_id, ENG_EDATA, "%s", err);
 	struct eng_evt ev = { .kind = ENG_EVT_LOADED, .req_id = c->req_id };
-	struct eng_catalog *cat = catalog_make(ds);
-	if (!cat || summary_compute(ds, &ev.u.summary) != 0) {
+	struct eng_catalog *cat = NULL;
+	if (load_step(&w, ENG_LOAD_SUMMARY, 0, 0) || summary_compute(ds, &ev.u.summary) != 0 ||
+	    load_step(&w, ENG_LOAD_SUMMARY, 0, 0) || !(cat = catalog_make(ds))) {
 		eng_catalog_free(cat);
 		ds_free(ds);
+		if (w.cancelled)
+			goto cancelled;
 		return fail(e, c->req_id, ENG_ENOMEM, "out of memory summarising the dataset");
 	}
 	/* A new dataset invalidates the model: its indices mean other things. */
@@ -311,6 +520,10 @@ static int do_load_data(struct eng *e, const struct eng_cmd *c)
 	cev.u.catalog = cat;
 	e->emit(e->ctx, &cev);
 	return 0;
+cancelled:
+	/* nothing of the old state was touched: the previous dataset stays */
+	emit_simple(e, ENG_EVT_STOPPED, c->req_id);
+	return ENG_ECANCELED;
 }
 
 /* ---- the run history ---------------------------------------------------- */
@@ -383,11 +596,11 @@ static void history_failed(struct eng *e, uint32_t req, const char *err)
 	fail(e, req, ENG_EIO, "run history not saved: %s", err);
 }
 
-static int make_split(struct eng *e, const struct eng_train_args *a,
+static int make_split(const struct ds *ds, const struct eng_train_args *a,
 		      struct split *out)
 {
 	split_free(out);
-	size_t n = ds_n_ratings(e->ds), n_train = ds_n_train(e->ds);
+	size_t n = ds_n_ratings(ds), n_train = ds_n_train(ds);
 	if (a->folds >= 2)
 		return split_kfold(n, a->folds, a->fold, a->train.seed, out);
 	if (n_train)
@@ -412,28 +625,159 @@ static const char *model_shape(const struct eng *e, struct model_cfg *m)
 
 /* Append the user's own ratings as user n_users to copies of the
  * dataset's arrays, and to the training side of the split. */
-static int add_mine(struct eng *e, const struct eng_train_args *a)
+static int add_mine(struct prep *p)
 {
-	size_t n = ds_n_ratings(e->ds), m = (size_t)a->n_mine;
-	uint32_t me = ds_n_users(e->ds);
-	e->with_u = malloc((n + m) * sizeof *e->with_u);
-	e->with_i = malloc((n + m) * sizeof *e->with_i);
-	e->with_r = malloc((n + m) * sizeof *e->with_r);
-	uint32_t *train = realloc(e->sp.train, (e->sp.n_train + m) * sizeof *train);
+	const struct eng_train_args *a = &p->a;
+	size_t n = ds_n_ratings(p->ds), m = (size_t)a->n_mine;
+	uint32_t me = ds_n_users(p->ds);
+	p->with_u = malloc((n + m) * sizeof *p->with_u);
+	p->with_i = malloc((n + m) * sizeof *p->with_i);
+	p->with_r = malloc((n + m) * sizeof *p->with_r);
+	uint32_t *train = realloc(p->sp.train, (p->sp.n_train + m) * sizeof *train);
 	if (train)
-		e->sp.train = train;
-	if (!e->with_u || !e->with_i || !e->with_r || !train)
+		p->sp.train = train;
+	if (!p->with_u || !p->with_i || !p->with_r || !train)
 		return -1;
-	memcpy(e->with_u, ds_users(e->ds), n * sizeof *e->with_u);
-	memcpy(e->with_i, ds_items(e->ds), n * sizeof *e->with_i);
-	memcpy(e->with_r, ds_ratings(e->ds), n * sizeof *e->with_r);
+	memcpy(p->with_u, ds_users(p->ds), n * sizeof *p->with_u);
+	memcpy(p->with_i, ds_items(p->ds), n * sizeof *p->with_i);
+	memcpy(p->with_r, ds_ratings(p->ds), n * sizeof *p->with_r);
 	for (size_t j = 0; j < m; j++) {
-		e->with_u[n + j] = me;
-		e->with_i[n + j] = a->mine[j].item;
-		e->with_r[n + j] = a->mine[j].rating;
-		e->sp.train[e->sp.n_train++] = (uint32_t)(n + j);
+		p->with_u[n + j] = me;
+		p->with_i[n + j] = a->mine[j].item;
+		p->with_r[n + j] = a->mine[j].rating;
+		p->sp.train[p->sp.n_train++] = (uint32_t)(n + j);
 	}
 	return 0;
+}
+
+/* The preparation proper, on its own thread: 0, or an enum eng_err with
+ * the reason in p->err. */
+static int prep_run(struct prep *p)
+{
+	const struct eng_train_args *a = &p->a;
+	if (make_split(p->ds, a, &p->sp) != 0 || (a->n_mine && add_mine(p) != 0)) {
+		snprintf(p->err, sizeof p->err, "out of memory splitting the ratings");
+		return ENG_ENOMEM;
+	}
+	if (atomic_load_explicit(&p->give_up, memory_order_relaxed))
+		return ENG_ECANCELED;
+	if (p->init && !(p->m = model_new(&p->shape, p->err, sizeof p->err)))
+		return ENG_ENOMEM;
+	if (atomic_load_explicit(&p->give_up, memory_order_relaxed))
+		return ENG_ECANCELED;
+	const uint32_t *u = p->with_u ? p->with_u : ds_users(p->ds);
+	const uint32_t *i = p->with_u ? p->with_i : ds_items(p->ds);
+	const float *r = p->with_u ? p->with_r : ds_ratings(p->ds);
+	if (p->kind == ENG_CMD_LR_FIND)
+		p->lrf = lrfind_new(p->m, u, i, r, &p->sp, &a->train, &p->sweep, p->err,
+				    sizeof p->err);
+	else if (a->fast)
+		p->ftr = ftrain_new(p->m, u, i, r, &p->sp, &a->train, p->init, p->err,
+				    sizeof p->err);
+	else
+		p->tr = train_new(p->m, u, i, r, &p->sp, &a->train, p->init, p->err,
+				  sizeof p->err);
+	return p->tr || p->ftr || p->lrf ? 0 : ENG_EARG;
+}
+
+static void *prep_main(void *arg)
+{
+	struct prep *p = arg;
+	int code = prep_run(p);
+	pthread_mutex_lock(&p->mu);
+	p->code = code;
+	p->done = 1;
+	pthread_cond_signal(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+	return NULL;
+}
+
+/* Start preparing a run of kind (TRAIN or LR_FIND) with arguments a, on
+ * model m (resumed; NULL: a fresh one of shape).  0, or the failure
+ * reported. */
+static int prep_start(struct eng *e, const struct eng_cmd *c, const struct eng_train_args *a,
+		      const struct model_cfg *shape, struct model *m)
+{
+	struct prep *p = calloc(1, sizeof *p);
+	pthread_condattr_t ca;
+	if (!p)
+		return fail(e, c->req_id, ENG_ENOMEM, "out of memory preparing the run");
+	p->kind = c->kind;
+	p->req = c->req_id;
+	p->a = *a;
+	p->shape = *shape;
+	if (c->kind == ENG_CMD_LR_FIND)
+		p->sweep = c->u.lr_find.sweep;
+	p->ds = e->ds;
+	p->m = m;
+	p->init = m == NULL;
+	/* prep_wait's deadline is on the clock the engine times with */
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	atomic_init(&p->give_up, 0);
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->cv, &ca);
+	pthread_condattr_destroy(&ca);
+	/* The engine's signal mask (everything blocked, on the TUI's engine
+	 * thread) is inherited, so signals still reach the UI thread only. */
+	int rc = pthread_create(&p->thread, NULL, prep_main, p);
+	if (rc != 0) {
+		p->joined = 1;
+		prep_free(p);
+		return fail(e, c->req_id, ENG_ENOMEM, "cannot start the preparation thread: %s",
+			    strerror(rc));
+	}
+	e->prep = p;
+	e->last_progress = clock_now();
+	return 0;
+}
+
+/* The preparation has ended (joined): start the run it made, or report
+ * why it could not. */
+static void prep_install(struct eng *e)
+{
+	struct prep *p = e->prep;
+	if (p->code != 0) {
+		e->prep = NULL;
+		fail(e, p->req, p->code, "%s", p->err);
+		prep_free(p);
+		return;
+	}
+	if (p->kind == ENG_CMD_LR_FIND) {
+		e->lrf = p->lrf;
+		e->lrf_model = p->m;
+		p->lrf = NULL;
+		p->m = NULL;
+		e->lrf_req = p->req;
+		e->lrf_curve = (struct eng_lr_curve){ .num_it = p->sweep.num_it,
+						      .suggest = { -1, -1 } };
+		e->last_progress = clock_now();
+		return;
+	}
+	if (p->init) {
+		/* the old model goes only now: until here queries used it */
+		e->prep = NULL;
+		drop_model(e);
+		e->prep = p;
+		e->model = p->m;
+		p->m = NULL;
+		e->epochs_done = 0;
+		e->valid_loss = NAN;
+	}
+	e->tr = p->tr;
+	e->ftr = p->ftr;
+	p->tr = NULL;
+	p->ftr = NULL;
+	e->targs = p->a;
+	history_begin(e);
+	e->train_req = p->req;
+	e->last_progress = clock_now();
+	e->rep = (struct train_report){0};
+	step(e, 0, &e->rep);            /* fills n_batches without training */
+	long total = e->rep.n_batches * p->a.train.epochs;
+	e->batches_done = 0;
+	e->curve = (struct eng_curve){ .first = 0, .stride = 1 + (total - 1) / CURVE_POINTS };
+	emit_report(e, ENG_EVT_TRAIN_START, &e->rep);
 }
 
 static int do_train(struct eng *e, const struct eng_cmd *c)
@@ -441,7 +785,7 @@ static int do_train(struct eng *e, const struct eng_cmd *c)
 	struct eng_train_args a = c->u.train;
 	if (!e->ds)
 		return fail(e, c->req_id, ENG_ESTATE, "no dataset is loaded");
-	if (eng_busy(e))
+	if (running(e))
 		return fail(e, c->req_id, ENG_ESTATE, "training is already running");
 	if (!(a.valid_pct >= 0.0 && a.valid_pct < 1.0))
 		return fail(e, c->req_id, ENG_EARG, "validation share must be in [0, 1)");
@@ -470,8 +814,8 @@ static int do_train(struct eng *e, const struct eng_cmd *c)
 	if (a.resume && a.train.algo != TRAIN_SGD)
 		return fail(e, c->req_id, ENG_EARG, "%s starts afresh; it cannot resume a model",
 			    train_algo_name(a.train.algo));
-
-	int init = 1;
+	if (a.fast && (a.model.kind == MODEL_NN || a.train.algo != TRAIN_SGD))
+		return fail(e, c->req_id, ENG_EARG, "the fast trainer fits the dot and dotbias models");
 	if (a.resume) {
 		if (!e->model)
 			return fail(e, c->req_id, ENG_ESTATE, "there is no model to resume from");
@@ -479,53 +823,8 @@ static int do_train(struct eng *e, const struct eng_cmd *c)
 			return fail(e, c->req_id, ENG_EARG,
 				    "the loaded model's shape (%s, %d factors) differs from the one asked for",
 				    model_kind_name(e->model->cfg.kind), e->model->cfg.n_factors);
-		init = 0;
-	} else {
-		char err[ENG_MSG_MAX];
-		struct model *m = model_new(&shape, err, sizeof err);
-		if (!m)
-			return fail(e, c->req_id, ENG_ENOMEM, "%s", err);
-		drop_model(e);
-		e->model = m;
 	}
-	if (make_split(e, &a, &e->sp) != 0 || (a.n_mine && add_mine(e, &a) != 0)) {
-		/* a fresh model is no use untrained; a resumed one is kept */
-		init ? drop_model(e) : drop_training(e);
-		return fail(e, c->req_id, ENG_ENOMEM, "out of memory splitting the ratings");
-	}
-	char err[ENG_MSG_MAX];
-	if (a.fast && (a.model.kind == MODEL_NN || a.train.algo != TRAIN_SGD))
-		snprintf(err, sizeof err, "the fast trainer fits the dot and dotbias models");
-	else if (a.fast)
-		e->ftr = ftrain_new(e->model, e->with_u ? e->with_u : ds_users(e->ds),
-				    e->with_u ? e->with_i : ds_items(e->ds),
-				    e->with_u ? e->with_r : ds_ratings(e->ds), &e->sp,
-				    &a.train, init, err, sizeof err);
-	else if (e->with_u)
-		e->tr = train_new(e->model, e->with_u, e->with_i, e->with_r, &e->sp,
-				  &a.train, init, err, sizeof err);
-	else
-		e->tr = train_new(e->model, ds_users(e->ds), ds_items(e->ds),
-				  ds_ratings(e->ds), &e->sp, &a.train, init, err, sizeof err);
-	if (!eng_busy(e)) {
-		init ? drop_model(e) : drop_training(e);
-		return fail(e, c->req_id, ENG_EARG, "%s", err);
-	}
-	if (init) {
-		e->epochs_done = 0;
-		e->valid_loss = NAN;
-	}
-	e->targs = a;
-	history_begin(e);
-	e->train_req = c->req_id;
-	e->last_progress = clock_now();
-	struct train_report rep = {0};
-	step(e, 0, &rep);               /* fills n_batches without training */
-	long total = rep.n_batches * a.train.epochs;
-	e->batches_done = 0;
-	e->curve = (struct eng_curve){ .first = 0, .stride = 1 + (total - 1) / CURVE_POINTS };
-	emit_report(e, ENG_EVT_TRAIN_START, &rep);
-	return 0;
+	return prep_start(e, c, &a, &shape, a.resume ? e->model : NULL);
 }
 
 /* Start a learning-rate sweep of a fresh model (eng_lr_find_args). */
@@ -534,7 +833,7 @@ static int do_lr_find(struct eng *e, const struct eng_cmd *c)
 	struct eng_lr_find_args a = c->u.lr_find;
 	if (!e->ds)
 		return fail(e, c->req_id, ENG_ESTATE, "no dataset is loaded");
-	if (eng_busy(e))
+	if (running(e))
 		return fail(e, c->req_id, ENG_ESTATE, "training is already running");
 	if (a.train.fast)
 		return fail(e, c->req_id, ENG_EARG, "the lr finder sweeps fastai's "
@@ -554,23 +853,7 @@ static int do_lr_find(struct eng *e, const struct eng_cmd *c)
 		why = lrfind_cfg_check(&a.sweep);
 	if (why)
 		return fail(e, c->req_id, ENG_EARG, "%s", why);
-	char err[ENG_MSG_MAX];
-	if (!(e->lrf_model = model_new(&a.train.model, err, sizeof err)))
-		return fail(e, c->req_id, ENG_ENOMEM, "%s", err);
-	if (make_split(e, &a.train, &e->lrf_sp) != 0) {
-		drop_training(e);
-		return fail(e, c->req_id, ENG_ENOMEM, "out of memory splitting the ratings");
-	}
-	e->lrf = lrfind_new(e->lrf_model, ds_users(e->ds), ds_items(e->ds), ds_ratings(e->ds),
-			    &e->lrf_sp, &a.train.train, &a.sweep, err, sizeof err);
-	if (!e->lrf) {
-		drop_training(e);
-		return fail(e, c->req_id, ENG_EARG, "%s", err);
-	}
-	e->lrf_req = c->req_id;
-	e->lrf_curve = (struct eng_lr_curve){ .num_it = a.sweep.num_it, .suggest = { -1, -1 } };
-	e->last_progress = clock_now();
-	return 0;
+	return prep_start(e, c, &a.train, &a.train.model, NULL);
 }
 
 /* Advance the sweep by about WORK_CHUNK_S: LR_PROGRESS at most every
@@ -608,6 +891,19 @@ static void lr_work(struct eng *e)
 
 void eng_work(struct eng *e)
 {
+	if (e->abandoned) {
+		/* a stopped preparation: free its work once it ends */
+		if (prep_wait(e->abandoned, WORK_CHUNK_S)) {
+			prep_free(e->abandoned);
+			e->abandoned = NULL;
+		}
+		return;
+	}
+	if (e->prep && !e->prep->joined) {
+		if (prep_wait(e->prep, WORK_CHUNK_S))
+			prep_install(e);
+		return;
+	}
 	if (!eng_busy(e))
 		return;
 	if (e->lrf) {
@@ -615,25 +911,31 @@ void eng_work(struct eng *e)
 		return;
 	}
 	double start = clock_now();
-	struct train_report rep;
+	struct train_report *rep = &e->rep;
 	/* every batch moves the model under the insight caches */
 	insight_forget(e->ins, INSIGHT_MODEL);
 	for (;;) {
-		/* one batch at a time, so every stride-th smoothed loss is kept */
-		enum train_status st = step(e, 1, &rep);
-		if (e->batches_done++ % e->curve.stride == 0)
-			e->curve.loss[e->curve.n++] = (float)rep.smooth_loss;
+		/* one batch at a time, so every stride-th smoothed loss is kept;
+		 * a step may also be part of an epoch's validation pass (the
+		 * fast trainer's), which adds no batch */
+		enum train_status st = step(e, 1, rep);
+		long done = (long)rep->epoch * rep->n_batches + rep->batch;
+		if (done > e->batches_done) {
+			if (e->batches_done % e->curve.stride == 0)
+				e->curve.loss[e->curve.n++] = (float)rep->smooth_loss;
+			e->batches_done = done;
+		}
 		double t = clock_now();
 		if (st != TRAIN_MORE) {
 			e->epochs_done++;
-			e->valid_loss = rep.valid_loss;
-			emit_report(e, ENG_EVT_EPOCH, &rep);
-			history_epoch(e, &rep);
+			e->valid_loss = rep->valid_loss;
+			emit_report(e, ENG_EVT_EPOCH, rep);
+			history_epoch(e, rep);
 			if (st == TRAIN_DONE) {
 				char herr[ENG_MSG_MAX];
 				int hrc = history_end(e, herr, sizeof herr);
 				drop_training(e);
-				emit_report(e, ENG_EVT_TRAINED, &rep);
+				emit_report(e, ENG_EVT_TRAINED, rep);
 				emit_biases(e, e->train_req);
 				if (hrc != 0)
 					history_failed(e, e->train_req, herr);
@@ -643,7 +945,7 @@ void eng_work(struct eng *e)
 		}
 		if (e->curve.n == ENG_LOSS_PTS ||
 		    t - e->last_progress >= ENG_PROGRESS_MS * 1e-3) {
-			emit_report(e, ENG_EVT_PROGRESS, &rep);
+			emit_report(e, ENG_EVT_PROGRESS, rep);
 			e->last_progress = t;
 		}
 		if (t - start >= WORK_CHUNK_S)
@@ -655,7 +957,7 @@ static int do_save(struct eng *e, const struct eng_cmd *c)
 {
 	if (!e->model)
 		return fail(e, c->req_id, ENG_ESTATE, "there is no trained model to save");
-	if (eng_busy(e))
+	if (running(e))
 		return fail(e, c->req_id, ENG_ESTATE, "training is running; stop it or wait");
 	struct ckpt_meta meta = {0};
 	snprintf(meta.dataset, sizeof meta.dataset, "%s", ds_name(e->ds));
@@ -714,7 +1016,7 @@ static int do_load_model(struct eng *e, const struct eng_cmd *c)
 static int do_eval(struct eng *e, const struct eng_cmd *c)
 {
 	const struct eng_eval_args *a = &c->u.eval;
-	if (!e->model || !e->sp.valid || e->tr)
+	if (!e->model || !e->sp.valid || running(e))
 		return fail(e, c->req_id, ENG_ESTATE, "evaluation needs a trained model "
 			    "and its validation set");
 	if (e->targs.n_mine > 0)
@@ -792,6 +1094,11 @@ static int do_insight(struct eng *e, const struct eng_cmd *c)
 
 int eng_handle(struct eng *e, const struct eng_cmd *c)
 {
+	/* These free or replace the dataset or the model, which a stopped
+	 * preparation may still be reading (and one runs at a time). */
+	if (c->kind == ENG_CMD_LOAD_DATA || c->kind == ENG_CMD_TRAIN ||
+	    c->kind == ENG_CMD_LR_FIND || c->kind == ENG_CMD_LOAD_MODEL)
+		settle(e);
 	switch (c->kind) {
 	case ENG_CMD_LOAD_DATA:
 		if (eng_busy(e))
@@ -800,7 +1107,11 @@ int eng_handle(struct eng *e, const struct eng_cmd *c)
 	case ENG_CMD_TRAIN:
 		return do_train(e, c);
 	case ENG_CMD_STOP:
-		if (eng_busy(e)) {
+		if (e->prep && !e->prep->joined) {
+			/* nothing began yet: let the preparation end unseen */
+			abandon(e);
+			emit_simple(e, ENG_EVT_STOPPED, c->req_id);
+		} else if (running(e)) {
 			char herr[ENG_MSG_MAX];
 			int hrc = history_end(e, herr, sizeof herr);
 			drop_training(e);

@@ -10,6 +10,10 @@
  *     while (eng_busy(e))
  *             eng_work(e);            // one chunk of the job (~10 ms)
  *
+ * LOAD_DATA is the one long command that runs inside eng_handle(): the
+ * loader reads the file in one go, reporting LOAD_PROGRESS, and a front
+ * end that wants to cancel it says so through eng_set_cancel().
+ *
  * Events go to the emit callback given to eng_new(), on the thread that
  * called eng_handle()/eng_work().  The engine never prints, never exits and
  * never touches the terminal.  Every event carries the req_id of the
@@ -51,12 +55,17 @@ enum eng_err {
 	ENG_EIO = -3,           /* a file could not be read or written */
 	ENG_ENOMEM = -4,        /* out of memory */
 	ENG_ESTATE = -5,        /* not possible now (no dataset, no model, busy) */
+	ENG_ECANCELED = -6,     /* a load cancelled (eng_set_cancel); reported
+				 * as STOPPED, not as an ERROR */
 };
 
 enum eng_cmd_kind {
-	ENG_CMD_LOAD_DATA = 1,  /* load a dataset; replies LOADED with its summary */
-	ENG_CMD_TRAIN,          /* start training; EPOCH per epoch, then TRAINED */
-	ENG_CMD_STOP,           /* stop training after the current batch; STOPPED */
+	ENG_CMD_LOAD_DATA = 1,  /* load a dataset; LOAD_PROGRESS while it reads,
+				 * then LOADED with its summary */
+	ENG_CMD_TRAIN,          /* start training; TRAIN_START once the run is
+				 * prepared, EPOCH per epoch, then TRAINED */
+	ENG_CMD_STOP,           /* stop training after the current batch, or
+				 * its preparation at once; STOPPED */
 	ENG_CMD_SAVE_MODEL,     /* write the model; SAVED */
 	ENG_CMD_LOAD_MODEL,     /* read a model for the loaded dataset; MODEL_LOADED */
 	ENG_CMD_ITEM_DETAIL,    /* u.item: one item's rating histogram; ITEM_DETAIL */
@@ -286,7 +295,8 @@ enum eng_evt_kind {
 	ENG_EVT_PROGRESS,       /* u.train, at most every ENG_PROGRESS_MS */
 	ENG_EVT_EPOCH,          /* u.train with the epoch's losses and time */
 	ENG_EVT_TRAINED,        /* u.train of the last epoch; training ended */
-	ENG_EVT_STOPPED,        /* training stopped early by ENG_CMD_STOP */
+	ENG_EVT_STOPPED,        /* training (or its preparation, or a load)
+				 * stopped early by ENG_CMD_STOP */
 	ENG_EVT_SAVED,
 	ENG_EVT_MODEL_LOADED,
 	ENG_EVT_ERROR,          /* u.error */
@@ -302,9 +312,25 @@ enum eng_evt_kind {
 	ENG_EVT_LR_PROGRESS,    /* u.lr: the sweep's curve so far, at most every
 				 * ENG_PROGRESS_MS (droppable: the next has it all) */
 	ENG_EVT_LR_FOUND,       /* u.lr: the whole curve and the suggestions */
+	ENG_EVT_LOAD_PROGRESS,  /* u.load: how far LOAD_DATA is, at most every
+				 * ENG_PROGRESS_MS and only once it has taken that
+				 * long (droppable: the next says it all) */
 };
 
 #define ENG_PROGRESS_MS 100
+
+/* The steps of a load, in order. */
+enum eng_load_phase {
+	ENG_LOAD_READ = 1,      /* parsing the ratings file: done of total bytes */
+	ENG_LOAD_INDEX,         /* dense ids, titles and user data */
+	ENG_LOAD_SUMMARY,       /* the summary and the item catalogue */
+};
+
+struct eng_load_progress {
+	enum eng_load_phase phase;
+	uint64_t done, total;   /* bytes of the ratings file; total 0 when unknown */
+	double seconds;         /* since the load began */
+};
 
 #define ENG_LR_PTS 256          /* points of a learning-rate sweep */
 
@@ -335,6 +361,7 @@ struct eng_evt {
 		struct eng_pca *pca;
 		struct eng_recs recs;
 		struct eng_lr_curve lr;
+		struct eng_load_progress load;
 		struct {
 			struct metrics_err err;
 			struct metrics_rank rank;
@@ -358,13 +385,23 @@ struct eng *eng_new(eng_emit_fn emit, void *ctx);
 /* Release the engine and everything it owns; NULL is accepted. */
 void eng_free(struct eng *e);
 
-/* Carry out one command.  Quick commands finish inside the call; TRAIN
- * only prepares the job, which eng_work() then advances.  Returns 0, or the
- * negative enum eng_err also reported as an ERROR event. */
+/* Carry out one command.  Quick commands (and LOAD_DATA) finish inside the
+ * call; TRAIN and LR_FIND check their arguments and start a job, which
+ * eng_work() then advances.  Returns 0, or the negative enum eng_err also
+ * reported as an ERROR event (ENG_ECANCELED: see eng_set_cancel). */
 int eng_handle(struct eng *e, const struct eng_cmd *cmd);
 
-/* Whether a job (training) is in progress. */
+/* Whether eng_work() has work: a job (training, a sweep, a run being
+ * prepared), or a stopped run's preparation still to be wound up. */
 int eng_busy(const struct eng *e);
+
+/* A way to cancel a load.  While LOAD_DATA runs inside eng_handle(), the
+ * engine calls cancel(ctx) on the same thread every MiB read and between
+ * the load's steps; a non-zero return abandons the load: everything it
+ * read is freed, the dataset loaded before (if any) stays, STOPPED is sent
+ * with the LOAD_DATA's req_id and eng_handle() returns ENG_ECANCELED.
+ * NULL (the default) means loads run to their end. */
+void eng_set_cancel(struct eng *e, int (*cancel)(void *ctx), void *ctx);
 
 /* Advance the current job by one chunk of about 10 ms of work, emitting
  * PROGRESS / EPOCH / TRAINED events as they happen.  Does nothing when idle. */
@@ -383,12 +420,15 @@ void eng_evt_release(struct eng_evt *ev);
  * caller (the UI thread) then talks to it only through two single-producer
  * single-consumer rings: commands in, events out.  Neither side blocks on
  * the other: a full command ring makes eng_thread_send() fail, and the
- * engine drops PROGRESS events when the event ring is full (every other
+ * engine drops progress events (PROGRESS, LR_PROGRESS, LOAD_PROGRESS)
+ * when the event ring is full (every other
  * event waits for room, so results, errors and ends of training are never
  * lost).  The engine thread sleeps when it has no command and no job; the
  * UI can sleep too, waking when eng_thread_fd() becomes readable.
  * Signals: the engine thread blocks every asynchronous signal, so SIGWINCH,
  * SIGINT and SIGTERM reach the UI thread only.
+ * A STOP sent while a dataset loads cancels the load (eng_set_cancel), as
+ * does eng_thread_stop().
  */
 struct eng_thread;
 

@@ -16,7 +16,17 @@
  * The engine loop takes one command at a time and hands it to
  * eng_handle(); with no command waiting it runs one eng_work() chunk
  * (~10 ms) if a job is running, so a STOP waits at most one chunk; with
- * neither it blocks in read(wake_fd).  An eventfd is a counter, so a ring
+ * neither it blocks in read(wake_fd).
+ *
+ * Cancelling a load.  LOAD_DATA runs inside eng_handle() for seconds on a
+ * big file, while the commands after it wait in the ring.  So the thread
+ * gives the engine a cancel hook (eng_set_cancel) that answers whether a
+ * STOP is queued behind the command being handled, or the UI is stopping
+ * the thread: two counters say so without touching the ring, which only
+ * its consumer may read.  The UI counts the STOPs it has queued (after
+ * queueing: a STOP counted is in the ring), the engine those it has taken
+ * out; while the first is ahead, a STOP waits.  The STOP itself is taken
+ * out later and finds nothing to stop.  An eventfd is a counter, so a ring
  * made before the sleep is never missed: a sleeper that checked the ring,
  * found nothing and then blocks returns at once if the bell rang since,
  * and at worst makes one needless pass round the loop.
@@ -34,6 +44,7 @@
 
 #include <assert.h>
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -65,6 +76,11 @@ struct eng_thread {
 	 * publishes everything else), so acquire/release is only for
 	 * clarity; it costs nothing on x86 and little elsewhere. */
 	_Atomic int quit;
+	/* STOP commands queued by the UI, and taken by the engine (engine
+	 * thread only): a wrapping difference, see "Cancelling a load".
+	 * Relaxed is enough: the count orders nothing else. */
+	_Atomic unsigned stops_sent;
+	unsigned stops_taken;
 	pthread_t thread;
 };
 
@@ -97,7 +113,8 @@ static void emit(void *ctx, const struct eng_evt *evt)
 	struct eng_thread *t = ctx;
 
 	while (ring_push(t->evts, evt) != 0) {
-		if (evt->kind == ENG_EVT_PROGRESS || evt->kind == ENG_EVT_LR_PROGRESS)
+		if (evt->kind == ENG_EVT_PROGRESS || evt->kind == ENG_EVT_LR_PROGRESS ||
+		    evt->kind == ENG_EVT_LOAD_PROGRESS)
 			return;
 		if (quitting(t)) {
 			/* The UI is gone; the payload would leak. */
@@ -110,6 +127,18 @@ static void emit(void *ctx, const struct eng_evt *evt)
 	bell_ring(t->evt_fd);
 }
 
+/* The engine's cancel hook: a STOP waits behind the current command, or
+ * the UI is going away. */
+static int stop_waiting(void *ctx)
+{
+	struct eng_thread *t = ctx;
+	unsigned ahead = atomic_load_explicit(&t->stops_sent, memory_order_relaxed) -
+			 t->stops_taken;
+
+	/* wrapping: "ahead" is 1..2^31 when the UI has queued more */
+	return quitting(t) || (ahead != 0 && ahead <= UINT_MAX / 2);
+}
+
 static void *engine_main(void *arg)
 {
 	struct eng_thread *t = arg;
@@ -118,10 +147,14 @@ static void *engine_main(void *arg)
 	/* A name for top -H, gdb and the tests (15 characters at most). */
 	prctl(PR_SET_NAME, "collabtui-eng", 0, 0, 0);
 
+	eng_set_cancel(t->eng, stop_waiting, t);
 	while (!quitting(t)) {
-		if (ring_pop(t->cmds, &cmd))
+		if (ring_pop(t->cmds, &cmd)) {
+			if (cmd.kind == ENG_CMD_STOP)
+				t->stops_taken++;
 			/* A failure is also an ERROR event, which the UI gets. */
 			(void)eng_handle(t->eng, &cmd);
+		}
 		else if (eng_busy(t->eng))
 			eng_work(t->eng);
 		else
@@ -162,6 +195,7 @@ struct eng_thread *eng_thread_start(char *err, size_t errlen)
 	}
 	t->wake_fd = t->room_fd = t->evt_fd = -1;
 	atomic_init(&t->quit, 0);
+	atomic_init(&t->stops_sent, 0);
 	t->cmds = ring_new(sizeof(struct eng_cmd), CMD_RING_CAP);
 	t->evts = ring_new(sizeof(struct eng_evt), EVT_RING_CAP);
 	t->eng = eng_new(emit, t);
@@ -205,6 +239,8 @@ int eng_thread_send(struct eng_thread *t, const struct eng_cmd *cmd)
 {
 	if (ring_push(t->cmds, cmd) != 0)
 		return -1;
+	if (cmd->kind == ENG_CMD_STOP)
+		atomic_fetch_add_explicit(&t->stops_sent, 1, memory_order_relaxed);
 	bell_ring(t->wake_fd);
 	return 0;
 }

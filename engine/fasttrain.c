@@ -22,6 +22,7 @@
 #define STRIPE_MAX 65536        /* rows a stripe may hold: u16 offsets */
 
 #define VALID_PARTS 64          /* validation sums, added in a fixed order */
+#define VALID_STEP (4 * ROUND_RATINGS)  /* ratings a validation step walks */
 #define VALUES_MAX 65536       /* distinct rating values the codes can name */
 
 /* One training rating inside its block: row offsets within the block's
@@ -69,6 +70,10 @@ struct ftrain {
 	uint64_t *in_valid;     /* (n_all / 64 + 1) bit x: rating x validates */
 	size_t n_all;           /* ratings the bitmap spans */
 	double valid_sse[VALID_PARTS];
+	/* The pass is cut into steps of a few slices (VALID_STEP ratings), so
+	 * an epoch's end is a chunk like a round: on 25M ratings the whole
+	 * pass takes half a second. */
+	int valid_lo, valid_hi;         /* slices done; the step's end */
 
 	/* the round being run, shared with the pool's parts */
 	atomic_uint next;       /* next user stripe to take */
@@ -494,12 +499,13 @@ static void permutation(struct rng *r, uint32_t *a, uint32_t n)
 	rng_shuffle_u32(r, a, n);
 }
 
-/* A pool part of the validation pass: its share of VALID_PARTS slices. */
+/* A pool part of a validation step: its share of slices [valid_lo,
+ * valid_hi) of the VALID_PARTS. */
 static void valid_part(void *ctx, int part, int n_parts)
 {
 	struct ftrain *t = ctx;
 
-	for (int s = part; s < VALID_PARTS; s += n_parts) {
+	for (int s = t->valid_lo + part; s < t->valid_hi; s += n_parts) {
 		size_t lo = t->n_all * (size_t)s / VALID_PARTS, hi = t->n_all * (size_t)(s + 1) / VALID_PARTS;
 		double sse = 0.0;
 
@@ -512,15 +518,47 @@ static void valid_part(void *ctx, int part, int n_parts)
 	}
 }
 
-/* Validation MSE, on every thread, independent of their number. */
-static double valid_mse(struct ftrain *t)
+/* One step of the validation pass, on every thread; 1 when the pass is
+ * through, with the MSE (independent of the thread count) in *mse. */
+static int valid_step(struct ftrain *t, double *mse)
 {
+	size_t slice = t->n_all / VALID_PARTS + 1;
+	int n = (int)((VALID_STEP + slice - 1) / slice);
+
+	t->valid_hi = t->valid_lo + n < VALID_PARTS ? t->valid_lo + n : VALID_PARTS;
+	pool_run(t->pool, valid_part, t);
+	t->valid_lo = t->valid_hi;
+	if (t->valid_lo < VALID_PARTS)
+		return 0;
 	double sse = 0.0;
 
-	pool_run(t->pool, valid_part, t);
 	for (int s = 0; s < VALID_PARTS; s++)
 		sse += t->valid_sse[s];
-	return sse / (double)t->sp->n_valid;
+	*mse = sse / (double)t->sp->n_valid;
+	t->valid_lo = 0;
+	return 1;
+}
+
+/* An epoch's rounds are done: a step of its validation pass (TRAIN_MORE
+ * while it goes on), then the report's epoch fields. */
+static enum train_status epoch_end(struct ftrain *t, struct train_report *rep)
+{
+	double mse = NAN;
+
+	rep->batch = t->round;
+	if (t->sp->n_valid && !valid_step(t, &mse))
+		return TRAIN_MORE;
+	rep->train_loss = t->epoch_sse / (double)t->sp->n_train;
+	rep->smooth_loss = rep->train_loss;
+	rep->valid_loss = mse;
+	rep->seconds = clock_now() - t->epoch_start;
+	t->round = 0;
+	t->epoch++;
+	if (t->epoch >= t->cfg.epochs) {
+		t->done = 1;
+		return TRAIN_DONE;
+	}
+	return TRAIN_EPOCH_END;
 }
 
 /* A pool part: take user stripes until the round has none left, running
@@ -584,6 +622,8 @@ enum train_status ftrain_step(struct ftrain *t, long max_rounds, struct train_re
 	rep->epoch = t->epoch;
 	if (t->done)
 		return TRAIN_DONE;
+	if (t->round == (long)t->nb && max_rounds > 0)
+		return epoch_end(t, rep);
 	for (long c = 0; c < max_rounds; c++) {
 		if (t->round == 0) {
 			permutation(&t->rng, t->shift, t->nb);
@@ -602,17 +642,7 @@ enum train_status ftrain_step(struct ftrain *t, long max_rounds, struct train_re
 		rep->smooth_loss = t->epoch_n ? t->epoch_sse / (double)t->epoch_n : 0.0;
 		if (t->round < (long)t->nb)
 			continue;
-		rep->train_loss = t->epoch_sse / (double)t->sp->n_train;
-		rep->smooth_loss = rep->train_loss;
-		rep->valid_loss = t->sp->n_valid ? valid_mse(t) : NAN;
-		rep->seconds = clock_now() - t->epoch_start;
-		t->round = 0;
-		t->epoch++;
-		if (t->epoch >= t->cfg.epochs) {
-			t->done = 1;
-			return TRAIN_DONE;
-		}
-		return TRAIN_EPOCH_END;
+		return epoch_end(t, rep);
 	}
 	return TRAIN_MORE;
 }

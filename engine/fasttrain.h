@@ -55,7 +55,12 @@ void ftrain_free(struct ftrain *t);
  * an epoch's end.  The report's batch counts rounds (n_batches per epoch),
  * batch_loss is the last round's training MSE, smooth_loss and train_loss
  * the epoch's so far (squared errors before each step), valid_loss the
- * validation MSE at an epoch's end.  Returns as train_step(). */
+ * validation MSE at an epoch's end.  Returns as train_step().
+ * The validation pass at an epoch's end is cut into steps like the
+ * rounds: the call that runs the last round also runs its first step, and
+ * while the pass goes on each call (max_rounds > 0) runs one more step
+ * and returns TRAIN_MORE with batch == n_batches, the rest of the report
+ * untouched.  A small set (under 800,000 ratings) is validated at once. */
 enum train_status ftrain_step(struct ftrain *t, long max_rounds,
 			      struct train_report *rep);
 

@@ -82,7 +82,9 @@ enum lrfind_status lrfind_step(struct lrfind *f, struct lrfind_point *pt)
 	if (f->status != LRFIND_MORE)
 		return f->status;
 	struct train_report rep;
-	train_step(f->tr, 1, &rep);
+	/* on a big set an epoch's first steps only shuffle (train_step) */
+	while (train_step(f->tr, 1, &rep) == TRAIN_MORE && rep.batch == 0)
+		;
 	f->it++;
 	pt->lr = rep.lr;
 	pt->loss = rep.smooth_loss;

@@ -16,6 +16,14 @@
 /* fastai's Recorder smooths the training loss with beta 0.98 (AvgSmoothLoss). */
 #define SMOOTH_BETA 0.98
 
+/* An epoch's start (copying, shuffling and gathering the training
+ * ratings) and end (the validation pass) take about a second each on 25M
+ * ratings, so train_step() cuts them into steps like its batches: at most
+ * PREP_STEP ratings copied, swapped or gathered, or VALID_STEP validation
+ * ratings predicted, per step.  Smaller sets do it all in one step. */
+#define PREP_STEP 250000
+#define VALID_STEP 65536
+
 struct trainer {
 	struct model *m;
 	struct als *als;        /* TRAIN_ALS: the solver; the SGD fields are unused */
@@ -38,6 +46,10 @@ struct trainer {
 	 * caches, so gathering per batch would miss on every rating. */
 	uint32_t *eu, *ei;      /* (n_train) */
 	float *er;              /* (n_train) */
+	size_t ready;           /* of the epoch's 3 * n_train preparation steps:
+				 * copy, shuffle, gather */
+	size_t n_validated;     /* validation ratings done at the epoch's end */
+	double valid_sum;       /* their MSE times their count, chunk by chunk */
 
 	int epoch;
 	long batch, n_batches, step;
@@ -273,18 +285,82 @@ void train_free(struct trainer *t)
 	free(t);
 }
 
-static void begin_epoch(struct trainer *t)
+/* A step of the epoch's preparation: 1 once the shuffled ratings are all
+ * gathered. */
+static int begin_epoch(struct trainer *t)
 {
-	for (size_t j = 0; j < t->sp->n_train; j++)
-		t->order[j] = t->sp->train[j];
-	rng_shuffle_u32(&t->shuffle_rng, t->order, t->sp->n_train);
-	for (size_t j = 0; j < t->sp->n_train; j++) {
-		uint32_t r = t->order[j];
-		t->eu[j] = t->users[r];
-		t->ei[j] = t->items[r];
-		t->er[j] = t->ratings[r];
+	size_t n = t->sp->n_train, end = t->ready + PREP_STEP, x = t->ready;
+
+	for (; x < n && x < end; x++)
+		t->order[x] = t->sp->train[x];
+	/* Fisher-Yates from the top down, i = n..2, exactly as
+	 * rng_shuffle_u32 does it, so cutting it anywhere changes nothing */
+	for (; x >= n && x < 2 * n && x < end; x++) {
+		size_t i = 2 * n - x;
+		if (i < 2)
+			continue;
+		size_t j = (size_t)rng_below(&t->shuffle_rng, i);
+		uint32_t tmp = t->order[i - 1];
+		t->order[i - 1] = t->order[j];
+		t->order[j] = tmp;
 	}
+	for (; x >= 2 * n && x < 3 * n && x < end; x++) {
+		uint32_t r = t->order[x - 2 * n];
+		t->eu[x - 2 * n] = t->users[r];
+		t->ei[x - 2 * n] = t->items[r];
+		t->er[x - 2 * n] = t->ratings[r];
+	}
+	t->ready = x;
+	if (x < 3 * n)
+		return 0;
 	t->epoch_start = clock_now();
+	return 1;
+}
+
+/* A step of the validation pass: 1 with the MSE in *mse once it is
+ * through.  Chunk MSEs are weighed by their counts, which rounds a little
+ * differently from one pass; a set within one step gets the one pass. */
+static int valid_step(struct trainer *t, double *mse)
+{
+	size_t n = t->sp->n_valid, first = t->n_validated;
+	size_t k = n - first < VALID_STEP ? n - first : VALID_STEP;
+	double part = model_mse_idx(t->m, t->users, t->items, t->ratings,
+				    t->sp->valid + first, k);
+
+	if (k == n) {
+		*mse = part;
+		return 1;
+	}
+	t->valid_sum += part * (double)k;
+	t->n_validated += k;
+	if (t->n_validated < n)
+		return 0;
+	*mse = t->valid_sum / (double)n;
+	t->n_validated = 0;
+	t->valid_sum = 0.0;
+	return 1;
+}
+
+/* The epoch's batches are done: a step of its validation pass (TRAIN_MORE
+ * while it goes on), then the report's epoch fields. */
+static enum train_status epoch_end(struct trainer *t, struct train_report *rep)
+{
+	double mse = NAN;
+
+	rep->batch = t->batch;
+	if (t->sp->n_valid && !valid_step(t, &mse))
+		return TRAIN_MORE;
+	rep->train_loss = t->smooth / t->smooth_w;
+	rep->valid_loss = mse;
+	rep->seconds = clock_now() - t->epoch_start;
+	t->batch = 0;
+	t->ready = 0;
+	t->epoch++;
+	if (t->epoch >= t->cfg.epochs) {
+		t->done = 1;
+		return TRAIN_DONE;
+	}
+	return TRAIN_EPOCH_END;
 }
 
 /* Parameter spans of one embedding row (global row index: users first,
@@ -344,9 +420,13 @@ enum train_status train_step(struct trainer *t, long max_batches,
 		return TRAIN_DONE;
 	if ((t->als || t->bpmf) && max_batches > 0)
 		return solver_step(t, rep);
+	if (t->batch == t->n_batches && max_batches > 0)
+		return epoch_end(t, rep);
 	for (long n = 0; n < max_batches; n++) {
-		if (t->batch == 0)
-			begin_epoch(t);
+		if (t->batch == 0 && !begin_epoch(t)) {
+			rep->batch = 0;
+			return TRAIN_MORE;
+		}
 		double loss = run_batch(t, rep);
 		t->step++;
 		t->batch++;
@@ -357,20 +437,7 @@ enum train_status train_step(struct trainer *t, long max_batches,
 		rep->batch = t->batch;
 		if (t->batch < t->n_batches)
 			continue;
-
-		rep->train_loss = rep->smooth_loss;
-		rep->valid_loss = t->sp->n_valid
-			? model_mse_idx(t->m, t->users, t->items, t->ratings,
-					t->sp->valid, t->sp->n_valid)
-			: NAN;
-		rep->seconds = clock_now() - t->epoch_start;
-		t->batch = 0;
-		t->epoch++;
-		if (t->epoch >= t->cfg.epochs) {
-			t->done = 1;
-			return TRAIN_DONE;
-		}
-		return TRAIN_EPOCH_END;
+		return epoch_end(t, rep);
 	}
 	return TRAIN_MORE;
 }

@@ -120,6 +120,9 @@ Test(eng, stop_ends_training)
 	sink_release(&s);
 	struct eng_cmd c = train_cmd(100000, 1);
 	cr_assert_eq(eng_handle(e, &c), 0);
+	/* the run is prepared on a thread of its own: wait till it trains */
+	while (!sink_first(&s, ENG_EVT_TRAIN_START))
+		eng_work(e);
 	eng_work(e);
 	cr_assert(eng_busy(e));
 	struct eng_cmd again = train_cmd(1, 1);

@@ -1,7 +1,7 @@
 /* test_engthread.c -- the engine on its own thread: commands in, events
- * out through the rings, the UI's doorbell fd, STOP during training, the
- * signal mask, and stopping with events still queued (run under ASan for
- * the leak check, under TSan for the races). */
+ * out through the rings, the UI's doorbell fd, STOP during training and
+ * during a load, the signal mask, and stopping with events still queued
+ * (run under ASan for the leak check, under TSan for the races). */
 #include <dirent.h>
 #include <poll.h>
 #include <pthread.h>
@@ -14,6 +14,7 @@
 
 #include "eng.h"
 #include "testenv.h"
+#include "testfeed.h"
 
 /* Generous: sanitizer builds run the engine several times slower. */
 #define WAIT_MS 20000
@@ -333,4 +334,42 @@ Test(engthread, engine_thread_blocks_signals_and_the_caller_keeps_its_mask)
 	cr_expect_not(sigismember(&mine, SIGWINCH), "the caller's mask was changed");
 	cr_expect_not(sigismember(&mine, SIGINT), "the caller's mask was changed");
 	eng_thread_stop(t);
+}
+
+/* STOP while a dataset loads.  The ratings come through a named pipe
+ * (testfeed.h), so the load is under way for sure when STOP is queued;
+ * the engine's next look at its cancel hook, after the next span it
+ * reads, ends it.  Nothing is loaded then: TRAIN finds no dataset. */
+Test(engthread, stop_cancels_a_load, .timeout = 120)
+{
+	char dir[512], path[700];
+	struct eng_evt ev;
+
+	testenv_tmpdir(dir, sizeof dir);
+	feed_make(path, sizeof path, dir);
+	struct eng_thread *t = start();
+	struct eng_cmd c = { .kind = ENG_CMD_LOAD_DATA, .req_id = 21 };
+	snprintf(c.u.load.path, sizeof c.u.load.path, "%s", path);
+	send_cmd(t, &c);
+	int fd = feed_open(path, WAIT_MS * 1e-3);
+	cr_assert_eq(feed_ratings(fd, 1 << 20, 1), 0);
+	struct eng_cmd stop = { .kind = ENG_CMD_STOP, .req_id = 22 };
+	send_cmd(t, &stop);
+	for (int i = 0; i < 64 && feed_ratings(fd, 1 << 20, 0) == 0; i++)
+		;
+	close(fd);
+	do {
+		cr_assert(next_event(t, &ev, WAIT_MS), "no STOPPED within %d ms", WAIT_MS);
+		cr_assert(ev.kind == ENG_EVT_STOPPED || ev.kind == ENG_EVT_LOAD_PROGRESS,
+			  "event %d before STOPPED", (int)ev.kind);
+	} while (ev.kind != ENG_EVT_STOPPED);
+	cr_assert_eq(ev.req_id, 21, "STOPPED answers the load");
+	send_train(t, 23, 1);
+	cr_assert(next_event(t, &ev, WAIT_MS));
+	cr_assert_eq(ev.kind, ENG_EVT_ERROR);
+	cr_assert_eq(ev.req_id, 23);
+	cr_assert_eq(ev.u.error.code, ENG_ESTATE, "%s", ev.u.error.msg);
+	eng_thread_stop(t);
+	unlink(path);
+	testenv_rmdir(dir);
 }

@@ -18,6 +18,7 @@ enum layout { LAYOUT_FULL, LAYOUT_TABS, LAYOUT_SMALL };
 
 #define TRACE_MAX 200000        /* key presses recorded by --trace */
 #define PENDING_MAX 64          /* keys read but not yet on screen */
+#define EVENTS_MAX 100000       /* training gaps, stops and loads recorded */
 
 struct screen {
 	int signal;             /* what ended the loop, 0 for q */
@@ -39,6 +40,18 @@ struct screen {
 	long n_trace;
 	struct timespec pending[PENDING_MAX];
 	int n_pending;
+	/* --trace's other lines (write_trace): what happened, and when */
+	struct trace_event {
+		const char *what;       /* "load", "curve", "stop" */
+		long us;
+	} *events;                      /* (EVENTS_MAX) or NULL */
+	long n_events;
+	struct timespec started;        /* screen_run began */
+	struct timespec stop_key;       /* a stop key was read ... */
+	int stop_wait;                  /* ... and its effect is not on screen yet */
+	unsigned long progress_seen;    /* st->n_progress on screen */
+	struct timespec progress_at;    /* when that screen was drawn */
+	int loading_seen;               /* st->loading on the last screen */
 };
 
 static const unsigned pane_dirty[N_PANES] = {
@@ -69,14 +82,16 @@ struct screen *screen_new(struct ui *u, struct state *st,
 	s->pane[PANE_MAP] = view_map_new();
 	s->pane[PANE_RUNS] = view_runs_new();
 	s->trace_path = cfg->trace_path;
-	if (cfg->trace_path)
+	if (cfg->trace_path) {
 		s->trace_us = malloc(TRACE_MAX * sizeof *s->trace_us);
+		s->events = malloc(EVENTS_MAX * sizeof *s->events);
+	}
 	for (int i = 0; i < N_PANES; i++)
 		if (!s->pane[i]) {
 			screen_free(s);
 			return NULL;
 		}
-	if (cfg->trace_path && !s->trace_us) {
+	if (cfg->trace_path && (!s->trace_us || !s->events)) {
 		screen_free(s);
 		return NULL;
 	}
@@ -91,6 +106,7 @@ void screen_free(struct screen *s)
 	for (int i = 0; i < N_PANES; i++)
 		panel_free(s->pane[i]);
 	free(s->trace_us);
+	free(s->events);
 	free(s);
 }
 
@@ -403,7 +419,10 @@ static void global_key(struct screen *s, enum keys_action act, int key)
 		mark(s, DIRTY_TRAIN | DIRTY_STATUS | DIRTY_PARAMS);
 		break;
 	case ACT_STOP:
-		state_stop(st);
+		if (state_stop(st) == 0 && s->events) {
+			clock_gettime(CLOCK_MONOTONIC, &s->stop_key);
+			s->stop_wait = 1;
+		}
 		s->status_dirty = 1;
 		break;
 	case ACT_SMOOTHING:
@@ -558,41 +577,84 @@ static int read_keys(struct screen *s)
 	return any;
 }
 
-/* The keys read this pass are now on screen: record their latency. */
+static long us_between(const struct timespec *a, const struct timespec *b)
+{
+	return (b->tv_sec - a->tv_sec) * 1000000L + (b->tv_nsec - a->tv_nsec) / 1000;
+}
+
+static void trace_event(struct screen *s, const char *what, long us)
+{
+	if (s->n_events < EVENTS_MAX)
+		s->events[s->n_events++] = (struct trace_event){ what, us };
+}
+
+/* The keys read this pass are now on screen: record their latency.  And
+ * what the screen now shows of the engine: the dataset loaded ("load",
+ * from the start), new training progress ("curve", the gap since the
+ * last screen that had some, while a run trains), the end of a stopped
+ * run or load ("stop", from the stop key). */
 static void trace_done(struct screen *s)
 {
+	const struct state *st = s->st;
 	struct timespec now;
 
-	if (!s->n_pending)
+	if (!s->trace_us)
 		return;
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	for (int i = 0; i < s->n_pending && s->n_trace < TRACE_MAX; i++)
-		s->trace_us[s->n_trace++] =
-			(now.tv_sec - s->pending[i].tv_sec) * 1000000L +
-			(now.tv_nsec - s->pending[i].tv_nsec) / 1000;
+		s->trace_us[s->n_trace++] = us_between(&s->pending[i], &now);
 	s->n_pending = 0;
+	if (s->loading_seen && !st->loading && st->loaded)
+		trace_event(s, "load", us_between(&s->started, &now));
+	s->loading_seen = st->loading;
+	if (st->n_progress != s->progress_seen) {
+		if (st->training && s->progress_at.tv_sec)
+			trace_event(s, "curve", us_between(&s->progress_at, &now));
+		s->progress_seen = st->n_progress;
+		s->progress_at = now;
+	}
+	if (!st->training)
+		s->progress_at = (struct timespec){0};
+	if (s->stop_wait && !st->training && !st->lr_running && !st->loading) {
+		trace_event(s, "stop", us_between(&s->stop_key, &now));
+		s->stop_wait = 0;
+	}
 }
 
-static int write_trace(const struct screen *s)
+/* Write one --trace file: the key latencies (events 0), one number a
+ * line, or the events, "WHAT US" a line.  0, or -1 with a message. */
+static int write_lines(const struct screen *s, const char *path, int events)
 {
-	FILE *f;
+	FILE *f = fopen(path, "w");
 
-	if (!s->trace_path)
-		return 0;
-	f = fopen(s->trace_path, "w");
 	if (!f) {
-		fprintf(stderr, "collabtui: --trace %s: %s\n", s->trace_path,
-			strerror(errno));
+		fprintf(stderr, "collabtui: --trace %s: %s\n", path, strerror(errno));
 		return -1;
 	}
-	for (long i = 0; i < s->n_trace; i++)
-		fprintf(f, "%ld\n", s->trace_us[i]);
+	if (events)
+		for (long i = 0; i < s->n_events; i++)
+			fprintf(f, "%s %ld\n", s->events[i].what, s->events[i].us);
+	else
+		for (long i = 0; i < s->n_trace; i++)
+			fprintf(f, "%ld\n", s->trace_us[i]);
 	if (fclose(f) != 0) {
-		fprintf(stderr, "collabtui: --trace %s: %s\n", s->trace_path,
-			strerror(errno));
+		fprintf(stderr, "collabtui: --trace %s: %s\n", path, strerror(errno));
 		return -1;
 	}
 	return 0;
+}
+
+/* --trace FILE: the keys in FILE, the rest in FILE.events. */
+static int write_trace(const struct screen *s)
+{
+	char path[4096];
+
+	if (!s->trace_path)
+		return 0;
+	snprintf(path, sizeof path, "%s.events", s->trace_path);
+	if (write_lines(s, s->trace_path, 0) != 0)
+		return -1;      /* one message is enough: the place is bad */
+	return write_lines(s, path, 1);
 }
 
 int screen_signal(const struct screen *s)
@@ -611,6 +673,8 @@ int screen_run(struct screen *s)
 	if (be->fd(be->ctx) >= 0)
 		fds[nfds++] = (struct pollfd){ .fd = be->fd(be->ctx), .events = POLLIN };
 	relayout(s);
+	clock_gettime(CLOCK_MONOTONIC, &s->started);
+	s->loading_seen = s->st->loading;
 	while (!s->quit) {
 		mark(s, state_pump(s->st));
 		if (render(s))

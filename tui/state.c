@@ -72,6 +72,15 @@ int state_load(struct state *s, const char *path, const char *split)
 	if (send(s, &cmd, &s->load_req) != 0)
 		return -1;
 	s->loading = 1;
+	s->load = (struct eng_load_progress){0};
+	/* "/data/ml-25m/" -> "ml-25m" */
+	size_t n = strlen(path);
+	while (n > 1 && path[n - 1] == '/')
+		n--;
+	const char *b = path + n;
+	while (b > path && b[-1] != '/')
+		b--;
+	snprintf(s->load_name, sizeof s->load_name, "%.*s", (int)(path + n - b), b);
 	state_message(s, 0, "loading the dataset...");
 	return 0;
 }
@@ -180,13 +189,14 @@ int state_stop(struct state *s)
 {
 	struct eng_cmd cmd = { .kind = ENG_CMD_STOP };
 
-	if (!s->training && !s->lr_running) {
+	if (!s->training && !s->lr_running && !s->loading) {
 		state_message(s, 0, "not training");
 		return -1;
 	}
 	if (send(s, &cmd, &s->stop_req) != 0)
 		return -1;
-	state_message(s, 0, "stopping after this batch...");
+	state_message(s, 0, s->loading && !s->training ? "cancelling the load..."
+						       : "stopping after this batch...");
 	return 0;
 }
 
@@ -536,10 +546,14 @@ void state_param_changed(struct state *s)
 		s->stale = 1;
 }
 
-/* The end of the current training run, however it ended. */
-static void train_ended(struct state *s)
+/* The end of the current training run, however it ended; began: whether
+ * it got to train (a run stopped while being prepared leaves the model
+ * there was, if any). */
+static void train_ended(struct state *s, int began)
 {
 	s->training = 0;
+	if (!began)
+		return;
 	s->trained = 1;
 	/* the engine appended the run before its end event */
 	state_runs_reload(s);
@@ -640,6 +654,7 @@ unsigned state_apply(struct state *s, struct eng_evt *ev)
 		if (ev->req_id != s->train_req)
 			return 0;
 		hist_apply(s->hist, ev);
+		s->n_progress += ev->kind != ENG_EVT_TRAIN_START;
 		return DIRTY_TRAIN | DIRTY_STATUS;
 	case ENG_EVT_LR_PROGRESS:
 	case ENG_EVT_LR_FOUND:
@@ -656,7 +671,26 @@ unsigned state_apply(struct state *s, struct eng_evt *ev)
 			snprintf(msg, sizeof msg, "the sweep was too short to suggest a learning rate");
 		state_message(s, 0, msg);
 		return DIRTY_TRAIN | DIRTY_STATUS;
+	case ENG_EVT_LOAD_PROGRESS:
+		if (ev->req_id != s->load_req || !s->loading)
+			return 0;
+		s->load = ev->u.load;
+		if (s->load.phase == ENG_LOAD_READ && s->load.total > 0)
+			snprintf(msg, sizeof msg, "loading %s: %.0f%% of %.0f MB",
+				 s->load_name, 100.0 * (double)s->load.done / (double)s->load.total,
+				 (double)s->load.total / 1e6);
+		else
+			snprintf(msg, sizeof msg, "loading %s: %s", s->load_name,
+				 s->load.phase == ENG_LOAD_SUMMARY ? "summarising" : "indexing");
+		state_message(s, 0, msg);
+		return DIRTY_DATASET | DIRTY_STATUS;
 	case ENG_EVT_STOPPED:
+		if (s->loading && ev->req_id == s->load_req) {
+			/* the engine kept what it had: here, nothing */
+			s->loading = 0;
+			state_message(s, 0, "loading cancelled: no dataset (q quits)");
+			return DIRTY_ALL;
+		}
 		if (s->lr_running && ev->req_id == s->stop_req) {
 			s->lr_running = 0;
 			state_message(s, 0, "learning-rate sweep stopped");
@@ -668,8 +702,10 @@ unsigned state_apply(struct state *s, struct eng_evt *ev)
 		if (!s->training || (ev->req_id != s->train_req &&
 				     ev->req_id != s->stop_req))
 			return 0;
+		const struct hist_run *cur = hist_run(s->hist, hist_count(s->hist) - 1);
+		int began = ev->kind == ENG_EVT_TRAINED || (cur && cur->state != HIST_WAITING);
 		hist_apply(s->hist, ev);
-		train_ended(s);
+		train_ended(s, began);
 		state_message(s, 0, ev->kind == ENG_EVT_TRAINED ?
 			      "training finished" : "training stopped");
 		return DIRTY_TRAIN | DIRTY_STATUS | DIRTY_PARAMS | DIRTY_RECS |

@@ -61,11 +61,14 @@ struct state {
 	uint32_t load_req, train_req, stop_req, detail_req;
 
 	int loading;                    /* LOAD_DATA sent, no reply yet */
+	char load_name[64];             /* the base name of what loads */
+	struct eng_load_progress load;  /* its last progress; phase 0: none yet */
 	int loaded;
 	struct summary summary;         /* valid when loaded */
 	struct params_range range;      /* the ratings' range, once loaded */
 
 	int training;                   /* TRAIN sent, not yet ended */
+	unsigned long n_progress;       /* PROGRESS and EPOCH events applied */
 	int trained;                    /* a model exists */
 	int stale;                      /* values changed since it was trained */
 	struct hist *hist;
@@ -150,7 +153,8 @@ int state_lr_find(struct state *s);
  * with s->status when there is none yet. */
 int state_lr_apply(struct state *s);
 
-/* Ask the running training (or sweep) to stop.  0, or -1 with s->status. */
+/* Ask the running training (or sweep, or load) to stop.  0, or -1 with
+ * s->status. */
 int state_stop(struct state *s);
 
 /* Ask for item's details.  0, or -1 with s->status. */

@@ -1,12 +1,46 @@
 /* view_dataset.c -- the Dataset pane: the summary the engine sends with
  * ENG_EVT_LOADED, laid out so each line has a stable label ("users 943")
- * that a test can look for. */
+ * that a test can look for; before it, a long load's progress bar. */
 #define _XOPEN_SOURCE_EXTENDED 1
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "views.h"
+
+/* A load under way: what it does, and while it reads, how far. */
+static void draw_loading(struct panel *p, const struct panel_env *env)
+{
+	const struct state *st = env->st;
+	const struct eng_load_progress *l = &st->load;
+	int w = panel_inner_w(p), c;
+
+	c = panel_printf(p, env, 0, 1, ROLE_LABEL, "loading ");
+	panel_printf(p, env, 0, 1 + c, ROLE_VALUE, "%s", st->load_name);
+	if (l->phase == 0)
+		return;
+	if (l->phase == ENG_LOAD_READ && l->total > 0) {
+		double f = (double)l->done / (double)l->total;
+
+		c = panel_printf(p, env, 1, 1, ROLE_VALUE, "%3.0f%% ", 100.0 * f);
+		if (w - 2 - c > 0)
+			panel_bar(p, env, 1, 1 + c, (w - 2 - c) * f, ROLE_BAR);
+		panel_printf(p, env, 2, 1, ROLE_LABEL, "%.0f of %.0f MB read, %.1f s",
+			     (double)l->done / 1e6, (double)l->total / 1e6, l->seconds);
+	} else {
+		panel_printf(p, env, 1, 1, ROLE_LABEL, "%s, %.1f s",
+			     l->phase == ENG_LOAD_SUMMARY ? "summarising" :
+			     l->phase == ENG_LOAD_INDEX ? "indexing users and items" :
+			     "reading", l->seconds);
+	}
+	char keys[64], *comma;
+
+	keys_describe(env->km, ACT_STOP, keys, sizeof keys);
+	if ((comma = strchr(keys, ',')))
+		*comma = '\0';
+	if (keys[0])
+		panel_printf(p, env, 3, 1, ROLE_LABEL, "%s cancels", keys);
+}
 
 static void draw(struct panel *p, const struct panel_env *env)
 {
@@ -15,9 +49,12 @@ static void draw(struct panel *p, const struct panel_env *env)
 	int r = 0, h = panel_inner_h(p), w = panel_inner_w(p);
 	uint64_t top = 1;
 
+	if (!st->loaded && st->loading) {
+		draw_loading(p, env);
+		return;
+	}
 	if (!st->loaded) {
-		panel_printf(p, env, 0, 1, st->loading ? ROLE_LABEL : ROLE_BAD, "%s",
-			     st->loading ? "loading..." : "no dataset loaded");
+		panel_printf(p, env, 0, 1, ROLE_BAD, "no dataset loaded");
 		return;
 	}
 	panel_printf(p, env, r, 1, ROLE_VALUE, "%s", s->name);
@@ -55,10 +92,14 @@ static void draw(struct panel *p, const struct panel_env *env)
 			     (unsigned long long)s->bin_count[i]);
 	}
 	if (r + 1 < h) {
+		/* counts as wide as the first (the largest): 38789 on 25M */
+		int cw = s->n_top ? snprintf(NULL, 0, "%u", s->top_count[0]) : 0;
+
+		cw = cw < 4 ? 4 : cw;
 		panel_printf(p, env, r++, 1, ROLE_LABEL, "most rated");
 		for (int i = 0; i < s->n_top && r < h; i++, r++) {
-			panel_printf(p, env, r, 1, ROLE_VALUE, "%4u", s->top_count[i]);
-			panel_text(p, env, r, 6, w - 7, ROLE_NORMAL, s->top_title[i]);
+			panel_printf(p, env, r, 1, ROLE_VALUE, "%*u", cw, s->top_count[i]);
+			panel_text(p, env, r, 2 + cw, w - 3 - cw, ROLE_NORMAL, s->top_title[i]);
 		}
 	}
 }

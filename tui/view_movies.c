@@ -221,7 +221,8 @@ static void draw(struct panel *p, const struct panel_env *env)
 		 movielist_sort_name(movielist_sort(ml)));
 	if (movielist_items(ml) == 0) {
 		panel_printf(p, env, 0, 1, ROLE_LABEL, "%s",
-			     env->st->loaded ? "no movies" : "loading...");
+			     env->st->loaded ? "no movies" :
+			     env->st->loading ? "loading..." : "no dataset loaded");
 		return;
 	}
 	if (title_w < 8)

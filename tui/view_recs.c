@@ -89,7 +89,8 @@ static void draw(struct panel *p, const struct panel_env *env)
 	snprintf(p->subtitle, sizeof p->subtitle, "your ratings %d", st->mine.n);
 	if (!st->recs_valid || !movielist_items(ml)) {
 		panel_printf(p, env, 0, 1, ROLE_LABEL, "%s", st->loaded ?
-			     "asking the engine..." : "loading...");
+			     "asking the engine..." : st->loading ? "loading..." :
+			     "no dataset loaded");
 		return;
 	}
 	draw_basis(p, env);

@@ -232,10 +232,35 @@ static void draw_chart(struct panel *p, const struct panel_env *env,
 	panel_printf(p, env, ax, panel_inner_w(p) - 6, ROLE_AXIS, "epoch");
 }
 
+/* The epoch in progress, as a table row of its own: its training loss so
+ * far (the curve's last point), and how far it is.  On a big dataset an
+ * epoch takes seconds to minutes, and the row moves meanwhile. */
+static void draw_running_row(struct panel *p, const struct panel_env *env,
+			     const struct hist_run *cur, int r)
+{
+	char train[16];
+	int i = cur->n_pts - 1;
+
+	while (i >= 0 && !isfinite(cur->smooth[i]))
+		i--;
+	if (i >= 0)
+		snprintf(train, sizeof train, "%.6f", cur->smooth[i]);
+	else
+		snprintf(train, sizeof train, "-");
+	if (cur->batch >= cur->n_batches)
+		panel_printf(p, env, r, 1, ROLE_LABEL, "%-8d%-12s%s", cur->epoch, train,
+			     "validating");
+	else
+		panel_printf(p, env, r, 1, ROLE_LABEL, "%-8d%-12s%-12s%3.0f%%", cur->epoch,
+			     train, "...", 100.0 * (double)cur->batch / (double)cur->n_batches);
+}
+
 static void draw_table(struct panel *p, const struct panel_env *env,
 		       const struct hist_run *cur, int best, int top, int rows)
 {
-	int first = cur->n_epochs - (rows - 1);
+	int running = cur->state == HIST_RUNNING && cur->n_batches > 0 &&
+		      cur->batch > 0 && cur->epoch >= cur->n_epochs;
+	int first = cur->n_epochs + running - (rows - 1);
 
 	if (rows < 1)
 		return;
@@ -243,7 +268,8 @@ static void draw_table(struct panel *p, const struct panel_env *env,
 		     "train_loss", "valid_loss", "time");
 	if (first < 0)
 		first = 0;
-	for (int e = first, r = top + 1; e < cur->n_epochs; e++, r++) {
+	int r = top + 1;
+	for (int e = first; e < cur->n_epochs; e++, r++) {
 		const struct hist_epoch *x = &cur->ep[e];
 		int secs = (int)lround(x->secs);
 		char train[16], valid[16];
@@ -260,6 +286,8 @@ static void draw_table(struct panel *p, const struct panel_env *env,
 			     "%-8d%-12s%-12s%02d:%02d", e, train, valid,
 			     secs / 60, secs % 60);
 	}
+	if (running && r < top + rows)
+		draw_running_row(p, env, cur, r);
 }
 
 /* The learning-rate finder's curve.  Its learning rates grow

@@ -1,0 +1,89 @@
+/* test_cli_scale.c -- Ctrl-C in the headless commands: SIGINT during a load
+ * (the ratings come through a named pipe, testfeed.h, so the signal lands
+ * mid-load for sure) or during training ends the command with status 130
+ * and a message, not with the signal. */
+#include <criterion/criterion.h>
+
+#include "testfeed.h"
+#include "testcli.h"
+
+#define WAIT_S 60.0
+
+/* Start `collabtui ARGS` (shell words) in dir, as cli_run does, with
+ * stdout and stderr into dir/.out and dir/.err; its pid. */
+static pid_t spawn(const char *dir, const char *args)
+{
+	const char *bin = getenv("COLLABTUI_BIN");
+	char cmd[2048];
+
+	cr_assert(bin && *bin, "COLLABTUI_BIN is not set (the path of the collabtui binary)");
+	snprintf(cmd, sizeof cmd, "cd '%s' && XDG_CONFIG_HOME='%s' XDG_DATA_HOME='%s' "
+		 "exec '%s' %s >.out 2>.err </dev/null", dir, dir, dir, bin, args);
+	pid_t pid = fork();
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		/* the test's own SIGPIPE setting is not the child's */
+		signal(SIGPIPE, SIG_DFL);
+		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+		_exit(127);
+	}
+	return pid;
+}
+
+static int exit_status(pid_t pid)
+{
+	int st;
+
+	cr_assert_eq(waitpid(pid, &st, 0), pid);
+	cr_assert(WIFEXITED(st), "collabtui did not exit but died of signal %d",
+		  WIFSIGNALED(st) ? WTERMSIG(st) : 0);
+	return WEXITSTATUS(st);
+}
+
+Test(cli_scale, sigint_cancels_a_load_with_130, .timeout = 120)
+{
+	char dir[512], path[700], err[8192];
+
+	testenv_tmpdir(dir, sizeof dir);
+	feed_make(path, sizeof path, dir);
+	pid_t pid = spawn(dir, "summary --data ratings.csv");
+	int fd = feed_open(path, WAIT_S);
+	/* the loader has the pipe open: the handler is in place */
+	cr_assert_eq(feed_ratings(fd, 1 << 20, 1), 0);
+	cr_assert_eq(kill(pid, SIGINT), 0);
+	for (int i = 0; i < 64 && feed_ratings(fd, 1 << 20, 0) == 0; i++)
+		;
+	close(fd);
+	cr_assert_eq(exit_status(pid), 130);
+	snprintf(path, sizeof path, "%s/.err", dir);
+	cli_slurp(path, err, sizeof err);
+	cr_assert_str_eq(err, "collabtui: interrupted: loading cancelled\n",
+			 "no progress line when stderr is not a terminal");
+	testenv_rmdir(dir);
+}
+
+Test(cli_scale, sigint_stops_training_with_130, .timeout = 120)
+{
+	struct cli_result r;
+	char dir[512], path[700], out[4096], err[8192];
+
+	testenv_tmpdir(dir, sizeof dir);
+	cli_run(&r, dir, "synth --ratings 200000 --users 2000 --items 1000 --seed 5 --out data");
+	cr_assert_eq(r.status, 0, "synth: %s", r.err);
+	pid_t pid = spawn(dir, "train --trainer fast --epochs 100000 --data data");
+	/* an epoch's row is on stdout: training runs */
+	snprintf(path, sizeof path, "%s/.out", dir);
+	for (double t = 0; cli_slurp(path, out, sizeof out), !strstr(out, "00:0"); t += 0.02) {
+		cr_assert_lt(t, WAIT_S, "no epoch row; stdout: %s", out);
+		usleep(20000);
+	}
+	cr_assert_eq(kill(pid, SIGINT), 0);
+	cr_assert_eq(exit_status(pid), 130);
+	snprintf(path, sizeof path, "%s/.err", dir);
+	cli_slurp(path, err, sizeof err);
+	cr_assert(strstr(err, "collabtui: interrupted: training stopped"), "stderr: %s", err);
+	/* dir holds data/ and the run history's collabtui/: not flat */
+	char cmd[600];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	cr_assert_eq(system(cmd), 0);
+}
