@@ -1,9 +1,9 @@
 /* test_embnn.c -- the chapter's neural network: fastai's embedding sizes, the
  * training-mode gradient of every parameter against central finite
  * differences (embeddings, linear weights and bias, BatchNorm's gamma and
- * beta, through ReLU and dropout), BatchNorm's running statistics, the
- * evaluation mode, the initialisation, and which parameters the trainer
- * decays. */
+ * beta, through ReLU and dropout), BatchNorm's running statistics and
+ * their precision, the evaluation mode, the initialisation, and which
+ * parameters the trainer decays. */
 #include <criterion/criterion.h>
 #include <math.h>
 #include <stdlib.h>
@@ -262,6 +262,50 @@ Test(embnn, initialisation)
 	/* the wrap moves the 4.6% beyond 2 sigma next to 0: E[x^2] = 0.745 std^2,
 	 * where a plain normal gives std^2 and one clipped at 2 sigma 0.92 */
 	cr_assert(rms > 0.0083 && rms < 0.0089, "embedding rms %g, want 0.0086", rms);
+	model_free(m);
+}
+
+/* BatchNorm's batch mean is summed in double (PyTorch's CPU accumulation
+ * type for float).  ReLU outputs far from 0 with a small spread make a
+ * float sum of 256 rows drift by about 2 ulps of the mean (sometimes less
+ * than half a ulp, hence 8 columns); summed in double, every stored mean
+ * is the exact one, rounded once. */
+Test(embnn, batch_statistics_in_double)
+{
+	enum { B = 256, H = 8 };
+	struct rng r;
+	struct model *m = new_nn(B, 1, H, 4, 0.0f, 0.0f, 5, &r);
+	struct embnn *n = m->nn;
+	cr_assert_geq(n->du, H);
+	/* h[b][j] = user b's embedding value j */
+	memset(n->w[0], 0, H * (size_t)n->d_in * sizeof(float));
+	for (int j = 0; j < H; j++)
+		n->w[0][(size_t)j * (size_t)n->d_in + (size_t)j] = 1.0f;
+	uint32_t u[B], it[B];
+	float rt[B];
+	for (uint32_t b = 0; b < B; b++) {
+		for (int j = 0; j < H; j++)
+			n->emb_u[(size_t)b * (size_t)n->du + (size_t)j] =
+				(float)(1000.0 + 700.0 * j + 0.05 * (j + 1) * rng_normal(&r));
+		u[b] = b;
+		it[b] = 0;
+		rt[b] = 3.0f;
+	}
+	float *g = calloc(m->n_params, sizeof *g);
+	model_loss_grad(m, u, it, rt, B, g);
+	for (int j = 0; j < H; j++) {
+		double sum = 0.0, ss = 0.0;
+		for (size_t b = 0; b < B; b++)
+			sum += n->h[0][b * H + (size_t)j];
+		double mean = sum / B;
+		for (size_t b = 0; b < B; b++)
+			ss += (n->h[0][b * H + (size_t)j] - mean) * (n->h[0][b * H + (size_t)j] - mean);
+		cr_expect_eq(n->mean[0][j], (float)mean, "unit %d: mean %.9g, want %.9g", j,
+			     (double)n->mean[0][j], mean);
+		double rstd = 1.0 / sqrt(ss / B + 1e-5);
+		cr_expect_float_eq(n->rstd[0][j], rstd, 1e-5 * rstd, "unit %d", j);
+	}
+	free(g);
 	model_free(m);
 }
 
