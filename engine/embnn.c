@@ -19,8 +19,8 @@
 
 #include <cblas.h>
 
-#define BN_EPS 1e-5f            /* BatchNorm1d's eps */
-#define BN_MOMENTUM 0.1f        /* BatchNorm1d's momentum */
+#define BN_EPS 1e-5             /* BatchNorm1d's eps */
+#define BN_MOMENTUM 0.1         /* BatchNorm1d's momentum */
 #define BN_BETA_INIT 1e-3f      /* fastai's BatchNorm(): bias.fill_(1e-3) */
 #define DEFAULT_CAP 256         /* rows of activations embnn_new provides */
 
@@ -102,30 +102,37 @@ static void relu_backward(float *dh, const float *h, size_t N)
 /* Training mode: normalise h (B, H) with the batch's mean and biased
  * variance into xhat, y = gamma xhat + beta; keep mean and rstd (H) for
  * the backward pass and move the running statistics (H) by momentum 0.1,
- * the variance unbiased (B / (B - 1)), as BatchNorm1d does.  B >= 2. */
+ * the variance unbiased (B / (B - 1)), as BatchNorm1d does.  B >= 2.
+ * The mean is summed in double (sum, H, is scratch), as PyTorch's CPU
+ * kernel sums it: ReLU outputs share a sign, and when they sit far from 0
+ * a float sum drifts by a few ulps of the mean, an error the deviations
+ * h - mean then carry in full.  The squared deviations, all positive and
+ * free of that cancellation, are summed in float. */
 static void batchnorm_forward_train(float *y, float *xhat, float *mean,
 				    float *rstd, float *run_mean, float *run_var,
-				    const float *h, const float *gamma,
+				    double *sum, const float *h, const float *gamma,
 				    const float *beta, size_t B, int H)
 {
-	memset(mean, 0, (size_t)H * sizeof *mean);
+	memset(sum, 0, (size_t)H * sizeof *sum);
 	memset(rstd, 0, (size_t)H * sizeof *rstd);     /* holds the variance first */
 	for (size_t b = 0; b < B; b++)
 		for (int j = 0; j < H; j++)
-			mean[j] += h[b * (size_t)H + (size_t)j];
-	for (int j = 0; j < H; j++)
-		mean[j] /= (float)B;
+			sum[j] += h[b * (size_t)H + (size_t)j];
+	for (int j = 0; j < H; j++) {
+		sum[j] /= (double)B;            /* now the mean */
+		mean[j] = (float)sum[j];
+	}
 	for (size_t b = 0; b < B; b++)
 		for (int j = 0; j < H; j++) {
 			float d = h[b * (size_t)H + (size_t)j] - mean[j];
 			rstd[j] += d * d;
 		}
 	for (int j = 0; j < H; j++) {
-		float var = rstd[j] / (float)B;
-		run_mean[j] = (1.0f - BN_MOMENTUM) * run_mean[j] + BN_MOMENTUM * mean[j];
-		run_var[j] = (1.0f - BN_MOMENTUM) * run_var[j] +
-			     BN_MOMENTUM * var * (float)B / (float)(B - 1);
-		rstd[j] = 1.0f / sqrtf(var + BN_EPS);
+		double var = (double)rstd[j] / (double)B;
+		run_mean[j] = (float)((1.0 - BN_MOMENTUM) * run_mean[j] + BN_MOMENTUM * sum[j]);
+		run_var[j] = (float)((1.0 - BN_MOMENTUM) * run_var[j] +
+				     BN_MOMENTUM * var * (double)B / (double)(B - 1));
+		rstd[j] = (float)(1.0 / sqrt(var + BN_EPS));
 	}
 	for (size_t b = 0; b < B; b++)
 		for (int j = 0; j < H; j++) {
@@ -135,17 +142,19 @@ static void batchnorm_forward_train(float *y, float *xhat, float *mean,
 		}
 }
 
-/* Evaluation mode: y (B, H) from h with the running statistics. */
-static void batchnorm_forward_eval(float *y, const float *h,
+/* Evaluation mode: y (B, H) from h with the running statistics; rstd (H)
+ * is scratch. */
+static void batchnorm_forward_eval(float *y, float *rstd, const float *h,
 				   const float *run_mean, const float *run_var,
 				   const float *gamma, const float *beta, size_t B,
 				   int H)
 {
+	for (int j = 0; j < H; j++)
+		rstd[j] = (float)(1.0 / sqrt(run_var[j] + BN_EPS));
 	for (size_t b = 0; b < B; b++)
 		for (int j = 0; j < H; j++) {
 			size_t o = b * (size_t)H + (size_t)j;
-			float r = 1.0f / sqrtf(run_var[j] + BN_EPS);
-			y[o] = gamma[j] * (h[o] - run_mean[j]) * r + beta[j];
+			y[o] = gamma[j] * (h[o] - run_mean[j]) * rstd[j] + beta[j];
 		}
 }
 
@@ -384,7 +393,9 @@ struct embnn *embnn_new(const struct model_cfg *c, float *params)
 	n->y_hi = c->y_hi;
 	n->n_params = embnn_param_count(c, &n->n_buffers);
 	point_params(n, params);
-	if (embnn_reserve(n, DEFAULT_CAP) != 0) {
+	n->bn_sum = malloc(widest(n) * sizeof *n->bn_sum);
+	if (!n->bn_sum || embnn_reserve(n, DEFAULT_CAP) != 0) {
+		free(n->bn_sum);
 		free(n);
 		return NULL;
 	}
@@ -396,6 +407,7 @@ void embnn_free(struct embnn *n)
 	if (!n)
 		return;
 	free(n->acts);
+	free(n->bn_sum);
 	free(n);
 }
 
@@ -443,8 +455,9 @@ static void forward_eval(struct embnn *n, const uint32_t *users,
 		int K = layer_in(n, l), H = n->width[l];
 		linear_forward(n->h[l], x, n->w[l], NULL, B, K, H);
 		relu_forward(n->h[l], B * (size_t)H);
-		batchnorm_forward_eval(n->y[l], n->h[l], n->run_mean[l], n->run_var[l],
-				       n->gamma[l], n->beta[l], B, H);
+		/* the backward pass's column sums are free in evaluation mode */
+		batchnorm_forward_eval(n->y[l], n->colsum_a, n->h[l], n->run_mean[l],
+				       n->run_var[l], n->gamma[l], n->beta[l], B, H);
 		x = n->y[l];
 	}
 	linear_forward(n->out, x, n->w_out, n->b_out, B, n->width[n->n_layers - 1], 1);
@@ -465,8 +478,8 @@ static void forward_train(struct embnn *n, const uint32_t *users,
 		linear_forward(n->h[l], x, n->w[l], NULL, B, K, H);
 		relu_forward(n->h[l], B * (size_t)H);
 		batchnorm_forward_train(n->y[l], n->xhat[l], n->mean[l], n->rstd[l],
-					n->run_mean[l], n->run_var[l], n->h[l],
-					n->gamma[l], n->beta[l], B, H);
+					n->run_mean[l], n->run_var[l], n->bn_sum,
+					n->h[l], n->gamma[l], n->beta[l], B, H);
 		if (n->ps > 0.0f)
 			dropout_forward(n->y[l], n->mask[l], &n->drop_rng, n->ps, B * (size_t)H);
 		x = n->y[l];

@@ -104,6 +104,7 @@ struct embnn {
 	float *dout;                    /* (cap) d loss / d out */
 	float *ga, *gb;                 /* (cap, max(D, H_l)) activation gradients */
 	float *colsum_a, *colsum_b;     /* (max H_l) BatchNorm backward sums */
+	double *bn_sum;                 /* (max H_l) BatchNorm's batch sums, its own allocation */
 	uint32_t *bu, *bi;              /* (cap) an evaluation chunk's pairs */
 
 	struct rng drop_rng;            /* dropout masks */

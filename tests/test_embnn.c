@@ -1,8 +1,9 @@
 /* test_embnn.c -- the chapter's neural network: fastai's embedding sizes, the
  * training-mode gradient of every parameter against central finite
  * differences (embeddings, linear weights and bias, BatchNorm's gamma and
- * beta, through ReLU and dropout), BatchNorm's running statistics, and the
- * evaluation mode. */
+ * beta, through ReLU and dropout), BatchNorm's running statistics and
+ * their precision, the evaluation mode, the initialisation, and which
+ * parameters the trainer decays. */
 #include <criterion/criterion.h>
 #include <math.h>
 #include <stdlib.h>
@@ -10,6 +11,8 @@
 
 #include "model.h"
 #include "embnn.h"
+#include "split.h"
+#include "train.h"
 
 /* 6 users, 7 items, a batch of 8 with repeated users and items. */
 static const uint32_t U[] = { 0, 1, 5, 0, 2, 3, 4, 1 };
@@ -206,24 +209,153 @@ Test(embnn, eval_mode_uses_running_statistics)
 	model_free(m);
 }
 
-/* fastai's initialisation: BatchNorm weight 1, bias 1e-3, fresh running
- * statistics, linear weights within nn.Linear's kaiming-uniform bound. */
+/* Largest |p[j]| and the root mean square of len floats. */
+static void spread(const float *p, size_t len, double *max_abs, double *rms)
+{
+	double m = 0.0, ss = 0.0;
+	for (size_t j = 0; j < len; j++) {
+		m = fmax(m, fabs((double)p[j]));
+		ss += (double)p[j] * p[j];
+	}
+	*max_abs = m;
+	*rms = sqrt(ss / (double)len);
+}
+
+/* nn.Linear's kaiming_uniform_(a=sqrt(5)): U(-b, b) with b = 1/sqrt(fan_in),
+ * so the values reach close to b and their rms is b/sqrt(3). */
+static void check_uniform(const float *p, size_t len, int fan_in, const char *what)
+{
+	double b = 1.0 / sqrt((double)fan_in), max_abs, rms;
+	spread(p, len, &max_abs, &rms);
+	cr_assert(max_abs <= b * (1.0 + 1e-6), "%s: %g beyond the bound %g", what, max_abs, b);
+	if (len >= 1000) {
+		cr_assert(max_abs > 0.98 * b, "%s: largest %g, bound %g", what, max_abs, b);
+		cr_assert(fabs(rms * sqrt(3.0) / b - 1.0) < 0.05, "%s: rms %g, want %g",
+			  what, rms, b / sqrt(3.0));
+	}
+}
+
+/* fastai's initialisation: embeddings 0.01 * a normal wrapped into (-2, 2),
+ * every Linear (bias included) nn.Linear's uniform, BatchNorm weight 1 and
+ * bias 1e-3, fresh running statistics. */
 Test(embnn, initialisation)
 {
 	struct rng r;
-	struct model *m = new_nn(30, 40, 100, 50, 0.0f, 0.0f, 3, &r);
+	struct model *m = new_nn(300, 400, 100, 50, 0.0f, 0.0f, 3, &r);
 	struct embnn *n = m->nn;
-	float bound = 1.0f / sqrtf((float)n->d_in);
-	for (size_t j = 0; j < 100 * (size_t)n->d_in; j++)
-		cr_assert(fabsf(n->w[0][j]) <= bound);
-	for (int j = 0; j < 50; j++) {
-		cr_assert_eq(n->gamma[1][j], 1.0f);
-		cr_assert_eq(n->beta[1][j], 1e-3f);
-		cr_assert_eq(n->run_var[1][j], 1.0f);
-		cr_assert_eq(n->run_mean[1][j], 0.0f);
+	check_uniform(n->w[0], 100 * (size_t)n->d_in, n->d_in, "w[0]");
+	check_uniform(n->w[1], 50 * 100, 100, "w[1]");
+	check_uniform(n->w_out, 50, 50, "w_out");
+	check_uniform(n->b_out, 1, 50, "b_out");
+	cr_assert_neq(n->b_out[0], 0.0f, "the output bias is drawn too, not zeroed");
+	for (int l = 0; l < 2; l++)
+		for (int j = 0; j < n->width[l]; j++) {
+			cr_assert_eq(n->gamma[l][j], 1.0f);
+			cr_assert_eq(n->beta[l][j], 1e-3f);
+			cr_assert_eq(n->run_var[l][j], 1.0f);
+			cr_assert_eq(n->run_mean[l][j], 0.0f);
+		}
+	double max_abs, rms;
+	size_t n_emb = 300 * (size_t)n->du + 400 * (size_t)n->di;
+	spread(n->emb_u, n_emb, &max_abs, &rms);
+	cr_assert(max_abs < 0.02, "embedding %g outside (-0.02, 0.02)", max_abs);
+	/* the wrap moves the 4.6% beyond 2 sigma next to 0: E[x^2] = 0.745 std^2,
+	 * where a plain normal gives std^2 and one clipped at 2 sigma 0.92 */
+	cr_assert(rms > 0.0083 && rms < 0.0089, "embedding rms %g, want 0.0086", rms);
+	model_free(m);
+}
+
+/* BatchNorm's batch mean is summed in double (PyTorch's CPU accumulation
+ * type for float).  ReLU outputs far from 0 with a small spread make a
+ * float sum of 256 rows drift by about 2 ulps of the mean (sometimes less
+ * than half a ulp, hence 8 columns); summed in double, every stored mean
+ * is the exact one, rounded once. */
+Test(embnn, batch_statistics_in_double)
+{
+	enum { B = 256, H = 8 };
+	struct rng r;
+	struct model *m = new_nn(B, 1, H, 4, 0.0f, 0.0f, 5, &r);
+	struct embnn *n = m->nn;
+	cr_assert_geq(n->du, H);
+	/* h[b][j] = user b's embedding value j */
+	memset(n->w[0], 0, H * (size_t)n->d_in * sizeof(float));
+	for (int j = 0; j < H; j++)
+		n->w[0][(size_t)j * (size_t)n->d_in + (size_t)j] = 1.0f;
+	uint32_t u[B], it[B];
+	float rt[B];
+	for (uint32_t b = 0; b < B; b++) {
+		for (int j = 0; j < H; j++)
+			n->emb_u[(size_t)b * (size_t)n->du + (size_t)j] =
+				(float)(1000.0 + 700.0 * j + 0.05 * (j + 1) * rng_normal(&r));
+		u[b] = b;
+		it[b] = 0;
+		rt[b] = 3.0f;
 	}
-	for (size_t j = 0; j < 30 * (size_t)n->du; j++)
-		cr_assert(fabsf(n->emb_u[j]) < 0.02f);
+	float *g = calloc(m->n_params, sizeof *g);
+	model_loss_grad(m, u, it, rt, B, g);
+	for (int j = 0; j < H; j++) {
+		double sum = 0.0, ss = 0.0;
+		for (size_t b = 0; b < B; b++)
+			sum += n->h[0][b * H + (size_t)j];
+		double mean = sum / B;
+		for (size_t b = 0; b < B; b++)
+			ss += (n->h[0][b * H + (size_t)j] - mean) * (n->h[0][b * H + (size_t)j] - mean);
+		cr_expect_eq(n->mean[0][j], (float)mean, "unit %d: mean %.9g, want %.9g", j,
+			     (double)n->mean[0][j], mean);
+		double rstd = 1.0 / sqrt(ss / B + 1e-5);
+		cr_expect_float_eq(n->rstd[0][j], rstd, 1e-5 * rstd, "unit %d", j);
+	}
+	free(g);
+	model_free(m);
+}
+
+/* fastai's wd_bn_bias=False, through the trainer: one Adam step (the
+ * first, so p moves by lr g / (|g| + eps)) decays the embeddings and the
+ * Linear weights by 1 - lr wd, and leaves BatchNorm's weight and bias and
+ * the output bias undecayed.  Rows the batch did not touch only decay. */
+Test(embnn, weight_decay_skips_batchnorm_and_bias)
+{
+	const double lr = 0.01, wd = 1.0, eps = 1e-5;
+	struct rng r;
+	struct model *m = new_nn(8, 9, 6, 4, 0.0f, 0.0f, 7, &r);
+	struct model *twin = new_nn(8, 9, 6, 4, 0.0f, 0.0f, 7, &r);
+	size_t total = m->n_params + m->n_buffers;
+	float *p0 = malloc(total * sizeof *p0);
+	float *g = calloc(m->n_params, sizeof *g);
+	memcpy(p0, m->params, total * sizeof *p0);
+	memcpy(twin->params, m->params, total * sizeof *p0);
+	model_loss_grad(twin, U, I, R, N, g);
+
+	uint32_t all[N];
+	for (uint32_t j = 0; j < N; j++)
+		all[j] = j;
+	struct split sp = { .train = all, .n_train = N, .valid = all, .n_valid = 0 };
+	struct train_cfg tc = train_cfg_default();
+	tc.bs = N;
+	tc.lr = lr;
+	tc.wd = wd;
+	tc.sched = SCHED_CONSTANT;
+	char err[128];
+	struct trainer *t = train_new(m, U, I, R, &sp, &tc, 0, err, sizeof err);
+	cr_assert_not_null(t, "%s", err);
+	struct train_report rep;
+	train_step(t, 1, &rep);
+
+	struct embnn *n = m->nn;
+	size_t no_wd = (size_t)(n->gamma[0] - n->emb_u), untouched = 0;
+	for (size_t i = 0; i < m->n_params; i++) {
+		double decay = i < no_wd ? 1.0 - lr * wd : 1.0;
+		double want = p0[i] * decay - lr * g[i] / (fabs(g[i]) + eps);
+		cr_assert_float_eq(m->params[i], want, 2e-6, "param %zu (%s): %.7g, want %.7g",
+				   i, i < no_wd ? "decayed" : "not decayed",
+				   (double)m->params[i], want);
+		untouched += g[i] == 0.0f && i < no_wd;
+	}
+	cr_assert(untouched > 0, "some embedding rows sit out the batch");
+	train_free(t);
+	free(g);
+	free(p0);
+	model_free(twin);
 	model_free(m);
 }
 
