@@ -55,6 +55,8 @@ int main(int argc, char **argv)
 	tc.lr = 0.01;
 	tc.wd = 0.05;
 	tc.sched = SCHED_CONSTANT;
+	tc.opt = OPTIM_SGD;
+	tc.mom = 0.0;
 	tc.threads = threads;
 	struct ftrain *t = m ? ftrain_new(m, ds_users(ds), ds_items(ds), ds_ratings(ds),
 					  &train_only, &tc, 1, err, sizeof err) : NULL;

@@ -100,7 +100,7 @@ fi
 # The fast trainer on ML-100K: 20 epochs at k = 50, load included (target
 # 0.1 s; LIBMF 0.19 s).
 row fast-train-ml100k-20ep ml-100k 1600000 \
-	"$bin" train --data "$ml" --trainer fast --factors 50 --epochs 20 --lr 0.02 --wd 0.05 \
+	"$bin" train --data "$ml" --trainer fast --opt sgd --mom 0 --factors 50 --epochs 20 --lr 0.02 --wd 0.05 \
 	--schedule constant --y-range none --seed 1
 
 # Scale: the ML-25M-shaped synthetic set (seed 42), opt-in because it

@@ -180,6 +180,8 @@ Test(synth, planted_structure_is_recovered)
 	tc.epochs = 15;
 	tc.lr = 0.02;
 	tc.wd = 0.02;
+	tc.opt = OPTIM_SGD;
+	tc.mom = 0.0;
 	tc.sched = SCHED_CONSTANT;
 	struct ftrain *t = ftrain_new(m, ds_users(ds), ds_items(ds), r, &sp, &tc, 1, err, sizeof err);
 	cr_assert_not_null(t, "%s", err);
