@@ -23,7 +23,6 @@
 #define NB_MAX 4096
 #define STRIPE_MAX 65536        /* rows a stripe may hold: u16 offsets */
 
-#define VALID_PARTS 64          /* validation sums, added in a fixed order */
 #define VALUES_MAX 65536       /* distinct rating values the codes can name */
 
 /* Adam's second-moment decay and epsilon: fastai's defaults (optim.h). */
@@ -84,12 +83,12 @@ struct ftrain {
 	uint32_t *order;        /* (nb) this epoch's round order */
 	double *block_loss;     /* (nb) squared errors of the round's blocks, by user stripe */
 	float *ustate, *istate; /* (n_users, sw), (n_items, sw) optimiser state; NULL for SGD */
-	/* Validation walks all ratings in storage order and takes those in
-	 * this bitmap: sp->valid is a random permutation, and following it
-	 * misses the cache on every rating. */
-	uint64_t *in_valid;     /* (n_all / 64 + 1) bit x: rating x validates */
-	size_t n_all;           /* ratings the bitmap spans */
-	double valid_sse[VALID_PARTS];
+	/* The validation ratings sit in the same grid, grouped by user
+	 * within each block, so the validation pass too reads an item
+	 * stripe from L2 while the users stream past. */
+	size_t *vstart;         /* (nb * nb + 1) as start */
+	struct rec *vrecs;      /* (n_valid) grouped by block */
+	double *valid_sse;      /* (nb) squared errors by user stripe */
 
 	/* the step being run, shared with the pool's parts */
 	atomic_uint next;       /* next user stripe to take */
@@ -484,19 +483,17 @@ static int codes_init(struct ftrain *t)
 	return 0;
 }
 
-/* Shuffle the block's n ratings, sort them by user with a stable
- * counting sort (count has room for the user stripe's rows + 1, tmp for
- * n ratings), then interleave the two halves: each user's ratings come
- * in random order, every other position. */
-static void shuffle_block(struct rng *rng, struct rec *r, size_t n, uint32_t rows,
-			  uint32_t *count, struct rec *tmp)
+/* Sort the block's n ratings by user with a stable counting sort
+ * (count has room for the user stripe's rows + 1, tmp for n ratings).
+ * With interleave set, the two halves then alternate: one user's
+ * consecutive ratings form a chain through the row each one stores and
+ * the next one reads; with every other rating from the other half the
+ * CPU runs two chains at once, and the user rows still come as two
+ * ordered streams.  (Measured on 25M ratings, k = 50: 25% less CPU time
+ * than one stream; four streams were no better.) */
+static void group_by_user(struct rec *r, size_t n, uint32_t rows, uint32_t *count,
+			  struct rec *tmp, int interleave)
 {
-	for (size_t j = n; j > 1; j--) {
-		size_t s = (size_t)rng_below(rng, j);
-		struct rec x = r[j - 1];
-		r[j - 1] = r[s];
-		r[s] = x;
-	}
 	memset(count, 0, (rows + 1) * sizeof *count);
 	for (size_t j = 0; j < n; j++)
 		count[r[j].u + 1]++;
@@ -504,12 +501,10 @@ static void shuffle_block(struct rng *rng, struct rec *r, size_t n, uint32_t row
 		count[u + 1] += count[u];
 	for (size_t j = 0; j < n; j++)
 		tmp[count[r[j].u]++] = r[j];
-	/* Alternate the two halves: one user's consecutive ratings form a
-	 * chain through the row each one stores and the next one reads;
-	 * with every other rating from the other half the CPU runs two
-	 * chains at once, and the user rows still come as two ordered
-	 * streams.  (Measured on 25M ratings, k = 50: 25% less CPU time than
-	 * one stream, four streams no better.) */
+	if (!interleave) {
+		memcpy(r, tmp, n * sizeof *r);
+		return;
+	}
 	size_t half = n / 2, o = 0;
 	for (size_t j = 0; j < half; j++) {
 		r[o++] = tmp[j];
@@ -517,6 +512,16 @@ static void shuffle_block(struct rng *rng, struct rec *r, size_t n, uint32_t row
 	}
 	if (n % 2)
 		r[o] = tmp[n - 1];
+}
+
+static void shuffle(struct rng *rng, struct rec *r, size_t n)
+{
+	for (size_t j = n; j > 1; j--) {
+		size_t s = (size_t)rng_below(rng, j);
+		struct rec x = r[j - 1];
+		r[j - 1] = r[s];
+		r[s] = x;
+	}
 }
 
 /* Stripes per side for n items of k factors: enough that an item
@@ -530,34 +535,102 @@ static uint32_t stripes_for(uint32_t n_items, int k)
 	return nb < NB_MIN ? NB_MIN : nb > NB_MAX ? NB_MAX : (uint32_t)nb;
 }
 
-/* Choose nb and the cuts, then place the training ratings block by block
- * (a counting sort) and order each block.  NULL on success, else why
- * not. */
+/* Bit x of a bitmap over the ratings. */
+static int bit(const uint64_t *set, size_t x)
+{
+	return set[x / 64] >> (x % 64) & 1;
+}
+
+/* The set of n indices as a bitmap over 0..*n_all-1, *n_all the largest
+ * index + 1.  NULL when memory runs out. */
+static uint64_t *bitmap(const uint32_t *idx, size_t n, size_t *n_all)
+{
+	size_t all = 0;
+	for (size_t j = 0; j < n; j++)
+		all = idx[j] >= all ? (size_t)idx[j] + 1 : all;
+	uint64_t *set = calloc(all / 64 + 1, sizeof *set);
+	if (set)
+		for (size_t j = 0; j < n; j++)
+			set[idx[j] / 64] |= 1ull << (idx[j] % 64);
+	*n_all = all;
+	return set;
+}
+
+/* Place the ratings of the set `in` into the grid's blocks, in storage
+ * order within each: block (a, b) becomes (*recs)[(*start)[a*nb+b] ..).
+ * ublock and iblock give each row's stripe.  NULL, or why not. */
+static const char *place(struct ftrain *t, const uint64_t *in, size_t n_all,
+			 const uint32_t *ublock, const uint32_t *iblock, size_t **start,
+			 struct rec **recs)
+{
+	size_t nbb = (size_t)t->nb * t->nb;
+	size_t *st = calloc(nbb + 1, sizeof *st), *fill = malloc(nbb * sizeof *fill);
+
+	*start = st;
+	*recs = NULL;
+	if (!st || !fill) {
+		free(fill);
+		return "out of memory preparing the fast trainer";
+	}
+	for (size_t x = 0; x < n_all; x++)
+		if (bit(in, x))
+			st[(size_t)ublock[t->users[x]] * t->nb + iblock[t->items[x]] + 1]++;
+	for (size_t b = 0; b < nbb; b++) {
+		st[b + 1] += st[b];
+		fill[b] = st[b];
+	}
+	struct rec *r = *recs = malloc((st[nbb] ? st[nbb] : 1) * sizeof *r);
+	if (!r) {
+		free(fill);
+		return "out of memory preparing the fast trainer";
+	}
+	for (size_t x = 0; x < n_all; x++) {
+		if (!bit(in, x))
+			continue;
+		uint32_t u = t->users[x], i = t->items[x], a = ublock[u], b = iblock[i];
+		int code = code_of(t, t->ratings[x]);
+		if (code < 0) {
+			free(fill);
+			return "the fast trainer takes at most 65536 distinct rating values";
+		}
+		r[fill[(size_t)a * t->nb + b]++] = (struct rec){
+			(uint16_t)(u - t->ucut[a]), (uint16_t)(i - t->icut[b]), (uint16_t)code
+		};
+	}
+	free(fill);
+	return NULL;
+}
+
+/* The most ratings a block of start holds. */
+static size_t biggest_block(const size_t *start, size_t nbb)
+{
+	size_t big = 0;
+	for (size_t b = 0; b < nbb; b++)
+		big = start[b + 1] - start[b] > big ? start[b + 1] - start[b] : big;
+	return big;
+}
+
+/* Choose nb and the cuts, then place the training and validation ratings
+ * block by block and order each block.  NULL on success, else why not. */
 static const char *build_grid(struct ftrain *t)
 {
 	const char *why = "out of memory preparing the fast trainer";
 	const struct split *sp = t->sp;
 	uint32_t nu = t->m->cfg.n_users, ni = t->m->cfg.n_items;
 	uint32_t *ucount = calloc(nu, sizeof *ucount), *icount = calloc(ni, sizeof *icount);
-	uint32_t *ublock = NULL, *iblock = NULL;
-	size_t n = sp->n_train, *fill = NULL;
-	size_t n_all = 0, biggest = 0;
-	uint64_t *in_train = NULL;
+	uint32_t *ublock = NULL, *iblock = NULL, *ucnt = NULL;
+	size_t n = sp->n_train, n_all, nv_all;
 	struct rec *tmp = NULL;
-	uint32_t *ucnt = NULL;
+	/* The passes below walk all ratings in storage order, taking those
+	 * of one side of the split: going through sp->train (a random
+	 * permutation) would miss the cache on every rating. */
+	uint64_t *in_train = bitmap(sp->train, n, &n_all);
+	uint64_t *in_valid = bitmap(sp->valid, sp->n_valid, &nv_all);
 
-	/* The passes below walk all ratings in storage order, skipping the
-	 * validation ones: going through sp->train (a random permutation)
-	 * would miss the cache on every rating. */
-	for (size_t j = 0; j < n; j++)
-		n_all = sp->train[j] >= n_all ? (size_t)sp->train[j] + 1 : n_all;
-	in_train = calloc(n_all / 64 + 1, sizeof *in_train);
-	if (!ucount || !icount || !in_train || codes_init(t))
+	if (!ucount || !icount || !in_train || !in_valid || codes_init(t))
 		goto out;
-	for (size_t j = 0; j < n; j++)
-		in_train[sp->train[j] / 64] |= 1ull << (sp->train[j] % 64);
 	for (size_t x = 0; x < n_all; x++)
-		if (in_train[x / 64] >> (x % 64) & 1) {
+		if (bit(in_train, x)) {
 			ucount[t->users[x]]++;
 			icount[t->items[x]]++;
 		}
@@ -578,56 +651,41 @@ static const char *build_grid(struct ftrain *t)
 			break;
 	}
 	t->nb = nb;
-	size_t per_part = (n / nb + STEP_RATINGS - 1) / STEP_RATINGS;
+	size_t per_part = (n / nb + STEP_RATINGS - 1) / STEP_RATINGS, nbb = (size_t)nb * nb;
 	t->parts = per_part < 1 ? 1 : per_part > nb ? nb : (uint32_t)per_part;
-	/* Per-row stripe tables: one lookup per rating in the two passes. */
+	/* Per-row stripe tables: one lookup per rating in the passes. */
 	ublock = malloc(nu * sizeof *ublock);
 	iblock = malloc(ni * sizeof *iblock);
-	t->start = calloc((size_t)nb * nb + 1, sizeof *t->start);
-	fill = malloc((size_t)nb * nb * sizeof *fill);
-	t->recs = malloc((n ? n : 1) * sizeof *t->recs);
 	t->shift = malloc(nb * sizeof *t->shift);
 	t->order = malloc(nb * sizeof *t->order);
 	t->block_loss = malloc(nb * sizeof *t->block_loss);
-	if (!ublock || !iblock || !t->start || !fill || !t->recs || !t->shift || !t->order ||
-	    !t->block_loss)
+	t->valid_sse = malloc(nb * sizeof *t->valid_sse);
+	ucnt = malloc(((size_t)widest + 1) * sizeof *ucnt);
+	if (!ublock || !iblock || !t->shift || !t->order || !t->block_loss || !t->valid_sse ||
+	    !ucnt)
 		goto out;
 	for (uint32_t r = 0; r < nu; r++)
 		ublock[r] = stripe_of(t->ucut, nb, r);
 	for (uint32_t r = 0; r < ni; r++)
 		iblock[r] = stripe_of(t->icut, nb, r);
-	for (size_t x = 0; x < n_all; x++)
-		if (in_train[x / 64] >> (x % 64) & 1)
-			t->start[(size_t)ublock[t->users[x]] * nb + iblock[t->items[x]] + 1]++;
-	for (size_t b = 0; b < (size_t)nb * nb; b++) {
-		biggest = t->start[b + 1] > biggest ? t->start[b + 1] : biggest;
-		t->start[b + 1] += t->start[b];
-		fill[b] = t->start[b];
-	}
-	for (size_t x = 0; x < n_all; x++) {
-		if (!(in_train[x / 64] >> (x % 64) & 1))
-			continue;
-		uint32_t u = t->users[x], i = t->items[x], a = ublock[u], b = iblock[i];
-		int code = code_of(t, t->ratings[x]);
-		if (code < 0) {
-			why = "the fast trainer takes at most 65536 distinct rating values";
-			goto out;
-		}
-		t->recs[fill[(size_t)a * nb + b]++] = (struct rec){
-			(uint16_t)(u - t->ucut[a]), (uint16_t)(i - t->icut[b]), (uint16_t)code
-		};
-	}
+	if ((why = place(t, in_train, n_all, ublock, iblock, &t->start, &t->recs)) ||
+	    (why = place(t, in_valid, nv_all, ublock, iblock, &t->vstart, &t->vrecs)))
+		goto out;
+	why = "out of memory preparing the fast trainer";
+	size_t big = biggest_block(t->start, nbb), vbig = biggest_block(t->vstart, nbb);
+	tmp = malloc(((big > vbig ? big : vbig) + 1) * sizeof *tmp);
+	if (!tmp)
+		goto out;
 	/* One order per block for the whole run: shuffled, then grouped by
 	 * user as LIBMF sorts its blocks, so each user's row is read once
 	 * per block, in address order. */
-	tmp = malloc((biggest ? biggest : 1) * sizeof *tmp);
-	ucnt = malloc(((size_t)widest + 1) * sizeof *ucnt);
-	if (!tmp || !ucnt)
-		goto out;
-	for (size_t b = 0; b < (size_t)nb * nb; b++) {
-		uint32_t a = (uint32_t)(b / nb);
-		shuffle_block(&t->rng, t->recs + t->start[b], t->start[b + 1] - t->start[b],
-			      t->ucut[a + 1] - t->ucut[a], ucnt, tmp);
+	for (size_t b = 0; b < nbb; b++) {
+		uint32_t a = (uint32_t)(b / nb), rows = t->ucut[a + 1] - t->ucut[a];
+		shuffle(&t->rng, t->recs + t->start[b], t->start[b + 1] - t->start[b]);
+		group_by_user(t->recs + t->start[b], t->start[b + 1] - t->start[b], rows, ucnt,
+			      tmp, 1);
+		group_by_user(t->vrecs + t->vstart[b], t->vstart[b + 1] - t->vstart[b], rows, ucnt,
+			      tmp, 0);
 	}
 	why = NULL;
 out:
@@ -637,8 +695,8 @@ out:
 	free(icount);
 	free(ublock);
 	free(iblock);
-	free(fill);
 	free(in_train);
+	free(in_valid);
 	free(tmp);
 	free(ucnt);
 	return why;
@@ -709,13 +767,6 @@ struct ftrain *ftrain_new(struct model *m, const uint32_t *users,
 		snprintf(err, errlen, "%s", why);
 		return NULL;
 	}
-	for (size_t j = 0; j < sp->n_valid; j++)
-		t->n_all = sp->valid[j] >= t->n_all ? (size_t)sp->valid[j] + 1 : t->n_all;
-	t->in_valid = calloc(t->n_all / 64 + 1, sizeof *t->in_valid);
-	if (!t->in_valid)
-		goto oom;
-	for (size_t j = 0; j < sp->n_valid; j++)
-		t->in_valid[sp->valid[j] / 64] |= 1ull << (sp->valid[j] % 64);
 	t->pool = pool_new(cfg->threads);
 	if (!t->pool)
 		goto oom;
@@ -763,7 +814,9 @@ void ftrain_free(struct ftrain *t)
 	free(t->value);
 	free(t->ustate);
 	free(t->istate);
-	free(t->in_valid);
+	free(t->vstart);
+	free(t->vrecs);
+	free(t->valid_sse);
 	free(t);
 }
 
@@ -793,32 +846,74 @@ static void permutation(struct rng *r, uint32_t *a, uint32_t n)
 	rng_shuffle_u32(r, a, n);
 }
 
-/* A pool part of the validation pass: its share of VALID_PARTS slices. */
+/* The squared errors of block (a, b)'s n validation ratings r.  The
+ * prediction is model_predict()'s for the dot models, with the dot
+ * product in four partial sums: one chain of k dependent additions per
+ * rating made this pass take nearly as long as the training pass. */
+static double valid_block(const struct ftrain *t, uint32_t a, uint32_t b, const struct rec *r,
+			  size_t n)
+{
+	const struct model *m = t->m;
+	const struct kargs *ka = &t->ka;
+	const int k = ka->k;
+	const float *pf = m->user_f + (size_t)t->ucut[a] * k, *qf = m->item_f + (size_t)t->icut[b] * k;
+	double sse = 0.0;
+
+	for (size_t j = 0; j < n; j++) {
+		const float *p = pf + (size_t)r[j].u * k, *q = qf + (size_t)r[j].i * k;
+		float x0 = 0.0f, x1 = 0.0f, x2 = 0.0f, x3 = 0.0f;
+		int f = 0;
+
+		for (; f + 4 <= k; f += 4) {
+			x0 += p[f] * q[f];
+			x1 += p[f + 1] * q[f + 1];
+			x2 += p[f + 2] * q[f + 2];
+			x3 += p[f + 3] * q[f + 3];
+		}
+		for (; f < k; f++)
+			x0 += p[f] * q[f];
+		float x = (x0 + x1) + (x2 + x3);
+		if (m->user_b)
+			x += m->user_b[t->ucut[a] + r[j].u] + m->item_b[t->icut[b] + r[j].i];
+		if (ka->squash)
+			x = ka->lo + ka->span / (1.0f + expf(-x));
+		double e = (double)t->value[r[j].r] - x;
+		sse += e * e;
+	}
+	return sse;
+}
+
+/* A pool part of the validation pass: whole user stripes, each one's
+ * blocks in order. */
 static void valid_part(void *ctx, int part, int n_parts)
 {
 	struct ftrain *t = ctx;
+	uint32_t nb = t->nb, a;
 
-	for (int s = part; s < VALID_PARTS; s += n_parts) {
-		size_t lo = t->n_all * (size_t)s / VALID_PARTS, hi = t->n_all * (size_t)(s + 1) / VALID_PARTS;
+	(void)part;
+	(void)n_parts;
+	while ((a = atomic_fetch_add_explicit(&t->next, 1, memory_order_relaxed)) < nb) {
 		double sse = 0.0;
 
-		for (size_t x = lo; x < hi; x++)
-			if (t->in_valid[x / 64] >> (x % 64) & 1) {
-				double e = (double)t->ratings[x] - model_predict(t->m, t->users[x], t->items[x]);
-				sse += e * e;
-			}
-		t->valid_sse[s] = sse;
+		for (uint32_t b = 0; b < nb; b++) {
+			size_t blk = (size_t)a * nb + b;
+			sse += valid_block(t, a, b, t->vrecs + t->vstart[blk],
+					   t->vstart[blk + 1] - t->vstart[blk]);
+		}
+		t->valid_sse[a] = sse;
 	}
 }
 
-/* Validation MSE, on every thread, independent of their number. */
+/* Validation MSE, on every thread; summed by stripe in a fixed order, so
+ * independent of the threads' number. */
 static double valid_mse(struct ftrain *t)
 {
 	double sse = 0.0;
 
+	atomic_store_explicit(&t->next, 0, memory_order_relaxed);
 	pool_run(t->pool, valid_part, t);
-	for (int s = 0; s < VALID_PARTS; s++)
-		sse += t->valid_sse[s];
+	for (uint32_t a = 0; a < t->nb; a++)
+		sse += t->valid_sse[a];
 	return sse / (double)t->sp->n_valid;
 }
 
