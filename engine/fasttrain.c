@@ -1,6 +1,7 @@
 /* fasttrain.c -- per-rating SGD over a block grid (see fasttrain.h). */
 #include "fasttrain.h"
 #include "clock.h"
+#include "dot.h"
 
 #include <math.h>
 #include <stdatomic.h>
@@ -848,8 +849,8 @@ static void permutation(struct rng *r, uint32_t *a, uint32_t n)
 
 /* The squared errors of block (a, b)'s n validation ratings r.  The
  * prediction is model_predict()'s for the dot models, with the dot
- * product in four partial sums: one chain of k dependent additions per
- * rating made this pass take nearly as long as the training pass. */
+ * product of dot.h: model_predict()'s one chain of k dependent additions
+ * per rating made this pass take nearly as long as the training pass. */
 static double valid_block(const struct ftrain *t, uint32_t a, uint32_t b, const struct rec *r,
 			  size_t n)
 {
@@ -861,18 +862,7 @@ static double valid_block(const struct ftrain *t, uint32_t a, uint32_t b, const 
 
 	for (size_t j = 0; j < n; j++) {
 		const float *p = pf + (size_t)r[j].u * k, *q = qf + (size_t)r[j].i * k;
-		float x0 = 0.0f, x1 = 0.0f, x2 = 0.0f, x3 = 0.0f;
-		int f = 0;
-
-		for (; f + 4 <= k; f += 4) {
-			x0 += p[f] * q[f];
-			x1 += p[f + 1] * q[f + 1];
-			x2 += p[f + 2] * q[f + 2];
-			x3 += p[f + 3] * q[f + 3];
-		}
-		for (; f < k; f++)
-			x0 += p[f] * q[f];
-		float x = (x0 + x1) + (x2 + x3);
+		float x = dot_f32(p, q, k);
 		if (m->user_b)
 			x += m->user_b[t->ucut[a] + r[j].u] + m->item_b[t->icut[b] + r[j].i];
 		if (ka->squash)

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dot.h"
 #include "lapack.h"
 
 int foldin_dim(const struct model *m)
@@ -106,19 +107,7 @@ int foldin_prior_fit(const struct model *m, const uint32_t *users,
 				__builtin_prefetch(ahead + c);
 		}
 		const float *pu = m->user_f + (size_t)u * k, *qi = m->item_f + (size_t)i * k;
-		/* four partial sums: one chain of k dependent adds per rating
-		 * was most of this function's time */
-		float x0 = 0.0f, x1 = 0.0f, x2 = 0.0f, x3 = 0.0f, x;
-		int j = 0;
-		for (; j + 4 <= k; j += 4) {
-			x0 += pu[j] * qi[j];
-			x1 += pu[j + 1] * qi[j + 1];
-			x2 += pu[j + 2] * qi[j + 2];
-			x3 += pu[j + 3] * qi[j + 3];
-		}
-		for (; j < k; j++)
-			x0 += pu[j] * qi[j];
-		x = (x0 + x1) + (x2 + x3);
+		float x = dot_f32(pu, qi, k);
 		if (m->user_b)
 			x += m->user_b[u];
 		double e = foldin_target(m, i, ratings[r]) - x;

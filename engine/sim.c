@@ -5,6 +5,8 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "dot.h"
+
 struct sim {
 	const float *f;         /* (n, k) row-major, borrowed */
 	uint32_t n;
@@ -45,26 +47,6 @@ int sim_dim(const struct sim *s)
 	return s->k;
 }
 
-/* a . b over k floats, in double: embeddings are small (~0.1) and k may
- * be large.  Four partial sums, so the additions do not wait on each
- * other (one chain of k dependent adds made the pass over 59,000 rows
- * take 4 ms). */
-static double dot(const float *a, const float *b, int k)
-{
-	double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
-	int j = 0;
-
-	for (; j + 4 <= k; j += 4) {
-		s0 += (double)a[j] * b[j];
-		s1 += (double)a[j + 1] * b[j + 1];
-		s2 += (double)a[j + 2] * b[j + 2];
-		s3 += (double)a[j + 3] * b[j + 3];
-	}
-	for (; j < k; j++)
-		s0 += (double)a[j] * b[j];
-	return (s0 + s1) + (s2 + s3);
-}
-
 static const float *row(const struct sim *s, uint32_t i)
 {
 	return s->f + (size_t)i * (size_t)s->k;
@@ -73,9 +55,9 @@ static const float *row(const struct sim *s, uint32_t i)
 float sim_cos(const struct sim *s, uint32_t i, uint32_t j)
 {
 	const float *a = row(s, i), *b = row(s, j);
-	double aa = dot(a, a, s->k), bb = dot(b, b, s->k);
+	double aa = dot_f64(a, a, s->k), bb = dot_f64(b, b, s->k);
 
-	return aa > 0.0 && bb > 0.0 ? (float)(dot(a, b, s->k) / sqrt(aa * bb)) : 0.0f;
+	return aa > 0.0 && bb > 0.0 ? (float)(dot_f64(a, b, s->k) / sqrt(aa * bb)) : 0.0f;
 }
 
 /* The inverse row lengths and the scratch row, on first use. */
@@ -92,7 +74,7 @@ static int need_lengths(struct sim *s)
 		return -1;
 	}
 	for (uint32_t i = 0; i < s->n; i++) {
-		double ss = dot(row(s, i), row(s, i), s->k);
+		double ss = dot_f64(row(s, i), row(s, i), s->k);
 		inv[i] = ss > 0.0 ? (float)(1.0 / sqrt(ss)) : 0.0f;
 	}
 	s->inv = inv;
