@@ -32,6 +32,7 @@
 
 #include "bench.h"
 #include "eng.h"
+#include "fasttrain.h"
 
 #define RUNS 200
 #define PCA_RUNS 20
@@ -137,27 +138,21 @@ int main(int argc, char **argv)
 	rec.u.recommend.n = 10;
 	for (int j = 0; j < 10; j++)
 		rec.u.recommend.r[j] = (struct eng_rating){ (uint32_t)(37 * j + 11), j % 2 ? 1.0f : 5.0f };
-	once(e, &s, "query-first-after-load", &rec, "no model yet: by shrunk mean rating");
+	once(e, &s, "query-first-after-load", &rec, "one run; no model yet: by shrunk mean rating");
 
 	struct eng_cmd tr = { .kind = ENG_CMD_TRAIN, .req_id = 2 };
 	tr.u.train.model = model_cfg_default();
-	tr.u.train.train = train_cfg_default();
+	tr.u.train.train = synth ? ftrain_cfg_plain(1, 0.01, 0.05) : train_cfg_default();
 	tr.u.train.train.seed = 1;
 	tr.u.train.valid_pct = 0.2;
 	if (synth) {
 		tr.u.train.fast = 1;
 		tr.u.train.model.use_y_range = 0;
-		tr.u.train.train.epochs = 1;
-		tr.u.train.train.opt = OPTIM_SGD;
-		tr.u.train.train.mom = 0.0;
-		tr.u.train.train.sched = SCHED_CONSTANT;
-		tr.u.train.train.lr = 0.01;
-		tr.u.train.train.wd = 0.05;
 		tr.u.train.train.threads = 2;
 	}
 	run_until_idle(e, &s, &tr);
 
-	once(e, &s, "query-first-after-train", &rec, "fold-in prior estimated");
+	once(e, &s, "query-first-after-train", &rec, "one run; the fold-in prior estimated");
 	warm(e, &s, "query-recommend-10", &rec, RUNS, "10 ratings: fold-in, score all, top 10");
 
 	struct eng_cmd sim = { .kind = ENG_CMD_SIMILAR, .req_id = 4 };

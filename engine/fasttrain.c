@@ -102,6 +102,7 @@ struct ftrain {
 	double epoch_sse, step_sse;
 	size_t epoch_n, step_n;         /* ratings those sums cover */
 	double epoch_start;
+	double valid_seconds;   /* the last validation pass */
 	int done;
 };
 
@@ -733,6 +734,18 @@ static int state_init(struct ftrain *t)
 	return 0;
 }
 
+struct train_cfg ftrain_cfg_plain(int epochs, double lr, double wd)
+{
+	struct train_cfg c = train_cfg_default();
+	c.epochs = epochs;
+	c.lr = lr;
+	c.wd = wd;
+	c.opt = OPTIM_SGD;
+	c.mom = 0.0;
+	c.sched = SCHED_CONSTANT;
+	return c;
+}
+
 struct ftrain *ftrain_new(struct model *m, const uint32_t *users,
 			  const uint32_t *items, const float *ratings,
 			  const struct split *sp, const struct train_cfg *cfg,
@@ -819,6 +832,11 @@ void ftrain_free(struct ftrain *t)
 	free(t->vrecs);
 	free(t->valid_sse);
 	free(t);
+}
+
+double ftrain_valid_seconds(const struct ftrain *t)
+{
+	return t->valid_seconds;
 }
 
 int ftrain_use_simd(struct ftrain *t, int on)
@@ -997,7 +1015,9 @@ enum train_status ftrain_step(struct ftrain *t, long max_steps, struct train_rep
 			continue;
 		rep->train_loss = t->epoch_sse / (double)t->sp->n_train;
 		rep->smooth_loss = rep->train_loss;
+		double v0 = clock_now();
 		rep->valid_loss = t->sp->n_valid ? valid_mse(t) : NAN;
+		t->valid_seconds = clock_now() - v0;
 		rep->seconds = clock_now() - t->epoch_start;
 		t->round = 0;
 		t->epoch++;

@@ -59,6 +59,10 @@
 
 struct ftrain;
 
+/* train_cfg_default() set for LIBMF's update: plain SGD (momentum 0) at
+ * a constant rate lr, L2 weight wd, for epochs epochs. */
+struct train_cfg ftrain_cfg_plain(int epochs, double lr, double wd);
+
 /* Prepare to train m on the ratings (users, items, ratings) of sp's
  * training side, borrowed as in train_new(); with init set the model is
  * re-initialised from cfg->seed (the optimiser state always starts
@@ -82,6 +86,11 @@ void ftrain_free(struct ftrain *t);
  * validation MSE at an epoch's end.  Returns as train_step(). */
 enum train_status ftrain_step(struct ftrain *t, long max_steps,
 			      struct train_report *rep);
+
+/* Wall time of the last validation pass, in seconds (0 before the
+ * first).  The report's seconds include it; benchmarks time the
+ * training pass apart. */
+double ftrain_valid_seconds(const struct ftrain *t);
 
 /* Use the portable kernel even where AVX2 is available (on = 0), or the
  * best one (on = 1).  Returns 1 when the AVX2 kernel is now in use.  For

@@ -1,6 +1,7 @@
 /* test_fasttrain.c -- the fast trainer: thread count does not change the
  * result, the AVX2 kernel agrees with the portable one, chunks and stop
- * work, the engine runs it, and a few million ratings go through. */
+ * work; momentum and Adam learn, and momentum 0 is plain SGD to the bit.
+ * The large-data paths are in test_scale.c. */
 #include <criterion/criterion.h>
 
 #include <math.h>
@@ -9,11 +10,9 @@
 #include <string.h>
 
 #include "dataset.h"
-#include "eng.h"
 #include "fasttrain.h"
 #include "synth.h"
 #include "testenv.h"
-#include "testsink.h"
 
 static char err[512];
 
@@ -35,19 +34,6 @@ static struct ds *synth(char *dir, size_t n, uint64_t ratings, uint32_t users, u
 	testenv_tmpdir(dir, n);
 	cr_assert_eq(synth_write(&c, dir, err, sizeof err), 0, "%s", err);
 	return load(dir);
-}
-
-/* LIBMF's update: plain SGD at a constant rate. */
-static struct train_cfg plain_sgd(int epochs, double lr, double wd)
-{
-	struct train_cfg tc = train_cfg_default();
-	tc.epochs = epochs;
-	tc.lr = lr;
-	tc.wd = wd;
-	tc.opt = OPTIM_SGD;
-	tc.mom = 0.0;
-	tc.sched = SCHED_CONSTANT;
-	return tc;
 }
 
 /* Train a fresh model on ds (80/20 split, seed 1) with tc, the AVX2
@@ -86,7 +72,7 @@ static double fit_cfg(const struct ds *ds, const struct train_cfg *tc, int simd,
 static double fit(const struct ds *ds, int threads, int simd, int epochs, int y_range,
 		  struct model **out)
 {
-	struct train_cfg tc = plain_sgd(epochs, 0.02, 0.05);
+	struct train_cfg tc = ftrain_cfg_plain(epochs, 0.02, 0.05);
 	tc.threads = threads;
 	return fit_cfg(ds, &tc, simd, 0, y_range, out);
 }
@@ -145,7 +131,7 @@ Test(fasttrain, momentum_zero_is_plain_sgd)
 {
 	char dir[4096];
 	struct ds *ds = synth(dir, sizeof dir, 50000, 1000, 500);
-	struct train_cfg tc = plain_sgd(3, 0.02, 0.05);
+	struct train_cfg tc = ftrain_cfg_plain(3, 0.02, 0.05);
 	for (int simd = 0; simd <= 1; simd++) {
 		struct model *a, *b;
 		double plain = fit_cfg(ds, &tc, simd, 0, 1, &a), vel = fit_cfg(ds, &tc, simd, 1, 1, &b);
@@ -200,7 +186,7 @@ Test(fasttrain, momentum_and_adam_recover_a_planted_model)
 	char dir[4096];
 	struct ds *ds = planted(dir, sizeof dir);
 	double base = mean_rmse(ds);
-	struct train_cfg sgd = plain_sgd(12, 0.02, 0.01), mom = sgd, adam = sgd;
+	struct train_cfg sgd = ftrain_cfg_plain(12, 0.02, 0.01), mom = sgd, adam = sgd;
 	mom.mom = 0.9;
 	mom.lr = 0.002;
 	adam.opt = OPTIM_ADAM;
@@ -223,7 +209,7 @@ Test(fasttrain, simd_matches_portable_for_momentum_and_adam)
 {
 	char dir[4096];
 	struct ds *ds = planted(dir, sizeof dir);
-	struct train_cfg mom = plain_sgd(5, 0.002, 0.01), adam = mom;
+	struct train_cfg mom = ftrain_cfg_plain(5, 0.002, 0.01), adam = mom;
 	mom.mom = 0.9;
 	adam.opt = OPTIM_ADAM;
 	adam.lr = 0.003;
@@ -279,50 +265,5 @@ Test(fasttrain, steps_are_chunks)
 	model_free(m);
 	split_free(&sp);
 	ds_free(ds);
-	testenv_rmdir(dir);
-}
-
-/* Through the engine, as `collabtui train --trainer fast` runs it, on two
- * million synthetic ratings: the large-data path of make check. */
-Test(fasttrain, engine_trains_two_million_ratings, .timeout = 600)
-{
-	char dir[ENG_PATH_MAX];
-	struct synth_cfg c = synth_cfg_default();
-	c.n_ratings = 2000000;
-	c.n_users = 20000;
-	c.n_items = 8000;
-	testenv_tmpdir(dir, sizeof dir);
-	cr_assert_eq(synth_write(&c, dir, err, sizeof err), 0, "%s", err);
-
-	static struct sink s;
-	struct eng *e = eng_new(sink_collect, &s);
-	struct eng_cmd cmd = { .kind = ENG_CMD_LOAD_DATA, .req_id = 1 };
-	snprintf(cmd.u.load.path, sizeof cmd.u.load.path, "%s", dir);
-	cr_assert_eq(eng_handle(e, &cmd), 0);
-	const struct eng_evt *ld = sink_first(&s, ENG_EVT_LOADED);
-	cr_assert_not_null(ld);
-	cr_assert_eq(ld->u.summary.n_ratings, c.n_ratings);
-	sink_release(&s);
-
-	struct eng_cmd tr = { .kind = ENG_CMD_TRAIN, .req_id = 2 };
-	tr.u.train.model = model_cfg_default();
-	tr.u.train.model.n_factors = 16;
-	tr.u.train.train = train_cfg_default();
-	tr.u.train.train.epochs = 2;
-	tr.u.train.train.lr = 0.01;
-	tr.u.train.train.wd = 0.05;
-	tr.u.train.train.threads = 2;
-	tr.u.train.valid_pct = 0.1;
-	tr.u.train.fast = 1;
-	cr_assert_eq(eng_handle(e, &tr), 0);
-	cr_assert(eng_busy(e));
-	while (eng_busy(e))
-		eng_work(e);
-	const struct eng_evt *done = sink_first(&s, ENG_EVT_TRAINED);
-	cr_assert_not_null(done, "no TRAINED event");
-	cr_assert_lt(done->u.train.report.valid_loss, 1.0, "valid MSE %g",
-		     done->u.train.report.valid_loss);
-	sink_release(&s);
-	eng_free(e);
 	testenv_rmdir(dir);
 }
