@@ -3,9 +3,9 @@
  *   bench_fasttrain PATH THREADS EPOCHS K OPT TASK DATASET
  *
  * Loads PATH, holds out a random 20% (seed 42), and trains a dotbias model
- * with k = K factors, without y_range (LIBMF's model), wd 0.05 (seed 1)
+ * with k = K factors, without y_range, wd 0.05 (seed 1)
  * for EPOCHS epochs on THREADS threads, with OPT:
- *   sgd    plain SGD, lr 0.01, constant: LIBMF's update
+ *   sgd    plain SGD, lr 0.01, constant: FPSGD's update
  *   mom    SGD with momentum 0.9, lr 0.001 (the same steady step)
  *   adam   Adam, beta1 0.9, lr 0.002
  * Prints one row of make bench's table (bench.h) named TASK and DATASET:

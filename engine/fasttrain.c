@@ -792,7 +792,7 @@ struct ftrain *ftrain_new(struct model *m, const uint32_t *users,
 		.span = m->cfg.y_hi - m->cfg.y_lo,
 	};
 	/* Plain SGD needs no velocity: momentum 0 under a constant rate is
-	 * LIBMF's update, run without the state's memory traffic. */
+	 * FPSGD's update, run without the state's memory traffic. */
 	if (cfg->opt == OPTIM_ADAM)
 		t->opt = KOPT_ADAM;
 	else

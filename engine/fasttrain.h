@@ -10,7 +10,9 @@
  * y the other row's factor (1 for a bias), has the ascent direction
  *   d = e y - wd x
  * and the train_cfg's optimiser moves it:
- *   sgd, momentum 0 under a constant rate (LIBMF's plain SGD):
+ *   sgd, momentum 0 under a constant rate (plain SGD, the update of
+ *   LIBMF's FPSGD paper; LIBMF 2 also scales each row's rate by the root
+ *   of its summed squared gradients, which is not done here):
  *       x += lr d
  *   sgd with momentum mom (lazy, per row, as TensorFlow's sparse
  *   momentum):
@@ -59,7 +61,7 @@
 
 struct ftrain;
 
-/* train_cfg_default() set for LIBMF's update: plain SGD (momentum 0) at
+/* train_cfg_default() set for plain SGD (momentum 0, FPSGD's update) at
  * a constant rate lr, L2 weight wd, for epochs epochs. */
 struct train_cfg ftrain_cfg_plain(int epochs, double lr, double wd);
 
