@@ -47,6 +47,15 @@ static inline double bench_peak_rss_mib(void)
 	return (double)ru.ru_maxrss / 1024.0;
 }
 
+/* CPU time (user + system, every thread) the process has used, in s. */
+static inline double bench_cpu_seconds(void)
+{
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	return (double)ru.ru_utime.tv_sec + 1e-6 * (double)ru.ru_utime.tv_usec +
+	       (double)ru.ru_stime.tv_sec + 1e-6 * (double)ru.ru_stime.tv_usec;
+}
+
 /* One table line; median and throughput are preformatted ("-" for
  * none), rss_mib < 0 prints "-". */
 static inline void bench_row(const char *task, const char *dataset, const char *median,

@@ -20,7 +20,8 @@
 #define STRIPE_BYTES (512 << 10) /* factor rows of one item stripe: about half an L2 */
 #define STEP_RATINGS 200000     /* target ratings per step (one chunk) */
 #define PREFETCH_AHEAD 4        /* ratings: the item row of this one is fetched */
-#define NB_MIN 8                /* stripes at least: rounds for 8 threads */
+#define NB_MIN 8                /* stripes at least, and their multiple */
+#define STEP_BLOCKS 4           /* a step's blocks: a multiple of this, for 1, 2, 4 threads */
 #define NB_MAX 4096
 #define STRIPE_MAX 65536        /* rows a stripe may hold: u16 offsets */
 
@@ -528,13 +529,30 @@ static void shuffle(struct rng *rng, struct rec *r, size_t n)
 
 /* Stripes per side for n items of k factors: enough that an item
  * stripe's rows take at most STRIPE_BYTES (they stay in L2 while the
- * block's users stream past), at least NB_MIN. */
+ * block's users stream past), a multiple of NB_MIN. */
 static uint32_t stripes_for(uint32_t n_items, int k)
 {
 	size_t bytes = (size_t)n_items * (size_t)k * sizeof(float);
 	size_t nb = (bytes + STRIPE_BYTES - 1) / STRIPE_BYTES;
 
+	nb = (nb + NB_MIN - 1) / NB_MIN * NB_MIN;
 	return nb < NB_MIN ? NB_MIN : nb > NB_MAX ? NB_MAX : (uint32_t)nb;
+}
+
+/* Steps per round of nb stripes (a multiple of STEP_BLOCKS) and n
+ * training ratings: the fewest that keep a step within STEP_RATINGS, each
+ * step a multiple of STEP_BLOCKS blocks.  A step ends with all its blocks
+ * done; with 5 blocks, 2 threads spent a third of the step with one of
+ * them waiting. */
+static uint32_t steps_per_round(uint32_t nb, size_t n)
+{
+	size_t want = (n / nb + STEP_RATINGS - 1) / STEP_RATINGS;
+	uint32_t groups = nb / STEP_BLOCKS;
+
+	for (uint32_t p = 1; p < groups; p++)
+		if (groups % p == 0 && p >= want)
+			return p;
+	return groups;
 }
 
 /* Bit x of a bitmap over the ratings. */
@@ -653,8 +671,8 @@ static const char *build_grid(struct ftrain *t)
 			break;
 	}
 	t->nb = nb;
-	size_t per_part = (n / nb + STEP_RATINGS - 1) / STEP_RATINGS, nbb = (size_t)nb * nb;
-	t->parts = per_part < 1 ? 1 : per_part > nb ? nb : (uint32_t)per_part;
+	size_t nbb = (size_t)nb * nb;
+	t->parts = steps_per_round(nb, n);
 	/* Per-row stripe tables: one lookup per rating in the passes. */
 	ublock = malloc(nu * sizeof *ublock);
 	iblock = malloc(ni * sizeof *iblock);

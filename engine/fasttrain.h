@@ -43,8 +43,9 @@
  * two users' update chains overlap.
  *
  * A step, the unit ftrain_step() counts and the report's "batch", is a
- * slice of a round: the blocks of a run of user stripes, about 200,000
- * ratings (at least one step per round).  Steps depend on the data only.
+ * slice of a round: the blocks of a run of user stripes, at most about
+ * 200,000 ratings when the round allows, a multiple of 4 blocks so that
+ * 2 or 4 threads share it evenly.  Steps depend on the data only.
  *
  * The inner kernels have AVX2+FMA versions chosen at run time (k >= 8)
  * and portable ones; they agree to float rounding (FMA, summation order).
