@@ -148,13 +148,12 @@ tsan-test: $(B)/tests/run-tsan $(FIXTURES)
 	TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" $(B)/tests/run-tsan
 
 # --- benchmarks -----------------------------------------------------------
-# Each bench/bench_NAME.c is a program of its own, linked with the engine.
+# Each bench/bench_NAME.c is a program of its own, linked with the engine;
+# bench/run.sh runs them all into one table.  ONLY=PATTERN (a shell glob
+# on the task or dataset column) runs some lines: make bench ONLY='query-*'.
 BENCH_BIN = $(BENCH_SRC:%.c=$(B)/%)
 bench: deps-test $(BIN) $(BENCH_BIN)
-	@sh bench/run.sh $(abspath $(BIN)) $(DATASETS)
-	@sh bench/bench_tui.sh $(abspath $(BIN)) $(DATASETS)
-	@$(B)/bench/bench_ring
-	@$(B)/bench/bench_queries $(DATASETS)
+	@ONLY='$(ONLY)' sh bench/run.sh $(abspath $(BIN)) $(DATASETS) $(abspath $(B))/bench
 
 $(B)/bench/%: $(B)/bench/%.o $(ENGINE_OBJ)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(ALL_LDLIBS)

@@ -1,35 +1,59 @@
 /* bench_fasttrain.c -- the fast trainer's epoch time on one dataset.
  *
- *   bench_fasttrain PATH [THREADS [EPOCHS [FACTORS]]]
+ *   bench_fasttrain PATH THREADS EPOCHS K OPT TASK DATASET
  *
  * Loads PATH, holds out a random 20% (seed 42), and trains a dotbias model
- * without y_range (LIBMF's setting: lr 0.01, wd 0.05, constant rate) for
- * EPOCHS epochs (default 5) with k = FACTORS (default 50).  Validation is
- * timed apart from training: the epoch line is the SGD pass alone.
- * Prints the median epoch time, ratings per second per thread, the
- * validation pass's time, the last validation RMSE and the peak RSS.
+ * with k = K factors, without y_range, wd 0.05 (seed 1)
+ * for EPOCHS epochs on THREADS threads, with OPT:
+ *   sgd    plain SGD, lr 0.01, constant: FPSGD's update
+ *   mom    SGD with momentum 0.9, lr 0.001 (the same steady step)
+ *   adam   Adam, beta1 0.9, lr 0.002
+ * Prints one row of make bench's table (bench.h) named TASK and DATASET:
+ * the median epoch time of the training pass alone (the validation pass
+ * is timed apart, in the note), training ratings per second per thread,
+ * the process's peak RSS, and in the note the median CPU time of an
+ * epoch (every thread, validation included: more than the wall time when
+ * the threads did run at once), the validation pass, the last validation
+ * RMSE and the set-up time (the grid: placing and ordering the ratings).
  */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/resource.h>
-#include <time.h>
+#include <string.h>
 
 #include "bench.h"
 #include "dataset.h"
 #include "fasttrain.h"
 
+#define EPOCHS_MAX 100
+
+static int usage(void)
+{
+	fprintf(stderr, "usage: bench_fasttrain PATH THREADS EPOCHS K sgd|mom|adam TASK DATASET\n");
+	return 2;
+}
+
 int main(int argc, char **argv)
 {
-	if (argc < 2) {
-		fprintf(stderr, "usage: bench_fasttrain PATH [THREADS [EPOCHS [FACTORS]]]\n");
-		return 2;
+	if (argc != 8)
+		return usage();
+	int threads = atoi(argv[2]), epochs = atoi(argv[3]), k = atoi(argv[4]);
+	const char *opt = argv[5];
+	if (threads < 1 || epochs < 1 || epochs > EPOCHS_MAX || k < 1)
+		return usage();
+	struct train_cfg tc = ftrain_cfg_plain(epochs, 0.01, 0.05);
+	tc.threads = threads;
+	tc.seed = 1;
+	if (strcmp(opt, "mom") == 0) {
+		tc.mom = 0.9;
+		tc.lr = 0.001;
+	} else if (strcmp(opt, "adam") == 0) {
+		tc.opt = OPTIM_ADAM;
+		tc.mom = 0.9;
+		tc.lr = 0.002;
+	} else if (strcmp(opt, "sgd") != 0) {
+		return usage();
 	}
-	int threads = argc > 2 ? atoi(argv[2]) : 1;
-	int epochs = argc > 3 ? atoi(argv[3]) : 5;
-	int k = argc > 4 ? atoi(argv[4]) : 50;
-	if (epochs < 1 || epochs > 1000)
-		epochs = 5;
 	char err[512];
 	struct ds_opts o = { .path = argv[1] };
 	struct ds *ds = ds_load(&o, err, sizeof err);
@@ -37,51 +61,46 @@ int main(int argc, char **argv)
 		fprintf(stderr, "bench_fasttrain: %s\n", err);
 		return 1;
 	}
-	struct split sp, train_only;
+	struct split sp;
 	if (split_random(ds_n_ratings(ds), 0.2, 42, &sp)) {
 		fprintf(stderr, "bench_fasttrain: out of memory\n");
 		return 1;
 	}
-	train_only = sp;
-	train_only.n_valid = 0;
 	struct model_cfg mc = model_cfg_default();
 	mc.n_users = ds_n_users(ds);
 	mc.n_items = ds_n_items(ds);
 	mc.n_factors = k;
 	mc.use_y_range = 0;
 	struct model *m = model_new(&mc, err, sizeof err);
-	struct train_cfg tc = train_cfg_default();
-	tc.epochs = epochs;
-	tc.lr = 0.01;
-	tc.wd = 0.05;
-	tc.sched = SCHED_CONSTANT;
-	tc.threads = threads;
-	struct ftrain *t = m ? ftrain_new(m, ds_users(ds), ds_items(ds), ds_ratings(ds),
-					  &train_only, &tc, 1, err, sizeof err) : NULL;
+	double t0 = clock_now();
+	struct ftrain *t = m ? ftrain_new(m, ds_users(ds), ds_items(ds), ds_ratings(ds), &sp, &tc,
+					  1, err, sizeof err) : NULL;
+	double setup = clock_now() - t0;
 	if (!t) {
 		fprintf(stderr, "bench_fasttrain: %s\n", err);
 		return 1;
 	}
-	double ep[1000], valid_s = 0.0, mse = NAN;
+	double ep[EPOCHS_MAX], cpu[EPOCHS_MAX], valid = 0.0;
 	struct train_report rep;
 	for (int e = 0; e < epochs; e++) {
-		double t0 = clock_now();
+		double c0 = bench_cpu_seconds();
+		t0 = clock_now();
 		while (ftrain_step(t, 1000000, &rep) == TRAIN_MORE)
 			;
-		ep[e] = clock_now() - t0;
-		t0 = clock_now();
-		mse = model_mse_idx(m, ds_users(ds), ds_items(ds), ds_ratings(ds), sp.valid,
-				    sp.n_valid);
-		valid_s = clock_now() - t0;
+		valid = ftrain_valid_seconds(t);
+		ep[e] = clock_now() - t0 - valid;
+		cpu[e] = bench_cpu_seconds() - c0;
 	}
-	bench_sort(ep, (size_t)epochs);
-	double med = epochs % 2 ? ep[epochs / 2] : (ep[epochs / 2 - 1] + ep[epochs / 2]) / 2;
-	struct rusage ru;
-	getrusage(RUSAGE_SELF, &ru);
-	printf("fast trainer k=%d threads=%d: epoch median %.3f s of %d (%zu ratings, %.3g /s/thread), "
-	       "validation %.3f s, valid RMSE %.4f, peak RSS %.1f MiB\n",
-	       k, threads, med, epochs, sp.n_train, (double)sp.n_train / med / threads, valid_s,
-	       sqrt(mse), (double)ru.ru_maxrss / 1024.0);
+	double med = bench_median(ep, (size_t)epochs);
+	char a[32], b[32], note[192];
+	snprintf(a, sizeof a, "%.3f s", med);
+	snprintf(b, sizeof b, "%.3g r/s/thr", (double)sp.n_train / med / threads);
+	snprintf(note, sizeof note,
+		 "median of %d epochs of %zu ratings (CPU %.2f s with validation); validation "
+		 "%.3f s, RMSE %.4f; set-up %.2f s",
+		 epochs, sp.n_train, bench_median(cpu, (size_t)epochs), valid, sqrt(rep.valid_loss),
+		 setup);
+	bench_row(argv[6], argv[7], a, b, bench_peak_rss_mib(), note);
 	ftrain_free(t);
 	model_free(m);
 	split_free(&sp);

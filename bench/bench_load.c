@@ -1,30 +1,29 @@
 /* bench_load.c -- the loader alone: ds_load() of one dataset, timed.
  *
- *   bench_load PATH [REPS]     (a dataset directory or ratings file)
+ *   bench_load PATH REPS TASK DATASET    (a dataset directory or ratings file)
  *
- * Prints the median wall time of REPS loads (default 3) and the process's
- * peak resident memory after them, which is the peak of one load: each
- * load is freed before the next.  `collabtui summary` adds the summary
- * and the catalogue on top; this is the loader's own share.
+ * Prints one row of make bench's table (bench.h): the median wall time of
+ * REPS loads, ratings per second, and the process's peak resident memory
+ * after them, which is the peak of one load: each load is freed before
+ * the next.  `collabtui summary` adds the summary and the catalogue on
+ * top; this is the loader's own share.
  */
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/resource.h>
-#include <time.h>
 
 #include "bench.h"
 #include "dataset.h"
 
+#define REPS_MAX 100
+
 int main(int argc, char **argv)
 {
-	if (argc < 2) {
-		fprintf(stderr, "usage: bench_load PATH [REPS]\n");
+	int reps = argc == 5 ? atoi(argv[2]) : 0;
+	if (reps < 1 || reps > REPS_MAX) {
+		fprintf(stderr, "usage: bench_load PATH REPS TASK DATASET  (REPS 1..%d)\n", REPS_MAX);
 		return 2;
 	}
-	int reps = argc > 2 ? atoi(argv[2]) : 3;
-	if (reps < 1 || reps > 100)
-		reps = 3;
-	double t[100];
+	double t[REPS_MAX];
 	size_t n = 0;
 	for (int r = 0; r < reps; r++) {
 		struct ds_opts o = { .path = argv[1] };
@@ -39,11 +38,11 @@ int main(int argc, char **argv)
 		n = ds_n_ratings(ds);
 		ds_free(ds);
 	}
-	bench_sort(t, (size_t)reps);
-	struct rusage ru;
-	getrusage(RUSAGE_SELF, &ru);
-	double med = reps % 2 ? t[reps / 2] : (t[reps / 2 - 1] + t[reps / 2]) / 2;
-	printf("load %zu ratings: median %.3f s of %d, %.3g ratings/s, peak RSS %.1f MiB\n",
-	       n, med, reps, (double)n / med, (double)ru.ru_maxrss / 1024.0);
+	double med = bench_median(t, (size_t)reps);
+	char a[32], b[32], note[96];
+	snprintf(a, sizeof a, "%.3f s", med);
+	snprintf(b, sizeof b, "%.3g r/s", (double)n / med);
+	snprintf(note, sizeof note, "ds_load() alone, median of %d; %zu ratings", reps, n);
+	bench_row(argv[3], argv[4], a, b, bench_peak_rss_mib(), note);
 	return 0;
 }

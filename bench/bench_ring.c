@@ -2,8 +2,7 @@
  *
  *   bench_ring [REPS]
  *
- * Prints one line per measurement in bench/run.sh's table format (task,
- * dataset, median, throughput):
+ * Prints one row of make bench's table (bench.h) per measurement:
  *   ring-throughput-64B    a producer thread streams 64-byte messages to
  *                          the main thread; median wall time of REPS runs
  *                          (default 5) and messages per second
@@ -114,10 +113,13 @@ static void throughput(const char *task, size_t elem, uint64_t n, int reps)
 		die("out of memory");
 	for (int i = 0; i < reps; i++)
 		t[i] = stream_once(elem, n);
-	bench_sort(t, (size_t)reps);
-	snprintf(med, sizeof med, "%.3f s", t[reps / 2]);
-	snprintf(thr, sizeof thr, "%.3g/s", (double)n / t[reps / 2]);
-	printf("%-26s %-16s %12s %14s\n", task, "-", med, thr);
+	double m = bench_median(t, (size_t)reps);
+	char note[96];
+	snprintf(med, sizeof med, "%.3f s", m);
+	snprintf(thr, sizeof thr, "%.3g msg/s", (double)n / m);
+	snprintf(note, sizeof note, "%llu messages of %zu bytes, median of %d",
+		 (unsigned long long)n, elem, reps);
+	bench_row(task, "-", med, thr, -1.0, note);
 	free(t);
 }
 
@@ -156,7 +158,7 @@ static void latency(const char *task)
 	double *oneway = malloc(LATENCY_SAMPLES * sizeof *oneway);
 	struct msg64 m = { 0 };
 	pthread_t th;
-	char med[32], p99[32];
+	char med[32];
 
 	if (!b.ping || !b.pong || !oneway)
 		die("out of memory");
@@ -174,10 +176,12 @@ static void latency(const char *task)
 			oneway[i - LATENCY_WARMUP] = rtt / 2;
 	}
 	pthread_join(th, NULL);
-	bench_sort(oneway, LATENCY_SAMPLES);
-	snprintf(med, sizeof med, "%.0f ns", oneway[LATENCY_SAMPLES / 2] * 1e9);
-	snprintf(p99, sizeof p99, "p99 %.0f ns", oneway[LATENCY_SAMPLES * 99 / 100] * 1e9);
-	printf("%-26s %-16s %12s %14s\n", task, "-", med, p99);
+	double half = bench_median(oneway, LATENCY_SAMPLES);
+	char note[96];
+	snprintf(med, sizeof med, "%.0f ns", half * 1e9);
+	snprintf(note, sizeof note, "p99 %.0f ns, %d bounces of 64 bytes",
+		 bench_quantile(oneway, LATENCY_SAMPLES, 0.99) * 1e9, LATENCY_SAMPLES);
+	bench_row(task, "-", med, "-", -1.0, note);
 	free(oneway);
 	ring_free(b.ping);
 	ring_free(b.pong);

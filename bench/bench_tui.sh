@@ -1,11 +1,12 @@
 #!/bin/sh
 # bench/bench_tui.sh -- the interface's responsiveness (see bench/README.md).
 #
-#   sh bench/bench_tui.sh BIN DATASETS [DATA]
+#   sh bench/bench_tui.sh BIN DATASETS [DATA [LABEL]]
 #
 # BIN is the collabtui binary, DATASETS the folder holding ml-100k/.  Runs
 # the interface in a private tmux server (its own -L socket, 120x40), and
-# prints two lines in bench/run.sh's table format:
+# prints two rows of make bench's table (bench/bench.h's format; the peak
+# RSS is the interface's VmHWM):
 #
 #   tui-key-latency   key-to-screen latency while training runs flat out:
 #                     the median and the 99th percentile (max and count
@@ -17,9 +18,10 @@
 #                     /proc/PID/stat) the interface uses in 3 s with
 #                     nothing happening, after loading and one training run.
 #
-# With DATA (a large dataset, e.g. the 25M one `collabtui synth` writes)
-# it measures the interface at scale instead, from FILE.events of
-# --trace, in one run with --trainer fast:
+# With DATA (a large dataset, e.g. the 25M one `collabtui synth` writes;
+# LABEL names it in the table, default its folder's name) it measures the
+# interface at scale instead, from FILE.events of --trace, in one run with
+# --trainer fast:
 #
 #   tui-load          start to the screen showing the loaded dataset;
 #   tui-key-latency   as above, while a fast-trainer epoch runs;
@@ -29,10 +31,11 @@
 #                     the run stopped.
 set -eu
 
-usage="usage: sh bench/bench_tui.sh BIN DATASETS [DATA]"
+usage="usage: sh bench/bench_tui.sh BIN DATASETS [DATA [LABEL]]"
 bin=${1:?$usage}
 datasets=${2:?$usage}
 data=${3:-}
+label=${4:-}
 nkeys=${KEYS:-200}
 ml=$datasets/ml-100k
 case $bin in /*) ;; *) bin=$(pwd)/$bin ;; esac
@@ -124,19 +127,25 @@ press_keys() {
 	fi
 }
 
-# key_line DATASET WHAT: the tui-key-latency line from $tmp/trace
+# The table's row format (bench/bench.h's BENCH_ROW_FMT).
+fmt='%-26s %-14s %12s %18s %10s  %s\n'
+
+# peak resident memory of process $1, in MiB
+hwm() { awk '/^VmHWM:/ { printf "%.0f MiB", $2 / 1024 }' "/proc/$1/status"; }
+
+# key_line DATASET WHAT RSS: the tui-key-latency row from $tmp/trace
 key_line() {
 	if [ ! -s "$tmp/trace" ]; then
 		echo "bench: collabtui wrote no trace" >&2
 		exit 1
 	fi
-	sort -n "$tmp/trace" | awk -v want="$nkeys" -v ds="$1" -v what="$2" '
+	sort -n "$tmp/trace" | awk -v want="$nkeys" -v ds="$1" -v what="$2" -v rss="$3" -v fmt="$fmt" '
 		{ v[NR] = $1 }
 		function pct(p,   k) { k = int(p * NR + 0.999999); if (k < 1) k = 1; return v[k] / 1000 }
 		END {
-			printf "%-26s %-16s %12s %14s   (max %.2f ms, %d keys, %s)\n",
-			       "tui-key-latency", ds, sprintf("%.2f ms", pct(0.50)),
-			       sprintf("p99 %.2f ms", pct(0.99)), v[NR] / 1000, NR, what
+			printf fmt, "tui-key-latency", ds, sprintf("%.2f ms", pct(0.50)), "-", rss,
+			       sprintf("p99 %.2f ms, max %.2f ms, %d keys, %s", pct(0.99),
+				       v[NR] / 1000, NR, what)
 			if (NR < want)
 				printf "bench: warning: %d keys traced of %d sent\n", NR, want > "/dev/stderr"
 		}'
@@ -144,32 +153,35 @@ key_line() {
 
 # ---- at scale: load, keys while a fast epoch runs, curve updates, stop ----
 if [ -n "$data" ]; then
-	name=$(basename "$ml")
-	start --trace "$tmp/trace" --trainer fast --epochs 1000 --valid-pct 0.1
+	name=${label:-$(basename "$ml")}
+	start --trace "$tmp/trace" --trainer fast --opt sgd --mom 0 --lr 0.02 --wd 0.05 \
+		--schedule constant --epochs 1000 --valid-pct 0.1
 	wait_for "density" 300          # the summary: the load is over
 	tm send-keys -t b t
 	# the run is prepared first (the split, the fast trainer's blocks)
 	wait_for "epoch 1/1000" 300
 	press_keys
 	sleep 1                         # mid-epoch, at some point of it
+	rss=$(hwm "$(tm display-message -p -t b '#{pane_pid}')")
 	tm send-keys -t b s
 	wait_for "training stopped" 60
 	tm send-keys -t b q
 	wait_exit
-	key_line "$name" "fast trainer, 1000 epochs"
-	awk -v ds="$name" '
+	key_line "$name" "fast trainer, 1000 epochs" "$rss"
+	awk -v ds="$name" -v rss="$rss" -v fmt="$fmt" '
 		$1 == "load" { load = $2 / 1e6 }
 		$1 == "stop" { stop = $2 / 1000 }
 		$1 == "curve" { g[++n] = $2 / 1000 }
 		END {
-			printf "%-26s %-16s %10.2f s\n", "tui-load", ds, load
+			printf fmt, "tui-load", ds, sprintf("%.2f s", load), "-", rss,
+			       "start to the loaded summary on screen"
 			for (i = 2; i <= n; i++)        # insertion sort: n is small
 				for (j = i; j > 1 && g[j - 1] > g[j]; j--) { t = g[j]; g[j] = g[j - 1]; g[j - 1] = t }
 			if (n)
-				printf "%-26s %-16s %12s %14s   (%d gaps while training)\n", "tui-curve-gap",
-				       ds, sprintf("%.0f ms", g[int((n + 1) / 2)]),
-				       sprintf("max %.0f ms", g[n]), n
-			printf "%-26s %-16s %9.1f ms\n", "tui-stop", ds, stop
+				printf fmt, "tui-curve-gap", ds, sprintf("%.0f ms", g[int((n + 1) / 2)]),
+				       "-", rss, sprintf("max %.0f ms, %d gaps while training", g[n], n)
+			printf fmt, "tui-stop", ds, sprintf("%.1f ms", stop), "-", rss,
+			       "stop key mid-epoch to the stopped screen"
 		}' "$tmp/trace.events"
 	exit 0
 fi
@@ -181,11 +193,12 @@ wait_for "users 943"
 tm send-keys -t b t
 wait_for "epoch 1/1000"
 press_keys
+rss=$(hwm "$(tm display-message -p -t b '#{pane_pid}')")
 tm send-keys -t b q
 wait_for "Quit anyway?"
 tm send-keys -t b y
 wait_exit
-key_line ml-100k "training 1000 epochs"
+key_line ml-100k "training 1000 epochs" "$rss"
 
 # ---- CPU time when idle ---------------------------------------------------
 start --epochs 5
@@ -199,8 +212,9 @@ ticks() { sed 's/.*) //' "/proc/$pid/stat" | awk '{ print $12 + $13 }'; }
 t0=$(ticks)
 sleep 3
 t1=$(ticks)
+rss=$(hwm "$pid")
 tm send-keys -t b q
 wait_exit
-echo "$t0 $t1 $hz" | awk '{
-	printf "%-26s %-16s %12s %14s   (ticks of 1/%d s)\n", "tui-idle-cpu-3s", "ml-100k",
-	       sprintf("%.0f ms", ($2 - $1) * 1000 / $3), "CPU time", $3 }'
+echo "$t0 $t1 $hz" | awk -v rss="$rss" -v fmt="$fmt" '{
+	printf fmt, "tui-idle-cpu-3s", "ml-100k", sprintf("%.0f ms", ($2 - $1) * 1000 / $3), "-", rss,
+	       sprintf("CPU time (user + system) in 3 s idle, ticks of 1/%d s", $3) }'

@@ -116,7 +116,7 @@ const char *opts_usage(void)
 "  --emb-drop P  --ps P   nn: dropout after the embeddings, after each\n"
 "                         hidden layer (default 0, 0)\n"
 "  --trainer fastai|fast  fastai's mini-batch fit (default), or sparse\n"
-"                         per-rating SGD for large data (dot, dotbias)\n"
+"                         per-rating SGD or Adam for large data (dot, dotbias)\n"
 "files:\n"
 "  --save FILE            write the trained model (atomically, checksummed)\n"
 "  --load FILE            start from a saved model (insight commands: use it as is)\n"

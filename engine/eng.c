@@ -511,6 +511,10 @@ static int do_load_data(struct eng *e, const struct eng_cmd *c)
 	/* A new dataset invalidates the model: its indices mean other things. */
 	drop_model(e);
 	insight_forget(e->ins, INSIGHT_DATA);
+	/* The queries' per-item statistics now, not on the first query (a
+	 * pass over the ratings); when memory runs out here the query
+	 * tries again and says so. */
+	insight_data(e->ins, ds);
 	ds_free(e->ds);
 	e->ds = ds;
 	e->load = *a;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dot.h"
 #include "lapack.h"
 
 int foldin_dim(const struct model *m)
@@ -34,50 +35,89 @@ static float ratio(double s2, double v)
 	return (float)(l < 1e-3 ? 1e-3 : l > 1e6 ? 1e6 : l);
 }
 
+/* The estimates below read a fixed sample when there is more than
+ * `cap`: runs of SAMPLE_RUN consecutive indices spread evenly over
+ * 0..n-1, the same ones every time, so they cost the same on 100K and
+ * 25M ratings.  Runs rather than single picks, because single picks
+ * missed the cache on all three rating arrays each (10 ms on 25M).
+ * Index j of the sample, and the sample's size. */
+#define SAMPLE_RUN 256
+#define PREFETCH_AHEAD 8         /* sampled ratings */
+
+static size_t sample_size(size_t n, size_t cap)
+{
+	return n <= cap ? n : cap / SAMPLE_RUN * SAMPLE_RUN;
+}
+
+static size_t sample_at(size_t j, size_t n, size_t size)
+{
+	if (size == n)
+		return j;
+	return j / SAMPLE_RUN * (n / (size / SAMPLE_RUN)) + j % SAMPLE_RUN;
+}
+
 int foldin_prior_fit(const struct model *m, const uint32_t *users,
 		     const uint32_t *items, const float *ratings, size_t n,
 		     struct foldin_prior *p)
 {
 	int k = m->cfg.n_factors, d = foldin_dim(m);
 	uint32_t nu = m->cfg.n_users;
-	/* mean and variance of the trained users, in double: 943 x 50 small
-	 * numbers summed */
-	double sf = 0.0, sb = 0.0;
-	for (int j = 0; j < d; j++) {
-		double s = 0.0;
-		for (uint32_t u = 0; u < nu; u++)
-			s += j < k ? m->user_f[(size_t)u * k + j] : m->user_b[u];
-		p->mean[j] = nu ? (float)(s / nu) : 0.0f;
+	size_t su = sample_size(nu, FOLDIN_PRIOR_USERS), sr = sample_size(n, FOLDIN_PRIOR_RATINGS);
+	/* mean and variance of the trained users, in double (tens of
+	 * thousands of small numbers summed), one sum per weight so the
+	 * additions do not wait on each other */
+	double *sum = calloc(2 * (size_t)d, sizeof *sum);
+	if (!sum)
+		return -1;
+	double *sq = sum + d;
+	for (size_t s = 0; s < su; s++) {
+		size_t u = sample_at(s, nu, su);
+		for (int j = 0; j < k; j++)
+			sum[j] += m->user_f[u * (size_t)k + (size_t)j];
+		if (d > k)
+			sum[k] += m->user_b[u];
 	}
-	for (uint32_t u = 0; u < nu; u++) {
+	for (int j = 0; j < d; j++)
+		p->mean[j] = su ? (float)(sum[j] / (double)su) : 0.0f;
+	for (size_t s = 0; s < su; s++) {
+		size_t u = sample_at(s, nu, su);
 		for (int j = 0; j < k; j++) {
-			double dv = m->user_f[(size_t)u * k + j] - p->mean[j];
-			sf += dv * dv;
+			double dv = m->user_f[u * (size_t)k + (size_t)j] - p->mean[j];
+			sq[j] += dv * dv;
 		}
 		if (d > k) {
 			double dv = m->user_b[u] - p->mean[k];
-			sb += dv * dv;
+			sq[k] += dv * dv;
 		}
 	}
-	double vf = nu ? sf / ((double)nu * k) : 0.0, vb = nu ? sb / nu : 0.0;
-
+	double sf = 0.0, sb = d > k ? sq[k] : 0.0;
+	for (int j = 0; j < k; j++)
+		sf += sq[j];
+	free(sum);
+	double vf = su ? sf / ((double)su * k) : 0.0, vb = su ? sb / (double)su : 0.0;
 	double s2 = 0.0;
-	for (size_t r = 0; r < n; r++) {
+	for (size_t s = 0; s < sr; s++) {
+		size_t r = sample_at(s, n, sr);
 		uint32_t u = users[r], i = items[r];
+		/* the item rows are random reads: ask for a later one's now,
+		 * so several misses are in flight at once */
+		if (s + PREFETCH_AHEAD < sr) {
+			const float *ahead = m->item_f + (size_t)items[sample_at(s + PREFETCH_AHEAD, n, sr)] * k;
+			for (int c = 0; c < k; c += 16)
+				__builtin_prefetch(ahead + c);
+		}
 		const float *pu = m->user_f + (size_t)u * k, *qi = m->item_f + (size_t)i * k;
-		float s = 0.0f;
-		for (int j = 0; j < k; j++)
-			s += pu[j] * qi[j];
+		float x = dot_f32(pu, qi, k);
 		if (m->user_b)
-			s += m->user_b[u];
-		double e = foldin_target(m, i, ratings[r]) - s;
+			x += m->user_b[u];
+		double e = foldin_target(m, i, ratings[r]) - x;
 		s2 += e * e;
 	}
-	if (n == 0) {
+	if (sr == 0) {
 		p->lambda_f = p->lambda_b = 1.0f;
 		return 0;
 	}
-	s2 /= (double)n;
+	s2 /= (double)sr;
 	p->lambda_f = ratio(s2, vf);
 	p->lambda_b = d > k ? ratio(s2, vb) : 0.0f;
 	return 0;
@@ -168,16 +208,11 @@ size_t foldin_top(const float *scores, uint32_t n_items, const uint32_t *skip,
 	if (!item_sim)
 		return n;
 	/* "because you rated X": the liked item nearest each pick */
-	int kf = sim_dim(item_sim);
 	for (size_t j = 0; j < n; j++) {
-		const float *a = sim_row(item_sim, out[j].idx);
 		float best = -INFINITY;
 		because[j] = UINT32_MAX;
 		for (size_t r = 0; r < n_liked; r++) {
-			const float *b = sim_row(item_sim, liked[r]);
-			float c = 0.0f;
-			for (int f = 0; f < kf; f++)
-				c += a[f] * b[f];
+			float c = sim_cos(item_sim, out[j].idx, liked[r]);
 			if (c > best) {
 				best = c;
 				because[j] = liked[r];

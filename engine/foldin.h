@@ -36,6 +36,8 @@
 #include "sim.h"
 
 #define FOLDIN_P_MIN 0.005f
+#define FOLDIN_PRIOR_USERS 16384
+#define FOLDIN_PRIOR_RATINGS 16384
 
 /* The ridge prior.  mean has foldin_dim(m) entries. */
 struct foldin_prior {
@@ -52,8 +54,13 @@ float foldin_target(const struct model *m, uint32_t i, float r);
 
 /* Estimate the prior from the trained model and n ratings (users, items,
  * ratings) it was trained on; p->mean must point to foldin_dim(m) floats.
- * Cost: one pass over the ratings (~n * k).  Returns 0; n = 0 gives
- * lambdas of 1. */
+ * Beyond FOLDIN_PRIOR_USERS users and FOLDIN_PRIOR_RATINGS ratings the
+ * estimates read about that many, in runs spread evenly over the indices
+ * (the same ones every time): the engine refits the prior whenever the
+ * model moves, and a pass over 25M ratings took 2.7 s where the sample
+ * takes about a millisecond, with the lambdas within a few percent
+ * (tests/test_scale.c).
+ * Returns 0, or -1 when memory runs out; n = 0 gives lambdas of 1. */
 int foldin_prior_fit(const struct model *m, const uint32_t *users,
 		     const uint32_t *items, const float *ratings, size_t n,
 		     struct foldin_prior *p);

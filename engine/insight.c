@@ -116,7 +116,7 @@ static int by_count_desc(const void *a, const void *b)
 	return x->idx < y->idx ? -1 : x->idx > y->idx;
 }
 
-static int need_data(struct insight *in, const struct ds *ds)
+int insight_data(struct insight *in, const struct ds *ds)
 {
 	if (in->have_data)
 		return 0;
@@ -145,8 +145,11 @@ static int need_data(struct insight *in, const struct ds *ds)
 			in->user_n[users[j]]++;
 			isum[items[j]] += r[j];
 			usum[users[j]] += r[j];
-			total += r[j];
 		}
+		/* the total from the item sums: a running total in the loop
+		 * above was one chain of n dependent additions */
+		for (uint32_t i = 0; i < ni; i++)
+			total += isum[i];
 		double g = n ? total / (double)n : 0.0;
 		for (uint32_t i = 0; i < ni; i++) {
 			in->item_mean[i] = in->item_n[i] ? (float)(isum[i] / in->item_n[i]) : NAN;
@@ -197,8 +200,9 @@ static int need_prior(struct insight *in, const struct ds *ds, const struct mode
 	in->prior.mean = malloc((size_t)foldin_dim(m) * sizeof *in->prior.mean);
 	if (!in->prior.mean)
 		return -1;
-	foldin_prior_fit(m, ds_users(ds), ds_items(ds), ds_ratings(ds),
-			 ds_n_ratings(ds), &in->prior);
+	if (foldin_prior_fit(m, ds_users(ds), ds_items(ds), ds_ratings(ds),
+			     ds_n_ratings(ds), &in->prior) != 0)
+		return -1;
 	in->have_prior = 1;
 	return 0;
 }
@@ -225,7 +229,7 @@ int insight_bias(struct insight *in, const struct ds *ds, const struct model *m,
 	if (a->top < 0 || a->bottom < 0 || a->top + a->bottom > ENG_TOPN_MAX)
 		return say(err, errlen, ENG_EARG, "top and bottom must be >= 0, together at most %d",
 			   ENG_TOPN_MAX);
-	if (need_data(in, ds) != 0)
+	if (insight_data(in, ds) != 0)
 		return say(err, errlen, ENG_ENOMEM, "out of memory counting ratings");
 	memset(out, 0, sizeof *out);
 	out->min_ratings = a->min_ratings;
@@ -258,19 +262,21 @@ int insight_similar(struct insight *in, const struct ds *ds, const struct model 
 			   a->users ? "user" : "item", a->index, n);
 	if (a->k < 1 || a->k > ENG_TOPN_MAX)
 		return say(err, errlen, ENG_EARG, "k must be in 1..%d", ENG_TOPN_MAX);
-	if (need_data(in, ds) != 0)
+	if (insight_data(in, ds) != 0)
 		return say(err, errlen, ENG_ENOMEM, "out of memory counting ratings");
 	struct sim **sp = a->users ? &in->user_sim : &in->item_sim;
 	if (!*sp)
 		*sp = a->users ? sim_new(m->user_f, n_users, m->cfg.n_factors)
 			       : sim_new(m->item_f, m->cfg.n_items, m->cfg.n_factors);
 	if (!*sp)
-		return say(err, errlen, ENG_ENOMEM, "out of memory normalising the factors");
+		return say(err, errlen, ENG_ENOMEM, "out of memory comparing the factors");
 	memset(out, 0, sizeof *out);
 	out->users = a->users;
 	out->query = a->index;
 	struct rank_pick p[ENG_TOPN_MAX];
 	size_t got = sim_nearest(*sp, a->index, (size_t)a->k, p);
+	if (got == (size_t)-1)
+		return say(err, errlen, ENG_ENOMEM, "out of memory measuring the factors");
 	for (size_t j = 0; j < got; j++)
 		fill(in, a->users, p[j].idx, p[j].score, &out->e[j]);
 	out->n = (int)got;
@@ -287,7 +293,7 @@ int insight_pca(struct insight *in, const struct ds *ds, const struct model *m,
 	int k = m->cfg.n_factors;
 	if (a->n_comp < 1 || a->n_comp > k)
 		return say(err, errlen, ENG_EARG, "components must be in 1..%d (the factors)", k);
-	if (need_data(in, ds) != 0)
+	if (insight_data(in, ds) != 0)
 		return say(err, errlen, ENG_ENOMEM, "out of memory counting ratings");
 	uint32_t n = a->top_n && a->top_n < in->n_items ? a->top_n : in->n_items;
 	if (n < 2)
@@ -382,7 +388,7 @@ int insight_recommend(struct insight *in, const struct ds *ds, const struct mode
 		if (!isfinite(r[j]))
 			return say(err, errlen, ENG_EARG, "rating %d is not a number", j + 1);
 	}
-	if (need_data(in, ds) != 0)
+	if (insight_data(in, ds) != 0)
 		return say(err, errlen, ENG_ENOMEM, "out of memory counting ratings");
 	memset(out, 0, sizeof *out);
 	out->n_rated = a->n;
@@ -423,7 +429,7 @@ int insight_recommend_meta(struct insight *in, const struct ds *ds,
 {
 	if (a->top < 1 || a->top > ENG_TOPN_MAX)
 		return say(err, errlen, ENG_EARG, "top must be in 1..%d", ENG_TOPN_MAX);
-	if (need_data(in, ds) != 0)
+	if (insight_data(in, ds) != 0)
 		return say(err, errlen, ENG_ENOMEM, "out of memory counting ratings");
 	memset(out, 0, sizeof *out);
 	if (!m)

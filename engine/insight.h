@@ -35,6 +35,12 @@ enum insight_scope {
 /* Drop the caches of the given scope. */
 void insight_forget(struct insight *in, enum insight_scope what);
 
+/* Build the dataset's statistics now rather than on the first query (one
+ * pass over the ratings, ~0.1 s for 25M): the engine calls it when it
+ * loads a dataset.  0, or -1 when memory runs out (a query then tries
+ * again and reports it). */
+int insight_data(struct insight *in, const struct ds *ds);
+
 /* The highest and lowest item biases.  ENG_ESTATE without a model with
  * biases, ENG_EARG for counts out of range. */
 int insight_bias(struct insight *in, const struct ds *ds, const struct model *m,

@@ -1,15 +1,18 @@
-/* sim.c -- cosine similarity over a normalised factor matrix (see sim.h). */
+/* sim.c -- cosine similarity over a factor matrix (see sim.h). */
 #include "sim.h"
 
 #include <cblas.h>
 #include <math.h>
 #include <stdlib.h>
 
+#include "dot.h"
+
 struct sim {
+	const float *f;         /* (n, k) row-major, borrowed */
 	uint32_t n;
 	int k;
-	float *unit;            /* (n, k) row-major, rows of length 1 or 0 */
-	float *scores;          /* (n) scratch for sim_nearest */
+	float *inv;             /* (n) 1 / row length, 0 for a zero row; NULL until needed */
+	float *scores;          /* (n) scratch for sim_nearest; NULL until needed */
 };
 
 struct sim *sim_new(const float *f, uint32_t n, int k)
@@ -19,26 +22,9 @@ struct sim *sim_new(const float *f, uint32_t n, int k)
 	struct sim *s = calloc(1, sizeof *s);
 	if (!s)
 		return NULL;
+	s->f = f;
 	s->n = n;
 	s->k = k;
-	s->unit = malloc(((size_t)n * (size_t)k + 1) * sizeof *s->unit);
-	s->scores = malloc(((size_t)n + 1) * sizeof *s->scores);
-	if (!s->unit || !s->scores) {
-		sim_free(s);
-		return NULL;
-	}
-	for (uint32_t i = 0; i < n; i++) {
-		const float *x = f + (size_t)i * (size_t)k;
-		float *y = s->unit + (size_t)i * (size_t)k;
-		/* the norm in double: embeddings are small (~0.1) and k may be
-		 * large, and this runs once per model */
-		double ss = 0.0;
-		for (int j = 0; j < k; j++)
-			ss += (double)x[j] * x[j];
-		float inv = ss > 0.0 ? (float)(1.0 / sqrt(ss)) : 0.0f;
-		for (int j = 0; j < k; j++)
-			y[j] = x[j] * inv;
-	}
 	return s;
 }
 
@@ -46,7 +32,7 @@ void sim_free(struct sim *s)
 {
 	if (!s)
 		return;
-	free(s->unit);
+	free(s->inv);
 	free(s->scores);
 	free(s);
 }
@@ -61,20 +47,58 @@ int sim_dim(const struct sim *s)
 	return s->k;
 }
 
-const float *sim_row(const struct sim *s, uint32_t i)
+static const float *row(const struct sim *s, uint32_t i)
 {
-	return s->unit + (size_t)i * (size_t)s->k;
+	return s->f + (size_t)i * (size_t)s->k;
 }
 
-void sim_scores(const struct sim *s, uint32_t i, float *out)
+float sim_cos(const struct sim *s, uint32_t i, uint32_t j)
 {
-	/* out (n) = unit (n, k) . unit[i] (k) */
-	cblas_sgemv(CblasRowMajor, CblasNoTrans, (int)s->n, s->k, 1.0f, s->unit,
-		    s->k, sim_row(s, i), 1, 0.0f, out, 1);
+	const float *a = row(s, i), *b = row(s, j);
+	double aa = dot_f64(a, a, s->k), bb = dot_f64(b, b, s->k);
+
+	return aa > 0.0 && bb > 0.0 ? (float)(dot_f64(a, b, s->k) / sqrt(aa * bb)) : 0.0f;
+}
+
+/* The inverse row lengths and the scratch row, on first use. */
+static int need_lengths(struct sim *s)
+{
+	if (s->inv)
+		return 0;
+	float *inv = malloc(((size_t)s->n + 1) * sizeof *inv);
+	s->scores = malloc(((size_t)s->n + 1) * sizeof *s->scores);
+	if (!inv || !s->scores) {
+		free(inv);
+		free(s->scores);
+		s->scores = NULL;
+		return -1;
+	}
+	for (uint32_t i = 0; i < s->n; i++) {
+		double ss = dot_f64(row(s, i), row(s, i), s->k);
+		inv[i] = ss > 0.0 ? (float)(1.0 / sqrt(ss)) : 0.0f;
+	}
+	s->inv = inv;
+	return 0;
+}
+
+int sim_scores(struct sim *s, uint32_t i, float *out)
+{
+	if (need_lengths(s) != 0)
+		return -1;
+	/* out (n) = f (n, k) . f[i] (k), then each row's and the query's
+	 * lengths divided out */
+	cblas_sgemv(CblasRowMajor, CblasNoTrans, (int)s->n, s->k, 1.0f, s->f, s->k,
+		    row(s, i), 1, 0.0f, out, 1);
+	float qi = s->inv[i];
+	for (uint32_t j = 0; j < s->n; j++)
+		out[j] *= s->inv[j] * qi;
+	return 0;
 }
 
 size_t sim_nearest(struct sim *s, uint32_t i, size_t k, struct rank_pick *out)
 {
+	if (need_lengths(s) != 0)
+		return (size_t)-1;
 	sim_scores(s, i, s->scores);
 	struct rank_topk t;
 	rank_topk_init(&t, out, k);

@@ -1,6 +1,7 @@
 /* test_fasttrain.c -- the fast trainer: thread count does not change the
  * result, the AVX2 kernel agrees with the portable one, chunks and stop
- * work, the engine runs it, and a few million ratings go through. */
+ * work; momentum and Adam learn, and momentum 0 is plain SGD to the bit.
+ * The large-data paths are in test_scale.c. */
 #include <criterion/criterion.h>
 
 #include <math.h>
@@ -9,11 +10,9 @@
 #include <string.h>
 
 #include "dataset.h"
-#include "eng.h"
 #include "fasttrain.h"
 #include "synth.h"
 #include "testenv.h"
-#include "testsink.h"
 
 static char err[512];
 
@@ -37,10 +36,12 @@ static struct ds *synth(char *dir, size_t n, uint64_t ratings, uint32_t users, u
 	return load(dir);
 }
 
-/* Train a fresh model on ds (80/20 split, seed 1); returns the last
- * report's validation MSE and leaves the model in *out when asked. */
-static double fit(const struct ds *ds, int threads, int simd, int epochs, int y_range,
-		  struct model **out)
+/* Train a fresh model on ds (80/20 split, seed 1) with tc, the AVX2
+ * kernel when simd is set, through the momentum kernel when velocity is;
+ * returns the last report's validation MSE and leaves the model in *out
+ * when asked. */
+static double fit_cfg(const struct ds *ds, const struct train_cfg *tc, int simd, int velocity,
+		      int y_range, struct model **out)
 {
 	struct split sp;
 	cr_assert_eq(split_random(ds_n_ratings(ds), 0.2, 1, &sp), 0);
@@ -49,15 +50,12 @@ static double fit(const struct ds *ds, int threads, int simd, int epochs, int y_
 	mc.n_items = ds_n_items(ds);
 	mc.use_y_range = y_range;
 	struct model *m = model_new(&mc, err, sizeof err);
-	struct train_cfg tc = train_cfg_default();
-	tc.epochs = epochs;
-	tc.lr = 0.02;
-	tc.wd = 0.05;
-	tc.threads = threads;
-	struct ftrain *t = ftrain_new(m, ds_users(ds), ds_items(ds), ds_ratings(ds), &sp, &tc, 1,
+	struct ftrain *t = ftrain_new(m, ds_users(ds), ds_items(ds), ds_ratings(ds), &sp, tc, 1,
 				      err, sizeof err);
 	cr_assert_not_null(t, "%s", err);
 	ftrain_use_simd(t, simd);
+	if (velocity)
+		cr_assert_eq(ftrain_use_velocity(t), 0);
 	struct train_report rep;
 	while (ftrain_step(t, 3, &rep) != TRAIN_DONE)
 		;
@@ -68,6 +66,24 @@ static double fit(const struct ds *ds, int threads, int simd, int epochs, int y_
 	else
 		model_free(m);
 	return rep.valid_loss;
+}
+
+/* Plain SGD at lr 0.02, wd 0.05 for `epochs` epochs with `threads`. */
+static double fit(const struct ds *ds, int threads, int simd, int epochs, int y_range,
+		  struct model **out)
+{
+	struct train_cfg tc = ftrain_cfg_plain(epochs, 0.02, 0.05);
+	tc.threads = threads;
+	return fit_cfg(ds, &tc, simd, 0, y_range, out);
+}
+
+/* The largest absolute difference between two models' parameters. */
+static double max_diff(const struct model *a, const struct model *b)
+{
+	double worst = 0.0;
+	for (size_t j = 0; j < a->n_params; j++)
+		worst = fmax(worst, fabs((double)a->params[j] - b->params[j]));
+	return worst;
 }
 
 static struct ds *ml100k(void)
@@ -101,9 +117,7 @@ Test(fasttrain, simd_kernel_matches_portable)
 	double vec = fit(ds, 1, 1, 10, 0, &a), port = fit(ds, 1, 0, 10, 0, &b);
 	cr_log_info("valid MSE: simd %.6f, portable %.6f", vec, port);
 	cr_assert_lt(fabs(vec - port), 1e-3, "simd %.6f, portable %.6f", vec, port);
-	double worst = 0.0;
-	for (size_t j = 0; j < a->n_params; j++)
-		worst = fmax(worst, fabs((double)a->params[j] - b->params[j]));
+	double worst = max_diff(a, b);
 	cr_log_info("largest parameter difference %g", worst);
 	cr_assert_lt(worst, 0.05, "largest parameter difference %g", worst);
 	model_free(a);
@@ -111,9 +125,114 @@ Test(fasttrain, simd_kernel_matches_portable)
 	ds_free(ds);
 }
 
-/* Chunks: one round per call, n_batches rounds an epoch; freeing a
- * trainer mid-epoch (a stop) is fine. */
-Test(fasttrain, rounds_are_chunks)
+/* Momentum 0 through the momentum kernel (velocity kept and read back)
+ * is plain SGD to the bit, in both kernels: v = 0 v + d is d exactly. */
+Test(fasttrain, momentum_zero_is_plain_sgd)
+{
+	char dir[4096];
+	struct ds *ds = synth(dir, sizeof dir, 50000, 1000, 500);
+	struct train_cfg tc = ftrain_cfg_plain(3, 0.02, 0.05);
+	for (int simd = 0; simd <= 1; simd++) {
+		struct model *a, *b;
+		double plain = fit_cfg(ds, &tc, simd, 0, 1, &a), vel = fit_cfg(ds, &tc, simd, 1, 1, &b);
+		cr_assert_eq(plain, vel, "simd %d: plain %.9f, velocity %.9f", simd, plain, vel);
+		cr_assert(memcmp(a->params, b->params, a->n_params * sizeof(float)) == 0,
+			  "simd %d: parameters differ by up to %g", simd, max_diff(a, b));
+		model_free(a);
+		model_free(b);
+	}
+	ds_free(ds);
+	testenv_rmdir(dir);
+}
+
+/* A planted rank-4 problem with little noise: 60,000 ratings. */
+static struct ds *planted(char *dir, size_t n)
+{
+	struct synth_cfg c = synth_cfg_default();
+	c.n_ratings = 60000;
+	c.n_users = 600;
+	c.n_items = 400;
+	c.n_factors = 4;
+	c.noise = 0.1;
+	c.seed = 11;
+	testenv_tmpdir(dir, n);
+	cr_assert_eq(synth_write(&c, dir, err, sizeof err), 0, "%s", err);
+	return load(dir);
+}
+
+/* The RMSE of predicting the training mean for every validation rating
+ * (the split of fit_cfg). */
+static double mean_rmse(const struct ds *ds)
+{
+	struct split sp;
+	cr_assert_eq(split_random(ds_n_ratings(ds), 0.2, 1, &sp), 0);
+	const float *r = ds_ratings(ds);
+	double mean = 0.0, sse = 0.0;
+	for (size_t j = 0; j < sp.n_train; j++)
+		mean += r[sp.train[j]];
+	mean /= (double)sp.n_train;
+	for (size_t j = 0; j < sp.n_valid; j++)
+		sse += (r[sp.valid[j]] - mean) * (r[sp.valid[j]] - mean);
+	double rmse = sqrt(sse / (double)sp.n_valid);
+	split_free(&sp);
+	return rmse;
+}
+
+/* Momentum 0.9 at a tenth of plain SGD's rate (the same step in the
+ * long run) and Adam both learn the planted model: validation RMSE far
+ * below the mean's, and each at least as good as plain SGD's. */
+Test(fasttrain, momentum_and_adam_recover_a_planted_model)
+{
+	char dir[4096];
+	struct ds *ds = planted(dir, sizeof dir);
+	double base = mean_rmse(ds);
+	struct train_cfg sgd = ftrain_cfg_plain(12, 0.02, 0.01), mom = sgd, adam = sgd;
+	mom.mom = 0.9;
+	mom.lr = 0.002;
+	adam.opt = OPTIM_ADAM;
+	adam.lr = 0.003;
+	double r_sgd = sqrt(fit_cfg(ds, &sgd, 1, 0, 0, NULL));
+	double r_mom = sqrt(fit_cfg(ds, &mom, 1, 0, 0, NULL));
+	double r_adam = sqrt(fit_cfg(ds, &adam, 1, 0, 0, NULL));
+	cr_log_info("valid RMSE: mean %.4f, sgd %.4f, momentum %.4f, adam %.4f", base, r_sgd,
+		    r_mom, r_adam);
+	cr_assert_lt(r_mom, 0.5 * base, "momentum %.4f vs the mean's %.4f", r_mom, base);
+	cr_assert_lt(r_adam, 0.5 * base, "adam %.4f vs the mean's %.4f", r_adam, base);
+	cr_assert_lt(r_mom, r_sgd + 0.01, "momentum %.4f, plain %.4f", r_mom, r_sgd);
+	ds_free(ds);
+	testenv_rmdir(dir);
+}
+
+/* The AVX2 kernels of momentum and Adam agree with the portable ones to
+ * float rounding (FMA, summation order, Adam's sqrt and division). */
+Test(fasttrain, simd_matches_portable_for_momentum_and_adam)
+{
+	char dir[4096];
+	struct ds *ds = planted(dir, sizeof dir);
+	struct train_cfg mom = ftrain_cfg_plain(5, 0.002, 0.01), adam = mom;
+	mom.mom = 0.9;
+	adam.opt = OPTIM_ADAM;
+	adam.lr = 0.003;
+	const struct train_cfg *cfgs[] = { &mom, &adam };
+	for (int c = 0; c < 2; c++) {
+		struct model *a, *b;
+		double vec = fit_cfg(ds, cfgs[c], 1, 0, 1, &a), port = fit_cfg(ds, cfgs[c], 0, 0, 1, &b);
+		double worst = max_diff(a, b);
+		cr_log_info("%s: valid MSE simd %.6f, portable %.6f, largest difference %g",
+			    c ? "adam" : "momentum", vec, port, worst);
+		cr_assert_lt(fabs(vec - port), 1e-3, "simd %.6f, portable %.6f", vec, port);
+		cr_assert_lt(worst, 0.02, "largest parameter difference %g", worst);
+		model_free(a);
+		model_free(b);
+	}
+	ds_free(ds);
+	testenv_rmdir(dir);
+}
+
+/* Chunks: one step per call (40,000 training ratings make 8 rounds of
+ * one step each), n_batches steps an epoch; freeing a trainer
+ * mid-epoch (a stop) is fine. */
+Test(fasttrain, steps_are_chunks)
 {
 	char dir[4096];
 	struct ds *ds = synth(dir, sizeof dir, 50000, 1000, 500);
@@ -146,50 +265,5 @@ Test(fasttrain, rounds_are_chunks)
 	model_free(m);
 	split_free(&sp);
 	ds_free(ds);
-	testenv_rmdir(dir);
-}
-
-/* Through the engine, as `collabtui train --trainer fast` runs it, on two
- * million synthetic ratings: the large-data path of make check. */
-Test(fasttrain, engine_trains_two_million_ratings, .timeout = 600)
-{
-	char dir[ENG_PATH_MAX];
-	struct synth_cfg c = synth_cfg_default();
-	c.n_ratings = 2000000;
-	c.n_users = 20000;
-	c.n_items = 8000;
-	testenv_tmpdir(dir, sizeof dir);
-	cr_assert_eq(synth_write(&c, dir, err, sizeof err), 0, "%s", err);
-
-	static struct sink s;
-	struct eng *e = eng_new(sink_collect, &s);
-	struct eng_cmd cmd = { .kind = ENG_CMD_LOAD_DATA, .req_id = 1 };
-	snprintf(cmd.u.load.path, sizeof cmd.u.load.path, "%s", dir);
-	cr_assert_eq(eng_handle(e, &cmd), 0);
-	const struct eng_evt *ld = sink_first(&s, ENG_EVT_LOADED);
-	cr_assert_not_null(ld);
-	cr_assert_eq(ld->u.summary.n_ratings, c.n_ratings);
-	sink_release(&s);
-
-	struct eng_cmd tr = { .kind = ENG_CMD_TRAIN, .req_id = 2 };
-	tr.u.train.model = model_cfg_default();
-	tr.u.train.model.n_factors = 16;
-	tr.u.train.train = train_cfg_default();
-	tr.u.train.train.epochs = 2;
-	tr.u.train.train.lr = 0.01;
-	tr.u.train.train.wd = 0.05;
-	tr.u.train.train.threads = 2;
-	tr.u.train.valid_pct = 0.1;
-	tr.u.train.fast = 1;
-	cr_assert_eq(eng_handle(e, &tr), 0);
-	cr_assert(eng_busy(e));
-	while (eng_busy(e))
-		eng_work(e);
-	const struct eng_evt *done = sink_first(&s, ENG_EVT_TRAINED);
-	cr_assert_not_null(done, "no TRAINED event");
-	cr_assert_lt(done->u.train.report.valid_loss, 1.0, "valid MSE %g",
-		     done->u.train.report.valid_loss);
-	sink_release(&s);
-	eng_free(e);
 	testenv_rmdir(dir);
 }

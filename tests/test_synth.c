@@ -176,11 +176,7 @@ Test(synth, planted_structure_is_recovered)
 	mc.n_factors = 10;
 	mc.use_y_range = 0;
 	struct model *m = model_new(&mc, err, sizeof err);
-	struct train_cfg tc = train_cfg_default();
-	tc.epochs = 15;
-	tc.lr = 0.02;
-	tc.wd = 0.02;
-	tc.sched = SCHED_CONSTANT;
+	struct train_cfg tc = ftrain_cfg_plain(15, 0.02, 0.02);
 	struct ftrain *t = ftrain_new(m, ds_users(ds), ds_items(ds), r, &sp, &tc, 1, err, sizeof err);
 	cr_assert_not_null(t, "%s", err);
 	struct train_report rep;
