@@ -48,7 +48,7 @@ enum key_type {
 
 enum key_id {
 	K_DATA, K_FORMAT, K_ITEM_KEY, K_MODEL, K_FACTORS, K_EPOCHS, K_LR, K_WD,
-	K_BS, K_Y_RANGE, K_OPTIMIZER, K_SCHEDULE, K_VALID_PCT, K_SEED,
+	K_BS, K_Y_RANGE, K_OPTIMIZER, K_MOM, K_SCHEDULE, K_VALID_PCT, K_SEED,
 	K_THREADS, K_TRAINER, K_LR_FIND, K_THEME, K_CHART, K_SMOOTHING, K_LOG_SCALE, K_MOUSE, K_KEYS,
 	K_PRESETS,
 	K_COUNT
@@ -91,6 +91,7 @@ static const struct key keys[K_COUNT] = {
 	[K_BS]        = NUM_KEY(bs, T_INT),
 	[K_Y_RANGE]   = NUM_KEY(y_range, T_RANGE),
 	[K_OPTIMIZER] = STR_KEY(optimizer, T_NAME, optimizers),
+	[K_MOM]       = NUM_KEY(mom, T_DOUBLE),
 	[K_SCHEDULE]  = STR_KEY(schedule, T_NAME, schedules),
 	[K_VALID_PCT] = NUM_KEY(valid_pct, T_DOUBLE),
 	[K_SEED]      = NUM_KEY(seed, T_U64),
@@ -149,6 +150,7 @@ struct cfg cfg_default(void)
 	c.y_range[0] = 0.0;
 	c.y_range[1] = 5.5;
 	strcpy(c.optimizer, "adam");
+	c.mom = 0.9;
 	strcpy(c.schedule, "one_cycle");
 	c.valid_pct = 0.2;
 	c.seed = 42;
@@ -231,6 +233,9 @@ static const char *check_key(const struct cfg *c, enum key_id k)
 	case K_OPTIMIZER:
 		return in_list(c->optimizer, optimizers) ? NULL :
 		       "optimizer must be adam or sgd";
+	case K_MOM:
+		return c->mom >= 0 && c->mom < 1 ? NULL :
+		       "mom must be at least 0 and less than 1";
 	case K_SCHEDULE:
 		return in_list(c->schedule, schedules) ? NULL :
 		       "schedule must be one_cycle or constant";

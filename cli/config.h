@@ -65,6 +65,8 @@ struct cfg {
 	int y_range_on;                 /* 0: `y_range: none`, no sigmoid */
 	double y_range[2];              /* lo < hi, used when y_range_on */
 	char optimizer[CFG_NAME_MAX];   /* adam|sgd */
+	double mom;                     /* in [0, 1): momentum (SGD) or beta1
+					 * (Adam) under the constant schedule */
 	char schedule[CFG_NAME_MAX];    /* one_cycle|one-cycle|constant */
 	double valid_pct;               /* 0 <= valid_pct < 1 */
 	uint64_t seed;

@@ -255,7 +255,7 @@ int headless_args(const struct opts *o, struct eng_load_args *load,
 	ta->train.bs = o->cfg.bs;
 	ta->train.lr = o->cfg.lr;
 	ta->train.wd = o->cfg.wd;
-	ta->train.mom = o->mom;
+	ta->train.mom = o->cfg.mom;
 	ta->train.seed = o->cfg.seed;
 	ta->train.threads = o->cfg.threads;
 	ta->valid_pct = o->cfg.valid_pct;

@@ -25,6 +25,7 @@ static const struct {
 	{ "bs", "bs" },
 	{ "y-range", "y_range" },
 	{ "opt", "optimizer" },
+	{ "mom", "mom" },
 	{ "schedule", "schedule" },
 	{ "valid-pct", "valid_pct" },
 	{ "seed", "seed" },
@@ -43,7 +44,6 @@ enum {
 	OPT_CV,
 	OPT_PRESET,
 	OPT_SORT,
-	OPT_MOM,
 	OPT_SAVE,
 	OPT_LOAD,
 	OPT_CONFIG,
@@ -237,7 +237,6 @@ int opts_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 	memset(o, 0, sizeof *o);
 	o->cfg = cfg_default();
 	o->top = o->bottom = o->min_ratings = o->components = o->k = o->age = -1;
-	o->mom = 0.9;
 	o->noise = -1.0;
 	o->command = NULL;
 
@@ -249,7 +248,6 @@ int opts_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 	longopts[n++] = (struct option){ "cv", required_argument, NULL, OPT_CV };
 	longopts[n++] = (struct option){ "preset", required_argument, NULL, OPT_PRESET };
 	longopts[n++] = (struct option){ "sort", required_argument, NULL, OPT_SORT };
-	longopts[n++] = (struct option){ "mom", required_argument, NULL, OPT_MOM };
 	longopts[n++] = (struct option){ "save", required_argument, NULL, OPT_SAVE };
 	longopts[n++] = (struct option){ "load", required_argument, NULL, OPT_LOAD };
 	longopts[n++] = (struct option){ "config", required_argument, NULL, OPT_CONFIG };
@@ -358,12 +356,6 @@ int opts_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 				return -1;
 			}
 			o->sort_valid = strcmp(optarg, "valid") == 0;
-			break;
-		case OPT_MOM:
-			if (parse_real(optarg, 0.0, 1.0, 0, &o->mom) != 0) {
-				snprintf(err, errlen, "--mom: expected a number in [0, 1), got \"%s\"", optarg);
-				return -1;
-			}
 			break;
 		case OPT_SAVE:
 			o->save = optarg;

@@ -20,7 +20,6 @@ struct opts {
 	char split[8];                  /* --split NAME, "" when random */
 	char cv[16];                    /* eval --cv: "u1-u5" or K; "" for one split */
 	int sort_valid;                 /* runs --sort valid (else by time) */
-	double mom;                     /* --mom, for the constant schedule */
 	const char *save;               /* --save FILE or NULL */
 	const char *load;               /* --load FILE or NULL */
 	const char *trace;              /* --trace FILE or NULL */

@@ -34,6 +34,9 @@ Test(cli, bad_usage_exits_2_with_a_reason)
 	cli_run(&r, NULL, "train --factors");
 	cr_assert_eq(r.status, 2);
 	cr_assert(strstr(r.err, "--factors"), "%s", r.err);
+	cli_run(&r, NULL, "train --mom 1");
+	cr_assert_eq(r.status, 2);
+	cr_assert(strstr(r.err, "--mom: mom must be at least 0 and less than 1"), "%s", r.err);
 	cli_run(&r, NULL, "dance");
 	cr_assert_eq(r.status, 2);
 	cr_assert(strstr(r.err, "unknown command"), "%s", r.err);

@@ -134,6 +134,7 @@ static struct cfg odd_cfg(void)
 	c.y_range[0] = -1;
 	c.y_range[1] = 1;
 	strcpy(c.optimizer, "sgd");
+	c.mom = 0.25;
 	strcpy(c.schedule, "constant");
 	c.valid_pct = 0.5;
 	c.seed = 7;
@@ -160,6 +161,7 @@ static void assert_cfg_eq(const struct cfg *a, const struct cfg *b)
 	cr_assert_eq(a->y_range[0], b->y_range[0]);
 	cr_assert_eq(a->y_range[1], b->y_range[1]);
 	cr_assert_str_eq(a->optimizer, b->optimizer);
+	cr_assert_eq(a->mom, b->mom);
 	cr_assert_str_eq(a->schedule, b->schedule);
 	cr_assert_eq(a->valid_pct, b->valid_pct);
 	cr_assert_eq(a->seed, b->seed);
@@ -230,6 +232,7 @@ Test(config, shipped_file_sets_every_key)
 	cr_assert_neq(o.y_range_on, d.y_range_on);
 	cr_assert_neq(o.y_range[1], d.y_range[1]);
 	cr_assert_str_neq(o.optimizer, d.optimizer);
+	cr_assert_neq(o.mom, d.mom);
 	cr_assert_str_neq(o.schedule, d.schedule);
 	cr_assert_neq(o.valid_pct, d.valid_pct);
 	cr_assert_neq(o.seed, d.seed);
@@ -308,6 +311,7 @@ Test(config, every_key_and_form)
 		  "  - 0.5\n"
 		  "  - 5\n"
 		  "optimizer: sgd\n"
+		  "mom: 0\n"
 		  "schedule: one-cycle\n"
 		  "valid_pct: 0\n"
 		  "seed: 18446744073709551615\n"
@@ -330,6 +334,7 @@ Test(config, every_key_and_form)
 	cr_assert_eq(c.y_range[0], 0.5);
 	cr_assert_eq(c.y_range[1], 5.0);
 	cr_assert_str_eq(c.optimizer, "sgd");
+	cr_assert_eq(c.mom, 0.0);
 	cr_assert_str_eq(c.schedule, "one-cycle");
 	cr_assert_eq(c.valid_pct, 0.0);
 	cr_assert_eq(c.seed, UINT64_MAX);
@@ -443,7 +448,7 @@ ParameterizedTestParameters(config, rejects)
 		{ "factors: 50\nepochs: 5\nfactor: 3\n", 3, 1, 1,
 		  "unknown key 'factor' (expected one of data, format, "
 		  "item_key, model, factors, epochs, lr, wd, bs, y_range, "
-		  "optimizer, schedule, valid_pct, seed, threads, trainer, "
+		  "optimizer, mom, schedule, valid_pct, seed, threads, trainer, "
 		  "lr_find, theme" },
 		{ "lr: 1\n[a, b]: 2\n", 2, 1, 1,
 		  "expected a setting name, found a sequence" },
@@ -688,6 +693,8 @@ Test(config, set_rejects_like_the_file)
 		{ "lr", "", "expected a number, found ''" },
 		{ "lr", "-1", "lr must be a positive number" },
 		{ "valid_pct", "1", "valid_pct must be at least 0 and less than 1" },
+		{ "mom", "1", "mom must be at least 0 and less than 1" },
+		{ "mom", "-0.1", "mom must be at least 0 and less than 1" },
 		{ "seed", "-5", "expected an integer from 0 to "
 				"18446744073709551615, found '-5'" },
 		{ "model", "mf", "expected dot, dotbias, als, bpmf or nn, found 'mf'" },

@@ -106,24 +106,49 @@ Test(tui_params, lr_and_wd_step_on_a_log_ladder)
 	cr_assert_str_eq(c.model, "dot");
 }
 
+/* Momentum: a ladder of the usual values, off-ladder values step to the
+ * nearest rung that way, and the run gets what the row shows. */
+Test(tui_params, momentum_row_steps_and_reaches_the_run)
+{
+	struct cfg c = cfg_default();
+	struct eng_train_args a;
+	char why[200], text[32];
+
+	cr_assert_eq(c.mom, 0.9);
+	cr_assert_eq(params_step(&c, PARAM_MOM, 1, &r15, why, sizeof why), 0, "%s", why);
+	cr_assert_eq(c.mom, 0.95);
+	for (int i = 0; i < 6; i++)
+		cr_assert_eq(params_step(&c, PARAM_MOM, -1, &r15, why, sizeof why), 0, "%s", why);
+	cr_assert_eq(c.mom, 0.0, "the bottom rung holds");
+	cr_assert_eq(params_set(&c, PARAM_MOM, "0.7", &r15, why, sizeof why), 0, "%s", why);
+	cr_assert_eq(params_step(&c, PARAM_MOM, 1, &r15, why, sizeof why), 0);
+	cr_assert_eq(c.mom, 0.8);
+	cr_assert_eq(params_set(&c, PARAM_MOM, "1", &r15, why, sizeof why), -1);
+	cr_assert_str_eq(why, "mom must be at least 0 and less than 1");
+	params_format(&c, PARAM_MOM, text, sizeof text);
+	cr_assert_str_eq(text, "0.8");
+	cr_assert_eq(params_train_args(&c, &a), 0);
+	cr_assert_float_eq(a.train.mom, 0.8, 1e-12);
+}
+
 Test(tui_params, als_and_bpmf_train_the_biased_model_without_sigmoid)
 {
 	struct cfg c = cfg_default();
 	struct eng_train_args a;
 
-	cr_assert_eq(params_train_args(&c, 0.9, &a), 0);
+	cr_assert_eq(params_train_args(&c, &a), 0);
 	cr_assert_eq(a.train.algo, TRAIN_SGD);
 	cr_assert(a.model.use_y_range);
 	snprintf(c.model, sizeof c.model, "als");
-	cr_assert_eq(params_train_args(&c, 0.9, &a), 0);
+	cr_assert_eq(params_train_args(&c, &a), 0);
 	cr_assert_eq(a.train.algo, TRAIN_ALS);
 	cr_assert_eq(a.model.kind, MODEL_DOTBIAS);
 	cr_assert_not(a.model.use_y_range);
 	snprintf(c.model, sizeof c.model, "bpmf");
-	cr_assert_eq(params_train_args(&c, 0.9, &a), 0);
+	cr_assert_eq(params_train_args(&c, &a), 0);
 	cr_assert_eq(a.train.algo, TRAIN_BPMF);
 	snprintf(c.model, sizeof c.model, "nn");
-	cr_assert_eq(params_train_args(&c, 0.9, &a), 0);
+	cr_assert_eq(params_train_args(&c, &a), 0);
 	cr_assert_eq(a.train.algo, TRAIN_SGD);
 	cr_assert_eq(a.model.kind, MODEL_NN);
 }
@@ -303,7 +328,7 @@ Test(tui_params, the_fast_trainer_only_with_dot_models)
 
 	cr_assert_eq(params_step(&c, PARAM_TRAINER, 1, &r15, why, sizeof why), 0, "%s", why);
 	cr_assert_str_eq(c.trainer, "fast");
-	cr_assert_eq(params_train_args(&c, 0.9, &a), 0);
+	cr_assert_eq(params_train_args(&c, &a), 0);
 	cr_assert(a.fast);
 	/* nn, als, bpmf: refused with the reason, either way round */
 	before = c;
@@ -317,7 +342,7 @@ Test(tui_params, the_fast_trainer_only_with_dot_models)
 	cr_assert_str_eq(why, "the fast trainer fits only the dot and dotbias models");
 	cr_assert_eq(params_set(&c, PARAM_TRAINER, "quick", &r15, why, sizeof why), -1);
 	cr_assert_str_eq(why, "expected fastai or fast, found 'quick'");
-	cr_assert_eq(params_train_args(&c, 0.9, &a), 0);
+	cr_assert_eq(params_train_args(&c, &a), 0);
 	cr_assert_not(a.fast);
 	/* the shipped presets name the trainer, so they apply over fast */
 	cr_assert_eq(params_set(&c, PARAM_MODEL, "dot", &r15, why, sizeof why), 0);
@@ -338,7 +363,7 @@ Test(tui_params, the_lr_find_row_sets_the_sweep)
 	cr_assert_eq(params_step(&c, PARAM_LR_FIND, 1, &r15, why, sizeof why), 0, "%s", why);
 	cr_assert_eq(c.lr_find.num_it, 80, "right doubles num_it");
 	cr_assert_eq(c.lr_find.start, 1e-5, "and keeps the ends exactly");
-	cr_assert_eq(params_lr_find_args(&c, 0.9, &a), 0);
+	cr_assert_eq(params_lr_find_args(&c, &a), 0);
 	cr_assert_eq(a.sweep.start_lr, 1e-5);
 	cr_assert_eq(a.sweep.end_lr, 1.0);
 	cr_assert_eq(a.sweep.num_it, 80);
@@ -580,7 +605,7 @@ Test(tui_state, load_train_and_stale_replies)
 
 	/* never the user's own ratings file */
 	setenv("XDG_DATA_HOME", "/nonexistent/collabtui-test", 1);
-	cr_assert_eq(state_init(&st, &c, 0.9, &be), 0);
+	cr_assert_eq(state_init(&st, &c, &be), 0);
 	cr_assert_eq(state_train(&st, 0), -1);             /* nothing loaded */
 	cr_assert_str_eq(st.status, "no dataset loaded yet");
 
@@ -698,7 +723,7 @@ Test(tui_state, rating_sends_recommend_and_saves, .init = utf8_locale)
 
 	testenv_tmpdir(dir, sizeof dir);
 	setenv("XDG_DATA_HOME", dir, 1);
-	cr_assert_eq(state_init(&st, &c, 0.9, &be), 0);
+	cr_assert_eq(state_init(&st, &c, &be), 0);
 	load_fake(&st, &f);
 	cr_assert(st.has_meta);
 	cr_assert_not(state_half_stars(&st));
@@ -751,7 +776,7 @@ Test(tui_state, rating_sends_recommend_and_saves, .init = utf8_locale)
 
 	/* the file is there at the next start, in headless recommend's format */
 	memset(&f, 0, sizeof f);
-	cr_assert_eq(state_init(&st, &c, 0.9, &be), 0);
+	cr_assert_eq(state_init(&st, &c, &be), 0);
 	load_fake(&st, &f);
 	cr_assert_eq(st.mine.n, 1);
 	cr_assert_eq(st.mine.r[0].item, 2);
@@ -780,7 +805,7 @@ Test(tui_state, save_errors_reach_the_status_line, .init = utf8_locale)
 	testenv_tmpdir(dir, sizeof dir);
 	testenv_write(path, sizeof path, dir, "plain", "x", 1);
 	setenv("XDG_DATA_HOME", path, 1);
-	cr_assert_eq(state_init(&st, &c, 0.9, &be), 0);
+	cr_assert_eq(state_init(&st, &c, &be), 0);
 	load_fake(&st, &f);
 	cr_assert_eq(state_rate(&st, 0, 3), 0, "the rating stands");
 	cr_assert(st.status_err);
@@ -802,7 +827,7 @@ Test(tui_state, training_refreshes_insight_and_stale_shows, .init = utf8_locale)
 
 	testenv_tmpdir(dir, sizeof dir);
 	setenv("XDG_DATA_HOME", dir, 1);
-	cr_assert_eq(state_init(&st, &c, 0.9, &be), 0);
+	cr_assert_eq(state_init(&st, &c, &be), 0);
 	load_fake(&st, &f);
 	cr_assert_eq(state_similar(&st, 0), -1, "needs a model");
 	cr_assert_eq(state_pca(&st), -1, "needs a model");
@@ -881,7 +906,7 @@ Test(tui_state, train_with_you_sends_your_ratings, .init = utf8_locale)
 
 	testenv_tmpdir(dir, sizeof dir);
 	setenv("XDG_DATA_HOME", dir, 1);
-	cr_assert_eq(state_init(&st, &c, 0.9, &be), 0);
+	cr_assert_eq(state_init(&st, &c, &be), 0);
 	load_fake(&st, &f);
 	cr_assert_eq(state_train(&st, 1), -1, "nothing rated yet");
 	cr_assert(strstr(st.status, "rate some movies"), "%s", st.status);
@@ -910,7 +935,7 @@ Test(tui_state, run_history_lists_overlays_and_restores, .init = utf8_locale)
 
 	testenv_tmpdir(dir, sizeof dir);
 	setenv("XDG_DATA_HOME", dir, 1);
-	cr_assert_eq(state_init(&st, &c, 0.9, &be), 0);
+	cr_assert_eq(state_init(&st, &c, &be), 0);
 	load_fake(&st, &f);
 	cr_assert_eq(state_keep_history(&st), 0);
 	cr_assert_eq(last_sent(&f)->kind, ENG_CMD_HISTORY);

@@ -25,6 +25,7 @@ static const struct {
 	[PARAM_BS]        = { "bs", "bs" },
 	[PARAM_Y_RANGE]   = { "y_range", "y_range" },
 	[PARAM_OPTIMIZER] = { "optimizer", "optimiser" },
+	[PARAM_MOM]       = { "mom", "momentum" },
 	[PARAM_SCHEDULE]  = { "schedule", "schedule" },
 	[PARAM_SEED]      = { "seed", "seed" },
 	[PARAM_THREADS]   = { "threads", "threads" },
@@ -61,6 +62,7 @@ void params_format(const struct cfg *c, enum params_field f, char *buf,
 			snprintf(buf, n, "none");
 		break;
 	case PARAM_OPTIMIZER: snprintf(buf, n, "%s", c->optimizer); break;
+	case PARAM_MOM:       snprintf(buf, n, "%g", c->mom); break;
 	case PARAM_SCHEDULE:  snprintf(buf, n, "%s", c->schedule); break;
 	case PARAM_SEED:      snprintf(buf, n, "%llu", (unsigned long long)c->seed); break;
 	case PARAM_THREADS:   snprintf(buf, n, "%d", c->threads); break;
@@ -151,6 +153,25 @@ static const char *cycle(const char *cur, const char *const *list, int len,
 	return list[(i + len + dir) % len];
 }
 
+/* The next momentum up (dir > 0) or down from m on a short ladder of the
+ * values people use; off the ladder, the nearest one that way. */
+static double mom_ladder(double m, int dir)
+{
+	static const double rungs[] = { 0, 0.5, 0.8, 0.9, 0.95, 0.99 };
+	const int n = (int)(sizeof rungs / sizeof rungs[0]);
+
+	if (dir > 0) {
+		for (int i = 0; i < n; i++)
+			if (rungs[i] > m + 1e-12)
+				return rungs[i];
+		return rungs[n - 1];
+	}
+	for (int i = n - 1; i >= 0; i--)
+		if (rungs[i] < m - 1e-12)
+			return rungs[i];
+	return rungs[0];
+}
+
 int params_step(struct cfg *c, enum params_field f, int dir,
 		const struct params_range *r, char *why, size_t n)
 {
@@ -189,6 +210,9 @@ int params_step(struct cfg *c, enum params_field f, int dir,
 		break;
 	case PARAM_OPTIMIZER:
 		snprintf(text, sizeof text, "%s", cycle(c->optimizer, opts, 2, dir));
+		break;
+	case PARAM_MOM:
+		snprintf(text, sizeof text, "%g", mom_ladder(c->mom, dir));
 		break;
 	case PARAM_SCHEDULE:
 		/* "one-cycle" is a spelling of one_cycle */
@@ -246,8 +270,7 @@ int params_step(struct cfg *c, enum params_field f, int dir,
 	return params_set(c, f, text, r, why, n);
 }
 
-int params_train_args(const struct cfg *c, double mom,
-		      struct eng_train_args *out)
+int params_train_args(const struct cfg *c, struct eng_train_args *out)
 {
 	memset(out, 0, sizeof *out);
 	out->model = model_cfg_default();
@@ -269,7 +292,7 @@ int params_train_args(const struct cfg *c, double mom,
 	out->train.bs = c->bs;
 	out->train.lr = c->lr;
 	out->train.wd = c->wd;
-	out->train.mom = mom;
+	out->train.mom = c->mom;
 	out->train.seed = c->seed;
 	out->train.threads = c->threads;
 	out->valid_pct = c->valid_pct;
@@ -277,11 +300,10 @@ int params_train_args(const struct cfg *c, double mom,
 	return 0;
 }
 
-int params_lr_find_args(const struct cfg *c, double mom,
-			struct eng_lr_find_args *out)
+int params_lr_find_args(const struct cfg *c, struct eng_lr_find_args *out)
 {
 	memset(out, 0, sizeof *out);
-	if (params_train_args(c, mom, &out->train) != 0)
+	if (params_train_args(c, &out->train) != 0)
 		return -1;
 	out->sweep.start_lr = c->lr_find.start;
 	out->sweep.end_lr = c->lr_find.end;

@@ -24,7 +24,8 @@
 enum params_field {
 	PARAM_PRESET, PARAM_MODEL, PARAM_TRAINER, PARAM_FACTORS, PARAM_WD,
 	PARAM_LR, PARAM_EPOCHS, PARAM_BS, PARAM_Y_RANGE, PARAM_OPTIMIZER,
-	PARAM_SCHEDULE, PARAM_SEED, PARAM_THREADS, PARAM_VALID, PARAM_LR_FIND,
+	PARAM_MOM, PARAM_SCHEDULE, PARAM_SEED, PARAM_THREADS, PARAM_VALID,
+	PARAM_LR_FIND,
 	PARAM_COUNT
 };
 
@@ -72,16 +73,14 @@ int params_step(struct cfg *c, enum params_field f, int dir,
 /* One notch along the 1-2-5 ladder from v (> 0), up or down. */
 double params_ladder(double v, int dir);
 
-/* The TRAIN command's arguments for the values in c (mom: momentum under
- * the constant schedule).  Returns 0, or -1 when a keyword does not parse
- * (cannot happen for a struct cfg that passed cfg_check). */
-int params_train_args(const struct cfg *c, double mom,
-		      struct eng_train_args *out);
+/* The TRAIN command's arguments for the values in c.  Returns 0, or -1
+ * when a keyword does not parse (cannot happen for a struct cfg that
+ * passed cfg_check). */
+int params_train_args(const struct cfg *c, struct eng_train_args *out);
 
 /* The LR_FIND command's arguments: the training ones, and the sweep of
  * c's lr_find.  0, or -1 as params_train_args(). */
-int params_lr_find_args(const struct cfg *c, double mom,
-			struct eng_lr_find_args *out);
+int params_lr_find_args(const struct cfg *c, struct eng_lr_find_args *out);
 
 /* Restore the hyperparameters a past run was trained with (model,
  * factors, epochs, bs, lr, wd, y_range, optimiser, schedule, seed, and

@@ -7,12 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-int state_init(struct state *s, const struct cfg *cfg, double mom,
-	       struct backend *be)
+int state_init(struct state *s, const struct cfg *cfg, struct backend *be)
 {
 	memset(s, 0, sizeof *s);
 	s->cfg = *cfg;
-	s->mom = mom;
 	s->be = be;
 	s->next_req = 1;
 	s->hist = hist_new();
@@ -114,7 +112,7 @@ int state_train(struct state *s, int with_me)
 		state_message(s, 1, msg);
 		return -1;
 	}
-	if (params_train_args(&s->cfg, s->mom, &cmd.u.train) != 0) {
+	if (params_train_args(&s->cfg, &cmd.u.train) != 0) {
 		state_message(s, 1, "internal error: unparsed keyword");
 		return -1;
 	}
@@ -153,7 +151,7 @@ int state_lr_find(struct state *s)
 
 	if (!can_start(s))
 		return -1;
-	if (params_lr_find_args(&s->cfg, s->mom, &cmd.u.lr_find) != 0) {
+	if (params_lr_find_args(&s->cfg, &cmd.u.lr_find) != 0) {
 		state_message(s, 1, "internal error: unparsed keyword");
 		return -1;
 	}

@@ -54,7 +54,6 @@ struct state_detail {
 
 struct state {
 	struct cfg cfg;                 /* the values the Params pane shows */
-	double mom;                     /* --mom, for the constant schedule */
 	struct backend *be;
 
 	uint32_t next_req;
@@ -119,8 +118,7 @@ struct state {
 
 /* Initialise s with the settings in cfg, talking to the engine through be
  * (borrowed).  0, or -1 when memory runs out. */
-int state_init(struct state *s, const struct cfg *cfg, double mom,
-	       struct backend *be);
+int state_init(struct state *s, const struct cfg *cfg, struct backend *be);
 
 /* Release what s owns (not the backend). */
 void state_done(struct state *s);

@@ -44,7 +44,7 @@ int tui_run(const struct opts *o)
 		fprintf(stderr, "collabtui: %s\n", err);
 		return EXIT_RUNTIME;
 	}
-	if (state_init(&st, &o->cfg, o->mom, &be) != 0) {
+	if (state_init(&st, &o->cfg, &be) != 0) {
 		be.stop(be.ctx);
 		fprintf(stderr, "collabtui: out of memory\n");
 		return EXIT_RUNTIME;
