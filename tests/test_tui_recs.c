@@ -6,132 +6,35 @@
  * ratings are back (in the list, and in the file headless `recommend
  * --ratings` reads) and, retrained with the same seed, so is the list. */
 #include <criterion/criterion.h>
-#include <locale.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
-#include "testcli.h"
+#define TMX_WAIT_S 120.0        /* training under ASan takes a while */
+#include "tmuxtest.h"
 
-#define WAIT_S 120.0            /* training under ASan takes a while */
-#define CAP 65536
+static struct tmx S;
 
-struct session {
-	char sock[96];
-	char dir[512];
-	char cap[CAP];
-};
-
-static struct session S;
-
-/* Run a tmux command on the private server: "tmux -L sock -f /dev/null
- * ARGS" (ARGS is shell text); its exit status. */
-__attribute__((format(printf, 1, 2)))
-static int tmux(const char *fmt, ...)
-{
-	char args[4096], cmd[5000];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(args, sizeof args, fmt, ap);
-	va_end(ap);
-	snprintf(cmd, sizeof cmd, "tmux -L '%s' -f /dev/null %s >/dev/null 2>&1", S.sock, args);
-	int st = system(cmd);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
-static const char *screen(void)
-{
-	char cmd[256];
-	FILE *p;
-	size_t n;
-
-	snprintf(cmd, sizeof cmd, "tmux -L '%s' -f /dev/null capture-pane -p -t c 2>/dev/null",
-		 S.sock);
-	p = popen(cmd, "r");
-	cr_assert_not_null(p);
-	n = fread(S.cap, 1, sizeof S.cap - 1, p);
-	S.cap[n] = '\0';
-	pclose(p);
-	return S.cap;
-}
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-/* Poll the screen until it shows text; fail with the screen after WAIT_S. */
-static void wait_text(const char *text)
-{
-	double end = now() + WAIT_S;
-
-	while (!strstr(screen(), text)) {
-		cr_assert(now() < end, "\"%s\" did not appear; the screen:\n%s", text, S.cap);
-		usleep(50000);
-	}
-}
-
-/* Poll the screen until text is gone from it. */
-static void wait_gone(const char *text)
-{
-	double end = now() + WAIT_S;
-
-	while (strstr(screen(), text)) {
-		cr_assert(now() < end, "\"%s\" stayed; the screen:\n%s", text, S.cap);
-		usleep(50000);
-	}
-}
-
-/* Start collabtui in a 120x40 pane on a fresh server, in S.dir. */
+/* Start collabtui on ml-100k in a 120x40 pane, in S.dir, until loaded. */
 static void start(void)
 {
-	static int serial;
-	const char *bin = getenv("COLLABTUI_BIN");
-	char ds[512];
+	char ds[512], args[600];
 
-	setlocale(LC_CTYPE, "C.UTF-8");
-	testenv_dataset(ds, sizeof ds, "ml-100k");
-	if (system("tmux -V >/dev/null 2>&1") != 0) {
-		const char *ci = getenv("CI");
-
-		cr_assert(!ci || strcmp(ci, "true") != 0, "tmux is not installed");
-		cr_skip_test("tmux is not installed");
-	}
-	cr_assert(bin && *bin, "COLLABTUI_BIN is not set");
-	snprintf(S.sock, sizeof S.sock, "collabtui-recs-%ld-%d", (long)getpid(), serial++);
-	cr_assert_eq(tmux("new-session -d -s c -x 120 -y 40 \"cd '%s' && env -u NO_COLOR "
-			  "HOME='%s' XDG_CONFIG_HOME='%s' XDG_DATA_HOME='%s' "
-			  "LANG=C.UTF-8 LC_ALL=C.UTF-8 '%s' --data '%s'; "
-			  "sleep 600\"", S.dir, S.dir, S.dir, S.dir, bin, ds), 0);
-	tmux("set-option -t c remain-on-exit on");
-	wait_text("users 943");
-}
-
-static void stop(void)
-{
-	tmux("kill-server");
+	snprintf(args, sizeof args, "--data '%s'", testenv_dataset(ds, sizeof ds, "ml-100k"));
+	tmx_start(&S, 120, 40, "", args);
+	TMX_WAIT_TEXT(&S, "users 943");
 }
 
 static void fini(void)
 {
-	if (S.sock[0])
-		stop();
-	if (S.dir[0])
-		testenv_rmdir(S.dir);
+	tmx_done(&S);
 }
 
 /* The Recommendations list: the rows under its "pred  title" header,
  * right of the pane's left border, joined with newlines. */
 static void recs_rows(char *out, size_t n)
 {
-	const char *l = strstr(screen(), " pred  title");
+	const char *l = strstr(tmx_capture(&S, 0), " pred  title");
 	size_t used = 0;
 
 	cr_assert_not_null(l, "no recommendations header:\n%s", S.cap);
@@ -151,12 +54,15 @@ static void recs_rows(char *out, size_t n)
 /* Search the movie list for title and give it stars (keys 1-5). */
 static void rate(const char *title, int stars)
 {
+	char k[16];
+
 	/* apart, or curses would read Esc / as Alt-/ */
-	cr_assert_eq(tmux("send-keys -t c Escape"), 0);
+	tmx_keys(&S, "Escape");
 	usleep(200000);
-	cr_assert_eq(tmux("send-keys -t c /"), 0);
-	cr_assert_eq(tmux("send-keys -t c -l -- '%s'", title), 0);
-	cr_assert_eq(tmux("send-keys -t c Enter %d", stars), 0);
+	tmx_keys(&S, "/");
+	tmx_type(&S, title);
+	snprintf(k, sizeof k, "Enter %d", stars);
+	tmx_keys(&S, k);
 }
 
 TestSuite(tui_recs, .fini = fini, .timeout = 600);
@@ -169,26 +75,26 @@ Test(tui_recs, ratings_change_recommendations_and_persist)
 	testenv_tmpdir(S.dir, sizeof S.dir);
 	start();
 	/* untrained: the fallback ranking, and it says so */
-	wait_text("model untrained");
-	wait_text("fallback: no trained model");
-	cr_assert_eq(tmux("send-keys -t c t"), 0);
-	wait_text("training finished");
-	wait_text("model trained");
+	TMX_WAIT_TEXT(&S, "model untrained");
+	TMX_WAIT_TEXT(&S, "fallback: no trained model");
+	tmx_keys(&S, "t");
+	TMX_WAIT_TEXT(&S, "training finished");
+	TMX_WAIT_TEXT(&S, "model trained");
 	recs_rows(before, sizeof before);
 
 	/* focus the movie list, rate three movies */
-	cr_assert_eq(tmux("send-keys -t c 4"), 0);
+	tmx_keys(&S, "4");
 	rate("star wars", 5);
-	wait_text("your ratings 1");
+	TMX_WAIT_TEXT(&S, "your ratings 1");
 	rate("fargo", 1);
-	wait_text("your ratings 2");
+	TMX_WAIT_TEXT(&S, "your ratings 2");
 	rate("toy story", 4);
-	wait_text("from your 3 ratings, folded in");
+	TMX_WAIT_TEXT(&S, "from your 3 ratings, folded in");
 	recs_rows(after, sizeof after);
 	cr_assert_str_neq(after, before, "the recommendations did not change:\n%s", S.cap);
-	cr_assert_eq(tmux("send-keys -t c q"), 0);
-	wait_gone("users 943");
-	stop();
+	tmx_keys(&S, "q");
+	TMX_WAIT_GONE(&S, "users 943");
+	tmx_stop(&S);
 
 	/* the file, in the format headless recommend reads */
 	snprintf(path, sizeof path, "%s/collabtui/ratings-ml-100k-id.csv", S.dir);
@@ -203,18 +109,18 @@ Test(tui_recs, ratings_change_recommendations_and_persist)
 
 	/* a new start: the ratings are back, and retraining gives the list again */
 	start();
-	wait_text("your ratings 3");
-	cr_assert_eq(tmux("send-keys -t c t"), 0);
-	wait_text("training finished");
-	wait_text("from your 3 ratings, folded in");
+	TMX_WAIT_TEXT(&S, "your ratings 3");
+	tmx_keys(&S, "t");
+	TMX_WAIT_TEXT(&S, "training finished");
+	TMX_WAIT_TEXT(&S, "from your 3 ratings, folded in");
 	recs_rows(again, sizeof again);
 	cr_assert_str_eq(again, after, "after a restart:\n%s", S.cap);
-	cr_assert_eq(tmux("send-keys -t c 4 / star Space wars Enter"), 0);
-	wait_text("1 of 1682");
+	tmx_keys(&S, "4 / star Space wars Enter");
+	TMX_WAIT_TEXT(&S, "1 of 1682");
 	/* the yours column of Star Wars' row holds the 5: offsets from the
 	 * Movies pane's left border, where the text is ASCII (what is left
 	 * of it depends on the layout) */
-	const char *hb = strstr(screen(), "\u2502 title "), *rb = strstr(S.cap,
+	const char *hb = strstr(tmx_capture(&S, 0), "\u2502 title "), *rb = strstr(S.cap,
 		"\u2502 Star Wars (1977) ");
 	cr_assert(hb && rb, "%s", S.cap);
 	const char *col = strstr(hb, "yours");
