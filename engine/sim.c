@@ -42,11 +42,6 @@ uint32_t sim_rows(const struct sim *s)
 	return s->n;
 }
 
-int sim_dim(const struct sim *s)
-{
-	return s->k;
-}
-
 static const float *row(const struct sim *s, uint32_t i)
 {
 	return s->f + (size_t)i * (size_t)s->k;

@@ -31,9 +31,8 @@ struct sim *sim_new(const float *f, uint32_t n, int k);
 /* Release; NULL is accepted. */
 void sim_free(struct sim *s);
 
-/* The matrix's shape: n rows of k. */
+/* The number of rows. */
 uint32_t sim_rows(const struct sim *s);
-int sim_dim(const struct sim *s);
 
 /* The cosine of rows i and j (0 when either is all zeros). */
 float sim_cos(const struct sim *s, uint32_t i, uint32_t j);
