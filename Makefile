@@ -7,8 +7,8 @@
 #   make data       download MovieLens 100K into data/ml-100k (checksum verified)
 #   make install    PREFIX=/usr/local DESTDIR= ; make uninstall
 #
-# Sources are found by wildcard: a new engine/*.c, cli/*.c or tests/test_*.c
-# is built without touching this file.
+# Sources are found by wildcard: a new engine/*/*.c, app/*.c, cli/*.c,
+# tui/*.c or tests/test_*.c is built without touching this file.
 
 VERSION   := 0.1.0
 PREFIX    ?= /usr/local
@@ -43,23 +43,45 @@ CSTD      := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 # errno after math calls.  No -march: the binary runs on any x86-64 and the
 # hot kernels pick AVX2 at run time.
 OPT       ?= -O3 -g
-ALL_CFLAGS = $(CSTD) $(OPT) -fno-math-errno $(WARN) -pthread -Iengine -Icli -Itui -DCOLLABTUI_VERSION='"$(VERSION)"' \
+ALL_CFLAGS = $(CSTD) $(OPT) -fno-math-errno $(WARN) -pthread -DCOLLABTUI_VERSION='"$(VERSION)"' \
              -DCOLLABTUI_DATADIR='"$(DATADIR)"' $(PKG_CFLAGS) $(CFLAGS)
 ALL_LDLIBS = $(PKG_LIBS) -lm -pthread $(LDLIBS)
 
+# --- layers -------------------------------------------------------------
+# Folders are layers and the include path is what enforces them; arrows
+# point one way:
+#
+#     main.c  ->  tui/, cli/  ->  app/  ->  engine/*.h
+#
+# engine/'s public headers sit at its root; its internals live in its
+# sub-folders, on no include path but the engine's own (and the tests' and
+# benchmarks', which exercise internals directly).
+ENGINE_DIRS := core data models train query util
+ENGINE_INC  := -Iengine $(ENGINE_DIRS:%=-Iengine/%)
+# TODO(layers): the front ends still see the engine's internals until
+# eng.h stops exposing internal types (engine/msg.h).
+FRONT_ENGINE_INC := $(ENGINE_INC)
+APP_INC     := -Iapp $(FRONT_ENGINE_INC)
+CLI_INC     := -Icli $(APP_INC)
+TUI_INC     := -Itui $(APP_INC)
+MAIN_INC    := -Icli -Itui $(APP_INC)
+TEST_INC    := -Itests -Icli -Itui -Iapp $(ENGINE_INC)
+
 # B is the build directory: build/ normally, build-asan/ for the sanitizer run.
 B         ?= build
-ENGINE_SRC := $(wildcard engine/*.c)
+ENGINE_SRC := $(wildcard engine/*/*.c)
+APP_SRC    := $(wildcard app/*.c)
 CLI_SRC    := $(wildcard cli/*.c)
 TUI_SRC    := $(wildcard tui/*.c)
-TEST_SRC   := $(wildcard tests/test_*.c)
+TEST_SRC   := $(wildcard tests/test_*.c tests/*/test_*.c)
 BENCH_SRC  := $(wildcard bench/bench_*.c)
 ENGINE_OBJ  = $(ENGINE_SRC:%.c=$(B)/%.o)
+APP_OBJ     = $(APP_SRC:%.c=$(B)/%.o)
 CLI_OBJ     = $(CLI_SRC:%.c=$(B)/%.o)
 TUI_OBJ     = $(TUI_SRC:%.c=$(B)/%.o)
 TEST_OBJ    = $(TEST_SRC:%.c=$(B)/%.o)
 # Every module but main(), linked into the unit tests.
-CLI_LIB_OBJ = $(filter-out $(B)/cli/main.o,$(CLI_OBJ)) $(TUI_OBJ)
+FRONT_OBJ   = $(APP_OBJ) $(CLI_OBJ) $(TUI_OBJ)
 BIN         = $(if $(filter build,$(B)),collabtui,$(B)/collabtui)
 
 .PHONY: all run check test tsan-test bench data deps install uninstall clean
@@ -77,22 +99,34 @@ deps-test:
 deps: deps-test
 
 # --- build ----------------------------------------------------------------
-$(B)/%.o: %.c
+$(B)/engine/%.o: engine/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+	$(CC) $(ALL_CFLAGS) $(ENGINE_INC) -MMD -MP -c $< -o $@
+
+$(B)/app/%.o: app/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(APP_INC) -MMD -MP -c $< -o $@
+
+$(B)/cli/%.o: cli/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(CLI_INC) -MMD -MP -c $< -o $@
 
 $(B)/tui/%.o: tui/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(TUI_CFLAGS) -MMD -MP -c $< -o $@
+	$(CC) $(ALL_CFLAGS) $(TUI_INC) $(TUI_CFLAGS) -MMD -MP -c $< -o $@
 
-$(BIN): $(ENGINE_OBJ) $(CLI_OBJ) $(TUI_OBJ)
+$(B)/main.o: main.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(MAIN_INC) -MMD -MP -c $< -o $@
+
+$(BIN): $(B)/main.o $(FRONT_OBJ) $(ENGINE_OBJ)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(ALL_LDLIBS)
 
 $(B)/tests/%.o: tests/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) -MMD -MP -c $< -o $@
+	$(CC) $(ALL_CFLAGS) $(TEST_INC) $(TEST_CFLAGS) -MMD -MP -c $< -o $@
 
-$(B)/tests/run: $(TEST_OBJ) $(CLI_LIB_OBJ) $(ENGINE_OBJ)
+$(B)/tests/run: $(TEST_OBJ) $(FRONT_OBJ) $(ENGINE_OBJ)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(TEST_LIBS) $(ALL_LDLIBS)
 
 run: all
@@ -130,13 +164,13 @@ test: $(BIN) $(B)/tests/run $(FIXTURES)
 # (build-tsan/).  Criterion's runner cannot start under TSan, so these test
 # files are compiled against tests/tsan/'s stand-in for its macros.
 # OpenBLAS keeps to one thread there: its own threads are not instrumented.
-TSAN_TEST_SRC := $(filter tests/test_ring.c tests/test_engthread.c,$(TEST_SRC)) tests/tsan/runner.c
+TSAN_TEST_SRC := $(filter %/test_ring.c %/test_engthread.c,$(TEST_SRC)) tests/tsan/runner.c
 # The stand-in's macros expand a message-less assertion to an empty format
 # and a Test() without options to a partial initializer, as Criterion's own
 # do; the two warnings about exactly that are off for these files.
 $(B)/tsan/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Wno-format-zero-length -Wno-missing-field-initializers \
+	$(CC) $(ALL_CFLAGS) $(TEST_INC) -Wno-format-zero-length -Wno-missing-field-initializers \
 		-Itests/tsan -MMD -MP -c $< -o $@
 
 $(B)/tests/run-tsan: $(TSAN_TEST_SRC:%.c=$(B)/tsan/%.o) $(ENGINE_OBJ)
@@ -155,6 +189,10 @@ BENCH_BIN = $(BENCH_SRC:%.c=$(B)/%)
 bench: deps-test $(BIN) $(BENCH_BIN)
 	@ONLY='$(ONLY)' sh bench/run.sh $(abspath $(BIN)) $(DATASETS) $(abspath $(B))/bench
 
+$(B)/bench/%.o: bench/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Ibench $(ENGINE_INC) -MMD -MP -c $< -o $@
+
 $(B)/bench/%: $(B)/bench/%.o $(ENGINE_OBJ)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(ALL_LDLIBS)
 
@@ -170,7 +208,7 @@ data:
 $(B)/datadir.stamp: FORCE
 	@mkdir -p $(B)
 	@echo '$(DATADIR)' | cmp -s - $@ || echo '$(DATADIR)' > $@
-$(B)/cli/config.o $(B)/tui/theme.o $(B)/tests/test_config.o: $(B)/datadir.stamp
+$(B)/app/config.o $(B)/tui/theme.o $(B)/tests/test_config.o: $(B)/datadir.stamp
 .PHONY: FORCE
 FORCE:
 
@@ -188,4 +226,4 @@ uninstall:
 clean:
 	rm -rf build build-asan build-tsan collabtui
 
--include $(wildcard $(B)/*/*.d $(B)/*/*/*.d $(B)/*/*/*/*.d)
+-include $(wildcard $(B)/*.d $(B)/*/*.d $(B)/*/*/*.d $(B)/*/*/*/*.d)

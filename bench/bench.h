@@ -1,4 +1,4 @@
-/* bench.h -- what the benchmark programs share: the clock (engine/clock.h),
+/* bench.h -- what the benchmark programs share: the clock (engine/util/clock.h),
  * medians and percentiles of samples, the process's peak RSS, and the
  * line format of make bench's one table (bench/run.sh prints the header
  * and its own lines in the same columns: BENCH_ROW_FMT). */

@@ -1,4 +1,4 @@
-/* bench_ring.c -- throughput and latency of the SPSC ring (engine/ring.c).
+/* bench_ring.c -- throughput and latency of the SPSC ring (engine/core/ring.c).
  *
  *   bench_ring [REPS]
  *

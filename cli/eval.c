@@ -9,7 +9,8 @@
 #include <time.h>
 
 #include "eng.h"
-#include "headless.h"
+#include "exitcode.h"
+#include "runargs.h"
 
 #define EVAL_MAX_FOLDS 20
 #define EVAL_K 10               /* precision@10 and friends */
@@ -143,7 +144,7 @@ int eval_run(const struct opts *o)
 	}
 	struct eng_cmd load = { .kind = ENG_CMD_LOAD_DATA, .req_id = 1 };
 	struct eng_cmd train = { .kind = ENG_CMD_TRAIN, .req_id = 2 };
-	int st = headless_args(o, &load.u.load, &train.u.train);
+	int st = runargs_build(o, &load.u.load, &train.u.train);
 	if (st != EXIT_OK)
 		return st;
 	struct collector col = {0};
@@ -152,7 +153,7 @@ int eval_run(const struct opts *o)
 		fprintf(stderr, "collabtui: out of memory\n");
 		return EXIT_RUNTIME;
 	}
-	headless_keep_history(e);
+	runargs_keep_history(e);
 	static double vals[M_COUNT][EVAL_MAX_FOLDS];
 	int n = folds == 0 ? 1 : folds < 0 ? -folds : folds;
 	char how[64];

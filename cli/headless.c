@@ -18,8 +18,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "datadir.h"
 #include "eng.h"
+#include "runargs.h"
 #include "query.h"
 #include "synthcli.h"
 #include "eval.h"
@@ -171,25 +171,6 @@ static int exit_status(int code)
 	return code == ENG_EDATA || code == ENG_EARG ? EXIT_INPUT : EXIT_RUNTIME;
 }
 
-static int parse_enums(const struct cfg *c, struct eng_load_args *load,
-		       struct eng_train_args *train)
-{
-	/* config.c has already checked every keyword against these lists */
-	if (train_algo_parse(c->model, &train->train.algo) != 0)
-		return -1;
-	/* ALS and BPMF fit the biased model, with no sigmoid */
-	if (train->train.algo != TRAIN_SGD)
-		train->model.kind = MODEL_DOTBIAS;
-	if (ds_format_parse(c->format, &load->format) != 0 ||
-	    (train->train.algo == TRAIN_SGD &&
-	     model_kind_parse(c->model, &train->model.kind) != 0) ||
-	    optim_kind_parse(c->optimizer, &train->train.opt) != 0 ||
-	    sched_kind_parse(c->schedule, &train->train.sched) != 0)
-		return -1;
-	load->item_key = strcmp(c->item_key, "title") == 0 ? DS_KEY_TITLE : DS_KEY_ID;
-	return 0;
-}
-
 static void print_summary(FILE *out, const struct summary *s)
 {
 	fprintf(out, "dataset       %s (%s)\n", s->name, s->format);
@@ -227,50 +208,6 @@ int headless_has(const char *name)
 	       query_has(name);
 }
 
-int headless_args(const struct opts *o, struct eng_load_args *load,
-		  struct eng_train_args *ta)
-{
-	ta->train = train_cfg_default();
-	if (parse_enums(&o->cfg, load, ta) != 0) {
-		fprintf(stderr, "collabtui: internal error: unparsed keyword in settings\n");
-		return EXIT_RUNTIME;
-	}
-	char err[1024];
-	if (datadir_find(o->cfg.data, load->path, sizeof load->path, err, sizeof err) != 0) {
-		fprintf(stderr, "collabtui: %s\n", err);
-		return EXIT_INPUT;
-	}
-	snprintf(load->split, sizeof load->split, "%s", o->split);
-	ta->model.n_factors = o->cfg.factors;
-	ta->model.use_y_range = o->cfg.y_range_on && ta->train.algo == TRAIN_SGD;
-	ta->model.y_lo = (float)o->cfg.y_range[0];
-	ta->model.y_hi = (float)o->cfg.y_range[1];
-	if (ta->model.kind == MODEL_NN) {
-		ta->model.n_layers = o->n_layers;
-		memcpy(ta->model.layers, o->layers, sizeof o->layers);
-		ta->model.emb_drop = (float)o->emb_drop;
-		ta->model.ps = (float)o->ps;
-	}
-	ta->train.epochs = o->cfg.epochs;
-	ta->train.bs = o->cfg.bs;
-	ta->train.lr = o->cfg.lr;
-	ta->train.wd = o->cfg.wd;
-	ta->train.mom = o->cfg.mom;
-	ta->train.seed = o->cfg.seed;
-	ta->train.threads = o->cfg.threads;
-	ta->valid_pct = o->cfg.valid_pct;
-	ta->fast = strcmp(o->cfg.trainer, "fast") == 0;
-	return EXIT_OK;
-}
-
-void headless_keep_history(struct eng *e)
-{
-	struct eng_cmd h = { .kind = ENG_CMD_HISTORY };
-	/* no usable place (no HOME): runs go unrecorded, as before */
-	if (history_path(h.u.path, sizeof h.u.path))
-		eng_handle(e, &h);
-}
-
 int headless_run(const struct opts *o)
 {
 	/* The insight commands print their results on stdout, so the epoch
@@ -287,7 +224,7 @@ int headless_run(const struct opts *o)
 	struct eng_cmd load = { .kind = ENG_CMD_LOAD_DATA, .req_id = 1 };
 	struct eng_cmd train = { .kind = ENG_CMD_TRAIN, .req_id = 2 };
 	struct eng_train_args *ta = &train.u.train;
-	int st = headless_args(o, &load.u.load, ta);
+	int st = runargs_build(o, &load.u.load, ta);
 	if (st != EXIT_OK)
 		return st;
 
@@ -296,7 +233,7 @@ int headless_run(const struct opts *o)
 		fprintf(stderr, "collabtui: out of memory\n");
 		return EXIT_RUNTIME;
 	}
-	headless_keep_history(e);
+	runargs_keep_history(e);
 	/* Ctrl-C from here to the end of training: see the top */
 	struct sigaction sa = { .sa_handler = on_sigint }, old_sa;
 	sigemptyset(&sa.sa_mask);

@@ -33,45 +33,6 @@ int query_has(const char *name)
 	return 0;
 }
 
-/* Whether hay contains needle, ignoring ASCII case (strcasestr is a GNU
- * extension; titles are UTF-8, whose non-ASCII bytes compare exactly). */
-static int contains_nocase(const char *hay, const char *needle)
-{
-	size_t n = strlen(needle);
-	for (; *hay; hay++)
-		if (strncasecmp(hay, needle, n) == 0)
-			return 1;
-	return n == 0;
-}
-
-long query_find_title(const struct eng_catalog *cat, const char *text,
-		      uint32_t *matches, int max, int *n_matches)
-{
-	*n_matches = 0;
-	for (uint32_t i = 0; i < cat->n_items; i++)
-		if (strcasecmp(cat->items[i].title, text) == 0)
-			return i;
-	long found = -1;
-	for (uint32_t i = 0; i < cat->n_items; i++) {
-		if (!contains_nocase(cat->items[i].title, text))
-			continue;
-		if (*n_matches < max)
-			matches[*n_matches] = i;
-		if (++*n_matches == 1)
-			found = i;
-	}
-	if (*n_matches > 1)
-		return -2;
-	if (found >= 0 || !*text || strspn(text, "0123456789") != strlen(text))
-		return found;
-	errno = 0;
-	unsigned long long id = strtoull(text, NULL, 10);
-	for (uint32_t i = 0; errno == 0 && i < cat->n_items; i++)
-		if (cat->items[i].id == id)
-			return i;
-	return -1;
-}
-
 /* Send one query and wait for its reply (eng_handle answers at once). */
 static int ask(struct eng *e, const struct eng_cmd *c, struct eng_evt *reply)
 {
@@ -150,7 +111,7 @@ static int run_similar(struct eng *e, const struct opts *o, const struct eng_cat
 	}
 	uint32_t m[SHOW_MATCHES];
 	int nm;
-	long it = query_find_title(cat, o->query, m, SHOW_MATCHES, &nm);
+	long it = myratings_find_title(cat, o->query, m, SHOW_MATCHES, &nm);
 	if (it < 0)
 		return title_error(cat, "collabtui: ", o->query, it, m, nm);
 	struct eng_cmd c = { .kind = ENG_CMD_SIMILAR, .req_id = 11 };
@@ -262,7 +223,7 @@ int query_read_ratings(const char *path, const struct eng_catalog *cat,
 		}
 		uint32_t m[SHOW_MATCHES];
 		int nm;
-		long it = query_find_title(cat, name, m, SHOW_MATCHES, &nm);
+		long it = myratings_find_title(cat, name, m, SHOW_MATCHES, &nm);
 		if (it < 0) {
 			char prefix[1100];
 			snprintf(prefix, sizeof prefix, "collabtui: %s:%d: ", path, ln);

@@ -27,12 +27,5 @@ int query_run(struct eng *e, const struct opts *o, const struct eng_catalog *cat
 int query_read_ratings(const char *path, const struct eng_catalog *cat,
 		       const struct summary *s, struct eng_recommend_args *a);
 
-/* Resolve text to an item of cat: a title equal to it (ignoring ASCII
- * case), else the only title containing it, else (digits only) the
- * dataset id.  Returns the item index, -1 when nothing matches, or -2 when
- * several titles contain it (their indices, at most max, into matches and
- * their count into *n_matches). */
-long query_find_title(const struct eng_catalog *cat, const char *text,
-		      uint32_t *matches, int max, int *n_matches);
 
 #endif

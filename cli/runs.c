@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "datadir.h"
+#include "paths.h"
 #include "headless.h"
 #include "history.h"
 
@@ -23,7 +23,7 @@ static const char *base_name(char *path)
 int runs_run(const struct opts *o)
 {
 	char data[4096], err[1024], path[4096];
-	if (datadir_find(o->cfg.data, data, sizeof data, err, sizeof err) != 0) {
+	if (paths_find_data(o->cfg.data, data, sizeof data, err, sizeof err) != 0) {
 		fprintf(stderr, "collabtui: %s\n", err);
 		return EXIT_INPUT;
 	}

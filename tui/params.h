@@ -1,13 +1,13 @@
 /* params.h -- the hyperparameters pane's model: which fields there are,
  * how each is shown, edited, stepped and checked.  Curses-free.
  *
- * Values live in a struct cfg (cli/config.h), and typed text goes through
+ * Values live in a struct cfg (app/config.h), and typed text goes through
  * cfg_set(), so a value is accepted or refused with the same words in the
  * pane, on the command line and in config.yaml.  On top of that the pane
  * knows the loaded dataset's rating range and refuses a y_range that
  * cannot reach it (the chapter's NN example stalls at loss 10.38 with one).
  *
- * The first row is the preset (cli/config.h's presets): it names the
+ * The first row is the preset (app/config.h's presets): it names the
  * preset whose settings the values still hold, or "custom", so an edit
  * that moves a value away from the preset shows at once; setting it
  * applies every setting of the named preset.

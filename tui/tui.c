@@ -8,8 +8,8 @@
 #include <string.h>
 
 #include "backend.h"
-#include "datadir.h"
-#include "headless.h"
+#include "paths.h"
+#include "exitcode.h"
 #include "keys.h"
 #include "screen.h"
 #include "state.h"
@@ -36,7 +36,7 @@ int tui_run(const struct opts *o)
 		fprintf(stderr, "collabtui: %s\n", err);
 		return EXIT_INPUT;
 	}
-	if (datadir_find(o->cfg.data, path, sizeof path, err, sizeof err) != 0) {
+	if (paths_find_data(o->cfg.data, path, sizeof path, err, sizeof err) != 0) {
 		fprintf(stderr, "collabtui: %s\n", err);
 		return EXIT_INPUT;
 	}

@@ -1,5 +1,5 @@
 /* tui.h -- the terminal interface's entry point.  This header includes no
- * curses header, so cli/main.c can call it and stay curses-free. */
+ * curses header, so main.c can call it and stay curses-free. */
 #ifndef COLLABTUI_TUI_H
 #define COLLABTUI_TUI_H
 

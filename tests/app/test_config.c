@@ -1,4 +1,4 @@
-/* test_config.c -- cli/config.c: the shipped config.yaml, malformed files
+/* test_config.c -- app/config.c: the shipped config.yaml, malformed files
  * (each error must name the right line and column), cfg_check and the
  * config file lookup.
  *
@@ -18,7 +18,7 @@
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
 
-#include "../cli/config.h"
+#include "config.h"
 
 #ifndef COLLABTUI_DATADIR
 #define COLLABTUI_DATADIR "/usr/local/share/collabtui"

@@ -1,4 +1,4 @@
-/* datadir.h -- where the dataset is, when the user did not say.
+/* paths.h -- where the dataset is, when the user did not say.
  *
  * Order: --data (or `data:` in config.yaml, already merged into the
  * request), then data/ml-100k under the current directory (where
@@ -13,6 +13,6 @@
 /* Write the dataset path to use into buf.  requested is the user's choice
  * ("" for none).  Returns 0, or -1 with err saying where it looked and how
  * to get the data. */
-int datadir_find(const char *requested, char *buf, size_t n, char *err, size_t errlen);
+int paths_find_data(const char *requested, char *buf, size_t n, char *err, size_t errlen);
 
 #endif

@@ -60,7 +60,7 @@ int myratings_path(const char *name, const char *key, char *out, size_t n,
 		   char *err, size_t errlen);
 
 /* Read path into *m, resolving each name against cat as headless
- * recommend does (query_find_title) and checking ratings against [lo, hi].
+ * recommend does (myratings_find_title) and checking ratings against [lo, hi].
  * A movie listed twice keeps its last rating.  Returns 0 when the whole
  * file was read, 1 when there is no file (m empty), or -1 with
  * "PATH:LINE: what" in err for the first bad line; the lines that were
@@ -90,5 +90,13 @@ int myratings_set(struct myratings *m, uint32_t item, float rating);
 
 /* Forget item's rating; 1 when there was one, else 0. */
 int myratings_clear(struct myratings *m, uint32_t item);
+
+/* Resolve text to an item of cat: a title equal to it (ignoring ASCII
+ * case), else the only title containing it, else (digits only) the
+ * dataset id.  Returns the item index, -1 when nothing matches, or -2 when
+ * several titles contain it (their indices, at most max, into matches and
+ * their count into *n_matches). */
+long myratings_find_title(const struct eng_catalog *cat, const char *text,
+		      uint32_t *matches, int max, int *n_matches);
 
 #endif

@@ -24,7 +24,7 @@
 #include <wchar.h>
 
 #include "tmuxtest.h"
-#include "../tui/keys.h"
+#include "keys.h"
 
 static struct tmx T;            /* one per test: each test is a process */
 

@@ -1,5 +1,5 @@
-/* datadir.c -- locate the dataset (see datadir.h). */
-#include "datadir.h"
+/* datadir.c -- locate the dataset (see paths.h). */
+#include "paths.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,7 +11,7 @@ static int exists(const char *path)
 	return stat(path, &st) == 0;
 }
 
-int datadir_find(const char *requested, char *buf, size_t n, char *err, size_t errlen)
+int paths_find_data(const char *requested, char *buf, size_t n, char *err, size_t errlen)
 {
 	if (requested && requested[0]) {
 		snprintf(buf, n, "%s", requested);

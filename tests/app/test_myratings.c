@@ -1,4 +1,4 @@
-/* test_myratings.c -- your ratings file (cli/myratings.c): where it lives,
+/* test_myratings.c -- your ratings file (app/myratings.c): where it lives,
  * a save/load round trip that headless recommend's parser reads the same,
  * bad lines reported as FILE:LINE, and a save interrupted by `kill -9` at
  * random moments leaving the old file or the new one, never a torn one. */
@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "testenv.h"
-#include "../cli/myratings.h"
+#include "myratings.h"
 
 /* A catalogue of n movies named "<prefix> NNN (1990)", each title padded
  * to pad bytes so a file can be made large. */

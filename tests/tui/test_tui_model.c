@@ -11,12 +11,12 @@
 
 #include <criterion/criterion.h>
 
-#include "../tui/chart.h"
-#include "../tui/keys.h"
-#include "../tui/movielist.h"
-#include "../tui/params.h"
-#include "../tui/state.h"
-#include "../tui/text.h"
+#include "chart.h"
+#include "keys.h"
+#include "movielist.h"
+#include "params.h"
+#include "state.h"
+#include "text.h"
 #include "testenv.h"
 
 /* ---- text ------------------------------------------------------------------ */

@@ -12,10 +12,48 @@
 #include <unistd.h>
 
 #include "afile.h"
-#include "query.h"
 
 #define LINE_MAX_BYTES 4096
 #define SHOW_MATCHES 5          /* ambiguous titles named in an error */
+
+/* Whether hay contains needle, ignoring ASCII case (strcasestr is a GNU
+ * extension; titles are UTF-8, whose non-ASCII bytes compare exactly). */
+static int contains_nocase(const char *hay, const char *needle)
+{
+	size_t n = strlen(needle);
+	for (; *hay; hay++)
+		if (strncasecmp(hay, needle, n) == 0)
+			return 1;
+	return n == 0;
+}
+
+long myratings_find_title(const struct eng_catalog *cat, const char *text,
+		      uint32_t *matches, int max, int *n_matches)
+{
+	*n_matches = 0;
+	for (uint32_t i = 0; i < cat->n_items; i++)
+		if (strcasecmp(cat->items[i].title, text) == 0)
+			return i;
+	long found = -1;
+	for (uint32_t i = 0; i < cat->n_items; i++) {
+		if (!contains_nocase(cat->items[i].title, text))
+			continue;
+		if (*n_matches < max)
+			matches[*n_matches] = i;
+		if (++*n_matches == 1)
+			found = i;
+	}
+	if (*n_matches > 1)
+		return -2;
+	if (found >= 0 || !*text || strspn(text, "0123456789") != strlen(text))
+		return found;
+	errno = 0;
+	unsigned long long id = strtoull(text, NULL, 10);
+	for (uint32_t i = 0; errno == 0 && i < cat->n_items; i++)
+		if (cat->items[i].id == id)
+			return i;
+	return -1;
+}
 
 /* Trim spaces, tabs and a line end from both ends of s, in place. */
 static char *trim(char *s)
@@ -187,7 +225,7 @@ int myratings_load(struct myratings *m, const char *path,
 		else if (l.rating < lo || l.rating > hi)
 			snprintf(why, sizeof why, "rating %g is outside the dataset's "
 				 "%g..%g", l.rating, lo, hi);
-		else if ((it = query_find_title(cat, l.name, matches, SHOW_MATCHES,
+		else if ((it = myratings_find_title(cat, l.name, matches, SHOW_MATCHES,
 						&nm)) < 0)
 			name_error(cat, l.name, it, matches, nm, why, sizeof why);
 		else if (myratings_set(m, (uint32_t)it, (float)l.rating) != 0)
