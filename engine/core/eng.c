@@ -16,9 +16,10 @@
 
 #include "catalog.h"
 #include "ckpt.h"
-#include "history.h"
 #include "fasttrain.h"
 #include "insight.h"
+#include "prep.h"
+#include "runrecord.h"
 #include "split.h"
 
 /* How long one eng_work() call may run: short enough that a command
@@ -44,8 +45,7 @@ struct eng {
 	int epochs_done;
 	double valid_loss;
 
-	struct trainer *tr;             /* non-NULL while training */
-	struct ftrain *ftr;             /* instead of tr with the fast trainer */
+	struct trainer *tr;             /* non-NULL while training (train.h) */
 	/* A learning-rate sweep (non-NULL while it runs) of its own model. */
 	struct lrfind *lrf;
 	struct model *lrf_model;
@@ -65,71 +65,10 @@ struct eng {
 
 	struct insight *ins;            /* the insight queries' caches */
 
-	char history[ENG_PATH_MAX];     /* the run history file; "" keeps none */
-	struct history_run *run;        /* the run in progress, when keeping one */
-	double run_start;
+	struct run_record record;       /* the run in progress, for the history file */
 
 	int (*cancel)(void *ctx);       /* eng_set_cancel(): may a load go on? */
 	void *cancel_ctx;
-};
-
-/* ---- preparing a run ------------------------------------------------------
- *
- * Before its first batch a run needs its split (a seeded permutation of
- * every rating), your ratings appended when you join it, a fresh model,
- * and its trainer, which for the fast trainer means laying every training
- * rating out block by block.  On 25M ratings that takes seconds, in loops
- * that cannot stop and resume (split_random, ftrain_new).  So it runs on a
- * preparation thread, and the engine's own thread stays free to answer
- * commands: eng_work() waits for it WORK_CHUNK_S at a time, then installs
- * what it made and sends TRAIN_START.  (A load, in contrast, reports its
- * progress as it goes and is cancelled from inside; see do_load_data.)
- *
- * Sharing.  The preparation reads the dataset and, when resuming, the
- * model; it writes only its struct prep, which the engine's thread reads
- * after `done` is set under the mutex.  Nothing frees or changes the
- * dataset or the model meanwhile: the commands that would are refused
- * while a job runs, and wait for a stopped preparation to end (settle).
- *
- * Stopping.  Nothing can interrupt a step of the preparation, so STOP
- * abandons it: STOPPED goes out at once, the model and dataset stay as
- * they were, the thread gives up between its steps (split, your ratings,
- * model, trainer), and its work is thrown away when it ends (eng_work
- * reaps it).
- */
-struct prep {
-	pthread_t thread;
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	int done;                       /* under mu: prep_main has returned */
-	int joined;                     /* engine thread only */
-	/* Set when abandoned: the thread stops at its next step.  It orders
-	 * nothing else (the join does), so relaxed is enough. */
-	_Atomic int give_up;
-
-	/* what to make (read-only while the thread runs) */
-	enum eng_cmd_kind kind;         /* ENG_CMD_TRAIN or ENG_CMD_LR_FIND */
-	uint32_t req;
-	struct eng_train_args a;        /* model shape completed */
-	struct model_cfg shape;         /* of a fresh model (one more user with you) */
-	struct lrfind_cfg sweep;        /* LR_FIND */
-	const struct ds *ds;
-	struct model *m;                /* the model trained: a resumed one
-					 * (borrowed) or a fresh one (owned until
-					 * installed; made by the thread) */
-	int init;                       /* fresh: m is made and initialised */
-
-	/* what the thread makes; the run borrows sp and with_* until it ends */
-	struct split sp;
-	/* With "you" included: the dataset's ratings plus yours (user index
-	 * n_users); NULL otherwise. */
-	uint32_t *with_u, *with_i;      /* (n_ratings + n_mine) */
-	float *with_r;
-	struct trainer *tr;             /* one of these three */
-	struct ftrain *ftr;
-	struct lrfind *lrf;
-	int code;                       /* 0, or an enum eng_err ... */
-	char err[ENG_MSG_MAX];          /* ... and why */
 };
 
 static void emit_simple(struct eng *e, enum eng_evt_kind kind, uint32_t req)
@@ -185,54 +124,11 @@ struct eng *eng_new(eng_emit_fn emit, void *ctx)
 	return e;
 }
 
-/* Free a preparation whose thread has been joined, with whatever it
- * still holds. */
-static void prep_free(struct prep *p)
-{
-	if (!p)
-		return;
-	train_free(p->tr);
-	ftrain_free(p->ftr);
-	lrfind_free(p->lrf);
-	if (p->init)
-		model_free(p->m);
-	split_free(&p->sp);
-	free(p->with_u);
-	free(p->with_i);
-	free(p->with_r);
-	pthread_mutex_destroy(&p->mu);
-	pthread_cond_destroy(&p->cv);
-	free(p);
-}
-
-/* Wait up to `seconds` for the preparation thread to end; joins it and
- * returns 1 once it has. */
-static int prep_wait(struct prep *p, double seconds)
-{
-	if (p->joined)
-		return 1;
-	struct timespec until;
-	clock_gettime(CLOCK_MONOTONIC, &until);
-	long ns = until.tv_nsec + (long)(seconds * 1e9);
-	until.tv_sec += ns / 1000000000L;
-	until.tv_nsec = ns % 1000000000L;
-	pthread_mutex_lock(&p->mu);
-	while (!p->done && pthread_cond_timedwait(&p->cv, &p->mu, &until) == 0)
-		;
-	int done = p->done;
-	pthread_mutex_unlock(&p->mu);
-	if (done) {
-		pthread_join(p->thread, NULL);
-		p->joined = 1;
-	}
-	return done;
-}
-
 /* Let a preparation go: it stops at its next step, and eng_work() or
  * settle() frees what it made. */
 static void abandon(struct eng *e)
 {
-	atomic_store_explicit(&e->prep->give_up, 1, memory_order_relaxed);
+	prep_give_up(e->prep);
 	e->abandoned = e->prep;
 	e->prep = NULL;
 }
@@ -251,10 +147,8 @@ static void settle(struct eng *e)
 
 static void drop_training(struct eng *e)
 {
-	train_free(e->tr);
+	trainer_free(e->tr);
 	e->tr = NULL;
-	ftrain_free(e->ftr);
-	e->ftr = NULL;
 	lrfind_free(e->lrf);
 	e->lrf = NULL;
 	model_free(e->lrf_model);
@@ -300,14 +194,14 @@ void eng_free(struct eng *e)
 	drop_model(e);
 	insight_free(e->ins);
 	ds_free(e->ds);
-	free(e->run);
+	run_record_drop(&e->record);
 	free(e);
 }
 
 /* Whether a job runs (or is being prepared): no other may start. */
 static int running(const struct eng *e)
 {
-	return e->tr != NULL || e->ftr != NULL || e->lrf != NULL || e->prep != NULL;
+	return e->tr != NULL || e->lrf != NULL || e->prep != NULL;
 }
 
 int eng_busy(const struct eng *e)
@@ -319,12 +213,6 @@ void eng_set_cancel(struct eng *e, int (*cancel)(void *ctx), void *ctx)
 {
 	e->cancel = cancel;
 	e->cancel_ctx = ctx;
-}
-
-/* One step of whichever trainer runs: batches, or the fast trainer's rounds. */
-static enum train_status step(struct eng *e, long n, struct train_report *rep)
-{
-	return e->ftr ? ftrain_step(e->ftr, n, rep) : train_step(e->tr, n, rep);
 }
 
 const char *eng_strerror(int code)
@@ -403,35 +291,18 @@ static void emit_biases(struct eng *e, uint32_t req)
 	e->emit(e->ctx, &ev);
 }
 
+/* One item's rating histogram, from the insight cache's per-item counts. */
 static int do_item_detail(struct eng *e, const struct eng_cmd *c)
 {
 	if (!e->ds)
 		return fail(e, c->req_id, ENG_ESTATE, "no dataset is loaded");
-	uint32_t item = c->u.item;
-	if (item >= ds_n_items(e->ds))
-		return fail(e, c->req_id, ENG_EARG, "no item %u (the dataset has %u)",
-			    item, ds_n_items(e->ds));
 	struct eng_evt ev = { .kind = ENG_EVT_ITEM_DETAIL, .req_id = c->req_id };
-	struct eng_detail *d = &ev.u.detail;
-	d->item = item;
-	d->n_bins = e->summary.n_bins < ENG_HIST_BINS ? e->summary.n_bins : ENG_HIST_BINS;
-	for (int b = 0; b < d->n_bins; b++)
-		d->bin_lo[b] = e->summary.bin_lo[b];
-	const uint32_t *items = ds_items(e->ds);
-	const float *r = ds_ratings(e->ds);
-	double sum = 0.0;
-	for (size_t j = 0, n = ds_n_ratings(e->ds); j < n; j++) {
-		if (items[j] != item)
-			continue;
-		d->n_ratings++;
-		sum += r[j];
-		int b = d->n_bins - 1;  /* the last bin whose lower edge is <= r */
-		while (b > 0 && r[j] < d->bin_lo[b])
-			b--;
-		if (b >= 0)
-			d->bin_count[b]++;
-	}
-	d->mean = d->n_ratings ? (float)(sum / d->n_ratings) : NAN;
+	int n_bins = e->summary.n_bins < ENG_HIST_BINS ? e->summary.n_bins : ENG_HIST_BINS;
+	char err[ENG_MSG_MAX];
+	int rc = insight_item_detail(e->ins, e->ds, e->summary.bin_lo, n_bins, c->u.item,
+				     &ev.u.detail, err, sizeof err);
+	if (rc != 0)
+		return fail(e, c->req_id, rc, "%s", err);
 	e->emit(e->ctx, &ev);
 	return 0;
 }
@@ -530,88 +401,6 @@ cancelled:
 	return ENG_ECANCELED;
 }
 
-/* ---- the run history ---------------------------------------------------- */
-
-/* Start the record of the run do_train just began (when keeping one). */
-static void history_begin(struct eng *e)
-{
-	free(e->run);
-	e->run = NULL;
-	if (!e->history[0] || !(e->run = calloc(1, sizeof *e->run)))
-		return;
-	struct history_run *r = e->run;
-	const struct eng_train_args *a = &e->targs;
-	time_t now = time(NULL);
-	struct tm tm;
-	strftime(r->time, sizeof r->time, "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&now, &tm));
-	snprintf(r->dataset, sizeof r->dataset, "%s", ds_name(e->ds));
-	if (a->folds >= 2)
-		snprintf(r->split, sizeof r->split, "fold %d/%d", a->fold + 1, a->folds);
-	else if (e->load.split[0])
-		snprintf(r->split, sizeof r->split, "%s", e->load.split);
-	else
-		snprintf(r->split, sizeof r->split, "random %g", a->valid_pct);
-	snprintf(r->model, sizeof r->model, "%s", a->train.algo == TRAIN_SGD
-		 ? model_kind_name(a->model.kind) : train_algo_name(a->train.algo));
-	r->factors = a->model.n_factors;
-	r->epochs = a->train.epochs;
-	r->bs = a->train.bs;
-	r->lr = a->train.lr;
-	r->wd = a->train.wd;
-	r->y_range_on = a->model.use_y_range;
-	r->y_lo = a->model.y_lo;
-	r->y_hi = a->model.y_hi;
-	snprintf(r->optimizer, sizeof r->optimizer, "%s", optim_kind_name(a->train.opt));
-	snprintf(r->schedule, sizeof r->schedule, "%s", sched_kind_name(a->train.sched));
-	r->seed = a->train.seed;
-	r->final_valid = NAN;
-	e->run_start = clock_now();
-}
-
-static void history_epoch(struct eng *e, const struct train_report *rep)
-{
-	struct history_run *r = e->run;
-	if (!r || r->n_losses == HISTORY_EPOCHS_MAX)
-		return;
-	r->train_loss[r->n_losses] = (float)rep->train_loss;
-	r->valid_loss[r->n_losses++] = (float)rep->valid_loss;
-	r->final_valid = rep->valid_loss;
-}
-
-/* Append the finished (or stopped) run.  Called before the run's end
- * event, so a front end that rereads the history on TRAINED or STOPPED
- * (the TUI's Runs pane, on another thread) finds the run there.  A failure
- * is not fatal: 0, or -1 with the reason in err, for the caller to report
- * after the end event (an ERROR of the run's request before it would end
- * the run as failed in a front end). */
-static int history_end(struct eng *e, char *err, size_t errlen)
-{
-	if (!e->run)
-		return 0;
-	e->run->seconds = clock_now() - e->run_start;
-	int rc = history_append(e->history, e->run, err, errlen);
-	free(e->run);
-	e->run = NULL;
-	return rc;
-}
-
-static void history_failed(struct eng *e, uint32_t req, const char *err)
-{
-	fail(e, req, ENG_EIO, "run history not saved: %s", err);
-}
-
-static int make_split(const struct ds *ds, const struct eng_train_args *a,
-		      struct split *out)
-{
-	split_free(out);
-	size_t n = ds_n_ratings(ds), n_train = ds_n_train(ds);
-	if (a->folds >= 2)
-		return split_kfold(n, a->folds, a->fold, a->train.seed, out);
-	if (n_train)
-		return split_prefix(n, n_train, out);
-	return split_random(n, a->valid_pct, a->train.seed, out);
-}
-
 /* Complete the model's shape from the dataset (and fastai's layers for
  * an nn without any); NULL, or why it is not acceptable. */
 static const char *model_shape(const struct eng *e, struct model_cfg *m)
@@ -627,110 +416,15 @@ static const char *model_shape(const struct eng *e, struct model_cfg *m)
 	return model_cfg_check(m);
 }
 
-/* Append the user's own ratings as user n_users to copies of the
- * dataset's arrays, and to the training side of the split. */
-static int add_mine(struct prep *p)
-{
-	const struct eng_train_args *a = &p->a;
-	size_t n = ds_n_ratings(p->ds), m = (size_t)a->n_mine;
-	uint32_t me = ds_n_users(p->ds);
-	p->with_u = malloc((n + m) * sizeof *p->with_u);
-	p->with_i = malloc((n + m) * sizeof *p->with_i);
-	p->with_r = malloc((n + m) * sizeof *p->with_r);
-	uint32_t *train = realloc(p->sp.train, (p->sp.n_train + m) * sizeof *train);
-	if (train)
-		p->sp.train = train;
-	if (!p->with_u || !p->with_i || !p->with_r || !train)
-		return -1;
-	memcpy(p->with_u, ds_users(p->ds), n * sizeof *p->with_u);
-	memcpy(p->with_i, ds_items(p->ds), n * sizeof *p->with_i);
-	memcpy(p->with_r, ds_ratings(p->ds), n * sizeof *p->with_r);
-	for (size_t j = 0; j < m; j++) {
-		p->with_u[n + j] = me;
-		p->with_i[n + j] = a->mine[j].item;
-		p->with_r[n + j] = a->mine[j].rating;
-		p->sp.train[p->sp.n_train++] = (uint32_t)(n + j);
-	}
-	return 0;
-}
-
-/* The preparation proper, on its own thread: 0, or an enum eng_err with
- * the reason in p->err. */
-static int prep_run(struct prep *p)
-{
-	const struct eng_train_args *a = &p->a;
-	if (make_split(p->ds, a, &p->sp) != 0 || (a->n_mine && add_mine(p) != 0)) {
-		snprintf(p->err, sizeof p->err, "out of memory splitting the ratings");
-		return ENG_ENOMEM;
-	}
-	if (atomic_load_explicit(&p->give_up, memory_order_relaxed))
-		return ENG_ECANCELED;
-	if (p->init && !(p->m = model_new(&p->shape, p->err, sizeof p->err)))
-		return ENG_ENOMEM;
-	if (atomic_load_explicit(&p->give_up, memory_order_relaxed))
-		return ENG_ECANCELED;
-	const uint32_t *u = p->with_u ? p->with_u : ds_users(p->ds);
-	const uint32_t *i = p->with_u ? p->with_i : ds_items(p->ds);
-	const float *r = p->with_u ? p->with_r : ds_ratings(p->ds);
-	if (p->kind == ENG_CMD_LR_FIND)
-		p->lrf = lrfind_new(p->m, u, i, r, &p->sp, &a->train, &p->sweep, p->err,
-				    sizeof p->err);
-	else if (a->fast)
-		p->ftr = ftrain_new(p->m, u, i, r, &p->sp, &a->train, p->init, p->err,
-				    sizeof p->err);
-	else
-		p->tr = train_new(p->m, u, i, r, &p->sp, &a->train, p->init, p->err,
-				  sizeof p->err);
-	return p->tr || p->ftr || p->lrf ? 0 : ENG_EARG;
-}
-
-static void *prep_main(void *arg)
-{
-	struct prep *p = arg;
-	int code = prep_run(p);
-	pthread_mutex_lock(&p->mu);
-	p->code = code;
-	p->done = 1;
-	pthread_cond_signal(&p->cv);
-	pthread_mutex_unlock(&p->mu);
-	return NULL;
-}
-
-/* Start preparing a run of kind (TRAIN or LR_FIND) with arguments a, on
- * model m (resumed; NULL: a fresh one of shape).  0, or the failure
- * reported. */
-static int prep_start(struct eng *e, const struct eng_cmd *c, const struct eng_train_args *a,
+/* Start preparing a run (see prep.h): 0, or the failure reported. */
+static int start_prep(struct eng *e, const struct eng_cmd *c, const struct eng_train_args *a,
 		      const struct model_cfg *shape, struct model *m)
 {
-	struct prep *p = calloc(1, sizeof *p);
-	pthread_condattr_t ca;
+	char err[ENG_MSG_MAX];
+	const struct lrfind_cfg *sweep = c->kind == ENG_CMD_LR_FIND ? &c->u.lr_find.sweep : NULL;
+	struct prep *p = prep_start(c->kind, c->req_id, a, shape, sweep, e->ds, m, err, sizeof err);
 	if (!p)
-		return fail(e, c->req_id, ENG_ENOMEM, "out of memory preparing the run");
-	p->kind = c->kind;
-	p->req = c->req_id;
-	p->a = *a;
-	p->shape = *shape;
-	if (c->kind == ENG_CMD_LR_FIND)
-		p->sweep = c->u.lr_find.sweep;
-	p->ds = e->ds;
-	p->m = m;
-	p->init = m == NULL;
-	/* prep_wait's deadline is on the clock the engine times with */
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	atomic_init(&p->give_up, 0);
-	pthread_mutex_init(&p->mu, NULL);
-	pthread_cond_init(&p->cv, &ca);
-	pthread_condattr_destroy(&ca);
-	/* The engine's signal mask (everything blocked, on the TUI's engine
-	 * thread) is inherited, so signals still reach the UI thread only. */
-	int rc = pthread_create(&p->thread, NULL, prep_main, p);
-	if (rc != 0) {
-		p->joined = 1;
-		prep_free(p);
-		return fail(e, c->req_id, ENG_ENOMEM, "cannot start the preparation thread: %s",
-			    strerror(rc));
-	}
+		return fail(e, c->req_id, ENG_ENOMEM, "%s", err);
 	e->prep = p;
 	e->last_progress = clock_now();
 	return 0;
@@ -769,15 +463,13 @@ static void prep_install(struct eng *e)
 		e->valid_loss = NAN;
 	}
 	e->tr = p->tr;
-	e->ftr = p->ftr;
 	p->tr = NULL;
-	p->ftr = NULL;
 	e->targs = p->a;
-	history_begin(e);
+	run_record_begin(&e->record, ds_name(e->ds), e->load.split, &e->targs);
 	e->train_req = p->req;
 	e->last_progress = clock_now();
 	e->rep = (struct train_report){0};
-	step(e, 0, &e->rep);            /* fills n_batches without training */
+	trainer_step(e->tr, 0, &e->rep);       /* fills n_batches without training */
 	long total = e->rep.n_batches * p->a.train.epochs;
 	e->batches_done = 0;
 	e->curve = (struct eng_curve){ .first = 0, .stride = 1 + (total - 1) / CURVE_POINTS };
@@ -828,7 +520,7 @@ static int do_train(struct eng *e, const struct eng_cmd *c)
 				    "the loaded model's shape (%s, %d factors) differs from the one asked for",
 				    model_kind_name(e->model->cfg.kind), e->model->cfg.n_factors);
 	}
-	return prep_start(e, c, &a, &shape, a.resume ? e->model : NULL);
+	return start_prep(e, c, &a, &shape, a.resume ? e->model : NULL);
 }
 
 /* Start a learning-rate sweep of a fresh model (eng_lr_find_args). */
@@ -857,7 +549,7 @@ static int do_lr_find(struct eng *e, const struct eng_cmd *c)
 		why = lrfind_cfg_check(&a.sweep);
 	if (why)
 		return fail(e, c->req_id, ENG_EARG, "%s", why);
-	return prep_start(e, c, &a.train, &a.train.model, NULL);
+	return start_prep(e, c, &a.train, &a.train.model, NULL);
 }
 
 /* Advance the sweep by about WORK_CHUNK_S: LR_PROGRESS at most every
@@ -922,7 +614,7 @@ void eng_work(struct eng *e)
 		/* one batch at a time, so every stride-th smoothed loss is kept;
 		 * a step may also be part of an epoch's validation pass (the
 		 * fast trainer's), which adds no batch */
-		enum train_status st = step(e, 1, rep);
+		enum train_status st = trainer_step(e->tr, 1, rep);
 		long done = (long)rep->epoch * rep->n_batches + rep->batch;
 		if (done > e->batches_done) {
 			if (e->batches_done % e->curve.stride == 0)
@@ -934,15 +626,15 @@ void eng_work(struct eng *e)
 			e->epochs_done++;
 			e->valid_loss = rep->valid_loss;
 			emit_report(e, ENG_EVT_EPOCH, rep);
-			history_epoch(e, rep);
+			run_record_epoch(&e->record, rep);
 			if (st == TRAIN_DONE) {
 				char herr[ENG_MSG_MAX];
-				int hrc = history_end(e, herr, sizeof herr);
+				int hrc = run_record_end(&e->record, herr, sizeof herr);
 				drop_training(e);
 				emit_report(e, ENG_EVT_TRAINED, rep);
 				emit_biases(e, e->train_req);
 				if (hrc != 0)
-					history_failed(e, e->train_req, herr);
+					fail(e, e->train_req, ENG_EIO, "run history not saved: %s", herr);
 			}
 			e->last_progress = t;
 			return;
@@ -1117,12 +809,12 @@ int eng_handle(struct eng *e, const struct eng_cmd *c)
 			emit_simple(e, ENG_EVT_STOPPED, c->req_id);
 		} else if (running(e)) {
 			char herr[ENG_MSG_MAX];
-			int hrc = history_end(e, herr, sizeof herr);
+			int hrc = run_record_end(&e->record, herr, sizeof herr);
 			drop_training(e);
 			emit_simple(e, ENG_EVT_STOPPED, c->req_id);
 			emit_biases(e, c->req_id);
 			if (hrc != 0)
-				history_failed(e, e->train_req, herr);
+				fail(e, e->train_req, ENG_EIO, "run history not saved: %s", herr);
 		}
 		return 0;
 	case ENG_CMD_SAVE_MODEL:
@@ -1142,7 +834,7 @@ int eng_handle(struct eng *e, const struct eng_cmd *c)
 	case ENG_CMD_EVAL:
 		return do_eval(e, c);
 	case ENG_CMD_HISTORY:
-		snprintf(e->history, sizeof e->history, "%s", c->u.path);
+		snprintf(e->record.path, sizeof e->record.path, "%s", c->u.path);
 		return 0;
 	}
 	return fail(e, c->req_id, ENG_EARG, "unknown command %d", (int)c->kind);

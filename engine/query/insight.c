@@ -38,6 +38,12 @@ struct insight {
 	uint32_t *by_count;             /* (n_items) item indices, most-rated first */
 	unsigned char *popular;         /* (n_items) 1 for the 10% most-rated */
 	float *shrunk;                  /* (n_items) the fallback's item scores */
+	/* Each item's ratings counted into the summary's histogram bins, built
+	 * on the first ITEM_DETAIL, so the movie details view answers a
+	 * cursor move without a pass over every rating. */
+	uint32_t *item_bins;            /* (n_items, n_bins) row-major */
+	int n_bins;
+	float bin_lo[ENG_HIST_BINS];    /* (n_bins) lower edges, ascending */
 
 	/* from the model */
 	struct sim *item_sim, *user_sim;
@@ -88,6 +94,9 @@ void insight_forget(struct insight *in, enum insight_scope what)
 	free(in->by_count);
 	free(in->popular);
 	free(in->shrunk);
+	free(in->item_bins);
+	in->item_bins = NULL;
+	in->n_bins = 0;
 	in->item_n = in->user_n = in->by_count = NULL;
 	in->item_mean = in->user_mean = in->shrunk = NULL;
 	in->popular = NULL;
@@ -453,5 +462,60 @@ int insight_recommend_meta(struct insight *in, const struct ds *ds,
 	out->basis = ENG_RECS_META;
 	if (rank_into(in, in->scores, NULL, 0, NULL, NULL, 0, a->top, out) != 0)
 		return say(err, errlen, ENG_ENOMEM, "out of memory ranking items");
+	return 0;
+}
+
+/* The bin of rating r: the last one whose lower edge is <= r (the first
+ * for a rating below every edge). */
+static int bin_of(const float *bin_lo, int n_bins, float r)
+{
+	int b = n_bins - 1;
+	while (b > 0 && r < bin_lo[b])
+		b--;
+	return b;
+}
+
+/* Count every item's ratings into the bins (one pass over the ratings). */
+static int build_item_bins(struct insight *in, const struct ds *ds,
+			   const float *bin_lo, int n_bins)
+{
+	size_t cells = (size_t)(in->n_items ? in->n_items : 1) * (size_t)n_bins;
+	in->item_bins = calloc(cells, sizeof *in->item_bins);
+	if (!in->item_bins)
+		return -1;
+	in->n_bins = n_bins;
+	memcpy(in->bin_lo, bin_lo, (size_t)n_bins * sizeof *bin_lo);
+	const uint32_t *items = ds_items(ds);
+	const float *r = ds_ratings(ds);
+	for (size_t j = 0, n = ds_n_ratings(ds); j < n; j++)
+		in->item_bins[(size_t)items[j] * (size_t)n_bins +
+			      (size_t)bin_of(bin_lo, n_bins, r[j])]++;
+	return 0;
+}
+
+int insight_item_detail(struct insight *in, const struct ds *ds, const float *bin_lo,
+			int n_bins, uint32_t item, struct eng_detail *out,
+			char *err, size_t errlen)
+{
+	if (item >= ds_n_items(ds))
+		return say(err, errlen, ENG_EARG, "no item %u (the dataset has %u)",
+			   item, ds_n_items(ds));
+	if (n_bins < 1 || n_bins > ENG_HIST_BINS)
+		return say(err, errlen, ENG_EARG, "a histogram has 1 to %d bins", ENG_HIST_BINS);
+	if (insight_data(in, ds) != 0)
+		return say(err, errlen, ENG_ENOMEM, "out of memory counting the ratings");
+	if (in->item_bins && (in->n_bins != n_bins ||
+			      memcmp(in->bin_lo, bin_lo, (size_t)n_bins * sizeof *bin_lo) != 0)) {
+		free(in->item_bins);
+		in->item_bins = NULL;
+	}
+	if (!in->item_bins && build_item_bins(in, ds, bin_lo, n_bins) != 0)
+		return say(err, errlen, ENG_ENOMEM, "out of memory counting the ratings");
+	*out = (struct eng_detail){ .item = item, .n_bins = n_bins };
+	memcpy(out->bin_lo, bin_lo, (size_t)n_bins * sizeof *bin_lo);
+	memcpy(out->bin_count, in->item_bins + (size_t)item * (size_t)n_bins,
+	       (size_t)n_bins * sizeof *out->bin_count);
+	out->n_ratings = in->item_n[item];
+	out->mean = in->item_mean[item];
 	return 0;
 }

@@ -73,4 +73,12 @@ int insight_recommend_meta(struct insight *in, const struct ds *ds,
 			   const struct model *m, const struct eng_meta_args *a,
 			   struct eng_recs *out, char *err, size_t errlen);
 
+/* One item's ratings for the movie details view: their number, mean and
+ * counts in the n_bins histogram bins whose lower edges are bin_lo (the
+ * dataset summary's), from per-item counts built once per dataset (and
+ * again only when the bins change).  ENG_EARG for an item out of range. */
+int insight_item_detail(struct insight *in, const struct ds *ds, const float *bin_lo,
+			int n_bins, uint32_t item, struct eng_detail *out,
+			char *err, size_t errlen);
+
 #endif

@@ -9,6 +9,7 @@
 #include <cblas.h>
 
 #include "lapack.h"
+#include "pool.h"
 
 struct als {
 	struct model *m;
@@ -188,8 +189,9 @@ struct als *als_new(struct model *m, const uint32_t *users, const uint32_t *item
 		snprintf(err, errlen, "ALS needs a positive regularisation (--wd)");
 		return NULL;
 	}
-	if (cfg->threads < 1 || cfg->threads > 256) {
-		snprintf(err, errlen, "threads must be between 1 and 256");
+	const char *why = pool_threads_check(cfg->threads);
+	if (why) {
+		snprintf(err, errlen, "%s", why);
 		return NULL;
 	}
 	if (cfg->k != m->cfg.n_factors) {

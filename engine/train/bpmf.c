@@ -140,8 +140,9 @@ struct bpmf *bpmf_new(struct model *m, const uint32_t *users, const uint32_t *it
 			 kept, BPMF_MAX_FACTORS, BPMF_MAX_FACTORS / kept);
 		return NULL;
 	}
-	if (cfg->threads < 1 || cfg->threads > 256) {
-		snprintf(err, errlen, "threads must be between 1 and 256");
+	const char *why = pool_threads_check(cfg->threads);
+	if (why) {
+		snprintf(err, errlen, "%s", why);
 		return NULL;
 	}
 	if (sp->n_train == 0) {

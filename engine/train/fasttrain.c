@@ -28,9 +28,6 @@
 
 #define VALUES_MAX 65536       /* distinct rating values the codes can name */
 
-/* Adam's second-moment decay and epsilon: fastai's defaults (optim.h). */
-#define ADAM_SQR_MOM 0.99f
-#define ADAM_EPS 1e-5f
 
 /* One training rating inside its block: row offsets within the block's
  * user and item stripes, and the rating as an index into the trainer's
@@ -141,7 +138,7 @@ static inline float grad_term(const struct kargs *a, float x, float r, double *s
 static inline void adam_row(float *prod, float lr, float mom, float *s, float *c)
 {
 	prod[0] *= mom;
-	prod[1] *= ADAM_SQR_MOM;
+	prod[1] *= OPTIM_ADAM_SQR_MOM;
 	*s = lr / (1.0f - prod[0]);
 	*c = 1.0f / sqrtf(1.0f - prod[1]);
 }
@@ -159,8 +156,8 @@ static inline float update1(enum kopt opt, float x, float d, float *st, size_t i
 		return x + lr * st[i];
 	case KOPT_ADAM:
 		st[i] = mom * st[i] + (1.0f - mom) * d;
-		st[i2] = ADAM_SQR_MOM * st[i2] + (1.0f - ADAM_SQR_MOM) * d * d;
-		return x + s * st[i] / (sqrtf(st[i2]) * c + ADAM_EPS);
+		st[i2] = OPTIM_ADAM_SQR_MOM * st[i2] + (1.0f - OPTIM_ADAM_SQR_MOM) * d * d;
+		return x + s * st[i] / (sqrtf(st[i2]) * c + OPTIM_ADAM_EPS);
 	}
 	return x;
 }
@@ -312,8 +309,8 @@ double avx2_body(const struct kargs *a, const struct rec *rec, size_t n, const e
 	const float lr = a->lr, wd = a->wd, mom = a->mom;
 	struct kvec v = {
 		.lr = _mm256_set1_ps(lr), .wd = _mm256_set1_ps(wd), .mom = _mm256_set1_ps(mom),
-		.c1 = _mm256_set1_ps(1.0f - mom), .b2 = _mm256_set1_ps(ADAM_SQR_MOM),
-		.c2 = _mm256_set1_ps(1.0f - ADAM_SQR_MOM), .eps = _mm256_set1_ps(ADAM_EPS),
+		.c1 = _mm256_set1_ps(1.0f - mom), .b2 = _mm256_set1_ps(OPTIM_ADAM_SQR_MOM),
+		.c2 = _mm256_set1_ps(1.0f - OPTIM_ADAM_SQR_MOM), .eps = _mm256_set1_ps(OPTIM_ADAM_EPS),
 	};
 	float sp = 0.0f, cp = 0.0f, sq = 0.0f, cq = 0.0f;
 	double sse = 0.0;
@@ -776,16 +773,8 @@ struct ftrain *ftrain_new(struct model *m, const uint32_t *users,
 			  const struct split *sp, const struct train_cfg *cfg,
 			  int init, char *err, size_t errlen)
 {
-	const char *why = train_cfg_check(cfg);
-
-	if (why) {
-		snprintf(err, errlen, "%s", why);
+	if (train_check(cfg, sp, err, errlen) != 0)
 		return NULL;
-	}
-	if (sp->n_train == 0) {
-		snprintf(err, errlen, "the training set is empty");
-		return NULL;
-	}
 	struct ftrain *t = calloc(1, sizeof *t);
 	if (!t)
 		goto oom;
@@ -801,7 +790,8 @@ struct ftrain *ftrain_new(struct model *m, const uint32_t *users,
 	if (init)
 		model_init(m, &init_rng);
 	rng_seed(&t->rng, cfg->seed ^ 0xa5a5a5a5deadbeefULL);
-	if ((why = build_grid(t))) {
+	const char *why = build_grid(t);
+	if (why) {
 		ftrain_free(t);
 		snprintf(err, errlen, "%s", why);
 		return NULL;
@@ -1085,3 +1075,29 @@ enum train_status ftrain_step(struct ftrain *t, long max_steps, struct train_rep
 	}
 	return TRAIN_MORE;
 }
+
+/* ---- as a trainer_ops (train.h) ---- */
+
+static void *ftrain_open(struct model *m, const struct ratings_view *v,
+			 const struct train_cfg *cfg, int init, char *err, size_t errlen)
+{
+	return ftrain_new(m, v->users, v->items, v->ratings, v->sp, cfg, init, err, errlen);
+}
+
+static enum train_status ftrain_ops_step(void *self, long max_steps,
+					 struct train_report *rep)
+{
+	return ftrain_step(self, max_steps, rep);
+}
+
+static void ftrain_ops_free(void *self)
+{
+	ftrain_free(self);
+}
+
+const struct trainer_ops fast_trainer_ops = {
+	.name = "fast",
+	.open = ftrain_open,
+	.step = ftrain_ops_step,
+	.free = ftrain_ops_free,
+};

@@ -4,6 +4,7 @@
  * exponential one, over the training ratings only: fastai's LRFinder
  * cancels validation, and so does a split with no validation side. */
 #include "lrfind.h"
+#include "fit.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -13,7 +14,7 @@
 #define DIVERGE_FACTOR 4.0
 
 struct lrfind {
-	struct trainer *tr;
+	struct fit *tr;
 	struct split train_only;        /* sp's training side, no validation */
 	int num_it, it;
 	double best;                    /* lowest smoothed loss so far */
@@ -59,13 +60,13 @@ struct lrfind *lrfind_new(struct model *m, const uint32_t *users,
 	/* enough epochs for num_it batches, as fastai's lr_find computes */
 	size_t per_epoch = tc->bs > 0 ? sp->n_train / (size_t)tc->bs : 0;
 	c.epochs = per_epoch ? (int)((size_t)cfg->num_it / per_epoch) + 1 : 1;
-	f->tr = train_new(m, users, items, ratings, &f->train_only, &c, 1, err, errlen);
+	f->tr = fit_new(m, users, items, ratings, &f->train_only, &c, 1, err, errlen);
 	if (!f->tr) {
 		free(f);
 		return NULL;
 	}
 	struct sched s = sched_exp(cfg->start_lr, cfg->end_lr, tc->mom, cfg->num_it);
-	train_set_sched(f->tr, &s);
+	fit_set_sched(f->tr, &s);
 	return f;
 }
 
@@ -73,7 +74,7 @@ void lrfind_free(struct lrfind *f)
 {
 	if (!f)
 		return;
-	train_free(f->tr);
+	fit_free(f->tr);
 	free(f);
 }
 
@@ -82,8 +83,8 @@ enum lrfind_status lrfind_step(struct lrfind *f, struct lrfind_point *pt)
 	if (f->status != LRFIND_MORE)
 		return f->status;
 	struct train_report rep;
-	/* on a big set an epoch's first steps only shuffle (train_step) */
-	while (train_step(f->tr, 1, &rep) == TRAIN_MORE && rep.batch == 0)
+	/* on a big set an epoch's first steps only shuffle (fit_step) */
+	while (fit_step(f->tr, 1, &rep) == TRAIN_MORE && rep.batch == 0)
 		;
 	f->it++;
 	pt->lr = rep.lr;

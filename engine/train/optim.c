@@ -62,7 +62,7 @@ struct step_job {
 
 struct optim_cfg optim_cfg_default(enum optim_kind kind)
 {
-	struct optim_cfg c = { .kind = kind, .sqr_mom = 0.99f, .eps = 1e-5f, .wd = 0.0f };
+	struct optim_cfg c = { .kind = kind, .sqr_mom = OPTIM_ADAM_SQR_MOM, .eps = OPTIM_ADAM_EPS, .wd = 0.0f };
 	return c;
 }
 

@@ -22,6 +22,11 @@
 #ifndef COLLABTUI_OPTIM_H
 #define COLLABTUI_OPTIM_H
 
+/* Adam's second-moment decay (beta2) and epsilon: fastai's defaults, for
+ * every trainer that runs Adam. */
+#define OPTIM_ADAM_SQR_MOM 0.99f
+#define OPTIM_ADAM_EPS 1e-5f
+
 #include <stddef.h>
 
 enum optim_kind {

@@ -1,4 +1,7 @@
-/* train.c -- fastai's fit loop for the dot-product models (see train.h). */
+/* train.c -- the settings every trainer shares, and struct trainer: one
+ * interface over fit, fast, ALS and BPMF (see train.h).  ALS and BPMF are
+ * sweep-based solvers; their trainer_ops live here, where a sweep becomes
+ * one step that ends an epoch. */
 #include "train.h"
 #include "clock.h"
 
@@ -6,57 +9,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "als.h"
 #include "bpmf.h"
-#include "embnn.h"
-#include "rng.h"
-
-/* fastai's Recorder smooths the training loss with beta 0.98 (AvgSmoothLoss). */
-#define SMOOTH_BETA 0.98
-
-/* An epoch's start (copying, shuffling and gathering the training
- * ratings) and end (the validation pass) take about a second each on 25M
- * ratings, so train_step() cuts them into steps like its batches: at most
- * PREP_STEP ratings copied, swapped or gathered, or VALID_STEP validation
- * ratings predicted, per step.  Smaller sets do it all in one step. */
-#define PREP_STEP 250000
-#define VALID_STEP 65536
-
-struct trainer {
-	struct model *m;
-	struct als *als;        /* TRAIN_ALS: the solver; the SGD fields are unused */
-	struct bpmf *bpmf;      /* TRAIN_BPMF: the sampler; likewise */
-	const uint32_t *users, *items;
-	const float *ratings;
-	const struct split *sp;
-	struct train_cfg cfg;
-	struct optim *opt;
-	struct sched sched;
-	struct rng shuffle_rng;
-
-	float *grad;            /* (n_params) cleared by each optimiser step */
-	unsigned char *touched; /* (n_users + n_items) rows the batch touched */
-	struct optim_span *spans; /* (4 * bs + 1) parameter runs with a gradient */
-	uint32_t *rows;         /* (2 * bs) the touched rows, to clear the flags */
-	uint32_t *order;        /* (n_train) this epoch's permutation */
-	/* This epoch's training ratings in shuffled order, gathered once at
-	 * the epoch's start: the per-step dense optimiser pass evicts the
-	 * caches, so gathering per batch would miss on every rating. */
-	uint32_t *eu, *ei;      /* (n_train) */
-	float *er;              /* (n_train) */
-	size_t ready;           /* of the epoch's 3 * n_train preparation steps:
-				 * copy, shuffle, gather */
-	size_t n_validated;     /* validation ratings done at the epoch's end */
-	double valid_sum;       /* their MSE times their count, chunk by chunk */
-
-	int epoch;
-	long batch, n_batches, step;
-	double smooth, smooth_w;        /* un-debiased average and 1 - beta^count */
-	double epoch_start;
-	int done;
-};
+#include "pool.h"
 
 int train_algo_parse(const char *model_name, enum train_algo *out)
 {
@@ -112,332 +68,216 @@ const char *train_cfg_check(const struct train_cfg *c)
 		return "weight decay must be zero or a positive number";
 	if (c->lr * c->wd >= 1.0)
 		return "lr * wd must be below 1, or weight decay flips the weights' sign";
-	if (c->threads < 1 || c->threads > 256)
-		return "threads must be between 1 and 256";
+	const char *why = pool_threads_check(c->threads);
+	if (why)
+		return why;
 	if (!(c->mom >= 0.0 && c->mom < 1.0))
 		return "momentum must be in [0, 1)";
 	return NULL;
 }
 
-/* A zeroed trainer that borrows the model, the ratings and the split;
- * NULL when memory runs out. */
-static struct trainer *trainer_alloc(struct model *m, const uint32_t *users,
-				     const uint32_t *items, const float *ratings,
-				     const struct split *sp, const struct train_cfg *cfg)
+int train_check(const struct train_cfg *cfg, const struct split *sp, char *err,
+		size_t errlen)
 {
-	struct trainer *t = calloc(1, sizeof *t);
-	if (!t)
-		return NULL;
-	t->m = m;
-	t->users = users;
-	t->items = items;
-	t->ratings = ratings;
-	t->sp = sp;
-	t->cfg = *cfg;
-	return t;
+	const char *why = train_cfg_check(cfg);
+	if (!why && sp->n_train == 0)
+		why = "the training set is empty";
+	if (!why)
+		return 0;
+	snprintf(err, errlen, "%s", why);
+	return -1;
 }
 
-/* The trainer of TRAIN_ALS and TRAIN_BPMF: one sweep a step, always
- * from a fresh start (the solvers set their own initial values). */
-static struct trainer *new_solver(struct model *m, const uint32_t *users,
-				  const uint32_t *items, const float *ratings,
-				  const struct split *sp, const struct train_cfg *cfg,
-				  char *err, size_t errlen)
+/* ---- struct trainer ---- */
+
+struct trainer {
+	const struct trainer_ops *ops;
+	void *self;
+};
+
+const struct trainer_ops *trainer_ops_for(const struct train_cfg *cfg, int fast)
 {
-	struct trainer *t = trainer_alloc(m, users, items, ratings, sp, cfg);
+	switch (cfg->algo) {
+	case TRAIN_ALS: return &als_trainer_ops;
+	case TRAIN_BPMF: return &bpmf_trainer_ops;
+	case TRAIN_SGD: break;
+	}
+	return fast ? &fast_trainer_ops : &fit_trainer_ops;
+}
+
+struct trainer *trainer_new(const struct trainer_ops *ops, struct model *m,
+			    const struct ratings_view *v, const struct train_cfg *cfg,
+			    int init, char *err, size_t errlen)
+{
+	if (train_check(cfg, v->sp, err, errlen) != 0)
+		return NULL;
+	struct trainer *t = malloc(sizeof *t);
 	if (!t) {
 		snprintf(err, errlen, "out of memory preparing the trainer");
 		return NULL;
 	}
-	t->n_batches = 1;
-	if (cfg->algo == TRAIN_ALS) {
-		struct als_cfg ac = {
-			.k = m->cfg.n_factors, .reg = (float)cfg->wd,
-			.reg_bias = (float)cfg->wd, .threads = cfg->threads,
-			.seed = cfg->seed,
-		};
-		t->als = als_new(m, users, items, ratings, sp, &ac, err, errlen);
-	} else {
-		/* the model holds k factors for each kept sample */
-		struct bpmf_cfg bc = {
-			.k = m->cfg.n_factors / bpmf_kept(cfg->epochs),
-			.sweeps = cfg->epochs, .threads = cfg->threads,
-			.seed = cfg->seed,
-		};
-		t->bpmf = bpmf_new(m, users, items, ratings, sp, &bc, err, errlen);
-	}
-	if (!t->als && !t->bpmf) {
+	t->ops = ops;
+	if (!(t->self = ops->open(m, v, cfg, init, err, errlen))) {
 		free(t);
 		return NULL;
 	}
 	return t;
 }
 
-/* One sweep of ALS or BPMF as one batch that ends an epoch. */
-static enum train_status solver_step(struct trainer *t, struct train_report *rep)
+enum train_status trainer_step(struct trainer *t, long max_steps,
+			       struct train_report *rep)
 {
-	double start = clock_now();
-	double loss = t->als ? als_sweep(t->als) : bpmf_sweep(t->bpmf);
-	rep->lr = rep->mom = 0.0;
-	rep->batch = 1;
-	rep->batch_loss = rep->smooth_loss = rep->train_loss = loss < 0 ? NAN : loss;
-	rep->valid_loss = t->sp->n_valid
-		? model_mse_idx(t->m, t->users, t->items, t->ratings, t->sp->valid,
-				t->sp->n_valid)
-		: NAN;
-	rep->seconds = clock_now() - start;
-	t->epoch++;
-	if (t->epoch >= t->cfg.epochs || loss < 0) {
-		t->done = 1;
-		return TRAIN_DONE;
-	}
-	return TRAIN_EPOCH_END;
+	return t->ops->step(t->self, max_steps, rep);
 }
 
-struct trainer *train_new(struct model *m, const uint32_t *users,
-			  const uint32_t *items, const float *ratings,
-			  const struct split *sp, const struct train_cfg *cfg,
-			  int init, char *err, size_t errlen)
+int trainer_set_sched(struct trainer *t, const struct sched *s)
 {
-	const char *why = train_cfg_check(cfg);
-	if (why) {
-		snprintf(err, errlen, "%s", why);
-		return NULL;
-	}
-	if (cfg->algo != TRAIN_SGD)
-		return new_solver(m, users, items, ratings, sp, cfg, err, errlen);
-	if (sp->n_train < (size_t)cfg->bs) {
-		snprintf(err, errlen,
-			 "the training set has %zu ratings, fewer than one batch of %d",
-			 sp->n_train, cfg->bs);
-		return NULL;
-	}
-	if (m->nn && cfg->bs < 2) {
-		snprintf(err, errlen, "the nn model's BatchNorm needs batches of at least 2 ratings");
-		return NULL;
-	}
-	struct trainer *t = trainer_alloc(m, users, items, ratings, sp, cfg);
-	if (!t)
-		goto oom;
-	struct optim_cfg oc = optim_cfg_default(cfg->opt);
-	oc.wd = (float)cfg->wd;
-	size_t n_rows = (size_t)m->cfg.n_users + m->cfg.n_items;
-	t->opt = optim_new(&oc, m->n_params, cfg->threads);
-	t->grad = calloc(m->n_params, sizeof(float));
-	t->touched = calloc(n_rows, 1);
-	t->spans = malloc((4 * (size_t)cfg->bs + 1) * sizeof *t->spans);
-	t->rows = malloc(2 * (size_t)cfg->bs * sizeof *t->rows);
-	t->order = malloc(sp->n_train * sizeof(uint32_t));
-	t->eu = malloc(sp->n_train * sizeof(uint32_t));
-	t->ei = malloc(sp->n_train * sizeof(uint32_t));
-	t->er = malloc(sp->n_train * sizeof(float));
-	if (!t->opt || !t->grad || !t->touched || !t->spans || !t->rows || !t->order || !t->eu || !t->ei || !t->er ||
-	    model_reserve(m, (size_t)cfg->bs) != 0)
-		goto oom;
-	if (m->nn) {
-		/* fastai's wd_bn_bias=False */
-		struct optim_span nd = embnn_no_wd_span(m->nn);
-		optim_no_decay(t->opt, nd.off, nd.len);
-	}
-
-	t->n_batches = (long)(sp->n_train / (size_t)cfg->bs);
-	if (cfg->sched == SCHED_ONE_CYCLE) {
-		t->sched = sched_one_cycle(cfg->lr, t->n_batches * cfg->epochs);
-	} else {
-		t->sched = (struct sched){ .kind = SCHED_CONSTANT, .lr_max = cfg->lr,
-					   .mom_hi = cfg->mom };
-	}
-	/* Two independent streams from one seed: weights, then shuffling. */
-	struct rng init_rng;
-	rng_seed(&init_rng, cfg->seed);
-	if (init)
-		model_init(m, &init_rng);
-	rng_seed(&t->shuffle_rng, cfg->seed ^ 0xa5a5a5a5deadbeefULL);
-	t->epoch = 0;
-	t->batch = 0;
-	return t;
-oom:
-	train_free(t);
-	snprintf(err, errlen, "out of memory preparing the trainer");
-	return NULL;
+	if (!t->ops->set_sched)
+		return -1;
+	t->ops->set_sched(t->self, s);
+	return 0;
 }
 
-void train_set_sched(struct trainer *t, const struct sched *s)
+const char *trainer_name(const struct trainer *t)
 {
-	t->sched = *s;
+	return t->ops->name;
 }
 
-void train_free(struct trainer *t)
+void trainer_free(struct trainer *t)
 {
 	if (!t)
 		return;
-	als_free(t->als);
-	bpmf_free(t->bpmf);
-	optim_free(t->opt);
-	free(t->grad);
-	free(t->touched);
-	free(t->spans);
-	free(t->rows);
-	free(t->order);
-	free(t->eu);
-	free(t->ei);
-	free(t->er);
+	t->ops->free(t->self);
 	free(t);
 }
 
-/* A step of the epoch's preparation: 1 once the shuffled ratings are all
- * gathered. */
-static int begin_epoch(struct trainer *t)
-{
-	size_t n = t->sp->n_train, end = t->ready + PREP_STEP, x = t->ready;
+/* ---- ALS and BPMF: one sweep a step, one step an epoch ----
+ *
+ * Both solvers set their own initial values, so they always start afresh
+ * (init is ignored), and both are driven the same way: sweep, then the
+ * validation MSE; only the solver and its sweep function differ. */
 
-	for (; x < n && x < end; x++)
-		t->order[x] = t->sp->train[x];
-	/* Fisher-Yates from the top down, i = n..2, exactly as
-	 * rng_shuffle_u32 does it, so cutting it anywhere changes nothing */
-	for (; x >= n && x < 2 * n && x < end; x++) {
-		size_t i = 2 * n - x;
-		if (i < 2)
-			continue;
-		size_t j = (size_t)rng_below(&t->shuffle_rng, i);
-		uint32_t tmp = t->order[i - 1];
-		t->order[i - 1] = t->order[j];
-		t->order[j] = tmp;
+struct sweeper {
+	struct model *m;
+	struct ratings_view v;
+	int epochs, epoch, done;
+	void *solver;                   /* struct als or struct bpmf */
+	double (*sweep)(void *solver);  /* training MSE, < 0 when it failed */
+	void (*free)(void *solver);
+};
+
+static double als_sweep_fn(void *s) { return als_sweep(s); }
+static void als_free_fn(void *s) { als_free(s); }
+static double bpmf_sweep_fn(void *s) { return bpmf_sweep(s); }
+static void bpmf_free_fn(void *s) { bpmf_free(s); }
+
+static struct sweeper *sweeper_new(struct model *m, const struct ratings_view *v,
+				   const struct train_cfg *cfg, char *err, size_t errlen)
+{
+	struct sweeper *s = calloc(1, sizeof *s);
+	if (!s) {
+		snprintf(err, errlen, "out of memory preparing the trainer");
+		return NULL;
 	}
-	for (; x >= 2 * n && x < 3 * n && x < end; x++) {
-		uint32_t r = t->order[x - 2 * n];
-		t->eu[x - 2 * n] = t->users[r];
-		t->ei[x - 2 * n] = t->items[r];
-		t->er[x - 2 * n] = t->ratings[r];
-	}
-	t->ready = x;
-	if (x < 3 * n)
-		return 0;
-	t->epoch_start = clock_now();
-	return 1;
+	s->m = m;
+	s->v = *v;
+	s->epochs = cfg->epochs;
+	return s;
 }
 
-/* A step of the validation pass: 1 with the MSE in *mse once it is
- * through.  Chunk MSEs are weighed by their counts, which rounds a little
- * differently from one pass; a set within one step gets the one pass. */
-static int valid_step(struct trainer *t, double *mse)
+static void *als_open(struct model *m, const struct ratings_view *v,
+		      const struct train_cfg *cfg, int init, char *err, size_t errlen)
 {
-	size_t n = t->sp->n_valid, first = t->n_validated;
-	size_t k = n - first < VALID_STEP ? n - first : VALID_STEP;
-	double part = model_mse_idx(t->m, t->users, t->items, t->ratings,
-				    t->sp->valid + first, k);
-
-	if (k == n) {
-		*mse = part;
-		return 1;
+	(void)init;
+	struct sweeper *s = sweeper_new(m, v, cfg, err, errlen);
+	if (!s)
+		return NULL;
+	struct als_cfg ac = {
+		.k = m->cfg.n_factors, .reg = (float)cfg->wd,
+		.reg_bias = (float)cfg->wd, .threads = cfg->threads,
+		.seed = cfg->seed,
+	};
+	s->solver = als_new(m, v->users, v->items, v->ratings, v->sp, &ac, err, errlen);
+	s->sweep = als_sweep_fn;
+	s->free = als_free_fn;
+	if (!s->solver) {
+		free(s);
+		return NULL;
 	}
-	t->valid_sum += part * (double)k;
-	t->n_validated += k;
-	if (t->n_validated < n)
-		return 0;
-	*mse = t->valid_sum / (double)n;
-	t->n_validated = 0;
-	t->valid_sum = 0.0;
-	return 1;
+	return s;
 }
 
-/* The epoch's batches are done: a step of its validation pass (TRAIN_MORE
- * while it goes on), then the report's epoch fields. */
-static enum train_status epoch_end(struct trainer *t, struct train_report *rep)
+static void *bpmf_open(struct model *m, const struct ratings_view *v,
+		       const struct train_cfg *cfg, int init, char *err, size_t errlen)
 {
-	double mse = NAN;
+	(void)init;
+	struct sweeper *s = sweeper_new(m, v, cfg, err, errlen);
+	if (!s)
+		return NULL;
+	/* the model holds k factors for each kept sample */
+	struct bpmf_cfg bc = {
+		.k = m->cfg.n_factors / bpmf_kept(cfg->epochs),
+		.sweeps = cfg->epochs, .threads = cfg->threads,
+		.seed = cfg->seed,
+	};
+	s->solver = bpmf_new(m, v->users, v->items, v->ratings, v->sp, &bc, err, errlen);
+	s->sweep = bpmf_sweep_fn;
+	s->free = bpmf_free_fn;
+	if (!s->solver) {
+		free(s);
+		return NULL;
+	}
+	return s;
+}
 
-	rep->batch = t->batch;
-	if (t->sp->n_valid && !valid_step(t, &mse))
+/* One sweep as one batch that ends an epoch. */
+static enum train_status sweeper_step(void *self, long max_steps, struct train_report *rep)
+{
+	struct sweeper *s = self;
+	rep->n_batches = 1;
+	rep->epoch = s->epoch;
+	if (s->done)
+		return TRAIN_DONE;
+	if (max_steps <= 0)
 		return TRAIN_MORE;
-	rep->train_loss = t->smooth / t->smooth_w;
-	rep->valid_loss = mse;
-	rep->seconds = clock_now() - t->epoch_start;
-	t->batch = 0;
-	t->ready = 0;
-	t->epoch++;
-	if (t->epoch >= t->cfg.epochs) {
-		t->done = 1;
+	double start = clock_now();
+	double loss = s->sweep(s->solver);
+	const struct split *sp = s->v.sp;
+	rep->lr = rep->mom = 0.0;
+	rep->batch = 1;
+	rep->batch_loss = rep->smooth_loss = rep->train_loss = loss < 0 ? NAN : loss;
+	rep->valid_loss = sp->n_valid
+		? model_mse_idx(s->m, s->v.users, s->v.items, s->v.ratings, sp->valid,
+				sp->n_valid)
+		: NAN;
+	rep->seconds = clock_now() - start;
+	s->epoch++;
+	if (s->epoch >= s->epochs || loss < 0) {
+		s->done = 1;
 		return TRAIN_DONE;
 	}
 	return TRAIN_EPOCH_END;
 }
 
-/* Parameter spans of one embedding row (global row index: users first,
- * then items) and, for MODEL_DOTBIAS, of its bias. */
-static size_t add_row_spans(const struct model *m, size_t row, struct optim_span *sp)
+static void sweeper_free(void *self)
 {
-	if (m->nn) {
-		sp[0] = embnn_row_span(m->nn, row);
-		return 1;
-	}
-	size_t k = (size_t)m->cfg.n_factors;
-	sp[0] = (struct optim_span){ row * k, k };
-	if (!m->user_b)
-		return 1;
-	/* the biases follow the factors: user_b then item_b, one per row */
-	sp[1] = (struct optim_span){ (size_t)(m->user_b - m->params) + row, 1 };
-	return 2;
+	struct sweeper *s = self;
+	if (!s)
+		return;
+	s->free(s->solver);
+	free(s);
 }
 
-static double run_batch(struct trainer *t, struct train_report *rep)
-{
-	size_t bs = (size_t)t->cfg.bs;
-	size_t first = (size_t)t->batch * bs;
-	const uint32_t *bu = t->eu + first, *bi = t->ei + first;
-	const float *br = t->er + first;
-	size_t n_users = t->m->cfg.n_users, n_spans = 0, n_rows = 0;
-	for (size_t j = 0; j < bs; j++) {
-		size_t rows[2] = { bu[j], n_users + bi[j] };
-		for (int q = 0; q < 2; q++) {
-			if (t->touched[rows[q]])
-				continue;
-			t->touched[rows[q]] = 1;
-			t->rows[n_rows++] = (uint32_t)rows[q];
-			n_spans += add_row_spans(t->m, rows[q], t->spans + n_spans);
-		}
-	}
-	if (t->m->nn)   /* the layers after the embeddings: every batch */
-		t->spans[n_spans++] = embnn_dense_span(t->m->nn);
-	double lr, mom;
-	sched_at(&t->sched, t->step, &lr, &mom);
-	double loss = model_loss_grad(t->m, bu, bi, br, bs, t->grad);
-	optim_step(t->opt, t->m->params, t->grad, t->spans, n_spans, (float)lr,
-		   (float)mom);
-	for (size_t q = 0; q < n_rows; q++)
-		t->touched[t->rows[q]] = 0;
-	rep->lr = lr;
-	rep->mom = mom;
-	return loss;
-}
+const struct trainer_ops als_trainer_ops = {
+	.name = "als",
+	.open = als_open,
+	.step = sweeper_step,
+	.free = sweeper_free,
+};
 
-enum train_status train_step(struct trainer *t, long max_batches,
-			     struct train_report *rep)
-{
-	rep->n_batches = t->n_batches;
-	rep->epoch = t->epoch;
-	if (t->done)
-		return TRAIN_DONE;
-	if ((t->als || t->bpmf) && max_batches > 0)
-		return solver_step(t, rep);
-	if (t->batch == t->n_batches && max_batches > 0)
-		return epoch_end(t, rep);
-	for (long n = 0; n < max_batches; n++) {
-		if (t->batch == 0 && !begin_epoch(t)) {
-			rep->batch = 0;
-			return TRAIN_MORE;
-		}
-		double loss = run_batch(t, rep);
-		t->step++;
-		t->batch++;
-		t->smooth = SMOOTH_BETA * t->smooth + (1.0 - SMOOTH_BETA) * loss;
-		t->smooth_w = SMOOTH_BETA * t->smooth_w + (1.0 - SMOOTH_BETA);
-		rep->batch_loss = loss;
-		rep->smooth_loss = t->smooth / t->smooth_w;
-		rep->batch = t->batch;
-		if (t->batch < t->n_batches)
-			continue;
-		return epoch_end(t, rep);
-	}
-	return TRAIN_MORE;
-}
+const struct trainer_ops bpmf_trainer_ops = {
+	.name = "bpmf",
+	.open = bpmf_open,
+	.step = sweeper_step,
+	.free = sweeper_free,
+};

@@ -1,17 +1,18 @@
-/* train.h -- the mini-batch trainer, cut into resumable chunks.
+/* train.h -- what every trainer shares: its settings, its report, and one
+ * interface over the four ways collabtui fits a model.
  *
- * A trainer runs fastai's fit loop over a model it borrows: every epoch the
- * training indices are reshuffled (sampling without replacement) and cut
- * into mini-batches of bs ratings (the last partial batch is dropped, as
- * fastai's training DataLoader does); each batch computes the MSE gradient
- * and takes one optimiser step with the learning rate and momentum the
- * schedule gives for that step.  At each epoch's end the validation MSE is
- * computed.
+ *   fit      fastai's fit loop: mini-batches of an optimiser (fit.h)
+ *   fast     the per-rating block trainer for large data (fasttrain.h)
+ *   als      alternating least squares (als.h)
+ *   bpmf     Bayesian MF by Gibbs sampling (bpmf.h)
  *
- * train_step() runs at most a given number of batches and returns, so the
- * engine can answer commands between chunks; the headless CLI simply calls
- * it until TRAIN_DONE.  All memory is allocated by train_new(): nothing is
- * allocated inside the loop.
+ * Each implementation exports a `const struct trainer_ops`; the engine
+ * picks one with trainer_ops_for() and drives it through struct trainer,
+ * never knowing which it runs.  A trainer borrows its model and a
+ * read-only view of the ratings (LIBMF's mf_problem), cut into steps that
+ * trainer_step() runs a few at a time, so the engine can answer commands
+ * between them.  All memory is allocated when a trainer is made: nothing
+ * is allocated inside the loop.
  */
 #ifndef COLLABTUI_TRAIN_H
 #define COLLABTUI_TRAIN_H
@@ -61,7 +62,13 @@ struct train_cfg train_cfg_default(void);
 /* NULL when acceptable, else a sentence naming the bad field. */
 const char *train_cfg_check(const struct train_cfg *cfg);
 
-/* What train_step() reports.  The first block is current after every call;
+/* The checks every trainer makes before it allocates anything: cfg is
+ * acceptable (train_cfg_check) and sp has training ratings.  0, or -1
+ * with the sentence in err. */
+int train_check(const struct train_cfg *cfg, const struct split *sp, char *err,
+		size_t errlen);
+
+/* What a trainer's step reports.  The first block is current after every call;
  * the second is filled when an epoch has just ended. */
 struct train_report {
 	int epoch;              /* 0-based epoch in progress (or just ended) */
@@ -82,30 +89,71 @@ enum train_status {
 	TRAIN_DONE,             /* the last epoch ended (epoch fields set) */
 };
 
+/* The ratings a trainer fits, borrowed read-only for its whole life:
+ * rating j is (users[j], items[j], ratings[j]); sp says which j train and
+ * which validate. */
+struct ratings_view {
+	const uint32_t *users;          /* (n_ratings) dense user indices */
+	const uint32_t *items;          /* (n_ratings) dense item indices */
+	const float *ratings;           /* (n_ratings) */
+	const struct split *sp;
+};
+
+/* One way of fitting a model.  Every function receives the `self` that
+ * open() returned. */
+struct trainer_ops {
+	const char *name;               /* "fit", "fast", "als", "bpmf" */
+	/* Prepare to train m on v under cfg (already checked by
+	 * trainer_new()); with init set the model is re-initialised from
+	 * cfg->seed, else training continues from its current weights.  NULL
+	 * with a message in err when the trainer cannot take this model or
+	 * these ratings, or memory runs out. */
+	void *(*open)(struct model *m, const struct ratings_view *v,
+		      const struct train_cfg *cfg, int init, char *err, size_t errlen);
+	/* Run up to max_steps steps (0 only fills the report), stopping
+	 * early at an epoch's end; fills rep and returns the status.  After
+	 * TRAIN_DONE further calls return TRAIN_DONE and do nothing. */
+	enum train_status (*step)(void *self, long max_steps, struct train_report *rep);
+	/* Replace the learning-rate and momentum schedule from the next step
+	 * on (the learning-rate finder's sweep); NULL for a trainer that has
+	 * no such schedule. */
+	void (*set_sched)(void *self, const struct sched *s);
+	void (*free)(void *self);
+};
+
+extern const struct trainer_ops fit_trainer_ops;   /* fit.c */
+extern const struct trainer_ops fast_trainer_ops;  /* fasttrain.c */
+extern const struct trainer_ops als_trainer_ops;   /* train.c, over als.h */
+extern const struct trainer_ops bpmf_trainer_ops;  /* train.c, over bpmf.h */
+
+/* The trainer for cfg's algorithm: fastai's fit, or the fast trainer when
+ * fast is set (SGD models only); ALS and BPMF have one each. */
+const struct trainer_ops *trainer_ops_for(const struct train_cfg *cfg, int fast);
+
+/* A trainer of any kind: its operations and their state. */
 struct trainer;
 
-/* Prepare to train m on ratings (users, items, ratings) split by sp; the
- * trainer borrows all of them, which must outlive it.  With init set the
- * model is re-initialised from cfg->seed; without, training continues from
- * its current weights (the optimiser state always starts fresh).  Returns NULL with a message in err when
- * cfg is invalid, the training set is smaller than one batch, or memory
- * runs out. */
-struct trainer *train_new(struct model *m, const uint32_t *users,
-			  const uint32_t *items, const float *ratings,
-			  const struct split *sp, const struct train_cfg *cfg,
-			  int init, char *err, size_t errlen);
+/* Make a trainer of ops's kind for model m over the ratings v, all
+ * borrowed until trainer_free().  train_check() runs first, for every
+ * kind alike.
+ * NULL with a message in err when the settings or the data do not suit
+ * the trainer, or memory runs out. */
+struct trainer *trainer_new(const struct trainer_ops *ops, struct model *m,
+			    const struct ratings_view *v, const struct train_cfg *cfg,
+			    int init, char *err, size_t errlen);
 
-/* Replace the learning-rate and momentum schedule from the next step on
- * (the learning-rate finder's exponential sweep; SGD trainers only). */
-void train_set_sched(struct trainer *t, const struct sched *s);
+/* Advance the trainer by up to max_steps steps (see trainer_ops.step). */
+enum train_status trainer_step(struct trainer *t, long max_steps,
+			       struct train_report *rep);
 
-/* Release a trainer (not the model); NULL is accepted. */
-void train_free(struct trainer *t);
+/* Replace its schedule (see trainer_ops.set_sched): 0, or -1 for a
+ * trainer that has none (ALS, BPMF). */
+int trainer_set_sched(struct trainer *t, const struct sched *s);
 
-/* Run up to max_batches mini-batches, stopping early at an epoch's end.
- * Fills rep and returns the status.  After TRAIN_DONE further calls return
- * TRAIN_DONE and do nothing. */
-enum train_status train_step(struct trainer *t, long max_batches,
-			     struct train_report *rep);
+/* Its kind's name ("fit", "fast", "als", "bpmf"). */
+const char *trainer_name(const struct trainer *t);
+
+/* Release a trainer (not the model, not the ratings); NULL is accepted. */
+void trainer_free(struct trainer *t);
 
 #endif

@@ -166,3 +166,10 @@ void pool_run(struct pool *p, pool_fn fn, void *ctx)
 		else
 			sched_yield();
 }
+
+const char *pool_threads_check(int n_threads)
+{
+	if (n_threads < 1 || n_threads > POOL_THREADS_MAX)
+		return "threads must be between 1 and 256";
+	return NULL;
+}

@@ -22,6 +22,14 @@ struct pool;
  * Returns NULL when threads cannot be created. */
 struct pool *pool_new(int n_threads);
 
+/* The most threads a trainer may ask for. */
+#define POOL_THREADS_MAX 256
+
+/* NULL when n_threads is a thread count a trainer may ask for (1 to
+ * POOL_THREADS_MAX), else the sentence that says so: the one check every
+ * trainer's settings go through. */
+const char *pool_threads_check(int n_threads);
+
 /* Stop and join the workers; NULL is accepted. */
 void pool_free(struct pool *p);
 

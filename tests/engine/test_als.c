@@ -164,18 +164,19 @@ static double fit(const struct planted *p, enum train_algo algo, int k, int epoc
 	char err[256];
 	struct model *m = model_new(&mc, err, sizeof err);
 	cr_assert(m, "%s", err);
-	struct trainer *t = train_new(m, p->u, p->i, p->r, &sp, &tc, 1, err, sizeof err);
+	struct ratings_view v = { .users = p->u, .items = p->i, .ratings = p->r, .sp = &sp };
+	struct trainer *t = trainer_new(trainer_ops_for(&tc, 0), m, &v, &tc, 1, err, sizeof err);
 	cr_assert(t, "%s", err);
 	struct train_report rep;
 	double prev = INFINITY;
 	enum train_status st;
 	do {
-		st = train_step(t, 1, &rep);
+		st = trainer_step(t, 1, &rep);
 		if (algo == TRAIN_ALS)  /* each sweep minimises; the loss settles */
 			cr_assert_leq(rep.train_loss, prev * 1.05, "epoch %d", rep.epoch);
 		prev = rep.train_loss;
 	} while (st != TRAIN_DONE);
-	train_free(t);
+	trainer_free(t);
 	split_free(&sp);
 	*out = m;
 	return rep.valid_loss;

@@ -12,7 +12,7 @@
 #include "model.h"
 #include "embnn.h"
 #include "split.h"
-#include "train.h"
+#include "fit.h"
 
 /* 6 users, 7 items, a batch of 8 with repeated users and items. */
 static const uint32_t U[] = { 0, 1, 5, 0, 2, 3, 4, 1 };
@@ -336,10 +336,10 @@ Test(embnn, weight_decay_skips_batchnorm_and_bias)
 	tc.wd = wd;
 	tc.sched = SCHED_CONSTANT;
 	char err[128];
-	struct trainer *t = train_new(m, U, I, R, &sp, &tc, 0, err, sizeof err);
+	struct fit *t = fit_new(m, U, I, R, &sp, &tc, 0, err, sizeof err);
 	cr_assert_not_null(t, "%s", err);
 	struct train_report rep;
-	train_step(t, 1, &rep);
+	fit_step(t, 1, &rep);
 
 	struct embnn *n = m->nn;
 	size_t no_wd = (size_t)(n->gamma[0] - n->emb_u), untouched = 0;
@@ -352,7 +352,7 @@ Test(embnn, weight_decay_skips_batchnorm_and_bias)
 		untouched += g[i] == 0.0f && i < no_wd;
 	}
 	cr_assert(untouched > 0, "some embedding rows sit out the batch");
-	train_free(t);
+	fit_free(t);
 	free(g);
 	free(p0);
 	model_free(twin);

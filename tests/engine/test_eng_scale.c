@@ -12,6 +12,7 @@
 
 #include "eng.h"
 #include "fasttrain.h"
+#include "fit.h"
 #include "synth.h"
 #include "testenv.h"
 #include "testsink.h"
@@ -298,18 +299,18 @@ Test(eng_scale, minibatch_validation_in_steps_gives_the_mse, .timeout = 120)
 		struct train_cfg tc = train_cfg_default();
 		tc.epochs = 1;
 		tc.bs = 4096;
-		struct trainer *t = train_new(m, ds_users(ds), ds_items(ds), ds_ratings(ds), &sp,
+		struct fit *t = fit_new(m, ds_users(ds), ds_items(ds), ds_ratings(ds), &sp,
 					      &tc, 1, err, sizeof err);
 		cr_assert_not_null(t, "%s", err);
 		struct train_report rep;
 		enum train_status st;
 		int validating = 0;
-		while ((st = train_step(t, 1, &rep)) == TRAIN_MORE)
+		while ((st = fit_step(t, 1, &rep)) == TRAIN_MORE)
 			validating += rep.batch == rep.n_batches;
 		cr_assert_eq(st, TRAIN_DONE);
 		cr_assert_eq(validating, k ? 2 : 0, "steps of 65536 validation ratings");
 		assert_valid_mse(m, ds, &sp, rep.valid_loss);
-		train_free(t);
+		fit_free(t);
 		model_free(m);
 		split_free(&sp);
 	}

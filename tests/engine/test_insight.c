@@ -19,7 +19,7 @@
 #include "split.h"
 #include "testenv.h"
 #include "testsink.h"
-#include "train.h"
+#include "fit.h"
 
 /* ---- rank ------------------------------------------------------------- */
 
@@ -349,13 +349,13 @@ static void chapter_model(struct chapter *c)
 	cr_assert_eq(split_random(ds_n_ratings(c->ds), 0.2, 1, &c->sp), 0);
 	struct train_cfg tc = train_cfg_default();
 	tc.seed = 1;
-	struct trainer *t = train_new(c->m, ds_users(c->ds), ds_items(c->ds),
+	struct fit *t = fit_new(c->m, ds_users(c->ds), ds_items(c->ds),
 				      ds_ratings(c->ds), &c->sp, &tc, 1, err, sizeof err);
 	cr_assert_not_null(t, "%s", err);
 	struct train_report rep;
-	while (train_step(t, 1000000, &rep) != TRAIN_DONE)
+	while (fit_step(t, 1000000, &rep) != TRAIN_DONE)
 		;
-	train_free(t);
+	fit_free(t);
 }
 
 static void chapter_free(struct chapter *c)

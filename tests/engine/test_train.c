@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "split.h"
-#include "train.h"
+#include "fit.h"
 
 /* ratings = clamp(1..5) of a rank-2 model with biases, every pair rated */
 struct planted {
@@ -59,22 +59,22 @@ static struct run fit(const struct planted *p, struct train_cfg tc, int k, enum 
 	cr_assert_not_null(m, "%s", err);
 	struct split sp;
 	cr_assert_eq(split_random(p->n, 0.2, 5, &sp), 0);
-	struct trainer *t = train_new(m, p->u, p->i, p->r, &sp, &tc, 1, err, sizeof err);
+	struct fit *t = fit_new(m, p->u, p->i, p->r, &sp, &tc, 1, err, sizeof err);
 	cr_assert_not_null(t, "%s", err);
 	struct run out = {0};
 	struct train_report rep;
 	enum train_status st;
 	do {
-		st = train_step(t, 7, &rep);
+		st = fit_step(t, 7, &rep);
 		cr_assert_eq(rep.n_batches, (long)(sp.n_train / (size_t)tc.bs),
 			     "the last partial batch is dropped");
 		if (st != TRAIN_MORE)
 			out.valid[out.epochs++] = rep.valid_loss;
 	} while (st != TRAIN_DONE);
-	cr_assert_eq(train_step(t, 5, &rep), TRAIN_DONE, "done stays done");
+	cr_assert_eq(fit_step(t, 5, &rep), TRAIN_DONE, "done stays done");
 	for (size_t j = 0; j < m->n_params; j++)
 		out.params_sum += m->params[j];
-	train_free(t);
+	fit_free(t);
 	split_free(&sp);
 	model_free(m);
 	return out;
@@ -164,11 +164,11 @@ Test(train, refuses_bad_settings)
 	split_random(p.n, 0.2, 1, &sp);
 	struct train_cfg tc = train_cfg_default();
 	tc.bs = 5000;
-	cr_assert_null(train_new(m, p.u, p.i, p.r, &sp, &tc, 1, err, sizeof err));
+	cr_assert_null(fit_new(m, p.u, p.i, p.r, &sp, &tc, 1, err, sizeof err));
 	cr_assert(strstr(err, "fewer than one batch") != NULL, "%s", err);
 	tc = train_cfg_default();
 	tc.lr = -1;
-	cr_assert_null(train_new(m, p.u, p.i, p.r, &sp, &tc, 1, err, sizeof err));
+	cr_assert_null(fit_new(m, p.u, p.i, p.r, &sp, &tc, 1, err, sizeof err));
 	cr_assert(strstr(err, "learning rate") != NULL, "%s", err);
 	split_free(&sp);
 	model_free(m);

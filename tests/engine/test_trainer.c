@@ -1,0 +1,162 @@
+/* test_trainer.c -- struct trainer, the one interface over fit, fast, ALS
+ * and BPMF (train.h): which kind a setting picks, the checks every kind
+ * shares, and that a kind driven through the interface computes exactly
+ * what it computes when called directly. */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <string.h>
+
+#include "fasttrain.h"
+#include "fit.h"
+#include "rng.h"
+#include "split.h"
+#include "train.h"
+
+#define NU 40
+#define NI 30
+
+/* Every (user, item) pair rated by a rank-2 model with noise. */
+struct problem {
+	uint32_t u[NU * NI], i[NU * NI];
+	float r[NU * NI];
+	struct split sp;
+	struct ratings_view v;
+};
+
+static void make_problem(struct problem *p)
+{
+	struct rng g;
+	rng_seed(&g, 5);
+	double a[NU][2], b[NI][2];
+	for (int u = 0; u < NU; u++)
+		a[u][0] = rng_normal(&g), a[u][1] = rng_normal(&g);
+	for (int i = 0; i < NI; i++)
+		b[i][0] = rng_normal(&g), b[i][1] = rng_normal(&g);
+	size_t n = 0;
+	for (int u = 0; u < NU; u++)
+		for (int i = 0; i < NI; i++, n++) {
+			double x = 3.0 + 0.7 * (a[u][0] * b[i][0] + a[u][1] * b[i][1]) +
+				   0.1 * rng_normal(&g);
+			p->u[n] = (uint32_t)u;
+			p->i[n] = (uint32_t)i;
+			p->r[n] = (float)fmin(5.0, fmax(1.0, x));
+		}
+	cr_assert_eq(split_random(n, 0.2, 9, &p->sp), 0);
+	p->v = (struct ratings_view){ .users = p->u, .items = p->i, .ratings = p->r, .sp = &p->sp };
+}
+
+static struct model *new_model(int k)
+{
+	struct model_cfg mc = { .kind = MODEL_DOTBIAS, .n_users = NU, .n_items = NI,
+				.n_factors = k, .use_y_range = 0 };
+	char err[256];
+	struct model *m = model_new(&mc, err, sizeof err);
+	cr_assert(m, "%s", err);
+	return m;
+}
+
+static struct train_cfg cfg_of(enum train_algo algo, int epochs)
+{
+	struct train_cfg tc = train_cfg_default();
+	tc.algo = algo;
+	tc.epochs = epochs;
+	tc.bs = 32;
+	tc.lr = 0.01;
+	tc.wd = 0.1;
+	return tc;
+}
+
+Test(trainer, the_setting_picks_the_kind)
+{
+	struct train_cfg tc = cfg_of(TRAIN_SGD, 1);
+	cr_assert_eq(trainer_ops_for(&tc, 0), &fit_trainer_ops);
+	cr_assert_eq(trainer_ops_for(&tc, 1), &fast_trainer_ops);
+	tc.algo = TRAIN_ALS;
+	cr_assert_eq(trainer_ops_for(&tc, 0), &als_trainer_ops);
+	cr_assert_eq(trainer_ops_for(&tc, 1), &als_trainer_ops, "ALS has one trainer");
+	tc.algo = TRAIN_BPMF;
+	cr_assert_eq(trainer_ops_for(&tc, 0), &bpmf_trainer_ops);
+	cr_assert_str_eq(fit_trainer_ops.name, "fit");
+	cr_assert_str_eq(fast_trainer_ops.name, "fast");
+	cr_assert_str_eq(als_trainer_ops.name, "als");
+	cr_assert_str_eq(bpmf_trainer_ops.name, "bpmf");
+}
+
+/* The checks of trainer_new() hold for every kind alike. */
+Test(trainer, every_kind_shares_the_checks)
+{
+	static struct problem p;
+	make_problem(&p);
+	const struct trainer_ops *kinds[] = { &fit_trainer_ops, &fast_trainer_ops,
+					      &als_trainer_ops, &bpmf_trainer_ops };
+	for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+		struct model *m = new_model(4);
+		char err[256] = "";
+		struct train_cfg tc = cfg_of(TRAIN_SGD, 2);
+		tc.threads = 0;
+		cr_assert_null(trainer_new(kinds[k], m, &p.v, &tc, 1, err, sizeof err));
+		cr_assert_str_eq(err, "threads must be between 1 and 256", "%s: %s",
+				 kinds[k]->name, err);
+		tc = cfg_of(TRAIN_SGD, 2);
+		struct split none = p.sp;
+		none.n_train = 0;
+		struct ratings_view v = p.v;
+		v.sp = &none;
+		err[0] = 0;
+		cr_assert_null(trainer_new(kinds[k], m, &v, &tc, 1, err, sizeof err));
+		cr_assert_str_eq(err, "the training set is empty", "%s: %s", kinds[k]->name, err);
+		model_free(m);
+	}
+	split_free(&p.sp);
+}
+
+/* Driven through the interface, fit computes bit for bit what fit_step()
+ * computes, and takes a new schedule; the solvers have none to replace. */
+Test(trainer, fit_through_the_interface_is_fit)
+{
+	static struct problem p;
+	make_problem(&p);
+	struct train_cfg tc = cfg_of(TRAIN_SGD, 3);
+	char err[256];
+	struct model *a = new_model(3), *b = new_model(3);
+	struct fit *direct = fit_new(a, p.u, p.i, p.r, &p.sp, &tc, 1, err, sizeof err);
+	cr_assert(direct, "%s", err);
+	struct trainer *t = trainer_new(&fit_trainer_ops, b, &p.v, &tc, 1, err, sizeof err);
+	cr_assert(t, "%s", err);
+	cr_assert_str_eq(trainer_name(t), "fit");
+	struct train_report ra, rb;
+	enum train_status sa, sb;
+	do {
+		sa = fit_step(direct, 5, &ra);
+		sb = trainer_step(t, 5, &rb);
+		cr_assert_eq(sa, sb);
+		cr_assert_eq(ra.batch_loss, rb.batch_loss, "epoch %d batch %ld", ra.epoch, ra.batch);
+	} while (sa != TRAIN_DONE);
+	cr_assert_eq(ra.valid_loss, rb.valid_loss);
+	cr_assert_eq(memcmp(a->params, b->params, a->n_params * sizeof(float)), 0);
+	struct sched s = sched_exp(1e-5, 1.0, 0.9, 10);
+	cr_assert_eq(trainer_set_sched(t, &s), 0);
+	fit_free(direct);
+	trainer_free(t);
+	model_free(a);
+	model_free(b);
+
+	/* ALS: one sweep a step, each step an epoch, a validation loss each */
+	tc = cfg_of(TRAIN_ALS, 3);
+	struct model *m = new_model(3);
+	t = trainer_new(&als_trainer_ops, m, &p.v, &tc, 1, err, sizeof err);
+	cr_assert(t, "%s", err);
+	cr_assert_eq(trainer_set_sched(t, &s), -1, "ALS has no schedule to replace");
+	cr_assert_eq(trainer_step(t, 0, &ra), TRAIN_MORE, "0 steps only fill the report");
+	cr_assert_eq(ra.n_batches, 1);
+	cr_assert_eq(trainer_step(t, 1, &ra), TRAIN_EPOCH_END);
+	cr_assert_eq(ra.epoch, 0);
+	cr_assert(isfinite(ra.valid_loss) && ra.valid_loss < 1.0, "valid %g", ra.valid_loss);
+	cr_assert_eq(trainer_step(t, 1, &ra), TRAIN_EPOCH_END);
+	cr_assert_eq(trainer_step(t, 1, &ra), TRAIN_DONE);
+	cr_assert_eq(trainer_step(t, 1, &rb), TRAIN_DONE, "done stays done");
+	trainer_free(t);
+	trainer_free(NULL);
+	model_free(m);
+	split_free(&p.sp);
+}
