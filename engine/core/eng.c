@@ -14,10 +14,10 @@
 
 #include <cblas.h>
 
-#include "catalog.h"
 #include "ckpt.h"
 #include "fasttrain.h"
 #include "insight.h"
+#include "load.h"
 #include "prep.h"
 #include "runrecord.h"
 #include "split.h"
@@ -307,98 +307,37 @@ static int do_item_detail(struct eng *e, const struct eng_cmd *c)
 	return 0;
 }
 
-/* A load under way.  The loader reads a file in one go (on 25M ratings,
- * 650 MB in a few seconds) and calls back about every MiB: the natural
- * place both to report progress and to ask the front end whether to go
- * on, since the engine's thread is busy inside ds_load() until it returns.
- * Cutting the load into eng_work() chunks instead would turn the loader
- * inside out, and LOAD_DATA would stop being a command whose reply has
- * come when eng_handle() returns, which the headless commands rely on. */
-struct load_watch {
-	struct eng *e;
-	uint32_t req;
-	double start, last;             /* last: the last LOAD_PROGRESS sent */
-	enum eng_load_phase phase;
-	int cancelled;
-};
-
-/* Report the load's progress (at most every ENG_PROGRESS_MS, and only
- * once it has taken that long: a small file loads without any), then
- * poll the cancel hook.  Non-zero: stop. */
-static int load_step(struct load_watch *w, enum eng_load_phase phase,
-		     uint64_t done, uint64_t total)
-{
-	struct eng *e = w->e;
-	double now = clock_now(), every = ENG_PROGRESS_MS * 1e-3;
-
-	if (now - w->start >= every && (phase != w->phase || now - w->last >= every)) {
-		struct eng_evt ev = { .kind = ENG_EVT_LOAD_PROGRESS, .req_id = w->req };
-		ev.u.load = (struct eng_load_progress){ phase, done, total, now - w->start };
-		e->emit(e->ctx, &ev);
-		w->last = now;
-		w->phase = phase;
-	}
-	if (!w->cancelled && e->cancel && e->cancel(e->cancel_ctx))
-		w->cancelled = 1;
-	return w->cancelled;
-}
-
-/* ds_opts.progress: reading while bytes remain, then the steps after. */
-static int load_progress(void *ctx, uint64_t done, uint64_t total)
-{
-	return load_step(ctx, total == 0 || done < total ? ENG_LOAD_READ : ENG_LOAD_INDEX,
-			 done, total);
-}
-
 static int do_load_data(struct eng *e, const struct eng_cmd *c)
 {
-	const struct eng_load_args *a = &c->u.load;
-	double t0 = clock_now();
-	struct load_watch w = { .e = e, .req = c->req_id, .start = t0, .last = t0 };
-	struct ds_opts o = {
-		.path = a->path,
-		.format = a->format,
-		.item_key = a->item_key,
-		.split = a->split[0] ? a->split : NULL,
-		.progress = load_progress,
-		.progress_ctx = &w,
-	};
+	struct load_result r;
 	char err[ENG_MSG_MAX];
-	struct ds *ds = ds_load(&o, err, sizeof err);
-	if (!ds && w.cancelled)
-		goto cancelled;
-	if (!ds)
-		return fail(e, c->req_id, ENG_EDATA, "%s", err);
-	struct eng_evt ev = { .kind = ENG_EVT_LOADED, .req_id = c->req_id };
-	struct eng_catalog *cat = NULL;
-	if (load_step(&w, ENG_LOAD_SUMMARY, 0, 0) || summary_compute(ds, &ev.u.summary) != 0 ||
-	    load_step(&w, ENG_LOAD_SUMMARY, 0, 0) || !(cat = catalog_make(ds))) {
-		eng_catalog_free(cat);
-		ds_free(ds);
-		if (w.cancelled)
-			goto cancelled;
-		return fail(e, c->req_id, ENG_ENOMEM, "out of memory summarising the dataset");
+	int rc = load_dataset(&c->u.load, c->req_id, e->emit, e->ctx, e->cancel, e->cancel_ctx,
+			      &r, err, sizeof err);
+	if (rc == ENG_ECANCELED) {
+		/* nothing of the old state was touched: the previous dataset stays */
+		emit_simple(e, ENG_EVT_STOPPED, c->req_id);
+		return rc;
 	}
+	if (rc != 0)
+		return fail(e, c->req_id, rc, "%s", err);
 	/* A new dataset invalidates the model: its indices mean other things. */
 	drop_model(e);
 	insight_forget(e->ins, INSIGHT_DATA);
 	/* The queries' per-item statistics now, not on the first query (a
 	 * pass over the ratings); when memory runs out here the query
 	 * tries again and says so. */
-	insight_data(e->ins, ds);
+	insight_data(e->ins, r.ds);
 	ds_free(e->ds);
-	e->ds = ds;
-	e->load = *a;
-	e->summary = ev.u.summary;
+	e->ds = r.ds;
+	e->load = c->u.load;
+	e->summary = r.summary;
+	struct eng_evt ev = { .kind = ENG_EVT_LOADED, .req_id = c->req_id };
+	ev.u.summary = r.summary;
 	e->emit(e->ctx, &ev);
 	struct eng_evt cev = { .kind = ENG_EVT_CATALOG, .req_id = c->req_id };
-	cev.u.catalog = cat;
+	cev.u.catalog = r.cat;
 	e->emit(e->ctx, &cev);
 	return 0;
-cancelled:
-	/* nothing of the old state was touched: the previous dataset stays */
-	emit_simple(e, ENG_EVT_STOPPED, c->req_id);
-	return ENG_ECANCELED;
 }
 
 /* Complete the model's shape from the dataset (and fastai's layers for
