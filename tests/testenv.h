@@ -14,6 +14,7 @@
 
 #include <criterion/criterion.h>
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,6 +91,35 @@ static inline void testenv_rmdir(const char *dir)
 	if (d)
 		closedir(d);
 	rmdir(dir);
+}
+
+/* dir/name in one of a few rotating buffers, so two paths can be alive
+ * at once (a scratch directory's files: dir short, name at most 700). */
+static inline const char *testenv_in(const char *dir, const char *name)
+{
+	static char p[4][1024];
+	static unsigned next;
+	char *r = p[next++ % 4];
+	snprintf(r, sizeof p[0], "%.255s/%.700s", dir, name);
+	return r;
+}
+
+/* The whole file at path in a malloc'd buffer, NUL-terminated (the
+ * caller frees it); *len gets its size.  Fails the test when unreadable. */
+static inline unsigned char *testenv_slurp(const char *path, size_t *len)
+{
+	FILE *fp = fopen(path, "rb");
+	cr_assert_not_null(fp, "%s: %s", path, strerror(errno));
+	fseek(fp, 0, SEEK_END);
+	long n = ftell(fp);
+	rewind(fp);
+	unsigned char *b = malloc((size_t)n + 1);
+	cr_assert_not_null(b);
+	cr_assert_eq(fread(b, 1, (size_t)n, fp), (size_t)n);
+	fclose(fp);
+	b[n] = 0;
+	*len = (size_t)n;
+	return b;
 }
 
 #endif

@@ -39,12 +39,7 @@ TestSuite(afile, .init = scratch_setup, .fini = scratch_teardown);
 
 static const char *in_scratch(const char *name)
 {
-	/* A few rotating buffers, so two names can be alive at once. */
-	static char p[4][1024];
-	static unsigned next;
-	char *r = p[next++ % 4];
-	snprintf(r, sizeof p[0], "%.255s/%.700s", scratch, name);
-	return r;
+	return testenv_in(scratch, name);
 }
 
 /* Number of directory entries other than . and .. */
@@ -62,23 +57,6 @@ static int count_entries(const char *dir)
 	return n;
 }
 
-/* Whole file into a malloc'd buffer; *len gets its size. */
-static unsigned char *slurp(const char *path, size_t *len)
-{
-	FILE *fp = fopen(path, "rb");
-	cr_assert_not_null(fp, "%s: %s", path, strerror(errno));
-	fseek(fp, 0, SEEK_END);
-	long n = ftell(fp);
-	rewind(fp);
-	unsigned char *b = malloc((size_t)n + 1);
-	cr_assert_not_null(b);
-	cr_assert_eq(fread(b, 1, (size_t)n, fp), (size_t)n);
-	fclose(fp);
-	b[n] = 0;
-	*len = (size_t)n;
-	return b;
-}
-
 /* Write text to scratch/name. */
 static void put_file(const char *name, const char *text)
 {
@@ -89,7 +67,7 @@ static void put_file(const char *name, const char *text)
 static void assert_content(const char *path, const char *text)
 {
 	size_t n;
-	unsigned char *b = slurp(path, &n);
+	unsigned char *b = testenv_slurp(path, &n);
 	cr_assert_eq(n, strlen(text), "%s: %zu bytes, expected %zu", path, n,
 		     strlen(text));
 	cr_assert_eq(memcmp(b, text, n), 0, "%s: wrong content", path);
@@ -192,7 +170,7 @@ Test(afile, large_mixed_writes_round_trip)
 	cr_assert_eq(afile_commit(f, err, sizeof err), 0, "%s", err);
 
 	size_t n;
-	unsigned char *got = slurp(p, &n);
+	unsigned char *got = testenv_slurp(p, &n);
 	cr_assert_eq(n, total);
 	cr_assert_eq(memcmp(got, want, total), 0);
 	free(got);

@@ -9,42 +9,13 @@
 #include "als.h"
 #include "bpmf.h"
 #include "train.h"
+#include "testmath.h"
 
 /* 4 users x 3 items, 8 ratings (user 3 rated nothing: the prior alone). */
 static const uint32_t tu[] = { 0, 0, 0, 1, 1, 2, 2, 2 };
 static const uint32_t ti[] = { 0, 1, 2, 0, 2, 0, 1, 2 };
 static const float tr[] = { 5, 3, 1, 4, 2, 1, 2, 5 };
 #define TN 8
-
-/* Solve the (n, n) system M x = v in double by Gauss-Jordan elimination
- * with partial pivoting (M and v are destroyed). */
-static void dense_solve(int n, double *M, double *v)
-{
-	for (int c = 0; c < n; c++) {
-		int p = c;
-		for (int r = c + 1; r < n; r++)
-			if (fabs(M[r * n + c]) > fabs(M[p * n + c]))
-				p = r;
-		for (int j = 0; j < n; j++) {
-			double t = M[c * n + j];
-			M[c * n + j] = M[p * n + j];
-			M[p * n + j] = t;
-		}
-		double t = v[c];
-		v[c] = v[p];
-		v[p] = t;
-		for (int r = 0; r < n; r++) {
-			if (r == c)
-				continue;
-			double f = M[r * n + c] / M[c * n + c];
-			for (int j = 0; j < n; j++)
-				M[r * n + j] -= f * M[c * n + j];
-			v[r] -= f * v[c];
-		}
-	}
-	for (int c = 0; c < n; c++)
-		v[c] /= M[c * n + c];
-}
 
 Test(als, half_step_matches_direct_solve)
 {
@@ -86,7 +57,7 @@ Test(als, half_step_matches_direct_solve)
 			M[a * K1 + a] += prec[a];
 			v[a] += prec[a] * mean[a];
 		}
-		dense_solve(K1, M, v);
+		testmath_solve(K1, M, v);
 		cr_assert_float_eq(uf[u * K], v[0], 1e-4, "user %u factor 0", u);
 		cr_assert_float_eq(uf[u * K + 1], v[1], 1e-4, "user %u factor 1", u);
 		cr_assert_float_eq(ub[u], v[2], 1e-4, "user %u bias", u);
@@ -120,36 +91,9 @@ Test(als, csr_groups_every_rating_once)
 	als_csr_free(&csr);
 }
 
-/* ratings of a planted rank-2 model with biases, every pair rated */
-struct planted {
-	uint32_t u[50 * 30], i[50 * 30];
-	float r[50 * 30];
-	size_t n;
-};
-
-static void plant(struct planted *p)
-{
-	struct rng g;
-	rng_seed(&g, 7);
-	double a[50][2], b[30][2];
-	for (int u = 0; u < 50; u++)
-		a[u][0] = rng_normal(&g), a[u][1] = rng_normal(&g);
-	for (int i = 0; i < 30; i++)
-		b[i][0] = rng_normal(&g), b[i][1] = rng_normal(&g);
-	p->n = 0;
-	for (int u = 0; u < 50; u++)
-		for (int i = 0; i < 30; i++) {
-			p->u[p->n] = (uint32_t)u;
-			p->i[p->n] = (uint32_t)i;
-			p->r[p->n] = (float)(3.0 + 0.5 * (a[u][0] * b[i][0] + a[u][1] * b[i][1]) +
-					     0.1 * rng_normal(&g));
-			p->n++;
-		}
-}
-
 /* Fit with the trainer (one sweep an epoch); returns the final valid MSE
  * and the model (caller frees). */
-static double fit(const struct planted *p, enum train_algo algo, int k, int epochs,
+static double fit(const struct testmath_planted *p, enum train_algo algo, int k, int epochs,
 		  int threads, struct model **out)
 {
 	struct split sp;
@@ -184,8 +128,8 @@ static double fit(const struct planted *p, enum train_algo algo, int k, int epoc
 
 Test(als, learns_planted_and_ignores_threads)
 {
-	static struct planted p;
-	plant(&p);
+	static struct testmath_planted p;
+	testmath_plant(&p, 7);
 	struct model *a, *b;
 	double va = fit(&p, TRAIN_ALS, 2, 10, 1, &a);
 	double vb = fit(&p, TRAIN_ALS, 2, 10, 3, &b);
@@ -199,8 +143,8 @@ Test(als, learns_planted_and_ignores_threads)
 
 Test(als, rejects_y_range)
 {
-	static struct planted p;
-	plant(&p);
+	static struct testmath_planted p;
+	testmath_plant(&p, 7);
 	struct split sp;
 	cr_assert_eq(split_random(p.n, 0.2, 3, &sp), 0);
 	struct model_cfg mc = model_cfg_default();
@@ -217,8 +161,8 @@ Test(als, rejects_y_range)
 
 Test(bpmf, learns_planted_and_is_reproducible)
 {
-	static struct planted p;
-	plant(&p);
+	static struct testmath_planted p;
+	testmath_plant(&p, 7);
 	struct model *a, *b;
 	double va = fit(&p, TRAIN_BPMF, 2, 40, 1, &a);
 	double vb = fit(&p, TRAIN_BPMF, 2, 40, 2, &b);

@@ -34,12 +34,7 @@ TestSuite(ckpt, .init = scratch_setup, .fini = scratch_teardown);
 
 static const char *in_scratch(const char *name)
 {
-	/* A few rotating buffers, so two names can be alive at once. */
-	static char p[4][1024];
-	static unsigned next;
-	char *r = p[next++ % 4];
-	snprintf(r, sizeof p[0], "%.255s/%.700s", scratch, name);
-	return r;
+	return testenv_in(scratch, name);
 }
 
 /* ---- helpers: an independent, bitwise CRC-32 and raw file edits -------- */
@@ -71,21 +66,6 @@ static void wr64(unsigned char *p, uint64_t v)
 {
 	for (int i = 0; i < 8; i++)
 		p[i] = (unsigned char)(v >> (8 * i));
-}
-
-static unsigned char *slurp(const char *path, size_t *len)
-{
-	FILE *fp = fopen(path, "rb");
-	cr_assert_not_null(fp, "%s: %s", path, strerror(errno));
-	fseek(fp, 0, SEEK_END);
-	long n = ftell(fp);
-	rewind(fp);
-	unsigned char *b = malloc((size_t)n + 1);
-	cr_assert_not_null(b);
-	cr_assert_eq(fread(b, 1, (size_t)n, fp), (size_t)n);
-	fclose(fp);
-	*len = (size_t)n;
-	return b;
 }
 
 /* Write b[0..n) to scratch/name. */
@@ -199,7 +179,7 @@ static unsigned char *good_file(const char *name, size_t *len)
 	cr_assert_eq(ckpt_save(in_scratch(name), m, &mt, err, sizeof err), 0,
 		     "%s", err);
 	model_free(m);
-	return slurp(in_scratch(name), len);
+	return testenv_slurp(in_scratch(name), len);
 }
 
 /* Load NAME expecting refusal with a message that names the file and
@@ -643,7 +623,7 @@ Test(ckpt, round_trip_nn)
 	model_free(g);
 
 	size_t n;
-	unsigned char *b = slurp(in_scratch("nn.ctm"), &n);
+	unsigned char *b = testenv_slurp(in_scratch("nn.ctm"), &n);
 	cr_assert_eq(n, CKPT_HEADER_SIZE + CKPT_NN_SIZE +
 		     4 * (m->n_params + m->n_buffers) + 4);
 	wr32(b + 8, 1u);

@@ -18,6 +18,7 @@
 #include "sim.h"
 #include "split.h"
 #include "testenv.h"
+#include "testmath.h"
 #include "testsink.h"
 #include "fit.h"
 
@@ -187,37 +188,6 @@ Test(pca, known_components_orthonormal_and_ordered)
 
 /* ---- foldin ----------------------------------------------------------- */
 
-/* Solve the n x n system a x = b in double by Gaussian elimination with
- * partial pivoting (a and b are destroyed). */
-static void solve_dense(double *a, double *b, int n)
-{
-	for (int c = 0; c < n; c++) {
-		int p = c;
-		for (int r = c + 1; r < n; r++)
-			if (fabs(a[r * n + c]) > fabs(a[p * n + c]))
-				p = r;
-		for (int j = 0; j < n; j++) {
-			double t = a[c * n + j];
-			a[c * n + j] = a[p * n + j];
-			a[p * n + j] = t;
-		}
-		double t = b[c];
-		b[c] = b[p];
-		b[p] = t;
-		for (int r = c + 1; r < n; r++) {
-			double f = a[r * n + c] / a[c * n + c];
-			for (int j = c; j < n; j++)
-				a[r * n + j] -= f * a[c * n + j];
-			b[r] -= f * b[c];
-		}
-	}
-	for (int r = n - 1; r >= 0; r--) {
-		for (int j = r + 1; j < n; j++)
-			b[r] -= a[r * n + j] * b[j];
-		b[r] /= a[r * n + r];
-	}
-}
-
 /* The fold-in on a model of 4 items and 2 factors, checked against the
  * normal equations written out and solved in double. */
 static void check_tiny(int kind, int y_range)
@@ -263,7 +233,7 @@ static void check_tiny(int kind, int y_range)
 				a[i * d + j] += x[i] * x[j];
 		}
 	}
-	solve_dense(a, b, d);
+	testmath_solve(d, a, b);
 	for (int j = 0; j < d; j++)
 		cr_assert_float_eq(w[j], b[j], 1e-4, "kind %d y_range %d w[%d] %g vs %g",
 				   kind, y_range, j, w[j], b[j]);

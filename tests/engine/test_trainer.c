@@ -8,41 +8,26 @@
 
 #include "fasttrain.h"
 #include "fit.h"
-#include "rng.h"
 #include "split.h"
+#include "testmath.h"
 #include "train.h"
 
-#define NU 40
-#define NI 30
+#define NU TESTMATH_PLANT_USERS
+#define NI TESTMATH_PLANT_ITEMS
 
-/* Every (user, item) pair rated by a rank-2 model with noise. */
+/* The planted problem with a seeded 80/20 split, viewed as a trainer sees it. */
 struct problem {
-	uint32_t u[NU * NI], i[NU * NI];
-	float r[NU * NI];
+	struct testmath_planted pl;
 	struct split sp;
 	struct ratings_view v;
 };
 
 static void make_problem(struct problem *p)
 {
-	struct rng g;
-	rng_seed(&g, 5);
-	double a[NU][2], b[NI][2];
-	for (int u = 0; u < NU; u++)
-		a[u][0] = rng_normal(&g), a[u][1] = rng_normal(&g);
-	for (int i = 0; i < NI; i++)
-		b[i][0] = rng_normal(&g), b[i][1] = rng_normal(&g);
-	size_t n = 0;
-	for (int u = 0; u < NU; u++)
-		for (int i = 0; i < NI; i++, n++) {
-			double x = 3.0 + 0.7 * (a[u][0] * b[i][0] + a[u][1] * b[i][1]) +
-				   0.1 * rng_normal(&g);
-			p->u[n] = (uint32_t)u;
-			p->i[n] = (uint32_t)i;
-			p->r[n] = (float)fmin(5.0, fmax(1.0, x));
-		}
-	cr_assert_eq(split_random(n, 0.2, 9, &p->sp), 0);
-	p->v = (struct ratings_view){ .users = p->u, .items = p->i, .ratings = p->r, .sp = &p->sp };
+	testmath_plant(&p->pl, 5);
+	cr_assert_eq(split_random(p->pl.n, 0.2, 9, &p->sp), 0);
+	p->v = (struct ratings_view){ .users = p->pl.u, .items = p->pl.i, .ratings = p->pl.r,
+				      .sp = &p->sp };
 }
 
 static struct model *new_model(int k)
@@ -119,7 +104,7 @@ Test(trainer, fit_through_the_interface_is_fit)
 	struct train_cfg tc = cfg_of(TRAIN_SGD, 3);
 	char err[256];
 	struct model *a = new_model(3), *b = new_model(3);
-	struct fit *direct = fit_new(a, p.u, p.i, p.r, &p.sp, &tc, 1, err, sizeof err);
+	struct fit *direct = fit_new(a, p.pl.u, p.pl.i, p.pl.r, &p.sp, &tc, 1, err, sizeof err);
 	cr_assert(direct, "%s", err);
 	struct trainer *t = trainer_new(&fit_trainer_ops, b, &p.v, &tc, 1, err, sizeof err);
 	cr_assert(t, "%s", err);
