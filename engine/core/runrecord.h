@@ -1,0 +1,36 @@
+/* runrecord.h -- the record of the training run in progress, appended to
+ * the run history file (history.h) when the run ends or is stopped.  The
+ * engine keeps one; front ends read the file, never the record. */
+#ifndef COLLABTUI_RUNRECORD_H
+#define COLLABTUI_RUNRECORD_H
+
+#include <stddef.h>
+
+#include "eng.h"
+#include "history.h"
+#include "train.h"
+
+struct run_record {
+	char path[ENG_PATH_MAX];        /* the history file; "" keeps none */
+	struct history_run *run;        /* the run in progress, NULL when none */
+	double start;                   /* clock_now() at its start */
+};
+
+/* Start recording a run of a (its settings) on the dataset called
+ * dataset, loaded with split load_split ("" for none), when rr->path names
+ * a file; a run already recorded is dropped.  Without memory the run goes
+ * unrecorded. */
+void run_record_begin(struct run_record *rr, const char *dataset,
+		      const char *load_split, const struct eng_train_args *a);
+
+/* Add an epoch's losses (from its report) to the run in progress. */
+void run_record_epoch(struct run_record *rr, const struct train_report *rep);
+
+/* Append the finished (or stopped) run to the file and forget it.  0 (also
+ * when nothing was recorded), or -1 with the reason in err. */
+int run_record_end(struct run_record *rr, char *err, size_t errlen);
+
+/* Forget the run in progress without writing it. */
+void run_record_drop(struct run_record *rr);
+
+#endif
