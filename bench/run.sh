@@ -134,8 +134,8 @@ fi
 large="synth-25m load-25m fast-train-25m-1thr fast-train-25m-2thr fast-train-25m-mom
 	fast-train-25m-adam"
 queries="query-first-after-load query-first-after-train query-recommend-10
-	query-similar-items-10 query-similar-users-10 query-bias-10-10 query-recommend-meta-10
-	query-pca"
+	query-similar-items-10 query-similar-users-10 query-bias-10-10 query-item-detail
+	query-recommend-meta-10 query-pca"
 tui_scale="tui-load tui-key-latency tui-curve-gap tui-stop"
 if want_any "$large $queries $tui_scale" synth-25M; then
 	if want synth-25m synth-25M; then

@@ -466,12 +466,13 @@ int insight_recommend_meta(struct insight *in, const struct ds *ds,
 }
 
 /* The bin of rating r: the last one whose lower edge is <= r (the first
- * for a rating below every edge). */
+ * for a rating below every edge).  Counted without branches: ratings come
+ * in random order, and a loop that stops at the bin mispredicts. */
 static int bin_of(const float *bin_lo, int n_bins, float r)
 {
-	int b = n_bins - 1;
-	while (b > 0 && r < bin_lo[b])
-		b--;
+	int b = 0;
+	for (int k = 1; k < n_bins; k++)
+		b += r >= bin_lo[k];
 	return b;
 }
 
