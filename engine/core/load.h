@@ -22,7 +22,7 @@
 
 struct load_result {
 	struct ds *ds;                  /* owned by the caller */
-	struct summary summary;
+	struct eng_summary summary;
 	struct eng_catalog *cat;        /* owned by the caller (eng_catalog_free) */
 };
 

@@ -126,8 +126,8 @@ int prep_wait(struct prep *p, double seconds)
 }
 
 struct prep *prep_start(enum eng_cmd_kind kind, uint32_t req,
-			const struct eng_train_args *a, const struct model_cfg *shape,
-			const struct lrfind_cfg *sweep, const struct ds *ds,
+			const struct eng_train_args *a, const struct eng_model_hp *shape,
+			const struct eng_lr_find_hp *sweep, const struct ds *ds,
 			struct model *m, char *err, size_t errlen)
 {
 	struct prep *p = calloc(1, sizeof *p);

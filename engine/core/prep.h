@@ -50,8 +50,8 @@ struct prep {
 	enum eng_cmd_kind kind;         /* ENG_CMD_TRAIN or ENG_CMD_LR_FIND */
 	uint32_t req;
 	struct eng_train_args a;        /* model shape completed */
-	struct model_cfg shape;         /* of a fresh model (one more user with you) */
-	struct lrfind_cfg sweep;        /* LR_FIND */
+	struct eng_model_hp shape;         /* of a fresh model (one more user with you) */
+	struct eng_lr_find_hp sweep;        /* LR_FIND */
 	const struct ds *ds;
 	struct model *m;                /* the model trained: a resumed one
 					 * (borrowed) or a fresh one (owned until
@@ -77,8 +77,8 @@ struct prep {
  * thread runs until prep_wait() says it ended; NULL with the reason in err
  * when memory runs out or the thread cannot start. */
 struct prep *prep_start(enum eng_cmd_kind kind, uint32_t req,
-			const struct eng_train_args *a, const struct model_cfg *shape,
-			const struct lrfind_cfg *sweep, const struct ds *ds,
+			const struct eng_train_args *a, const struct eng_model_hp *shape,
+			const struct eng_lr_find_hp *sweep, const struct ds *ds,
 			struct model *m, char *err, size_t errlen);
 
 /* Wait up to `seconds` for the preparation thread to end; joins it and

@@ -26,7 +26,7 @@ void run_record_begin(struct run_record *rr, const char *dataset,
 		snprintf(r->split, sizeof r->split, "%s", load_split);
 	else
 		snprintf(r->split, sizeof r->split, "random %g", a->valid_pct);
-	snprintf(r->model, sizeof r->model, "%s", a->train.algo == TRAIN_SGD
+	snprintf(r->model, sizeof r->model, "%s", a->train.algo == ENG_FIT_SGD
 		 ? model_kind_name(a->model.kind) : train_algo_name(a->train.algo));
 	r->factors = a->model.n_factors;
 	r->epochs = a->train.epochs;
@@ -43,7 +43,7 @@ void run_record_begin(struct run_record *rr, const char *dataset,
 	rr->start = clock_now();
 }
 
-void run_record_epoch(struct run_record *rr, const struct train_report *rep)
+void run_record_epoch(struct run_record *rr, const struct eng_train_report *rep)
 {
 	struct history_run *r = rr->run;
 	if (!r || r->n_losses == HISTORY_EPOCHS_MAX)

@@ -24,7 +24,7 @@ void run_record_begin(struct run_record *rr, const char *dataset,
 		      const char *load_split, const struct eng_train_args *a);
 
 /* Add an epoch's losses (from its report) to the run in progress. */
-void run_record_epoch(struct run_record *rr, const struct train_report *rep);
+void run_record_epoch(struct run_record *rr, const struct eng_train_report *rep);
 
 /* Append the finished (or stopped) run to the file and forget it.  0 (also
  * when nothing was recorded), or -1 with the reason in err. */

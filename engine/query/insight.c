@@ -43,7 +43,7 @@ struct insight {
 	 * cursor move without a pass over every rating. */
 	uint32_t *item_bins;            /* (n_items, n_bins) row-major */
 	int n_bins;
-	float bin_lo[ENG_HIST_BINS];    /* (n_bins) lower edges, ascending */
+	float bin_lo[ENG_RATING_BINS];    /* (n_bins) lower edges, ascending */
 
 	/* from the model */
 	struct sim *item_sim, *user_sim;
@@ -501,8 +501,8 @@ int insight_item_detail(struct insight *in, const struct ds *ds, const float *bi
 	if (item >= ds_n_items(ds))
 		return say(err, errlen, ENG_EARG, "no item %u (the dataset has %u)",
 			   item, ds_n_items(ds));
-	if (n_bins < 1 || n_bins > ENG_HIST_BINS)
-		return say(err, errlen, ENG_EARG, "a histogram has 1 to %d bins", ENG_HIST_BINS);
+	if (n_bins < 1 || n_bins > ENG_RATING_BINS)
+		return say(err, errlen, ENG_EARG, "a histogram has 1 to %d bins", ENG_RATING_BINS);
 	if (insight_data(in, ds) != 0)
 		return say(err, errlen, ENG_ENOMEM, "out of memory counting the ratings");
 	if (in->item_bins && (in->n_bins != n_bins ||

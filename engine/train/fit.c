@@ -28,7 +28,7 @@ struct fit {
 	const uint32_t *users, *items;
 	const float *ratings;
 	const struct split *sp;
-	struct train_cfg cfg;
+	struct eng_train_hp cfg;
 	struct optim *opt;
 	struct sched sched;
 	struct rng shuffle_rng;
@@ -59,7 +59,7 @@ struct fit {
  * NULL when memory runs out. */
 static struct fit *fit_alloc(struct model *m, const uint32_t *users,
 			     const uint32_t *items, const float *ratings,
-			     const struct split *sp, const struct train_cfg *cfg)
+			     const struct split *sp, const struct eng_train_hp *cfg)
 {
 	struct fit *t = calloc(1, sizeof *t);
 	if (!t)
@@ -75,7 +75,7 @@ static struct fit *fit_alloc(struct model *m, const uint32_t *users,
 
 struct fit *fit_new(struct model *m, const uint32_t *users,
 		    const uint32_t *items, const float *ratings,
-		    const struct split *sp, const struct train_cfg *cfg,
+		    const struct split *sp, const struct eng_train_hp *cfg,
 		    int init, char *err, size_t errlen)
 {
 	if (train_check(cfg, sp, err, errlen) != 0)
@@ -115,10 +115,10 @@ struct fit *fit_new(struct model *m, const uint32_t *users,
 	}
 
 	t->n_batches = (long)(sp->n_train / (size_t)cfg->bs);
-	if (cfg->sched == SCHED_ONE_CYCLE) {
+	if (cfg->sched == ENG_SCHED_ONE_CYCLE) {
 		t->sched = sched_one_cycle(cfg->lr, t->n_batches * cfg->epochs);
 	} else {
-		t->sched = (struct sched){ .kind = SCHED_CONSTANT, .lr_max = cfg->lr,
+		t->sched = (struct sched){ .kind = ENG_SCHED_CONSTANT, .lr_max = cfg->lr,
 					   .mom_hi = cfg->mom };
 	}
 	/* Two independent streams from one seed: weights, then shuffling. */
@@ -215,7 +215,7 @@ static int valid_step(struct fit *t, double *mse)
 
 /* The epoch's batches are done: a step of its validation pass (TRAIN_MORE
  * while it goes on), then the report's epoch fields. */
-static enum train_status epoch_end(struct fit *t, struct train_report *rep)
+static enum train_status epoch_end(struct fit *t, struct eng_train_report *rep)
 {
 	double mse = NAN;
 
@@ -236,7 +236,7 @@ static enum train_status epoch_end(struct fit *t, struct train_report *rep)
 }
 
 /* Parameter spans of one embedding row (global row index: users first,
- * then items) and, for MODEL_DOTBIAS, of its bias. */
+ * then items) and, for ENG_MODEL_DOTBIAS, of its bias. */
 static size_t add_row_spans(const struct model *m, size_t row, struct optim_span *sp)
 {
 	if (m->nn) {
@@ -252,7 +252,7 @@ static size_t add_row_spans(const struct model *m, size_t row, struct optim_span
 	return 2;
 }
 
-static double run_batch(struct fit *t, struct train_report *rep)
+static double run_batch(struct fit *t, struct eng_train_report *rep)
 {
 	size_t bs = (size_t)t->cfg.bs;
 	size_t first = (size_t)t->batch * bs;
@@ -284,7 +284,7 @@ static double run_batch(struct fit *t, struct train_report *rep)
 }
 
 enum train_status fit_step(struct fit *t, long max_batches,
-			   struct train_report *rep)
+			   struct eng_train_report *rep)
 {
 	rep->n_batches = t->n_batches;
 	rep->epoch = t->epoch;
@@ -315,12 +315,12 @@ enum train_status fit_step(struct fit *t, long max_batches,
 /* ---- as a trainer_ops (train.h) ---- */
 
 static void *fit_open(struct model *m, const struct ratings_view *v,
-		      const struct train_cfg *cfg, int init, char *err, size_t errlen)
+		      const struct eng_train_hp *cfg, int init, char *err, size_t errlen)
 {
 	return fit_new(m, v->users, v->items, v->ratings, v->sp, cfg, init, err, errlen);
 }
 
-static enum train_status fit_ops_step(void *self, long max_steps, struct train_report *rep)
+static enum train_status fit_ops_step(void *self, long max_steps, struct eng_train_report *rep)
 {
 	return fit_step(self, max_steps, rep);
 }

@@ -29,7 +29,7 @@ struct fit;
  * runs out. */
 struct fit *fit_new(struct model *m, const uint32_t *users,
 		    const uint32_t *items, const float *ratings,
-		    const struct split *sp, const struct train_cfg *cfg,
+		    const struct split *sp, const struct eng_train_hp *cfg,
 		    int init, char *err, size_t errlen);
 
 /* Replace the learning-rate and momentum schedule from the next step on
@@ -43,6 +43,6 @@ void fit_free(struct fit *t);
  * Fills rep and returns the status.  After TRAIN_DONE further calls return
  * TRAIN_DONE and do nothing. */
 enum train_status fit_step(struct fit *t, long max_batches,
-			   struct train_report *rep);
+			   struct eng_train_report *rep);
 
 #endif

@@ -14,41 +14,41 @@
 #include "bpmf.h"
 #include "pool.h"
 
-int train_algo_parse(const char *model_name, enum train_algo *out)
+int train_algo_parse(const char *model_name, enum eng_fit *out)
 {
 	if (strcmp(model_name, "als") == 0)
-		*out = TRAIN_ALS;
+		*out = ENG_FIT_ALS;
 	else if (strcmp(model_name, "bpmf") == 0)
-		*out = TRAIN_BPMF;
+		*out = ENG_FIT_BPMF;
 	else if (strcmp(model_name, "dot") == 0 || strcmp(model_name, "dotbias") == 0 ||
 		 strcmp(model_name, "nn") == 0)
-		*out = TRAIN_SGD;
+		*out = ENG_FIT_SGD;
 	else
 		return -1;
 	return 0;
 }
 
-const char *train_algo_name(enum train_algo a)
+const char *train_algo_name(enum eng_fit a)
 {
-	return a == TRAIN_ALS ? "als" : a == TRAIN_BPMF ? "bpmf" : "sgd";
+	return a == ENG_FIT_ALS ? "als" : a == ENG_FIT_BPMF ? "bpmf" : "sgd";
 }
 
-int train_model_factors(const struct train_cfg *c, int k)
+int train_model_factors(const struct eng_train_hp *c, int k)
 {
-	if (c->algo != TRAIN_BPMF)
+	if (c->algo != ENG_FIT_BPMF)
 		return k;
 	return k * bpmf_kept(c->epochs);
 }
 
-struct train_cfg train_cfg_default(void)
+struct eng_train_hp train_cfg_default(void)
 {
-	struct train_cfg c = {
+	struct eng_train_hp c = {
 		.epochs = 5,
 		.bs = 64,
 		.lr = 5e-3,
 		.wd = 0.1,
-		.opt = OPTIM_ADAM,
-		.sched = SCHED_ONE_CYCLE,
+		.opt = ENG_OPTIM_ADAM,
+		.sched = ENG_SCHED_ONE_CYCLE,
 		.mom = 0.9,
 		.seed = 42,
 		.threads = 1,
@@ -56,7 +56,7 @@ struct train_cfg train_cfg_default(void)
 	return c;
 }
 
-const char *train_cfg_check(const struct train_cfg *c)
+const char *train_cfg_check(const struct eng_train_hp *c)
 {
 	if (c->epochs < 1 || c->epochs > 100000)
 		return "epochs must be between 1 and 100000";
@@ -76,7 +76,7 @@ const char *train_cfg_check(const struct train_cfg *c)
 	return NULL;
 }
 
-int train_check(const struct train_cfg *cfg, const struct split *sp, char *err,
+int train_check(const struct eng_train_hp *cfg, const struct split *sp, char *err,
 		size_t errlen)
 {
 	const char *why = train_cfg_check(cfg);
@@ -95,18 +95,18 @@ struct trainer {
 	void *self;
 };
 
-const struct trainer_ops *trainer_ops_for(const struct train_cfg *cfg, int fast)
+const struct trainer_ops *trainer_ops_for(const struct eng_train_hp *cfg, int fast)
 {
 	switch (cfg->algo) {
-	case TRAIN_ALS: return &als_trainer_ops;
-	case TRAIN_BPMF: return &bpmf_trainer_ops;
-	case TRAIN_SGD: break;
+	case ENG_FIT_ALS: return &als_trainer_ops;
+	case ENG_FIT_BPMF: return &bpmf_trainer_ops;
+	case ENG_FIT_SGD: break;
 	}
 	return fast ? &fast_trainer_ops : &fit_trainer_ops;
 }
 
 struct trainer *trainer_new(const struct trainer_ops *ops, struct model *m,
-			    const struct ratings_view *v, const struct train_cfg *cfg,
+			    const struct ratings_view *v, const struct eng_train_hp *cfg,
 			    int init, char *err, size_t errlen)
 {
 	if (train_check(cfg, v->sp, err, errlen) != 0)
@@ -125,7 +125,7 @@ struct trainer *trainer_new(const struct trainer_ops *ops, struct model *m,
 }
 
 enum train_status trainer_step(struct trainer *t, long max_steps,
-			       struct train_report *rep)
+			       struct eng_train_report *rep)
 {
 	return t->ops->step(t->self, max_steps, rep);
 }
@@ -172,7 +172,7 @@ static double bpmf_sweep_fn(void *s) { return bpmf_sweep(s); }
 static void bpmf_free_fn(void *s) { bpmf_free(s); }
 
 static struct sweeper *sweeper_new(struct model *m, const struct ratings_view *v,
-				   const struct train_cfg *cfg, char *err, size_t errlen)
+				   const struct eng_train_hp *cfg, char *err, size_t errlen)
 {
 	struct sweeper *s = calloc(1, sizeof *s);
 	if (!s) {
@@ -186,7 +186,7 @@ static struct sweeper *sweeper_new(struct model *m, const struct ratings_view *v
 }
 
 static void *als_open(struct model *m, const struct ratings_view *v,
-		      const struct train_cfg *cfg, int init, char *err, size_t errlen)
+		      const struct eng_train_hp *cfg, int init, char *err, size_t errlen)
 {
 	(void)init;
 	struct sweeper *s = sweeper_new(m, v, cfg, err, errlen);
@@ -208,7 +208,7 @@ static void *als_open(struct model *m, const struct ratings_view *v,
 }
 
 static void *bpmf_open(struct model *m, const struct ratings_view *v,
-		       const struct train_cfg *cfg, int init, char *err, size_t errlen)
+		       const struct eng_train_hp *cfg, int init, char *err, size_t errlen)
 {
 	(void)init;
 	struct sweeper *s = sweeper_new(m, v, cfg, err, errlen);
@@ -231,7 +231,7 @@ static void *bpmf_open(struct model *m, const struct ratings_view *v,
 }
 
 /* One sweep as one batch that ends an epoch. */
-static enum train_status sweeper_step(void *self, long max_steps, struct train_report *rep)
+static enum train_status sweeper_step(void *self, long max_steps, struct eng_train_report *rep)
 {
 	struct sweeper *s = self;
 	rep->n_batches = 1;

@@ -25,52 +25,52 @@
 #include "schedule.h"
 #include "split.h"
 
-/* How the model is fitted.  ALS and BPMF fit MODEL_DOTBIAS without
+/* How the model is fitted.  ALS and BPMF fit ENG_MODEL_DOTBIAS without
  * y_range; their "epoch" is one sweep over users and items, so their
  * reports have one batch per epoch. */
-enum train_algo {
-	TRAIN_SGD = 0,          /* mini-batches of an optimiser (fastai's fit) */
-	TRAIN_ALS,              /* alternating least squares (als.h); wd = its ridge weight */
-	TRAIN_BPMF,             /* Bayesian MF by Gibbs sampling (bpmf.h) */
+enum eng_fit {
+	ENG_FIT_SGD = 0,          /* mini-batches of an optimiser (fastai's fit) */
+	ENG_FIT_ALS,              /* alternating least squares (als.h); wd = its ridge weight */
+	ENG_FIT_BPMF,             /* Bayesian MF by Gibbs sampling (bpmf.h) */
 };
 
-struct train_cfg {
-	enum train_algo algo;
+struct eng_train_hp {
+	enum eng_fit algo;
 	int epochs;
 	int bs;                 /* mini-batch size */
 	double lr;              /* lr_max for one-cycle */
 	double wd;              /* decoupled weight decay */
-	enum optim_kind opt;
-	enum sched_kind sched;
-	double mom;             /* momentum (Adam beta1) under SCHED_CONSTANT */
+	enum eng_optim opt;
+	enum eng_sched sched;
+	double mom;             /* momentum (Adam beta1) under ENG_SCHED_CONSTANT */
 	uint64_t seed;          /* initialisation and shuffling */
 	int threads;            /* optimiser threads; results do not depend on it */
 };
 
-/* The algorithm a --model name selects: "als", "bpmf", or TRAIN_SGD for
+/* The algorithm a --model name selects: "als", "bpmf", or ENG_FIT_SGD for
  * "dot" and "dotbias".  0 on success, -1 for another name. */
-int train_algo_parse(const char *model_name, enum train_algo *out);
-const char *train_algo_name(enum train_algo a);
+int train_algo_parse(const char *model_name, enum eng_fit *out);
+const char *train_algo_name(enum eng_fit a);
 
 /* The model's n_factors for k factors under c: k, except for BPMF, whose
  * model holds k factors for each sample kept (bpmf.h). */
-int train_model_factors(const struct train_cfg *c, int k);
+int train_model_factors(const struct eng_train_hp *c, int k);
 
 /* The chapter's run: 5 epochs, bs 64, lr 5e-3, wd 0.1, Adam, one-cycle. */
-struct train_cfg train_cfg_default(void);
+struct eng_train_hp train_cfg_default(void);
 
 /* NULL when acceptable, else a sentence naming the bad field. */
-const char *train_cfg_check(const struct train_cfg *cfg);
+const char *train_cfg_check(const struct eng_train_hp *cfg);
 
 /* The checks every trainer makes before it allocates anything: cfg is
  * acceptable (train_cfg_check) and sp has training ratings.  0, or -1
  * with the sentence in err. */
-int train_check(const struct train_cfg *cfg, const struct split *sp, char *err,
+int train_check(const struct eng_train_hp *cfg, const struct split *sp, char *err,
 		size_t errlen);
 
 /* What a trainer's step reports.  The first block is current after every call;
  * the second is filled when an epoch has just ended. */
-struct train_report {
+struct eng_train_report {
 	int epoch;              /* 0-based epoch in progress (or just ended) */
 	long batch;             /* batches done in this epoch */
 	long n_batches;         /* batches per epoch */
@@ -109,11 +109,11 @@ struct trainer_ops {
 	 * with a message in err when the trainer cannot take this model or
 	 * these ratings, or memory runs out. */
 	void *(*open)(struct model *m, const struct ratings_view *v,
-		      const struct train_cfg *cfg, int init, char *err, size_t errlen);
+		      const struct eng_train_hp *cfg, int init, char *err, size_t errlen);
 	/* Run up to max_steps steps (0 only fills the report), stopping
 	 * early at an epoch's end; fills rep and returns the status.  After
 	 * TRAIN_DONE further calls return TRAIN_DONE and do nothing. */
-	enum train_status (*step)(void *self, long max_steps, struct train_report *rep);
+	enum train_status (*step)(void *self, long max_steps, struct eng_train_report *rep);
 	/* Replace the learning-rate and momentum schedule from the next step
 	 * on (the learning-rate finder's sweep); NULL for a trainer that has
 	 * no such schedule. */
@@ -128,7 +128,7 @@ extern const struct trainer_ops bpmf_trainer_ops;  /* train.c, over bpmf.h */
 
 /* The trainer for cfg's algorithm: fastai's fit, or the fast trainer when
  * fast is set (SGD models only); ALS and BPMF have one each. */
-const struct trainer_ops *trainer_ops_for(const struct train_cfg *cfg, int fast);
+const struct trainer_ops *trainer_ops_for(const struct eng_train_hp *cfg, int fast);
 
 /* A trainer of any kind: its operations and their state. */
 struct trainer;
@@ -139,12 +139,12 @@ struct trainer;
  * NULL with a message in err when the settings or the data do not suit
  * the trainer, or memory runs out. */
 struct trainer *trainer_new(const struct trainer_ops *ops, struct model *m,
-			    const struct ratings_view *v, const struct train_cfg *cfg,
+			    const struct ratings_view *v, const struct eng_train_hp *cfg,
 			    int init, char *err, size_t errlen);
 
 /* Advance the trainer by up to max_steps steps (see trainer_ops.step). */
 enum train_status trainer_step(struct trainer *t, long max_steps,
-			       struct train_report *rep);
+			       struct eng_train_report *rep);
 
 /* Replace its schedule (see trainer_ops.set_sched): 0, or -1 for a
  * trainer that has none (ALS, BPMF). */

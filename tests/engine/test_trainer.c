@@ -32,7 +32,7 @@ static void make_problem(struct problem *p)
 
 static struct model *new_model(int k)
 {
-	struct model_cfg mc = { .kind = MODEL_DOTBIAS, .n_users = NU, .n_items = NI,
+	struct eng_model_hp mc = { .kind = ENG_MODEL_DOTBIAS, .n_users = NU, .n_items = NI,
 				.n_factors = k, .use_y_range = 0 };
 	char err[256];
 	struct model *m = model_new(&mc, err, sizeof err);
@@ -40,9 +40,9 @@ static struct model *new_model(int k)
 	return m;
 }
 
-static struct train_cfg cfg_of(enum train_algo algo, int epochs)
+static struct eng_train_hp cfg_of(enum eng_fit algo, int epochs)
 {
-	struct train_cfg tc = train_cfg_default();
+	struct eng_train_hp tc = train_cfg_default();
 	tc.algo = algo;
 	tc.epochs = epochs;
 	tc.bs = 32;
@@ -53,13 +53,13 @@ static struct train_cfg cfg_of(enum train_algo algo, int epochs)
 
 Test(trainer, the_setting_picks_the_kind)
 {
-	struct train_cfg tc = cfg_of(TRAIN_SGD, 1);
+	struct eng_train_hp tc = cfg_of(ENG_FIT_SGD, 1);
 	cr_assert_eq(trainer_ops_for(&tc, 0), &fit_trainer_ops);
 	cr_assert_eq(trainer_ops_for(&tc, 1), &fast_trainer_ops);
-	tc.algo = TRAIN_ALS;
+	tc.algo = ENG_FIT_ALS;
 	cr_assert_eq(trainer_ops_for(&tc, 0), &als_trainer_ops);
 	cr_assert_eq(trainer_ops_for(&tc, 1), &als_trainer_ops, "ALS has one trainer");
-	tc.algo = TRAIN_BPMF;
+	tc.algo = ENG_FIT_BPMF;
 	cr_assert_eq(trainer_ops_for(&tc, 0), &bpmf_trainer_ops);
 	cr_assert_str_eq(fit_trainer_ops.name, "fit");
 	cr_assert_str_eq(fast_trainer_ops.name, "fast");
@@ -77,12 +77,12 @@ Test(trainer, every_kind_shares_the_checks)
 	for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
 		struct model *m = new_model(4);
 		char err[256] = "";
-		struct train_cfg tc = cfg_of(TRAIN_SGD, 2);
+		struct eng_train_hp tc = cfg_of(ENG_FIT_SGD, 2);
 		tc.threads = 0;
 		cr_assert_null(trainer_new(kinds[k], m, &p.v, &tc, 1, err, sizeof err));
 		cr_assert_str_eq(err, "threads must be between 1 and 256", "%s: %s",
 				 kinds[k]->name, err);
-		tc = cfg_of(TRAIN_SGD, 2);
+		tc = cfg_of(ENG_FIT_SGD, 2);
 		struct split none = p.sp;
 		none.n_train = 0;
 		struct ratings_view v = p.v;
@@ -101,7 +101,7 @@ Test(trainer, fit_through_the_interface_is_fit)
 {
 	static struct problem p;
 	make_problem(&p);
-	struct train_cfg tc = cfg_of(TRAIN_SGD, 3);
+	struct eng_train_hp tc = cfg_of(ENG_FIT_SGD, 3);
 	char err[256];
 	struct model *a = new_model(3), *b = new_model(3);
 	struct fit *direct = fit_new(a, p.pl.u, p.pl.i, p.pl.r, &p.sp, &tc, 1, err, sizeof err);
@@ -109,7 +109,7 @@ Test(trainer, fit_through_the_interface_is_fit)
 	struct trainer *t = trainer_new(&fit_trainer_ops, b, &p.v, &tc, 1, err, sizeof err);
 	cr_assert(t, "%s", err);
 	cr_assert_str_eq(trainer_name(t), "fit");
-	struct train_report ra, rb;
+	struct eng_train_report ra, rb;
 	enum train_status sa, sb;
 	do {
 		sa = fit_step(direct, 5, &ra);
@@ -127,7 +127,7 @@ Test(trainer, fit_through_the_interface_is_fit)
 	model_free(b);
 
 	/* ALS: one sweep a step, each step an epoch, a validation loss each */
-	tc = cfg_of(TRAIN_ALS, 3);
+	tc = cfg_of(ENG_FIT_ALS, 3);
 	struct model *m = new_model(3);
 	t = trainer_new(&als_trainer_ops, m, &p.v, &tc, 1, err, sizeof err);
 	cr_assert(t, "%s", err);
