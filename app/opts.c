@@ -173,7 +173,7 @@ static int parse_real(const char *s, double lo, double hi, int hi_incl, double *
 	return 0;
 }
 
-/* "100,50": 1..MODEL_NN_MAX_LAYERS widths of 1..4096. */
+/* "100,50": 1..ENG_NN_LAYERS_MAX widths of 1..4096. */
 static int parse_layers(const char *s, struct opts *o)
 {
 	int n = 0;
@@ -182,7 +182,7 @@ static int parse_layers(const char *s, struct opts *o)
 		errno = 0;
 		long v = strtol(s, &end, 10);
 		if (errno || end == s || *s == '-' || *s == '+' || v < 1 || v > 4096 ||
-		    n == MODEL_NN_MAX_LAYERS)
+		    n == ENG_NN_LAYERS_MAX)
 			return -1;
 		o->layers[n++] = (int)v;
 		if (*end == '\0')
@@ -411,7 +411,7 @@ int opts_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 		case OPT_LAYERS:
 			if (parse_layers(optarg, o) != 0) {
 				snprintf(err, errlen, "--layers: expected 1 to %d widths of 1..4096 "
-					 "separated by commas, got \"%s\"", MODEL_NN_MAX_LAYERS, optarg);
+					 "separated by commas, got \"%s\"", ENG_NN_LAYERS_MAX, optarg);
 				return -1;
 			}
 			break;

@@ -44,7 +44,7 @@ struct opts {
 	/* --model nn: --layers W1,W2,... (n_layers 0 = fastai's 100,50),
 	 * --emb-drop P, --ps P */
 	int n_layers;
-	int layers[MODEL_NN_MAX_LAYERS];
+	int layers[ENG_NN_LAYERS_MAX];
 	double emb_drop, ps;
 	int help, version;
 };

@@ -15,15 +15,15 @@ static int parse_enums(const struct cfg *c, struct eng_load_args *load,
 	if (train_algo_parse(c->model, &train->train.algo) != 0)
 		return -1;
 	/* ALS and BPMF fit the biased model, with no sigmoid */
-	if (train->train.algo != TRAIN_SGD)
-		train->model.kind = MODEL_DOTBIAS;
+	if (train->train.algo != ENG_FIT_SGD)
+		train->model.kind = ENG_MODEL_DOTBIAS;
 	if (ds_format_parse(c->format, &load->format) != 0 ||
-	    (train->train.algo == TRAIN_SGD &&
+	    (train->train.algo == ENG_FIT_SGD &&
 	     model_kind_parse(c->model, &train->model.kind) != 0) ||
 	    optim_kind_parse(c->optimizer, &train->train.opt) != 0 ||
 	    sched_kind_parse(c->schedule, &train->train.sched) != 0)
 		return -1;
-	load->item_key = strcmp(c->item_key, "title") == 0 ? DS_KEY_TITLE : DS_KEY_ID;
+	load->item_key = strcmp(c->item_key, "title") == 0 ? ENG_ITEM_KEY_TITLE : ENG_ITEM_KEY_ID;
 	return 0;
 }
 
@@ -42,10 +42,10 @@ int runargs_build(const struct opts *o, struct eng_load_args *load,
 	}
 	snprintf(load->split, sizeof load->split, "%s", o->split);
 	ta->model.n_factors = o->cfg.factors;
-	ta->model.use_y_range = o->cfg.y_range_on && ta->train.algo == TRAIN_SGD;
+	ta->model.use_y_range = o->cfg.y_range_on && ta->train.algo == ENG_FIT_SGD;
 	ta->model.y_lo = (float)o->cfg.y_range[0];
 	ta->model.y_hi = (float)o->cfg.y_range[1];
-	if (ta->model.kind == MODEL_NN) {
+	if (ta->model.kind == ENG_MODEL_NN) {
 		ta->model.n_layers = o->n_layers;
 		memcpy(ta->model.layers, o->layers, sizeof o->layers);
 		ta->model.emb_drop = (float)o->emb_drop;

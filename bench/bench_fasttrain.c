@@ -41,14 +41,14 @@ int main(int argc, char **argv)
 	const char *opt = argv[5];
 	if (threads < 1 || epochs < 1 || epochs > EPOCHS_MAX || k < 1)
 		return usage();
-	struct train_cfg tc = ftrain_cfg_plain(epochs, 0.01, 0.05);
+	struct eng_train_hp tc = ftrain_cfg_plain(epochs, 0.01, 0.05);
 	tc.threads = threads;
 	tc.seed = 1;
 	if (strcmp(opt, "mom") == 0) {
 		tc.mom = 0.9;
 		tc.lr = 0.001;
 	} else if (strcmp(opt, "adam") == 0) {
-		tc.opt = OPTIM_ADAM;
+		tc.opt = ENG_OPTIM_ADAM;
 		tc.mom = 0.9;
 		tc.lr = 0.002;
 	} else if (strcmp(opt, "sgd") != 0) {
@@ -66,7 +66,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "bench_fasttrain: out of memory\n");
 		return 1;
 	}
-	struct model_cfg mc = model_cfg_default();
+	struct eng_model_hp mc = model_cfg_default();
 	mc.n_users = ds_n_users(ds);
 	mc.n_items = ds_n_items(ds);
 	mc.n_factors = k;
@@ -81,7 +81,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	double ep[EPOCHS_MAX], cpu[EPOCHS_MAX], valid = 0.0;
-	struct train_report rep;
+	struct eng_train_report rep;
 	for (int e = 0; e < epochs; e++) {
 		double c0 = bench_cpu_seconds();
 		t0 = clock_now();

@@ -127,7 +127,7 @@ int main(int argc, char **argv)
 	} else {
 		dataset = "ml-100k";
 		snprintf(c.u.load.path, sizeof c.u.load.path, "%s/ml-100k", argv[2]);
-		c.u.load.item_key = DS_KEY_TITLE;
+		c.u.load.item_key = ENG_ITEM_KEY_TITLE;
 	}
 	run_until_idle(e, &s, &c);
 

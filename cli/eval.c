@@ -26,8 +26,8 @@ static const char *const row_name[M_COUNT] = {
 struct collector {
 	int err_code;
 	int have_metrics;
-	struct metrics_err err;
-	struct metrics_rank rank;
+	struct eng_metrics_err err;
+	struct eng_metrics_rank rank;
 };
 
 static void on_event(void *ctx, const struct eng_evt *ev)

@@ -36,7 +36,7 @@ struct printer {
 	int bar;                /* a progress line is showing */
 	int err_code;           /* first ENG_EVT_ERROR's code, 0 if none */
 	int loaded;
-	struct summary summary;
+	struct eng_summary summary;
 	struct eng_catalog *cat;        /* owned; kept for the insight commands */
 	struct eng_evt reply;           /* the last insight reply, for query.c */
 };
@@ -57,7 +57,7 @@ static int load_cancelled(void *ctx)
 	return interrupted;
 }
 
-static void print_table_row(FILE *out, const struct train_report *r)
+static void print_table_row(FILE *out, const struct eng_train_report *r)
 {
 	int secs = (int)lround(r->seconds);
 	char valid[16];
@@ -171,7 +171,7 @@ static int exit_status(int code)
 	return code == ENG_EDATA || code == ENG_EARG ? EXIT_INPUT : EXIT_RUNTIME;
 }
 
-static void print_summary(FILE *out, const struct summary *s)
+static void print_summary(FILE *out, const struct eng_summary *s)
 {
 	fprintf(out, "dataset       %s (%s)\n", s->name, s->format);
 	fprintf(out, "users         %u\n", s->n_users);
@@ -276,7 +276,7 @@ int headless_run(const struct opts *o)
 	if (rc == 0 && !(insight && o->load) && strcmp(o->command, "lr-find") == 0) {
 		struct eng_cmd lf = { .kind = ENG_CMD_LR_FIND, .req_id = 5 };
 		lf.u.lr_find.train = *ta;
-		lf.u.lr_find.sweep = (struct lrfind_cfg){ o->cfg.lr_find.start,
+		lf.u.lr_find.sweep = (struct eng_lr_find_hp){ o->cfg.lr_find.start,
 							  o->cfg.lr_find.end,
 							  o->cfg.lr_find.num_it };
 		rc = eng_handle(e, &lf);

@@ -186,7 +186,7 @@ static int run_pca(struct eng *e, const struct opts *o, const struct eng_catalog
  * with '#' and a first line "title,rating" are skipped.  A line longer
  * than 4 KiB is split and reported as malformed. */
 int query_read_ratings(const char *path, const struct eng_catalog *cat,
-		       const struct summary *s, struct eng_recommend_args *a)
+		       const struct eng_summary *s, struct eng_recommend_args *a)
 {
 	FILE *f = fopen(path, "r");
 	if (!f) {
@@ -256,7 +256,7 @@ int query_read_ratings(const char *path, const struct eng_catalog *cat,
 }
 
 static int run_recommend(struct eng *e, const struct opts *o, const struct eng_catalog *cat,
-			 const struct summary *s, struct eng_evt *reply)
+			 const struct eng_summary *s, struct eng_evt *reply)
 {
 	struct eng_cmd c = { .req_id = 13 };
 	int top = or_default(o->top, DEF_TOP);
@@ -307,7 +307,7 @@ static int run_recommend(struct eng *e, const struct opts *o, const struct eng_c
 }
 
 int query_run(struct eng *e, const struct opts *o, const struct eng_catalog *cat,
-	      const struct summary *s, struct eng_evt *reply)
+	      const struct eng_summary *s, struct eng_evt *reply)
 {
 	int st = EXIT_INPUT;
 	if (strcmp(o->command, "bias") == 0)

@@ -18,14 +18,14 @@ int query_has(const char *name);
  * ownership of a PCA); query_run releases what it finds there.  Returns
  * the process exit status. */
 int query_run(struct eng *e, const struct opts *o, const struct eng_catalog *cat,
-	      const struct summary *s, struct eng_evt *reply);
+	      const struct eng_summary *s, struct eng_evt *reply);
 
 /* Read a ratings file (CSV lines `title_or_id,rating`, the format the TUI
  * saves) into a, resolving titles against cat and checking ratings against
  * the dataset's range in s.  Returns EXIT_OK, or EXIT_INPUT after printing
  * FILE:LINE and what was expected on stderr. */
 int query_read_ratings(const char *path, const struct eng_catalog *cat,
-		       const struct summary *s, struct eng_recommend_args *a);
+		       const struct eng_summary *s, struct eng_recommend_args *a);
 
 
 #endif

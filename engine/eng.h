@@ -121,14 +121,14 @@ struct eng_meta_args {
 
 struct eng_load_args {
 	char path[ENG_PATH_MAX];
-	enum ds_format format;
-	enum ds_item_key item_key;
+	enum eng_format format;
+	enum eng_item_key item_key;
 	char split[8];          /* "" or "u1".."u5", "ua", "ub" */
 };
 
 struct eng_train_args {
-	struct model_cfg model; /* n_users/n_items are filled in by the engine */
-	struct train_cfg train;
+	struct eng_model_hp model; /* n_users/n_items are filled in by the engine */
+	struct eng_train_hp train;
 	double valid_pct;       /* random hold-out, unless the dataset has a split */
 	int resume;             /* start from the current model, not a fresh init */
 	int fast;               /* the fast trainer (fasttrain.h), not fastai's fit */
@@ -156,7 +156,7 @@ struct eng_eval_args {
  * fresh one of that shape is swept and thrown away. */
 struct eng_lr_find_args {
 	struct eng_train_args train;
-	struct lrfind_cfg sweep;        /* num_it at most ENG_LR_PTS */
+	struct eng_lr_find_hp sweep;    /* num_it at most ENG_LR_PTS */
 };
 
 struct eng_cmd {
@@ -265,7 +265,7 @@ struct eng_recs {
 	struct eng_ranked e[ENG_TOPN_MAX];
 };
 
-#define ENG_HIST_BINS 10
+#define ENG_RATING_BINS 10
 #define ENG_LOSS_PTS 64
 
 /* One item's ratings, for the movie details view. */
@@ -274,8 +274,8 @@ struct eng_detail {
 	uint32_t n_ratings;
 	float mean;             /* NAN with no ratings */
 	int n_bins;             /* the dataset summary's histogram bins */
-	float bin_lo[ENG_HIST_BINS];
-	uint32_t bin_count[ENG_HIST_BINS];
+	float bin_lo[ENG_RATING_BINS];
+	uint32_t bin_count[ENG_RATING_BINS];
 };
 
 /* PROGRESS's share of the loss curve: the smoothed training loss at
@@ -339,7 +339,7 @@ struct eng_lr_curve {
 	int num_it;             /* batches the sweep was asked for */
 	int n;                  /* points so far */
 	int diverged;           /* LR_FOUND: it stopped on a diverging loss */
-	struct lrfind_suggest suggest;  /* LR_FOUND: indices, -1 when none */
+	struct eng_lr_suggest suggest;  /* LR_FOUND: indices, -1 when none */
 	float lr[ENG_LR_PTS];
 	float loss[ENG_LR_PTS];
 };
@@ -348,9 +348,9 @@ struct eng_evt {
 	enum eng_evt_kind kind;
 	uint32_t req_id;
 	union {
-		struct summary summary;
+		struct eng_summary summary;
 		struct {
-			struct train_report report;
+			struct eng_train_report report;
 			struct eng_curve curve; /* PROGRESS, EPOCH, TRAINED only */
 		} train;
 		struct eng_catalog *catalog;
@@ -363,8 +363,8 @@ struct eng_evt {
 		struct eng_lr_curve lr;
 		struct eng_load_progress load;
 		struct {
-			struct metrics_err err;
-			struct metrics_rank rank;
+			struct eng_metrics_err err;
+			struct eng_metrics_rank rank;
 			int k;
 		} metrics;
 		struct {

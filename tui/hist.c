@@ -81,7 +81,7 @@ void hist_overlay(struct hist *h, const char *label, const float *train,
 }
 
 /* Store the event's curve points (and the batch loss it reports). */
-static void add_curve(struct hist_run *r, const struct train_report *rep,
+static void add_curve(struct hist_run *r, const struct eng_train_report *rep,
 		      const struct eng_curve *cv)
 {
 	if (cv->n > 0 && cv->stride > 0) {
@@ -112,7 +112,7 @@ static void add_curve(struct hist_run *r, const struct train_report *rep,
 int hist_apply(struct hist *h, const struct eng_evt *ev)
 {
 	struct hist_run *r;
-	const struct train_report *rep = &ev->u.train.report;
+	const struct eng_train_report *rep = &ev->u.train.report;
 
 	if (h->n == 0)
 		return 0;

@@ -276,16 +276,16 @@ int params_train_args(const struct cfg *c, struct eng_train_args *out)
 	out->model = model_cfg_default();
 	out->train = train_cfg_default();
 	if (train_algo_parse(c->model, &out->train.algo) != 0 ||
-	    (out->train.algo == TRAIN_SGD &&
+	    (out->train.algo == ENG_FIT_SGD &&
 	     model_kind_parse(c->model, &out->model.kind) != 0) ||
 	    optim_kind_parse(c->optimizer, &out->train.opt) != 0 ||
 	    sched_kind_parse(c->schedule, &out->train.sched) != 0)
 		return -1;
 	/* ALS and BPMF fit the biased model with no sigmoid, as headless */
-	if (out->train.algo != TRAIN_SGD)
-		out->model.kind = MODEL_DOTBIAS;
+	if (out->train.algo != ENG_FIT_SGD)
+		out->model.kind = ENG_MODEL_DOTBIAS;
 	out->model.n_factors = c->factors;
-	out->model.use_y_range = c->y_range_on && out->train.algo == TRAIN_SGD;
+	out->model.use_y_range = c->y_range_on && out->train.algo == ENG_FIT_SGD;
 	out->model.y_lo = (float)c->y_range[0];
 	out->model.y_hi = (float)c->y_range[1];
 	out->train.epochs = c->epochs;

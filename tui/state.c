@@ -63,8 +63,8 @@ int state_load(struct state *s, const char *path, const char *split)
 		state_message(s, 1, "unknown dataset format");
 		return -1;
 	}
-	a->item_key = strcmp(s->cfg.item_key, "title") == 0 ? DS_KEY_TITLE :
-							       DS_KEY_ID;
+	a->item_key = strcmp(s->cfg.item_key, "title") == 0 ? ENG_ITEM_KEY_TITLE :
+							       ENG_ITEM_KEY_ID;
 	snprintf(a->path, sizeof a->path, "%s", path);
 	snprintf(a->split, sizeof a->split, "%s", split ? split : "");
 	if (send(s, &cmd, &s->load_req) != 0)

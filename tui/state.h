@@ -48,8 +48,8 @@ struct state_detail {
 	uint32_t n_ratings;
 	float mean;
 	int n_bins;
-	float bin_lo[ENG_HIST_BINS];
-	uint32_t bin_count[ENG_HIST_BINS];
+	float bin_lo[ENG_RATING_BINS];
+	uint32_t bin_count[ENG_RATING_BINS];
 };
 
 struct state {
@@ -63,7 +63,7 @@ struct state {
 	char load_name[64];             /* the base name of what loads */
 	struct eng_load_progress load;  /* its last progress; phase 0: none yet */
 	int loaded;
-	struct summary summary;         /* valid when loaded */
+	struct eng_summary summary;     /* valid when loaded */
 	struct params_range range;      /* the ratings' range, once loaded */
 
 	int training;                   /* TRAIN sent, not yet ended */

@@ -45,7 +45,7 @@ static void draw_loading(struct panel *p, const struct panel_env *env)
 static void draw(struct panel *p, const struct panel_env *env)
 {
 	const struct state *st = env->st;
-	const struct summary *s = &st->summary;
+	const struct eng_summary *s = &st->summary;
 	int r = 0, h = panel_inner_h(p), w = panel_inner_w(p);
 	uint64_t top = 1;
 

@@ -36,7 +36,7 @@ struct eng {
 
 	struct ds *ds;
 	struct eng_load_args load;      /* how ds was loaded */
-	struct summary summary;         /* of ds; its histogram bins serve ITEM_DETAIL */
+	struct eng_summary summary;     /* of ds; its histogram bins serve ITEM_DETAIL */
 
 	struct split sp;                /* the split the model was trained on */
 	struct model *model;
@@ -59,7 +59,7 @@ struct eng {
 	uint32_t train_req;
 	double last_progress;
 	long batches_done;              /* in this run, over all epochs */
-	struct train_report rep;        /* the last step's: a step that only
+	struct eng_train_report rep;    /* the last step's: a step that only
 					 * validates leaves most of it as is */
 	struct eng_curve curve;         /* points not yet sent */
 
@@ -111,8 +111,8 @@ struct prep {
 	enum eng_cmd_kind kind;         /* ENG_CMD_TRAIN or ENG_CMD_LR_FIND */
 	uint32_t req;
 	struct eng_train_args a;        /* model shape completed */
-	struct model_cfg shape;         /* of a fresh model (one more user with you) */
-	struct lrfind_cfg sweep;        /* LR_FIND */
+	struct eng_model_hp shape;      /* of a fresh model (one more user with you) */
+	struct eng_lr_find_hp sweep;    /* LR_FIND */
 	const struct ds *ds;
 	struct model *m;                /* the model trained: a resumed one
 					 * (borrowed) or a fresh one (owned until
@@ -141,7 +141,7 @@ static void emit_simple(struct eng *e, enum eng_evt_kind kind, uint32_t req)
 /* Emit a training event; PROGRESS, EPOCH and TRAINED carry (and clear)
  * the loss points gathered since the last one. */
 static void emit_report(struct eng *e, enum eng_evt_kind kind,
-			const struct train_report *rep)
+			const struct eng_train_report *rep)
 {
 	struct eng_evt ev = { .kind = kind, .req_id = e->train_req };
 	ev.u.train.report = *rep;
@@ -322,7 +322,7 @@ void eng_set_cancel(struct eng *e, int (*cancel)(void *ctx), void *ctx)
 }
 
 /* One step of whichever trainer runs: batches, or the fast trainer's rounds. */
-static enum train_status step(struct eng *e, long n, struct train_report *rep)
+static enum train_status step(struct eng *e, long n, struct eng_train_report *rep)
 {
 	return e->ftr ? ftrain_step(e->ftr, n, rep) : train_step(e->tr, n, rep);
 }
@@ -414,7 +414,7 @@ static int do_item_detail(struct eng *e, const struct eng_cmd *c)
 	struct eng_evt ev = { .kind = ENG_EVT_ITEM_DETAIL, .req_id = c->req_id };
 	struct eng_detail *d = &ev.u.detail;
 	d->item = item;
-	d->n_bins = e->summary.n_bins < ENG_HIST_BINS ? e->summary.n_bins : ENG_HIST_BINS;
+	d->n_bins = e->summary.n_bins < ENG_RATING_BINS ? e->summary.n_bins : ENG_RATING_BINS;
 	for (int b = 0; b < d->n_bins; b++)
 		d->bin_lo[b] = e->summary.bin_lo[b];
 	const uint32_t *items = ds_items(e->ds);
@@ -551,7 +551,7 @@ static void history_begin(struct eng *e)
 		snprintf(r->split, sizeof r->split, "%s", e->load.split);
 	else
 		snprintf(r->split, sizeof r->split, "random %g", a->valid_pct);
-	snprintf(r->model, sizeof r->model, "%s", a->train.algo == TRAIN_SGD
+	snprintf(r->model, sizeof r->model, "%s", a->train.algo == ENG_FIT_SGD
 		 ? model_kind_name(a->model.kind) : train_algo_name(a->train.algo));
 	r->factors = a->model.n_factors;
 	r->epochs = a->train.epochs;
@@ -568,7 +568,7 @@ static void history_begin(struct eng *e)
 	e->run_start = clock_now();
 }
 
-static void history_epoch(struct eng *e, const struct train_report *rep)
+static void history_epoch(struct eng *e, const struct eng_train_report *rep)
 {
 	struct history_run *r = e->run;
 	if (!r || r->n_losses == HISTORY_EPOCHS_MAX)
@@ -614,11 +614,11 @@ static int make_split(const struct ds *ds, const struct eng_train_args *a,
 
 /* Complete the model's shape from the dataset (and fastai's layers for
  * an nn without any); NULL, or why it is not acceptable. */
-static const char *model_shape(const struct eng *e, struct model_cfg *m)
+static const char *model_shape(const struct eng *e, struct eng_model_hp *m)
 {
 	m->n_users = ds_n_users(e->ds);
 	m->n_items = ds_n_items(e->ds);
-	if (m->kind == MODEL_NN && m->n_layers == 0) {
+	if (m->kind == ENG_MODEL_NN && m->n_layers == 0) {
 		/* collab_learner(use_nn=True)'s layers=[100, 50] */
 		m->n_layers = 2;
 		m->layers[0] = 100;
@@ -700,7 +700,7 @@ static void *prep_main(void *arg)
  * model m (resumed; NULL: a fresh one of shape).  0, or the failure
  * reported. */
 static int prep_start(struct eng *e, const struct eng_cmd *c, const struct eng_train_args *a,
-		      const struct model_cfg *shape, struct model *m)
+		      const struct eng_model_hp *shape, struct model *m)
 {
 	struct prep *p = calloc(1, sizeof *p);
 	pthread_condattr_t ca;
@@ -776,7 +776,7 @@ static void prep_install(struct eng *e)
 	history_begin(e);
 	e->train_req = p->req;
 	e->last_progress = clock_now();
-	e->rep = (struct train_report){0};
+	e->rep = (struct eng_train_report){0};
 	step(e, 0, &e->rep);            /* fills n_batches without training */
 	long total = e->rep.n_batches * p->a.train.epochs;
 	e->batches_done = 0;
@@ -805,20 +805,20 @@ static int do_train(struct eng *e, const struct eng_cmd *c)
 		if (a.mine[j].item >= a.model.n_items || !isfinite(a.mine[j].rating))
 			return fail(e, c->req_id, ENG_EARG, "your rating %d is not a rating of "
 				    "a movie of this dataset", j + 1);
-	if (a.n_mine && a.model.kind == MODEL_NN)
+	if (a.n_mine && a.model.kind == ENG_MODEL_NN)
 		return fail(e, c->req_id, ENG_EARG, "training with your ratings needs a dot or "
 			    "dotbias model: the nn model's embedding widths depend on the number of users");
 	if (a.n_mine && a.resume)
 		return fail(e, c->req_id, ENG_EARG, "training with your ratings starts afresh; "
 			    "it cannot resume a model");
 	/* the model trains with one more user, dropped again at the end */
-	struct model_cfg shape = a.model;
+	struct eng_model_hp shape = a.model;
 	shape.n_users += a.n_mine > 0;
 	shape.n_factors = train_model_factors(&a.train, a.model.n_factors);
-	if (a.resume && a.train.algo != TRAIN_SGD)
+	if (a.resume && a.train.algo != ENG_FIT_SGD)
 		return fail(e, c->req_id, ENG_EARG, "%s starts afresh; it cannot resume a model",
 			    train_algo_name(a.train.algo));
-	if (a.fast && (a.model.kind == MODEL_NN || a.train.algo != TRAIN_SGD))
+	if (a.fast && (a.model.kind == ENG_MODEL_NN || a.train.algo != ENG_FIT_SGD))
 		return fail(e, c->req_id, ENG_EARG, "the fast trainer fits the dot and dotbias models");
 	if (a.resume) {
 		if (!e->model)
@@ -842,7 +842,7 @@ static int do_lr_find(struct eng *e, const struct eng_cmd *c)
 	if (a.train.fast)
 		return fail(e, c->req_id, ENG_EARG, "the lr finder sweeps fastai's "
 			    "trainer, not the fast one");
-	if (a.train.train.algo != TRAIN_SGD)
+	if (a.train.train.algo != ENG_FIT_SGD)
 		return fail(e, c->req_id, ENG_EARG, "the learning-rate finder sweeps the "
 			    "mini-batch trainer of the dot, dotbias and nn models");
 	if (!(a.train.valid_pct >= 0.0 && a.train.valid_pct < 1.0))
@@ -915,7 +915,7 @@ void eng_work(struct eng *e)
 		return;
 	}
 	double start = clock_now();
-	struct train_report *rep = &e->rep;
+	struct eng_train_report *rep = &e->rep;
 	/* every batch moves the model under the insight caches */
 	insight_forget(e->ins, INSIGHT_MODEL);
 	for (;;) {
@@ -971,7 +971,7 @@ static int do_save(struct eng *e, const struct eng_cmd *c)
 	meta.epochs = (uint32_t)e->epochs_done;
 	meta.valid_loss = e->valid_loss;
 	meta.seed = e->targs.train.seed;
-	const struct train_cfg *t = &e->targs.train;
+	const struct eng_train_hp *t = &e->targs.train;
 	snprintf(meta.hparams, sizeof meta.hparams,
 		 "opt=%s sched=%s lr=%g wd=%g bs=%d epochs=%d valid_pct=%g split=%s",
 		 optim_kind_name(t->opt), sched_kind_name(t->sched), t->lr, t->wd,
@@ -1001,9 +1001,9 @@ static int do_load_model(struct eng *e, const struct eng_cmd *c)
 				"%s: the model was trained on %s (%u users, %u items, item key %s) "
 				"but the loaded dataset %s has %u users and %u items by %s",
 				c->u.path, meta.dataset, m->cfg.n_users, m->cfg.n_items,
-				meta.item_key == DS_KEY_TITLE ? "title" : "id",
+				meta.item_key == ENG_ITEM_KEY_TITLE ? "title" : "id",
 				ds_name(e->ds), ds_n_users(e->ds), ds_n_items(e->ds),
-				e->load.item_key == DS_KEY_TITLE ? "title" : "id");
+				e->load.item_key == ENG_ITEM_KEY_TITLE ? "title" : "id");
 		model_free(m);
 		return code;
 	}

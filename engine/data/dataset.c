@@ -9,7 +9,7 @@
  *   4. load_items(), load_users()  titles, genres, demographics, kept per
  *                       dense index, so only ids that have ratings cost
  *                       memory;
- *   5. merge_titles()   with DS_KEY_TITLE, renumber items by title.
+ *   5. merge_titles()   with ENG_ITEM_KEY_TITLE, renumber items by title.
  * Ratings are the only per-row data: 12 bytes each in three arrays grown
  * geometrically (glibc moves large blocks with mremap, so growth copies
  * nothing).  Every string (titles, genres, occupations, the name) lives
@@ -39,7 +39,7 @@
 #define ID_RANGE "(an integer from 0 to 4294967295)"
 
 struct ds {
-	enum ds_format fmt;
+	enum eng_format fmt;
 	uint32_t name;                /* arena offset */
 	uint32_t n_users, n_items;
 	size_t n, n_train;
@@ -64,8 +64,8 @@ struct load {
 	struct ds *ds;
 	char *err;
 	size_t errlen;
-	enum ds_format fmt;
-	enum ds_item_key key;
+	enum eng_format fmt;
+	enum eng_item_key key;
 	struct csv_dialect dialect;   /* of the ratings file(s) */
 	float lo, hi;                 /* accepted rating range */
 	char rating_what[48];         /* "a rating between 1 and 5" */
@@ -80,9 +80,9 @@ struct load {
 };
 
 static const char *const format_names[] = {
-	[DS_FMT_AUTO] = "auto",     [DS_FMT_ML100K] = "ml-100k",
-	[DS_FMT_MLDAT] = "ml-dat",  [DS_FMT_MLCSV] = "ml-csv",
-	[DS_FMT_CSV] = "csv",       [DS_FMT_TSV] = "tsv",
+	[ENG_FMT_AUTO] = "auto",     [ENG_FMT_ML100K] = "ml-100k",
+	[ENG_FMT_MLDAT] = "ml-dat",  [ENG_FMT_MLCSV] = "ml-csv",
+	[ENG_FMT_CSV] = "csv",       [ENG_FMT_TSV] = "tsv",
 };
 
 /* u.genre's contents, for a u.item that comes without it. */
@@ -172,17 +172,17 @@ static int is_file(const char *dir, const char *name)
 }
 
 /* A generic ratings file is TSV when its first line has a tab. */
-static enum ds_format sniff(const char *path)
+static enum eng_format sniff(const char *path)
 {
 	struct lines lf;
 	char *line, err[8];
 	size_t len;
-	enum ds_format f = DS_FMT_CSV;
+	enum eng_format f = ENG_FMT_CSV;
 
 	if (lines_open(&lf, path, err, sizeof err))
 		return f;   /* parse_ratings will open it again and say why */
 	if (lines_next(&lf, &line, &len, err, sizeof err) > 0 && memchr(line, '\t', len))
-		f = DS_FMT_TSV;
+		f = ENG_FMT_TSV;
 	lines_close(&lf);
 	return f;
 }
@@ -216,8 +216,8 @@ static int check_split(struct load *L, const char *split)
 static int resolve(struct load *L, const struct ds_opts *o)
 {
 	static const char *const ratings_file[] = {
-		[DS_FMT_ML100K] = "u.data", [DS_FMT_MLDAT] = "ratings.dat",
-		[DS_FMT_MLCSV] = "ratings.csv",
+		[ENG_FMT_ML100K] = "u.data", [ENG_FMT_MLDAT] = "ratings.dat",
+		[ENG_FMT_MLCSV] = "ratings.csv",
 	};
 	char namebuf[PATH_MAX];
 	const char *base = base_name(o->path, namebuf, sizeof namebuf);
@@ -239,15 +239,15 @@ static int resolve(struct load *L, const struct ds_opts *o)
 	}
 	if (S_ISDIR(st.st_mode)) {
 		strcpy(L->dir, o->path);
-		for (enum ds_format f = DS_FMT_ML100K; L->fmt == DS_FMT_AUTO && f <= DS_FMT_MLCSV; f++)
+		for (enum eng_format f = ENG_FMT_ML100K; L->fmt == ENG_FMT_AUTO && f <= ENG_FMT_MLCSV; f++)
 			if (is_file(L->dir, ratings_file[f]))
 				L->fmt = f;
-		if (L->fmt == DS_FMT_AUTO) {
+		if (L->fmt == ENG_FMT_AUTO) {
 			fail(L, "%s: expected u.data, ratings.dat or ratings.csv in the directory",
 			     o->path);
 			return -1;
 		}
-		if (L->fmt == DS_FMT_CSV || L->fmt == DS_FMT_TSV) {
+		if (L->fmt == ENG_FMT_CSV || L->fmt == ENG_FMT_TSV) {
 			fail(L, "%s: format %s reads a ratings file, not a directory",
 			     o->path, ds_format_name(L->fmt));
 			return -1;
@@ -264,10 +264,10 @@ static int resolve(struct load *L, const struct ds_opts *o)
 		else
 			strcpy(L->dir, ".");
 		strcpy(L->ratings[0], o->path);
-		for (enum ds_format f = DS_FMT_ML100K; L->fmt == DS_FMT_AUTO && f <= DS_FMT_MLCSV; f++)
+		for (enum eng_format f = ENG_FMT_ML100K; L->fmt == ENG_FMT_AUTO && f <= ENG_FMT_MLCSV; f++)
 			if (strcmp(base, ratings_file[f]) == 0)
 				L->fmt = f;
-		if (L->fmt == DS_FMT_AUTO)
+		if (L->fmt == ENG_FMT_AUTO)
 			L->fmt = sniff(o->path);
 	}
 	L->n_files = 1;
@@ -276,7 +276,7 @@ static int resolve(struct load *L, const struct ds_opts *o)
 
 		if (check_split(L, o->split))
 			return -1;
-		if (L->fmt != DS_FMT_ML100K) {
+		if (L->fmt != ENG_FMT_ML100K) {
 			fail(L, "split %s: expected an ML-100K dataset, %s is %s",
 			     o->split, o->path, ds_format_name(L->fmt));
 			return -1;
@@ -545,11 +545,11 @@ static int load_ratings(struct load *L)
 		float lo, hi;
 		int header;
 	} spec[] = {
-		[DS_FMT_ML100K] = { { '\t', 0, 0 }, 1.0f, 5.0f, 0 },
-		[DS_FMT_MLDAT]  = { { ':', 1, 0 }, 0.5f, 5.0f, 0 },
-		[DS_FMT_MLCSV]  = { { ',', 0, 1 }, 0.5f, 5.0f, 1 },
-		[DS_FMT_CSV]    = { { ',', 0, 1 }, 0.0f, 10.0f, 1 },
-		[DS_FMT_TSV]    = { { '\t', 0, 0 }, 0.0f, 10.0f, 1 },
+		[ENG_FMT_ML100K] = { { '\t', 0, 0 }, 1.0f, 5.0f, 0 },
+		[ENG_FMT_MLDAT]  = { { ':', 1, 0 }, 0.5f, 5.0f, 0 },
+		[ENG_FMT_MLCSV]  = { { ',', 0, 1 }, 0.5f, 5.0f, 1 },
+		[ENG_FMT_CSV]    = { { ',', 0, 1 }, 0.0f, 10.0f, 1 },
+		[ENG_FMT_TSV]    = { { '\t', 0, 0 }, 0.0f, 10.0f, 1 },
 	};
 
 	L->dialect = spec[L->fmt].d;
@@ -742,7 +742,7 @@ static int item_row(struct load *L, const struct lines *lf, struct csv_field *f,
 {
 	struct items_ctx *c = ctx;
 	struct ds *ds = L->ds;
-	int ml100k = L->fmt == DS_FMT_ML100K, first = c->first;
+	int ml100k = L->fmt == ENG_FMT_ML100K, first = c->first;
 	uint32_t id, k;
 
 	c->first = 0;
@@ -753,7 +753,7 @@ static int item_row(struct load *L, const struct lines *lf, struct csv_field *f,
 		return -1;
 	}
 	if (csv_u32(f[0].s, f[0].n, &id)) {
-		if (first && L->fmt == DS_FMT_MLCSV)
+		if (first && L->fmt == ENG_FMT_MLCSV)
 			return 0;   /* the header */
 		bad_field(L, lf, "a movie id " ID_RANGE, &f[0]);
 		return -1;
@@ -782,18 +782,18 @@ static int item_row(struct load *L, const struct lines *lf, struct csv_field *f,
 static int load_items(struct load *L)
 {
 	static const char *const file[] = {
-		[DS_FMT_ML100K] = "u.item", [DS_FMT_MLDAT] = "movies.dat",
-		[DS_FMT_MLCSV] = "movies.csv",
+		[ENG_FMT_ML100K] = "u.item", [ENG_FMT_MLDAT] = "movies.dat",
+		[ENG_FMT_MLCSV] = "movies.csv",
 	};
 	static const struct csv_dialect dialect[] = {
-		[DS_FMT_ML100K] = { '|', 0, 0 }, [DS_FMT_MLDAT] = { ':', 1, 0 },
-		[DS_FMT_MLCSV] = { ',', 0, 1 },
+		[ENG_FMT_ML100K] = { '|', 0, 0 }, [ENG_FMT_MLDAT] = { ':', 1, 0 },
+		[ENG_FMT_MLCSV] = { ',', 0, 1 },
 	};
 	struct items_ctx c = { .first = 1 };
 
-	if (L->fmt > DS_FMT_MLCSV)
+	if (L->fmt > ENG_FMT_MLCSV)
 		return 0;
-	if (L->fmt == DS_FMT_ML100K && load_genres(L, &c.genres))
+	if (L->fmt == ENG_FMT_ML100K && load_genres(L, &c.genres))
 		return -1;
 	return read_meta(L, file[L->fmt], &dialect[L->fmt], item_row, &c) < 0 ? -1 : 0;
 }
@@ -839,7 +839,7 @@ static int load_users(struct load *L)
 	struct ds *ds = L->ds;
 	int rc;
 
-	if (L->fmt != DS_FMT_ML100K)
+	if (L->fmt != ENG_FMT_ML100K)
 		return 0;
 	/* calloc: users u.user does not list read as age 0, gender "". */
 	ds->user_age = calloc(ds->n_users, sizeof *ds->user_age);
@@ -884,7 +884,7 @@ oom:
 }
 
 /* ---------------------------------------------------------------------
- * Step 5: DS_KEY_TITLE
+ * Step 5: ENG_ITEM_KEY_TITLE
  */
 
 struct titled {
@@ -977,7 +977,7 @@ struct ds *ds_load(const struct ds_opts *opts, char *err, size_t errlen)
 			snprintf(err, errlen, "no dataset path given");
 		return NULL;
 	}
-	if ((unsigned)opts->format > DS_FMT_TSV || (unsigned)opts->item_key > DS_KEY_TITLE) {
+	if ((unsigned)opts->format > ENG_FMT_TSV || (unsigned)opts->item_key > ENG_ITEM_KEY_TITLE) {
 		if (errlen)
 			snprintf(err, errlen, "unknown dataset format or item key");
 		return NULL;
@@ -1019,7 +1019,7 @@ struct ds *ds_load(const struct ds_opts *opts, char *err, size_t errlen)
 	memset(ds->item_genres, 0xFF, ds->n_items * sizeof *ds->item_genres);
 	if (load_items(L) || fill_missing_titles(L) || report_step(L) || load_users(L))
 		goto fail;
-	if (L->key == DS_KEY_TITLE && (report_step(L) || merge_titles(L)))
+	if (L->key == ENG_ITEM_KEY_TITLE && (report_step(L) || merge_titles(L)))
 		goto fail;
 	free(L);
 	return ds;
@@ -1047,24 +1047,24 @@ void ds_free(struct ds *ds)
 	free(ds);
 }
 
-int ds_format_parse(const char *name, enum ds_format *out)
+int ds_format_parse(const char *name, enum eng_format *out)
 {
 	for (size_t f = 0; name && f < sizeof format_names / sizeof *format_names; f++)
 		if (strcmp(name, format_names[f]) == 0) {
-			*out = (enum ds_format)f;
+			*out = (enum eng_format)f;
 			return 0;
 		}
 	return -1;
 }
 
-const char *ds_format_name(enum ds_format f)
+const char *ds_format_name(enum eng_format f)
 {
 	return (unsigned)f < sizeof format_names / sizeof *format_names
 	       ? format_names[f] : "unknown";
 }
 
 const char *ds_name(const struct ds *ds) { return ds->arena + ds->name; }
-enum ds_format ds_format(const struct ds *ds) { return ds->fmt; }
+enum eng_format ds_format(const struct ds *ds) { return ds->fmt; }
 uint32_t ds_n_users(const struct ds *ds) { return ds->n_users; }
 uint32_t ds_n_items(const struct ds *ds) { return ds->n_items; }
 size_t ds_n_ratings(const struct ds *ds) { return ds->n; }

@@ -5,14 +5,14 @@
  * 20M/25M/latest (ratings.csv, movies.csv) and a generic
  * user,item,rating[,timestamp] CSV or TSV file.  Users and items are
  * remapped to dense indices 0..n-1, assigned in increasing order of the
- * original id (or of the title, bytewise, with DS_KEY_TITLE), which is the
+ * original id (or of the title, bytewise, with ENG_ITEM_KEY_TITLE), which is the
  * order fastai's sorted categories give.  Ratings are stored as three
  * parallel arrays (struct of arrays, 12 bytes a rating, no per-rating
  * allocation).  Titles are UTF-8 (u.item's Latin-1 is converted at load).
  *
  * Duplicate (user, item) pairs are kept as separate observations, exactly
  * as fastai's DataLoaders keep duplicate rows; this matters with
- * DS_KEY_TITLE, where two ids with one title merge into one item.
+ * ENG_ITEM_KEY_TITLE, where two ids with one title merge into one item.
  *
  * A loaded dataset is immutable; every accessor is safe to call from any
  * thread that holds the pointer.
@@ -23,18 +23,18 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum ds_format {
-	DS_FMT_AUTO = 0,   /* detect from the files in the directory */
-	DS_FMT_ML100K,     /* u.data (+ u.item, u.user, u.genre) */
-	DS_FMT_MLDAT,      /* ratings.dat (+ movies.dat), ML-1M/10M */
-	DS_FMT_MLCSV,      /* ratings.csv (+ movies.csv), ML-20M/25M/latest */
-	DS_FMT_CSV,        /* generic user,item,rating[,timestamp] */
-	DS_FMT_TSV,        /* generic, tab-separated */
+enum eng_format {
+	ENG_FMT_AUTO = 0,  /* detect from the files in the directory */
+	ENG_FMT_ML100K,    /* u.data (+ u.item, u.user, u.genre) */
+	ENG_FMT_MLDAT,     /* ratings.dat (+ movies.dat), ML-1M/10M */
+	ENG_FMT_MLCSV,     /* ratings.csv (+ movies.csv), ML-20M/25M/latest */
+	ENG_FMT_CSV,       /* generic user,item,rating[,timestamp] */
+	ENG_FMT_TSV,       /* generic, tab-separated */
 };
 
-enum ds_item_key {
-	DS_KEY_ID = 0,     /* one item per movie id */
-	DS_KEY_TITLE,      /* one item per distinct title (fastai item_name='title') */
+enum eng_item_key {
+	ENG_ITEM_KEY_ID = 0, /* one item per movie id */
+	ENG_ITEM_KEY_TITLE, /* one item per distinct title (fastai item_name='title') */
 };
 
 /* Progress of a long load: done of total bytes of the ratings file being
@@ -46,8 +46,8 @@ typedef int (*ds_progress_fn)(void *ctx, uint64_t done, uint64_t total);
 
 struct ds_opts {
 	const char *path;          /* a directory, or a ratings file for CSV/TSV */
-	enum ds_format format;
-	enum ds_item_key item_key;
+	enum eng_format format;
+	enum eng_item_key item_key;
 	/* Canonical ML-100K split ("u1".."u5", "ua", "ub") or NULL.  When set,
 	 * NAME.base is read as the training ratings and NAME.test as the
 	 * validation ratings instead of u.data; see ds_n_train(). */
@@ -80,12 +80,12 @@ void ds_free(struct ds *ds);
 
 /* Parse a format name ("auto", "ml-100k", "ml-dat", "ml-csv", "csv",
  * "tsv"); returns 0 on success, -1 for an unknown name. */
-int ds_format_parse(const char *name, enum ds_format *out);
-const char *ds_format_name(enum ds_format f);
+int ds_format_parse(const char *name, enum eng_format *out);
+const char *ds_format_name(enum eng_format f);
 
 /* A short name for the dataset (the directory's or file's base name). */
 const char *ds_name(const struct ds *ds);
-enum ds_format ds_format(const struct ds *ds);
+enum eng_format ds_format(const struct ds *ds);
 
 uint32_t ds_n_users(const struct ds *ds);
 uint32_t ds_n_items(const struct ds *ds);
@@ -106,7 +106,7 @@ float ds_rating_min(const struct ds *ds);
 float ds_rating_max(const struct ds *ds);
 int   ds_half_stars(const struct ds *ds);
 
-/* Original ids of a dense user/item index (for DS_KEY_TITLE items, the
+/* Original ids of a dense user/item index (for ENG_ITEM_KEY_TITLE items, the
  * smallest movie id that carries the title). */
 uint64_t ds_user_id(const struct ds *ds, uint32_t user);
 uint64_t ds_item_id(const struct ds *ds, uint32_t item);

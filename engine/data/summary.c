@@ -41,16 +41,16 @@ static void spread(uint32_t *c, uint32_t n, uint32_t *min, uint32_t *med, uint32
 }
 
 /* The histogram: one bin per distinct value when there are few, else
- * SUMMARY_BINS_MAX equal-width bins. */
-static void histogram(const struct ds *ds, struct summary *out)
+ * ENG_RATING_BINS equal-width bins. */
+static void histogram(const struct ds *ds, struct eng_summary *out)
 {
 	const float *r = ds_ratings(ds);
 	size_t n = ds_n_ratings(ds);
 	float lo = ds_rating_min(ds), hi = ds_rating_max(ds), width;
-	float v[SUMMARY_BINS_MAX];
+	float v[ENG_RATING_BINS];
 	int nv = 0, distinct = 1;
 
-	/* Distinct values, kept sorted; gives up past SUMMARY_BINS_MAX. */
+	/* Distinct values, kept sorted; gives up past ENG_RATING_BINS. */
 	for (size_t i = 0; i < n && distinct; i++) {
 		int k = 0;
 
@@ -58,7 +58,7 @@ static void histogram(const struct ds *ds, struct summary *out)
 			k++;
 		if (k < nv && v[k] == r[i])
 			continue;
-		if (nv == SUMMARY_BINS_MAX) {
+		if (nv == ENG_RATING_BINS) {
 			distinct = 0;
 			break;
 		}
@@ -78,20 +78,20 @@ static void histogram(const struct ds *ds, struct summary *out)
 		}
 		return;
 	}
-	out->n_bins = SUMMARY_BINS_MAX;
-	width = (hi - lo) / SUMMARY_BINS_MAX;
-	for (int k = 0; k < SUMMARY_BINS_MAX; k++)
+	out->n_bins = ENG_RATING_BINS;
+	width = (hi - lo) / ENG_RATING_BINS;
+	for (int k = 0; k < ENG_RATING_BINS; k++)
 		out->bin_lo[k] = lo + width * (float)k;
 	for (size_t i = 0; i < n; i++) {
 		int k = (int)((r[i] - lo) / width);
 
 		/* The maximum itself, and rounding at an edge, go in the last bin. */
-		out->bin_count[k < SUMMARY_BINS_MAX ? (k < 0 ? 0 : k) : SUMMARY_BINS_MAX - 1]++;
+		out->bin_count[k < ENG_RATING_BINS ? (k < 0 ? 0 : k) : ENG_RATING_BINS - 1]++;
 	}
 }
 
-/* The SUMMARY_TOP most-rated items, most first, ties by lower index. */
-static void top_items(const struct ds *ds, const uint32_t *count, struct summary *out)
+/* The ENG_SUMMARY_TOP most-rated items, most first, ties by lower index. */
+static void top_items(const struct ds *ds, const uint32_t *count, struct eng_summary *out)
 {
 	uint32_t n = ds_n_items(ds);
 
@@ -101,9 +101,9 @@ static void top_items(const struct ds *ds, const uint32_t *count, struct summary
 
 		while (pos > 0 && out->top_count[pos - 1] < count[k])
 			pos--;
-		if (pos == SUMMARY_TOP)
+		if (pos == ENG_SUMMARY_TOP)
 			continue;
-		if (out->n_top < SUMMARY_TOP)
+		if (out->n_top < ENG_SUMMARY_TOP)
 			out->n_top++;
 		memmove(out->top_item + pos + 1, out->top_item + pos,
 		        (size_t)(out->n_top - 1 - pos) * sizeof *out->top_item);
@@ -117,7 +117,7 @@ static void top_items(const struct ds *ds, const uint32_t *count, struct summary
 		         ds_item_title(ds, out->top_item[t]));
 }
 
-int summary_compute(const struct ds *ds, struct summary *out)
+int summary_compute(const struct ds *ds, struct eng_summary *out)
 {
 	size_t n = ds_n_ratings(ds);
 	const uint32_t *u = ds_users(ds), *it = ds_items(ds);

@@ -63,7 +63,7 @@ static_assert(OFF_ITEM_KEY == 112 && OFF_END == CKPT_HEADER_SIZE,
 enum {
 	NN_N_LAYERS = 0,
 	NN_LAYERS = 4,
-	NN_EMB_DROP = NN_LAYERS + 4 * MODEL_NN_MAX_LAYERS,      /* 20 */
+	NN_EMB_DROP = NN_LAYERS + 4 * ENG_NN_LAYERS_MAX,        /* 20 */
 	NN_PS = 24,
 	NN_N_BUFFERS = 28,
 	NN_RESERVED = 36,
@@ -189,7 +189,7 @@ static void put_str(unsigned char *p, const char *s, size_t size)
 static void encode_header(unsigned char *h, const struct model *m,
 			  const struct ckpt_meta *meta)
 {
-	const struct model_cfg *c = &m->cfg;
+	const struct eng_model_hp *c = &m->cfg;
 
 	memset(h, 0, CKPT_HEADER_SIZE);
 	memcpy(h + OFF_MAGIC, ckpt_magic, sizeof ckpt_magic);
@@ -214,7 +214,7 @@ static void encode_header(unsigned char *h, const struct model *m,
 
 static void encode_nn(unsigned char *s, const struct model *m)
 {
-	const struct model_cfg *c = &m->cfg;
+	const struct eng_model_hp *c = &m->cfg;
 
 	memset(s, 0, CKPT_NN_SIZE);
 	put_u32(s + NN_N_LAYERS, (uint32_t)c->n_layers);
@@ -244,7 +244,7 @@ int ckpt_save(const char *path, const struct model *m,
 	encode_header(hdr, m, meta);
 	crc_update(&crc, hdr, sizeof hdr);
 	afile_write(f, hdr, sizeof hdr);
-	if (m->cfg.kind == MODEL_NN) {
+	if (m->cfg.kind == ENG_MODEL_NN) {
 		encode_nn(buf, m);
 		crc_update(&crc, buf, CKPT_NN_SIZE);
 		afile_write(f, buf, CKPT_NN_SIZE);
@@ -279,7 +279,7 @@ static int read_exact(FILE *fp, void *buf, size_t n)
  * consistent (cfg filled in), else a description of the problem in why
  * (whylen bytes). */
 static const char *decode_cfg(const unsigned char *h, const unsigned char *sec,
-			      struct model_cfg *cfg, char *why, size_t whylen)
+			      struct eng_model_hp *cfg, char *why, size_t whylen)
 {
 	uint32_t kind = get_u32(h + OFF_KIND);
 	uint32_t k = get_u32(h + OFF_N_FACTORS);
@@ -287,7 +287,7 @@ static const char *decode_cfg(const unsigned char *h, const unsigned char *sec,
 	uint64_t n_params = get_u64(h + OFF_N_PARAMS);
 	const char *bad;
 
-	if (kind != MODEL_DOT && kind != MODEL_DOTBIAS && !(kind == MODEL_NN && sec)) {
+	if (kind != ENG_MODEL_DOT && kind != ENG_MODEL_DOTBIAS && !(kind == ENG_MODEL_NN && sec)) {
 		snprintf(why, whylen, "unknown model kind %" PRIu32, kind);
 		return why;
 	}
@@ -300,12 +300,12 @@ static const char *decode_cfg(const unsigned char *h, const unsigned char *sec,
 		return why;
 	}
 	memset(cfg, 0, sizeof *cfg);
-	cfg->kind = kind == MODEL_DOT ? MODEL_DOT : kind == MODEL_NN ? MODEL_NN : MODEL_DOTBIAS;
+	cfg->kind = kind == ENG_MODEL_DOT ? ENG_MODEL_DOT : kind == ENG_MODEL_NN ? ENG_MODEL_NN : ENG_MODEL_DOTBIAS;
 	if (sec) {
 		uint32_t nl = get_u32(sec + NN_N_LAYERS);
-		if (nl < 1 || nl > MODEL_NN_MAX_LAYERS) {
+		if (nl < 1 || nl > ENG_NN_LAYERS_MAX) {
 			snprintf(why, whylen, "%" PRIu32 " hidden layers, not 1..%d", nl,
-				 MODEL_NN_MAX_LAYERS);
+				 ENG_NN_LAYERS_MAX);
 			return why;
 		}
 		cfg->n_layers = (int)nl;
@@ -374,7 +374,7 @@ struct model *ckpt_load(const char *path, struct ckpt_meta *meta_out,
 	const uint64_t min_size = CKPT_HEADER_SIZE + 4;
 	uint32_t version = 0;
 	int has_nn = 0;
-	struct model_cfg cfg;
+	struct eng_model_hp cfg;
 	struct ckpt_meta meta;
 	struct model *m = NULL;
 	struct crc32 crc;
@@ -440,7 +440,7 @@ struct model *ckpt_load(const char *path, struct ckpt_meta *meta_out,
 		goto fail;
 	}
 	/* version 1 knew no nn model: its kind 2 is refused as unknown */
-	has_nn = version >= 2 && get_u32(hdr + OFF_KIND) == MODEL_NN;
+	has_nn = version >= 2 && get_u32(hdr + OFF_KIND) == ENG_MODEL_NN;
 	if (has_nn && size >= min_size + CKPT_NN_SIZE) {
 		e = read_exact(fp, sec, CKPT_NN_SIZE);
 		if (e)

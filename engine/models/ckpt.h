@@ -7,7 +7,7 @@
  *
  *     0  magic        8   "CLBTUI\0\1" (never changes; identifies the type)
  *     8  version      u32 CKPT_VERSION
- *    12  kind         u32 enum model_kind (0 dot, 1 dotbias, 2 nn)
+ *    12  kind         u32 enum eng_model_kind (0 dot, 1 dotbias, 2 nn)
  *    16  n_users      u32
  *    20  n_items      u32
  *    24  n_factors    u32
@@ -29,8 +29,8 @@
  *
  * A kind 2 (nn) file has, between the header and the params, the nn
  * section (CKPT_NN_SIZE bytes):
- *   408  n_layers     u32 1..MODEL_NN_MAX_LAYERS
- *   412  layers       u32 x MODEL_NN_MAX_LAYERS, unused ones zero
+ *   408  n_layers     u32 1..ENG_NN_LAYERS_MAX
+ *   412  layers       u32 x ENG_NN_LAYERS_MAX, unused ones zero
  *   428  emb_drop     f32
  *   432  ps           f32
  *   436  n_buffers    u64 BatchNorm running statistics after the params
@@ -61,8 +61,8 @@
  * value struct; zero it, then fill what is known. */
 struct ckpt_meta {
 	char dataset[CKPT_DATASET_MAX];   /* ds_name(), NUL-terminated */
-	int item_key;                     /* enum ds_item_key of the item indices */
-	int format;                       /* enum ds_format the data came from */
+	int item_key;                     /* enum eng_item_key of the item indices */
+	int format;                       /* enum eng_format the data came from */
 	uint64_t n_ratings;               /* ratings in the dataset */
 	uint32_t epochs;                  /* epochs trained so far */
 	double valid_loss;                /* last validation MSE; NaN if none */

@@ -247,7 +247,7 @@ static int layer_in(const struct embnn *n, int l)
 	return l == 0 ? n->d_in : n->width[l - 1];
 }
 
-size_t embnn_param_count(const struct model_cfg *c, size_t *n_buffers)
+size_t embnn_param_count(const struct eng_model_hp *c, size_t *n_buffers)
 {
 	size_t du = (size_t)embnn_emb_size(c->n_users), di = (size_t)embnn_emb_size(c->n_items);
 	if (c->n_users > SIZE_MAX / 2 / du || c->n_items > SIZE_MAX / 2 / di)
@@ -267,9 +267,9 @@ size_t embnn_param_count(const struct model_cfg *c, size_t *n_buffers)
 	return n;
 }
 
-const char *embnn_cfg_check(const struct model_cfg *c)
+const char *embnn_cfg_check(const struct eng_model_hp *c)
 {
-	if (c->n_layers < 1 || c->n_layers > MODEL_NN_MAX_LAYERS)
+	if (c->n_layers < 1 || c->n_layers > ENG_NN_LAYERS_MAX)
 		return "the nn model needs 1 to 4 hidden layers";
 	for (int l = 0; l < c->n_layers; l++)
 		if (c->layers[l] < 1 || c->layers[l] > 4096)
@@ -374,7 +374,7 @@ int embnn_reserve(struct embnn *n, size_t rows)
 	return 0;
 }
 
-struct embnn *embnn_new(const struct model_cfg *c, float *params)
+struct embnn *embnn_new(const struct eng_model_hp *c, float *params)
 {
 	struct embnn *n = calloc(1, sizeof *n);
 	if (!n)

@@ -71,7 +71,7 @@ struct embnn {
 	uint32_t n_users, n_items;
 	int du, di, d_in;               /* embedding widths; D = du + di */
 	int n_layers;                   /* L */
-	int width[MODEL_NN_MAX_LAYERS]; /* H_l */
+	int width[ENG_NN_LAYERS_MAX]; /* H_l */
 	float emb_drop, ps;
 	int use_y_range;
 	float y_lo, y_hi;
@@ -81,25 +81,25 @@ struct embnn {
 	/* parameter views into the model's flat allocation */
 	float *emb_u;                   /* (n_users, du) */
 	float *emb_i;                   /* (n_items, di) */
-	float *w[MODEL_NN_MAX_LAYERS];  /* (H_l, K_l) */
+	float *w[ENG_NN_LAYERS_MAX];    /* (H_l, K_l) */
 	float *w_out;                   /* (H_last) */
-	float *gamma[MODEL_NN_MAX_LAYERS];      /* (H_l) */
-	float *beta[MODEL_NN_MAX_LAYERS];       /* (H_l) */
+	float *gamma[ENG_NN_LAYERS_MAX];        /* (H_l) */
+	float *beta[ENG_NN_LAYERS_MAX];         /* (H_l) */
 	float *b_out;                   /* (1) */
-	float *run_mean[MODEL_NN_MAX_LAYERS];   /* (H_l) */
-	float *run_var[MODEL_NN_MAX_LAYERS];    /* (H_l) */
+	float *run_mean[ENG_NN_LAYERS_MAX];     /* (H_l) */
+	float *run_var[ENG_NN_LAYERS_MAX];      /* (H_l) */
 
 	/* activations, one allocation, for batches of up to cap rows */
 	size_t cap;
 	float *acts;                    /* owns the memory below */
 	float *x0;                      /* (cap, D) embeddings, after dropout */
 	float *mask0;                   /* (cap, D) emb_drop's scale, 0 or 1/(1-p) */
-	float *h[MODEL_NN_MAX_LAYERS];  /* (cap, H_l) relu(x W^T) */
-	float *xhat[MODEL_NN_MAX_LAYERS];       /* (cap, H_l) normalised h */
-	float *y[MODEL_NN_MAX_LAYERS];  /* (cap, H_l) BatchNorm out, after dropout */
-	float *mask[MODEL_NN_MAX_LAYERS];       /* (cap, H_l) ps's scale */
-	float *mean[MODEL_NN_MAX_LAYERS];       /* (H_l) this batch's mean */
-	float *rstd[MODEL_NN_MAX_LAYERS];       /* (H_l) 1/sqrt(var + eps) */
+	float *h[ENG_NN_LAYERS_MAX];    /* (cap, H_l) relu(x W^T) */
+	float *xhat[ENG_NN_LAYERS_MAX];         /* (cap, H_l) normalised h */
+	float *y[ENG_NN_LAYERS_MAX];    /* (cap, H_l) BatchNorm out, after dropout */
+	float *mask[ENG_NN_LAYERS_MAX];         /* (cap, H_l) ps's scale */
+	float *mean[ENG_NN_LAYERS_MAX];         /* (H_l) this batch's mean */
+	float *rstd[ENG_NN_LAYERS_MAX];         /* (H_l) 1/sqrt(var + eps) */
 	float *out;                     /* (cap) raw output before sigmoid_range */
 	float *dout;                    /* (cap) d loss / d out */
 	float *ga, *gb;                 /* (cap, max(D, H_l)) activation gradients */
@@ -113,17 +113,17 @@ struct embnn {
 /* fastai's emb_sz_rule for a table of n_rows real rows plus '#na#'. */
 int embnn_emb_size(uint32_t n_rows);
 
-/* Trainable floats of cfg (a MODEL_NN configuration), and in *n_buffers
+/* Trainable floats of cfg (an ENG_MODEL_NN configuration), and in *n_buffers
  * the running statistics stored after them.  0 when the count overflows. */
-size_t embnn_param_count(const struct model_cfg *cfg, size_t *n_buffers);
+size_t embnn_param_count(const struct eng_model_hp *cfg, size_t *n_buffers);
 
-/* NULL when the MODEL_NN-only fields of cfg are acceptable, else why. */
-const char *embnn_cfg_check(const struct model_cfg *cfg);
+/* NULL when the ENG_MODEL_NN-only fields of cfg are acceptable, else why. */
+const char *embnn_cfg_check(const struct eng_model_hp *cfg);
 
 /* A network whose views point into params (embnn_param_count() + buffers
  * floats, owned by the caller), with activations for 256 rows.  NULL when
  * memory runs out. */
-struct embnn *embnn_new(const struct model_cfg *cfg, float *params);
+struct embnn *embnn_new(const struct eng_model_hp *cfg, float *params);
 
 /* Release the activations and the struct (not the parameters); NULL is
  * accepted. */

@@ -11,10 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct model_cfg model_cfg_default(void)
+struct eng_model_hp model_cfg_default(void)
 {
-	struct model_cfg c = {
-		.kind = MODEL_DOTBIAS,
+	struct eng_model_hp c = {
+		.kind = ENG_MODEL_DOTBIAS,
 		.n_factors = 50,
 		.use_y_range = 1,
 		.y_lo = 0.0f,
@@ -23,9 +23,9 @@ struct model_cfg model_cfg_default(void)
 	return c;
 }
 
-const char *model_cfg_check(const struct model_cfg *cfg)
+const char *model_cfg_check(const struct eng_model_hp *cfg)
 {
-	if (cfg->kind != MODEL_DOT && cfg->kind != MODEL_DOTBIAS && cfg->kind != MODEL_NN)
+	if (cfg->kind != ENG_MODEL_DOT && cfg->kind != ENG_MODEL_DOTBIAS && cfg->kind != ENG_MODEL_NN)
 		return "model must be dot, dotbias or nn";
 	if (cfg->n_users == 0)
 		return "the dataset has no users";
@@ -36,7 +36,7 @@ const char *model_cfg_check(const struct model_cfg *cfg)
 	if (cfg->use_y_range &&
 	    !(isfinite(cfg->y_lo) && isfinite(cfg->y_hi) && cfg->y_lo < cfg->y_hi))
 		return "y_range must be two finite numbers LO,HI with LO < HI";
-	const char *why = cfg->kind == MODEL_NN ? embnn_cfg_check(cfg) : NULL;
+	const char *why = cfg->kind == ENG_MODEL_NN ? embnn_cfg_check(cfg) : NULL;
 	if (why)
 		return why;
 	if (model_param_count(cfg) == 0)
@@ -44,31 +44,31 @@ const char *model_cfg_check(const struct model_cfg *cfg)
 	return NULL;
 }
 
-int model_kind_parse(const char *name, enum model_kind *out)
+int model_kind_parse(const char *name, enum eng_model_kind *out)
 {
 	if (strcmp(name, "dot") == 0)
-		*out = MODEL_DOT;
+		*out = ENG_MODEL_DOT;
 	else if (strcmp(name, "dotbias") == 0)
-		*out = MODEL_DOTBIAS;
+		*out = ENG_MODEL_DOTBIAS;
 	else if (strcmp(name, "nn") == 0)
-		*out = MODEL_NN;
+		*out = ENG_MODEL_NN;
 	else
 		return -1;
 	return 0;
 }
 
-const char *model_kind_name(enum model_kind kind)
+const char *model_kind_name(enum eng_model_kind kind)
 {
-	return kind == MODEL_DOT ? "dot" : kind == MODEL_NN ? "nn" : "dotbias";
+	return kind == ENG_MODEL_DOT ? "dot" : kind == ENG_MODEL_NN ? "nn" : "dotbias";
 }
 
-size_t model_param_count(const struct model_cfg *cfg)
+size_t model_param_count(const struct eng_model_hp *cfg)
 {
 	size_t n_buffers;
-	if (cfg->kind == MODEL_NN)
+	if (cfg->kind == ENG_MODEL_NN)
 		return embnn_param_count(cfg, &n_buffers);
 	size_t rows = (size_t)cfg->n_users + cfg->n_items;
-	size_t per_row = (size_t)cfg->n_factors + (cfg->kind == MODEL_DOTBIAS);
+	size_t per_row = (size_t)cfg->n_factors + (cfg->kind == ENG_MODEL_DOTBIAS);
 	if (cfg->n_factors < 1 || rows == 0 || rows > SIZE_MAX / per_row ||
 	    rows * per_row > SIZE_MAX / sizeof(float))
 		return 0;
@@ -76,13 +76,13 @@ size_t model_param_count(const struct model_cfg *cfg)
 }
 
 /* Point the four views into a buffer laid out as model.h describes. */
-static void point_views(const struct model_cfg *c, float *base, float **uf,
+static void point_views(const struct eng_model_hp *c, float *base, float **uf,
 			float **itf, float **ub, float **ib)
 {
 	size_t k = (size_t)c->n_factors;
 	*uf = base;
 	*itf = base + (size_t)c->n_users * k;
-	if (c->kind == MODEL_DOTBIAS) {
+	if (c->kind == ENG_MODEL_DOTBIAS) {
 		*ub = *itf + (size_t)c->n_items * k;
 		*ib = *ub + c->n_users;
 	} else {
@@ -91,7 +91,7 @@ static void point_views(const struct model_cfg *c, float *base, float **uf,
 	}
 }
 
-struct model *model_new(const struct model_cfg *cfg, char *err, size_t errlen)
+struct model *model_new(const struct eng_model_hp *cfg, char *err, size_t errlen)
 {
 	const char *why = model_cfg_check(cfg);
 	if (why) {
@@ -100,7 +100,7 @@ struct model *model_new(const struct model_cfg *cfg, char *err, size_t errlen)
 	}
 	struct model *m = calloc(1, sizeof *m);
 	size_t n = model_param_count(cfg), n_buffers = 0;
-	if (cfg->kind == MODEL_NN)
+	if (cfg->kind == ENG_MODEL_NN)
 		embnn_param_count(cfg, &n_buffers);
 	/* 64-byte alignment lets the optimiser's vector loop use aligned
 	 * loads and keeps every row start cache-friendly. */
@@ -115,7 +115,7 @@ struct model *model_new(const struct model_cfg *cfg, char *err, size_t errlen)
 	m->n_params = n;
 	m->n_buffers = n_buffers;
 	m->params = p;
-	if (cfg->kind == MODEL_NN) {
+	if (cfg->kind == ENG_MODEL_NN) {
 		if (!(m->nn = embnn_new(cfg, m->params))) {
 			model_free(m);
 			snprintf(err, errlen, "out of memory allocating the network");
@@ -155,7 +155,7 @@ void model_init(struct model *m, struct rng *r)
 
 void model_keep_users(struct model *m, uint32_t n_users)
 {
-	struct model_cfg c = m->cfg;
+	struct eng_model_hp c = m->cfg;
 	assert(!m->nn);
 	if (n_users >= c.n_users)
 		return;

@@ -1,10 +1,10 @@
 /* model.h -- the chapter's latent factor models and their gradients.
  *
  * Two models, with fastai's semantics (collab.py, EmbeddingDotBias):
- *   MODEL_DOT      pred = sum_k U[u,k] I[i,k]
- *   MODEL_DOTBIAS  pred = sum_k U[u,k] I[i,k] + ub[u] + ib[i]
+ *   ENG_MODEL_DOT      pred = sum_k U[u,k] I[i,k]
+ *   ENG_MODEL_DOTBIAS  pred = sum_k U[u,k] I[i,k] + ub[u] + ib[i]
  * either optionally squashed by sigmoid_range: lo + (hi - lo) * sigmoid(x).
- * A third, MODEL_NN, is the chapter's neural network (EmbeddingNN); embnn.h
+ * A third, ENG_MODEL_NN, is the chapter's neural network (EmbeddingNN); embnn.h
  * describes it and its own layout of the flat array, and the functions
  * below hand it over to embnn.c (user_f .. item_b are NULL for it).
  *
@@ -13,8 +13,8 @@
  * The named views point into it:
  *   user_f  (n_users, k) row-major
  *   item_f  (n_items, k) row-major
- *   user_b  (n_users)           NULL for MODEL_DOT
- *   item_b  (n_items)           NULL for MODEL_DOT
+ *   user_b  (n_users)           NULL for ENG_MODEL_DOT
+ *   item_b  (n_items)           NULL for ENG_MODEL_DOT
  * A gradient buffer has the same layout (model_grad_view gives its views).
  */
 #ifndef COLLABTUI_MODEL_H
@@ -25,66 +25,66 @@
 
 #include "rng.h"
 
-enum model_kind {
-	MODEL_DOT = 0,
-	MODEL_DOTBIAS,
-	MODEL_NN,
+enum eng_model_kind {
+	ENG_MODEL_DOT = 0,
+	ENG_MODEL_DOTBIAS,
+	ENG_MODEL_NN,
 };
 
-#define MODEL_NN_MAX_LAYERS 4
+#define ENG_NN_LAYERS_MAX 4
 
-struct model_cfg {
-	enum model_kind kind;
+struct eng_model_hp {
+	enum eng_model_kind kind;
 	uint32_t n_users;
 	uint32_t n_items;
 	int n_factors;          /* k >= 1 */
 	int use_y_range;        /* apply sigmoid_range(y_lo, y_hi) */
 	float y_lo, y_hi;
-	/* MODEL_NN only; zero for the other kinds (n_factors is unused by
-	 * MODEL_NN: its embedding widths follow fastai's rule, see embnn.h). */
-	int n_layers;                   /* hidden layers, 1..MODEL_NN_MAX_LAYERS */
-	int layers[MODEL_NN_MAX_LAYERS];/* their widths */
+	/* ENG_MODEL_NN only; zero for the other kinds (n_factors is unused by
+	 * ENG_MODEL_NN: its embedding widths follow fastai's rule, see embnn.h). */
+	int n_layers;                   /* hidden layers, 1..ENG_NN_LAYERS_MAX */
+	int layers[ENG_NN_LAYERS_MAX];/* their widths */
 	float emb_drop;                 /* dropout on the concatenated embeddings */
 	float ps;                       /* dropout after each hidden layer */
 };
 
 struct model {
-	struct model_cfg cfg;
+	struct eng_model_hp cfg;
 	size_t n_params;
 	float *params;          /* (n_params) owns the memory */
 	float *user_f;          /* (n_users, k) */
 	float *item_f;          /* (n_items, k) */
 	float *user_b;          /* (n_users) or NULL */
 	float *item_b;          /* (n_items) or NULL */
-	/* MODEL_NN: the network (views, activations); NULL otherwise.  Its
+	/* ENG_MODEL_NN: the network (views, activations); NULL otherwise.  Its
 	 * BatchNorm running statistics follow the n_params parameters in
 	 * params: n_buffers floats that are saved but not trained. */
 	struct embnn *nn;
 	size_t n_buffers;
 };
 
-/* Defaults: MODEL_DOTBIAS, k = 50, y_range (0, 5.5) as collab_learner. */
-struct model_cfg model_cfg_default(void);
+/* Defaults: ENG_MODEL_DOTBIAS, k = 50, y_range (0, 5.5) as collab_learner. */
+struct eng_model_hp model_cfg_default(void);
 
 /* Returns NULL when the configuration is acceptable, else a sentence saying
  * which field is wrong and why (liblinear's check_parameter style). */
-const char *model_cfg_check(const struct model_cfg *cfg);
+const char *model_cfg_check(const struct eng_model_hp *cfg);
 
 /* Parse "dot" / "dotbias" / "nn"; 0 on success, -1 otherwise. */
-int model_kind_parse(const char *name, enum model_kind *out);
-const char *model_kind_name(enum model_kind kind);
+int model_kind_parse(const char *name, enum eng_model_kind *out);
+const char *model_kind_name(enum eng_model_kind kind);
 
 /* Allocate a model with every parameter zero.  Returns NULL (and a message
  * in err) when cfg is invalid or memory runs out. */
-struct model *model_new(const struct model_cfg *cfg, char *err, size_t errlen);
+struct model *model_new(const struct eng_model_hp *cfg, char *err, size_t errlen);
 
 /* Release a model; NULL is accepted. */
 void model_free(struct model *m);
 
 /* Number of trainable floats the configuration has (overflow-checked: 0
- * if the count does not fit in size_t).  MODEL_NN's running statistics
+ * if the count does not fit in size_t).  ENG_MODEL_NN's running statistics
  * are not counted (see n_buffers). */
-size_t model_param_count(const struct model_cfg *cfg);
+size_t model_param_count(const struct eng_model_hp *cfg);
 
 /* Make room for mini-batches of up to n ratings in model_loss_grad (the
  * network's activations; other kinds need none).  0, or -1 when memory
@@ -98,7 +98,7 @@ void model_init(struct model *m, struct rng *r);
 /* Keep only users [0, n_users) (n_users <= cfg.n_users): the item factors
  * and biases move down in place and the views follow; the allocation is
  * not shrunk.  For a model trained with extra users appended last (the
- * engine's "you").  Not for MODEL_NN, whose widths depend on n_users. */
+ * engine's "you").  Not for ENG_MODEL_NN, whose widths depend on n_users. */
 void model_keep_users(struct model *m, uint32_t n_users);
 
 /* Point the views of a gradient buffer laid out like m->params. */
@@ -106,14 +106,14 @@ void model_grad_view(const struct model *m, float *grad, float **user_f,
 		     float **item_f, float **user_b, float **item_b);
 
 /* Predicted rating of user u for item i (indices must be in range).
- * MODEL_NN predicts in evaluation mode, using its activations as scratch:
+ * ENG_MODEL_NN predicts in evaluation mode, using its activations as scratch:
  * like every function here, not for two threads at once. */
 float model_predict(const struct model *m, uint32_t u, uint32_t i);
 
 /* Mean squared error over n ratings, and (when grad is not NULL) its
  * gradient with respect to every parameter ADDED into grad (same layout as
  * m->params, caller zeroes it).  The mean is over the n ratings, as
- * MSELossFlat over a mini-batch.  MODEL_NN runs in training mode when
+ * MSELossFlat over a mini-batch.  ENG_MODEL_NN runs in training mode when
  * grad is given (batch statistics and dropout; its running statistics
  * move; n must be 2..the reserved size) and in evaluation mode without. */
 double model_loss_grad(const struct model *m, const uint32_t *users,

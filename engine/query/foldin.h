@@ -1,7 +1,7 @@
 /* foldin.h -- fold a new user into a trained model from a few ratings.
  *
  * The item factors Q (n_items, k) and item biases b are frozen; the new
- * user's weights w = (u (k), c) -- embedding, then bias for MODEL_DOTBIAS --
+ * user's weights w = (u (k), c) -- embedding, then bias for ENG_MODEL_DOTBIAS --
  * are the ridge regression
  *
  *     minimise  sum_j (x_j . w - z_j)^2 + (w - mu)' L (w - mu)
@@ -13,7 +13,7 @@
  * the sigmoid, so z_j = logit((r_j - lo) / (hi - lo)) - b[i_j], with the
  * fraction clamped to [FOLDIN_P_MIN, 1 - FOLDIN_P_MIN] so that a rating at
  * or beyond the range's ends stays finite; without y_range z_j = r_j - b[i_j].
- * MODEL_DOT has no biases, so w is u alone (k weights).
+ * ENG_MODEL_DOT has no biases, so w is u alone (k weights).
  *
  * The prior (mu, L) is empirical Bayes from the trained model, not a
  * constant to tune: mu is the mean trained user, and lambda = s2 / v, where
@@ -42,7 +42,7 @@
 /* The ridge prior.  mean has foldin_dim(m) entries. */
 struct foldin_prior {
 	float lambda_f;         /* on each factor's distance from its mean */
-	float lambda_b;         /* on the bias's (unused for MODEL_DOT) */
+	float lambda_b;         /* on the bias's (unused for ENG_MODEL_DOT) */
 	float *mean;            /* (k [+ 1]) owned by the caller */
 };
 

@@ -2,7 +2,7 @@
  * user's embedding and bias from their age, gender and occupation.
  *
  * meta_fit() regresses every trained user's weights (embedding, then bias
- * for MODEL_DOTBIAS: foldin_dim() numbers) on a one-hot description of
+ * for ENG_MODEL_DOTBIAS: foldin_dim() numbers) on a one-hot description of
  * their metadata (ML-100K's u.user):
  *
  *     features (d) = 1 | gender one-hot | occupation one-hot | age bucket one-hot

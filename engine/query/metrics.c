@@ -16,7 +16,7 @@
 #define SCORE_BLOCK 64
 
 void metrics_error(const float *pred, const float *truth, size_t n, float lo,
-		   float hi, struct metrics_err *out)
+		   float hi, struct eng_metrics_err *out)
 {
 	double se = 0.0, ae = 0.0;
 	for (size_t j = 0; j < n; j++) {
@@ -36,14 +36,14 @@ void metrics_error(const float *pred, const float *truth, size_t n, float lo,
 void metrics_model_error(const struct model *m, const uint32_t *users,
 			 const uint32_t *items, const float *ratings,
 			 const uint32_t *idx, size_t n, float lo, float hi,
-			 struct metrics_err *out)
+			 struct eng_metrics_err *out)
 {
 	/* one rating at a time, so no buffer: the sums are metrics_error's */
 	double se = 0.0, ae = 0.0;
 	for (size_t j = 0; j < n; j++) {
 		uint32_t t = idx[j];
 		float p = model_predict(m, users[t], items[t]);
-		struct metrics_err one;
+		struct eng_metrics_err one;
 		metrics_error(&p, &ratings[t], 1, lo, hi, &one);
 		se += one.mse;
 		ae += one.mae;
@@ -74,7 +74,7 @@ static double dcg_at(int pos)
 	return 1.0 / log2((double)pos + 2.0);      /* pos is 0-based */
 }
 
-int metrics_ranking(const struct metrics_rank_in *in, struct metrics_rank *out)
+int metrics_ranking(const struct metrics_rank_in *in, struct eng_metrics_rank *out)
 {
 	memset(out, 0, sizeof *out);
 	if (in->k < 1)

@@ -26,7 +26,7 @@
 #include "model.h"
 #include "split.h"
 
-struct metrics_err {
+struct eng_metrics_err {
 	size_t n;               /* ratings scored */
 	double mse, rmse, mae;
 };
@@ -34,14 +34,14 @@ struct metrics_err {
 /* Error of predictions pred against truth (n each).  lo < hi clips each
  * prediction into [lo, hi] first; lo >= hi leaves them as they are. */
 void metrics_error(const float *pred, const float *truth, size_t n, float lo,
-		   float hi, struct metrics_err *out);
+		   float hi, struct eng_metrics_err *out);
 
 /* Error of model m on the ratings idx[0..n) of (users, items, ratings),
  * clipped as metrics_error. */
 void metrics_model_error(const struct model *m, const uint32_t *users,
 			 const uint32_t *items, const float *ratings,
 			 const uint32_t *idx, size_t n, float lo, float hi,
-			 struct metrics_err *out);
+			 struct eng_metrics_err *out);
 
 /* Fill out (n_users_block, n_items) row-major with the scores of users
  * u0 .. u0 + n_users_block - 1 for every item; higher is better. */
@@ -63,7 +63,7 @@ struct metrics_rank_in {
 	void *score_ctx;
 };
 
-struct metrics_rank {
+struct eng_metrics_rank {
 	uint32_t n_users;       /* users ranked: those with a relevant held-out item */
 	double precision, recall, ndcg;
 	double coverage;        /* distinct recommended items / n_items */
@@ -72,6 +72,6 @@ struct metrics_rank {
 
 /* Ranking metrics as described above.  0, or -1 when memory runs out or
  * k < 1.  With no user to rank, every mean is 0 and n_users is 0. */
-int metrics_ranking(const struct metrics_rank_in *in, struct metrics_rank *out);
+int metrics_ranking(const struct metrics_rank_in *in, struct eng_metrics_rank *out);
 
 #endif

@@ -178,7 +178,7 @@ struct als *als_new(struct model *m, const uint32_t *users, const uint32_t *item
 		    const float *ratings, const struct split *sp,
 		    const struct als_cfg *cfg, char *err, size_t errlen)
 {
-	if (m->cfg.kind != MODEL_DOTBIAS || m->cfg.use_y_range) {
+	if (m->cfg.kind != ENG_MODEL_DOTBIAS || m->cfg.use_y_range) {
 		snprintf(err, errlen, "ALS fits the dotbias model without y_range "
 			 "(use --y-range none)");
 		return NULL;

@@ -3,7 +3,7 @@
  * The model is fastai's EmbeddingDotBias without y_range:
  *     pred(u, i) = W[u] . V[i] + bu[u] + bi[i]
  * where bi also carries the global mean (the model has no separate global
- * bias), so the result is an ordinary MODEL_DOTBIAS model and every query
+ * bias), so the result is an ordinary ENG_MODEL_DOTBIAS model and every query
  * that works on the SGD-trained one works on it.
  *
  * A sweep is two half-steps.  With the item side fixed, each user's
@@ -103,7 +103,7 @@ struct als_cfg {
 
 struct als;
 
-/* Prepare to fit m (a MODEL_DOTBIAS model without y_range, which the
+/* Prepare to fit m (an ENG_MODEL_DOTBIAS model without y_range, which the
  * solver borrows, as it does the rating arrays and the split).  The
  * factors start as small Gaussians from cfg->seed, the user biases at 0
  * and the item biases at the training mean.  Returns NULL with a message

@@ -128,7 +128,7 @@ struct bpmf *bpmf_new(struct model *m, const uint32_t *users, const uint32_t *it
 		      const struct bpmf_cfg *cfg, char *err, size_t errlen)
 {
 	int kept = bpmf_kept(cfg->sweeps);
-	if (m->cfg.kind != MODEL_DOTBIAS || m->cfg.use_y_range) {
+	if (m->cfg.kind != ENG_MODEL_DOTBIAS || m->cfg.use_y_range) {
 		snprintf(err, errlen, "BPMF fits the dotbias model without y_range "
 			 "(use --y-range none)");
 		return NULL;

@@ -57,7 +57,7 @@ int bpmf_kept(int sweeps);
 
 struct bpmf;
 
-/* Prepare to sample for m, a MODEL_DOTBIAS model without y_range with
+/* Prepare to sample for m, an ENG_MODEL_DOTBIAS model without y_range with
  * cfg->k * bpmf_kept(cfg->sweeps) <= BPMF_MAX_FACTORS factors, which the sampler borrows along with
  * the rating arrays and the split.  NULL with a message in err for an
  * unsuitable model or setting, or when memory runs out. */

@@ -50,7 +50,7 @@ enum kopt {
 /* What the kernel needs for one block. */
 struct kargs {
 	float *pf, *qf;         /* first row of the user / item stripe, (rows, k) */
-	float *pb, *qb;         /* biases of those rows, NULL for MODEL_DOT */
+	float *pb, *qb;         /* biases of those rows, NULL for ENG_MODEL_DOT */
 	float *ps, *qs;         /* optimiser state of those rows, (rows, sw) */
 	const float *value;     /* rating of each code */
 	int k, sw;              /* factors, state floats per row */
@@ -66,7 +66,7 @@ struct ftrain {
 	const uint32_t *users, *items;
 	const float *ratings;
 	const struct split *sp;
-	struct train_cfg cfg;
+	struct eng_train_hp cfg;
 	struct sched sched;
 	struct rng rng;
 	struct pool *pool;
@@ -759,21 +759,21 @@ static int state_init(struct ftrain *t)
 	return 0;
 }
 
-struct train_cfg ftrain_cfg_plain(int epochs, double lr, double wd)
+struct eng_train_hp ftrain_cfg_plain(int epochs, double lr, double wd)
 {
-	struct train_cfg c = train_cfg_default();
+	struct eng_train_hp c = train_cfg_default();
 	c.epochs = epochs;
 	c.lr = lr;
 	c.wd = wd;
-	c.opt = OPTIM_SGD;
+	c.opt = ENG_OPTIM_SGD;
 	c.mom = 0.0;
-	c.sched = SCHED_CONSTANT;
+	c.sched = ENG_SCHED_CONSTANT;
 	return c;
 }
 
 struct ftrain *ftrain_new(struct model *m, const uint32_t *users,
 			  const uint32_t *items, const float *ratings,
-			  const struct split *sp, const struct train_cfg *cfg,
+			  const struct split *sp, const struct eng_train_hp *cfg,
 			  int init, char *err, size_t errlen)
 {
 	const char *why = train_cfg_check(cfg);
@@ -818,18 +818,18 @@ struct ftrain *ftrain_new(struct model *m, const uint32_t *users,
 	};
 	/* Plain SGD needs no velocity: momentum 0 under a constant rate is
 	 * FPSGD's update, run without the state's memory traffic. */
-	if (cfg->opt == OPTIM_ADAM)
+	if (cfg->opt == ENG_OPTIM_ADAM)
 		t->opt = KOPT_ADAM;
 	else
-		t->opt = cfg->sched == SCHED_ONE_CYCLE || cfg->mom > 0.0 ? KOPT_MOM : KOPT_SGD;
+		t->opt = cfg->sched == ENG_SCHED_ONE_CYCLE || cfg->mom > 0.0 ? KOPT_MOM : KOPT_SGD;
 	if (state_init(t))
 		goto oom;
 	t->simd = simd_has_avx2_fma();
 	t->kernel = pick_kernel(t->opt, t->simd, t->ka.k);
-	if (cfg->sched == SCHED_ONE_CYCLE)
+	if (cfg->sched == ENG_SCHED_ONE_CYCLE)
 		t->sched = sched_one_cycle(cfg->lr, (long)t->nb * t->parts * cfg->epochs);
 	else
-		t->sched = (struct sched){ .kind = SCHED_CONSTANT, .lr_max = cfg->lr,
+		t->sched = (struct sched){ .kind = ENG_SCHED_CONSTANT, .lr_max = cfg->lr,
 					   .mom_hi = cfg->mom };
 	return t;
 oom:
@@ -971,7 +971,7 @@ static int valid_step(struct ftrain *t, double *mse)
 
 /* An epoch's rounds are done: a step of its validation pass (TRAIN_MORE
  * while it goes on), then the report's epoch fields. */
-static enum train_status epoch_end(struct ftrain *t, struct train_report *rep)
+static enum train_status epoch_end(struct ftrain *t, struct eng_train_report *rep)
 {
 	double mse = NAN;
 
@@ -1052,7 +1052,7 @@ static void run_step(struct ftrain *t)
 	t->epoch_n += t->step_n;
 }
 
-enum train_status ftrain_step(struct ftrain *t, long max_steps, struct train_report *rep)
+enum train_status ftrain_step(struct ftrain *t, long max_steps, struct eng_train_report *rep)
 {
 	rep->n_batches = (long)t->nb * t->parts;
 	rep->epoch = t->epoch;

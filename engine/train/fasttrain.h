@@ -64,7 +64,7 @@ struct ftrain;
 
 /* train_cfg_default() set for plain SGD (momentum 0, FPSGD's update) at
  * a constant rate lr, L2 weight wd, for epochs epochs. */
-struct train_cfg ftrain_cfg_plain(int epochs, double lr, double wd);
+struct eng_train_hp ftrain_cfg_plain(int epochs, double lr, double wd);
 
 /* Prepare to train m on the ratings (users, items, ratings) of sp's
  * training side, borrowed as in train_new(); with init set the model is
@@ -76,7 +76,7 @@ struct train_cfg ftrain_cfg_plain(int epochs, double lr, double wd);
  * training ratings, or memory or threads run out. */
 struct ftrain *ftrain_new(struct model *m, const uint32_t *users,
 			  const uint32_t *items, const float *ratings,
-			  const struct split *sp, const struct train_cfg *cfg,
+			  const struct split *sp, const struct eng_train_hp *cfg,
 			  int init, char *err, size_t errlen);
 
 /* Release a trainer (not the model); NULL is accepted. */
@@ -94,7 +94,7 @@ void ftrain_free(struct ftrain *t);
  * n_batches, the rest of the report untouched.  A set with fewer
  * validation ratings is validated at once. */
 enum train_status ftrain_step(struct ftrain *t, long max_steps,
-			      struct train_report *rep);
+			      struct eng_train_report *rep);
 
 /* Wall time of the last validation pass, in seconds (0 before the
  * first; the time of its steps only, not of what ran between them).  The report's seconds include it; benchmarks time the

@@ -20,13 +20,13 @@ struct lrfind {
 	enum lrfind_status status;
 };
 
-struct lrfind_cfg lrfind_cfg_default(void)
+struct eng_lr_find_hp lrfind_cfg_default(void)
 {
-	struct lrfind_cfg c = { .start_lr = 1e-7, .end_lr = 10.0, .num_it = 100 };
+	struct eng_lr_find_hp c = { .start_lr = 1e-7, .end_lr = 10.0, .num_it = 100 };
 	return c;
 }
 
-const char *lrfind_cfg_check(const struct lrfind_cfg *c)
+const char *lrfind_cfg_check(const struct eng_lr_find_hp *c)
 {
 	if (!(c->start_lr > 0.0 && isfinite(c->end_lr) && c->start_lr < c->end_lr))
 		return "the learning-rate sweep needs 0 < start < end";
@@ -37,8 +37,8 @@ const char *lrfind_cfg_check(const struct lrfind_cfg *c)
 
 struct lrfind *lrfind_new(struct model *m, const uint32_t *users,
 			  const uint32_t *items, const float *ratings,
-			  const struct split *sp, const struct train_cfg *tc,
-			  const struct lrfind_cfg *cfg, char *err, size_t errlen)
+			  const struct split *sp, const struct eng_train_hp *tc,
+			  const struct eng_lr_find_hp *cfg, char *err, size_t errlen)
 {
 	const char *why = lrfind_cfg_check(cfg);
 	if (why) {
@@ -54,8 +54,8 @@ struct lrfind *lrfind_new(struct model *m, const uint32_t *users,
 	f->train_only.n_valid = 0;
 	f->num_it = cfg->num_it;
 	f->best = INFINITY;
-	struct train_cfg c = *tc;
-	c.algo = TRAIN_SGD;
+	struct eng_train_hp c = *tc;
+	c.algo = ENG_FIT_SGD;
 	/* enough epochs for num_it batches, as fastai's lr_find computes */
 	size_t per_epoch = tc->bs > 0 ? sp->n_train / (size_t)tc->bs : 0;
 	c.epochs = per_epoch ? (int)((size_t)cfg->num_it / per_epoch) + 1 : 1;
@@ -81,7 +81,7 @@ enum lrfind_status lrfind_step(struct lrfind *f, struct lrfind_point *pt)
 {
 	if (f->status != LRFIND_MORE)
 		return f->status;
-	struct train_report rep;
+	struct eng_train_report rep;
 	/* on a big set an epoch's first steps only shuffle (train_step) */
 	while (train_step(f->tr, 1, &rep) == TRAIN_MORE && rep.batch == 0)
 		;
@@ -118,10 +118,10 @@ static int valley(const double *l, int n, int *lds)
 	return max_start + (int)sections + (int)(sections / 2.0);
 }
 
-struct lrfind_suggest lrfind_suggest(const struct lrfind_point *pts, int n,
+struct eng_lr_suggest lrfind_suggest(const struct lrfind_point *pts, int n,
 				     int num_it)
 {
-	struct lrfind_suggest s = { -1, -1 };
+	struct eng_lr_suggest s = { -1, -1 };
 	int lo = num_it / 10, hi = n - 5;       /* fastai's [num_it//10:-5] */
 	if (hi - lo < 2)
 		return s;

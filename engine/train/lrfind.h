@@ -33,7 +33,7 @@
 
 #define LRFIND_MAX_IT 1000      /* num_it's upper bound */
 
-struct lrfind_cfg {
+struct eng_lr_find_hp {
 	double start_lr;        /* fastai 1e-7 */
 	double end_lr;          /* fastai 10 */
 	int num_it;             /* fastai 100 */
@@ -45,7 +45,7 @@ struct lrfind_point {
 	double loss;            /* smoothed training loss after it */
 };
 
-struct lrfind_suggest {
+struct eng_lr_suggest {
 	int valley;             /* index of the valley point; -1 when too few points */
 	int steep;              /* index of the steepest point; -1 likewise */
 };
@@ -59,10 +59,10 @@ enum lrfind_status {
 struct lrfind;
 
 /* fastai's defaults: 1e-7 to 10 in 100 batches. */
-struct lrfind_cfg lrfind_cfg_default(void);
+struct eng_lr_find_hp lrfind_cfg_default(void);
 
 /* NULL when acceptable, else a sentence naming the bad field. */
-const char *lrfind_cfg_check(const struct lrfind_cfg *cfg);
+const char *lrfind_cfg_check(const struct eng_lr_find_hp *cfg);
 
 /* Prepare a sweep of m over the training side of sp (ratings as in
  * train_new, all borrowed and outliving the finder), with tc's batch size,
@@ -71,8 +71,8 @@ const char *lrfind_cfg_check(const struct lrfind_cfg *cfg);
  * smaller than a batch, or memory runs out. */
 struct lrfind *lrfind_new(struct model *m, const uint32_t *users,
 			  const uint32_t *items, const float *ratings,
-			  const struct split *sp, const struct train_cfg *tc,
-			  const struct lrfind_cfg *cfg, char *err, size_t errlen);
+			  const struct split *sp, const struct eng_train_hp *tc,
+			  const struct eng_lr_find_hp *cfg, char *err, size_t errlen);
 
 /* Release a finder (not the model); NULL is accepted. */
 void lrfind_free(struct lrfind *f);
@@ -84,7 +84,7 @@ enum lrfind_status lrfind_step(struct lrfind *f, struct lrfind_point *pt);
 
 /* The valley and steepest points of a curve of n points swept over num_it
  * batches (indices into pts; -1 when the trimmed curve is too short). */
-struct lrfind_suggest lrfind_suggest(const struct lrfind_point *pts, int n,
+struct eng_lr_suggest lrfind_suggest(const struct lrfind_point *pts, int n,
 				     int num_it);
 
 #endif

@@ -60,26 +60,26 @@ struct step_job {
  * and r~ (and r~^2 in the fold) far inside float range. */
 #define SCALE_FLOOR 1e-12
 
-struct optim_cfg optim_cfg_default(enum optim_kind kind)
+struct optim_cfg optim_cfg_default(enum eng_optim kind)
 {
 	struct optim_cfg c = { .kind = kind, .sqr_mom = 0.99f, .eps = 1e-5f, .wd = 0.0f };
 	return c;
 }
 
-int optim_kind_parse(const char *name, enum optim_kind *out)
+int optim_kind_parse(const char *name, enum eng_optim *out)
 {
 	if (strcmp(name, "adam") == 0)
-		*out = OPTIM_ADAM;
+		*out = ENG_OPTIM_ADAM;
 	else if (strcmp(name, "sgd") == 0)
-		*out = OPTIM_SGD;
+		*out = ENG_OPTIM_SGD;
 	else
 		return -1;
 	return 0;
 }
 
-const char *optim_kind_name(enum optim_kind kind)
+const char *optim_kind_name(enum eng_optim kind)
 {
-	return kind == OPTIM_SGD ? "sgd" : "adam";
+	return kind == ENG_OPTIM_SGD ? "sgd" : "adam";
 }
 
 static float *alloc_floats(size_t n)
@@ -99,11 +99,11 @@ struct optim *optim_new(const struct optim_cfg *cfg, size_t n, int n_threads)
 	o->cfg = *cfg;
 	o->n = n;
 	o->avg = alloc_floats(n);
-	if (cfg->kind == OPTIM_ADAM)
+	if (cfg->kind == ENG_OPTIM_ADAM)
 		o->rms = alloc_floats(n);
 	o->pool = pool_new(n_threads);
 	o->use_avx2 = simd_has_avx2_fma();
-	if (!o->avg || (cfg->kind == OPTIM_ADAM && !o->rms) || !o->pool) {
+	if (!o->avg || (cfg->kind == ENG_OPTIM_ADAM && !o->rms) || !o->pool) {
 		optim_free(o);
 		return NULL;
 	}
@@ -213,7 +213,7 @@ static void dense_range(const struct step_job *j, size_t lo, size_t hi)
 	struct optim *o = j->o;
 	if (lo >= hi)
 		return;
-	if (o->cfg.kind == OPTIM_ADAM)
+	if (o->cfg.kind == ENG_OPTIM_ADAM)
 		adam_dense(j->p + lo, o->avg + lo, o->rms + lo, hi - lo, j);
 	else
 		sgd_dense(j->p + lo, o->avg + lo, hi - lo, j);
@@ -308,7 +308,7 @@ void optim_step(struct optim *o, float *params, float *grad,
 		.mom = mom,
 		.lr = lr,
 	};
-	if (o->cfg.kind == OPTIM_SGD) {
+	if (o->cfg.kind == ENG_OPTIM_SGD) {
 		pool_run(o->pool, dense_part, &j);
 		for (size_t k = 0; k < n_spans; k++) {
 			size_t off = spans[k].off;

@@ -24,13 +24,13 @@
 
 #include <stddef.h>
 
-enum optim_kind {
-	OPTIM_ADAM = 0,
-	OPTIM_SGD,
+enum eng_optim {
+	ENG_OPTIM_ADAM = 0,
+	ENG_OPTIM_SGD,
 };
 
 struct optim_cfg {
-	enum optim_kind kind;
+	enum eng_optim kind;
 	float sqr_mom;          /* Adam's beta2; fastai 0.99 */
 	float eps;              /* Adam's eps; fastai 1e-5 */
 	float wd;               /* decoupled weight decay */
@@ -39,10 +39,10 @@ struct optim_cfg {
 struct optim;
 
 /* fastai's defaults for a kind (wd 0; the trainer sets the user's wd). */
-struct optim_cfg optim_cfg_default(enum optim_kind kind);
+struct optim_cfg optim_cfg_default(enum eng_optim kind);
 
-int optim_kind_parse(const char *name, enum optim_kind *out);
-const char *optim_kind_name(enum optim_kind kind);
+int optim_kind_parse(const char *name, enum eng_optim *out);
+const char *optim_kind_name(enum eng_optim kind);
 
 /* A run of parameters [off, off + len) whose gradient may be non-zero. */
 struct optim_span {

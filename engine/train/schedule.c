@@ -7,7 +7,7 @@
 struct sched sched_one_cycle(double lr_max, long total_steps)
 {
 	struct sched s = {
-		.kind = SCHED_ONE_CYCLE,
+		.kind = ENG_SCHED_ONE_CYCLE,
 		.lr_max = lr_max,
 		.div = 25.0,
 		.div_final = 1e5,
@@ -22,7 +22,7 @@ struct sched sched_one_cycle(double lr_max, long total_steps)
 struct sched sched_exp(double lr_lo, double lr_hi, double mom, long total_steps)
 {
 	struct sched s = {
-		.kind = SCHED_EXP,
+		.kind = ENG_SCHED_EXP,
 		.lr_max = lr_hi,
 		.div = lr_hi / lr_lo,
 		.mom_hi = mom,
@@ -31,20 +31,20 @@ struct sched sched_exp(double lr_lo, double lr_hi, double mom, long total_steps)
 	return s;
 }
 
-int sched_kind_parse(const char *name, enum sched_kind *out)
+int sched_kind_parse(const char *name, enum eng_sched *out)
 {
 	if (strcmp(name, "one-cycle") == 0 || strcmp(name, "one_cycle") == 0)
-		*out = SCHED_ONE_CYCLE;
+		*out = ENG_SCHED_ONE_CYCLE;
 	else if (strcmp(name, "constant") == 0)
-		*out = SCHED_CONSTANT;
+		*out = ENG_SCHED_CONSTANT;
 	else
 		return -1;
 	return 0;
 }
 
-const char *sched_kind_name(enum sched_kind kind)
+const char *sched_kind_name(enum eng_sched kind)
 {
-	return kind == SCHED_CONSTANT ? "constant" : kind == SCHED_EXP ? "exp" : "one-cycle";
+	return kind == ENG_SCHED_CONSTANT ? "constant" : kind == ENG_SCHED_EXP ? "exp" : "one-cycle";
 }
 
 /* fastai's SchedCos: start + (1 + cos(pi * (1 - pos))) * (end - start) / 2 */
@@ -55,13 +55,13 @@ static double sched_cos(double start, double end, double pos)
 
 void sched_at(const struct sched *s, long t, double *lr, double *mom)
 {
-	if (s->kind == SCHED_CONSTANT || s->total_steps <= 0) {
+	if (s->kind == ENG_SCHED_CONSTANT || s->total_steps <= 0) {
 		*lr = s->lr_max;
 		*mom = s->mom_hi;
 		return;
 	}
 	double pos = (double)t / (double)s->total_steps;
-	if (s->kind == SCHED_EXP) {
+	if (s->kind == ENG_SCHED_EXP) {
 		*lr = s->lr_max / s->div * pow(s->div, pos);
 		*mom = s->mom_hi;
 		return;

@@ -26,12 +26,12 @@
 
 struct trainer {
 	struct model *m;
-	struct als *als;        /* TRAIN_ALS: the solver; the SGD fields are unused */
-	struct bpmf *bpmf;      /* TRAIN_BPMF: the sampler; likewise */
+	struct als *als;        /* ENG_FIT_ALS: the solver; the SGD fields are unused */
+	struct bpmf *bpmf;      /* ENG_FIT_BPMF: the sampler; likewise */
 	const uint32_t *users, *items;
 	const float *ratings;
 	const struct split *sp;
-	struct train_cfg cfg;
+	struct eng_train_hp cfg;
 	struct optim *opt;
 	struct sched sched;
 	struct rng shuffle_rng;
@@ -58,41 +58,41 @@ struct trainer {
 	int done;
 };
 
-int train_algo_parse(const char *model_name, enum train_algo *out)
+int train_algo_parse(const char *model_name, enum eng_fit *out)
 {
 	if (strcmp(model_name, "als") == 0)
-		*out = TRAIN_ALS;
+		*out = ENG_FIT_ALS;
 	else if (strcmp(model_name, "bpmf") == 0)
-		*out = TRAIN_BPMF;
+		*out = ENG_FIT_BPMF;
 	else if (strcmp(model_name, "dot") == 0 || strcmp(model_name, "dotbias") == 0 ||
 		 strcmp(model_name, "nn") == 0)
-		*out = TRAIN_SGD;
+		*out = ENG_FIT_SGD;
 	else
 		return -1;
 	return 0;
 }
 
-const char *train_algo_name(enum train_algo a)
+const char *train_algo_name(enum eng_fit a)
 {
-	return a == TRAIN_ALS ? "als" : a == TRAIN_BPMF ? "bpmf" : "sgd";
+	return a == ENG_FIT_ALS ? "als" : a == ENG_FIT_BPMF ? "bpmf" : "sgd";
 }
 
-int train_model_factors(const struct train_cfg *c, int k)
+int train_model_factors(const struct eng_train_hp *c, int k)
 {
-	if (c->algo != TRAIN_BPMF)
+	if (c->algo != ENG_FIT_BPMF)
 		return k;
 	return k * bpmf_kept(c->epochs);
 }
 
-struct train_cfg train_cfg_default(void)
+struct eng_train_hp train_cfg_default(void)
 {
-	struct train_cfg c = {
+	struct eng_train_hp c = {
 		.epochs = 5,
 		.bs = 64,
 		.lr = 5e-3,
 		.wd = 0.1,
-		.opt = OPTIM_ADAM,
-		.sched = SCHED_ONE_CYCLE,
+		.opt = ENG_OPTIM_ADAM,
+		.sched = ENG_SCHED_ONE_CYCLE,
 		.mom = 0.9,
 		.seed = 42,
 		.threads = 1,
@@ -100,7 +100,7 @@ struct train_cfg train_cfg_default(void)
 	return c;
 }
 
-const char *train_cfg_check(const struct train_cfg *c)
+const char *train_cfg_check(const struct eng_train_hp *c)
 {
 	if (c->epochs < 1 || c->epochs > 100000)
 		return "epochs must be between 1 and 100000";
@@ -123,7 +123,7 @@ const char *train_cfg_check(const struct train_cfg *c)
  * NULL when memory runs out. */
 static struct trainer *trainer_alloc(struct model *m, const uint32_t *users,
 				     const uint32_t *items, const float *ratings,
-				     const struct split *sp, const struct train_cfg *cfg)
+				     const struct split *sp, const struct eng_train_hp *cfg)
 {
 	struct trainer *t = calloc(1, sizeof *t);
 	if (!t)
@@ -137,11 +137,11 @@ static struct trainer *trainer_alloc(struct model *m, const uint32_t *users,
 	return t;
 }
 
-/* The trainer of TRAIN_ALS and TRAIN_BPMF: one sweep a step, always
+/* The trainer of ENG_FIT_ALS and ENG_FIT_BPMF: one sweep a step, always
  * from a fresh start (the solvers set their own initial values). */
 static struct trainer *new_solver(struct model *m, const uint32_t *users,
 				  const uint32_t *items, const float *ratings,
-				  const struct split *sp, const struct train_cfg *cfg,
+				  const struct split *sp, const struct eng_train_hp *cfg,
 				  char *err, size_t errlen)
 {
 	struct trainer *t = trainer_alloc(m, users, items, ratings, sp, cfg);
@@ -150,7 +150,7 @@ static struct trainer *new_solver(struct model *m, const uint32_t *users,
 		return NULL;
 	}
 	t->n_batches = 1;
-	if (cfg->algo == TRAIN_ALS) {
+	if (cfg->algo == ENG_FIT_ALS) {
 		struct als_cfg ac = {
 			.k = m->cfg.n_factors, .reg = (float)cfg->wd,
 			.reg_bias = (float)cfg->wd, .threads = cfg->threads,
@@ -174,7 +174,7 @@ static struct trainer *new_solver(struct model *m, const uint32_t *users,
 }
 
 /* One sweep of ALS or BPMF as one batch that ends an epoch. */
-static enum train_status solver_step(struct trainer *t, struct train_report *rep)
+static enum train_status solver_step(struct trainer *t, struct eng_train_report *rep)
 {
 	double start = clock_now();
 	double loss = t->als ? als_sweep(t->als) : bpmf_sweep(t->bpmf);
@@ -196,7 +196,7 @@ static enum train_status solver_step(struct trainer *t, struct train_report *rep
 
 struct trainer *train_new(struct model *m, const uint32_t *users,
 			  const uint32_t *items, const float *ratings,
-			  const struct split *sp, const struct train_cfg *cfg,
+			  const struct split *sp, const struct eng_train_hp *cfg,
 			  int init, char *err, size_t errlen)
 {
 	const char *why = train_cfg_check(cfg);
@@ -204,7 +204,7 @@ struct trainer *train_new(struct model *m, const uint32_t *users,
 		snprintf(err, errlen, "%s", why);
 		return NULL;
 	}
-	if (cfg->algo != TRAIN_SGD)
+	if (cfg->algo != ENG_FIT_SGD)
 		return new_solver(m, users, items, ratings, sp, cfg, err, errlen);
 	if (sp->n_train < (size_t)cfg->bs) {
 		snprintf(err, errlen,
@@ -241,10 +241,10 @@ struct trainer *train_new(struct model *m, const uint32_t *users,
 	}
 
 	t->n_batches = (long)(sp->n_train / (size_t)cfg->bs);
-	if (cfg->sched == SCHED_ONE_CYCLE) {
+	if (cfg->sched == ENG_SCHED_ONE_CYCLE) {
 		t->sched = sched_one_cycle(cfg->lr, t->n_batches * cfg->epochs);
 	} else {
-		t->sched = (struct sched){ .kind = SCHED_CONSTANT, .lr_max = cfg->lr,
+		t->sched = (struct sched){ .kind = ENG_SCHED_CONSTANT, .lr_max = cfg->lr,
 					   .mom_hi = cfg->mom };
 	}
 	/* Two independent streams from one seed: weights, then shuffling. */
@@ -343,7 +343,7 @@ static int valid_step(struct trainer *t, double *mse)
 
 /* The epoch's batches are done: a step of its validation pass (TRAIN_MORE
  * while it goes on), then the report's epoch fields. */
-static enum train_status epoch_end(struct trainer *t, struct train_report *rep)
+static enum train_status epoch_end(struct trainer *t, struct eng_train_report *rep)
 {
 	double mse = NAN;
 
@@ -364,7 +364,7 @@ static enum train_status epoch_end(struct trainer *t, struct train_report *rep)
 }
 
 /* Parameter spans of one embedding row (global row index: users first,
- * then items) and, for MODEL_DOTBIAS, of its bias. */
+ * then items) and, for ENG_MODEL_DOTBIAS, of its bias. */
 static size_t add_row_spans(const struct model *m, size_t row, struct optim_span *sp)
 {
 	if (m->nn) {
@@ -380,7 +380,7 @@ static size_t add_row_spans(const struct model *m, size_t row, struct optim_span
 	return 2;
 }
 
-static double run_batch(struct trainer *t, struct train_report *rep)
+static double run_batch(struct trainer *t, struct eng_train_report *rep)
 {
 	size_t bs = (size_t)t->cfg.bs;
 	size_t first = (size_t)t->batch * bs;
@@ -412,7 +412,7 @@ static double run_batch(struct trainer *t, struct train_report *rep)
 }
 
 enum train_status train_step(struct trainer *t, long max_batches,
-			     struct train_report *rep)
+			     struct eng_train_report *rep)
 {
 	rep->n_batches = t->n_batches;
 	rep->epoch = t->epoch;

@@ -24,46 +24,46 @@
 #include "schedule.h"
 #include "split.h"
 
-/* How the model is fitted.  ALS and BPMF fit MODEL_DOTBIAS without
+/* How the model is fitted.  ALS and BPMF fit ENG_MODEL_DOTBIAS without
  * y_range; their "epoch" is one sweep over users and items, so their
  * reports have one batch per epoch. */
-enum train_algo {
-	TRAIN_SGD = 0,          /* mini-batches of an optimiser (fastai's fit) */
-	TRAIN_ALS,              /* alternating least squares (als.h); wd = its ridge weight */
-	TRAIN_BPMF,             /* Bayesian MF by Gibbs sampling (bpmf.h) */
+enum eng_fit {
+	ENG_FIT_SGD = 0,        /* mini-batches of an optimiser (fastai's fit) */
+	ENG_FIT_ALS,            /* alternating least squares (als.h); wd = its ridge weight */
+	ENG_FIT_BPMF,           /* Bayesian MF by Gibbs sampling (bpmf.h) */
 };
 
-struct train_cfg {
-	enum train_algo algo;
+struct eng_train_hp {
+	enum eng_fit algo;
 	int epochs;
 	int bs;                 /* mini-batch size */
 	double lr;              /* lr_max for one-cycle */
 	double wd;              /* decoupled weight decay */
-	enum optim_kind opt;
-	enum sched_kind sched;
-	double mom;             /* momentum (Adam beta1) under SCHED_CONSTANT */
+	enum eng_optim opt;
+	enum eng_sched sched;
+	double mom;             /* momentum (Adam beta1) under ENG_SCHED_CONSTANT */
 	uint64_t seed;          /* initialisation and shuffling */
 	int threads;            /* optimiser threads; results do not depend on it */
 };
 
-/* The algorithm a --model name selects: "als", "bpmf", or TRAIN_SGD for
+/* The algorithm a --model name selects: "als", "bpmf", or ENG_FIT_SGD for
  * "dot" and "dotbias".  0 on success, -1 for another name. */
-int train_algo_parse(const char *model_name, enum train_algo *out);
-const char *train_algo_name(enum train_algo a);
+int train_algo_parse(const char *model_name, enum eng_fit *out);
+const char *train_algo_name(enum eng_fit a);
 
 /* The model's n_factors for k factors under c: k, except for BPMF, whose
  * model holds k factors for each sample kept (bpmf.h). */
-int train_model_factors(const struct train_cfg *c, int k);
+int train_model_factors(const struct eng_train_hp *c, int k);
 
 /* The chapter's run: 5 epochs, bs 64, lr 5e-3, wd 0.1, Adam, one-cycle. */
-struct train_cfg train_cfg_default(void);
+struct eng_train_hp train_cfg_default(void);
 
 /* NULL when acceptable, else a sentence naming the bad field. */
-const char *train_cfg_check(const struct train_cfg *cfg);
+const char *train_cfg_check(const struct eng_train_hp *cfg);
 
 /* What train_step() reports.  The first block is current after every call;
  * the second is filled when an epoch has just ended. */
-struct train_report {
+struct eng_train_report {
 	int epoch;              /* 0-based epoch in progress (or just ended) */
 	long batch;             /* batches done in this epoch */
 	long n_batches;         /* batches per epoch */
@@ -92,7 +92,7 @@ struct trainer;
  * runs out. */
 struct trainer *train_new(struct model *m, const uint32_t *users,
 			  const uint32_t *items, const float *ratings,
-			  const struct split *sp, const struct train_cfg *cfg,
+			  const struct split *sp, const struct eng_train_hp *cfg,
 			  int init, char *err, size_t errlen);
 
 /* Replace the learning-rate and momentum schedule from the next step on
@@ -106,6 +106,6 @@ void train_free(struct trainer *t);
  * Fills rep and returns the status.  After TRAIN_DONE further calls return
  * TRAIN_DONE and do nothing. */
 enum train_status train_step(struct trainer *t, long max_batches,
-			     struct train_report *rep);
+			     struct eng_train_report *rep);
 
 #endif

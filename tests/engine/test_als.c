@@ -149,29 +149,29 @@ static void plant(struct planted *p)
 
 /* Fit with the trainer (one sweep an epoch); returns the final valid MSE
  * and the model (caller frees). */
-static double fit(const struct planted *p, enum train_algo algo, int k, int epochs,
+static double fit(const struct planted *p, enum eng_fit algo, int k, int epochs,
 		  int threads, struct model **out)
 {
 	struct split sp;
 	cr_assert_eq(split_random(p->n, 0.2, 3, &sp), 0);
-	struct train_cfg tc = train_cfg_default();
+	struct eng_train_hp tc = train_cfg_default();
 	tc.algo = algo;
 	tc.epochs = epochs;
 	tc.wd = 0.5;
 	tc.threads = threads;
-	struct model_cfg mc = { .kind = MODEL_DOTBIAS, .n_users = 50, .n_items = 30,
+	struct eng_model_hp mc = { .kind = ENG_MODEL_DOTBIAS, .n_users = 50, .n_items = 30,
 				.n_factors = train_model_factors(&tc, k) };
 	char err[256];
 	struct model *m = model_new(&mc, err, sizeof err);
 	cr_assert(m, "%s", err);
 	struct trainer *t = train_new(m, p->u, p->i, p->r, &sp, &tc, 1, err, sizeof err);
 	cr_assert(t, "%s", err);
-	struct train_report rep;
+	struct eng_train_report rep;
 	double prev = INFINITY;
 	enum train_status st;
 	do {
 		st = train_step(t, 1, &rep);
-		if (algo == TRAIN_ALS)  /* each sweep minimises; the loss settles */
+		if (algo == ENG_FIT_ALS) /* each sweep minimises; the loss settles */
 			cr_assert_leq(rep.train_loss, prev * 1.05, "epoch %d", rep.epoch);
 		prev = rep.train_loss;
 	} while (st != TRAIN_DONE);
@@ -186,8 +186,8 @@ Test(als, learns_planted_and_ignores_threads)
 	static struct planted p;
 	plant(&p);
 	struct model *a, *b;
-	double va = fit(&p, TRAIN_ALS, 2, 10, 1, &a);
-	double vb = fit(&p, TRAIN_ALS, 2, 10, 3, &b);
+	double va = fit(&p, ENG_FIT_ALS, 2, 10, 1, &a);
+	double vb = fit(&p, ENG_FIT_ALS, 2, 10, 3, &b);
 	cr_assert_lt(va, 0.05, "valid MSE %g (noise variance 0.01)", va);
 	cr_assert_eq(va, vb);
 	cr_assert_eq(memcmp(a->params, b->params, a->n_params * sizeof(float)), 0,
@@ -202,7 +202,7 @@ Test(als, rejects_y_range)
 	plant(&p);
 	struct split sp;
 	cr_assert_eq(split_random(p.n, 0.2, 3, &sp), 0);
-	struct model_cfg mc = model_cfg_default();
+	struct eng_model_hp mc = model_cfg_default();
 	mc.n_users = 50;
 	mc.n_items = 30;
 	char err[256];
@@ -219,8 +219,8 @@ Test(bpmf, learns_planted_and_is_reproducible)
 	static struct planted p;
 	plant(&p);
 	struct model *a, *b;
-	double va = fit(&p, TRAIN_BPMF, 2, 40, 1, &a);
-	double vb = fit(&p, TRAIN_BPMF, 2, 40, 2, &b);
+	double va = fit(&p, ENG_FIT_BPMF, 2, 40, 1, &a);
+	double vb = fit(&p, ENG_FIT_BPMF, 2, 40, 2, &b);
 	cr_assert_lt(va, 0.05, "valid MSE %g (noise variance 0.01)", va);
 	cr_assert_eq(va, vb, "threads changed the samples");
 	cr_assert_eq(a->cfg.n_factors, 2 * bpmf_kept(40));

@@ -103,9 +103,9 @@ static void fix_crc(unsigned char *b, size_t n)
 
 /* ---- fixtures ----------------------------------------------------------- */
 
-static struct model_cfg small_cfg(enum model_kind kind)
+static struct eng_model_hp small_cfg(enum eng_model_kind kind)
 {
-	struct model_cfg c = model_cfg_default();
+	struct eng_model_hp c = model_cfg_default();
 	c.kind = kind;
 	c.n_users = 5;
 	c.n_items = 7;
@@ -123,10 +123,10 @@ static float f_bits(uint32_t v)
 	return f;
 }
 
-static struct model *small_model(enum model_kind kind)
+static struct model *small_model(enum eng_model_kind kind)
 {
 	char err[256];
-	struct model_cfg c = small_cfg(kind);
+	struct eng_model_hp c = small_cfg(kind);
 	struct model *m = model_new(&c, err, sizeof err);
 	struct rng r;
 
@@ -194,7 +194,7 @@ static void assert_same_meta(const struct ckpt_meta *a, const struct ckpt_meta *
 static unsigned char *good_file(const char *name, size_t *len)
 {
 	char err[256];
-	struct model *m = small_model(MODEL_DOTBIAS);
+	struct model *m = small_model(ENG_MODEL_DOTBIAS);
 	struct ckpt_meta mt = small_meta();
 	cr_assert_eq(ckpt_save(in_scratch(name), m, &mt, err, sizeof err), 0,
 		     "%s", err);
@@ -224,7 +224,7 @@ static void expect_refusal(const char *name, const char *needle1,
 Test(ckpt, round_trip_dotbias_is_bit_exact)
 {
 	char err[256];
-	struct model *m = small_model(MODEL_DOTBIAS);
+	struct model *m = small_model(ENG_MODEL_DOTBIAS);
 	struct ckpt_meta mt = small_meta(), got_meta;
 	const char *p = in_scratch("m.ctm");
 
@@ -244,7 +244,7 @@ Test(ckpt, round_trip_dotbias_is_bit_exact)
 Test(ckpt, round_trip_dot_without_y_range)
 {
 	char err[256];
-	struct model *m = small_model(MODEL_DOT);
+	struct model *m = small_model(ENG_MODEL_DOT);
 	m->cfg.use_y_range = 0;
 	struct ckpt_meta mt = small_meta();
 	mt.valid_loss = NAN;
@@ -271,7 +271,7 @@ Test(ckpt, file_layout_is_little_endian_and_checksummed)
 {
 	size_t n;
 	unsigned char *b = good_file("m.ctm", &n);
-	struct model *m = small_model(MODEL_DOTBIAS);
+	struct model *m = small_model(ENG_MODEL_DOTBIAS);
 
 	cr_assert_eq(n, expected_size(m));
 	cr_assert_eq(memcmp(b, "CLBTUI\0\1", 8), 0);
@@ -310,8 +310,8 @@ Test(ckpt, save_replaces_atomically_and_leaves_no_temporaries)
 {
 	char err[256];
 	const char *p = in_scratch("m.ctm");
-	struct model *a = small_model(MODEL_DOTBIAS);
-	struct model *b = small_model(MODEL_DOT);
+	struct model *a = small_model(ENG_MODEL_DOTBIAS);
+	struct model *b = small_model(ENG_MODEL_DOT);
 	struct ckpt_meta mt = small_meta();
 
 	cr_assert_eq(ckpt_save(p, a, &mt, err, sizeof err), 0, "%s", err);
@@ -338,7 +338,7 @@ Test(ckpt, save_replaces_atomically_and_leaves_no_temporaries)
 Test(ckpt, overlong_meta_strings_are_cut_not_overrun)
 {
 	char err[256];
-	struct model *m = small_model(MODEL_DOT);
+	struct model *m = small_model(ENG_MODEL_DOT);
 	struct ckpt_meta mt = small_meta(), got;
 	memset(mt.dataset, 'd', sizeof mt.dataset);     /* no NUL at all */
 	memset(mt.hparams, 'h', sizeof mt.hparams);
@@ -356,7 +356,7 @@ Test(ckpt, overlong_meta_strings_are_cut_not_overrun)
 Test(ckpt, save_into_missing_directory_fails)
 {
 	char err[256] = "";
-	struct model *m = small_model(MODEL_DOT);
+	struct model *m = small_model(ENG_MODEL_DOT);
 	struct ckpt_meta mt = small_meta();
 	const char *p = in_scratch("nope/m.ctm");
 
@@ -549,7 +549,7 @@ Test(ckpt, huge_declared_model_is_not_allocated)
 {
 	/* A consistent header describing a ~140 TB model in a small file must
 	 * be refused from the size alone; under ASan a huge malloc aborts. */
-	struct model_cfg c = small_cfg(MODEL_DOTBIAS);
+	struct eng_model_hp c = small_cfg(ENG_MODEL_DOTBIAS);
 	c.n_users = 0xFFFFFFF0u;
 	c.n_items = 0xFFFFFFF0u;
 	c.n_factors = 4096;
@@ -606,7 +606,7 @@ Test(ckpt, version_1_file_still_loads)
 	spit("m.ctm", b, n);
 	struct model *m = ckpt_load(in_scratch("m.ctm"), NULL, err, sizeof err);
 	cr_assert_not_null(m, "%s", err);
-	struct model *want = small_model(MODEL_DOTBIAS);
+	struct model *want = small_model(ENG_MODEL_DOTBIAS);
 	assert_same_model(m, want);
 	model_free(want);
 	model_free(m);
@@ -618,7 +618,7 @@ Test(ckpt, version_1_file_still_loads)
 Test(ckpt, round_trip_nn)
 {
 	char err[256];
-	struct model_cfg c = small_cfg(MODEL_NN);
+	struct eng_model_hp c = small_cfg(ENG_MODEL_NN);
 	c.n_layers = 2;
 	c.layers[0] = 6;
 	c.layers[1] = 3;

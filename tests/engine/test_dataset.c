@@ -16,8 +16,8 @@
 static char err[512];
 
 /* Load a path with the given options; fails the test on error. */
-static struct ds *load_path(const char *path, enum ds_format fmt,
-                            enum ds_item_key key, const char *split)
+static struct ds *load_path(const char *path, enum eng_format fmt,
+                            enum eng_item_key key, const char *split)
 {
 	struct ds_opts o = { .path = path, .format = fmt, .item_key = key, .split = split };
 	struct ds *ds = ds_load(&o, err, sizeof err);
@@ -26,11 +26,11 @@ static struct ds *load_path(const char *path, enum ds_format fmt,
 	return ds;
 }
 
-static struct ds *load_fixture(const char *rel, enum ds_item_key key, const char *split)
+static struct ds *load_fixture(const char *rel, enum eng_item_key key, const char *split)
 {
 	char p[4096];
 
-	return load_path(testenv_fixture(p, sizeof p, rel), DS_FMT_AUTO, key, split);
+	return load_path(testenv_fixture(p, sizeof p, rel), ENG_FMT_AUTO, key, split);
 }
 
 /* The dense index whose title is t, or fail. */
@@ -47,12 +47,12 @@ static uint32_t item_titled(const struct ds *ds, const char *t)
 
 Test(dataset, ml100k_fixture)
 {
-	struct ds *ds = load_fixture("ml-100k", DS_KEY_ID, NULL);
+	struct ds *ds = load_fixture("ml-100k", ENG_ITEM_KEY_ID, NULL);
 	static const uint32_t users[] = { 0, 0, 1, 1, 2, 2 };
 	static const uint32_t items[] = { 0, 1, 0, 2, 3, 4 };
 	static const float ratings[] = { 5, 3, 4, 1, 2, 4 };
 
-	cr_assert_eq(ds_format(ds), DS_FMT_ML100K);
+	cr_assert_eq(ds_format(ds), ENG_FMT_ML100K);
 	cr_assert_str_eq(ds_name(ds), "ml-100k");
 	cr_assert_eq(ds_n_users(ds), 3);
 	cr_assert_eq(ds_n_items(ds), 5);
@@ -83,7 +83,7 @@ Test(dataset, ml100k_fixture)
 
 Test(dataset, ml100k_title_key_merges_equal_titles)
 {
-	struct ds *ds = load_fixture("ml-100k", DS_KEY_TITLE, NULL);
+	struct ds *ds = load_fixture("ml-100k", ENG_ITEM_KEY_TITLE, NULL);
 	uint32_t chasers;
 
 	/* ids 3 and 4 are both "Chasers (1994)"; order is bytewise by title */
@@ -104,7 +104,7 @@ Test(dataset, ml100k_title_key_merges_equal_titles)
 
 Test(dataset, ml100k_canonical_split)
 {
-	struct ds *ds = load_fixture("ml-100k", DS_KEY_ID, "u1");
+	struct ds *ds = load_fixture("ml-100k", ENG_ITEM_KEY_ID, "u1");
 
 	cr_assert_eq(ds_n_ratings(ds), 6);
 	cr_assert_eq(ds_n_train(ds), 4);
@@ -127,9 +127,9 @@ Test(dataset, unknown_split_is_rejected)
 
 Test(dataset, mldat_fixture)
 {
-	struct ds *ds = load_fixture("ml-1m", DS_KEY_ID, NULL);
+	struct ds *ds = load_fixture("ml-1m", ENG_ITEM_KEY_ID, NULL);
 
-	cr_assert_eq(ds_format(ds), DS_FMT_MLDAT);
+	cr_assert_eq(ds_format(ds), ENG_FMT_MLDAT);
 	cr_assert_eq(ds_n_users(ds), 3);
 	cr_assert_eq(ds_n_items(ds), 3);
 	cr_assert_eq(ds_n_ratings(ds), 4);
@@ -147,7 +147,7 @@ Test(dataset, mldat_fixture)
 
 static void check_mlcsv(struct ds *ds)
 {
-	cr_assert_eq(ds_format(ds), DS_FMT_MLCSV);
+	cr_assert_eq(ds_format(ds), ENG_FMT_MLCSV);
 	cr_assert_eq(ds_n_users(ds), 2);
 	cr_assert_eq(ds_n_items(ds), 3);
 	cr_assert_eq(ds_n_ratings(ds), 4);
@@ -165,23 +165,23 @@ static void check_mlcsv(struct ds *ds)
 Test(dataset, mlcsv_fixture_directory_and_file)
 {
 	char p[4096];
-	struct ds *ds = load_fixture("ml-latest", DS_KEY_ID, NULL);
+	struct ds *ds = load_fixture("ml-latest", ENG_ITEM_KEY_ID, NULL);
 
 	check_mlcsv(ds);
 	cr_assert_str_eq(ds_name(ds), "ml-latest");
 	ds_free(ds);
 	/* the ratings file itself: movies.csv is found next to it */
-	ds = load_path(testenv_fixture(p, sizeof p, "ml-latest/ratings.csv"), DS_FMT_AUTO,
-	               DS_KEY_ID, NULL);
+	ds = load_path(testenv_fixture(p, sizeof p, "ml-latest/ratings.csv"), ENG_FMT_AUTO,
+	               ENG_ITEM_KEY_ID, NULL);
 	check_mlcsv(ds);
 	ds_free(ds);
 }
 
 Test(dataset, generic_csv_without_header)
 {
-	struct ds *ds = load_fixture("generic/plain.csv", DS_KEY_ID, NULL);
+	struct ds *ds = load_fixture("generic/plain.csv", ENG_ITEM_KEY_ID, NULL);
 
-	cr_assert_eq(ds_format(ds), DS_FMT_CSV);
+	cr_assert_eq(ds_format(ds), ENG_FMT_CSV);
 	cr_assert_str_eq(ds_name(ds), "plain.csv");
 	cr_assert_eq(ds_n_ratings(ds), 3);
 	cr_assert_eq(ds_n_users(ds), 2);
@@ -196,9 +196,9 @@ Test(dataset, generic_csv_without_header)
 
 Test(dataset, generic_tsv_with_header)
 {
-	struct ds *ds = load_fixture("generic/header.tsv", DS_KEY_ID, NULL);
+	struct ds *ds = load_fixture("generic/header.tsv", ENG_ITEM_KEY_ID, NULL);
 
-	cr_assert_eq(ds_format(ds), DS_FMT_TSV);
+	cr_assert_eq(ds_format(ds), ENG_FMT_TSV);
 	cr_assert_eq(ds_n_ratings(ds), 2);
 	cr_assert_eq(ds_user_id(ds, 0), 1);
 	cr_assert_eq(ds_users(ds)[0], 1);
@@ -208,7 +208,7 @@ Test(dataset, generic_tsv_with_header)
 
 Test(dataset, crlf_and_bom_accepted)
 {
-	struct ds *ds = load_fixture("generic/crlf_bom.csv", DS_KEY_ID, NULL);
+	struct ds *ds = load_fixture("generic/crlf_bom.csv", ENG_ITEM_KEY_ID, NULL);
 
 	cr_assert_eq(ds_n_ratings(ds), 2);
 	cr_assert_eq(ds_user_id(ds, 0), 1);
@@ -220,13 +220,13 @@ Test(dataset, crlf_and_bom_accepted)
 Test(dataset, forced_format)
 {
 	char p[4096];
-	struct ds_opts o = { .path = testenv_fixture(p, sizeof p, "ml-100k"), .format = DS_FMT_CSV };
+	struct ds_opts o = { .path = testenv_fixture(p, sizeof p, "ml-100k"), .format = ENG_FMT_CSV };
 	struct ds *ds;
 
 	cr_assert_null(ds_load(&o, err, sizeof err));
 	cr_assert(strstr(err, "not a directory"), "%s", err);
 	/* u.data forced as generic TSV: same ratings, no titles */
-	ds = load_path(testenv_fixture(p, sizeof p, "ml-100k/u.data"), DS_FMT_TSV, DS_KEY_ID, NULL);
+	ds = load_path(testenv_fixture(p, sizeof p, "ml-100k/u.data"), ENG_FMT_TSV, ENG_ITEM_KEY_ID, NULL);
 	cr_assert_eq(ds_n_ratings(ds), 6);
 	cr_assert_str_eq(ds_item_title(ds, 0), "item 1");
 	ds_free(ds);
@@ -234,11 +234,11 @@ Test(dataset, forced_format)
 
 Test(dataset, format_names_round_trip)
 {
-	enum ds_format f;
+	enum eng_format f;
 
-	for (int i = DS_FMT_AUTO; i <= DS_FMT_TSV; i++) {
-		cr_assert_eq(ds_format_parse(ds_format_name((enum ds_format)i), &f), 0);
-		cr_assert_eq(f, (enum ds_format)i);
+	for (int i = ENG_FMT_AUTO; i <= ENG_FMT_TSV; i++) {
+		cr_assert_eq(ds_format_parse(ds_format_name((enum eng_format)i), &f), 0);
+		cr_assert_eq(f, (enum eng_format)i);
 	}
 	cr_assert_eq(ds_format_parse("ml-20m", &f), -1);
 }
@@ -376,7 +376,7 @@ Test(dataset, unreadable_file)
 Test(dataset, real_ml100k)
 {
 	char p[4096];
-	struct ds *ds = load_path(testenv_dataset(p, sizeof p, "ml-100k"), DS_FMT_AUTO, DS_KEY_ID, NULL);
+	struct ds *ds = load_path(testenv_dataset(p, sizeof p, "ml-100k"), ENG_FMT_AUTO, ENG_ITEM_KEY_ID, NULL);
 	uint32_t k;
 
 	cr_expect_eq(ds_n_users(ds), 943);
@@ -390,7 +390,7 @@ Test(dataset, real_ml100k)
 	cr_assert_eq(ds_item_id(ds, k), 543);
 	cr_assert_str_eq(ds_item_genres(ds, k), "Drama|Musical");
 	ds_free(ds);
-	ds = load_path(p, DS_FMT_AUTO, DS_KEY_TITLE, NULL);
+	ds = load_path(p, ENG_FMT_AUTO, ENG_ITEM_KEY_TITLE, NULL);
 	cr_expect_eq(ds_n_items(ds), 1664);
 	cr_expect_eq(ds_n_ratings(ds), 100000);
 	ds_free(ds);
@@ -399,7 +399,7 @@ Test(dataset, real_ml100k)
 Test(dataset, real_ml100k_split_u1)
 {
 	char p[4096];
-	struct ds *ds = load_path(testenv_dataset(p, sizeof p, "ml-100k"), DS_FMT_AUTO, DS_KEY_ID, "u1");
+	struct ds *ds = load_path(testenv_dataset(p, sizeof p, "ml-100k"), ENG_FMT_AUTO, ENG_ITEM_KEY_ID, "u1");
 
 	cr_expect_eq(ds_n_train(ds), 80000);
 	cr_expect_eq(ds_n_ratings(ds), 100000);
@@ -410,10 +410,10 @@ Test(dataset, real_ml100k_split_u1)
 Test(dataset, real_ml_latest_small)
 {
 	char p[4096];
-	struct ds *ds = load_path(testenv_dataset(p, sizeof p, "ml-latest-small"), DS_FMT_AUTO,
-	                          DS_KEY_ID, NULL);
+	struct ds *ds = load_path(testenv_dataset(p, sizeof p, "ml-latest-small"), ENG_FMT_AUTO,
+	                          ENG_ITEM_KEY_ID, NULL);
 
-	cr_assert_eq(ds_format(ds), DS_FMT_MLCSV);
+	cr_assert_eq(ds_format(ds), ENG_FMT_MLCSV);
 	/* GroupLens publishes 100,836 ratings by 610 users of 9,724 rated
 	 * movies; the copy in shared/datasets is pinned by its SHA256SUMS.  The
 	 * file's last line is "610,170875,3.0,...", and the largest rated movie

@@ -24,8 +24,8 @@ static const float R[] = { 4.0f, 1.0f, 3.5f, 5.0f, 2.0f, 3.0f, 4.5f, 2.5f };
 static struct model *new_nn(uint32_t n_users, uint32_t n_items, int h0, int h1,
 			    float emb_drop, float ps, uint64_t seed, struct rng *r)
 {
-	struct model_cfg c = model_cfg_default();
-	c.kind = MODEL_NN;
+	struct eng_model_hp c = model_cfg_default();
+	c.kind = ENG_MODEL_NN;
 	c.n_users = n_users;
 	c.n_items = n_items;
 	c.n_layers = 2;
@@ -330,15 +330,15 @@ Test(embnn, weight_decay_skips_batchnorm_and_bias)
 	for (uint32_t j = 0; j < N; j++)
 		all[j] = j;
 	struct split sp = { .train = all, .n_train = N, .valid = all, .n_valid = 0 };
-	struct train_cfg tc = train_cfg_default();
+	struct eng_train_hp tc = train_cfg_default();
 	tc.bs = N;
 	tc.lr = lr;
 	tc.wd = wd;
-	tc.sched = SCHED_CONSTANT;
+	tc.sched = ENG_SCHED_CONSTANT;
 	char err[128];
 	struct trainer *t = train_new(m, U, I, R, &sp, &tc, 0, err, sizeof err);
 	cr_assert_not_null(t, "%s", err);
-	struct train_report rep;
+	struct eng_train_report rep;
 	train_step(t, 1, &rep);
 
 	struct embnn *n = m->nn;
@@ -361,8 +361,8 @@ Test(embnn, weight_decay_skips_batchnorm_and_bias)
 
 Test(embnn, config_is_checked)
 {
-	struct model_cfg c = model_cfg_default();
-	c.kind = MODEL_NN;
+	struct eng_model_hp c = model_cfg_default();
+	c.kind = ENG_MODEL_NN;
 	c.n_users = 3;
 	c.n_items = 3;
 	cr_assert_not_null(model_cfg_check(&c), "no layers");

@@ -216,7 +216,7 @@ Test(eng_scale, fast_trainer_reports_progress_mid_epoch, .timeout = 120)
 	long n_batches = sink_first(&s, ENG_EVT_TRAIN_START)->u.train.report.n_batches;
 	cr_assert_geq(n_batches, 8);
 	for (int i = 0; i < s.n; i++) {
-		const struct train_report *r = &s.ev[i].u.train.report;
+		const struct eng_train_report *r = &s.ev[i].u.train.report;
 		if (s.ev[i].kind == ENG_EVT_PROGRESS && r->batch > 0 && r->batch < n_batches) {
 			mid++;
 			cr_assert(isfinite(r->smooth_loss) && r->smooth_loss > 0);
@@ -235,7 +235,7 @@ Test(eng_scale, fast_trainer_reports_progress_mid_epoch, .timeout = 120)
 static struct model *fresh_model(const struct ds *ds, int k, double valid_pct,
 				 struct split *sp)
 {
-	struct model_cfg mc = model_cfg_default();
+	struct eng_model_hp mc = model_cfg_default();
 	mc.n_users = ds_n_users(ds);
 	mc.n_items = ds_n_items(ds);
 	mc.n_factors = k;
@@ -265,13 +265,13 @@ Test(eng_scale, fast_validation_in_steps_gives_the_mse, .timeout = 120)
 	struct split sp;
 	/* 500k validation ratings: more than one step's 400k */
 	struct model *m = fresh_model(ds, 8, 0.5, &sp);
-	struct train_cfg tc = train_cfg_default();
+	struct eng_train_hp tc = train_cfg_default();
 	tc.epochs = 1;
 	tc.lr = 0.01;
 	struct ftrain *t = ftrain_new(m, ds_users(ds), ds_items(ds), ds_ratings(ds), &sp, &tc, 1,
 				      err, sizeof err);
 	cr_assert_not_null(t, "%s", err);
-	struct train_report rep;
+	struct eng_train_report rep;
 	enum train_status st;
 	int validating = 0;
 	while ((st = ftrain_step(t, 1, &rep)) == TRAIN_MORE)
@@ -295,13 +295,13 @@ Test(eng_scale, minibatch_validation_in_steps_gives_the_mse, .timeout = 120)
 	for (int k = 0; k < 2; k++) {
 		struct split sp;
 		struct model *m = fresh_model(ds, 4, k ? 0.5 : 0.2, &sp);
-		struct train_cfg tc = train_cfg_default();
+		struct eng_train_hp tc = train_cfg_default();
 		tc.epochs = 1;
 		tc.bs = 4096;
 		struct trainer *t = train_new(m, ds_users(ds), ds_items(ds), ds_ratings(ds), &sp,
 					      &tc, 1, err, sizeof err);
 		cr_assert_not_null(t, "%s", err);
-		struct train_report rep;
+		struct eng_train_report rep;
 		enum train_status st;
 		int validating = 0;
 		while ((st = train_step(t, 1, &rep)) == TRAIN_MORE)

@@ -64,8 +64,8 @@ static void send_load(struct eng_thread *t, uint32_t req)
 {
 	struct eng_cmd c = { .kind = ENG_CMD_LOAD_DATA, .req_id = req };
 	testenv_fixture(c.u.load.path, sizeof c.u.load.path, "ml-100k");
-	c.u.load.format = DS_FMT_ML100K;
-	c.u.load.item_key = DS_KEY_ID;
+	c.u.load.format = ENG_FMT_ML100K;
+	c.u.load.item_key = ENG_ITEM_KEY_ID;
 	send_cmd(t, &c);
 }
 

@@ -40,12 +40,12 @@ static struct ds *synth(char *dir, size_t n, uint64_t ratings, uint32_t users, u
  * kernel when simd is set, through the momentum kernel when velocity is;
  * returns the last report's validation MSE and leaves the model in *out
  * when asked. */
-static double fit_cfg(const struct ds *ds, const struct train_cfg *tc, int simd, int velocity,
+static double fit_cfg(const struct ds *ds, const struct eng_train_hp *tc, int simd, int velocity,
 		      int y_range, struct model **out)
 {
 	struct split sp;
 	cr_assert_eq(split_random(ds_n_ratings(ds), 0.2, 1, &sp), 0);
-	struct model_cfg mc = model_cfg_default();
+	struct eng_model_hp mc = model_cfg_default();
 	mc.n_users = ds_n_users(ds);
 	mc.n_items = ds_n_items(ds);
 	mc.use_y_range = y_range;
@@ -56,7 +56,7 @@ static double fit_cfg(const struct ds *ds, const struct train_cfg *tc, int simd,
 	ftrain_use_simd(t, simd);
 	if (velocity)
 		cr_assert_eq(ftrain_use_velocity(t), 0);
-	struct train_report rep;
+	struct eng_train_report rep;
 	while (ftrain_step(t, 3, &rep) != TRAIN_DONE)
 		;
 	ftrain_free(t);
@@ -72,7 +72,7 @@ static double fit_cfg(const struct ds *ds, const struct train_cfg *tc, int simd,
 static double fit(const struct ds *ds, int threads, int simd, int epochs, int y_range,
 		  struct model **out)
 {
-	struct train_cfg tc = ftrain_cfg_plain(epochs, 0.02, 0.05);
+	struct eng_train_hp tc = ftrain_cfg_plain(epochs, 0.02, 0.05);
 	tc.threads = threads;
 	return fit_cfg(ds, &tc, simd, 0, y_range, out);
 }
@@ -131,7 +131,7 @@ Test(fasttrain, momentum_zero_is_plain_sgd)
 {
 	char dir[4096];
 	struct ds *ds = synth(dir, sizeof dir, 50000, 1000, 500);
-	struct train_cfg tc = ftrain_cfg_plain(3, 0.02, 0.05);
+	struct eng_train_hp tc = ftrain_cfg_plain(3, 0.02, 0.05);
 	for (int simd = 0; simd <= 1; simd++) {
 		struct model *a, *b;
 		double plain = fit_cfg(ds, &tc, simd, 0, 1, &a), vel = fit_cfg(ds, &tc, simd, 1, 1, &b);
@@ -186,10 +186,10 @@ Test(fasttrain, momentum_and_adam_recover_a_planted_model)
 	char dir[4096];
 	struct ds *ds = planted(dir, sizeof dir);
 	double base = mean_rmse(ds);
-	struct train_cfg sgd = ftrain_cfg_plain(12, 0.02, 0.01), mom = sgd, adam = sgd;
+	struct eng_train_hp sgd = ftrain_cfg_plain(12, 0.02, 0.01), mom = sgd, adam = sgd;
 	mom.mom = 0.9;
 	mom.lr = 0.002;
-	adam.opt = OPTIM_ADAM;
+	adam.opt = ENG_OPTIM_ADAM;
 	adam.lr = 0.003;
 	double r_sgd = sqrt(fit_cfg(ds, &sgd, 1, 0, 0, NULL));
 	double r_mom = sqrt(fit_cfg(ds, &mom, 1, 0, 0, NULL));
@@ -209,11 +209,11 @@ Test(fasttrain, simd_matches_portable_for_momentum_and_adam)
 {
 	char dir[4096];
 	struct ds *ds = planted(dir, sizeof dir);
-	struct train_cfg mom = ftrain_cfg_plain(5, 0.002, 0.01), adam = mom;
+	struct eng_train_hp mom = ftrain_cfg_plain(5, 0.002, 0.01), adam = mom;
 	mom.mom = 0.9;
-	adam.opt = OPTIM_ADAM;
+	adam.opt = ENG_OPTIM_ADAM;
 	adam.lr = 0.003;
-	const struct train_cfg *cfgs[] = { &mom, &adam };
+	const struct eng_train_hp *cfgs[] = { &mom, &adam };
 	for (int c = 0; c < 2; c++) {
 		struct model *a, *b;
 		double vec = fit_cfg(ds, cfgs[c], 1, 0, 1, &a), port = fit_cfg(ds, cfgs[c], 0, 0, 1, &b);
@@ -238,18 +238,18 @@ Test(fasttrain, steps_are_chunks)
 	struct ds *ds = synth(dir, sizeof dir, 50000, 1000, 500);
 	struct split sp;
 	cr_assert_eq(split_random(ds_n_ratings(ds), 0.2, 1, &sp), 0);
-	struct model_cfg mc = model_cfg_default();
+	struct eng_model_hp mc = model_cfg_default();
 	mc.n_users = ds_n_users(ds);
 	mc.n_items = ds_n_items(ds);
-	mc.kind = MODEL_DOT;
+	mc.kind = ENG_MODEL_DOT;
 	struct model *m = model_new(&mc, err, sizeof err);
-	struct train_cfg tc = train_cfg_default();
+	struct eng_train_hp tc = train_cfg_default();
 	tc.epochs = 2;
 	tc.lr = 0.01;
 	struct ftrain *t = ftrain_new(m, ds_users(ds), ds_items(ds), ds_ratings(ds), &sp, &tc, 1,
 				      err, sizeof err);
 	cr_assert_not_null(t, "%s", err);
-	struct train_report rep;
+	struct eng_train_report rep;
 	cr_assert_eq(ftrain_step(t, 0, &rep), TRAIN_MORE);
 	cr_assert_geq(rep.n_batches, 8);
 	long n = rep.n_batches;

@@ -222,7 +222,7 @@ static void solve_dense(double *a, double *b, int n)
  * normal equations written out and solved in double. */
 static void check_tiny(int kind, int y_range)
 {
-	struct model_cfg mc = { .kind = kind, .n_users = 1, .n_items = 4, .n_factors = 2,
+	struct eng_model_hp mc = { .kind = kind, .n_users = 1, .n_items = 4, .n_factors = 2,
 				.use_y_range = y_range, .y_lo = 0.0f, .y_hi = 5.5f };
 	char err[256];
 	struct model *m = model_new(&mc, err, sizeof err);
@@ -237,7 +237,7 @@ static void check_tiny(int kind, int y_range)
 	float mean[3] = { 0.1f, -0.05f, 0.2f };
 	struct foldin_prior p = { .lambda_f = 0.7f, .lambda_b = 0.3f, .mean = mean };
 	int d = foldin_dim(m);
-	cr_assert_eq(d, kind == MODEL_DOTBIAS ? 3 : 2);
+	cr_assert_eq(d, kind == ENG_MODEL_DOTBIAS ? 3 : 2);
 	float w[3];
 	cr_assert_eq(foldin_solve(m, &p, items, ratings, 3, w), 0);
 
@@ -255,7 +255,7 @@ static void check_tiny(int kind, int y_range)
 			pr = fmin(fmax(pr, FOLDIN_P_MIN), 1 - FOLDIN_P_MIN);
 			z = log(pr / (1 - pr));
 		}
-		if (kind == MODEL_DOTBIAS)
+		if (kind == ENG_MODEL_DOTBIAS)
 			z -= qb[items[r]];
 		for (int i = 0; i < d; i++) {
 			b[i] += x[i] * z;
@@ -306,14 +306,14 @@ static void check_tiny(int kind, int y_range)
 
 Test(foldin, equals_a_dense_solve_on_a_tiny_model)
 {
-	check_tiny(MODEL_DOTBIAS, 1);
-	check_tiny(MODEL_DOTBIAS, 0);
-	check_tiny(MODEL_DOT, 1);
+	check_tiny(ENG_MODEL_DOTBIAS, 1);
+	check_tiny(ENG_MODEL_DOTBIAS, 0);
+	check_tiny(ENG_MODEL_DOT, 1);
 }
 
 Test(foldin, no_ratings_give_the_prior_mean)
 {
-	struct model_cfg mc = { .kind = MODEL_DOTBIAS, .n_users = 1, .n_items = 2,
+	struct eng_model_hp mc = { .kind = ENG_MODEL_DOTBIAS, .n_users = 1, .n_items = 2,
 				.n_factors = 2, .use_y_range = 1, .y_hi = 5.5f };
 	char err[256];
 	struct model *m = model_new(&mc, err, sizeof err);
@@ -338,21 +338,21 @@ static void chapter_model(struct chapter *c)
 {
 	char ml[512], err[512];
 	testenv_dataset(ml, sizeof ml, "ml-100k");
-	struct ds_opts o = { .path = ml, .item_key = DS_KEY_TITLE };
+	struct ds_opts o = { .path = ml, .item_key = ENG_ITEM_KEY_TITLE };
 	c->ds = ds_load(&o, err, sizeof err);
 	cr_assert_not_null(c->ds, "%s", err);
-	struct model_cfg mc = model_cfg_default();
+	struct eng_model_hp mc = model_cfg_default();
 	mc.n_users = ds_n_users(c->ds);
 	mc.n_items = ds_n_items(c->ds);
 	c->m = model_new(&mc, err, sizeof err);
 	cr_assert_not_null(c->m);
 	cr_assert_eq(split_random(ds_n_ratings(c->ds), 0.2, 1, &c->sp), 0);
-	struct train_cfg tc = train_cfg_default();
+	struct eng_train_hp tc = train_cfg_default();
 	tc.seed = 1;
 	struct trainer *t = train_new(c->m, ds_users(c->ds), ds_items(c->ds),
 				      ds_ratings(c->ds), &c->sp, &tc, 1, err, sizeof err);
 	cr_assert_not_null(t, "%s", err);
-	struct train_report rep;
+	struct eng_train_report rep;
 	while (train_step(t, 1000000, &rep) != TRAIN_DONE)
 		;
 	train_free(t);

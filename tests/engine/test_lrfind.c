@@ -36,18 +36,18 @@ static void make_data(void)
 
 /* Sweep a fresh model of kind over the data; returns the status and the
  * points in pts (*n of them). */
-static enum lrfind_status sweep(enum model_kind kind, int y_range,
-				const struct lrfind_cfg *lc,
+static enum lrfind_status sweep(enum eng_model_kind kind, int y_range,
+				const struct eng_lr_find_hp *lc,
 				struct lrfind_point *pts, int *n)
 {
 	make_data();
-	struct model_cfg mc = model_cfg_default();
+	struct eng_model_hp mc = model_cfg_default();
 	mc.kind = kind;
 	mc.n_users = NU;
 	mc.n_items = NI;
 	mc.n_factors = 4;
 	mc.use_y_range = y_range;
-	if (kind == MODEL_NN) {
+	if (kind == ENG_MODEL_NN) {
 		mc.n_layers = 1;
 		mc.layers[0] = 8;
 	}
@@ -56,7 +56,7 @@ static enum lrfind_status sweep(enum model_kind kind, int y_range,
 	cr_assert_not_null(m, "%s", err);
 	struct split sp;
 	cr_assert_eq(split_random(NR, 0.2, 1, &sp), 0);
-	struct train_cfg tc = train_cfg_default();
+	struct eng_train_hp tc = train_cfg_default();
 	tc.bs = 64;
 	tc.wd = 0.0;
 	struct lrfind *f = lrfind_new(m, users, items, ratings, &sp, &tc, lc, err, sizeof err);
@@ -76,11 +76,11 @@ static enum lrfind_status sweep(enum model_kind kind, int y_range,
 /* fastai's SchedExp: batch i uses start * (end/start)^(i/num_it). */
 Test(lrfind, learning_rates_grow_exponentially)
 {
-	struct lrfind_cfg lc = lrfind_cfg_default();
+	struct eng_lr_find_hp lc = lrfind_cfg_default();
 	lc.end_lr = 1e-2;       /* low enough that nothing diverges */
 	struct lrfind_point pts[LRFIND_MAX_IT + 1];
 	int n;
-	cr_assert_eq(sweep(MODEL_DOTBIAS, 1, &lc, pts, &n), LRFIND_DONE);
+	cr_assert_eq(sweep(ENG_MODEL_DOTBIAS, 1, &lc, pts, &n), LRFIND_DONE);
 	cr_assert_eq(n, lc.num_it);
 	for (int i = 0; i < n; i++) {
 		double want = lc.start_lr * pow(lc.end_lr / lc.start_lr, (double)i / lc.num_it);
@@ -92,11 +92,11 @@ Test(lrfind, learning_rates_grow_exponentially)
  * the sweep stops early, on the first smoothed loss above 4x the least. */
 Test(lrfind, stops_when_the_loss_diverges)
 {
-	struct lrfind_cfg lc = lrfind_cfg_default();
+	struct eng_lr_find_hp lc = lrfind_cfg_default();
 	lc.end_lr = 100.0;
 	struct lrfind_point pts[LRFIND_MAX_IT + 1];
 	int n;
-	cr_assert_eq(sweep(MODEL_DOT, 0, &lc, pts, &n), LRFIND_DIVERGED);
+	cr_assert_eq(sweep(ENG_MODEL_DOT, 0, &lc, pts, &n), LRFIND_DIVERGED);
 	cr_assert_lt(n, lc.num_it);
 	double best = INFINITY;
 	for (int i = 0; i + 1 < n; i++) {
@@ -112,7 +112,7 @@ Test(lrfind, stops_when_the_loss_diverges)
  * trimmed curve starts, before the minimum. */
 static void check_valley(const struct lrfind_point *pts, int n, int num_it)
 {
-	struct lrfind_suggest s = lrfind_suggest(pts, n, num_it);
+	struct eng_lr_suggest s = lrfind_suggest(pts, n, num_it);
 	cr_assert_geq(s.valley, num_it / 10);
 	cr_assert_lt(s.valley, n - 5);
 	int lo = num_it / 10, at_min = lo;
@@ -137,35 +137,35 @@ Test(lrfind, suggestion_on_a_synthetic_curve)
 		pts[i].loss = x < 0.3 ? 2.0 : x < 0.7 ? 2.0 - 3.0 * (x - 0.3) : 0.8 + 5.0 * (x - 0.7);
 	}
 	check_valley(pts, 100, 100);
-	struct lrfind_suggest s = lrfind_suggest(pts, 100, 100);
+	struct eng_lr_suggest s = lrfind_suggest(pts, 100, 100);
 	/* the descent runs over points 31..70: a third plus a sixth of the way */
 	cr_assert(s.valley >= 45 && s.valley <= 55, "valley at %d", s.valley);
 }
 
 /* And on a real sweep of each model. */
-static void check_real_sweep(enum model_kind kind)
+static void check_real_sweep(enum eng_model_kind kind)
 {
-	struct lrfind_cfg lc = lrfind_cfg_default();
+	struct eng_lr_find_hp lc = lrfind_cfg_default();
 	struct lrfind_point pts[LRFIND_MAX_IT + 1];
 	int n;
 	sweep(kind, 1, &lc, pts, &n);
 	check_valley(pts, n, lc.num_it);
 }
 
-Test(lrfind, suggestion_descends_dotbias) { check_real_sweep(MODEL_DOTBIAS); }
-Test(lrfind, suggestion_descends_nn) { check_real_sweep(MODEL_NN); }
+Test(lrfind, suggestion_descends_dotbias) { check_real_sweep(ENG_MODEL_DOTBIAS); }
+Test(lrfind, suggestion_descends_nn) { check_real_sweep(ENG_MODEL_NN); }
 
 Test(lrfind, too_short_a_curve_has_no_suggestion)
 {
 	struct lrfind_point pts[8] = {0};
-	struct lrfind_suggest s = lrfind_suggest(pts, 8, 100);
+	struct eng_lr_suggest s = lrfind_suggest(pts, 8, 100);
 	cr_assert_eq(s.valley, -1);
 	cr_assert_eq(s.steep, -1);
 }
 
 Test(lrfind, bad_sweeps_are_refused)
 {
-	struct lrfind_cfg lc = lrfind_cfg_default();
+	struct eng_lr_find_hp lc = lrfind_cfg_default();
 	lc.start_lr = 1.0;
 	lc.end_lr = 0.1;
 	cr_assert_not_null(lrfind_cfg_check(&lc));

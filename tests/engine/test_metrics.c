@@ -8,7 +8,7 @@
 Test(metrics, error_by_hand)
 {
 	const float pred[] = { 1, 2, 3 }, truth[] = { 2, 2, 5 };
-	struct metrics_err e;
+	struct eng_metrics_err e;
 	metrics_error(pred, truth, 3, 0, 0, &e);   /* errors -1, 0, -2 */
 	cr_assert_eq(e.n, 3);
 	cr_assert_float_eq(e.mse, 5.0 / 3.0, 1e-12);
@@ -19,7 +19,7 @@ Test(metrics, error_by_hand)
 Test(metrics, error_clips_to_the_scale)
 {
 	const float pred[] = { 0.2f, 6.0f, 4.5f }, truth[] = { 1, 5, 4 };
-	struct metrics_err e;
+	struct eng_metrics_err e;
 	metrics_error(pred, truth, 3, 1, 5, &e);   /* errors 0, 0, 0.5 */
 	cr_assert_float_eq(e.mse, 0.25 / 3.0, 1e-7);
 	cr_assert_float_eq(e.mae, 0.5 / 3.0, 1e-7);
@@ -57,7 +57,7 @@ Test(metrics, ranking_by_hand)
 		.n_users = 2, .n_items = 5, .users = ru, .items = ri, .ratings = rr,
 		.sp = &sp, .relevant = 4.0f, .k = 2, .score = fixed_scores,
 	};
-	struct metrics_rank m;
+	struct eng_metrics_rank m;
 	cr_assert_eq(metrics_ranking(&in, &m), 0);
 	/* user 0's top 2: items 2, 3; one hit (item 3) at position 2 */
 	cr_assert_eq(m.n_users, 1);
@@ -86,7 +86,7 @@ Test(metrics, ranking_with_nobody_to_rank)
 		.n_users = 2, .n_items = 5, .users = ru, .items = ri, .ratings = rr,
 		.sp = &sp, .relevant = 6.0f, .k = 10, .score = fixed_scores,
 	};
-	struct metrics_rank m;
+	struct eng_metrics_rank m;
 	cr_assert_eq(metrics_ranking(&in, &m), 0);
 	cr_assert_eq(m.n_users, 0);
 	cr_assert_eq(m.ndcg, 0.0);
@@ -96,7 +96,7 @@ Test(metrics, ranking_with_nobody_to_rank)
 
 Test(metrics, model_scores_rank_like_predictions)
 {
-	struct model_cfg mc = { .kind = MODEL_DOTBIAS, .n_users = 2, .n_items = 3, .n_factors = 2 };
+	struct eng_model_hp mc = { .kind = ENG_MODEL_DOTBIAS, .n_users = 2, .n_items = 3, .n_factors = 2 };
 	char err[128];
 	struct model *m = model_new(&mc, err, sizeof err);
 	cr_assert(m, "%s", err);

@@ -14,9 +14,9 @@ static const uint32_t I[] = { 4, 0, 2, 2, 1, 2 };
 static const float R[] = { 4.0f, 1.0f, 3.5f, 5.0f, 2.0f, 3.0f };
 #define N (sizeof U / sizeof U[0])
 
-static struct model *make(enum model_kind kind, int y_range, int k)
+static struct model *make(enum eng_model_kind kind, int y_range, int k)
 {
-	struct model_cfg c = model_cfg_default();
+	struct eng_model_hp c = model_cfg_default();
 	c.kind = kind;
 	c.n_users = 4;
 	c.n_items = 5;
@@ -35,7 +35,7 @@ static struct model *make(enum model_kind kind, int y_range, int k)
 
 /* Compare the analytic gradient with (L(p+h) - L(p-h)) / 2h, computed in
  * float like the model, for every parameter. */
-static void check_gradient(enum model_kind kind, int y_range)
+static void check_gradient(enum eng_model_kind kind, int y_range)
 {
 	struct model *m = make(kind, y_range, 5);
 	float *g = calloc(m->n_params, sizeof *g);
@@ -62,14 +62,14 @@ static void check_gradient(enum model_kind kind, int y_range)
 	model_free(m);
 }
 
-Test(model, gradient_dot) { check_gradient(MODEL_DOT, 0); }
-Test(model, gradient_dot_y_range) { check_gradient(MODEL_DOT, 1); }
-Test(model, gradient_dotbias) { check_gradient(MODEL_DOTBIAS, 0); }
-Test(model, gradient_dotbias_y_range) { check_gradient(MODEL_DOTBIAS, 1); }
+Test(model, gradient_dot) { check_gradient(ENG_MODEL_DOT, 0); }
+Test(model, gradient_dot_y_range) { check_gradient(ENG_MODEL_DOT, 1); }
+Test(model, gradient_dotbias) { check_gradient(ENG_MODEL_DOTBIAS, 0); }
+Test(model, gradient_dotbias_y_range) { check_gradient(ENG_MODEL_DOTBIAS, 1); }
 
 Test(model, gradient_accumulates_into_buffer)
 {
-	struct model *m = make(MODEL_DOTBIAS, 1, 3);
+	struct model *m = make(ENG_MODEL_DOTBIAS, 1, 3);
 	float *g1 = calloc(m->n_params, sizeof *g1);
 	float *g2 = calloc(m->n_params, sizeof *g2);
 	model_loss_grad(m, U, I, R, N, g1);
@@ -84,7 +84,7 @@ Test(model, gradient_accumulates_into_buffer)
 
 Test(model, predict_by_hand)
 {
-	struct model_cfg c = model_cfg_default();
+	struct eng_model_hp c = model_cfg_default();
 	c.n_users = 1;
 	c.n_items = 1;
 	c.n_factors = 2;
@@ -106,13 +106,13 @@ Test(model, predict_by_hand)
 
 Test(model, shapes_and_layout)
 {
-	struct model *m = make(MODEL_DOTBIAS, 1, 5);
+	struct model *m = make(ENG_MODEL_DOTBIAS, 1, 5);
 	cr_assert_eq(m->n_params, (4 + 5) * 5 + 4 + 5);
 	cr_assert_eq(m->item_f, m->user_f + 4 * 5);
 	cr_assert_eq(m->user_b, m->item_f + 5 * 5);
 	cr_assert_eq(m->item_b, m->user_b + 4);
 	model_free(m);
-	m = make(MODEL_DOT, 0, 5);
+	m = make(ENG_MODEL_DOT, 0, 5);
 	cr_assert_eq(m->n_params, (4 + 5) * 5);
 	cr_assert_null(m->user_b);
 	model_free(m);
@@ -120,7 +120,7 @@ Test(model, shapes_and_layout)
 
 Test(model, bad_configs_refused)
 {
-	struct model_cfg c = model_cfg_default();
+	struct eng_model_hp c = model_cfg_default();
 	c.n_users = 3;
 	c.n_items = 3;
 	char err[128];
@@ -140,7 +140,7 @@ Test(model, bad_configs_refused)
 
 Test(model, init_is_fastai_normal)
 {
-	struct model_cfg c = model_cfg_default();
+	struct eng_model_hp c = model_cfg_default();
 	c.n_users = 400;
 	c.n_items = 600;
 	char err[128];
@@ -164,7 +164,7 @@ Test(model, init_is_fastai_normal)
 
 Test(model, keep_users_drops_the_last_rows_in_place)
 {
-	struct model *m = make(MODEL_DOTBIAS, 1, 3);   /* 4 users, 5 items */
+	struct model *m = make(ENG_MODEL_DOTBIAS, 1, 3); /* 4 users, 5 items */
 	float items[5 * 3], ib[5], ub[2], u0[3];
 	memcpy(items, m->item_f, sizeof items);
 	memcpy(ib, m->item_b, sizeof ib);

@@ -9,7 +9,7 @@
 
 Test(optim, adam_two_steps_by_hand)
 {
-	struct optim_cfg c = optim_cfg_default(OPTIM_ADAM);
+	struct optim_cfg c = optim_cfg_default(ENG_OPTIM_ADAM);
 	c.wd = 0.1f;
 	struct optim *o = optim_new(&c, 1, 1);
 	float p = 1.0f, g = 0.5f;
@@ -30,7 +30,7 @@ Test(optim, adam_two_steps_by_hand)
 
 Test(optim, sgd_momentum_by_hand)
 {
-	struct optim_cfg c = optim_cfg_default(OPTIM_SGD);
+	struct optim_cfg c = optim_cfg_default(ENG_OPTIM_SGD);
 	c.wd = 0.5f;
 	struct optim *o = optim_new(&c, 1, 1);
 	float p = 2.0f, g = 1.0f;
@@ -51,13 +51,13 @@ struct ref {
 	long step;
 };
 
-static void ref_step(struct ref *r, enum optim_kind kind, const float *g, size_t n,
+static void ref_step(struct ref *r, enum eng_optim kind, const float *g, size_t n,
 		     double lr, double mom, double wd)
 {
 	r->step++;
 	for (size_t i = 0; i < n; i++) {
 		r->p[i] *= 1.0 - lr * wd;
-		if (kind == OPTIM_SGD) {
+		if (kind == ENG_OPTIM_SGD) {
 			r->m[i] = mom * r->m[i] + g[i];
 			r->p[i] -= lr * r->m[i];
 			continue;
@@ -71,7 +71,7 @@ static void ref_step(struct ref *r, enum optim_kind kind, const float *g, size_t
 
 /* 300 steps on 3 rows of 37 floats + a tail of 5, with a random subset
  * of rows touched each step and momentum following a schedule. */
-static void check_against_reference(enum optim_kind kind, int threads)
+static void check_against_reference(enum eng_optim kind, int threads)
 {
 	enum { ROWS = 3, K = 37, TAIL = 5, NP = ROWS * K + TAIL };
 	struct optim_cfg c = optim_cfg_default(kind);
@@ -117,9 +117,9 @@ static void check_against_reference(enum optim_kind kind, int threads)
 	optim_free(o);
 }
 
-Test(optim, adam_matches_textbook_loop) { check_against_reference(OPTIM_ADAM, 1); }
-Test(optim, sgd_matches_textbook_loop) { check_against_reference(OPTIM_SGD, 1); }
-Test(optim, adam_two_threads_matches) { check_against_reference(OPTIM_ADAM, 2); }
+Test(optim, adam_matches_textbook_loop) { check_against_reference(ENG_OPTIM_ADAM, 1); }
+Test(optim, sgd_matches_textbook_loop) { check_against_reference(ENG_OPTIM_SGD, 1); }
+Test(optim, adam_two_threads_matches) { check_against_reference(ENG_OPTIM_ADAM, 2); }
 
 Test(optim, threads_give_identical_bits)
 {
@@ -129,7 +129,7 @@ Test(optim, threads_give_identical_bits)
 	rng_seed(&rng, 9);
 	for (int i = 0; i < NP; i++)
 		a[i] = b[i] = (float)rng_normal(&rng);
-	struct optim_cfg c = optim_cfg_default(OPTIM_ADAM);
+	struct optim_cfg c = optim_cfg_default(ENG_OPTIM_ADAM);
 	c.wd = 0.1f;
 	struct optim *o1 = optim_new(&c, NP, 1), *o2 = optim_new(&c, NP, 2);
 	struct optim_span span = { 100, 50 };
@@ -149,7 +149,7 @@ Test(optim, threads_give_identical_bits)
 
 /* optim_no_decay: parameters in the range step without weight decay,
  * the rest with it, for both kernels and across thread slices. */
-static void check_no_decay(enum optim_kind kind, int threads)
+static void check_no_decay(enum eng_optim kind, int threads)
 {
 	enum { NP = 100, LO = 37, LEN = 41 };
 	struct optim_cfg c = optim_cfg_default(kind);
@@ -169,6 +169,6 @@ static void check_no_decay(enum optim_kind kind, int threads)
 	optim_free(o);
 }
 
-Test(optim, no_decay_range_adam) { check_no_decay(OPTIM_ADAM, 1); }
-Test(optim, no_decay_range_sgd) { check_no_decay(OPTIM_SGD, 1); }
-Test(optim, no_decay_range_two_threads) { check_no_decay(OPTIM_ADAM, 2); }
+Test(optim, no_decay_range_adam) { check_no_decay(ENG_OPTIM_ADAM, 1); }
+Test(optim, no_decay_range_sgd) { check_no_decay(ENG_OPTIM_SGD, 1); }
+Test(optim, no_decay_range_two_threads) { check_no_decay(ENG_OPTIM_ADAM, 2); }

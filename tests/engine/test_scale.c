@@ -51,19 +51,19 @@ static void write_set(char *dir, size_t n)
 static double fit(const struct ds *ds, const struct split *sp, int threads, long steps_per_call,
 		  struct model **out, long *steps_per_epoch)
 {
-	struct model_cfg mc = model_cfg_default();
+	struct eng_model_hp mc = model_cfg_default();
 	mc.n_users = ds_n_users(ds);
 	mc.n_items = ds_n_items(ds);
 	mc.n_factors = 16;
 	mc.use_y_range = 0;
 	struct model *m = model_new(&mc, err, sizeof err);
 	cr_assert_not_null(m, "%s", err);
-	struct train_cfg tc = ftrain_cfg_plain(3, 0.03, 0.02);
+	struct eng_train_hp tc = ftrain_cfg_plain(3, 0.03, 0.02);
 	tc.threads = threads;
 	struct ftrain *t = ftrain_new(m, ds_users(ds), ds_items(ds), ds_ratings(ds), sp, &tc, 1,
 				      err, sizeof err);
 	cr_assert_not_null(t, "%s", err);
-	struct train_report rep;
+	struct eng_train_report rep;
 	while (ftrain_step(t, steps_per_call, &rep) != TRAIN_DONE)
 		;
 	*steps_per_epoch = rep.n_batches;

@@ -29,7 +29,7 @@ Test(sched, one_cycle_by_hand)
 
 Test(sched, constant)
 {
-	struct sched s = { .kind = SCHED_CONSTANT, .lr_max = 0.3, .mom_hi = 0.7 };
+	struct sched s = { .kind = ENG_SCHED_CONSTANT, .lr_max = 0.3, .mom_hi = 0.7 };
 	double lr, mom;
 	sched_at(&s, 1234, &lr, &mom);
 	cr_assert_eq(lr, 0.3);
@@ -38,10 +38,10 @@ Test(sched, constant)
 
 Test(sched, names)
 {
-	enum sched_kind k;
+	enum eng_sched k;
 	cr_assert_eq(sched_kind_parse("one-cycle", &k), 0);
-	cr_assert_eq(k, SCHED_ONE_CYCLE);
+	cr_assert_eq(k, ENG_SCHED_ONE_CYCLE);
 	cr_assert_eq(sched_kind_parse("constant", &k), 0);
-	cr_assert_eq(k, SCHED_CONSTANT);
+	cr_assert_eq(k, ENG_SCHED_CONSTANT);
 	cr_assert_eq(sched_kind_parse("cyclic", &k), -1);
 }

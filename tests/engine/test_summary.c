@@ -9,9 +9,9 @@
 #include "summary.h"
 #include "testenv.h"
 
-static struct summary sum;
+static struct eng_summary sum;
 
-static void summarise(const char *path, enum ds_format fmt)
+static void summarise(const char *path, enum eng_format fmt)
 {
 	char err[512];
 	struct ds_opts o = { .path = path, .format = fmt };
@@ -27,7 +27,7 @@ Test(summary, ml100k_fixture)
 	char p[4096];
 	static const uint64_t counts[] = { 1, 1, 1, 2, 1 };
 
-	summarise(testenv_fixture(p, sizeof p, "ml-100k"), DS_FMT_AUTO);
+	summarise(testenv_fixture(p, sizeof p, "ml-100k"), ENG_FMT_AUTO);
 	cr_assert_str_eq(sum.name, "ml-100k");
 	cr_assert_str_eq(sum.format, "ml-100k");
 	cr_assert_eq(sum.n_users, 3);
@@ -59,7 +59,7 @@ Test(summary, half_star_bins)
 	char p[4096];
 	static const float lo[] = { 0.5f, 2.5f, 4.0f, 5.0f };
 
-	summarise(testenv_fixture(p, sizeof p, "ml-latest"), DS_FMT_AUTO);
+	summarise(testenv_fixture(p, sizeof p, "ml-latest"), ENG_FMT_AUTO);
 	cr_assert_eq(sum.n_bins, 4);
 	for (int k = 0; k < 4; k++) {
 		cr_assert_eq(sum.bin_lo[k], lo[k]);
@@ -76,13 +76,13 @@ Test(summary, equal_width_bins_past_ten_values)
 	char dir[4096], p[4096];
 
 	testenv_tmpdir(dir, sizeof dir);
-	summarise(testenv_write(p, sizeof p, dir, "r.csv", data, sizeof data - 1), DS_FMT_AUTO);
+	summarise(testenv_write(p, sizeof p, dir, "r.csv", data, sizeof data - 1), ENG_FMT_AUTO);
 	testenv_rmdir(dir);
-	cr_assert_eq(sum.n_bins, SUMMARY_BINS_MAX);
-	for (int k = 0; k < SUMMARY_BINS_MAX; k++) {
+	cr_assert_eq(sum.n_bins, ENG_RATING_BINS);
+	for (int k = 0; k < ENG_RATING_BINS; k++) {
 		cr_assert_float_eq(sum.bin_lo[k], (float)k, 1e-6);
 		/* 10, the maximum, falls in the last bin */
-		cr_assert_eq(sum.bin_count[k], k == SUMMARY_BINS_MAX - 1 ? 2u : 1u, "bin %d", k);
+		cr_assert_eq(sum.bin_count[k], k == ENG_RATING_BINS - 1 ? 2u : 1u, "bin %d", k);
 	}
 }
 
@@ -99,7 +99,7 @@ Test(summary, long_title_cut_on_a_character_boundary)
 	testenv_tmpdir(dir, sizeof dir);
 	testenv_write(p, sizeof p, dir, "ratings.csv", ratings, sizeof ratings - 1);
 	testenv_write(p, sizeof p, dir, "movies.csv", movies, (size_t)n);
-	summarise(dir, DS_FMT_AUTO);
+	summarise(dir, ENG_FMT_AUTO);
 	testenv_rmdir(dir);
 	cr_assert_eq(sum.n_top, 1);
 	cr_assert_eq(strlen(sum.top_title[0]), 126);
@@ -110,7 +110,7 @@ Test(summary, real_ml100k)
 	char p[4096];
 	static const uint64_t counts[] = { 6110, 11370, 27145, 34174, 21201 };
 
-	summarise(testenv_dataset(p, sizeof p, "ml-100k"), DS_FMT_AUTO);
+	summarise(testenv_dataset(p, sizeof p, "ml-100k"), ENG_FMT_AUTO);
 	cr_assert_eq(sum.n_ratings, 100000);
 	cr_assert_float_eq(sum.mean, 3.52986, 1e-5);
 	cr_assert_eq(sum.n_bins, 5);
@@ -120,5 +120,5 @@ Test(summary, real_ml100k)
 	cr_assert_eq(sum.item_min, 1);
 	cr_assert_str_eq(sum.top_title[0], "Star Wars (1977)");
 	cr_assert_eq(sum.top_count[0], 583);
-	cr_assert_eq(sum.n_top, SUMMARY_TOP);
+	cr_assert_eq(sum.n_top, ENG_SUMMARY_TOP);
 }

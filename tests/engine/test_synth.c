@@ -88,7 +88,7 @@ Test(synth, counts_scale_and_skew)
 	char dir[4096];
 	struct ds *ds = make(&c, dir, sizeof dir);
 
-	cr_assert_eq(ds_format(ds), DS_FMT_MLCSV);
+	cr_assert_eq(ds_format(ds), ENG_FMT_MLCSV);
 	cr_assert_eq(ds_n_ratings(ds), c.n_ratings);
 	cr_assert_eq(ds_n_users(ds), c.n_users);
 	cr_assert_leq(ds_n_items(ds), c.n_items);
@@ -170,16 +170,16 @@ Test(synth, planted_structure_is_recovered)
 		base += (r[sp.valid[j]] - mean) * (r[sp.valid[j]] - mean);
 	base = sqrt(base / (double)sp.n_valid);
 
-	struct model_cfg mc = model_cfg_default();
+	struct eng_model_hp mc = model_cfg_default();
 	mc.n_users = ds_n_users(ds);
 	mc.n_items = ds_n_items(ds);
 	mc.n_factors = 10;
 	mc.use_y_range = 0;
 	struct model *m = model_new(&mc, err, sizeof err);
-	struct train_cfg tc = ftrain_cfg_plain(15, 0.02, 0.02);
+	struct eng_train_hp tc = ftrain_cfg_plain(15, 0.02, 0.02);
 	struct ftrain *t = ftrain_new(m, ds_users(ds), ds_items(ds), r, &sp, &tc, 1, err, sizeof err);
 	cr_assert_not_null(t, "%s", err);
-	struct train_report rep;
+	struct eng_train_report rep;
 	while (ftrain_step(t, 100, &rep) != TRAIN_DONE)
 		;
 	double rmse = sqrt(rep.valid_loss);

@@ -47,9 +47,9 @@ struct run {
 	float params_sum;
 };
 
-static struct run fit(const struct planted *p, struct train_cfg tc, int k, enum model_kind kind)
+static struct run fit(const struct planted *p, struct eng_train_hp tc, int k, enum eng_model_kind kind)
 {
-	struct model_cfg mc = model_cfg_default();
+	struct eng_model_hp mc = model_cfg_default();
 	mc.kind = kind;
 	mc.n_users = 60;
 	mc.n_items = 40;
@@ -62,7 +62,7 @@ static struct run fit(const struct planted *p, struct train_cfg tc, int k, enum 
 	struct trainer *t = train_new(m, p->u, p->i, p->r, &sp, &tc, 1, err, sizeof err);
 	cr_assert_not_null(t, "%s", err);
 	struct run out = {0};
-	struct train_report rep;
+	struct eng_train_report rep;
 	enum train_status st;
 	do {
 		st = train_step(t, 7, &rep);
@@ -94,12 +94,12 @@ Test(train, learns_planted_structure)
 {
 	struct planted p;
 	plant(&p);
-	struct train_cfg tc = train_cfg_default();
+	struct eng_train_hp tc = train_cfg_default();
 	tc.epochs = 12;
 	tc.bs = 32;
 	tc.lr = 3e-2;
 	tc.wd = 0.01;
-	struct run r = fit(&p, tc, 8, MODEL_DOTBIAS);
+	struct run r = fit(&p, tc, 8, ENG_MODEL_DOTBIAS);
 	cr_assert_eq(r.epochs, 12);
 	double base = variance(&p);
 	cr_log_info("rating variance %.3f, valid MSE after training %.3f", base, r.valid[11]);
@@ -111,15 +111,15 @@ Test(train, sgd_and_constant_schedule_learn)
 {
 	struct planted p;
 	plant(&p);
-	struct train_cfg tc = train_cfg_default();
+	struct eng_train_hp tc = train_cfg_default();
 	tc.epochs = 15;
 	tc.bs = 16;
 	tc.lr = 0.1;
 	tc.wd = 0.0;
-	tc.opt = OPTIM_SGD;
-	tc.sched = SCHED_CONSTANT;
+	tc.opt = ENG_OPTIM_SGD;
+	tc.sched = ENG_SCHED_CONSTANT;
 	tc.mom = 0.9;
-	struct run r = fit(&p, tc, 8, MODEL_DOTBIAS);
+	struct run r = fit(&p, tc, 8, ENG_MODEL_DOTBIAS);
 	cr_assert(r.valid[14] < 0.6 * variance(&p), "valid MSE %.3f", r.valid[14]);
 }
 
@@ -127,14 +127,14 @@ Test(train, same_seed_same_numbers)
 {
 	struct planted p;
 	plant(&p);
-	struct train_cfg tc = train_cfg_default();
+	struct eng_train_hp tc = train_cfg_default();
 	tc.epochs = 3;
-	struct run a = fit(&p, tc, 4, MODEL_DOT);
-	struct run b = fit(&p, tc, 4, MODEL_DOT);
+	struct run a = fit(&p, tc, 4, ENG_MODEL_DOT);
+	struct run b = fit(&p, tc, 4, ENG_MODEL_DOT);
 	cr_assert_eq(memcmp(a.valid, b.valid, sizeof a.valid), 0);
 	cr_assert_eq(a.params_sum, b.params_sum);
 	tc.seed = 43;
-	struct run c = fit(&p, tc, 4, MODEL_DOT);
+	struct run c = fit(&p, tc, 4, ENG_MODEL_DOT);
 	cr_assert_neq(a.params_sum, c.params_sum, "another seed, other numbers");
 }
 
@@ -142,11 +142,11 @@ Test(train, threads_do_not_change_the_numbers)
 {
 	struct planted p;
 	plant(&p);
-	struct train_cfg tc = train_cfg_default();
+	struct eng_train_hp tc = train_cfg_default();
 	tc.epochs = 2;
-	struct run a = fit(&p, tc, 6, MODEL_DOTBIAS);
+	struct run a = fit(&p, tc, 6, ENG_MODEL_DOTBIAS);
 	tc.threads = 2;
-	struct run b = fit(&p, tc, 6, MODEL_DOTBIAS);
+	struct run b = fit(&p, tc, 6, ENG_MODEL_DOTBIAS);
 	cr_assert_eq(memcmp(a.valid, b.valid, sizeof a.valid), 0);
 	cr_assert_eq(a.params_sum, b.params_sum);
 }
@@ -155,14 +155,14 @@ Test(train, refuses_bad_settings)
 {
 	struct planted p;
 	plant(&p);
-	struct model_cfg mc = model_cfg_default();
+	struct eng_model_hp mc = model_cfg_default();
 	mc.n_users = 60;
 	mc.n_items = 40;
 	char err[256];
 	struct model *m = model_new(&mc, err, sizeof err);
 	struct split sp;
 	split_random(p.n, 0.2, 1, &sp);
-	struct train_cfg tc = train_cfg_default();
+	struct eng_train_hp tc = train_cfg_default();
 	tc.bs = 5000;
 	cr_assert_null(train_new(m, p.u, p.i, p.r, &sp, &tc, 1, err, sizeof err));
 	cr_assert(strstr(err, "fewer than one batch") != NULL, "%s", err);

@@ -137,20 +137,20 @@ Test(tui_params, als_and_bpmf_train_the_biased_model_without_sigmoid)
 	struct eng_train_args a;
 
 	cr_assert_eq(params_train_args(&c, &a), 0);
-	cr_assert_eq(a.train.algo, TRAIN_SGD);
+	cr_assert_eq(a.train.algo, ENG_FIT_SGD);
 	cr_assert(a.model.use_y_range);
 	snprintf(c.model, sizeof c.model, "als");
 	cr_assert_eq(params_train_args(&c, &a), 0);
-	cr_assert_eq(a.train.algo, TRAIN_ALS);
-	cr_assert_eq(a.model.kind, MODEL_DOTBIAS);
+	cr_assert_eq(a.train.algo, ENG_FIT_ALS);
+	cr_assert_eq(a.model.kind, ENG_MODEL_DOTBIAS);
 	cr_assert_not(a.model.use_y_range);
 	snprintf(c.model, sizeof c.model, "bpmf");
 	cr_assert_eq(params_train_args(&c, &a), 0);
-	cr_assert_eq(a.train.algo, TRAIN_BPMF);
+	cr_assert_eq(a.train.algo, ENG_FIT_BPMF);
 	snprintf(c.model, sizeof c.model, "nn");
 	cr_assert_eq(params_train_args(&c, &a), 0);
-	cr_assert_eq(a.train.algo, TRAIN_SGD);
-	cr_assert_eq(a.model.kind, MODEL_NN);
+	cr_assert_eq(a.train.algo, ENG_FIT_SGD);
+	cr_assert_eq(a.model.kind, ENG_MODEL_NN);
 }
 
 /* A finished run of the history file. */
@@ -579,7 +579,7 @@ static struct eng_evt train_evt(enum eng_evt_kind kind, uint32_t req, int epoch,
 				long batch, double tl, double vl)
 {
 	struct eng_evt ev = { .kind = kind, .req_id = req };
-	struct train_report *r = &ev.u.train.report;
+	struct eng_train_report *r = &ev.u.train.report;
 
 	r->epoch = epoch;
 	r->batch = batch;
