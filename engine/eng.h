@@ -156,7 +156,7 @@ struct eng_eval_args {
  * fresh one of that shape is swept and thrown away. */
 struct eng_lr_find_args {
 	struct eng_train_args train;
-	struct eng_lr_find_hp sweep;        /* num_it at most ENG_LR_PTS */
+	struct eng_lr_find_hp sweep;    /* num_it at most ENG_LR_PTS */
 };
 
 struct eng_cmd {

@@ -63,7 +63,7 @@ struct state {
 	char load_name[64];             /* the base name of what loads */
 	struct eng_load_progress load;  /* its last progress; phase 0: none yet */
 	int loaded;
-	struct eng_summary summary;         /* valid when loaded */
+	struct eng_summary summary;     /* valid when loaded */
 	struct params_range range;      /* the ratings' range, once loaded */
 
 	int training;                   /* TRAIN sent, not yet ended */

@@ -37,7 +37,7 @@ struct eng {
 
 	struct ds *ds;
 	struct eng_load_args load;      /* how ds was loaded */
-	struct eng_summary summary;         /* of ds; its histogram bins serve ITEM_DETAIL */
+	struct eng_summary summary;     /* of ds; its histogram bins serve ITEM_DETAIL */
 
 	struct split sp;                /* the split the model was trained on */
 	struct model *model;
@@ -59,7 +59,7 @@ struct eng {
 	uint32_t train_req;
 	double last_progress;
 	long batches_done;              /* in this run, over all epochs */
-	struct eng_train_report rep;        /* the last step's: a step that only
+	struct eng_train_report rep;    /* the last step's: a step that only
 					 * validates leaves most of it as is */
 	struct eng_curve curve;         /* points not yet sent */
 

@@ -10,9 +10,9 @@
 
 #include "dataset.h"
 
-#define ENG_RATING_BINS 10     /* rating histogram bins */
-#define ENG_SUMMARY_TOP 10          /* most-rated items listed */
-#define ENG_SUMMARY_TITLE_MAX 128   /* bytes kept of a title, cut on a UTF-8 boundary */
+#define ENG_RATING_BINS 10      /* rating histogram bins */
+#define ENG_SUMMARY_TOP 10      /* most-rated items listed */
+#define ENG_SUMMARY_TITLE_MAX 128 /* bytes kept of a title, cut on a UTF-8 boundary */
 
 struct eng_summary {
 	char name[64];

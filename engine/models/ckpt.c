@@ -63,7 +63,7 @@ static_assert(OFF_ITEM_KEY == 112 && OFF_END == CKPT_HEADER_SIZE,
 enum {
 	NN_N_LAYERS = 0,
 	NN_LAYERS = 4,
-	NN_EMB_DROP = NN_LAYERS + 4 * ENG_NN_LAYERS_MAX,      /* 20 */
+	NN_EMB_DROP = NN_LAYERS + 4 * ENG_NN_LAYERS_MAX,        /* 20 */
 	NN_PS = 24,
 	NN_N_BUFFERS = 28,
 	NN_RESERVED = 36,

@@ -81,25 +81,25 @@ struct embnn {
 	/* parameter views into the model's flat allocation */
 	float *emb_u;                   /* (n_users, du) */
 	float *emb_i;                   /* (n_items, di) */
-	float *w[ENG_NN_LAYERS_MAX];  /* (H_l, K_l) */
+	float *w[ENG_NN_LAYERS_MAX];    /* (H_l, K_l) */
 	float *w_out;                   /* (H_last) */
-	float *gamma[ENG_NN_LAYERS_MAX];      /* (H_l) */
-	float *beta[ENG_NN_LAYERS_MAX];       /* (H_l) */
+	float *gamma[ENG_NN_LAYERS_MAX];        /* (H_l) */
+	float *beta[ENG_NN_LAYERS_MAX];         /* (H_l) */
 	float *b_out;                   /* (1) */
-	float *run_mean[ENG_NN_LAYERS_MAX];   /* (H_l) */
-	float *run_var[ENG_NN_LAYERS_MAX];    /* (H_l) */
+	float *run_mean[ENG_NN_LAYERS_MAX];     /* (H_l) */
+	float *run_var[ENG_NN_LAYERS_MAX];      /* (H_l) */
 
 	/* activations, one allocation, for batches of up to cap rows */
 	size_t cap;
 	float *acts;                    /* owns the memory below */
 	float *x0;                      /* (cap, D) embeddings, after dropout */
 	float *mask0;                   /* (cap, D) emb_drop's scale, 0 or 1/(1-p) */
-	float *h[ENG_NN_LAYERS_MAX];  /* (cap, H_l) relu(x W^T) */
-	float *xhat[ENG_NN_LAYERS_MAX];       /* (cap, H_l) normalised h */
-	float *y[ENG_NN_LAYERS_MAX];  /* (cap, H_l) BatchNorm out, after dropout */
-	float *mask[ENG_NN_LAYERS_MAX];       /* (cap, H_l) ps's scale */
-	float *mean[ENG_NN_LAYERS_MAX];       /* (H_l) this batch's mean */
-	float *rstd[ENG_NN_LAYERS_MAX];       /* (H_l) 1/sqrt(var + eps) */
+	float *h[ENG_NN_LAYERS_MAX];    /* (cap, H_l) relu(x W^T) */
+	float *xhat[ENG_NN_LAYERS_MAX];         /* (cap, H_l) normalised h */
+	float *y[ENG_NN_LAYERS_MAX];    /* (cap, H_l) BatchNorm out, after dropout */
+	float *mask[ENG_NN_LAYERS_MAX];         /* (cap, H_l) ps's scale */
+	float *mean[ENG_NN_LAYERS_MAX];         /* (H_l) this batch's mean */
+	float *rstd[ENG_NN_LAYERS_MAX];         /* (H_l) 1/sqrt(var + eps) */
 	float *out;                     /* (cap) raw output before sigmoid_range */
 	float *dout;                    /* (cap) d loss / d out */
 	float *ga, *gb;                 /* (cap, max(D, H_l)) activation gradients */

@@ -15,7 +15,7 @@
 enum eng_sched {
 	ENG_SCHED_ONE_CYCLE = 0,
 	ENG_SCHED_CONSTANT,
-	ENG_SCHED_EXP,              /* lr_find's sweep; not a setting of its own */
+	ENG_SCHED_EXP,          /* lr_find's sweep; not a setting of its own */
 };
 
 struct sched {

@@ -29,9 +29,9 @@
  * y_range; their "epoch" is one sweep over users and items, so their
  * reports have one batch per epoch. */
 enum eng_fit {
-	ENG_FIT_SGD = 0,          /* mini-batches of an optimiser (fastai's fit) */
-	ENG_FIT_ALS,              /* alternating least squares (als.h); wd = its ridge weight */
-	ENG_FIT_BPMF,             /* Bayesian MF by Gibbs sampling (bpmf.h) */
+	ENG_FIT_SGD = 0,        /* mini-batches of an optimiser (fastai's fit) */
+	ENG_FIT_ALS,            /* alternating least squares (als.h); wd = its ridge weight */
+	ENG_FIT_BPMF,           /* Bayesian MF by Gibbs sampling (bpmf.h) */
 };
 
 struct eng_train_hp {

@@ -116,7 +116,7 @@ static double fit(const struct testmath_planted *p, enum eng_fit algo, int k, in
 	enum train_status st;
 	do {
 		st = trainer_step(t, 1, &rep);
-		if (algo == ENG_FIT_ALS)  /* each sweep minimises; the loss settles */
+		if (algo == ENG_FIT_ALS) /* each sweep minimises; the loss settles */
 			cr_assert_leq(rep.train_loss, prev * 1.05, "epoch %d", rep.epoch);
 		prev = rep.train_loss;
 	} while (st != TRAIN_DONE);

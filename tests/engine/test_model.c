@@ -164,7 +164,7 @@ Test(model, init_is_fastai_normal)
 
 Test(model, keep_users_drops_the_last_rows_in_place)
 {
-	struct model *m = make(ENG_MODEL_DOTBIAS, 1, 3);   /* 4 users, 5 items */
+	struct model *m = make(ENG_MODEL_DOTBIAS, 1, 3); /* 4 users, 5 items */
 	float items[5 * 3], ib[5], ub[2], u0[3];
 	memcpy(items, m->item_f, sizeof items);
 	memcpy(ib, m->item_b, sizeof ib);
