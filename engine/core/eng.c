@@ -16,10 +16,16 @@
 
 #include "catalog.h"
 #include "ckpt.h"
+#include "dataset.h"
 #include "history.h"
 #include "fasttrain.h"
 #include "insight.h"
+#include "lrfind.h"
+#include "metrics.h"
+#include "model.h"
 #include "split.h"
+#include "summary.h"
+#include "train.h"
 
 /* How long one eng_work() call may run: short enough that a command
  * waiting in the queue is answered well within 50 ms. */

@@ -24,30 +24,8 @@
 #include "schedule.h"
 #include "split.h"
 
-/* How the model is fitted.  ALS and BPMF fit ENG_MODEL_DOTBIAS without
- * y_range; their "epoch" is one sweep over users and items, so their
- * reports have one batch per epoch. */
-enum eng_fit {
-	ENG_FIT_SGD = 0,        /* mini-batches of an optimiser (fastai's fit) */
-	ENG_FIT_ALS,            /* alternating least squares (als.h); wd = its ridge weight */
-	ENG_FIT_BPMF,           /* Bayesian MF by Gibbs sampling (bpmf.h) */
-};
-
-struct eng_train_hp {
-	enum eng_fit algo;
-	int epochs;
-	int bs;                 /* mini-batch size */
-	double lr;              /* lr_max for one-cycle */
-	double wd;              /* decoupled weight decay */
-	enum eng_optim opt;
-	enum eng_sched sched;
-	double mom;             /* momentum (Adam beta1) under ENG_SCHED_CONSTANT */
-	uint64_t seed;          /* initialisation and shuffling */
-	int threads;            /* optimiser threads; results do not depend on it */
-};
-
 /* The algorithm a --model name selects: "als", "bpmf", or ENG_FIT_SGD for
- * "dot" and "dotbias".  0 on success, -1 for another name. */
+ * "dot", "dotbias" and "nn".  0 on success, -1 for another name. */
 int train_algo_parse(const char *model_name, enum eng_fit *out);
 const char *train_algo_name(enum eng_fit a);
 
@@ -60,21 +38,6 @@ struct eng_train_hp train_cfg_default(void);
 
 /* NULL when acceptable, else a sentence naming the bad field. */
 const char *train_cfg_check(const struct eng_train_hp *cfg);
-
-/* What train_step() reports.  The first block is current after every call;
- * the second is filled when an epoch has just ended. */
-struct eng_train_report {
-	int epoch;              /* 0-based epoch in progress (or just ended) */
-	long batch;             /* batches done in this epoch */
-	long n_batches;         /* batches per epoch */
-	double lr, mom;         /* of the last step */
-	double batch_loss;      /* MSE of the last batch */
-	double smooth_loss;     /* fastai's smoothed training loss */
-
-	double train_loss;      /* smoothed loss at the epoch's end */
-	double valid_loss;      /* validation MSE; NAN without a validation set */
-	double seconds;         /* wall time of the epoch, validation included */
-};
 
 enum train_status {
 	TRAIN_MORE = 0,         /* chunk done, the epoch goes on */
@@ -103,8 +66,9 @@ void train_set_sched(struct trainer *t, const struct sched *s);
 void train_free(struct trainer *t);
 
 /* Run up to max_batches mini-batches, stopping early at an epoch's end.
- * Fills rep and returns the status.  After TRAIN_DONE further calls return
- * TRAIN_DONE and do nothing. */
+ * Fills rep (msg.h says which fields are current when) and returns the
+ * status.  After TRAIN_DONE further calls return TRAIN_DONE and do
+ * nothing. */
 enum train_status train_step(struct trainer *t, long max_batches,
 			     struct eng_train_report *rep);
 
