@@ -12,10 +12,11 @@
  * Commands and their replies, by eng_cmd_kind:
  *
  *     LOAD_DATA      LOAD_PROGRESS..., LOADED (eng_summary), CATALOG
- *     TRAIN          TRAIN_START, PROGRESS..., EPOCH per epoch, TRAINED
- *                    (or STOPPED), then BIASES for a dotbias model
- *     LR_FIND        LR_PROGRESS..., LR_FOUND (or STOPPED)
- *     STOP           STOPPED
+ *     TRAIN          TRAIN_START, PROGRESS..., EPOCH per epoch, TRAINED,
+ *                    BIASES (a model with biases)
+ *     LR_FIND        LR_PROGRESS..., LR_FOUND
+ *     STOP           STOPPED (ends a load, a training or a sweep early),
+ *                    BIASES when it ended a training
  *     SAVE_MODEL     SAVED;  LOAD_MODEL  MODEL_LOADED, BIASES
  *     ITEM_DETAIL    ITEM_DETAIL;  BIAS_LIST  BIAS_LIST;  SIMILAR  SIMILAR
  *     PCA            PCA;  RECOMMEND, RECOMMEND_META  RECS;  EVAL  METRICS
@@ -54,7 +55,7 @@
 #define ENG_NN_LAYERS_MAX 4     /* hidden layers of ENG_MODEL_NN */
 #define ENG_LOSS_PTS 64         /* loss points a PROGRESS carries */
 #define ENG_LR_PTS 256          /* points of a learning-rate sweep */
-#define ENG_PROGRESS_MS 100     /* the least time between two progress events */
+#define ENG_PROGRESS_MS 100     /* ms: the rate limit of progress events */
 
 /* Error codes carried by ENG_EVT_ERROR (negative, as the engine returns). */
 enum eng_err {

@@ -1,7 +1,7 @@
 /* summary.h -- descriptive statistics of a loaded dataset.
  *
- * A plain value struct with no pointers into the dataset (titles are
- * copied), so it can travel through the engine's message queue as is.
+ * struct eng_summary (msg.h) holds no pointer into the dataset (titles
+ * are copied), so it can travel through the engine's message queue as is.
  */
 #ifndef COLLABTUI_SUMMARY_H
 #define COLLABTUI_SUMMARY_H
