@@ -58,9 +58,9 @@ ALL_LDLIBS = $(PKG_LIBS) -lm -pthread $(LDLIBS)
 # benchmarks', which exercise internals directly).
 ENGINE_DIRS := core data models train query util
 ENGINE_INC  := -Iengine $(ENGINE_DIRS:%=-Iengine/%)
-# TODO(layers): the front ends still see the engine's internals until
-# eng.h stops exposing internal types (engine/msg.h).
-FRONT_ENGINE_INC := $(ENGINE_INC)
+# The front ends see engine/'s root only: eng.h (the API), msg.h (the
+# messages it carries), history.h, synth.h and afile.h.
+FRONT_ENGINE_INC := -Iengine
 APP_INC     := -Iapp $(FRONT_ENGINE_INC)
 CLI_INC     := -Icli $(APP_INC)
 TUI_INC     := -Itui $(APP_INC)

@@ -9,7 +9,7 @@
 #define COLLABTUI_OPTS_H
 
 #include "config.h"
-#include "model.h"
+#include "msg.h"
 
 #define OPTS_PATH_MAX 1024
 

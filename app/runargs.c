@@ -12,16 +12,16 @@ static int parse_enums(const struct cfg *c, struct eng_load_args *load,
 		       struct eng_train_args *train)
 {
 	/* config.c has already checked every keyword against these lists */
-	if (train_algo_parse(c->model, &train->train.algo) != 0)
+	if (eng_fit_parse(c->model, &train->train.algo) != 0)
 		return -1;
 	/* ALS and BPMF fit the biased model, with no sigmoid */
 	if (train->train.algo != ENG_FIT_SGD)
 		train->model.kind = ENG_MODEL_DOTBIAS;
-	if (ds_format_parse(c->format, &load->format) != 0 ||
+	if (eng_format_parse(c->format, &load->format) != 0 ||
 	    (train->train.algo == ENG_FIT_SGD &&
-	     model_kind_parse(c->model, &train->model.kind) != 0) ||
-	    optim_kind_parse(c->optimizer, &train->train.opt) != 0 ||
-	    sched_kind_parse(c->schedule, &train->train.sched) != 0)
+	     eng_model_kind_parse(c->model, &train->model.kind) != 0) ||
+	    eng_optim_parse(c->optimizer, &train->train.opt) != 0 ||
+	    eng_sched_parse(c->schedule, &train->train.sched) != 0)
 		return -1;
 	load->item_key = strcmp(c->item_key, "title") == 0 ? ENG_ITEM_KEY_TITLE : ENG_ITEM_KEY_ID;
 	return 0;
@@ -30,7 +30,7 @@ static int parse_enums(const struct cfg *c, struct eng_load_args *load,
 int runargs_build(const struct opts *o, struct eng_load_args *load,
 		  struct eng_train_args *ta)
 {
-	ta->train = train_cfg_default();
+	ta->train = eng_train_hp_default();
 	if (parse_enums(&o->cfg, load, ta) != 0) {
 		fprintf(stderr, "collabtui: internal error: unparsed keyword in settings\n");
 		return EXIT_RUNTIME;

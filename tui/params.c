@@ -273,13 +273,13 @@ int params_step(struct cfg *c, enum params_field f, int dir,
 int params_train_args(const struct cfg *c, struct eng_train_args *out)
 {
 	memset(out, 0, sizeof *out);
-	out->model = model_cfg_default();
-	out->train = train_cfg_default();
-	if (train_algo_parse(c->model, &out->train.algo) != 0 ||
+	out->model = eng_model_hp_default();
+	out->train = eng_train_hp_default();
+	if (eng_fit_parse(c->model, &out->train.algo) != 0 ||
 	    (out->train.algo == ENG_FIT_SGD &&
-	     model_kind_parse(c->model, &out->model.kind) != 0) ||
-	    optim_kind_parse(c->optimizer, &out->train.opt) != 0 ||
-	    sched_kind_parse(c->schedule, &out->train.sched) != 0)
+	     eng_model_kind_parse(c->model, &out->model.kind) != 0) ||
+	    eng_optim_parse(c->optimizer, &out->train.opt) != 0 ||
+	    eng_sched_parse(c->schedule, &out->train.sched) != 0)
 		return -1;
 	/* ALS and BPMF fit the biased model with no sigmoid, as headless */
 	if (out->train.algo != ENG_FIT_SGD)

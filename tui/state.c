@@ -59,7 +59,7 @@ int state_load(struct state *s, const char *path, const char *split)
 	struct eng_cmd cmd = { .kind = ENG_CMD_LOAD_DATA };
 	struct eng_load_args *a = &cmd.u.load;
 
-	if (ds_format_parse(s->cfg.format, &a->format) != 0) {
+	if (eng_format_parse(s->cfg.format, &a->format) != 0) {
 		state_message(s, 1, "unknown dataset format");
 		return -1;
 	}

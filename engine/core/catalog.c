@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "eng.h"
+
 /* The year of a MovieLens title, "Heat (1995)" -> 1995; 0 when absent. */
 static int title_year(const char *t)
 {

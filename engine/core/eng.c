@@ -15,12 +15,18 @@
 #include <cblas.h>
 
 #include "ckpt.h"
+#include "dataset.h"
 #include "fasttrain.h"
 #include "insight.h"
 #include "load.h"
+#include "lrfind.h"
+#include "metrics.h"
+#include "model.h"
 #include "prep.h"
 #include "runrecord.h"
 #include "split.h"
+#include "summary.h"
+#include "train.h"
 
 /* How long one eng_work() call may run: short enough that a command
  * waiting in the queue is answered well within 50 ms. */

@@ -23,19 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum eng_format {
-	ENG_FMT_AUTO = 0,  /* detect from the files in the directory */
-	ENG_FMT_ML100K,    /* u.data (+ u.item, u.user, u.genre) */
-	ENG_FMT_MLDAT,     /* ratings.dat (+ movies.dat), ML-1M/10M */
-	ENG_FMT_MLCSV,     /* ratings.csv (+ movies.csv), ML-20M/25M/latest */
-	ENG_FMT_CSV,       /* generic user,item,rating[,timestamp] */
-	ENG_FMT_TSV,       /* generic, tab-separated */
-};
-
-enum eng_item_key {
-	ENG_ITEM_KEY_ID = 0, /* one item per movie id */
-	ENG_ITEM_KEY_TITLE, /* one item per distinct title (fastai item_name='title') */
-};
+#include "msg.h"
 
 /* Progress of a long load: done of total bytes of the ratings file being
  * read (total 0 when unknown).  Called about once per MiB, on the

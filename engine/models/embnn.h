@@ -67,7 +67,7 @@
 #include "rng.h"
 
 struct embnn {
-	/* shape (from the model_cfg) */
+	/* shape (from the struct eng_model_hp) */
 	uint32_t n_users, n_items;
 	int du, di, d_in;               /* embedding widths; D = du + di */
 	int n_layers;                   /* L */

@@ -23,30 +23,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "msg.h"
+
 #include "rng.h"
-
-enum eng_model_kind {
-	ENG_MODEL_DOT = 0,
-	ENG_MODEL_DOTBIAS,
-	ENG_MODEL_NN,
-};
-
-#define ENG_NN_LAYERS_MAX 4
-
-struct eng_model_hp {
-	enum eng_model_kind kind;
-	uint32_t n_users;
-	uint32_t n_items;
-	int n_factors;          /* k >= 1 */
-	int use_y_range;        /* apply sigmoid_range(y_lo, y_hi) */
-	float y_lo, y_hi;
-	/* ENG_MODEL_NN only; zero for the other kinds (n_factors is unused by
-	 * ENG_MODEL_NN: its embedding widths follow fastai's rule, see embnn.h). */
-	int n_layers;                   /* hidden layers, 1..ENG_NN_LAYERS_MAX */
-	int layers[ENG_NN_LAYERS_MAX];/* their widths */
-	float emb_drop;                 /* dropout on the concatenated embeddings */
-	float ps;                       /* dropout after each hidden layer */
-};
 
 struct model {
 	struct eng_model_hp cfg;

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "eng.h"
 #include "foldin.h"
 #include "meta.h"
 #include "pca.h"

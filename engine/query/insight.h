@@ -7,7 +7,7 @@
  * (normalised factor matrices, the fold-in prior, the metadata
  * regression), built on first use.  The engine owns one and calls
  * insight_forget() whenever the model or the dataset changes, so a query
- * never sees a stale cache.  Every query fills a reply struct of eng.h and
+ * never sees a stale cache.  Every query fills a reply struct of msg.h and
  * returns 0 or a negative enum eng_err with a sentence in err.
  */
 #ifndef COLLABTUI_INSIGHT_H
@@ -16,7 +16,7 @@
 #include <stddef.h>
 
 #include "dataset.h"
-#include "eng.h"
+#include "msg.h"
 #include "model.h"
 
 struct insight;

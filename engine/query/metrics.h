@@ -26,11 +26,6 @@
 #include "model.h"
 #include "split.h"
 
-struct eng_metrics_err {
-	size_t n;               /* ratings scored */
-	double mse, rmse, mae;
-};
-
 /* Error of predictions pred against truth (n each).  lo < hi clips each
  * prediction into [lo, hi] first; lo >= hi leaves them as they are. */
 void metrics_error(const float *pred, const float *truth, size_t n, float lo,
@@ -61,13 +56,6 @@ struct metrics_rank_in {
 	int k;                          /* list length (10) */
 	metrics_score_fn score;
 	void *score_ctx;
-};
-
-struct eng_metrics_rank {
-	uint32_t n_users;       /* users ranked: those with a relevant held-out item */
-	double precision, recall, ndcg;
-	double coverage;        /* distinct recommended items / n_items */
-	double popularity;      /* mean training ratings of a recommended item */
 };
 
 /* Ranking metrics as described above.  0, or -1 when memory runs out or

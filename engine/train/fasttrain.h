@@ -9,7 +9,7 @@
  * the model has a y_range), each factor and bias x of the two rows, with
  * y the other row's factor (1 for a bias), has the ascent direction
  *   d = e y - wd x
- * and the train_cfg's optimiser moves it:
+ * and the eng_train_hp's optimiser moves it:
  *   sgd, momentum 0 under a constant rate (plain SGD, the update of
  *   LIBMF's FPSGD paper; LIBMF 2 also scales each row's rate by the root
  *   of its summed squared gradients, which is not done here):

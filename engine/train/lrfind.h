@@ -33,21 +33,10 @@
 
 #define LRFIND_MAX_IT 1000      /* num_it's upper bound */
 
-struct eng_lr_find_hp {
-	double start_lr;        /* fastai 1e-7 */
-	double end_lr;          /* fastai 10 */
-	int num_it;             /* fastai 100 */
-};
-
 /* One point of the curve. */
 struct lrfind_point {
 	double lr;              /* the batch's learning rate */
 	double loss;            /* smoothed training loss after it */
-};
-
-struct eng_lr_suggest {
-	int valley;             /* index of the valley point; -1 when too few points */
-	int steep;              /* index of the steepest point; -1 likewise */
 };
 
 enum lrfind_status {

@@ -29,10 +29,7 @@
 
 #include <stddef.h>
 
-enum eng_optim {
-	ENG_OPTIM_ADAM = 0,
-	ENG_OPTIM_SGD,
-};
+#include "msg.h"
 
 struct optim_cfg {
 	enum eng_optim kind;

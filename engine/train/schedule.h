@@ -12,11 +12,7 @@
 #ifndef COLLABTUI_SCHEDULE_H
 #define COLLABTUI_SCHEDULE_H
 
-enum eng_sched {
-	ENG_SCHED_ONE_CYCLE = 0,
-	ENG_SCHED_CONSTANT,
-	ENG_SCHED_EXP,          /* lr_find's sweep; not a setting of its own */
-};
+#include "msg.h"
 
 struct sched {
 	enum eng_sched kind;

@@ -1,5 +1,7 @@
-/* train.h -- what every trainer shares: its settings, its report, and one
- * interface over the four ways collabtui fits a model.
+/* train.h -- what every trainer shares: the checks of its settings (struct
+ * eng_train_hp) and the report it fills (struct eng_train_report), both
+ * defined in msg.h, and one interface over the four ways collabtui fits a
+ * model.
  *
  *   fit      fastai's fit loop: mini-batches of an optimiser (fit.h)
  *   fast     the per-rating block trainer for large data (fasttrain.h)
@@ -25,30 +27,8 @@
 #include "schedule.h"
 #include "split.h"
 
-/* How the model is fitted.  ALS and BPMF fit ENG_MODEL_DOTBIAS without
- * y_range; their "epoch" is one sweep over users and items, so their
- * reports have one batch per epoch. */
-enum eng_fit {
-	ENG_FIT_SGD = 0,        /* mini-batches of an optimiser (fastai's fit) */
-	ENG_FIT_ALS,            /* alternating least squares (als.h); wd = its ridge weight */
-	ENG_FIT_BPMF,           /* Bayesian MF by Gibbs sampling (bpmf.h) */
-};
-
-struct eng_train_hp {
-	enum eng_fit algo;
-	int epochs;
-	int bs;                 /* mini-batch size */
-	double lr;              /* lr_max for one-cycle */
-	double wd;              /* decoupled weight decay */
-	enum eng_optim opt;
-	enum eng_sched sched;
-	double mom;             /* momentum (Adam beta1) under ENG_SCHED_CONSTANT */
-	uint64_t seed;          /* initialisation and shuffling */
-	int threads;            /* optimiser threads; results do not depend on it */
-};
-
 /* The algorithm a --model name selects: "als", "bpmf", or ENG_FIT_SGD for
- * "dot" and "dotbias".  0 on success, -1 for another name. */
+ * "dot", "dotbias" and "nn".  0 on success, -1 for another name. */
 int train_algo_parse(const char *model_name, enum eng_fit *out);
 const char *train_algo_name(enum eng_fit a);
 
@@ -67,21 +47,6 @@ const char *train_cfg_check(const struct eng_train_hp *cfg);
  * with the sentence in err. */
 int train_check(const struct eng_train_hp *cfg, const struct split *sp, char *err,
 		size_t errlen);
-
-/* What a trainer's step reports.  The first block is current after every call;
- * the second is filled when an epoch has just ended. */
-struct eng_train_report {
-	int epoch;              /* 0-based epoch in progress (or just ended) */
-	long batch;             /* batches done in this epoch */
-	long n_batches;         /* batches per epoch */
-	double lr, mom;         /* of the last step */
-	double batch_loss;      /* MSE of the last batch */
-	double smooth_loss;     /* fastai's smoothed training loss */
-
-	double train_loss;      /* smoothed loss at the epoch's end */
-	double valid_loss;      /* validation MSE; NAN without a validation set */
-	double seconds;         /* wall time of the epoch, validation included */
-};
 
 enum train_status {
 	TRAIN_MORE = 0,         /* chunk done, the epoch goes on */
@@ -111,7 +76,8 @@ struct trainer_ops {
 	void *(*open)(struct model *m, const struct ratings_view *v,
 		      const struct eng_train_hp *cfg, int init, char *err, size_t errlen);
 	/* Run up to max_steps steps (0 only fills the report), stopping
-	 * early at an epoch's end; fills rep and returns the status.  After
+	 * early at an epoch's end; fills rep (msg.h says which fields are
+	 * current when) and returns the status.  After
 	 * TRAIN_DONE further calls return TRAIN_DONE and do nothing. */
 	enum train_status (*step)(void *self, long max_steps, struct eng_train_report *rep);
 	/* Replace the learning-rate and momentum schedule from the next step

@@ -21,9 +21,9 @@ static struct eng *loaded(struct sink *s)
 static struct eng_cmd train_cmd(int epochs, int bs)
 {
 	struct eng_cmd c = { .kind = ENG_CMD_TRAIN, .req_id = 9 };
-	c.u.train.model = model_cfg_default();
+	c.u.train.model = eng_model_hp_default();
 	c.u.train.model.n_factors = 3;
-	c.u.train.train = train_cfg_default();
+	c.u.train.train = eng_train_hp_default();
 	c.u.train.train.epochs = epochs;
 	c.u.train.train.bs = bs;
 	c.u.train.valid_pct = 0.2;

@@ -10,9 +10,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "dataset.h"
 #include "eng.h"
 #include "fasttrain.h"
 #include "fit.h"
+#include "model.h"
 #include "synth.h"
 #include "testenv.h"
 #include "testsink.h"

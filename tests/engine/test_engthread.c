@@ -74,9 +74,9 @@ static void send_load(struct eng_thread *t, uint32_t req)
 static void send_train(struct eng_thread *t, uint32_t req, int epochs)
 {
 	struct eng_cmd c = { .kind = ENG_CMD_TRAIN, .req_id = req };
-	c.u.train.model = model_cfg_default();
+	c.u.train.model = eng_model_hp_default();
 	c.u.train.model.n_factors = 4;
-	c.u.train.train = train_cfg_default();
+	c.u.train.train = eng_train_hp_default();
 	c.u.train.train.epochs = epochs;
 	c.u.train.train.bs = 2;
 	c.u.train.valid_pct = 0.2;

@@ -13,6 +13,7 @@
 
 #include "chart.h"
 #include "keys.h"
+#include "lrfind.h"
 #include "movielist.h"
 #include "params.h"
 #include "state.h"
