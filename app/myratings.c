@@ -174,22 +174,24 @@ int myratings_clear(struct myratings *m, uint32_t item)
 	return 0;
 }
 
-/* The error for a name that matches no title, or several. */
-static void name_error(const struct eng_catalog *cat, const char *name, long r,
-		       const uint32_t *matches, int n, char *buf, size_t len)
+void myratings_title_error(const struct eng_catalog *cat, const char *text, long r,
+			   const uint32_t *matches, int n, int shown, char *buf, size_t len)
 {
 	size_t used;
 
 	if (r == -1) {
-		snprintf(buf, len, "no movie title contains \"%s\"", name);
+		snprintf(buf, len, "no movie title contains \"%s\"", text);
 		return;
 	}
-	snprintf(buf, len, "\"%s\" matches %d titles:", name, n);
-	for (int j = 0; j < n && j < SHOW_MATCHES; j++) {
+	snprintf(buf, len, "\"%s\" matches %d titles; be more specific:", text, n);
+	for (int j = 0; j < n && j < shown; j++) {
 		used = strlen(buf);
 		snprintf(buf + used, len - used, "%s %s", j ? ";" : "",
 			 cat->items[matches[j]].title);
 	}
+	used = strlen(buf);
+	if (n > shown)
+		snprintf(buf + used, len - used, "; and %d more", n - shown);
 }
 
 int myratings_load(struct myratings *m, const char *path,
@@ -227,7 +229,8 @@ int myratings_load(struct myratings *m, const char *path,
 				 "%g..%g", l.rating, lo, hi);
 		else if ((it = myratings_find_title(cat, l.name, matches, SHOW_MATCHES,
 						&nm)) < 0)
-			name_error(cat, l.name, it, matches, nm, why, sizeof why);
+			myratings_title_error(cat, l.name, it, matches, nm, SHOW_MATCHES, why,
+					      sizeof why);
 		else if (myratings_set(m, (uint32_t)it, (float)l.rating) != 0)
 			snprintf(why, sizeof why, "more than %d ratings", MYRATINGS_MAX);
 		else

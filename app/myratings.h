@@ -1,8 +1,9 @@
 /* myratings.h -- your own ratings of one dataset, and the file that keeps
  * them: CSV lines `title_or_id,rating`, the format `collabtui recommend
  * --ratings FILE` reads, so the file the interface saves works headless
- * too.  Curses-free; shared by cli/query.c (parsing) and the interface
- * (loading, saving after every change).
+ * too.  Curses-free; the one reader and writer of the file, shared by
+ * `recommend --ratings` and the interface (loading, saving after every
+ * change).
  *
  * The file lives at $XDG_DATA_HOME/collabtui/ratings-NAME-KEY.csv (else
  * ~/.local/share/collabtui/...), one per dataset name and item key, since
@@ -98,5 +99,12 @@ int myratings_clear(struct myratings *m, uint32_t item);
  * their count into *n_matches). */
 long myratings_find_title(const struct eng_catalog *cat, const char *text,
 		      uint32_t *matches, int max, int *n_matches);
+
+/* The one wording of "text names no single movie", into buf: r is what
+ * myratings_find_title returned for text (-1 or -2), matches and n what
+ * it filled in; at most shown of the matching titles are named (matches
+ * must hold that many).  Always NUL-terminates buf (truncating). */
+void myratings_title_error(const struct eng_catalog *cat, const char *text, long r,
+			   const uint32_t *matches, int n, int shown, char *buf, size_t len);
 
 #endif
