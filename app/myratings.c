@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "afile.h"
+#include "paths.h"
 
 #define LINE_MAX_BYTES 4096
 #define SHOW_MATCHES 5          /* ambiguous titles named in an error */
@@ -110,10 +111,8 @@ int myratings_parse_line(char *line, int lineno, struct myratings_line *out)
 int myratings_path(const char *name, const char *key, char *out, size_t n,
 		   char *err, size_t errlen)
 {
-	const char *xdg = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
-	char safe[64];
+	char safe[64], file[128];
 	size_t i;
-	int w;
 
 	for (i = 0; name[i] && i + 1 < sizeof safe; i++) {
 		char c = name[i];
@@ -123,21 +122,14 @@ int myratings_path(const char *name, const char *key, char *out, size_t n,
 			  c == '_' ? c : '_';
 	}
 	safe[i] = '\0';
-	/* the XDG spec says a relative XDG_DATA_HOME is to be ignored */
-	if (xdg && xdg[0] == '/')
-		w = snprintf(out, n, "%s/collabtui/ratings-%s-%s.csv", xdg, safe, key);
-	else if (home && home[0])
-		w = snprintf(out, n, "%s/.local/share/collabtui/ratings-%s-%s.csv",
-			     home, safe, key);
-	else {
+	snprintf(file, sizeof file, "ratings-%s-%.40s.csv", safe, key);
+	int rc = paths_user_file(PATHS_DATA, file, out, n);
+	if (rc == -2)
+		snprintf(err, errlen, "the path of the ratings file is too long");
+	else if (rc != 0)
 		snprintf(err, errlen, "neither XDG_DATA_HOME nor HOME is set: "
 			 "your ratings cannot be saved");
-		return -1;
-	}
-	if (w < 0 || (size_t)w >= n) {
-		snprintf(err, errlen, "the path of the ratings file is too long");
-		return -1;
-	}
+	return rc == 0 ? 0 : -1;
 	return 0;
 }
 

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "paths.h"
+
 /* ---- the option table ---------------------------------------------------- */
 
 /* The sets of commands most options go with. */
@@ -220,7 +222,7 @@ static const struct opt_row rows[] = {
 static int load_config(const char *named, struct opts *o, char *err, size_t errlen)
 {
 	char buf[OPTS_PATH_MAX];
-	const char *path = named ? named : cfg_default_path(buf, sizeof buf);
+	const char *path = named ? named : paths_config_file(buf, sizeof buf);
 	if (!path)
 		return 0;
 	int rc = cfg_load(path, &o->cfg, err, errlen);
