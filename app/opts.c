@@ -101,7 +101,7 @@ static const struct opt_row rows[] = {
 	  .cmds = SETTINGS, .group = G_MODEL, CFG("model") },
 	{ .name = "factors", .arg = "N", .help = "embedding size (default 50)",
 	  .cmds = SETTINGS, .group = G_MODEL, CFG("factors") },
-	{ .name = "factors", .arg = "K", .help = "the planted rank (default 50)",
+	{ .name = "factors", .arg = "K", .help = "the planted rank (default 10)",
 	  .cmds = C(SYNTH), .group = G_SYNTH, CFG("factors") },
 	{ .name = "y-range", .arg = "LO,HI|none",
 	  .help = "sigmoid_range of the output (default 0,5.5)",
@@ -189,7 +189,7 @@ static const struct opt_row rows[] = {
 	  .cmds = C(SYNTH), .group = G_SYNTH, FIELD(K_STR, users) },
 	{ .name = "items", .arg = "I", .help = "items (default ML-25M's)",
 	  .cmds = C(SYNTH), .group = G_SYNTH, FIELD(K_STR, items) },
-	{ .name = "noise", .arg = "S", .help = "the rating noise, 0..10",
+	{ .name = "noise", .arg = "S", .help = "the rating noise, 0..10 (default 0.5)",
 	  .cmds = C(SYNTH), .group = G_SYNTH, FN(set_noise) },
 	{ .name = "out", .arg = "DIR", .help = "where ratings.csv and movies.csv go",
 	  .cmds = C(SYNTH), .group = G_SYNTH, FIELD(K_STR, out) },
@@ -414,6 +414,40 @@ static const char *nearest(const char *s, const char *const *names, int n)
 		}
 	}
 	return best;
+}
+
+/* Why getopt_long refused opt ("--name" or "-x", any "=value" cut off):
+ * a flag given a value, a prefix of several names, or an unknown name
+ * (with the nearest known one). */
+static void unknown_option(const char *opt, const char *const *names, int n, char *err,
+			   size_t errlen)
+{
+	if (strncmp(opt, "--", 2) != 0) {
+		snprintf(err, errlen, "unknown option %s", opt);
+		return;
+	}
+	const char *name = opt + 2;
+	size_t len = strlen(name);
+	int prefixed = 0;
+	for (int i = 0; i < n; i++) {
+		if (strcmp(names[i], name) == 0) {
+			snprintf(err, errlen, "%s takes no value", opt);
+			return;
+		}
+		prefixed += len && strncmp(names[i], name, len) == 0;
+	}
+	if (prefixed > 1) {
+		snprintf(err, errlen, "%s is ambiguous:", opt);
+		for (int i = 0; i < n; i++)
+			if (strncmp(names[i], name, len) == 0) {
+				size_t used = strlen(err);
+				snprintf(err + used, errlen - used, " --%s", names[i]);
+			}
+		return;
+	}
+	const char *near = nearest(name, names, n);
+	snprintf(err, errlen, "unknown option %s%s%s%s", opt, near ? "; did you mean --" : "",
+		 near ? near : "", near ? "?" : "");
 }
 
 /* The names of the commands in set, "a, b and c", into buf. */
@@ -680,10 +714,7 @@ int opts_parse(int argc, char **argv, const struct cmd_entry *const *cmds,
 		}
 		if (c == '?') {
 			typed(av[optind - 1], opt, sizeof opt);
-			const char *near = strncmp(opt, "--", 2) == 0 ?
-				nearest(opt + 2, names, n) : NULL;
-			snprintf(err, errlen, "unknown option %s%s%s%s", opt,
-				 near ? "; did you mean --" : "", near ? near : "", near ? "?" : "");
+			unknown_option(opt, names, n, err, errlen);
 			return -1;
 		}
 		const char *name = c >= LONG_BASE ? rows[c - LONG_BASE].name : "k";

@@ -197,7 +197,7 @@ static int check_save(const char *path)
 	else
 		*slash = '\0';
 	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-		fprintf(stderr, "collabtui: --save %s: the folder %s %s\n", path, dir,
+		fprintf(stderr, "collabtui: --save %s: %s %s\n", path, dir,
 			stat(dir, &st) != 0 && errno == ENOENT ? "does not exist" :
 			"is not a folder");
 		return EXIT_INPUT;
