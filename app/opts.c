@@ -1,5 +1,12 @@
 /* opts.c -- parse the command line over config.yaml, and write its help,
- * from one table of options (see opts.h). */
+ * from one table of options (see opts.h).
+ *
+ * Design: the file is the table (`rows`, a quarter of it) and its two
+ * readers, the parser (getopt_long's list is built from the rows, then
+ * each option is looked up by name and command) and the help writer; they
+ * stay in one file so that a row's fields and every use of them read side
+ * by side.  Nothing here knows a command by name: rows name commands by
+ * their CMD_* bit, and the command table comes from the caller. */
 #include "opts.h"
 
 #include <errno.h>
