@@ -237,3 +237,18 @@ Test(docs, readme_names_only_options_that_exist)
 		     "README.md names options that do not exist:%s", list);
 	free(readme);
 }
+
+Test(docs, every_command_has_its_own_help)
+{
+	static struct names h_opts, h_cmds;
+	from_help(&h_opts, &h_cmds);
+	for (int i = 0; i < h_cmds.n; i++) {
+		static struct cli_result r;
+		char head[64];
+		cli_run(&r, NULL, "%s --help", h_cmds.v[i]);
+		cr_assert_eq(r.status, 0, "%s --help: %s", h_cmds.v[i], r.err);
+		snprintf(head, sizeof head, "usage: collabtui %s ", h_cmds.v[i]);
+		cr_assert(strncmp(r.out, head, strlen(head)) == 0, "%s", r.out);
+		cr_assert(strstr(r.out, "  --help "), "%s", r.out);
+	}
+}
