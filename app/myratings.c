@@ -86,7 +86,28 @@ static char *unquote(char *s)
 	return s;
 }
 
-int myratings_parse_line(char *line, int lineno, struct myratings_line *out)
+/* One parsed line; the strings point into the line. */
+struct myratings_line {
+	char *name;             /* title or id, unquoted and trimmed */
+	char *rating_text;      /* the text after the last comma, trimmed */
+	double rating;
+};
+
+/* Results of parse_line. */
+enum {
+	MYRATINGS_OK = 0,       /* a rating */
+	MYRATINGS_SKIP = 1,     /* blank, a '#' comment, or the header at line 1 */
+	MYRATINGS_NO_COMMA = -1,/* no comma at all */
+	MYRATINGS_NOT_NUMBER = -2, /* the rating is not a finite number */
+};
+
+/* Parse line (NUL-terminated, changed in place) of a ratings file; lineno
+ * counts from 1 (line 1 may be the header "title,rating").  The rating is
+ * after the last comma, so a title such as "Shawshank Redemption, The
+ * (1994)" needs no quoting; a "quoted" title is unquoted ("" -> ").
+ * Returns one of the MYRATINGS_* results, filling *out for OK and (its
+ * rating_text) for NOT_NUMBER. */
+static int parse_line(char *line, int lineno, struct myratings_line *out)
 {
 	char *t = trim(line), *comma, *end;
 
@@ -208,7 +229,7 @@ int myratings_load(struct myratings *m, const char *path,
 		long it;
 
 		ln++;
-		rc = myratings_parse_line(line, ln, &l);
+		rc = parse_line(line, ln, &l);
 		if (rc == MYRATINGS_SKIP)
 			continue;
 		if (rc == MYRATINGS_NO_COMMA)
