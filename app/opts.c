@@ -457,8 +457,9 @@ static void unknown_option(const char *opt, const char *const *names, int n, cha
 		 near ? near : "", near ? "?" : "");
 }
 
-/* The names of the commands in set, "a, b and c", into buf. */
-static void cmd_names(const struct cmd_entry *const *cmds, unsigned set, char *buf,
+/* The names of the commands of cmds in set, "a, b and c", into buf;
+ * returns how many. */
+static int cmd_names(const struct cmd_entry *const *cmds, unsigned set, char *buf,
 		      size_t len)
 {
 	int n = 0, total = 0;
@@ -473,6 +474,7 @@ static void cmd_names(const struct cmd_entry *const *cmds, unsigned set, char *b
 			 " and " : ", ", (*c)->name);
 		n++;
 	}
+	return n;
 }
 
 /* The row of name that cmd takes, else NULL; *any gets the union of the
@@ -545,7 +547,7 @@ static void print_rows(FILE *out, unsigned set, const struct cmd_entry *const *c
 				      g != G_SYNTH;
 			if (name_it)
 				cmd_names(cmds, r->cmds, who, sizeof who);
-			print_row(out, r, name_it ? who : NULL);
+			print_row(out, r, name_it && who[0] ? who : NULL);
 		}
 	}
 }
@@ -729,11 +731,12 @@ int opts_parse(int argc, char **argv, const struct cmd_entry *const *cmds,
 		const struct opt_row *r = row_for(name, o->cmd->id, &any);
 		if (!r) {
 			char who[256];
-			cmd_names(cmds, any, who, sizeof who);
-			snprintf(err, errlen, "%s%s does not take %s%s (%s %s)", o->cmd->name,
+			int n_who = cmd_names(cmds, any, who, sizeof who);
+			snprintf(err, errlen, "%s%s does not take %s%s%s%s%s%s", o->cmd->name,
 				 o->command_given ? "" : " (the default command)",
-				 c >= LONG_BASE ? "--" : "-", name, who,
-				 popcount(any) == 1 ? "does" : "do");
+				 c >= LONG_BASE ? "--" : "-", name, who[0] ? " (" : "", who,
+				 !n_who ? "" : n_who == 1 ? " does" : " do",
+				 who[0] ? ")" : "");
 			return -1;
 		}
 		if (apply(r, o, optarg, err, errlen) != 0)
