@@ -208,7 +208,8 @@ data:
 $(B)/datadir.stamp: FORCE
 	@mkdir -p $(B)
 	@echo '$(DATADIR)' | cmp -s - $@ || echo '$(DATADIR)' > $@
-$(B)/app/config.o $(B)/tui/theme.o $(B)/tests/test_config.o: $(B)/datadir.stamp
+$(B)/app/config.o $(B)/app/paths.o $(B)/tui/theme.o $(B)/tests/app/test_config.o \
+	$(B)/tests/app/test_paths.o: $(B)/datadir.stamp
 .PHONY: FORCE
 FORCE:
 

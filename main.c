@@ -1,14 +1,29 @@
-/* main.c -- collabtui's entry point: parse the command line, then run the
- * terminal interface (`tui`, the default on a terminal) or a headless
- * command (`train`, `summary`). */
+/* main.c -- collabtui's entry point: parse the command line against the
+ * command table, then run the command: the terminal interface (`tui`, the
+ * default) or a headless one (cli/). */
 #include <locale.h>
 #include <stdio.h>
-#include <string.h>
-#include <unistd.h>
 
-#include "headless.h"
+#include "driver.h"
 #include "opts.h"
 #include "tui.h"
+
+/* Every command, in the order --help lists them; the first is the one run
+ * when none is named. */
+static const struct cmd_entry *const commands[] = {
+	&cmd_tui,
+	&cmd_train,
+	&cmd_lr_find,
+	&cmd_summary,
+	&cmd_eval,
+	&cmd_runs,
+	&cmd_bias,
+	&cmd_similar,
+	&cmd_pca,
+	&cmd_recommend,
+	&cmd_synth,
+	NULL
+};
 
 int main(int argc, char **argv)
 {
@@ -18,36 +33,21 @@ int main(int argc, char **argv)
 
 	struct opts o;
 	char err[1024];
-	if (opts_parse(argc, argv, &o, err, sizeof err) != 0) {
-		fprintf(stderr, "collabtui: %s\nTry 'collabtui --help'.\n", err);
+	if (opts_parse(argc, argv, commands, &o, err, sizeof err) != 0) {
+		fprintf(stderr, "collabtui: %s\nTry 'collabtui%s%s --help'.\n", err,
+			o.command_given ? " " : "", o.command_given ? o.cmd->name : "");
 		return EXIT_INPUT;
 	}
 	if (o.help) {
-		fputs(opts_usage(), stdout);
+		if (o.command_given)
+			opts_cmd_usage(stdout, o.cmd);
+		else
+			opts_usage(stdout, commands);
 		return EXIT_OK;
 	}
 	if (o.version) {
 		printf("collabtui %s\n", COLLABTUI_VERSION);
 		return EXIT_OK;
 	}
-	if (!o.command) {
-		/* A pipe or a cron job gets an explanation, not a curses screen
-		 * written into a file. */
-		if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-			fputs("collabtui: the interactive interface needs a terminal "
-			      "on stdin and stdout.\n"
-			      "  Without one, run a headless command: "
-			      "`collabtui train` or `collabtui summary`.\n", stderr);
-			return EXIT_INPUT;
-		}
-		o.command = "tui";
-	}
-	if (strcmp(o.command, "tui") == 0)
-		return tui_run(&o);
-	if (!headless_has(o.command)) {
-		fprintf(stderr, "collabtui: unknown command \"%s\"\nTry 'collabtui --help'.\n",
-			o.command);
-		return EXIT_INPUT;
-	}
-	return headless_run(&o);
+	return o.cmd->run(&o);
 }

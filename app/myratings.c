@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "afile.h"
+#include "paths.h"
 
 #define LINE_MAX_BYTES 4096
 #define SHOW_MATCHES 5          /* ambiguous titles named in an error */
@@ -85,7 +86,28 @@ static char *unquote(char *s)
 	return s;
 }
 
-int myratings_parse_line(char *line, int lineno, struct myratings_line *out)
+/* One parsed line; the strings point into the line. */
+struct myratings_line {
+	char *name;             /* title or id, unquoted and trimmed */
+	char *rating_text;      /* the text after the last comma, trimmed */
+	double rating;
+};
+
+/* Results of parse_line. */
+enum {
+	MYRATINGS_OK = 0,       /* a rating */
+	MYRATINGS_SKIP = 1,     /* blank, a '#' comment, or the header at line 1 */
+	MYRATINGS_NO_COMMA = -1,/* no comma at all */
+	MYRATINGS_NOT_NUMBER = -2, /* the rating is not a finite number */
+};
+
+/* Parse line (NUL-terminated, changed in place) of a ratings file; lineno
+ * counts from 1 (line 1 may be the header "title,rating").  The rating is
+ * after the last comma, so a title such as "Shawshank Redemption, The
+ * (1994)" needs no quoting; a "quoted" title is unquoted ("" -> ").
+ * Returns one of the MYRATINGS_* results, filling *out for OK and (its
+ * rating_text) for NOT_NUMBER. */
+static int parse_line(char *line, int lineno, struct myratings_line *out)
 {
 	char *t = trim(line), *comma, *end;
 
@@ -110,10 +132,8 @@ int myratings_parse_line(char *line, int lineno, struct myratings_line *out)
 int myratings_path(const char *name, const char *key, char *out, size_t n,
 		   char *err, size_t errlen)
 {
-	const char *xdg = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
-	char safe[64];
+	char safe[64], file[128];
 	size_t i;
-	int w;
 
 	for (i = 0; name[i] && i + 1 < sizeof safe; i++) {
 		char c = name[i];
@@ -123,21 +143,14 @@ int myratings_path(const char *name, const char *key, char *out, size_t n,
 			  c == '_' ? c : '_';
 	}
 	safe[i] = '\0';
-	/* the XDG spec says a relative XDG_DATA_HOME is to be ignored */
-	if (xdg && xdg[0] == '/')
-		w = snprintf(out, n, "%s/collabtui/ratings-%s-%s.csv", xdg, safe, key);
-	else if (home && home[0])
-		w = snprintf(out, n, "%s/.local/share/collabtui/ratings-%s-%s.csv",
-			     home, safe, key);
-	else {
+	snprintf(file, sizeof file, "ratings-%s-%.40s.csv", safe, key);
+	int rc = paths_user_file(PATHS_DATA, file, out, n);
+	if (rc == -2)
+		snprintf(err, errlen, "the path of the ratings file is too long");
+	else if (rc != 0)
 		snprintf(err, errlen, "neither XDG_DATA_HOME nor HOME is set: "
 			 "your ratings cannot be saved");
-		return -1;
-	}
-	if (w < 0 || (size_t)w >= n) {
-		snprintf(err, errlen, "the path of the ratings file is too long");
-		return -1;
-	}
+	return rc == 0 ? 0 : -1;
 	return 0;
 }
 
@@ -174,22 +187,24 @@ int myratings_clear(struct myratings *m, uint32_t item)
 	return 0;
 }
 
-/* The error for a name that matches no title, or several. */
-static void name_error(const struct eng_catalog *cat, const char *name, long r,
-		       const uint32_t *matches, int n, char *buf, size_t len)
+void myratings_title_error(const struct eng_catalog *cat, const char *text, long r,
+			   const uint32_t *matches, int n, int shown, char *buf, size_t len)
 {
 	size_t used;
 
 	if (r == -1) {
-		snprintf(buf, len, "no movie title contains \"%s\"", name);
+		snprintf(buf, len, "no movie title contains \"%s\"", text);
 		return;
 	}
-	snprintf(buf, len, "\"%s\" matches %d titles:", name, n);
-	for (int j = 0; j < n && j < SHOW_MATCHES; j++) {
+	snprintf(buf, len, "\"%s\" matches %d titles; be more specific:", text, n);
+	for (int j = 0; j < n && j < shown; j++) {
 		used = strlen(buf);
 		snprintf(buf + used, len - used, "%s %s", j ? ";" : "",
 			 cat->items[matches[j]].title);
 	}
+	used = strlen(buf);
+	if (n > shown)
+		snprintf(buf + used, len - used, "; and %d more", n - shown);
 }
 
 int myratings_load(struct myratings *m, const char *path,
@@ -214,7 +229,7 @@ int myratings_load(struct myratings *m, const char *path,
 		long it;
 
 		ln++;
-		rc = myratings_parse_line(line, ln, &l);
+		rc = parse_line(line, ln, &l);
 		if (rc == MYRATINGS_SKIP)
 			continue;
 		if (rc == MYRATINGS_NO_COMMA)
@@ -227,7 +242,8 @@ int myratings_load(struct myratings *m, const char *path,
 				 "%g..%g", l.rating, lo, hi);
 		else if ((it = myratings_find_title(cat, l.name, matches, SHOW_MATCHES,
 						&nm)) < 0)
-			name_error(cat, l.name, it, matches, nm, why, sizeof why);
+			myratings_title_error(cat, l.name, it, matches, nm, SHOW_MATCHES, why,
+					      sizeof why);
 		else if (myratings_set(m, (uint32_t)it, (float)l.rating) != 0)
 			snprintf(why, sizeof why, "more than %d ratings", MYRATINGS_MAX);
 		else

@@ -1,8 +1,9 @@
 /* myratings.h -- your own ratings of one dataset, and the file that keeps
  * them: CSV lines `title_or_id,rating`, the format `collabtui recommend
  * --ratings FILE` reads, so the file the interface saves works headless
- * too.  Curses-free; shared by cli/query.c (parsing) and the interface
- * (loading, saving after every change).
+ * too.  Curses-free; the one reader and writer of the file, shared by
+ * `recommend --ratings` and the interface (loading, saving after every
+ * change).
  *
  * The file lives at $XDG_DATA_HOME/collabtui/ratings-NAME-KEY.csv (else
  * ~/.local/share/collabtui/...), one per dataset name and item key, since
@@ -27,29 +28,6 @@ struct myratings {
 	int n;
 	struct eng_rating r[MYRATINGS_MAX];
 };
-
-/* One parsed line; the strings point into the line. */
-struct myratings_line {
-	char *name;             /* title or id, unquoted and trimmed */
-	char *rating_text;      /* the text after the last comma, trimmed */
-	double rating;
-};
-
-/* Results of myratings_parse_line. */
-enum {
-	MYRATINGS_OK = 0,       /* a rating */
-	MYRATINGS_SKIP = 1,     /* blank, a '#' comment, or the header at line 1 */
-	MYRATINGS_NO_COMMA = -1,/* no comma at all */
-	MYRATINGS_NOT_NUMBER = -2, /* the rating is not a finite number */
-};
-
-/* Parse line (NUL-terminated, changed in place) of a ratings file; lineno
- * counts from 1 (line 1 may be the header "title,rating").  The rating is
- * after the last comma, so a title such as "Shawshank Redemption, The
- * (1994)" needs no quoting; a "quoted" title is unquoted ("" -> ").
- * Returns one of the MYRATINGS_* results, filling *out for OK and (its
- * rating_text) for NOT_NUMBER. */
-int myratings_parse_line(char *line, int lineno, struct myratings_line *out);
 
 /* The file for dataset `name` under item key `key` ("title" or "id"):
  * $XDG_DATA_HOME/collabtui/ratings-NAME-KEY.csv, else under
@@ -98,5 +76,12 @@ int myratings_clear(struct myratings *m, uint32_t item);
  * their count into *n_matches). */
 long myratings_find_title(const struct eng_catalog *cat, const char *text,
 		      uint32_t *matches, int max, int *n_matches);
+
+/* The one wording of "text names no single movie", into buf: r is what
+ * myratings_find_title returned for text (-1 or -2), matches and n what
+ * it filled in; at most shown of the matching titles are named (matches
+ * must hold that many).  Always NUL-terminates buf (truncating). */
+void myratings_title_error(const struct eng_catalog *cat, const char *text, long r,
+			   const uint32_t *matches, int n, int shown, char *buf, size_t len);
 
 #endif

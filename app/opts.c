@@ -1,154 +1,235 @@
-/* opts.c -- parse the command line over config.yaml (see opts.h). */
+/* opts.c -- parse the command line over config.yaml, and write its help,
+ * from one table of options (see opts.h).
+ *
+ * Design: the file is the table (`rows`, a quarter of it) and its two
+ * readers, the parser (getopt_long's list is built from the rows, then
+ * each option is looked up by name and command) and the help writer; they
+ * stay in one file so that a row's fields and every use of them read side
+ * by side.  Nothing here knows a command by name: rows name commands by
+ * their CMD_* bit, and the command table comes from the caller. */
 #include "opts.h"
 
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Options that set a config.yaml key: the table is the single place that
- * ties a flag to its key. */
-static const struct {
-	const char *flag;
-	const char *key;
-} cfg_flags[] = {
-	{ "data", "data" },
-	{ "format", "format" },
-	{ "item-key", "item_key" },
-	{ "model", "model" },
-	{ "factors", "factors" },
-	{ "epochs", "epochs" },
-	{ "lr", "lr" },
-	{ "wd", "wd" },
-	{ "bs", "bs" },
-	{ "y-range", "y_range" },
-	{ "opt", "optimizer" },
-	{ "mom", "mom" },
-	{ "schedule", "schedule" },
-	{ "valid-pct", "valid_pct" },
-	{ "seed", "seed" },
-	{ "threads", "threads" },
-	{ "trainer", "trainer" },
-	{ "start-lr", "lr_find.start" },
-	{ "end-lr", "lr_find.end" },
-	{ "num-it", "lr_find.num_it" },
-	{ "theme", "theme" },
-	{ "chart", "chart" },
-};
-#define N_CFG_FLAGS (int)(sizeof cfg_flags / sizeof cfg_flags[0])
+#include "paths.h"
 
-enum {
-	OPT_SPLIT = 1000,
-	OPT_CV,
-	OPT_PRESET,
-	OPT_SORT,
-	OPT_SAVE,
-	OPT_LOAD,
-	OPT_CONFIG,
-	OPT_HELP,
-	OPT_VERSION,
-	OPT_TRACE,
-	OPT_NO_MOUSE,
-	OPT_TOP,
-	OPT_BOTTOM,
-	OPT_MIN_RATINGS,
-	OPT_COMPONENTS,
-	OPT_RATINGS,
-	OPT_INCLUDE_ME,
-	OPT_AGE,
-	OPT_GENDER,
-	OPT_OCCUPATION,
-	OPT_USERS,
-	OPT_ITEMS,
-	OPT_NOISE,
-	OPT_OUT,
-	OPT_LAYERS,
-	OPT_EMB_DROP,
-	OPT_PS,
+/* ---- the option table ---------------------------------------------------- */
+
+/* The sets of commands most options go with. */
+#define C(id) CMD_BIT(CMD_##id)
+#define INSIGHT (C(BIAS) | C(SIMILAR) | C(PCA) | C(RECOMMEND))
+/* the headless commands that train a model */
+#define TRAINING (C(TRAIN) | C(LR_FIND) | C(EVAL) | INSIGHT)
+/* the training settings: the headless trainers and the interface */
+#define SETTINGS (TRAINING | C(TUI))
+/* the commands that load a dataset */
+#define LOADING (SETTINGS | C(SUMMARY))
+#define ALL ((1u << CMD_COUNT) - 1)
+
+/* The groups of --help, in order. */
+enum group { G_DATA, G_MODEL, G_FILES, G_INSIGHT, G_SYNTH, G_TUI, G_GENERAL, G_COUNT };
+static const char *const group_name[G_COUNT] = {
+	"data", "model and training", "files", "insight", "synth", "interface", "general",
 };
 
-const char *opts_usage(void)
-{
-	return
-"usage: collabtui [COMMAND] [OPTIONS]\n"
-"\n"
-"Collaborative filtering in the terminal: the latent factor models of\n"
-"fastai's collab chapter, trained and explored from the command line.\n"
-"\n"
-"commands:\n"
-"  tui          the interactive interface (the default on a terminal)\n"
-"  train        train a model and print the epoch table\n"
-"  lr-find      fastai's learning-rate finder: loss by lr, and a suggestion\n"
-"               (--start-lr X --end-lr X --num-it N; default 1e-7, 10, 100)\n"
-"  summary      print the dataset summary\n"
-"  eval         train and report RMSE, MAE, precision/recall/NDCG@10, per fold\n"
-"  runs         the history of training runs on this dataset (--sort valid)\n"
-"  bias         the movies with the highest and lowest learned bias\n"
-"  similar TITLE  the movies whose embeddings are closest to TITLE's\n"
-"  pca          the movies at both ends of each principal component\n"
-"  recommend    recommendations for you, from --ratings FILE, or from\n"
-"               --age, --gender and --occupation\n"
-"  synth        write a synthetic MovieLens-shaped dataset (--out DIR)\n"
-"\n"
-"data:\n"
-"  --data DIR             dataset directory or ratings file\n"
-"  --format F             auto, ml-100k, ml-dat, ml-csv, csv, tsv\n"
-"  --item-key id|title    one item per movie id, or per title (fastai's item_name='title')\n"
-"  --valid-pct P          random validation share (default 0.2)\n"
-"  --split NAME           canonical ML-100K split: u1..u5, ua, ub\n"
-"  --cv u1-u5|K           eval: the five canonical folds, or K random folds\n"
-"  --preset NAME          settings from config.yaml's presets (fastai, u1-best)\n"
-"  --sort valid|time      runs: order by validation loss (best first) or time\n"
-"model and training:\n"
-"  --model dot|dotbias    dot product, or with user and item biases (default)\n"
-"  --model nn             fastai's EmbeddingNN (collab_learner(use_nn=True))\n"
-"  --factors N            embedding size (default 50)\n"
-"  --y-range LO,HI|none   sigmoid_range of the output (default 0,5.5)\n"
-"  --epochs N  --lr X  --wd X  --bs N\n"
-"  --opt adam|sgd         optimiser (default adam, fastai's defaults)\n"
-"  --schedule one-cycle|constant\n"
-"  --mom X                momentum under the constant schedule (default 0.9)\n"
-"  --seed N               initialisation, shuffling and split (default 42)\n"
-"  --threads N            optimiser threads; results do not depend on it\n"
-"  --layers W1,W2,...     nn: hidden layer widths (default 100,50)\n"
-"  --emb-drop P  --ps P   nn: dropout after the embeddings, after each\n"
-"                         hidden layer (default 0, 0)\n"
-"  --trainer fastai|fast  fastai's mini-batch fit (default), or sparse\n"
-"                         per-rating SGD or Adam for large data (dot, dotbias)\n"
-"files:\n"
-"  --save FILE            write the trained model (atomically, checksummed)\n"
-"  --load FILE            start from a saved model (insight commands: use it as is)\n"
-"  --config FILE          settings file (default: see collabtui(1))\n"
-"insight:\n"
-"  --top N                bias, recommend: list N (default 10); pca: use the N\n"
-"                         most-rated movies (default 1000)\n"
-"  --bottom N             bias: list the N lowest too (default 10)\n"
-"  --min-ratings K        bias: only movies with at least K ratings\n"
-"  --components N         pca: components to show (default 3)\n"
-"  -k, --k N              similar: neighbours (default 10); pca: movies per end\n"
-"  --ratings FILE         recommend: your ratings, CSV lines title_or_id,rating\n"
-"  --include-me           recommend: train first with those ratings as one more user\n"
-"  --age N  --gender M|F  --occupation WORD   recommend without ratings (ML-100K)\n"
-"synth:\n"
-"  --ratings N --users U --items I   size (default ML-25M's)\n"
-"  --factors K  --noise S  --seed S  planted rank, rating noise, seed\n"
-"  --out DIR              where ratings.csv and movies.csv go\n"
-"interface:\n"
-"  --theme NAME           colours from themes/NAME.yaml (default, light, mono)\n"
-"  --chart auto|unicode|ascii   how the loss chart is drawn\n"
-"  --no-mouse             ignore the mouse\n"
-"  --trace FILE           write each key's input-to-screen time (us) at exit,\n"
-"                         load, curve-update and stop times to FILE.events\n"
-"  --help, --version\n";
-}
+/* How a row's value is stored. */
+enum opt_kind {
+	K_CFG,          /* config.yaml's `key`, through cfg_set */
+	K_COUNT,        /* an int field at `off`: 0..1000000 */
+	K_STR,          /* a const char * field at `off`: the text as given */
+	K_FLAG,         /* an int field at `off`: 1 */
+	K_FN,           /* set() parses it */
+	K_EARLY,        /* read by the first pass (--config, --preset, --help) */
+};
+
+struct opt_row {
+	const char *name;       /* the long name, without "--" */
+	char short_name;        /* a one-letter alias ('k'), 0 for none */
+	const char *arg;        /* the value's name in the help; NULL: a flag */
+	const char *help;       /* the help line; '\n' continues it below */
+	unsigned cmds;          /* the CMD_BIT()s of the commands that take it */
+	enum group group;
+	enum opt_kind kind;
+	const char *key;        /* K_CFG: the config.yaml key */
+	size_t off;             /* K_COUNT, K_STR, K_FLAG: the field of struct opts */
+	/* K_FN: store val in o; 0, or -1 with the reason in err */
+	int (*set)(struct opts *o, const char *val, char *err, size_t errlen);
+};
+
+static int set_split(struct opts *o, const char *val, char *err, size_t errlen);
+static int set_cv(struct opts *o, const char *val, char *err, size_t errlen);
+static int set_sort(struct opts *o, const char *val, char *err, size_t errlen);
+static int set_noise(struct opts *o, const char *val, char *err, size_t errlen);
+static int set_layers(struct opts *o, const char *val, char *err, size_t errlen);
+static int set_emb_drop(struct opts *o, const char *val, char *err, size_t errlen);
+static int set_ps(struct opts *o, const char *val, char *err, size_t errlen);
+static int set_no_mouse(struct opts *o, const char *val, char *err, size_t errlen);
+
+#define CFG(k) .kind = K_CFG, .key = (k)
+#define FIELD(kd, f) .kind = (kd), .off = offsetof(struct opts, f)
+#define FN(fn) .kind = K_FN, .set = (fn)
+
+/* Every option, once.  An option whose meaning differs between commands
+ * (--top, -k, --ratings, --factors, --seed) has one row per meaning; rows
+ * of one name share its kind. */
+static const struct opt_row rows[] = {
+	/* data */
+	{ .name = "data", .arg = "DIR", .help = "dataset directory or ratings file",
+	  .cmds = LOADING | C(RUNS), .group = G_DATA, CFG("data") },
+	{ .name = "format", .arg = "F", .help = "auto, ml-100k, ml-dat, ml-csv, csv, tsv",
+	  .cmds = LOADING, .group = G_DATA, CFG("format") },
+	{ .name = "item-key", .arg = "id|title",
+	  .help = "one item per movie id, or per title (fastai's item_name='title')",
+	  .cmds = LOADING, .group = G_DATA, CFG("item_key") },
+	{ .name = "valid-pct", .arg = "P", .help = "random validation share (default 0.2)",
+	  .cmds = SETTINGS, .group = G_DATA, CFG("valid_pct") },
+	{ .name = "split", .arg = "NAME", .help = "canonical ML-100K split: u1..u5, ua, ub",
+	  .cmds = SETTINGS, .group = G_DATA, FN(set_split) },
+	{ .name = "cv", .arg = "u1-u5|K",
+	  .help = "the five canonical folds, or K random folds",
+	  .cmds = C(EVAL), .group = G_DATA, FN(set_cv) },
+	{ .name = "preset", .arg = "NAME",
+	  .help = "settings from config.yaml's presets (fastai, als, u1-best)",
+	  .cmds = SETTINGS, .group = G_DATA, .kind = K_EARLY },
+	{ .name = "sort", .arg = "valid|time",
+	  .help = "order by validation loss (best first) or time",
+	  .cmds = C(RUNS), .group = G_DATA, FN(set_sort) },
+	/* model and training */
+	{ .name = "model", .arg = "dot|dotbias|nn|als|bpmf",
+	  .help = "dot product, or with user and item biases (default);\n"
+		  "nn: fastai's EmbeddingNN (collab_learner(use_nn=True));\n"
+		  "als, bpmf: biased MF fitted by ALS or by Gibbs sampling",
+	  .cmds = SETTINGS, .group = G_MODEL, CFG("model") },
+	{ .name = "factors", .arg = "N", .help = "embedding size (default 50)",
+	  .cmds = SETTINGS, .group = G_MODEL, CFG("factors") },
+	{ .name = "factors", .arg = "K", .help = "the planted rank (default 10)",
+	  .cmds = C(SYNTH), .group = G_SYNTH, CFG("factors") },
+	{ .name = "y-range", .arg = "LO,HI|none",
+	  .help = "sigmoid_range of the output (default 0,5.5)",
+	  .cmds = SETTINGS, .group = G_MODEL, CFG("y_range") },
+	{ .name = "epochs", .arg = "N", .help = "epochs, or sweeps for als and bpmf (default 5)",
+	  .cmds = SETTINGS, .group = G_MODEL, CFG("epochs") },
+	{ .name = "lr", .arg = "X", .help = "learning rate (default 5e-3)",
+	  .cmds = SETTINGS, .group = G_MODEL, CFG("lr") },
+	{ .name = "wd", .arg = "X", .help = "weight decay (default 0.1)",
+	  .cmds = SETTINGS, .group = G_MODEL, CFG("wd") },
+	{ .name = "bs", .arg = "N", .help = "batch size (default 64)",
+	  .cmds = SETTINGS, .group = G_MODEL, CFG("bs") },
+	{ .name = "opt", .arg = "adam|sgd", .help = "optimiser (default adam, fastai's defaults)",
+	  .cmds = SETTINGS, .group = G_MODEL, CFG("optimizer") },
+	{ .name = "mom", .arg = "X",
+	  .help = "momentum under the constant schedule (default 0.9)",
+	  .cmds = SETTINGS, .group = G_MODEL, CFG("mom") },
+	{ .name = "schedule", .arg = "one-cycle|constant",
+	  .help = "fastai's fit_one_cycle (default), or a constant lr",
+	  .cmds = SETTINGS, .group = G_MODEL, CFG("schedule") },
+	{ .name = "seed", .arg = "N",
+	  .help = "initialisation, shuffling and split (default 42)",
+	  .cmds = SETTINGS, .group = G_MODEL, CFG("seed") },
+	{ .name = "seed", .arg = "S", .help = "the generator's seed (default 42)",
+	  .cmds = C(SYNTH), .group = G_SYNTH, CFG("seed") },
+	{ .name = "threads", .arg = "N",
+	  .help = "optimiser threads; results do not depend on it",
+	  .cmds = SETTINGS, .group = G_MODEL, CFG("threads") },
+	{ .name = "trainer", .arg = "fastai|fast",
+	  .help = "fastai's mini-batch fit (default), or sparse\n"
+		  "per-rating SGD or Adam for large data (dot, dotbias)",
+	  .cmds = SETTINGS, .group = G_MODEL, CFG("trainer") },
+	{ .name = "layers", .arg = "W1,W2,...", .help = "nn: hidden layer widths (default 100,50)",
+	  .cmds = TRAINING, .group = G_MODEL, FN(set_layers) },
+	{ .name = "emb-drop", .arg = "P", .help = "nn: dropout after the embeddings (default 0)",
+	  .cmds = TRAINING, .group = G_MODEL, FN(set_emb_drop) },
+	{ .name = "ps", .arg = "P", .help = "nn: dropout after each hidden layer (default 0)",
+	  .cmds = TRAINING, .group = G_MODEL, FN(set_ps) },
+	{ .name = "start-lr", .arg = "X", .help = "the lr finder's first lr (default 1e-7)",
+	  .cmds = C(LR_FIND) | C(TUI), .group = G_MODEL, CFG("lr_find.start") },
+	{ .name = "end-lr", .arg = "X", .help = "the lr finder's last lr (default 10)",
+	  .cmds = C(LR_FIND) | C(TUI), .group = G_MODEL, CFG("lr_find.end") },
+	{ .name = "num-it", .arg = "N", .help = "the lr finder's batches, 2..256 (default 100)",
+	  .cmds = C(LR_FIND) | C(TUI), .group = G_MODEL, CFG("lr_find.num_it") },
+	/* files */
+	{ .name = "save", .arg = "FILE",
+	  .help = "write the trained model (atomically, checksummed)",
+	  .cmds = C(TRAIN) | INSIGHT, .group = G_FILES, FIELD(K_STR, save) },
+	{ .name = "load", .arg = "FILE",
+	  .help = "start from a saved model (insight commands: use it as is)",
+	  .cmds = C(TRAIN) | INSIGHT, .group = G_FILES, FIELD(K_STR, load) },
+	{ .name = "config", .arg = "FILE", .help = "settings file (default: see collabtui(1))",
+	  .cmds = ALL, .group = G_FILES, .kind = K_EARLY },
+	/* insight */
+	{ .name = "top", .arg = "N", .help = "list N movies (default 10)",
+	  .cmds = C(BIAS) | C(RECOMMEND), .group = G_INSIGHT, FIELD(K_COUNT, top) },
+	{ .name = "top", .arg = "N", .help = "use the N most-rated movies (default 1000)",
+	  .cmds = C(PCA), .group = G_INSIGHT, FIELD(K_COUNT, top) },
+	{ .name = "bottom", .arg = "N", .help = "list the N lowest too (default 10)",
+	  .cmds = C(BIAS), .group = G_INSIGHT, FIELD(K_COUNT, bottom) },
+	{ .name = "min-ratings", .arg = "K", .help = "only movies with at least K ratings",
+	  .cmds = C(BIAS), .group = G_INSIGHT, FIELD(K_COUNT, min_ratings) },
+	{ .name = "components", .arg = "N", .help = "components to show (default 3)",
+	  .cmds = C(PCA), .group = G_INSIGHT, FIELD(K_COUNT, components) },
+	{ .name = "k", .short_name = 'k', .arg = "N", .help = "neighbours (default 10)",
+	  .cmds = C(SIMILAR), .group = G_INSIGHT, FIELD(K_COUNT, k) },
+	{ .name = "k", .short_name = 'k', .arg = "N", .help = "movies per end (default 10)",
+	  .cmds = C(PCA), .group = G_INSIGHT, FIELD(K_COUNT, k) },
+	{ .name = "ratings", .arg = "FILE", .help = "your ratings, CSV lines title_or_id,rating",
+	  .cmds = C(RECOMMEND), .group = G_INSIGHT, FIELD(K_STR, ratings) },
+	{ .name = "include-me",
+	  .help = "train first with those ratings as one more user",
+	  .cmds = C(RECOMMEND), .group = G_INSIGHT, FIELD(K_FLAG, include_me) },
+	{ .name = "age", .arg = "N", .help = "your age, to recommend without --ratings",
+	  .cmds = C(RECOMMEND), .group = G_INSIGHT, FIELD(K_COUNT, age) },
+	{ .name = "gender", .arg = "M|F", .help = "your gender, to recommend without --ratings",
+	  .cmds = C(RECOMMEND), .group = G_INSIGHT, FIELD(K_STR, gender) },
+	{ .name = "occupation", .arg = "WORD",
+	  .help = "your occupation (engineer, student, ...), likewise",
+	  .cmds = C(RECOMMEND), .group = G_INSIGHT, FIELD(K_STR, occupation) },
+	/* synth */
+	{ .name = "ratings", .arg = "N", .help = "ratings to write (default ML-25M's)",
+	  .cmds = C(SYNTH), .group = G_SYNTH, FIELD(K_STR, ratings) },
+	{ .name = "users", .arg = "U", .help = "users (default ML-25M's)",
+	  .cmds = C(SYNTH), .group = G_SYNTH, FIELD(K_STR, users) },
+	{ .name = "items", .arg = "I", .help = "items (default ML-25M's)",
+	  .cmds = C(SYNTH), .group = G_SYNTH, FIELD(K_STR, items) },
+	{ .name = "noise", .arg = "S", .help = "the rating noise, 0..10 (default 0.5)",
+	  .cmds = C(SYNTH), .group = G_SYNTH, FN(set_noise) },
+	{ .name = "out", .arg = "DIR", .help = "where ratings.csv and movies.csv go",
+	  .cmds = C(SYNTH), .group = G_SYNTH, FIELD(K_STR, out) },
+	/* interface */
+	{ .name = "theme", .arg = "NAME",
+	  .help = "colours from themes/NAME.yaml (default, light, mono)",
+	  .cmds = C(TUI), .group = G_TUI, CFG("theme") },
+	{ .name = "chart", .arg = "auto|unicode|ascii", .help = "how the loss chart is drawn",
+	  .cmds = C(TUI), .group = G_TUI, CFG("chart") },
+	{ .name = "no-mouse", .help = "ignore the mouse",
+	  .cmds = C(TUI), .group = G_TUI, FN(set_no_mouse) },
+	{ .name = "trace", .arg = "FILE",
+	  .help = "write each key's input-to-screen time (us) at exit,\n"
+		  "load, curve-update and stop times to FILE.events",
+	  .cmds = C(TUI), .group = G_TUI, FIELD(K_STR, trace) },
+	/* general */
+	{ .name = "help", .help = "print this help (after a command: its own) and exit",
+	  .cmds = ALL, .group = G_GENERAL, .kind = K_EARLY },
+	{ .name = "version", .help = "print the version and exit",
+	  .cmds = ALL, .group = G_GENERAL, .kind = K_EARLY },
+};
+#define N_ROWS (int)(sizeof rows / sizeof rows[0])
+
+/* getopt_long's values: LONG_BASE + the index of a name's first row. */
+#define LONG_BASE 256
+
+/* ---- values ------------------------------------------------------------- */
 
 /* Read config.yaml: the named one must exist; the default one may not. */
 static int load_config(const char *named, struct opts *o, char *err, size_t errlen)
 {
 	char buf[OPTS_PATH_MAX];
-	const char *path = named ? named : cfg_default_path(buf, sizeof buf);
+	const char *path = named ? named : paths_config_file(buf, sizeof buf);
 	if (!path)
 		return 0;
 	int rc = cfg_load(path, &o->cfg, err, errlen);
@@ -207,80 +288,394 @@ static int parse_count(const char *s, int *out)
 	return 0;
 }
 
-/* The field of o a count option sets. */
-static int *count_field(struct opts *o, int c)
+static int set_split(struct opts *o, const char *val, char *err, size_t errlen)
 {
-	switch (c) {
-	case OPT_TOP: return &o->top;
-	case OPT_BOTTOM: return &o->bottom;
-	case OPT_MIN_RATINGS: return &o->min_ratings;
-	case OPT_COMPONENTS: return &o->components;
-	case OPT_AGE: return &o->age;
-	default: return &o->k;
+	if (strlen(val) >= sizeof o->split) {
+		snprintf(err, errlen, "--split: expected u1..u5, ua or ub, got \"%s\"", val);
+		return -1;
+	}
+	snprintf(o->split, sizeof o->split, "%s", val);
+	return 0;
+}
+
+static int set_cv(struct opts *o, const char *val, char *err, size_t errlen)
+{
+	if (strlen(val) >= sizeof o->cv) {
+		snprintf(err, errlen, "--cv: expected u1-u5 or a number of folds, got \"%s\"", val);
+		return -1;
+	}
+	snprintf(o->cv, sizeof o->cv, "%s", val);
+	return 0;
+}
+
+static int set_sort(struct opts *o, const char *val, char *err, size_t errlen)
+{
+	if (strcmp(val, "valid") != 0 && strcmp(val, "time") != 0) {
+		snprintf(err, errlen, "--sort: expected valid or time, got \"%s\"", val);
+		return -1;
+	}
+	o->sort_valid = strcmp(val, "valid") == 0;
+	return 0;
+}
+
+static int set_noise(struct opts *o, const char *val, char *err, size_t errlen)
+{
+	if (parse_real(val, 0.0, 10.0, 1, &o->noise) != 0) {
+		snprintf(err, errlen, "--noise: expected a number from 0 to 10, got \"%s\"", val);
+		return -1;
+	}
+	return 0;
+}
+
+static int set_layers(struct opts *o, const char *val, char *err, size_t errlen)
+{
+	if (parse_layers(val, o) != 0) {
+		snprintf(err, errlen, "--layers: expected 1 to %d widths of 1..4096 "
+			 "separated by commas, got \"%s\"", ENG_NN_LAYERS_MAX, val);
+		return -1;
+	}
+	return 0;
+}
+
+/* A dropout probability in [0, 1) into *out. */
+static int set_dropout(const char *flag, const char *val, double *out, char *err,
+		       size_t errlen)
+{
+	if (parse_real(val, 0.0, 1.0, 0, out) != 0) {
+		snprintf(err, errlen, "%s: expected a dropout probability in [0, 1), got \"%s\"",
+			 flag, val);
+		return -1;
+	}
+	return 0;
+}
+
+static int set_emb_drop(struct opts *o, const char *val, char *err, size_t errlen)
+{
+	return set_dropout("--emb-drop", val, &o->emb_drop, err, errlen);
+}
+
+static int set_ps(struct opts *o, const char *val, char *err, size_t errlen)
+{
+	return set_dropout("--ps", val, &o->ps, err, errlen);
+}
+
+static int set_no_mouse(struct opts *o, const char *val, char *err, size_t errlen)
+{
+	(void)val;
+	(void)err;
+	(void)errlen;
+	o->cfg.mouse = 0;
+	return 0;
+}
+
+/* ---- names ----------------------------------------------------------------- */
+
+int opts_distance(const char *a, const char *b, int cap)
+{
+	enum { MAXN = 64 };
+	size_t n = strlen(a), m = strlen(b);
+	if (n >= MAXN || m >= MAXN)
+		return strcmp(a, b) == 0 ? 0 : cap + 1;
+	/* three rows of the optimal-string-alignment table */
+	int d[3][MAXN];
+	for (size_t j = 0; j <= m; j++)
+		d[0][j] = (int)j;
+	for (size_t i = 1; i <= n; i++) {
+		int *cur = d[i % 3], *prev = d[(i - 1) % 3], *pp = d[(i + 1) % 3];
+		cur[0] = (int)i;
+		for (size_t j = 1; j <= m; j++) {
+			int cost = a[i - 1] != b[j - 1];
+			int v = prev[j - 1] + cost;
+			if (prev[j] + 1 < v)
+				v = prev[j] + 1;
+			if (cur[j - 1] + 1 < v)
+				v = cur[j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+			    pp[j - 2] + 1 < v)
+				v = pp[j - 2] + 1;
+			cur[j] = v;
+		}
+	}
+	int v = d[n % 3][m];
+	return v > cap ? cap + 1 : v;
+}
+
+const struct cmd_entry *opts_find_cmd(const struct cmd_entry *const *cmds, const char *name)
+{
+	for (; *cmds; cmds++)
+		if (strcmp((*cmds)->name, name) == 0)
+			return *cmds;
+	return NULL;
+}
+
+/* The nearest of n names to s within two edits, or NULL. */
+static const char *nearest(const char *s, const char *const *names, int n)
+{
+	const char *best = NULL;
+	int best_d = 3;
+	for (int i = 0; i < n; i++) {
+		int d = opts_distance(s, names[i], 2);
+		if (d < best_d) {
+			best_d = d;
+			best = names[i];
+		}
+	}
+	return best;
+}
+
+/* Why getopt_long refused opt ("--name" or "-x", any "=value" cut off):
+ * a flag given a value, a prefix of several names, or an unknown name
+ * (with the nearest known one). */
+static void unknown_option(const char *opt, const char *const *names, int n, char *err,
+			   size_t errlen)
+{
+	if (strncmp(opt, "--", 2) != 0) {
+		snprintf(err, errlen, "unknown option %s", opt);
+		return;
+	}
+	const char *name = opt + 2;
+	size_t len = strlen(name);
+	int prefixed = 0;
+	for (int i = 0; i < n; i++) {
+		if (strcmp(names[i], name) == 0) {
+			snprintf(err, errlen, "%s takes no value", opt);
+			return;
+		}
+		prefixed += len && strncmp(names[i], name, len) == 0;
+	}
+	if (prefixed > 1) {
+		snprintf(err, errlen, "%s is ambiguous:", opt);
+		for (int i = 0; i < n; i++)
+			if (strncmp(names[i], name, len) == 0) {
+				size_t used = strlen(err);
+				snprintf(err + used, errlen - used, " --%s", names[i]);
+			}
+		return;
+	}
+	const char *near = nearest(name, names, n);
+	snprintf(err, errlen, "unknown option %s%s%s%s", opt, near ? "; did you mean --" : "",
+		 near ? near : "", near ? "?" : "");
+}
+
+/* The names of the commands of cmds in set, "a, b and c", into buf;
+ * returns how many. */
+static int cmd_names(const struct cmd_entry *const *cmds, unsigned set, char *buf,
+		      size_t len)
+{
+	int n = 0, total = 0;
+	for (const struct cmd_entry *const *c = cmds; *c; c++)
+		total += (set & CMD_BIT((*c)->id)) != 0;
+	buf[0] = '\0';
+	for (const struct cmd_entry *const *c = cmds; *c; c++) {
+		if (!(set & CMD_BIT((*c)->id)))
+			continue;
+		size_t used = strlen(buf);
+		snprintf(buf + used, len - used, "%s%s", n == 0 ? "" : n == total - 1 ?
+			 " and " : ", ", (*c)->name);
+		n++;
+	}
+	return n;
+}
+
+/* The row of name that cmd takes, else NULL; *any gets the union of the
+ * commands that take name. */
+static const struct opt_row *row_for(const char *name, enum cmd_id cmd, unsigned *any)
+{
+	*any = 0;
+	const struct opt_row *found = NULL;
+	for (int i = 0; i < N_ROWS; i++) {
+		if (strcmp(rows[i].name, name) != 0)
+			continue;
+		*any |= rows[i].cmds;
+		if (!found && (rows[i].cmds & CMD_BIT(cmd)))
+			found = &rows[i];
+	}
+	return found;
+}
+
+/* ---- help -------------------------------------------------------------- */
+
+#define HELP_COL 25
+
+/* "  -k, --k N" or "  --name ARG", then the help from column HELP_COL;
+ * prefix (or NULL) goes before the help. */
+static void print_row(FILE *out, const struct opt_row *r, const char *prefix)
+{
+	char head[96], alias[8] = "";
+	if (r->short_name)
+		snprintf(alias, sizeof alias, "-%c, ", r->short_name);
+	snprintf(head, sizeof head, "  %s--%s%s%s", alias, r->name, r->arg ? " " : "",
+		 r->arg ? r->arg : "");
+	int w = (int)strlen(head);
+	if (w < HELP_COL - 1)
+		fprintf(out, "%-*s", HELP_COL, head);
+	else
+		fprintf(out, "%s\n%*s", head, HELP_COL, "");
+	if (prefix)
+		fprintf(out, "%s: ", prefix);
+	for (const char *h = r->help; *h; h++) {
+		fputc(*h, out);
+		if (*h == '\n')
+			fprintf(out, "%*s", HELP_COL + (prefix ? (int)strlen(prefix) + 2 : 0), "");
+	}
+	fputc('\n', out);
+}
+
+static int popcount(unsigned v)
+{
+	int n = 0;
+	for (; v; v &= v - 1)
+		n++;
+	return n;
+}
+
+/* The rows in set (all rows when set is ALL), by group; with cmds, a row
+ * that few commands take says which. */
+static void print_rows(FILE *out, unsigned set, const struct cmd_entry *const *cmds)
+{
+	for (int g = 0; g < G_COUNT; g++) {
+		int header = 0;
+		for (int i = 0; i < N_ROWS; i++) {
+			const struct opt_row *r = &rows[i];
+			if (r->group != (enum group)g || !(r->cmds & set))
+				continue;
+			if (!header)
+				fprintf(out, "%s:\n", group_name[g]);
+			header = 1;
+			char who[128];
+			int name_it = cmds && popcount(r->cmds) <= 3 && g != G_TUI &&
+				      g != G_SYNTH;
+			if (name_it)
+				cmd_names(cmds, r->cmds, who, sizeof who);
+			print_row(out, r, name_it && who[0] ? who : NULL);
+		}
 	}
 }
 
-static const char *flag_name(int c)
+void opts_usage(FILE *out, const struct cmd_entry *const *cmds)
 {
-	switch (c) {
-	case OPT_TOP: return "--top";
-	case OPT_BOTTOM: return "--bottom";
-	case OPT_MIN_RATINGS: return "--min-ratings";
-	case OPT_COMPONENTS: return "--components";
-	case OPT_AGE: return "--age";
-	default: return "-k/--k";
+	fputs("usage: collabtui [COMMAND] [OPTIONS]\n"
+	      "\n"
+	      "Collaborative filtering in the terminal: the latent factor models of\n"
+	      "fastai's collab chapter, trained and explored from the command line.\n"
+	      "\n"
+	      "commands:\n", out);
+	for (const struct cmd_entry *const *c = cmds; *c; c++) {
+		char head[64];
+		snprintf(head, sizeof head, "%s%s%s", (*c)->name, (*c)->arg ? " " : "",
+			 (*c)->arg ? (*c)->arg : "");
+		fprintf(out, "  %-14s ", head);
+		for (const char *t = (*c)->summary; *t; t++) {
+			fputc(*t, out);
+			if (*t == '\n')
+				fprintf(out, "%17s", "");
+		}
+		fputc('\n', out);
 	}
+	fputs("'collabtui COMMAND --help' lists the options a command takes.\n\n", out);
+	print_rows(out, ALL, cmds);
 }
 
-int opts_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
+void opts_cmd_usage(FILE *out, const struct cmd_entry *cmd)
+{
+	fprintf(out, "usage: collabtui %s%s%s [OPTIONS]\n\n%s\n\n", cmd->name,
+		cmd->arg ? " " : "", cmd->arg ? cmd->arg : "", cmd->summary);
+	print_rows(out, CMD_BIT(cmd->id), NULL);
+}
+
+/* ---- parsing ------------------------------------------------------------- */
+
+/* Store val by row r; 0, or -1 with the reason in err. */
+static int apply(const struct opt_row *r, struct opts *o, const char *val, char *err,
+		 size_t errlen)
+{
+	char *field = (char *)o + r->off;
+	switch (r->kind) {
+	case K_CFG:
+		o->factors_set |= strcmp(r->key, "factors") == 0;
+		if (cfg_set(&o->cfg, r->key, val, err, errlen) != 0) {
+			/* name the flag the user typed before cfg_set's reason */
+			char tmp[512];
+			snprintf(tmp, sizeof tmp, "--%s: %s", r->name, err);
+			snprintf(err, errlen, "%s", tmp);
+			return -1;
+		}
+		return 0;
+	case K_COUNT:
+		if (parse_count(val, (int *)(void *)field) != 0) {
+			snprintf(err, errlen, "%s%s%s--%s: expected a whole number 0..1000000, "
+				 "got \"%s\"", r->short_name ? "-" : "",
+				 r->short_name ? (char[2]){ r->short_name, 0 } : "",
+				 r->short_name ? "/" : "", r->name, val);
+			return -1;
+		}
+		return 0;
+	case K_STR:
+		*(const char **)(void *)field = val;
+		return 0;
+	case K_FLAG:
+		*(int *)(void *)field = 1;
+		return 0;
+	case K_FN:
+		return r->set(o, val, err, errlen);
+	case K_EARLY:
+		return 0;
+	}
+	return 0;
+}
+
+/* The option the user typed at av[i]: "--name" of "--name=value", or "-x". */
+static void typed(const char *arg, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", arg);
+	char *eq = strchr(buf, '=');
+	if (eq && strncmp(buf, "--", 2) == 0)
+		*eq = '\0';
+}
+
+int opts_parse(int argc, char **argv, const struct cmd_entry *const *cmds,
+	       struct opts *o, char *err, size_t errlen)
 {
 	memset(o, 0, sizeof *o);
 	o->cfg = cfg_default();
 	o->top = o->bottom = o->min_ratings = o->components = o->k = o->age = -1;
 	o->noise = -1.0;
-	o->command = NULL;
+	o->cmd = cmds[0];
 
-	struct option longopts[N_CFG_FLAGS + 40];
+	/* getopt_long's list: each name once, at the index of its first row */
+	struct option longopts[N_ROWS + 1];
+	const char *names[N_ROWS];
 	int n = 0;
-	for (int i = 0; i < N_CFG_FLAGS; i++)
-		longopts[n++] = (struct option){ cfg_flags[i].flag, required_argument, NULL, i };
-	longopts[n++] = (struct option){ "split", required_argument, NULL, OPT_SPLIT };
-	longopts[n++] = (struct option){ "cv", required_argument, NULL, OPT_CV };
-	longopts[n++] = (struct option){ "preset", required_argument, NULL, OPT_PRESET };
-	longopts[n++] = (struct option){ "sort", required_argument, NULL, OPT_SORT };
-	longopts[n++] = (struct option){ "save", required_argument, NULL, OPT_SAVE };
-	longopts[n++] = (struct option){ "load", required_argument, NULL, OPT_LOAD };
-	longopts[n++] = (struct option){ "config", required_argument, NULL, OPT_CONFIG };
-	longopts[n++] = (struct option){ "help", no_argument, NULL, OPT_HELP };
-	longopts[n++] = (struct option){ "version", no_argument, NULL, OPT_VERSION };
-	longopts[n++] = (struct option){ "trace", required_argument, NULL, OPT_TRACE };
-	longopts[n++] = (struct option){ "no-mouse", no_argument, NULL, OPT_NO_MOUSE };
-	longopts[n++] = (struct option){ "top", required_argument, NULL, OPT_TOP };
-	longopts[n++] = (struct option){ "bottom", required_argument, NULL, OPT_BOTTOM };
-	longopts[n++] = (struct option){ "min-ratings", required_argument, NULL, OPT_MIN_RATINGS };
-	longopts[n++] = (struct option){ "components", required_argument, NULL, OPT_COMPONENTS };
-	longopts[n++] = (struct option){ "k", required_argument, NULL, 'k' };
-	longopts[n++] = (struct option){ "ratings", required_argument, NULL, OPT_RATINGS };
-	longopts[n++] = (struct option){ "include-me", no_argument, NULL, OPT_INCLUDE_ME };
-	longopts[n++] = (struct option){ "age", required_argument, NULL, OPT_AGE };
-	longopts[n++] = (struct option){ "gender", required_argument, NULL, OPT_GENDER };
-	longopts[n++] = (struct option){ "occupation", required_argument, NULL, OPT_OCCUPATION };
-	longopts[n++] = (struct option){ "users", required_argument, NULL, OPT_USERS };
-	longopts[n++] = (struct option){ "items", required_argument, NULL, OPT_ITEMS };
-	longopts[n++] = (struct option){ "noise", required_argument, NULL, OPT_NOISE };
-	longopts[n++] = (struct option){ "out", required_argument, NULL, OPT_OUT };
-	longopts[n++] = (struct option){ "layers", required_argument, NULL, OPT_LAYERS };
-	longopts[n++] = (struct option){ "emb-drop", required_argument, NULL, OPT_EMB_DROP };
-	longopts[n++] = (struct option){ "ps", required_argument, NULL, OPT_PS };
+	for (int i = 0; i < N_ROWS; i++) {
+		int seen = 0;
+		for (int j = 0; j < n; j++)
+			seen |= strcmp(longopts[j].name, rows[i].name) == 0;
+		if (seen)
+			continue;
+		names[n] = rows[i].name;
+		longopts[n++] = (struct option){ rows[i].name,
+			rows[i].arg ? required_argument : no_argument, NULL, LONG_BASE + i };
+	}
 	longopts[n] = (struct option){ 0 };
 
 	/* The command, if any, comes first; getopt_long sees what follows. */
 	int first = 1;
 	if (argc > 1 && argv[1][0] != '-') {
-		o->command = argv[1];
+		o->cmd = opts_find_cmd(cmds, argv[1]);
+		if (!o->cmd) {
+			const char *cn[CMD_COUNT + 1];
+			int nc = 0;
+			for (const struct cmd_entry *const *c = cmds; *c && nc <= CMD_COUNT; c++)
+				cn[nc++] = (*c)->name;
+			const char *near = nearest(argv[1], cn, nc);
+			snprintf(err, errlen, "unknown command \"%s\"%s%s%s", argv[1],
+				 near ? "; did you mean " : "", near ? near : "", near ? "?" : "");
+			return -1;
+		}
+		o->command_given = 1;
 		first = 2;
-		/* `similar TITLE ...`: the title may come first (or last, below) */
-		if (strcmp(o->command, "similar") == 0 && argc > 2 && argv[2][0] != '-') {
+		/* `similar TITLE ...`: the operand may come first (or last, below) */
+		if (o->cmd->arg && argc > 2 && argv[2][0] != '-') {
 			o->query = argv[2];
 			first = 3;
 		}
@@ -288,20 +683,21 @@ int opts_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 	char **av = argv + first - 1;
 	int ac = argc - first + 1;
 
-	/* First pass: --config, --help and --version only, so the file is read
-	 * before any option overrides it. */
+	/* First pass: --config, --preset, --help and --version only, so the
+	 * file is read before any option overrides it. */
 	const char *config = NULL, *preset = NULL;
 	opterr = 0;
 	optind = 0;      /* 0: glibc re-initialises its scanner */
 	int c;
 	while ((c = getopt_long(ac, av, "+:k:", longopts, NULL)) != -1) {
-		if (c == OPT_CONFIG)
+		const char *name = c >= LONG_BASE ? rows[c - LONG_BASE].name : "";
+		if (strcmp(name, "config") == 0)
 			config = optarg;
-		else if (c == OPT_PRESET)
+		else if (strcmp(name, "preset") == 0)
 			preset = optarg;
-		else if (c == OPT_HELP)
+		else if (strcmp(name, "help") == 0)
 			o->help = 1;
-		else if (c == OPT_VERSION)
+		else if (strcmp(name, "version") == 0)
 			o->version = 1;
 	}
 	if (o->help || o->version)
@@ -320,122 +716,33 @@ int opts_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 	/* Second pass: every option, in order. */
 	optind = 0;      /* 0: glibc re-initialises its scanner */
 	while ((c = getopt_long(ac, av, "+:k:", longopts, NULL)) != -1) {
-		if (c >= 0 && c < N_CFG_FLAGS) {
-			o->factors_set |= strcmp(cfg_flags[c].key, "factors") == 0;
-			if (cfg_set(&o->cfg, cfg_flags[c].key, optarg, err, errlen) != 0) {
-				/* name the flag the user typed before cfg_set's reason */
-				char tmp[512];
-				snprintf(tmp, sizeof tmp, "--%s: %s", cfg_flags[c].flag, err);
-				snprintf(err, errlen, "%s", tmp);
-				return -1;
-			}
-			continue;
-		}
-		switch (c) {
-		case OPT_SPLIT:
-			if (strlen(optarg) >= sizeof o->split) {
-				snprintf(err, errlen, "--split: expected u1..u5, ua or ub, got \"%s\"", optarg);
-				return -1;
-			}
-			snprintf(o->split, sizeof o->split, "%s", optarg);
-			break;
-		case OPT_CV:
-			if (strlen(optarg) >= sizeof o->cv) {
-				snprintf(err, errlen, "--cv: expected u1-u5 or a number of folds, got \"%s\"",
-					 optarg);
-				return -1;
-			}
-			snprintf(o->cv, sizeof o->cv, "%s", optarg);
-			break;
-		case OPT_PRESET:
-			break;
-		case OPT_SORT:
-			if (strcmp(optarg, "valid") != 0 && strcmp(optarg, "time") != 0) {
-				snprintf(err, errlen, "--sort: expected valid or time, got \"%s\"",
-					 optarg);
-				return -1;
-			}
-			o->sort_valid = strcmp(optarg, "valid") == 0;
-			break;
-		case OPT_SAVE:
-			o->save = optarg;
-			break;
-		case OPT_LOAD:
-			o->load = optarg;
-			break;
-		case OPT_TRACE:
-			o->trace = optarg;
-			break;
-		case OPT_NO_MOUSE:
-			o->cfg.mouse = 0;
-			break;
-		case OPT_TOP:
-		case OPT_BOTTOM:
-		case OPT_MIN_RATINGS:
-		case OPT_COMPONENTS:
-		case OPT_AGE:
-		case 'k':
-			if (parse_count(optarg, count_field(o, c)) != 0) {
-				snprintf(err, errlen, "%s: expected a whole number 0..1000000, got \"%s\"",
-					 flag_name(c), optarg);
-				return -1;
-			}
-			break;
-		case OPT_RATINGS:
-			o->ratings = optarg;
-			break;
-		case OPT_INCLUDE_ME:
-			o->include_me = 1;
-			break;
-		case OPT_GENDER:
-			o->gender = optarg;
-			break;
-		case OPT_OCCUPATION:
-			o->occupation = optarg;
-			break;
-		case OPT_USERS:
-			o->users = optarg;
-			break;
-		case OPT_ITEMS:
-			o->items = optarg;
-			break;
-		case OPT_NOISE:
-			if (parse_real(optarg, 0.0, 10.0, 1, &o->noise) != 0) {
-				snprintf(err, errlen, "--noise: expected a number from 0 to 10, got \"%s\"", optarg);
-				return -1;
-			}
-			break;
-		case OPT_OUT:
-			o->out = optarg;
-			break;
-		case OPT_LAYERS:
-			if (parse_layers(optarg, o) != 0) {
-				snprintf(err, errlen, "--layers: expected 1 to %d widths of 1..4096 "
-					 "separated by commas, got \"%s\"", ENG_NN_LAYERS_MAX, optarg);
-				return -1;
-			}
-			break;
-		case OPT_EMB_DROP:
-		case OPT_PS:
-			if (parse_real(optarg, 0.0, 1.0, 0, c == OPT_PS ? &o->ps : &o->emb_drop) != 0) {
-				snprintf(err, errlen, "%s: expected a dropout probability in [0, 1), got \"%s\"",
-					 c == OPT_PS ? "--ps" : "--emb-drop", optarg);
-				return -1;
-			}
-			break;
-		case OPT_CONFIG:
-		case OPT_HELP:
-		case OPT_VERSION:
-			break;
-		case ':':
+		char opt[64];
+		if (c == ':') {
 			snprintf(err, errlen, "%s needs a value", av[optind - 1]);
 			return -1;
-		default:
-			snprintf(err, errlen, "unknown option %s", av[optind - 1]);
+		}
+		if (c == '?') {
+			typed(av[optind - 1], opt, sizeof opt);
+			unknown_option(opt, names, n, err, errlen);
 			return -1;
 		}
+		const char *name = c >= LONG_BASE ? rows[c - LONG_BASE].name : "k";
+		unsigned any;
+		const struct opt_row *r = row_for(name, o->cmd->id, &any);
+		if (!r) {
+			char who[256];
+			int n_who = cmd_names(cmds, any, who, sizeof who);
+			snprintf(err, errlen, "%s%s does not take %s%s%s%s%s%s", o->cmd->name,
+				 o->command_given ? "" : " (the default command)",
+				 c >= LONG_BASE ? "--" : "-", name, who[0] ? " (" : "", who,
+				 !n_who ? "" : n_who == 1 ? " does" : " do",
+				 who[0] ? ")" : "");
+			return -1;
+		}
+		if (apply(r, o, optarg, err, errlen) != 0)
+			return -1;
 	}
-	if (o->command && strcmp(o->command, "similar") == 0 && !o->query && optind == ac - 1)
+	if (o->cmd->arg && !o->query && optind == ac - 1)
 		o->query = av[optind++];
 	if (optind < ac) {
 		snprintf(err, errlen, "unexpected argument \"%s\"", av[optind]);

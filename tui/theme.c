@@ -10,6 +10,8 @@
 
 #include <yaml.h>
 
+#include "paths.h"
+
 #ifndef COLLABTUI_DATADIR
 #define COLLABTUI_DATADIR "/usr/local/share/collabtui"
 #endif
@@ -222,14 +224,11 @@ static void set_builtin(struct theme *t, const char *name)
 /* Open themes/NAME.yaml from the first directory that has it. */
 static FILE *open_theme(const char *name, char *path, size_t n)
 {
-	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
 	char dirs[3][1024];
 	int nd = 0;
 
-	if (xdg && xdg[0] == '/')
-		snprintf(dirs[nd++], sizeof dirs[0], "%s/collabtui/themes", xdg);
-	else if (home && home[0])
-		snprintf(dirs[nd++], sizeof dirs[0], "%s/.config/collabtui/themes", home);
+	if (paths_user_file(PATHS_CONFIG, "themes", dirs[nd], sizeof dirs[0]) == 0)
+		nd++;
 	snprintf(dirs[nd++], sizeof dirs[0], "themes");
 	snprintf(dirs[nd++], sizeof dirs[0], "%s/themes", COLLABTUI_DATADIR);
 	for (int i = 0; i < nd; i++) {

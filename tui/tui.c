@@ -6,6 +6,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "backend.h"
 #include "paths.h"
@@ -52,11 +53,13 @@ int tui_run(const struct opts *o)
 	/* before LOAD_DATA: the Runs pane reads the history once it is in */
 	state_keep_history(&st);
 	state_load(&st, path, o->split);
-	if (ui_init(&u, o->cfg.mouse, err, sizeof err) != 0) {
+	rc = ui_init(&u, o->cfg.mouse, err, sizeof err);
+	if (rc != 0) {
 		be.stop(be.ctx);
 		state_done(&st);
 		fprintf(stderr, "collabtui: %s\n", err);
-		return EXIT_RUNTIME;
+		/* a TERM that names no terminal is bad input, as no terminal is */
+		return rc == -2 ? EXIT_INPUT : EXIT_RUNTIME;
 	}
 	theme_apply(&th);
 	struct screen_cfg sc = {
@@ -81,3 +84,25 @@ int tui_run(const struct opts *o)
 		return 128 + sig;
 	return rc == 0 ? EXIT_OK : EXIT_RUNTIME;
 }
+
+/* The interface needs a terminal on stdin and stdout: a pipe or a cron
+ * job gets an explanation and exit status 2 (bad usage), not a curses
+ * screen written into a file. */
+static int run(const struct opts *o)
+{
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		fputs("collabtui: the interactive interface needs a terminal "
+		      "on stdin and stdout.\n"
+		      "  Without one, run a headless command: "
+		      "`collabtui train` or `collabtui summary`.\n", stderr);
+		return EXIT_INPUT;
+	}
+	return tui_run(o);
+}
+
+const struct cmd_entry cmd_tui = {
+	.name = "tui",
+	.id = CMD_TUI,
+	.summary = "the interactive interface (the default on a terminal)",
+	.run = run,
+};

@@ -9,8 +9,13 @@
  * hyperparameters it starts with, theme, chart style, keys, --trace).
  * Loads the dataset on an engine thread and returns when the user quits
  * or a signal ends it, with the terminal restored.  Returns the process
- * exit status: 0, 1 on a runtime failure, 2 on bad settings (a theme or
- * key binding that does not exist, no dataset found). */
+ * exit status (exitcode.h): 0, 1 on a runtime failure, 2 on bad settings
+ * (a theme or key binding that does not exist, no dataset found, a TERM
+ * that names no terminal), 128 + the signal that ended it. */
 int tui_run(const struct opts *o);
+
+/* The `tui` command (the default one): tui_run once stdin and stdout are
+ * a terminal, else exit status 2 with the reason. */
+extern const struct cmd_entry cmd_tui;
 
 #endif

@@ -105,7 +105,7 @@ int ui_init(struct ui *u, int mouse, char *err, size_t errlen)
 			 "(TERM=%s); try a headless command such as "
 			 "`collabtui train`", getenv("TERM") ? getenv("TERM") : "");
 		ui_done(u);
-		return -1;
+		return -2;
 	}
 	capture_stderr(u);
 	u->active = 1;

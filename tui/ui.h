@@ -28,8 +28,9 @@ struct ui {
 };
 
 /* Start curses on the controlling terminal (stdin/stdout).  mouse: ask for
- * clicks and the wheel.  Returns 0, or -1 with the reason in err and the
- * terminal untouched. */
+ * clicks and the wheel.  Returns 0, or with the reason in err and the
+ * terminal untouched: -2 when TERM names no terminal curses knows (bad
+ * input), -1 when a system call failed. */
 int ui_init(struct ui *u, int mouse, char *err, size_t errlen);
 
 /* Restore the terminal, stderr and the signal handlers; print what was

@@ -757,6 +757,14 @@ Test(tui, stdin_not_a_terminal_in_tmux)
 	assert_clean_terminal(&T, 2);
 }
 
+/* A TERM that names no terminal is bad input, as no terminal is: 2. */
+Test(tui, unknown_term_exits_2)
+{
+	tui_start_env(&T, 120, 40, "TERM=no-such-terminal-xyz", "");
+	cr_assert_eq(tmx_wait_exit(&T), 2);
+	TMX_WAIT_TEXT(&T, "cannot start the terminal interface");
+}
+
 /* No terminal at all: a pipe or a cron job. */
 Test(tui, no_terminal_exits_2_with_help)
 {

@@ -1,12 +1,14 @@
-/* synthcli.c -- `collabtui synth` (see synthcli.h). */
-#include "synthcli.h"
+/* cmd_synth.c -- `collabtui synth`: the synthetic dataset generator
+ * (engine synth.h) behind the command line.  It writes the dataset the
+ * options ask for into --out DIR and prints one line saying what was
+ * written. */
+#include "driver.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 
-#include "headless.h"
 #include "synth.h"
 
 /* A count: digits only, at most max.  0 on success. */
@@ -24,7 +26,7 @@ static int parse_count(const char *s, uint64_t max, uint64_t *out)
 	return 0;
 }
 
-int synthcli_run(const struct opts *o)
+static int run(const struct opts *o)
 {
 	struct synth_cfg c = synth_cfg_default();
 	uint64_t v;
@@ -84,3 +86,10 @@ int synthcli_run(const struct opts *o)
 	       (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) * 1e-9);
 	return EXIT_OK;
 }
+
+const struct cmd_entry cmd_synth = {
+	.name = "synth",
+	.id = CMD_SYNTH,
+	.summary = "write a synthetic MovieLens-shaped dataset (--out DIR)",
+	.run = run,
+};

@@ -1,14 +1,16 @@
-/* runs.c -- print the run history (see runs.h). */
-#include "runs.h"
+/* cmd_runs.c -- `collabtui runs`: the run history of the current dataset
+ * as a table (history.h keeps it): the runs recorded for the dataset the
+ * settings name (by its base name, as the history records it), oldest
+ * first or, with --sort valid, best validation loss first. */
+#include "driver.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "paths.h"
-#include "headless.h"
 #include "history.h"
+#include "paths.h"
 
 /* The dataset's name as ds_name() gives it: the path's last component. */
 static const char *base_name(char *path)
@@ -20,7 +22,7 @@ static const char *base_name(char *path)
 	return slash ? slash + 1 : path;
 }
 
-int runs_run(const struct opts *o)
+static int run(const struct opts *o)
 {
 	char data[4096], err[1024], path[4096];
 	if (paths_find_data(o->cfg.data, data, sizeof data, err, sizeof err) != 0) {
@@ -54,3 +56,10 @@ int runs_run(const struct opts *o)
 	free(v);
 	return EXIT_OK;
 }
+
+const struct cmd_entry cmd_runs = {
+	.name = "runs",
+	.id = CMD_RUNS,
+	.summary = "the history of training runs on this dataset",
+	.run = run,
+};

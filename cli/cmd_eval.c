@@ -1,5 +1,11 @@
-/* eval.c -- cross-validated evaluation (see eval.h). */
-#include "eval.h"
+/* cmd_eval.c -- `collabtui eval`: train on each fold of a split and report
+ * the held-out metrics per fold, with their mean and standard deviation,
+ * in the layout of Surprise's cross_validate.
+ *
+ * The folds: --cv u1-u5 (the canonical files), --cv K (a seeded K-fold
+ * split of all ratings), else one fold: --split NAME or the random
+ * valid_pct hold-out. */
+#include "driver.h"
 
 #include <errno.h>
 #include <math.h>
@@ -8,8 +14,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "eng.h"
-#include "exitcode.h"
 #include "runargs.h"
 
 #define EVAL_MAX_FOLDS 20
@@ -129,7 +133,7 @@ static void print_table(const char *model, const char *how, int n,
 	}
 }
 
-int eval_run(const struct opts *o)
+static int run(const struct opts *o)
 {
 	static const char *const canonical[5] = { "u1", "u2", "u3", "u4", "u5" };
 	int folds;
@@ -179,3 +183,10 @@ int eval_run(const struct opts *o)
 		print_table(o->cfg.model, how, n, vals);
 	return st;
 }
+
+const struct cmd_entry cmd_eval = {
+	.name = "eval",
+	.id = CMD_EVAL,
+	.summary = "train and report RMSE, MAE, precision/recall/NDCG@10, per fold",
+	.run = run,
+};

@@ -1,5 +1,5 @@
-/* headless.c -- `collabtui train`, `summary`, and the data and model side
- * of the insight commands (query.c prints those; see headless.h).
+/* driver.c -- the engine side of every headless command that loads a
+ * dataset (see driver.h): settings, load, checks, training, saving.
  *
  * The engine is driven synchronously: one command at a time, then
  * eng_work() until the job ends.  Its events are printed as they arrive,
@@ -10,21 +10,18 @@
  * engine's cancel hook) or stops the training, and the command exits 130
  * after saying so, every byte freed; elsewhere Ctrl-C kills as usual.
  */
-#include "headless.h"
+#include "driver.h"
 
+#include <errno.h>
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "eng.h"
 #include "runargs.h"
-#include "query.h"
-#include "synthcli.h"
-#include "eval.h"
-#include "history.h"
-#include "runs.h"
 
 /* A progress line appears once a load has taken this long. */
 #define BAR_AFTER_S 0.5
@@ -38,7 +35,7 @@ struct printer {
 	int loaded;
 	struct eng_summary summary;
 	struct eng_catalog *cat;        /* owned; kept for the insight commands */
-	struct eng_evt reply;           /* the last insight reply, for query.c */
+	struct eng_evt reply;           /* the last insight reply, for the job */
 };
 
 /* Set by SIGINT while the engine loads or trains (see the top). */
@@ -154,7 +151,7 @@ static void on_event(void *ctx, const struct eng_evt *ev)
 	case ENG_EVT_PCA:
 	case ENG_EVT_RECS:
 		eng_evt_release(&p->reply);
-		p->reply = *ev;         /* query.c releases it */
+		p->reply = *ev;         /* cli_drive releases it */
 		return;
 	default:
 		break;
@@ -164,68 +161,69 @@ static void on_event(void *ctx, const struct eng_evt *ev)
 	eng_evt_release(&owned);
 }
 
-static int exit_status(int code)
+int cli_exit_status(int code)
 {
 	if (code == 0)
 		return EXIT_OK;
 	return code == ENG_EDATA || code == ENG_EARG ? EXIT_INPUT : EXIT_RUNTIME;
 }
 
-static void print_summary(FILE *out, const struct eng_summary *s)
+int cli_ask(struct cli_session *s, const struct eng_cmd *c)
 {
-	fprintf(out, "dataset       %s (%s)\n", s->name, s->format);
-	fprintf(out, "users         %u\n", s->n_users);
-	fprintf(out, "items         %u\n", s->n_items);
-	fprintf(out, "ratings       %llu\n", (unsigned long long)s->n_ratings);
-	fprintf(out, "density       %.2f%%\n", 100.0 * s->density);
-	fprintf(out, "mean rating   %.3f\n", s->mean);
-	fprintf(out, "per user      min %u  median %u  max %u\n", s->user_min,
-		s->user_median, s->user_max);
-	fprintf(out, "per item      min %u  median %u  max %u\n", s->item_min,
-		s->item_median, s->item_max);
-	fprintf(out, "histogram\n");
-	uint64_t top = 1;
-	for (int i = 0; i < s->n_bins; i++)
-		if (s->bin_count[i] > top)
-			top = s->bin_count[i];
-	for (int i = 0; i < s->n_bins; i++) {
-		int bar = (int)(40.0 * (double)s->bin_count[i] / (double)top + 0.5);
-		fprintf(out, "  %4.1f %8llu  %.*s\n", s->bin_lo[i],
-			(unsigned long long)s->bin_count[i], bar,
-			"########################################");
+	eng_evt_release(s->reply);
+	s->reply->kind = 0;
+	int rc = eng_handle(s->e, c);
+	if (rc != 0)
+		return cli_exit_status(rc);
+	return s->reply->kind ? EXIT_OK : EXIT_RUNTIME;
+}
+
+/* Whether --save FILE can be written: its folder exists and is writable,
+ * and FILE is not a folder.  EXIT_OK, or EXIT_INPUT after saying why. */
+static int check_save(const char *path)
+{
+	char dir[ENG_PATH_MAX];
+	struct stat st;
+	if (strlen(path) >= sizeof dir) {
+		fprintf(stderr, "collabtui: --save: the path is too long\n");
+		return EXIT_INPUT;
 	}
-	fprintf(out, "most rated\n");
-	for (int i = 0; i < s->n_top; i++)
-		fprintf(out, "  %6u  %s\n", s->top_count[i], s->top_title[i]);
+	snprintf(dir, sizeof dir, "%s", path);
+	char *slash = strrchr(dir, '/');
+	if (!slash)
+		snprintf(dir, sizeof dir, ".");
+	else if (slash == dir)
+		dir[1] = '\0';
+	else
+		*slash = '\0';
+	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "collabtui: --save %s: %s %s\n", path, dir,
+			stat(dir, &st) != 0 && errno == ENOENT ? "does not exist" :
+			"is not a folder");
+		return EXIT_INPUT;
+	}
+	if (access(dir, W_OK | X_OK) != 0) {
+		fprintf(stderr, "collabtui: --save %s: the folder %s is not writable (%s)\n",
+			path, dir, strerror(errno));
+		return EXIT_INPUT;
+	}
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "collabtui: --save %s: that is a folder, not a file\n", path);
+		return EXIT_INPUT;
+	}
+	return EXIT_OK;
 }
 
-int headless_has(const char *name)
+int cli_drive(const struct opts *o, const struct cli_job *job)
 {
-	return strcmp(name, "train") == 0 || strcmp(name, "summary") == 0 ||
-	       strcmp(name, "synth") == 0 || strcmp(name, "eval") == 0 ||
-	       strcmp(name, "runs") == 0 ||
-	       strcmp(name, "lr-find") == 0 ||
-	       query_has(name);
-}
-
-int headless_run(const struct opts *o)
-{
-	/* The insight commands print their results on stdout, so the epoch
-	 * table of a model they train first goes to stderr: progress stays
-	 * visible and the results stay parseable. */
-	if (strcmp(o->command, "synth") == 0)
-		return synthcli_run(o);
-	if (strcmp(o->command, "eval") == 0)
-		return eval_run(o);
-	if (strcmp(o->command, "runs") == 0)
-		return runs_run(o);
-	int insight = query_has(o->command);
-	struct printer pr = { .out = insight ? stderr : stdout, .tty = isatty(2) };
+	struct printer pr = { .out = job->table_on_stderr ? stderr : stdout, .tty = isatty(2) };
 	struct eng_cmd load = { .kind = ENG_CMD_LOAD_DATA, .req_id = 1 };
 	struct eng_cmd train = { .kind = ENG_CMD_TRAIN, .req_id = 2 };
 	struct eng_train_args *ta = &train.u.train;
 	int st = runargs_build(o, &load.u.load, ta);
 	if (st != EXIT_OK)
+		return st;
+	if (o->save && (st = check_save(o->save)) != EXIT_OK)
 		return st;
 
 	struct eng *e = eng_new(on_event, &pr);
@@ -242,45 +240,32 @@ int headless_run(const struct opts *o)
 	eng_set_cancel(e, load_cancelled, NULL);
 	int rc = eng_handle(e, &load);
 	clear_progress(&pr);
-	if (rc == 0 && strcmp(o->command, "summary") == 0) {
-		sigaction(SIGINT, &old_sa, NULL);
-		print_summary(stdout, &pr.summary);
-		eng_free(e);
-		eng_catalog_free(pr.cat);
-		return EXIT_OK;
-	}
-	if (rc == 0 && o->load) {
+	struct cli_session s = { .e = e, .o = o, .summary = &pr.summary, .train = ta,
+				 .reply = &pr.reply, .ctx = job->ctx };
+	/* A model given with --load: train continues it, an insight command
+	 * uses it as it is.  A model that cannot be read is bad input. */
+	int use_loaded = job->work == CLI_MODEL && o->load;
+	if (rc == 0 && o->load && job->work != CLI_LOAD_ONLY) {
 		struct eng_cmd lm = { .kind = ENG_CMD_LOAD_MODEL, .req_id = 3 };
 		snprintf(lm.u.path, sizeof lm.u.path, "%s", o->load);
 		rc = eng_handle(e, &lm);
 		ta->resume = 1;
+		if (rc != 0 && rc != ENG_ECANCELED && rc != ENG_ENOMEM)
+			rc = ENG_EDATA;
 	}
-	if (o->include_me && (!o->ratings || o->load || strcmp(o->command, "recommend") != 0)) {
-		fprintf(stderr, "collabtui: --include-me goes with recommend --ratings FILE, "
-			"and trains afresh (not with --load)\n");
-		rc = ENG_EARG;
+	st = EXIT_OK;
+	if (rc == 0 && job->check) {
+		s.cat = pr.cat;
+		st = job->check(&s);
 	}
-	if (rc == 0 && o->include_me) {
-		/* Your ratings join training as one more user ("retrain with
-		 * you included"); they are also what recommend folds in after. */
-		struct eng_recommend_args mine = {0};
-		if (query_read_ratings(o->ratings, pr.cat, &pr.summary, &mine) != EXIT_OK) {
-			eng_free(e);
-			eng_catalog_free(pr.cat);
-			return EXIT_INPUT;
-		}
-		ta->n_mine = mine.n;
-		memcpy(ta->mine, mine.r, (size_t)mine.n * sizeof *mine.r);
-	}
-	/* An insight command uses a loaded model as it is. */
-	if (rc == 0 && !(insight && o->load) && strcmp(o->command, "lr-find") == 0) {
+	if (rc == 0 && st == EXIT_OK && job->work == CLI_LR_FIND) {
 		struct eng_cmd lf = { .kind = ENG_CMD_LR_FIND, .req_id = 5 };
 		lf.u.lr_find.train = *ta;
 		lf.u.lr_find.sweep = (struct eng_lr_find_hp){ o->cfg.lr_find.start,
 							  o->cfg.lr_find.end,
 							  o->cfg.lr_find.num_it };
 		rc = eng_handle(e, &lf);
-	} else if (rc == 0 && !(insight && o->load)) {
+	} else if (rc == 0 && st == EXIT_OK && job->work != CLI_LOAD_ONLY && !use_loaded) {
 		rc = eng_handle(e, &train);
 	}
 	int stopping = 0;
@@ -296,18 +281,24 @@ int headless_run(const struct opts *o)
 	if (interrupted) {
 		fprintf(stderr, "collabtui: interrupted: %s\n", rc == ENG_ECANCELED ?
 			"loading cancelled" : "training stopped, nothing saved");
+		eng_evt_release(&pr.reply);
 		eng_free(e);
 		eng_catalog_free(pr.cat);
 		return EXIT_INTERRUPTED;
 	}
-	if (rc == 0 && o->save) {
+	if (st == EXIT_OK && rc == 0 && o->save) {
 		struct eng_cmd sv = { .kind = ENG_CMD_SAVE_MODEL, .req_id = 4 };
 		snprintf(sv.u.path, sizeof sv.u.path, "%s", o->save);
 		rc = eng_handle(e, &sv);
 	}
-	st = exit_status(rc ? rc : pr.err_code);
-	if (st == EXIT_OK && insight)
-		st = query_run(e, o, pr.cat, &pr.summary, &pr.reply);
+	if (st == EXIT_OK)
+		st = cli_exit_status(rc ? rc : pr.err_code);
+	if (st == EXIT_OK && job->report) {
+		s.cat = pr.cat;
+		st = job->report(&s);
+		fflush(stdout);
+	}
+	eng_evt_release(&pr.reply);
 	eng_free(e);
 	eng_catalog_free(pr.cat);
 	return st;
