@@ -31,6 +31,9 @@ static const struct {
 	{ "seed", "seed" },
 	{ "threads", "threads" },
 	{ "trainer", "trainer" },
+	{ "layers", "layers" },
+	{ "emb-drop", "emb_drop" },
+	{ "ps", "ps" },
 	{ "start-lr", "lr_find.start" },
 	{ "end-lr", "lr_find.end" },
 	{ "num-it", "lr_find.num_it" },
@@ -64,9 +67,6 @@ enum {
 	OPT_ITEMS,
 	OPT_NOISE,
 	OPT_OUT,
-	OPT_LAYERS,
-	OPT_EMB_DROP,
-	OPT_PS,
 };
 
 const char *opts_usage(void)
@@ -173,28 +173,6 @@ static int parse_real(const char *s, double lo, double hi, int hi_incl, double *
 	return 0;
 }
 
-/* "100,50": 1..MODEL_NN_MAX_LAYERS widths of 1..4096. */
-static int parse_layers(const char *s, struct opts *o)
-{
-	int n = 0;
-	for (;;) {
-		char *end;
-		errno = 0;
-		long v = strtol(s, &end, 10);
-		if (errno || end == s || *s == '-' || *s == '+' || v < 1 || v > 4096 ||
-		    n == MODEL_NN_MAX_LAYERS)
-			return -1;
-		o->layers[n++] = (int)v;
-		if (*end == '\0')
-			break;
-		if (*end != ',')
-			return -1;
-		s = end + 1;
-	}
-	o->n_layers = n;
-	return 0;
-}
-
 /* A count option's value: 0..1000000, digits only. */
 static int parse_count(const char *s, int *out)
 {
@@ -269,9 +247,6 @@ int opts_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 	longopts[n++] = (struct option){ "items", required_argument, NULL, OPT_ITEMS };
 	longopts[n++] = (struct option){ "noise", required_argument, NULL, OPT_NOISE };
 	longopts[n++] = (struct option){ "out", required_argument, NULL, OPT_OUT };
-	longopts[n++] = (struct option){ "layers", required_argument, NULL, OPT_LAYERS };
-	longopts[n++] = (struct option){ "emb-drop", required_argument, NULL, OPT_EMB_DROP };
-	longopts[n++] = (struct option){ "ps", required_argument, NULL, OPT_PS };
 	longopts[n] = (struct option){ 0 };
 
 	/* The command, if any, comes first; getopt_long sees what follows. */
@@ -407,21 +382,6 @@ int opts_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 			break;
 		case OPT_OUT:
 			o->out = optarg;
-			break;
-		case OPT_LAYERS:
-			if (parse_layers(optarg, o) != 0) {
-				snprintf(err, errlen, "--layers: expected 1 to %d widths of 1..4096 "
-					 "separated by commas, got \"%s\"", MODEL_NN_MAX_LAYERS, optarg);
-				return -1;
-			}
-			break;
-		case OPT_EMB_DROP:
-		case OPT_PS:
-			if (parse_real(optarg, 0.0, 1.0, 0, c == OPT_PS ? &o->ps : &o->emb_drop) != 0) {
-				snprintf(err, errlen, "%s: expected a dropout probability in [0, 1), got \"%s\"",
-					 c == OPT_PS ? "--ps" : "--emb-drop", optarg);
-				return -1;
-			}
 			break;
 		case OPT_CONFIG:
 		case OPT_HELP:

@@ -9,7 +9,6 @@
 #define COLLABTUI_OPTS_H
 
 #include "config.h"
-#include "model.h"
 
 #define OPTS_PATH_MAX 1024
 
@@ -41,11 +40,6 @@ struct opts {
 	const char *users, *items;      /* --users U, --items I, checked by synth */
 	double noise;                   /* --noise S; -1 = default */
 	const char *out;                /* --out DIR */
-	/* --model nn: --layers W1,W2,... (n_layers 0 = fastai's 100,50),
-	 * --emb-drop P, --ps P */
-	int n_layers;
-	int layers[MODEL_NN_MAX_LAYERS];
-	double emb_drop, ps;
 	int help, version;
 };
 

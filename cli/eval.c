@@ -176,6 +176,6 @@ int eval_run(const struct opts *o)
 	}
 	eng_free(e);
 	if (st == EXIT_OK)
-		print_table(o->cfg.model, how, n, vals);
+		print_table(vocab_model_setting_word(o->cfg.model, o->cfg.fit), how, n, vals);
 	return st;
 }

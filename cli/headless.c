@@ -276,9 +276,7 @@ int headless_run(const struct opts *o)
 	if (rc == 0 && !(insight && o->load) && strcmp(o->command, "lr-find") == 0) {
 		struct eng_cmd lf = { .kind = ENG_CMD_LR_FIND, .req_id = 5 };
 		lf.u.lr_find.train = *ta;
-		lf.u.lr_find.sweep = (struct lrfind_cfg){ o->cfg.lr_find.start,
-							  o->cfg.lr_find.end,
-							  o->cfg.lr_find.num_it };
+		runargs_sweep(&o->cfg, &lf.u.lr_find);
 		rc = eng_handle(e, &lf);
 	} else if (rc == 0 && !(insight && o->load)) {
 		rc = eng_handle(e, &train);
