@@ -1,5 +1,8 @@
 /* config.c -- read config.yaml with libyaml's event parser.
  *
+ * The enumerated settings' words are vocab.h's: a value is parsed by its
+ * table, and refused with the table's list ("expected one of adam|sgd").
+ *
  * The file is walked as a stream of events (no document tree is built):
  * one mapping whose keys come from the table below, each value checked for
  * its type and range as soon as it is read, so every error can name the
@@ -111,22 +114,65 @@ static const struct key lr_find_keys[] = {
 };
 #define N_LR_FIND_KEYS (int)(sizeof lr_find_keys / sizeof lr_find_keys[0])
 
+/* Start preset name in c (room for the built-in ones is certain). */
+static struct cfg_preset *preset_new(struct cfg *c, const char *name)
+{
+	struct cfg_preset *p = &c->presets[c->n_presets++];
+
+	memset(p, 0, sizeof *p);
+	snprintf(p->name, sizeof p->name, "%s", name);
+	return p;
+}
+
+/* Append key: value, as cfg_set() takes them, to preset p. */
+static void preset_add(struct cfg_preset *p, const char *key, const char *value)
+{
+	struct cfg_preset_kv *kv = &p->kv[p->n++];
+
+	snprintf(kv->key, sizeof kv->key, "%s", key);
+	snprintf(kv->value, sizeof kv->value, "%s", value);
+}
+
 /* The presets of the shipped config.yaml, built in too, so that
  * --preset fastai works without any settings file; a file's `presets:`
- * mapping replaces them. */
-static const struct cfg_preset builtin_presets[] = {
-	{ "fastai", 10, {
-		{ "model", "dotbias" }, { "factors", "50" }, { "epochs", "5" },
-		{ "lr", "5.0e-3" }, { "wd", "0.1" }, { "bs", "64" },
-		{ "y_range", "0,5.5" }, { "optimizer", "adam" },
-		{ "schedule", "one_cycle" }, { "trainer", "fastai" } } },
-	{ "u1-best", 5, {
-		{ "model", "bpmf" }, { "factors", "10" }, { "epochs", "400" },
-		{ "threads", "2" }, { "trainer", "fastai" } } },
-	{ "als", 6, {
-		{ "model", "als" }, { "factors", "20" }, { "epochs", "15" },
-		{ "wd", "12" }, { "threads", "2" }, { "trainer", "fastai" } } },
-};
+ * mapping replaces them.  The enumerated settings' words come from
+ * vocab.h's tables. */
+static void add_builtin_presets(struct cfg *c)
+{
+	const char *fastai = vocab_trainer_word(VOCAB_TRAINER_FASTAI);
+	struct cfg_preset *p;
+
+	/* the chapter's run */
+	p = preset_new(c, "fastai");
+	preset_add(p, "model", vocab_model_setting_word(VOCAB_MODEL_DOTBIAS,
+							VOCAB_FIT_GRADIENT));
+	preset_add(p, "factors", "50");
+	preset_add(p, "epochs", "5");
+	preset_add(p, "lr", "5.0e-3");
+	preset_add(p, "wd", "0.1");
+	preset_add(p, "bs", "64");
+	preset_add(p, "y_range", "0,5.5");
+	preset_add(p, "optimizer", vocab_optimizer_word(VOCAB_OPTIMIZER_ADAM));
+	preset_add(p, "schedule", vocab_schedule_word(VOCAB_SCHEDULE_ONE_CYCLE));
+	preset_add(p, "trainer", fastai);
+	/* the best on ML-100K's u1 split: BPMF, 400 Gibbs sweeps */
+	p = preset_new(c, "u1-best");
+	preset_add(p, "model", vocab_model_setting_word(VOCAB_MODEL_DOTBIAS,
+							VOCAB_FIT_BPMF));
+	preset_add(p, "factors", "10");
+	preset_add(p, "epochs", "400");
+	preset_add(p, "threads", "2");
+	preset_add(p, "trainer", fastai);
+	/* biased ALS: a fast, strong baseline */
+	p = preset_new(c, "als");
+	preset_add(p, "model", vocab_model_setting_word(VOCAB_MODEL_DOTBIAS,
+							VOCAB_FIT_ALS));
+	preset_add(p, "factors", "20");
+	preset_add(p, "epochs", "15");
+	preset_add(p, "wd", "12");
+	preset_add(p, "threads", "2");
+	preset_add(p, "trainer", fastai);
+}
 
 struct cfg cfg_default(void)
 {
@@ -165,8 +211,7 @@ struct cfg cfg_default(void)
 	c.chart = VOCAB_CHART_AUTO;
 	c.smoothing = 1;
 	c.mouse = 1;
-	c.n_presets = (int)(sizeof builtin_presets / sizeof builtin_presets[0]);
-	memcpy(c.presets, builtin_presets, sizeof builtin_presets);
+	add_builtin_presets(&c);
 	return c;
 }
 

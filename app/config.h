@@ -20,7 +20,7 @@
 #include "vocab.h"
 
 #define CFG_PATH_MAX 4096       /* bytes of the data path, NUL included */
-#define CFG_NAME_MAX 16         /* bytes of a keyword value, NUL included */
+#define CFG_NAME_MAX 16         /* bytes of a preset's name, NUL included */
 #define CFG_THEME_MAX 32        /* bytes of a theme name, NUL included */
 #define CFG_ACTION_MAX 24       /* bytes of a key-binding action name */
 #define CFG_KEYLIST_MAX 64      /* bytes of one action's keys, space-separated */
