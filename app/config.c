@@ -1097,20 +1097,22 @@ static int preset_key_ok(int id)
 	}
 }
 
-/* c's layers as the text cfg_set() takes ("100,50") into buf; what
- * snprintf returns for the whole. */
-static int layers_text(const struct cfg *c, char *buf, size_t n)
+int cfg_layers_text(const struct cfg *c, char *buf, size_t n)
 {
-	int used = 0;
+	size_t used = 0;
 
+	if (n)
+		buf[0] = '\0';
 	for (int i = 0; i < c->n_layers; i++) {
-		int w = snprintf(buf + (size_t)used, (size_t)used < n ? n - (size_t)used : 0,
-				 "%s%d", i ? "," : "", c->layers[i]);
+		int w = used < n ? snprintf(buf + used, n - used, "%s%d",
+					    i ? "," : "", c->layers[i]) :
+				   snprintf(NULL, 0, "%s%d", i ? "," : "",
+					    c->layers[i]);
 		if (w < 0)
 			return w;
-		used += w;
+		used += (size_t)w;
 	}
-	return used;
+	return (int)used;
 }
 
 /* One preset's mapping of settings; x->ev is its MAPPING_START.  Each
@@ -1162,7 +1164,7 @@ static int read_preset(struct ctx *x, const struct cfg *c, struct cfg_preset *p)
 				       t.y_range[0], t.y_range[1])
 			    : snprintf(kv->value, sizeof kv->value, "none");
 		else if (keys[id].type == T_LAYERS)
-			w = layers_text(&t, kv->value, sizeof kv->value);
+			w = cfg_layers_text(&t, kv->value, sizeof kv->value);
 		else
 			w = snprintf(kv->value, sizeof kv->value, "%s", scalar(x));
 		if (w < 0 || (size_t)w >= sizeof kv->value)

@@ -145,6 +145,11 @@ int cfg_load(const char *path, struct cfg *out, char *err, size_t errlen);
 int cfg_set(struct cfg *c, const char *key, const char *value, char *err,
 	    size_t errlen);
 
+/* c's layers as the text cfg_set() takes back ("100,50") into buf, cut
+ * to fit n bytes (NUL included).  Returns the length of the whole text,
+ * as snprintf does, so a result >= n means it was cut. */
+int cfg_layers_text(const struct cfg *c, char *buf, size_t n);
+
 /* Set every key of the preset called name, in the file's order, as
  * cfg_set() would, and remember name in c->preset.  0, or -1 with a
  * message in err ("no preset 'x' (the presets are fastai, u1-best,

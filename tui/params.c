@@ -41,22 +41,6 @@ const char *params_label(enum params_field f)
 	return fields[f].label;
 }
 
-/* c's layers as "100,50", each width multiplied by scale (2, or 0.5
- * rounded down: params_step's notch), into buf. */
-static void layers_text(const struct cfg *c, double scale, char *buf, size_t n)
-{
-	size_t used = 0;
-
-	buf[0] = '\0';
-	for (int i = 0; i < c->n_layers && used < n; i++) {
-		int w = snprintf(buf + used, n - used, "%s%d", i ? "," : "",
-				 (int)(c->layers[i] * scale));
-		if (w < 0)
-			break;
-		used += (size_t)w;
-	}
-}
-
 void params_format(const struct cfg *c, enum params_field f, char *buf,
 		   size_t n)
 {
@@ -94,7 +78,7 @@ void params_format(const struct cfg *c, enum params_field f, char *buf,
 	case PARAM_SEED:      snprintf(buf, n, "%llu", (unsigned long long)c->seed); break;
 	case PARAM_THREADS:   snprintf(buf, n, "%d", c->threads); break;
 	case PARAM_VALID:     snprintf(buf, n, "%g", c->valid_pct); break;
-	case PARAM_LAYERS:    layers_text(c, 1, buf, n); break;
+	case PARAM_LAYERS:    cfg_layers_text(c, buf, n); break;
 	case PARAM_EMB_DROP:  snprintf(buf, n, "%g", c->emb_drop); break;
 	case PARAM_PS:        snprintf(buf, n, "%g", c->ps); break;
 	case PARAM_LR_FIND:
@@ -273,10 +257,15 @@ int params_step(struct cfg *c, enum params_field f, int dir,
 		d = round(c->valid_pct * 20 + dir) / 20;
 		snprintf(text, sizeof text, "%g", d);
 		break;
-	case PARAM_LAYERS:
-		/* a width of 1 halves to 0, which cfg_set refuses */
-		layers_text(c, dir > 0 ? 2.0 : 0.5, text, sizeof text);
+	case PARAM_LAYERS: {
+		/* every width doubles or halves; 1 halves to 0, which cfg_set
+		 * refuses */
+		struct cfg t = *c;
+		for (i = 0; i < t.n_layers; i++)
+			t.layers[i] = dir > 0 ? t.layers[i] * 2 : t.layers[i] / 2;
+		cfg_layers_text(&t, text, sizeof text);
 		break;
+	}
 	case PARAM_EMB_DROP:
 	case PARAM_PS:
 		d = round((f == PARAM_PS ? c->ps : c->emb_drop) * 20 + dir) / 20;

@@ -1435,3 +1435,20 @@ Test(config, presets_may_set_the_nn)
 	c.layers[1] = 50;
 	cr_assert_eq(cfg_preset_current(&c), -1, "custom once a width moved");
 }
+
+Test(config, layers_text_reads_back)
+{
+	struct cfg c = cfg_default(), t = cfg_default();
+	char buf[32], err[256];
+
+	cr_assert_eq(cfg_layers_text(&c, buf, sizeof buf), 6);
+	cr_assert_str_eq(buf, "100,50");
+	/* cut to fit, the whole length still returned */
+	cr_assert_eq(cfg_layers_text(&c, buf, 4), 6);
+	cr_assert_str_eq(buf, "100");
+	cr_assert_eq(cfg_set(&c, "layers", "4096,1,20,3", err, sizeof err), 0, "%s", err);
+	cr_assert_eq(cfg_layers_text(&c, buf, sizeof buf), 11);
+	cr_assert_eq(cfg_set(&t, "layers", buf, err, sizeof err), 0, "%s", err);
+	cr_assert_eq(t.n_layers, 4);
+	cr_assert_arr_eq(t.layers, c.layers, sizeof c.layers);
+}
