@@ -102,7 +102,9 @@ struct vocab_row {
 /* A whole vocabulary.  rows are in the table's order, which is the enum's
  * (rows[i].value == i); aliases are other spellings parse accepts. */
 struct vocab {
-	const char *setting;            /* the config.yaml key, e.g. "model" */
+	const char *setting;            /* its name, e.g. "optimizer": the
+					 * config.yaml key, except for "fit",
+					 * which `model:` sets */
 	const struct vocab_row *rows;
 	int n_rows;
 	const struct vocab_row *aliases;
