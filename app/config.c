@@ -1,5 +1,8 @@
 /* config.c -- read config.yaml with libyaml's event parser.
  *
+ * The enumerated settings' words are vocab.h's: a value is parsed by its
+ * table, and refused with the table's list ("expected one of adam|sgd").
+ *
  * The file is walked as a stream of events (no document tree is built):
  * one mapping whose keys come from the table below, each value checked for
  * its type and range as soon as it is read, so every error can name the
@@ -34,7 +37,9 @@
 
 enum key_type {
 	T_PATH,         /* any string; null means "" */
-	T_NAME,         /* one of a fixed list of words */
+	T_NAME,         /* a word of a vocabulary (vocab.h), stored as its enum */
+	T_MODEL,        /* `model:`, a model's word or a solver's (vocab.h) */
+	T_LAYERS,       /* hidden layer widths: [W1, W2, ...] or "W1,W2,..." */
 	T_INT,          /* int */
 	T_U64,          /* uint64_t */
 	T_DOUBLE,       /* finite double */
@@ -49,57 +54,50 @@ enum key_type {
 enum key_id {
 	K_DATA, K_FORMAT, K_ITEM_KEY, K_MODEL, K_FACTORS, K_EPOCHS, K_LR, K_WD,
 	K_BS, K_Y_RANGE, K_OPTIMIZER, K_MOM, K_SCHEDULE, K_VALID_PCT, K_SEED,
-	K_THREADS, K_TRAINER, K_LR_FIND, K_THEME, K_CHART, K_SMOOTHING, K_LOG_SCALE, K_MOUSE, K_KEYS,
+	K_THREADS, K_TRAINER, K_LAYERS, K_EMB_DROP, K_PS, K_LR_FIND, K_THEME, K_CHART, K_SMOOTHING, K_LOG_SCALE, K_MOUSE, K_KEYS,
 	K_PRESETS,
 	K_COUNT
 };
-
-static const char *const formats[] = {
-	"auto", "ml-100k", "ml-dat", "ml-csv", "csv", "tsv", NULL
-};
-static const char *const item_keys[] = { "id", "title", NULL };
-static const char *const models[] = { "dot", "dotbias", "als", "bpmf", "nn", NULL };
-static const char *const optimizers[] = { "adam", "sgd", NULL };
-static const char *const schedules[] = {
-	"one_cycle", "one-cycle", "constant", NULL
-};
-static const char *const charts[] = { "auto", "unicode", "ascii", NULL };
-static const char *const trainers[] = { "fastai", "fast", NULL };
 
 struct key {
 	const char *name;
 	enum key_type type;
 	size_t off;                     /* offsetof(struct cfg, field) */
 	size_t size;                    /* for strings: the array's size */
-	const char *const *choices;     /* for T_NAME */
+	const struct vocab *vocab;      /* for T_NAME: its words */
 };
 
-#define STR_KEY(f, t, ch) { #f, t, offsetof(struct cfg, f), \
-			     sizeof(((struct cfg *)0)->f), ch }
+#define STR_KEY(f, t) { #f, t, offsetof(struct cfg, f), \
+			sizeof(((struct cfg *)0)->f), NULL }
 #define NUM_KEY(f, t) { #f, t, offsetof(struct cfg, f), 0, NULL }
+/* An enum field (int-sized, vocab.c checks) and the vocabulary of its words. */
+#define NAME_KEY(f, v) { #f, T_NAME, offsetof(struct cfg, f), 0, &v }
 
 /* In the order of the shipped config.yaml; indexed by enum key_id. */
 static const struct key keys[K_COUNT] = {
-	[K_DATA]      = STR_KEY(data, T_PATH, NULL),
-	[K_FORMAT]    = STR_KEY(format, T_NAME, formats),
-	[K_ITEM_KEY]  = STR_KEY(item_key, T_NAME, item_keys),
-	[K_MODEL]     = STR_KEY(model, T_NAME, models),
+	[K_DATA]      = STR_KEY(data, T_PATH),
+	[K_FORMAT]    = NAME_KEY(format, vocab_formats),
+	[K_ITEM_KEY]  = NAME_KEY(item_key, vocab_item_keys),
+	[K_MODEL]     = NUM_KEY(model, T_MODEL),
 	[K_FACTORS]   = NUM_KEY(factors, T_INT),
 	[K_EPOCHS]    = NUM_KEY(epochs, T_INT),
 	[K_LR]        = NUM_KEY(lr, T_DOUBLE),
 	[K_WD]        = NUM_KEY(wd, T_DOUBLE),
 	[K_BS]        = NUM_KEY(bs, T_INT),
 	[K_Y_RANGE]   = NUM_KEY(y_range, T_RANGE),
-	[K_OPTIMIZER] = STR_KEY(optimizer, T_NAME, optimizers),
+	[K_OPTIMIZER] = NAME_KEY(optimizer, vocab_optimizers),
 	[K_MOM]       = NUM_KEY(mom, T_DOUBLE),
-	[K_SCHEDULE]  = STR_KEY(schedule, T_NAME, schedules),
+	[K_SCHEDULE]  = NAME_KEY(schedule, vocab_schedules),
 	[K_VALID_PCT] = NUM_KEY(valid_pct, T_DOUBLE),
 	[K_SEED]      = NUM_KEY(seed, T_U64),
 	[K_THREADS]   = NUM_KEY(threads, T_INT),
-	[K_TRAINER]   = STR_KEY(trainer, T_NAME, trainers),
+	[K_TRAINER]   = NAME_KEY(trainer, vocab_trainers),
+	[K_LAYERS]    = NUM_KEY(layers, T_LAYERS),
+	[K_EMB_DROP]  = NUM_KEY(emb_drop, T_DOUBLE),
+	[K_PS]        = NUM_KEY(ps, T_DOUBLE),
 	[K_LR_FIND]   = NUM_KEY(lr_find, T_LRFIND),
-	[K_THEME]     = STR_KEY(theme, T_WORD, NULL),
-	[K_CHART]     = STR_KEY(chart, T_NAME, charts),
+	[K_THEME]     = STR_KEY(theme, T_WORD),
+	[K_CHART]     = NAME_KEY(chart, vocab_charts),
 	[K_SMOOTHING] = NUM_KEY(smoothing, T_BOOL),
 	[K_LOG_SCALE] = NUM_KEY(log_scale, T_BOOL),
 	[K_MOUSE]     = NUM_KEY(mouse, T_BOOL),
@@ -116,31 +114,75 @@ static const struct key lr_find_keys[] = {
 };
 #define N_LR_FIND_KEYS (int)(sizeof lr_find_keys / sizeof lr_find_keys[0])
 
+/* Start preset name in c (room for the built-in ones is certain). */
+static struct cfg_preset *preset_new(struct cfg *c, const char *name)
+{
+	struct cfg_preset *p = &c->presets[c->n_presets++];
+
+	memset(p, 0, sizeof *p);
+	snprintf(p->name, sizeof p->name, "%s", name);
+	return p;
+}
+
+/* Append key: value, as cfg_set() takes them, to preset p. */
+static void preset_add(struct cfg_preset *p, const char *key, const char *value)
+{
+	struct cfg_preset_kv *kv = &p->kv[p->n++];
+
+	snprintf(kv->key, sizeof kv->key, "%s", key);
+	snprintf(kv->value, sizeof kv->value, "%s", value);
+}
+
 /* The presets of the shipped config.yaml, built in too, so that
  * --preset fastai works without any settings file; a file's `presets:`
- * mapping replaces them. */
-static const struct cfg_preset builtin_presets[] = {
-	{ "fastai", 10, {
-		{ "model", "dotbias" }, { "factors", "50" }, { "epochs", "5" },
-		{ "lr", "5.0e-3" }, { "wd", "0.1" }, { "bs", "64" },
-		{ "y_range", "0,5.5" }, { "optimizer", "adam" },
-		{ "schedule", "one_cycle" }, { "trainer", "fastai" } } },
-	{ "u1-best", 5, {
-		{ "model", "bpmf" }, { "factors", "10" }, { "epochs", "400" },
-		{ "threads", "2" }, { "trainer", "fastai" } } },
-	{ "als", 6, {
-		{ "model", "als" }, { "factors", "20" }, { "epochs", "15" },
-		{ "wd", "12" }, { "threads", "2" }, { "trainer", "fastai" } } },
-};
+ * mapping replaces them.  The enumerated settings' words come from
+ * vocab.h's tables. */
+static void add_builtin_presets(struct cfg *c)
+{
+	const char *fastai = vocab_trainer_word(VOCAB_TRAINER_FASTAI);
+	struct cfg_preset *p;
+
+	/* the chapter's run */
+	p = preset_new(c, "fastai");
+	preset_add(p, "model", vocab_model_setting_word(VOCAB_MODEL_DOTBIAS,
+							VOCAB_FIT_GRADIENT));
+	preset_add(p, "factors", "50");
+	preset_add(p, "epochs", "5");
+	preset_add(p, "lr", "5.0e-3");
+	preset_add(p, "wd", "0.1");
+	preset_add(p, "bs", "64");
+	preset_add(p, "y_range", "0,5.5");
+	preset_add(p, "optimizer", vocab_optimizer_word(VOCAB_OPTIMIZER_ADAM));
+	preset_add(p, "schedule", vocab_schedule_word(VOCAB_SCHEDULE_ONE_CYCLE));
+	preset_add(p, "trainer", fastai);
+	/* the best on ML-100K's u1 split: BPMF, 400 Gibbs sweeps */
+	p = preset_new(c, "u1-best");
+	preset_add(p, "model", vocab_model_setting_word(VOCAB_MODEL_DOTBIAS,
+							VOCAB_FIT_BPMF));
+	preset_add(p, "factors", "10");
+	preset_add(p, "epochs", "400");
+	preset_add(p, "threads", "2");
+	preset_add(p, "trainer", fastai);
+	/* biased ALS: a fast, strong baseline */
+	p = preset_new(c, "als");
+	preset_add(p, "model", vocab_model_setting_word(VOCAB_MODEL_DOTBIAS,
+							VOCAB_FIT_ALS));
+	preset_add(p, "factors", "20");
+	preset_add(p, "epochs", "15");
+	preset_add(p, "wd", "12");
+	preset_add(p, "threads", "2");
+	preset_add(p, "trainer", fastai);
+}
 
 struct cfg cfg_default(void)
 {
 	struct cfg c;
 
 	memset(&c, 0, sizeof c);
-	strcpy(c.format, "auto");
-	strcpy(c.item_key, "id");
-	strcpy(c.model, "dotbias");
+	c.format = VOCAB_FORMAT_AUTO;
+	c.item_key = VOCAB_ITEM_KEY_ID;
+	c.model = VOCAB_MODEL_DOTBIAS;
+	c.fit = VOCAB_FIT_GRADIENT;
 	c.factors = 50;
 	c.epochs = 5;
 	c.lr = 5e-3;
@@ -149,22 +191,27 @@ struct cfg cfg_default(void)
 	c.y_range_on = 1;
 	c.y_range[0] = 0.0;
 	c.y_range[1] = 5.5;
-	strcpy(c.optimizer, "adam");
+	c.optimizer = VOCAB_OPTIMIZER_ADAM;
 	c.mom = 0.9;
-	strcpy(c.schedule, "one_cycle");
+	c.schedule = VOCAB_SCHEDULE_ONE_CYCLE;
 	c.valid_pct = 0.2;
 	c.seed = 42;
 	c.threads = 1;
-	strcpy(c.trainer, "fastai");
+	c.trainer = VOCAB_TRAINER_FASTAI;
+	/* collab_learner(use_nn=True)'s layers=[100, 50], no dropout */
+	c.n_layers = 2;
+	c.layers[0] = 100;
+	c.layers[1] = 50;
+	c.emb_drop = 0.0;
+	c.ps = 0.0;
 	/* fastai's lr_find(start_lr=1e-7, end_lr=10, num_it=100) */
 	c.lr_find.start = 1e-7;
 	c.lr_find.end = 10.0;
 	c.lr_find.num_it = 100;
-	strcpy(c.chart, "auto");
+	c.chart = VOCAB_CHART_AUTO;
 	c.smoothing = 1;
 	c.mouse = 1;
-	c.n_presets = (int)(sizeof builtin_presets / sizeof builtin_presets[0]);
-	memcpy(c.presets, builtin_presets, sizeof builtin_presets);
+	add_builtin_presets(&c);
 	return c;
 }
 
@@ -197,21 +244,51 @@ static const char *check_lr_find_entry(const struct cfg *c, int j)
 	}
 }
 
-/* NULL, or why key k of c is unacceptable. */
+/* The enum of key k (T_NAME) in c. */
+static int name_value(const struct cfg *c, const struct key *k)
+{
+	return *(const int *)(const void *)((const char *)c + k->off);
+}
+
+/* NULL, or why c's layers are unacceptable. */
+static const char *check_layers(const struct cfg *c)
+{
+	if (c->n_layers < 1 || c->n_layers > CFG_LAYERS_MAX)
+		return "layers must be 1 to " CFG_XSTR(CFG_LAYERS_MAX) " widths";
+	for (int i = 0; i < c->n_layers; i++)
+		if (c->layers[i] < 1 || c->layers[i] > CFG_LAYER_WIDTH_MAX)
+			return "layers must be widths of 1 to "
+			       CFG_XSTR(CFG_LAYER_WIDTH_MAX);
+	return NULL;
+}
+
+/* NULL, or why key k of c is unacceptable.  An enumerated setting can
+ * only hold a value outside its table when code put it there: the words a
+ * user may write are checked, and listed, as the value is read. */
 static const char *check_key(const struct cfg *c, enum key_id k)
 {
 	switch (k) {
 	case K_DATA:
 		return NULL;
 	case K_FORMAT:
-		return in_list(c->format, formats) ? NULL :
-		       "format must be one of auto, ml-100k, ml-dat, ml-csv, csv, tsv";
 	case K_ITEM_KEY:
-		return in_list(c->item_key, item_keys) ? NULL :
-		       "item_key must be id or title";
+	case K_OPTIMIZER:
+	case K_SCHEDULE:
+	case K_TRAINER:
+	case K_CHART:
+		return vocab_word(keys[k].vocab, name_value(c, &keys[k])) ? NULL :
+		       "an enumerated setting holds a value outside its vocabulary";
 	case K_MODEL:
-		return in_list(c->model, models) ? NULL :
-		       "model must be dot, dotbias, als, bpmf or nn";
+		return vocab_model_setting_word(c->model, c->fit) ? NULL :
+		       "model holds a value outside its vocabulary";
+	case K_LAYERS:
+		return check_layers(c);
+	case K_EMB_DROP:
+		return c->emb_drop >= 0 && c->emb_drop < 1 ? NULL :
+		       "emb_drop must be at least 0 and less than 1";
+	case K_PS:
+		return c->ps >= 0 && c->ps < 1 ? NULL :
+		       "ps must be at least 0 and less than 1";
 	case K_FACTORS:
 		return c->factors >= 1 ? NULL : "factors must be at least 1";
 	case K_EPOCHS:
@@ -230,15 +307,9 @@ static const char *check_key(const struct cfg *c, enum key_id k)
 		return isfinite(c->y_range[0]) && isfinite(c->y_range[1]) &&
 		       c->y_range[0] < c->y_range[1] ? NULL :
 		       "y_range must be two numbers [lo, hi] with lo < hi";
-	case K_OPTIMIZER:
-		return in_list(c->optimizer, optimizers) ? NULL :
-		       "optimizer must be adam or sgd";
 	case K_MOM:
 		return c->mom >= 0 && c->mom < 1 ? NULL :
 		       "mom must be at least 0 and less than 1";
-	case K_SCHEDULE:
-		return in_list(c->schedule, schedules) ? NULL :
-		       "schedule must be one_cycle or constant";
 	case K_VALID_PCT:
 		return c->valid_pct >= 0 && c->valid_pct < 1 ? NULL :
 		       "valid_pct must be at least 0 and less than 1";
@@ -250,15 +321,9 @@ static const char *check_key(const struct cfg *c, enum key_id k)
 	case K_KEYS:
 	case K_PRESETS:
 		return NULL;
-	case K_CHART:
-		return in_list(c->chart, charts) ? NULL :
-		       "chart must be auto, unicode or ascii";
 	case K_THREADS:
 		return c->threads >= 1 && c->threads <= 256 ? NULL :
 		       "threads must be between 1 and 256";
-	case K_TRAINER:
-		return in_list(c->trainer, trainers) ? NULL :
-		       "trainer must be fastai or fast";
 	case K_LR_FIND:
 		for (int j = 0; j < N_LR_FIND_KEYS; j++) {
 			const char *why = check_lr_find_entry(c, j);
@@ -278,8 +343,8 @@ static const char *check_key(const struct cfg *c, enum key_id k)
  * one at a time, in any order. */
 static const char *check_together(const struct cfg *c)
 {
-	if (strcmp(c->trainer, "fast") == 0 && strcmp(c->model, "dot") != 0 &&
-	    strcmp(c->model, "dotbias") != 0)
+	if (c->trainer == VOCAB_TRAINER_FAST &&
+	    (c->fit != VOCAB_FIT_GRADIENT || c->model == VOCAB_MODEL_NN))
 		return "the fast trainer fits only the dot and dotbias models";
 	return NULL;
 }
@@ -386,6 +451,37 @@ static int is_word(const char *s, size_t len)
 	return 1;
 }
 
+/* "100,50": 1..CFG_LAYERS_MAX widths of 1..CFG_LAYER_WIDTH_MAX, digits
+ * only, into c's layers; 0, or -1 with c unchanged. */
+static int parse_layers(const char *s, struct cfg *c)
+{
+	int w[CFG_LAYERS_MAX], n = 0;
+
+	for (;;) {
+		long long v;
+		size_t len = strspn(s, "0123456789");
+		char num[16];
+
+		if (len == 0 || len >= sizeof num || n == CFG_LAYERS_MAX)
+			return -1;
+		memcpy(num, s, len);
+		num[len] = '\0';
+		if (parse_long(num, 1, CFG_LAYER_WIDTH_MAX, &v) != 0)
+			return -1;
+		w[n++] = (int)v;
+		s += len;
+		if (*s == '\0')
+			break;
+		if (*s != ',')
+			return -1;
+		s++;
+	}
+	c->n_layers = n;
+	memset(c->layers, 0, sizeof c->layers);
+	memcpy(c->layers, w, (size_t)n * sizeof w[0]);
+	return 0;
+}
+
 /* ---- values, from the file or from argv ---------------------------------- */
 
 /* A short, printable copy of a scalar for messages: at most 40 bytes (cut on
@@ -402,21 +498,6 @@ static const char *show(const char *s, char buf[64])
 	return buf;
 }
 
-static void choices_text(const char *const *list, char *buf, size_t n)
-{
-	size_t used = 0;
-
-	buf[0] = '\0';
-	for (size_t i = 0; list[i] && used < n; i++) {
-		int w = snprintf(buf + used, n - used, "%s%s",
-				 i == 0 ? "" : list[i + 1] ? ", " : " or ",
-				 list[i]);
-		if (w < 0)
-			break;
-		used += (size_t)w;
-	}
-}
-
 /* What a value of key k must be, for messages; list is scratch space. */
 static const char *want_text(const struct key *k, char *list, size_t n)
 {
@@ -424,8 +505,14 @@ static const char *want_text(const struct key *k, char *list, size_t n)
 	case T_PATH:
 		return "a path";
 	case T_NAME:
-		choices_text(k->choices, list, n);
+		snprintf(list, n, "one of %s", k->vocab->words);
 		return list;
+	case T_MODEL:
+		snprintf(list, n, "one of %s", vocab_model_setting_words());
+		return list;
+	case T_LAYERS:
+		return "1 to " CFG_XSTR(CFG_LAYERS_MAX) " widths of 1.."
+		       CFG_XSTR(CFG_LAYER_WIDTH_MAX) " separated by commas";
 	case T_U64:
 		return "an integer from 0 to 18446744073709551615";
 	case T_DOUBLE:
@@ -465,16 +552,20 @@ static int set_text(const struct key *k, struct cfg *c, const char *s,
 		ok = len < k->size && is_word(s, len);
 		if (ok)
 			memcpy(field, s, len + 1);
-	} else if (k->type == T_PATH || k->type == T_NAME) {
-		if (k->type == T_PATH && len >= k->size) {
+	} else if (k->type == T_PATH) {
+		if (len >= k->size) {
 			snprintf(msg, n, "expected a path of at most %zu bytes",
 				 k->size - 1);
 			return -1;
 		}
-		ok = len < k->size &&
-		     (k->type == T_PATH || in_list(s, k->choices));
-		if (ok)
-			memcpy(field, s, len + 1);
+		ok = 1;
+		memcpy(field, s, len + 1);
+	} else if (k->type == T_NAME) {
+		ok = vocab_parse(k->vocab, s, (int *)(void *)field) == 0;
+	} else if (k->type == T_MODEL) {
+		ok = vocab_model_setting_parse(s, &c->model, &c->fit) == 0;
+	} else if (k->type == T_LAYERS) {
+		ok = parse_layers(s, c) == 0;
 	} else if (plain) {
 		long long l;
 		uint64_t u;
@@ -499,8 +590,9 @@ static int set_text(const struct key *k, struct cfg *c, const char *s,
 		case T_BOOL:
 			ok = parse_bool(s, (int *)(void *)field) == 0;
 			break;
-		case T_PATH: case T_NAME: case T_RANGE: case T_WORD: case T_KEYS:
-		case T_PRESETS: case T_LRFIND:
+		case T_PATH: case T_NAME: case T_MODEL: case T_LAYERS:
+		case T_RANGE: case T_WORD: case T_KEYS: case T_PRESETS:
+		case T_LRFIND:
 			break;
 		}
 	}
@@ -734,6 +826,21 @@ static const char *number_text(const struct ctx *x)
 	return scalar(x);
 }
 
+/* Read the next entry of a sequence that holds scalars, for key (each
+ * entry being what): 0 with x->ev that scalar, 1 at the sequence's end,
+ * or -1 with "KEY: expected WHAT, found ..." in err. */
+static int next_scalar_entry(struct ctx *x, const char *key, const char *what)
+{
+	if (next(x))
+		return -1;
+	if (x->ev.type == YAML_SEQUENCE_END_EVENT)
+		return 1;
+	if (x->ev.type != YAML_SCALAR_EVENT)
+		return fail(x, x->ev.start_mark, "%s: expected %s, found %s", key,
+			    what, node_kind(&x->ev));
+	return 0;
+}
+
 /* y_range: [lo, hi] as a flow or block sequence, or none / null. */
 static int read_range(struct ctx *x, struct cfg *c)
 {
@@ -756,14 +863,12 @@ static int read_range(struct ctx *x, struct cfg *c)
 	for (;;) {
 		double d;
 		const char *t;
+		int got = next_scalar_entry(x, "y_range", "a number");
 
-		if (next(x))
+		if (got < 0)
 			return -1;
-		if (x->ev.type == YAML_SEQUENCE_END_EVENT)
+		if (got > 0)
 			break;
-		if (x->ev.type != YAML_SCALAR_EVENT)
-			return fail(x, x->ev.start_mark, "y_range: expected a "
-				    "number, found %s", node_kind(&x->ev));
 		if (n == 2)
 			return fail(x, x->ev.start_mark, "y_range: expected "
 				    "exactly two numbers [lo, hi], found more");
@@ -782,6 +887,50 @@ static int read_range(struct ctx *x, struct cfg *c)
 	c->y_range_on = 1;
 	c->y_range[0] = v[0];
 	c->y_range[1] = v[1];
+	return 0;
+}
+
+/* layers: [W1, W2, ...] as a flow or block sequence, or the text
+ * "W1,W2,..." (a single width is a plain number). */
+static int read_layers(struct ctx *x, const struct key *k, struct cfg *c)
+{
+	yaml_mark_t start = x->ev.start_mark;
+	int w[CFG_LAYERS_MAX], n = 0;
+	char sh[64], list[96], msg[256];
+
+	if (x->ev.type == YAML_SCALAR_EVENT) {
+		if (set_text(k, c, scalar(x), x->ev.data.scalar.length, 1, msg,
+			     sizeof msg))
+			return fail(x, start, "layers: %s", msg);
+		return 0;
+	}
+	if (x->ev.type != YAML_SEQUENCE_START_EVENT)
+		return fail(x, start, "layers: expected %s, found %s",
+			    want_text(k, list, sizeof list), node_kind(&x->ev));
+	for (;;) {
+		long long v;
+		const char *t;
+		int got = next_scalar_entry(x, "layers", "a width");
+
+		if (got < 0)
+			return -1;
+		if (got > 0)
+			break;
+		if (n == CFG_LAYERS_MAX)
+			return fail(x, x->ev.start_mark, "layers: expected at most "
+				    "%d widths, found more", CFG_LAYERS_MAX);
+		t = number_text(x);
+		if (!t || parse_long(t, 1, CFG_LAYER_WIDTH_MAX, &v))
+			return fail(x, x->ev.start_mark, "layers: expected a width "
+				    "of 1..%d, found '%s'", CFG_LAYER_WIDTH_MAX,
+				    show(scalar(x), sh));
+		w[n++] = (int)v;
+	}
+	if (n == 0)
+		return fail(x, start, "layers: expected at least one width");
+	c->n_layers = n;
+	memset(c->layers, 0, sizeof c->layers);
+	memcpy(c->layers, w, (size_t)n * sizeof w[0]);
 	return 0;
 }
 
@@ -948,6 +1097,24 @@ static int preset_key_ok(int id)
 	}
 }
 
+int cfg_layers_text(const struct cfg *c, char *buf, size_t n)
+{
+	size_t used = 0;
+
+	if (n)
+		buf[0] = '\0';
+	for (int i = 0; i < c->n_layers; i++) {
+		int w = used < n ? snprintf(buf + used, n - used, "%s%d",
+					    i ? "," : "", c->layers[i]) :
+				   snprintf(NULL, 0, "%s%d", i ? "," : "",
+					    c->layers[i]);
+		if (w < 0)
+			return w;
+		used += (size_t)w;
+	}
+	return (int)used;
+}
+
 /* One preset's mapping of settings; x->ev is its MAPPING_START.  Each
  * value is read into a scratch copy of c, so it is checked (and its
  * errors placed) exactly as a top-level one, then kept as the text
@@ -996,6 +1163,8 @@ static int read_preset(struct ctx *x, const struct cfg *c, struct cfg_preset *p)
 			    ? snprintf(kv->value, sizeof kv->value, "%.17g,%.17g",
 				       t.y_range[0], t.y_range[1])
 			    : snprintf(kv->value, sizeof kv->value, "none");
+		else if (keys[id].type == T_LAYERS)
+			w = cfg_layers_text(&t, kv->value, sizeof kv->value);
 		else
 			w = snprintf(kv->value, sizeof kv->value, "%s", scalar(x));
 		if (w < 0 || (size_t)w >= sizeof kv->value)
@@ -1089,10 +1258,16 @@ static int same_value(const struct key *k, const struct cfg *a,
 	const void *va = (const char *)a + k->off, *vb = (const char *)b + k->off;
 
 	switch (k->type) {
-	case T_PATH: case T_NAME: case T_WORD:
+	case T_PATH: case T_WORD:
 		return strcmp(va, vb) == 0;
-	case T_INT: case T_BOOL:
+	case T_INT: case T_BOOL: case T_NAME:
 		return *(const int *)va == *(const int *)vb;
+	case T_MODEL:
+		return a->model == b->model && a->fit == b->fit;
+	case T_LAYERS:
+		return a->n_layers == b->n_layers &&
+		       memcmp(a->layers, b->layers,
+			      (size_t)a->n_layers * sizeof a->layers[0]) == 0;
 	case T_U64:
 		return *(const uint64_t *)va == *(const uint64_t *)vb;
 	case T_DOUBLE:
@@ -1147,6 +1322,8 @@ static int read_value(struct ctx *x, const struct key *k, struct cfg *c)
 
 	if (k->type == T_RANGE)
 		return read_range(x, c);
+	if (k->type == T_LAYERS)
+		return read_layers(x, k, c);
 	if (k->type == T_LRFIND)
 		return read_lr_find(x, c);
 	if (k->type == T_KEYS)
@@ -1206,7 +1383,8 @@ static int read_mapping(struct ctx *x, struct cfg *c)
 			return fail(x, seen_line[K_TRAINER] ? vmarks[K_TRAINER] :
 				    seen_line[K_MODEL] ? vmarks[K_MODEL] :
 				    x->ev.start_mark, "%s (trainer %s, model %s)",
-				    why, c->trainer, c->model);
+				    why, vocab_trainer_word(c->trainer),
+				    vocab_model_setting_word(c->model, c->fit));
 		}
 		if (x->ev.type != YAML_SCALAR_EVENT)
 			return fail(x, x->ev.start_mark, "expected a setting name, "

@@ -1,8 +1,9 @@
 /* config.h -- collabtui's settings file (config.yaml), read with libyaml.
  *
  * struct cfg holds one field per key of the shipped config.yaml, as plain
- * values: names stay strings here (the engine's *_parse functions turn them
- * into enums), so this module depends on nothing but libyaml.
+ * values: the enumerated settings as the enums of vocab.h (whose tables
+ * hold their words), so this module depends on nothing but vocab.h and
+ * libyaml.  app/runargs.c turns a struct cfg into the engine's arguments.
  *
  * The file is a single YAML mapping of `key: value`; every key is optional
  * and keys absent from the file keep the value the caller had.  Errors name
@@ -16,8 +17,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "vocab.h"
+
 #define CFG_PATH_MAX 4096       /* bytes of the data path, NUL included */
-#define CFG_NAME_MAX 16         /* bytes of a keyword value, NUL included */
+#define CFG_NAME_MAX 16         /* bytes of a preset's name, NUL included */
 #define CFG_THEME_MAX 32        /* bytes of a theme name, NUL included */
 #define CFG_ACTION_MAX 24       /* bytes of a key-binding action name */
 #define CFG_KEYLIST_MAX 64      /* bytes of one action's keys, space-separated */
@@ -27,6 +30,9 @@
 #define CFG_LR_FIND_MAX_IT 256  /* lr_find's num_it cap: the points of the
 				 * engine's curve message (ENG_LR_PTS) */
 #define CFG_PRESET_KEYS 16      /* settings one preset may give */
+#define CFG_LAYERS_MAX 4        /* the nn's hidden layers (the engine's
+				 * ENG_NN_LAYERS_MAX) */
+#define CFG_LAYER_WIDTH_MAX 4096        /* units of one hidden layer */
 
 /* A named set of model and training settings from the `presets:`
  * mapping, kept as the text cfg_set() takes ("0.5,5.5" for a y_range
@@ -54,9 +60,12 @@ struct cfg_bind {
 
 struct cfg {
 	char data[CFG_PATH_MAX];        /* dataset dir or file; "" = data/ml-100k */
-	char format[CFG_NAME_MAX];      /* auto|ml-100k|ml-dat|ml-csv|csv|tsv */
-	char item_key[CFG_NAME_MAX];    /* id|title */
-	char model[CFG_NAME_MAX];       /* dot|dotbias|als|bpmf|nn */
+	enum vocab_format format;
+	enum vocab_item_key item_key;
+	/* The `model:` key sets both: dot|dotbias|nn fitted by gradient
+	 * steps, or als|bpmf, solvers fitting dotbias (vocab.h). */
+	enum vocab_model model;
+	enum vocab_fit fit;
 	int factors;                    /* >= 1 */
 	int epochs;                     /* >= 1 */
 	double lr;                      /* > 0 */
@@ -64,21 +73,27 @@ struct cfg {
 	int bs;                         /* >= 1 */
 	int y_range_on;                 /* 0: `y_range: none`, no sigmoid */
 	double y_range[2];              /* lo < hi, used when y_range_on */
-	char optimizer[CFG_NAME_MAX];   /* adam|sgd */
+	enum vocab_optimizer optimizer;
 	double mom;                     /* in [0, 1): momentum (SGD) or beta1
 					 * (Adam) under the constant schedule */
-	char schedule[CFG_NAME_MAX];    /* one_cycle|one-cycle|constant */
+	enum vocab_schedule schedule;
 	double valid_pct;               /* 0 <= valid_pct < 1 */
 	uint64_t seed;
 	int threads;                    /* >= 1 */
-	char trainer[CFG_NAME_MAX];     /* fastai|fast (dot and dotbias only) */
+	enum vocab_trainer trainer;     /* fast: dot and dotbias only */
+	/* The nn model's network (fastai's collab_learner(use_nn=True,
+	 * layers=..., config=dict(embed_p=..., ps=...))). */
+	int n_layers;                   /* 1..CFG_LAYERS_MAX */
+	int layers[CFG_LAYERS_MAX];     /* hidden widths, 1..CFG_LAYER_WIDTH_MAX */
+	double emb_drop;                /* in [0, 1): dropout after the embeddings */
+	double ps;                      /* in [0, 1): after each hidden layer */
 	struct {                        /* the `lr_find:` mapping: the sweep of */
 		double start, end;      /* the lr finder, 0 < start < end, */
 		int num_it;             /* in 2..CFG_LR_FIND_MAX_IT batches */
 	} lr_find;
 	/* The terminal interface. */
 	char theme[CFG_THEME_MAX];      /* themes/NAME.yaml; "" = automatic */
-	char chart[CFG_NAME_MAX];       /* auto|unicode|ascii */
+	enum vocab_chart chart;
 	int smoothing;                  /* 1: smoothed train loss, 0: raw */
 	int log_scale;                  /* 1: the loss chart's y axis is log */
 	int mouse;                      /* 1: the mouse focuses and scrolls */
@@ -94,7 +109,8 @@ struct cfg {
 /* The built-in defaults, identical to the shipped config.yaml (fastai's
  * chapter: dotbias, 50 factors, 5 epochs, lr 5e-3, wd 0.1, bs 64,
  * y_range (0, 5.5), Adam, one-cycle, 20% validation, seed 42, 1 thread,
- * fastai's trainer, and fastai's lr_find sweep from 1e-7 to 10 in 100
+ * fastai's trainer, the nn's layers 100,50 without dropout, and fastai's
+ * lr_find sweep from 1e-7 to 10 in 100
  * batches; for the interface: automatic theme and chart style, smoothing on, linear
  * scale, mouse on, no rebound keys). */
 struct cfg cfg_default(void);
@@ -115,8 +131,8 @@ int cfg_load(const char *path, struct cfg *out, char *err, size_t errlen);
 
 /* Set one key from text, as a command-line option gives it: key is a
  * config.yaml key ("factors", "item_key", "y_range", ...), value its text
- * ("50", "title", "0,5.5" or "none" for y_range, "START,END,NUM_IT" for
- * lr_find), or one entry of the lr_find mapping as "lr_find.start",
+ * ("50", "title", "0,5.5" or "none" for y_range, "100,50" for layers,
+ * "START,END,NUM_IT" for lr_find), or one entry of the lr_find mapping as "lr_find.start",
  * "lr_find.end" or "lr_find.num_it".  The value is parsed and
  * range-checked exactly as in the file (booleans: true/false, yes/no,
  * on/off), except for what ties two values together (lr_find's
@@ -128,6 +144,11 @@ int cfg_load(const char *path, struct cfg *out, char *err, size_t errlen);
  * least 1"); on failure *c is unchanged. */
 int cfg_set(struct cfg *c, const char *key, const char *value, char *err,
 	    size_t errlen);
+
+/* c's layers as the text cfg_set() takes back ("100,50") into buf, cut
+ * to fit n bytes (NUL included).  Returns the length of the whole text,
+ * as snprintf does, so a result >= n means it was cut. */
+int cfg_layers_text(const struct cfg *c, char *buf, size_t n);
 
 /* Set every key of the preset called name, in the file's order, as
  * cfg_set() would, and remember name in c->preset.  0, or -1 with a

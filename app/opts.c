@@ -66,9 +66,6 @@ static int set_split(struct opts *o, const char *val, char *err, size_t errlen);
 static int set_cv(struct opts *o, const char *val, char *err, size_t errlen);
 static int set_sort(struct opts *o, const char *val, char *err, size_t errlen);
 static int set_noise(struct opts *o, const char *val, char *err, size_t errlen);
-static int set_layers(struct opts *o, const char *val, char *err, size_t errlen);
-static int set_emb_drop(struct opts *o, const char *val, char *err, size_t errlen);
-static int set_ps(struct opts *o, const char *val, char *err, size_t errlen);
 static int set_no_mouse(struct opts *o, const char *val, char *err, size_t errlen);
 
 #define CFG(k) .kind = K_CFG, .key = (k)
@@ -142,11 +139,11 @@ static const struct opt_row rows[] = {
 		  "per-rating SGD or Adam for large data (dot, dotbias)",
 	  .cmds = SETTINGS, .group = G_MODEL, CFG("trainer") },
 	{ .name = "layers", .arg = "W1,W2,...", .help = "nn: hidden layer widths (default 100,50)",
-	  .cmds = TRAINING, .group = G_MODEL, FN(set_layers) },
+	  .cmds = SETTINGS, .group = G_MODEL, CFG("layers") },
 	{ .name = "emb-drop", .arg = "P", .help = "nn: dropout after the embeddings (default 0)",
-	  .cmds = TRAINING, .group = G_MODEL, FN(set_emb_drop) },
+	  .cmds = SETTINGS, .group = G_MODEL, CFG("emb_drop") },
 	{ .name = "ps", .arg = "P", .help = "nn: dropout after each hidden layer (default 0)",
-	  .cmds = TRAINING, .group = G_MODEL, FN(set_ps) },
+	  .cmds = SETTINGS, .group = G_MODEL, CFG("ps") },
 	{ .name = "start-lr", .arg = "X", .help = "the lr finder's first lr (default 1e-7)",
 	  .cmds = C(LR_FIND) | C(TUI), .group = G_MODEL, CFG("lr_find.start") },
 	{ .name = "end-lr", .arg = "X", .help = "the lr finder's last lr (default 10)",
@@ -254,28 +251,6 @@ static int parse_real(const char *s, double lo, double hi, int hi_incl, double *
 	return 0;
 }
 
-/* "100,50": 1..ENG_NN_LAYERS_MAX widths of 1..4096. */
-static int parse_layers(const char *s, struct opts *o)
-{
-	int n = 0;
-	for (;;) {
-		char *end;
-		errno = 0;
-		long v = strtol(s, &end, 10);
-		if (errno || end == s || *s == '-' || *s == '+' || v < 1 || v > 4096 ||
-		    n == ENG_NN_LAYERS_MAX)
-			return -1;
-		o->layers[n++] = (int)v;
-		if (*end == '\0')
-			break;
-		if (*end != ',')
-			return -1;
-		s = end + 1;
-	}
-	o->n_layers = n;
-	return 0;
-}
-
 /* A count option's value: 0..1000000, digits only. */
 static int parse_count(const char *s, int *out)
 {
@@ -325,38 +300,6 @@ static int set_noise(struct opts *o, const char *val, char *err, size_t errlen)
 		return -1;
 	}
 	return 0;
-}
-
-static int set_layers(struct opts *o, const char *val, char *err, size_t errlen)
-{
-	if (parse_layers(val, o) != 0) {
-		snprintf(err, errlen, "--layers: expected 1 to %d widths of 1..4096 "
-			 "separated by commas, got \"%s\"", ENG_NN_LAYERS_MAX, val);
-		return -1;
-	}
-	return 0;
-}
-
-/* A dropout probability in [0, 1) into *out. */
-static int set_dropout(const char *flag, const char *val, double *out, char *err,
-		       size_t errlen)
-{
-	if (parse_real(val, 0.0, 1.0, 0, out) != 0) {
-		snprintf(err, errlen, "%s: expected a dropout probability in [0, 1), got \"%s\"",
-			 flag, val);
-		return -1;
-	}
-	return 0;
-}
-
-static int set_emb_drop(struct opts *o, const char *val, char *err, size_t errlen)
-{
-	return set_dropout("--emb-drop", val, &o->emb_drop, err, errlen);
-}
-
-static int set_ps(struct opts *o, const char *val, char *err, size_t errlen)
-{
-	return set_dropout("--ps", val, &o->ps, err, errlen);
 }
 
 static int set_no_mouse(struct opts *o, const char *val, char *err, size_t errlen)

@@ -19,7 +19,6 @@
 #include <stdio.h>
 
 #include "config.h"
-#include "msg.h"
 
 #define OPTS_PATH_MAX 1024
 
@@ -84,11 +83,6 @@ struct opts {
 	const char *users, *items;      /* --users U, --items I, checked by synth */
 	double noise;                   /* --noise S; -1 = default */
 	const char *out;                /* --out DIR */
-	/* --model nn: --layers W1,W2,... (n_layers 0 = fastai's 100,50),
-	 * --emb-drop P, --ps P */
-	int n_layers;
-	int layers[ENG_NN_LAYERS_MAX];
-	double emb_drop, ps;
 	int help, version;
 };
 

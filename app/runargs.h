@@ -1,16 +1,33 @@
-/* runargs.h -- the one translation from settings (struct opts: config.yaml
- * and the command line) to the engine's LOAD_DATA and TRAIN arguments,
- * shared by both front ends. */
+/* runargs.h -- the one translation from settings (struct cfg: config.yaml
+ * and the command line, or the interface's Hyperparameters pane) to the
+ * engine's LOAD_DATA, TRAIN and LR_FIND arguments, shared by both front
+ * ends.  No other file maps a setting's enum (vocab.h) to the engine's. */
 #ifndef COLLABTUI_RUNARGS_H
 #define COLLABTUI_RUNARGS_H
 
+#include "config.h"
 #include "eng.h"
 #include "opts.h"
 
-/* Fill the LOAD_DATA and TRAIN arguments that o's settings ask for (the
- * data directory found, the split, the model and training settings) over
- * what the caller zeroed.  Returns EXIT_OK, or an exit status after
- * printing why on stderr. */
+/* Set the dataset format and item key of c into *load; the path and the
+ * split are the caller's. */
+void runargs_load(const struct cfg *c, struct eng_load_args *load);
+
+/* Set the model and training settings of c into *ta: the model (ALS and
+ * BPMF fit dotbias with no sigmoid; the nn's layers and dropouts), the
+ * fit, optimiser, schedule, counts and rates, valid_pct and the trainer.
+ * The other fields of *ta (the user's ratings, folds, resume) are the
+ * caller's and left as they are.  c should have passed cfg_check(). */
+void runargs_train(const struct cfg *c, struct eng_train_args *ta);
+
+/* Set the lr finder's sweep of c (start, end, num_it) into *lf; its
+ * training arguments are runargs_train()'s. */
+void runargs_sweep(const struct cfg *c, struct eng_lr_find_args *lf);
+
+/* The command line's LOAD_DATA and TRAIN arguments: runargs_load() and
+ * runargs_train() of o's settings, with the data directory found
+ * (paths_find_data) and o's split, over what the caller zeroed.  Returns
+ * EXIT_OK, or an exit status after printing why on stderr. */
 int runargs_build(const struct opts *o, struct eng_load_args *load,
 		  struct eng_train_args *ta);
 

@@ -180,7 +180,7 @@ static int run(const struct opts *o)
 	}
 	eng_free(e);
 	if (st == EXIT_OK)
-		print_table(o->cfg.model, how, n, vals);
+		print_table(vocab_model_setting_word(o->cfg.model, o->cfg.fit), how, n, vals);
 	return st;
 }
 

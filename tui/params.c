@@ -30,6 +30,9 @@ static const struct {
 	[PARAM_SEED]      = { "seed", "seed" },
 	[PARAM_THREADS]   = { "threads", "threads" },
 	[PARAM_VALID]     = { "valid_pct", "valid split" },
+	[PARAM_LAYERS]    = { "layers", "layers" },
+	[PARAM_EMB_DROP]  = { "emb_drop", "emb_drop" },
+	[PARAM_PS]        = { "ps", "ps" },
 	[PARAM_LR_FIND]   = { "lr_find", "lr_find" },
 };
 
@@ -48,8 +51,12 @@ void params_format(const struct cfg *c, enum params_field f, char *buf,
 		preset = cfg_preset_current(c);
 		snprintf(buf, n, "%s", preset < 0 ? "custom" : c->presets[preset].name);
 		break;
-	case PARAM_MODEL:     snprintf(buf, n, "%s", c->model); break;
-	case PARAM_TRAINER:   snprintf(buf, n, "%s", c->trainer); break;
+	case PARAM_MODEL:
+		snprintf(buf, n, "%s", vocab_model_setting_word(c->model, c->fit));
+		break;
+	case PARAM_TRAINER:
+		snprintf(buf, n, "%s", vocab_trainer_word(c->trainer));
+		break;
 	case PARAM_FACTORS:   snprintf(buf, n, "%d", c->factors); break;
 	case PARAM_WD:        snprintf(buf, n, "%g", c->wd); break;
 	case PARAM_LR:        snprintf(buf, n, "%g", c->lr); break;
@@ -61,12 +68,19 @@ void params_format(const struct cfg *c, enum params_field f, char *buf,
 		else
 			snprintf(buf, n, "none");
 		break;
-	case PARAM_OPTIMIZER: snprintf(buf, n, "%s", c->optimizer); break;
+	case PARAM_OPTIMIZER:
+		snprintf(buf, n, "%s", vocab_optimizer_word(c->optimizer));
+		break;
 	case PARAM_MOM:       snprintf(buf, n, "%g", c->mom); break;
-	case PARAM_SCHEDULE:  snprintf(buf, n, "%s", c->schedule); break;
+	case PARAM_SCHEDULE:
+		snprintf(buf, n, "%s", vocab_schedule_word(c->schedule));
+		break;
 	case PARAM_SEED:      snprintf(buf, n, "%llu", (unsigned long long)c->seed); break;
 	case PARAM_THREADS:   snprintf(buf, n, "%d", c->threads); break;
 	case PARAM_VALID:     snprintf(buf, n, "%g", c->valid_pct); break;
+	case PARAM_LAYERS:    cfg_layers_text(c, buf, n); break;
+	case PARAM_EMB_DROP:  snprintf(buf, n, "%g", c->emb_drop); break;
+	case PARAM_PS:        snprintf(buf, n, "%g", c->ps); break;
 	case PARAM_LR_FIND:
 		snprintf(buf, n, "%g,%g,%d", c->lr_find.start, c->lr_find.end,
 			 c->lr_find.num_it);
@@ -140,19 +154,6 @@ double params_ladder(double v, int dir)
 	return best;
 }
 
-/* The next keyword of a list, cyclically. */
-static const char *cycle(const char *cur, const char *const *list, int len,
-			 int dir)
-{
-	int i = 0;
-
-	while (i < len && strcmp(cur, list[i]) != 0)
-		i++;
-	if (i == len)
-		return list[0];
-	return list[(i + len + dir) % len];
-}
-
 /* The next momentum up (dir > 0) or down from m on a short ladder of the
  * values people use; off the ladder, the nearest one that way. */
 static double mom_ladder(double m, int dir)
@@ -175,10 +176,8 @@ static double mom_ladder(double m, int dir)
 int params_step(struct cfg *c, enum params_field f, int dir,
 		const struct params_range *r, char *why, size_t n)
 {
-	static const char *const models[] = { "dot", "dotbias", "nn", "als", "bpmf" };
-	static const char *const opts[] = { "adam", "sgd" };
-	static const char *const scheds[] = { "one_cycle", "constant" };
-	static const char *const trainers[] = { "fastai", "fast" };
+	enum vocab_model model = c->model;
+	enum vocab_fit fit = c->fit;
 	char text[64];
 	double d;
 	int i;
@@ -197,7 +196,8 @@ int params_step(struct cfg *c, enum params_field f, int dir,
 		snprintf(text, sizeof text, "%s", c->presets[i].name);
 		break;
 	case PARAM_TRAINER:
-		snprintf(text, sizeof text, "%s", cycle(c->trainer, trainers, 2, dir));
+		snprintf(text, sizeof text, "%s", vocab_word(&vocab_trainers,
+			 vocab_next(&vocab_trainers, (int)c->trainer, dir)));
 		break;
 	case PARAM_LR_FIND:
 		/* %.17g: the ends come back exactly */
@@ -206,19 +206,19 @@ int params_step(struct cfg *c, enum params_field f, int dir,
 			 c->lr_find.num_it / 2);
 		break;
 	case PARAM_MODEL:
-		snprintf(text, sizeof text, "%s", cycle(c->model, models, 5, dir));
+		vocab_model_setting_next(&model, &fit, dir);
+		snprintf(text, sizeof text, "%s", vocab_model_setting_word(model, fit));
 		break;
 	case PARAM_OPTIMIZER:
-		snprintf(text, sizeof text, "%s", cycle(c->optimizer, opts, 2, dir));
+		snprintf(text, sizeof text, "%s", vocab_word(&vocab_optimizers,
+			 vocab_next(&vocab_optimizers, (int)c->optimizer, dir)));
 		break;
 	case PARAM_MOM:
 		snprintf(text, sizeof text, "%g", mom_ladder(c->mom, dir));
 		break;
 	case PARAM_SCHEDULE:
-		/* "one-cycle" is a spelling of one_cycle */
-		snprintf(text, sizeof text, "%s",
-			 cycle(strcmp(c->schedule, "one-cycle") == 0 ?
-			       "one_cycle" : c->schedule, scheds, 2, dir));
+		snprintf(text, sizeof text, "%s", vocab_word(&vocab_schedules,
+			 vocab_next(&vocab_schedules, (int)c->schedule, dir)));
 		break;
 	case PARAM_FACTORS:
 		snprintf(text, sizeof text, "%d",
@@ -257,6 +257,20 @@ int params_step(struct cfg *c, enum params_field f, int dir,
 		d = round(c->valid_pct * 20 + dir) / 20;
 		snprintf(text, sizeof text, "%g", d);
 		break;
+	case PARAM_LAYERS: {
+		/* every width doubles or halves; 1 halves to 0, which cfg_set
+		 * refuses */
+		struct cfg t = *c;
+		for (i = 0; i < t.n_layers; i++)
+			t.layers[i] = dir > 0 ? t.layers[i] * 2 : t.layers[i] / 2;
+		cfg_layers_text(&t, text, sizeof text);
+		break;
+	}
+	case PARAM_EMB_DROP:
+	case PARAM_PS:
+		d = round((f == PARAM_PS ? c->ps : c->emb_drop) * 20 + dir) / 20;
+		snprintf(text, sizeof text, "%g", d);
+		break;
 	case PARAM_Y_RANGE:
 		if (!c->y_range_on)
 			snprintf(text, sizeof text, "0,5.5");
@@ -268,47 +282,6 @@ int params_step(struct cfg *c, enum params_field f, int dir,
 		return -1;
 	}
 	return params_set(c, f, text, r, why, n);
-}
-
-int params_train_args(const struct cfg *c, struct eng_train_args *out)
-{
-	memset(out, 0, sizeof *out);
-	out->model = eng_model_hp_default();
-	out->train = eng_train_hp_default();
-	if (eng_fit_parse(c->model, &out->train.algo) != 0 ||
-	    (out->train.algo == ENG_FIT_SGD &&
-	     eng_model_kind_parse(c->model, &out->model.kind) != 0) ||
-	    eng_optim_parse(c->optimizer, &out->train.opt) != 0 ||
-	    eng_sched_parse(c->schedule, &out->train.sched) != 0)
-		return -1;
-	/* ALS and BPMF fit the biased model with no sigmoid, as headless */
-	if (out->train.algo != ENG_FIT_SGD)
-		out->model.kind = ENG_MODEL_DOTBIAS;
-	out->model.n_factors = c->factors;
-	out->model.use_y_range = c->y_range_on && out->train.algo == ENG_FIT_SGD;
-	out->model.y_lo = (float)c->y_range[0];
-	out->model.y_hi = (float)c->y_range[1];
-	out->train.epochs = c->epochs;
-	out->train.bs = c->bs;
-	out->train.lr = c->lr;
-	out->train.wd = c->wd;
-	out->train.mom = c->mom;
-	out->train.seed = c->seed;
-	out->train.threads = c->threads;
-	out->valid_pct = c->valid_pct;
-	out->fast = strcmp(c->trainer, "fast") == 0;
-	return 0;
-}
-
-int params_lr_find_args(const struct cfg *c, struct eng_lr_find_args *out)
-{
-	memset(out, 0, sizeof *out);
-	if (params_train_args(c, &out->train) != 0)
-		return -1;
-	out->sweep.start_lr = c->lr_find.start;
-	out->sweep.end_lr = c->lr_find.end;
-	out->sweep.num_it = c->lr_find.num_it;
-	return 0;
 }
 
 int params_from_run(struct cfg *c, const struct history_run *r, char *why,
@@ -339,8 +312,8 @@ int params_from_run(struct cfg *c, const struct history_run *r, char *why,
 	t.wd = r->wd;
 	t.seed = r->seed;
 	/* a run of another model cannot have used the fast trainer */
-	if (strcmp(t.model, "dot") != 0 && strcmp(t.model, "dotbias") != 0)
-		snprintf(t.trainer, sizeof t.trainer, "fastai");
+	if (t.fit != VOCAB_FIT_GRADIENT || t.model == VOCAB_MODEL_NN)
+		t.trainer = VOCAB_TRAINER_FASTAI;
 	/* "random 0.2" is a valid_pct hold-out; "u1" or "fold 2/5" came from
 	 * options the pane does not have, so valid_pct stays */
 	double pct;

@@ -25,7 +25,7 @@ enum params_field {
 	PARAM_PRESET, PARAM_MODEL, PARAM_TRAINER, PARAM_FACTORS, PARAM_WD,
 	PARAM_LR, PARAM_EPOCHS, PARAM_BS, PARAM_Y_RANGE, PARAM_OPTIMIZER,
 	PARAM_MOM, PARAM_SCHEDULE, PARAM_SEED, PARAM_THREADS, PARAM_VALID,
-	PARAM_LR_FIND,
+	PARAM_LAYERS, PARAM_EMB_DROP, PARAM_PS, PARAM_LR_FIND,
 	PARAM_COUNT
 };
 
@@ -39,8 +39,9 @@ struct params_range {
 const char *params_label(enum params_field f);
 
 /* The field's value as text, in the form params_set() accepts back
- * ("5e-03", "0,5.5", "dotbias", "1e-07,10,100" for lr_find's
- * START,END,NUM_IT), or "custom" for a preset row that names none. */
+ * ("5e-03", "0,5.5", "dotbias", "100,50" for the nn's layers,
+ * "1e-07,10,100" for lr_find's START,END,NUM_IT), or "custom" for a
+ * preset row that names none. */
 void params_format(const struct cfg *c, enum params_field f, char *buf,
 		   size_t n);
 
@@ -62,9 +63,10 @@ int params_set(struct cfg *c, enum params_field f, const char *text,
 
 /* Step field f by one notch, dir = +1 or -1: lr and wd along the 1-2-5 log
  * ladder (1e-3, 2e-3, 5e-3, 1e-2 ...; wd reaches 0 below 1e-6), factors,
- * bs and lr_find's num_it by doubling, keywords and presets cycle (from
- * custom values: the first or the last preset), the rest by one
- * (valid_pct by 0.05, y_range's hi by 0.5).  Returns 0, or -1 with why
+ * bs, lr_find's num_it and every width of layers by doubling, keywords
+ * and presets cycle (from custom values: the first or the last preset),
+ * the rest by one (valid_pct, emb_drop and ps by 0.05, y_range's hi by
+ * 0.5).  Returns 0, or -1 with why
  * when the next value is refused as params_set() refuses (*c is then
  * unchanged). */
 int params_step(struct cfg *c, enum params_field f, int dir,
@@ -72,15 +74,6 @@ int params_step(struct cfg *c, enum params_field f, int dir,
 
 /* One notch along the 1-2-5 ladder from v (> 0), up or down. */
 double params_ladder(double v, int dir);
-
-/* The TRAIN command's arguments for the values in c.  Returns 0, or -1
- * when a keyword does not parse (cannot happen for a struct cfg that
- * passed cfg_check). */
-int params_train_args(const struct cfg *c, struct eng_train_args *out);
-
-/* The LR_FIND command's arguments: the training ones, and the sweep of
- * c's lr_find.  0, or -1 as params_train_args(). */
-int params_lr_find_args(const struct cfg *c, struct eng_lr_find_args *out);
 
 /* Restore the hyperparameters a past run was trained with (model,
  * factors, epochs, bs, lr, wd, y_range, optimiser, schedule, seed, and

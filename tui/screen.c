@@ -133,8 +133,9 @@ static void relayout(struct screen *s)
 	if (W >= SCREEN_FULL_W && H >= SCREEN_FULL_H) {
 		int left = W >= 120 ? 44 : 40, body = H - 1;
 		/* the fields, and three lines more (a refusal's reason, stale,
-		 * the keys) while Dataset keeps 16 rows */
-		int params_h = PARAM_COUNT + 2 + 3 <= body - 16 ? PARAM_COUNT + 2 + 3 :
+		 * the keys) while Dataset keeps 15 rows: its summary, ML-100K's
+		 * histogram and the most rated movie */
+		int params_h = PARAM_COUNT + 2 + 3 <= body - 15 ? PARAM_COUNT + 2 + 3 :
 								  PARAM_COUNT + 2;
 		/* right column: Training (or Map), Movies, Recommendations */
 		int train_h = body * 45 / 100, recs_h = (body - train_h) / 2;

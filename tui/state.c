@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "runargs.h"
+
 int state_init(struct state *s, const struct cfg *cfg, struct backend *be)
 {
 	memset(s, 0, sizeof *s);
@@ -59,12 +61,7 @@ int state_load(struct state *s, const char *path, const char *split)
 	struct eng_cmd cmd = { .kind = ENG_CMD_LOAD_DATA };
 	struct eng_load_args *a = &cmd.u.load;
 
-	if (eng_format_parse(s->cfg.format, &a->format) != 0) {
-		state_message(s, 1, "unknown dataset format");
-		return -1;
-	}
-	a->item_key = strcmp(s->cfg.item_key, "title") == 0 ? ENG_ITEM_KEY_TITLE :
-							       ENG_ITEM_KEY_ID;
+	runargs_load(&s->cfg, a);
 	snprintf(a->path, sizeof a->path, "%s", path);
 	snprintf(a->split, sizeof a->split, "%s", split ? split : "");
 	if (send(s, &cmd, &s->load_req) != 0)
@@ -112,10 +109,7 @@ int state_train(struct state *s, int with_me)
 		state_message(s, 1, msg);
 		return -1;
 	}
-	if (params_train_args(&s->cfg, &cmd.u.train) != 0) {
-		state_message(s, 1, "internal error: unparsed keyword");
-		return -1;
-	}
+	runargs_train(&s->cfg, &cmd.u.train);
 	if (with_me) {
 		if (s->mine.n == 0) {
 			state_message(s, 1, "rate some movies first (1-5 in the movie list)");
@@ -128,11 +122,12 @@ int state_train(struct state *s, int with_me)
 	if (send(s, &cmd, &s->train_req) != 0)
 		return -1;
 	/* the chapter's dotbias goes unnamed; other models are named */
+	int named = s->cfg.model != VOCAB_MODEL_DOTBIAS ||
+		    s->cfg.fit != VOCAB_FIT_GRADIENT;
 	snprintf(label, sizeof label, "lr %g wd %g k %d%s%s%s%s", s->cfg.lr,
-		 s->cfg.wd, s->cfg.factors,
-		 strcmp(s->cfg.model, "dotbias") != 0 ? " " : "",
-		 strcmp(s->cfg.model, "dotbias") != 0 ? s->cfg.model : "",
-		 strcmp(s->cfg.trainer, "fast") == 0 ? " fast" : "",
+		 s->cfg.wd, s->cfg.factors, named ? " " : "",
+		 named ? vocab_model_setting_word(s->cfg.model, s->cfg.fit) : "",
+		 s->cfg.trainer == VOCAB_TRAINER_FAST ? " fast" : "",
 		 with_me ? " +you" : "");
 	hist_begin(s->hist, label, s->cfg.epochs);
 	s->lr_shown = 0;
@@ -151,10 +146,8 @@ int state_lr_find(struct state *s)
 
 	if (!can_start(s))
 		return -1;
-	if (params_lr_find_args(&s->cfg, &cmd.u.lr_find) != 0) {
-		state_message(s, 1, "internal error: unparsed keyword");
-		return -1;
-	}
+	runargs_train(&s->cfg, &cmd.u.lr_find.train);
+	runargs_sweep(&s->cfg, &cmd.u.lr_find);
 	if (send(s, &cmd, &s->lr_req) != 0)
 		return -1;
 	s->lr_running = 1;
@@ -556,7 +549,7 @@ static void train_ended(struct state *s, int began)
 	/* the engine appended the run before its end event */
 	state_runs_reload(s);
 	/* the nn model answers no insight query: keep what the panes show */
-	if (strcmp(s->cfg.model, "nn") == 0)
+	if (s->cfg.model == VOCAB_MODEL_NN)
 		return;
 	/* what the panes show came from the old model: ask again */
 	if (s->recs_from_form && s->mine.n == 0) {
@@ -567,7 +560,7 @@ static void train_ended(struct state *s, int began)
 	} else {
 		state_recommend(s);
 	}
-	if (strcmp(s->cfg.model, "dot") != 0)
+	if (s->cfg.model != VOCAB_MODEL_DOT)
 		state_bias_list(s, s->bias_min);
 	state_pca(s);
 }
@@ -579,8 +572,8 @@ static void load_mine(struct state *s)
 
 	s->mine.n = 0;
 	s->mine_keep = 0;
-	if (myratings_path(s->summary.name, s->cfg.item_key, s->mine_path,
-			   sizeof s->mine_path, err, sizeof err) != 0) {
+	if (myratings_path(s->summary.name, vocab_item_key_word(s->cfg.item_key),
+			   s->mine_path, sizeof s->mine_path, err, sizeof err) != 0) {
 		s->mine_path[0] = '\0';
 		state_message(s, 1, err);
 	} else {
@@ -608,7 +601,10 @@ unsigned state_apply(struct state *s, struct eng_evt *ev)
 		s->range.known = 1;
 		s->range.lo = ev->u.summary.rating_min;
 		s->range.hi = ev->u.summary.rating_max;
-		s->has_meta = strcmp(ev->u.summary.format, "ml-100k") == 0;
+		/* the summary names the format with config.yaml's word */
+		enum vocab_format fmt;
+		s->has_meta = vocab_format_parse(ev->u.summary.format, &fmt) == 0 &&
+			      fmt == VOCAB_FORMAT_ML_100K;
 		snprintf(msg, sizeof msg, "loaded %s: %u users, %u movies",
 			 s->summary.name, s->summary.n_users,
 			 s->summary.n_items);

@@ -63,8 +63,8 @@ int tui_run(const struct opts *o)
 	}
 	theme_apply(&th);
 	struct screen_cfg sc = {
-		.braille = strcmp(o->cfg.chart, "unicode") == 0 ||
-			   (strcmp(o->cfg.chart, "auto") == 0 && u.unicode),
+		.braille = o->cfg.chart == VOCAB_CHART_UNICODE ||
+			   (o->cfg.chart == VOCAB_CHART_AUTO && u.unicode),
 		.smoothing = o->cfg.smoothing,
 		.log_scale = o->cfg.log_scale,
 		.trace_path = o->trace,

@@ -37,14 +37,32 @@ static int hint(const struct cfg *c, enum params_field f, char *buf, size_t n)
 			used += (size_t)snprintf(buf + used, n - used, " %s",
 						 c->presets[i].name);
 		return 1;
+	case PARAM_MODEL:
+		/* what the word means, from the vocabulary's help */
+		snprintf(buf, n, "%s", c->fit == VOCAB_FIT_GRADIENT ?
+			 vocab_help(&vocab_models, (int)c->model) :
+			 vocab_help(&vocab_fits, (int)c->fit));
+		return 1;
 	case PARAM_TRAINER:
-		snprintf(buf, n, "fast: per-rating SGD (dot, dotbias)");
+		snprintf(buf, n, "%s", vocab_help(&vocab_trainers, (int)c->trainer));
+		return 1;
+	case PARAM_SCHEDULE:
+		snprintf(buf, n, "%s", vocab_help(&vocab_schedules, (int)c->schedule));
 		return 1;
 	case PARAM_BS:
 	case PARAM_OPTIMIZER:
-		if (strcmp(c->trainer, "fast") != 0)
+		if (c->trainer != VOCAB_TRAINER_FAST)
 			return 0;
 		snprintf(buf, n, "the fast trainer does not use it");
+		return 1;
+	case PARAM_LAYERS:
+	case PARAM_EMB_DROP:
+	case PARAM_PS:
+		snprintf(buf, n, "%s", c->model == VOCAB_MODEL_NN ?
+			 (f == PARAM_LAYERS ? "hidden layer widths W1,W2,..." :
+			  f == PARAM_PS ? "dropout after each hidden layer" :
+			  "dropout after the embeddings") :
+			 "for the nn model only");
 		return 1;
 	case PARAM_LR_FIND:
 		snprintf(buf, n, "START,END,NUM_IT of F's sweep of lr");

@@ -122,9 +122,10 @@ static struct cfg odd_cfg(void)
 
 	memset(&c, 0, sizeof c);
 	strcpy(c.data, "/nowhere");
-	strcpy(c.format, "csv");
-	strcpy(c.item_key, "title");
-	strcpy(c.model, "dot");
+	c.format = VOCAB_FORMAT_CSV;
+	c.item_key = VOCAB_ITEM_KEY_TITLE;
+	c.model = VOCAB_MODEL_DOT;
+	c.fit = VOCAB_FIT_GRADIENT;
 	c.factors = 3;
 	c.epochs = 9;
 	c.lr = 0.5;
@@ -133,13 +134,20 @@ static struct cfg odd_cfg(void)
 	c.y_range_on = 0;
 	c.y_range[0] = -1;
 	c.y_range[1] = 1;
-	strcpy(c.optimizer, "sgd");
+	c.optimizer = VOCAB_OPTIMIZER_SGD;
 	c.mom = 0.25;
-	strcpy(c.schedule, "constant");
+	c.schedule = VOCAB_SCHEDULE_CONSTANT;
 	c.valid_pct = 0.5;
 	c.seed = 7;
 	c.threads = 2;
-	strcpy(c.trainer, "fast");
+	c.trainer = VOCAB_TRAINER_FAST;
+	c.n_layers = 3;
+	c.layers[0] = 7;
+	c.layers[1] = 5;
+	c.layers[2] = 3;
+	c.emb_drop = 0.125;
+	c.ps = 0.375;
+	c.chart = VOCAB_CHART_ASCII;
 	c.lr_find.start = 1e-3;
 	c.lr_find.end = 1;
 	c.lr_find.num_it = 7;
@@ -149,9 +157,10 @@ static struct cfg odd_cfg(void)
 static void assert_cfg_eq(const struct cfg *a, const struct cfg *b)
 {
 	cr_assert_str_eq(a->data, b->data);
-	cr_assert_str_eq(a->format, b->format);
-	cr_assert_str_eq(a->item_key, b->item_key);
-	cr_assert_str_eq(a->model, b->model);
+	cr_assert_eq(a->format, b->format);
+	cr_assert_eq(a->item_key, b->item_key);
+	cr_assert_eq(a->model, b->model);
+	cr_assert_eq(a->fit, b->fit);
 	cr_assert_eq(a->factors, b->factors);
 	cr_assert_eq(a->epochs, b->epochs);
 	cr_assert_eq(a->lr, b->lr);
@@ -160,13 +169,18 @@ static void assert_cfg_eq(const struct cfg *a, const struct cfg *b)
 	cr_assert_eq(a->y_range_on, b->y_range_on);
 	cr_assert_eq(a->y_range[0], b->y_range[0]);
 	cr_assert_eq(a->y_range[1], b->y_range[1]);
-	cr_assert_str_eq(a->optimizer, b->optimizer);
+	cr_assert_eq(a->optimizer, b->optimizer);
 	cr_assert_eq(a->mom, b->mom);
-	cr_assert_str_eq(a->schedule, b->schedule);
+	cr_assert_eq(a->schedule, b->schedule);
 	cr_assert_eq(a->valid_pct, b->valid_pct);
 	cr_assert_eq(a->seed, b->seed);
 	cr_assert_eq(a->threads, b->threads);
-	cr_assert_str_eq(a->trainer, b->trainer);
+	cr_assert_eq(a->trainer, b->trainer);
+	cr_assert_eq(a->n_layers, b->n_layers);
+	cr_assert_arr_eq(a->layers, b->layers, sizeof a->layers);
+	cr_assert_eq(a->emb_drop, b->emb_drop);
+	cr_assert_eq(a->ps, b->ps);
+	cr_assert_eq(a->chart, b->chart);
 	cr_assert_eq(a->lr_find.start, b->lr_find.start);
 	cr_assert_eq(a->lr_find.end, b->lr_find.end);
 	cr_assert_eq(a->lr_find.num_it, b->lr_find.num_it);
@@ -180,9 +194,10 @@ Test(config, defaults_are_the_chapters)
 
 	cr_assert_null(cfg_check(&d));
 	cr_assert_str_eq(d.data, "");
-	cr_assert_str_eq(d.format, "auto");
-	cr_assert_str_eq(d.item_key, "id");
-	cr_assert_str_eq(d.model, "dotbias");
+	cr_assert_eq(d.format, VOCAB_FORMAT_AUTO);
+	cr_assert_eq(d.item_key, VOCAB_ITEM_KEY_ID);
+	cr_assert_eq(d.model, VOCAB_MODEL_DOTBIAS);
+	cr_assert_eq(d.fit, VOCAB_FIT_GRADIENT);
 	cr_assert_eq(d.factors, 50);
 	cr_assert_eq(d.epochs, 5);
 	cr_assert_eq(d.lr, 5e-3);
@@ -191,12 +206,18 @@ Test(config, defaults_are_the_chapters)
 	cr_assert(d.y_range_on);
 	cr_assert_eq(d.y_range[0], 0.0);
 	cr_assert_eq(d.y_range[1], 5.5);
-	cr_assert_str_eq(d.optimizer, "adam");
-	cr_assert_str_eq(d.schedule, "one_cycle");
+	cr_assert_eq(d.optimizer, VOCAB_OPTIMIZER_ADAM);
+	cr_assert_eq(d.schedule, VOCAB_SCHEDULE_ONE_CYCLE);
 	cr_assert_eq(d.valid_pct, 0.2);
 	cr_assert_eq(d.seed, 42);
 	cr_assert_eq(d.threads, 1);
-	cr_assert_str_eq(d.trainer, "fastai");
+	cr_assert_eq(d.trainer, VOCAB_TRAINER_FASTAI);
+	/* collab_learner(use_nn=True): layers=[100, 50], no dropout */
+	cr_assert_eq(d.n_layers, 2);
+	cr_assert_eq(d.layers[0], 100);
+	cr_assert_eq(d.layers[1], 50);
+	cr_assert_eq(d.emb_drop, 0.0);
+	cr_assert_eq(d.ps, 0.0);
 	/* fastai's lr_find(start_lr=1e-7, end_lr=10, num_it=100) */
 	cr_assert_eq(d.lr_find.start, 1e-7);
 	cr_assert_eq(d.lr_find.end, 10.0);
@@ -221,9 +242,9 @@ Test(config, shipped_file_sets_every_key)
 	struct cfg o = odd_cfg(), d = cfg_default();
 
 	cr_assert_str_neq(o.data, d.data);
-	cr_assert_str_neq(o.format, d.format);
-	cr_assert_str_neq(o.item_key, d.item_key);
-	cr_assert_str_neq(o.model, d.model);
+	cr_assert_neq(o.format, d.format);
+	cr_assert_neq(o.item_key, d.item_key);
+	cr_assert_neq(o.model, d.model);
 	cr_assert_neq(o.factors, d.factors);
 	cr_assert_neq(o.epochs, d.epochs);
 	cr_assert_neq(o.lr, d.lr);
@@ -231,13 +252,18 @@ Test(config, shipped_file_sets_every_key)
 	cr_assert_neq(o.bs, d.bs);
 	cr_assert_neq(o.y_range_on, d.y_range_on);
 	cr_assert_neq(o.y_range[1], d.y_range[1]);
-	cr_assert_str_neq(o.optimizer, d.optimizer);
+	cr_assert_neq(o.optimizer, d.optimizer);
 	cr_assert_neq(o.mom, d.mom);
-	cr_assert_str_neq(o.schedule, d.schedule);
+	cr_assert_neq(o.schedule, d.schedule);
 	cr_assert_neq(o.valid_pct, d.valid_pct);
 	cr_assert_neq(o.seed, d.seed);
 	cr_assert_neq(o.threads, d.threads);
-	cr_assert_str_neq(o.trainer, d.trainer);
+	cr_assert_neq(o.trainer, d.trainer);
+	cr_assert_neq(o.n_layers, d.n_layers);
+	cr_assert_neq(o.layers[0], d.layers[0]);
+	cr_assert_neq(o.emb_drop, d.emb_drop);
+	cr_assert_neq(o.ps, d.ps);
+	cr_assert_neq(o.chart, d.chart);
 	cr_assert_neq(o.lr_find.start, d.lr_find.start);
 	cr_assert_neq(o.lr_find.end, d.lr_find.end);
 	cr_assert_neq(o.lr_find.num_it, d.lr_find.num_it);
@@ -280,7 +306,7 @@ Test(config, absent_keys_keep_their_values)
 	cr_assert_eq(c.factors, 8);
 	cr_assert_eq(c.lr, 1e-2);
 	cr_assert_eq(c.epochs, 5);
-	cr_assert_str_eq(c.model, "dotbias");
+	cr_assert_eq(c.model, VOCAB_MODEL_DOTBIAS);
 }
 
 Test(config, empty_files_are_fine)
@@ -322,9 +348,9 @@ Test(config, every_key_and_form)
 		  "  start: 1e-6\n"
 		  "  end: 1\n", &c);
 	cr_assert_str_eq(c.data, "/srv/ml-1m");
-	cr_assert_str_eq(c.format, "ml-dat");
-	cr_assert_str_eq(c.item_key, "title");
-	cr_assert_str_eq(c.model, "dot");
+	cr_assert_eq(c.format, VOCAB_FORMAT_ML_DAT);
+	cr_assert_eq(c.item_key, VOCAB_ITEM_KEY_TITLE);
+	cr_assert_eq(c.model, VOCAB_MODEL_DOT);
 	cr_assert_eq(c.factors, 100);
 	cr_assert_eq(c.epochs, 12);
 	cr_assert_eq(c.lr, 0.01);
@@ -333,13 +359,13 @@ Test(config, every_key_and_form)
 	cr_assert(c.y_range_on);
 	cr_assert_eq(c.y_range[0], 0.5);
 	cr_assert_eq(c.y_range[1], 5.0);
-	cr_assert_str_eq(c.optimizer, "sgd");
+	cr_assert_eq(c.optimizer, VOCAB_OPTIMIZER_SGD);
 	cr_assert_eq(c.mom, 0.0);
-	cr_assert_str_eq(c.schedule, "one-cycle");
+	cr_assert_eq(c.schedule, VOCAB_SCHEDULE_ONE_CYCLE);
 	cr_assert_eq(c.valid_pct, 0.0);
 	cr_assert_eq(c.seed, UINT64_MAX);
 	cr_assert_eq(c.threads, 2);
-	cr_assert_str_eq(c.trainer, "fast");
+	cr_assert_eq(c.trainer, VOCAB_TRAINER_FAST);
 	cr_assert_eq(c.lr_find.start, 1e-6);
 	cr_assert_eq(c.lr_find.end, 1.0);
 	cr_assert_eq(c.lr_find.num_it, 50);
@@ -359,7 +385,7 @@ Test(config, quoted_strings_and_null_data)
 
 	expect_ok("data: \"my data/ml 100k\"\nmodel: 'dot'\n", &c);
 	cr_assert_str_eq(c.data, "my data/ml 100k");
-	cr_assert_str_eq(c.model, "dot");
+	cr_assert_eq(c.model, VOCAB_MODEL_DOT);
 	expect_ok("data: ~\n", &c);
 	cr_assert_str_eq(c.data, "");
 	strcpy(c.data, "x");
@@ -431,7 +457,7 @@ struct bad {
 	char text[64];
 	int line, col;
 	int prefix;
-	char msg[192];
+	char msg[256];
 };
 
 ParameterizedTestParameters(config, rejects)
@@ -449,7 +475,7 @@ ParameterizedTestParameters(config, rejects)
 		  "unknown key 'factor' (expected one of data, format, "
 		  "item_key, model, factors, epochs, lr, wd, bs, y_range, "
 		  "optimizer, mom, schedule, valid_pct, seed, threads, trainer, "
-		  "lr_find, theme" },
+		  "layers, emb_drop, ps, lr_find, theme" },
 		{ "lr: 1\n[a, b]: 2\n", 2, 1, 1,
 		  "expected a setting name, found a sequence" },
 		/* duplicate key */
@@ -512,24 +538,23 @@ ParameterizedTestParameters(config, rejects)
 		  "threads must be between 1 and 256" },
 		/* keywords */
 		{ "model: mf\n", 1, 8, 0,
-		  "model: expected dot, dotbias, als, bpmf or nn, found 'mf'" },
+		  "model: expected one of dot|dotbias|nn|als|bpmf, found 'mf'" },
 		{ "format: xml\n", 1, 9, 0,
-		  "format: expected auto, ml-100k, ml-dat, ml-csv, csv or "
-		  "tsv, found 'xml'" },
+		  "format: expected one of auto|ml-100k|ml-dat|ml-csv|csv|tsv, "
+		  "found 'xml'" },
 		{ "item_key: name\n", 1, 11, 0,
-		  "item_key: expected id or title, found 'name'" },
+		  "item_key: expected one of id|title, found 'name'" },
 		{ "optimizer: Adam\n", 1, 12, 0,
-		  "optimizer: expected adam or sgd, found 'Adam'" },
+		  "optimizer: expected one of adam|sgd, found 'Adam'" },
 		{ "schedule: cosine\n", 1, 11, 0,
-		  "schedule: expected one_cycle, one-cycle or constant, "
-		  "found 'cosine'" },
+		  "schedule: expected one of one_cycle|constant, found 'cosine'" },
 		{ "model: dotbias-with-a-very-long-name\n", 1, 8, 0,
-		  "model: expected dot, dotbias, als, bpmf or nn, found "
+		  "model: expected one of dot|dotbias|nn|als|bpmf, found "
 		  "'dotbias-with-a-very-long-name'" },
 		{ "model: {a: 1}\n", 1, 8, 0,
-		  "model: expected dot, dotbias, als, bpmf or nn, found a mapping" },
+		  "model: expected one of dot|dotbias|nn|als|bpmf, found a mapping" },
 		{ "trainer: slow\n", 1, 10, 0,
-		  "trainer: expected fastai or fast, found 'slow'" },
+		  "trainer: expected one of fastai|fast, found 'slow'" },
 		/* the fast trainer with a model it cannot fit: at the trainer */
 		{ "model: nn\ntrainer: fast\n", 2, 10, 0,
 		  "the fast trainer fits only the dot and dotbias models "
@@ -672,8 +697,8 @@ Test(config, set_accepts_option_text)
 	cr_assert_eq(cfg_set(&c, "y_range", "0.5,5", err, sizeof err), 0, "%s", err);
 	cr_assert_eq(c.factors, 8);
 	cr_assert_eq(c.lr, 1e-2);
-	cr_assert_str_eq(c.item_key, "title");
-	cr_assert_str_eq(c.schedule, "one-cycle");
+	cr_assert_eq(c.item_key, VOCAB_ITEM_KEY_TITLE);
+	cr_assert_eq(c.schedule, VOCAB_SCHEDULE_ONE_CYCLE);
 	cr_assert_str_eq(c.data, "/srv/my data");
 	cr_assert_eq(c.seed, 123);
 	cr_assert(c.y_range_on);
@@ -697,13 +722,13 @@ Test(config, set_rejects_like_the_file)
 		{ "mom", "-0.1", "mom must be at least 0 and less than 1" },
 		{ "seed", "-5", "expected an integer from 0 to "
 				"18446744073709551615, found '-5'" },
-		{ "model", "mf", "expected dot, dotbias, als, bpmf or nn, found 'mf'" },
+		{ "model", "mf", "expected one of dot|dotbias|nn|als|bpmf, found 'mf'" },
 		{ "y_range", "5", "expected LO,HI (two numbers) or none, found '5'" },
 		{ "y_range", "1,2,3", "expected LO,HI (two numbers) or none, "
 				      "found '1,2,3'" },
 		{ "y_range", "5,1", "expected LO < HI, found '5,1'" },
 		{ "fatcors", "5", "unknown setting 'fatcors'" },
-		{ "trainer", "slow", "expected fastai or fast, found 'slow'" },
+		{ "trainer", "slow", "expected one of fastai|fast, found 'slow'" },
 		{ "lr_find", "1,2", "expected START,END,NUM_IT (two numbers and a "
 				    "whole number), found '1,2'" },
 		{ "lr_find", "1e-7,10,100,", "expected START,END,NUM_IT (two "
@@ -741,7 +766,7 @@ Test(config, set_takes_the_sweep_and_the_trainer)
 	char err[256] = "";
 
 	cr_assert_eq(cfg_set(&c, "trainer", "fast", err, sizeof err), 0, "%s", err);
-	cr_assert_str_eq(c.trainer, "fast");
+	cr_assert_eq(c.trainer, VOCAB_TRAINER_FAST);
 	cr_assert_eq(cfg_set(&c, "lr_find", "1e-6,1,50", err, sizeof err), 0, "%s", err);
 	cr_assert_eq(c.lr_find.start, 1e-6);
 	cr_assert_eq(c.lr_find.end, 1.0);
@@ -798,7 +823,7 @@ Test(config, presets_hold_until_a_value_moves)
 	cr_assert_eq(load_config_text("presets:\n  f: {model: dot, trainer: fast}\n",
 				      &t, err, sizeof err), 0, "%s", err);
 	cr_assert_eq(cfg_preset_apply(&t, "f", err, sizeof err), 0, "%s", err);
-	cr_assert_str_eq(t.trainer, "fast");
+	cr_assert_eq(t.trainer, VOCAB_TRAINER_FAST);
 	cr_assert_null(cfg_check(&t));
 	cr_assert_eq(load_config_text("presets:\n  f: {lr_find: {num_it: 5}}\n",
 				      &t, err, sizeof err), -1);
@@ -840,23 +865,42 @@ Test(config, check_names_the_field)
 	cr_assert_not_null(strstr(cfg_check(&c), "y_range"));
 	c.y_range_on = 0;               /* off: the bounds do not matter */
 	cr_assert_null(cfg_check(&c));
-	c = cfg_default(); strcpy(c.model, "svd");
+	/* an enum outside its table can only come from code */
+	c = cfg_default(); c.model = (enum vocab_model)7;
 	cr_assert_not_null(strstr(cfg_check(&c), "model"));
-	c = cfg_default(); strcpy(c.format, "json");
-	cr_assert_not_null(strstr(cfg_check(&c), "format"));
-	c = cfg_default(); strcpy(c.item_key, "name");
-	cr_assert_not_null(strstr(cfg_check(&c), "item_key"));
-	c = cfg_default(); strcpy(c.optimizer, "lamb");
-	cr_assert_not_null(strstr(cfg_check(&c), "optimizer"));
-	c = cfg_default(); strcpy(c.schedule, "cos");
-	cr_assert_not_null(strstr(cfg_check(&c), "schedule"));
-	c = cfg_default(); strcpy(c.trainer, "turbo");
-	cr_assert_not_null(strstr(cfg_check(&c), "trainer"));
+	c = cfg_default(); c.fit = (enum vocab_fit)-1;
+	cr_assert_not_null(strstr(cfg_check(&c), "model"));
+	c = cfg_default(); c.format = (enum vocab_format)6;
+	cr_assert_not_null(cfg_check(&c));
+	c = cfg_default(); c.item_key = (enum vocab_item_key)2;
+	cr_assert_not_null(cfg_check(&c));
+	c = cfg_default(); c.optimizer = (enum vocab_optimizer)2;
+	cr_assert_not_null(cfg_check(&c));
+	c = cfg_default(); c.schedule = (enum vocab_schedule)2;
+	cr_assert_not_null(cfg_check(&c));
+	c = cfg_default(); c.trainer = (enum vocab_trainer)2;
+	cr_assert_not_null(cfg_check(&c));
+	c = cfg_default(); c.chart = (enum vocab_chart)3;
+	cr_assert_not_null(cfg_check(&c));
+	c = cfg_default(); c.n_layers = 0;
+	cr_assert_not_null(strstr(cfg_check(&c), "layers"));
+	c = cfg_default(); c.n_layers = CFG_LAYERS_MAX + 1;
+	cr_assert_not_null(strstr(cfg_check(&c), "layers"));
+	c = cfg_default(); c.layers[1] = 0;
+	cr_assert_not_null(strstr(cfg_check(&c), "layers"));
+	c = cfg_default(); c.layers[0] = CFG_LAYER_WIDTH_MAX + 1;
+	cr_assert_not_null(strstr(cfg_check(&c), "layers"));
+	c = cfg_default(); c.emb_drop = 1;
+	cr_assert_not_null(strstr(cfg_check(&c), "emb_drop"));
+	c = cfg_default(); c.ps = -0.1;
+	cr_assert_not_null(strstr(cfg_check(&c), "ps"));
 	c = cfg_default(); c.lr_find.num_it = 0;
 	cr_assert_not_null(strstr(cfg_check(&c), "lr_find num_it"));
 	c = cfg_default(); c.lr_find.end = c.lr_find.start;
 	cr_assert_not_null(strstr(cfg_check(&c), "lr_find start"));
-	c = cfg_default(); strcpy(c.trainer, "fast"); strcpy(c.model, "bpmf");
+	c = cfg_default(); c.trainer = VOCAB_TRAINER_FAST; c.fit = VOCAB_FIT_BPMF;
+	cr_assert_not_null(strstr(cfg_check(&c), "fast trainer"));
+	c = cfg_default(); c.trainer = VOCAB_TRAINER_FAST; c.model = VOCAB_MODEL_NN;
 	cr_assert_not_null(strstr(cfg_check(&c), "fast trainer"));
 }
 
@@ -991,7 +1035,7 @@ Test(config, interface_keys)
 	struct cfg c = cfg_default();
 
 	cr_assert_str_eq(c.theme, "");
-	cr_assert_str_eq(c.chart, "auto");
+	cr_assert_eq(c.chart, VOCAB_CHART_AUTO);
 	cr_assert_eq(c.smoothing, 1);
 	cr_assert_eq(c.log_scale, 0);
 	cr_assert_eq(c.mouse, 1);
@@ -999,7 +1043,7 @@ Test(config, interface_keys)
 	expect_ok("theme: light\nchart: ascii\nsmoothing: off\nlog_scale: yes\n"
 		  "mouse: false\n", &c);
 	cr_assert_str_eq(c.theme, "light");
-	cr_assert_str_eq(c.chart, "ascii");
+	cr_assert_eq(c.chart, VOCAB_CHART_ASCII);
 	cr_assert_eq(c.smoothing, 0);
 	cr_assert_eq(c.log_scale, 1);
 	cr_assert_eq(c.mouse, 0);
@@ -1026,7 +1070,7 @@ Test(config, key_bindings)
 Test(config, interface_keys_rejected)
 {
 	expect_error("chart: braille\n", 1, 8, 0,
-		     "chart: expected auto, unicode or ascii, found 'braille'");
+		     "chart: expected one of auto|unicode|ascii, found 'braille'");
 	expect_error("mouse: maybe\n", 1, 8, 0,
 		     "mouse: expected true or false, found 'maybe'");
 	expect_error("theme: ../etc\n", 1, 8, 0,
@@ -1061,10 +1105,350 @@ Test(config, builtin_presets_work_without_a_file)
 	struct cfg c = cfg_default();
 	char err[256];
 	cr_assert_eq(cfg_preset_apply(&c, "u1-best", err, sizeof err), 0, "%s", err);
-	cr_assert_str_eq(c.model, "bpmf");
+	cr_assert_eq(c.model, VOCAB_MODEL_DOTBIAS);
+	cr_assert_eq(c.fit, VOCAB_FIT_BPMF);
 	cr_assert_eq(c.epochs, 400);
 	cr_assert_eq(cfg_preset_apply(&c, "fastai", err, sizeof err), 0, "%s", err);
-	cr_assert_str_eq(c.model, "dotbias");
+	cr_assert_eq(c.model, VOCAB_MODEL_DOTBIAS);
 	cr_assert_eq(c.epochs, 5);
 	cr_assert_eq(cfg_preset_apply(&c, "nope", err, sizeof err), -1);
+}
+
+/* ---- the vocabularies (vocab.h) ------------------------------------------- */
+
+static const struct vocab *const vocabs[] = {
+	&vocab_models, &vocab_fits, &vocab_optimizers, &vocab_schedules,
+	&vocab_trainers, &vocab_formats, &vocab_item_keys, &vocab_charts,
+};
+#define N_VOCABS (sizeof vocabs / sizeof vocabs[0])
+
+/* The "a|b|c" list of v's rows, built here from the rows. */
+static void words_of(const struct vocab *v, char *buf, size_t n)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; i < v->n_rows; i++)
+		used += (size_t)snprintf(buf + used, n - used, "%s%s",
+					 i ? "|" : "", v->rows[i].word);
+}
+
+Test(vocab, every_row_parses_and_prints_back)
+{
+	for (size_t t = 0; t < N_VOCABS; t++) {
+		const struct vocab *v = vocabs[t];
+
+		cr_assert_gt(v->n_rows, 1, "%s", v->setting);
+		for (int i = 0; i < v->n_rows; i++) {
+			const struct vocab_row *r = &v->rows[i];
+			int got = -1;
+
+			cr_assert_eq(r->value, i, "%s: the table is out of the "
+				     "enum's order at %s", v->setting, r->word);
+			cr_assert_eq(vocab_parse(v, r->word, &got), 0, "%s: %s",
+				     v->setting, r->word);
+			cr_assert_eq(got, r->value, "%s: %s", v->setting, r->word);
+			cr_assert_str_eq(vocab_word(v, got), r->word);
+			cr_assert_not_null(vocab_help(v, got));
+			cr_assert_gt(strlen(vocab_help(v, got)), 5, "%s: %s has no help",
+				     v->setting, r->word);
+			/* every word is its own: no two rows share one */
+			for (int j = 0; j < i; j++)
+				cr_assert_str_neq(v->rows[j].word, r->word);
+		}
+		/* outside the table: no word, no help; the next is the first */
+		cr_assert_null(vocab_word(v, v->n_rows));
+		cr_assert_null(vocab_word(v, -1));
+		cr_assert_null(vocab_help(v, v->n_rows));
+		cr_assert_eq(vocab_next(v, v->n_rows, 1), v->rows[0].value);
+	}
+}
+
+Test(vocab, unknown_words_are_refused)
+{
+	static const char *const bad[] = { "", "x", "Adam", "DOT", " dot",
+					   "dot ", "one cycle", "ml_100k" };
+
+	for (size_t t = 0; t < N_VOCABS; t++)
+		for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+			int got = 12345;
+
+			cr_assert_eq(vocab_parse(vocabs[t], bad[i], &got), -1,
+				     "%s took '%s'", vocabs[t]->setting, bad[i]);
+			cr_assert_eq(got, 12345, "*value changed on failure");
+		}
+}
+
+Test(vocab, word_lists_come_from_the_rows)
+{
+	char want[256];
+
+	for (size_t t = 0; t < N_VOCABS; t++) {
+		words_of(vocabs[t], want, sizeof want);
+		cr_assert_str_eq(vocabs[t]->words, want);
+	}
+	cr_assert_str_eq(vocab_model_words(), "dot|dotbias|nn");
+	cr_assert_str_eq(vocab_fit_words(), "gradient|als|bpmf");
+	cr_assert_str_eq(vocab_optimizer_words(), "adam|sgd");
+	cr_assert_str_eq(vocab_schedule_words(), "one_cycle|constant");
+	cr_assert_str_eq(vocab_trainer_words(), "fastai|fast");
+	cr_assert_str_eq(vocab_format_words(), "auto|ml-100k|ml-dat|ml-csv|csv|tsv");
+	cr_assert_str_eq(vocab_item_key_words(), "id|title");
+	cr_assert_str_eq(vocab_chart_words(), "auto|unicode|ascii");
+	cr_assert_str_eq(vocab_model_setting_words(), "dot|dotbias|nn|als|bpmf");
+}
+
+Test(vocab, typed_functions_agree_with_the_tables)
+{
+	enum vocab_schedule s = VOCAB_SCHEDULE_CONSTANT;
+	enum vocab_format f = VOCAB_FORMAT_AUTO;
+	enum vocab_item_key k = VOCAB_ITEM_KEY_ID;
+
+	/* one-cycle is a spelling of one_cycle, printed as the row's word */
+	cr_assert_eq(vocab_schedule_parse("one-cycle", &s), 0);
+	cr_assert_eq(s, VOCAB_SCHEDULE_ONE_CYCLE);
+	cr_assert_str_eq(vocab_schedule_word(s), "one_cycle");
+	cr_assert_eq(vocab_format_parse("ml-100k", &f), 0);
+	cr_assert_eq(f, VOCAB_FORMAT_ML_100K);
+	cr_assert_str_eq(vocab_format_word(VOCAB_FORMAT_TSV), "tsv");
+	cr_assert_eq(vocab_item_key_parse("title", &k), 0);
+	cr_assert_eq(k, VOCAB_ITEM_KEY_TITLE);
+	cr_assert_eq(vocab_item_key_parse("name", &k), -1);
+	cr_assert_eq(k, VOCAB_ITEM_KEY_TITLE);
+	cr_assert_str_eq(vocab_trainer_word(VOCAB_TRAINER_FAST), "fast");
+	cr_assert_str_eq(vocab_chart_word(VOCAB_CHART_UNICODE), "unicode");
+	cr_assert_null(vocab_optimizer_word((enum vocab_optimizer)2));
+}
+
+Test(vocab, the_model_setting_splits_model_and_fit)
+{
+	static const struct {
+		const char *word;
+		enum vocab_model model;
+		enum vocab_fit fit;
+	} rows[] = {
+		{ "dot", VOCAB_MODEL_DOT, VOCAB_FIT_GRADIENT },
+		{ "dotbias", VOCAB_MODEL_DOTBIAS, VOCAB_FIT_GRADIENT },
+		{ "nn", VOCAB_MODEL_NN, VOCAB_FIT_GRADIENT },
+		{ "als", VOCAB_MODEL_DOTBIAS, VOCAB_FIT_ALS },
+		{ "bpmf", VOCAB_MODEL_DOTBIAS, VOCAB_FIT_BPMF },
+	};
+	const size_t n = sizeof rows / sizeof rows[0];
+
+	for (size_t i = 0; i < n; i++) {
+		enum vocab_model m = VOCAB_MODEL_NN;
+		enum vocab_fit f = VOCAB_FIT_ALS;
+
+		cr_assert_eq(vocab_model_setting_parse(rows[i].word, &m, &f), 0,
+			     "%s", rows[i].word);
+		cr_assert_eq(m, rows[i].model, "%s", rows[i].word);
+		cr_assert_eq(f, rows[i].fit, "%s", rows[i].word);
+		cr_assert_str_eq(vocab_model_setting_word(m, f), rows[i].word);
+		/* the arrows walk the list in order, both ways round */
+		vocab_model_setting_next(&m, &f, 1);
+		cr_assert_str_eq(vocab_model_setting_word(m, f), rows[(i + 1) % n].word);
+		vocab_model_setting_next(&m, &f, -1);
+		vocab_model_setting_next(&m, &f, -1);
+		cr_assert_str_eq(vocab_model_setting_word(m, f),
+				 rows[(i + n - 1) % n].word);
+	}
+	enum vocab_model m = VOCAB_MODEL_DOT;
+	enum vocab_fit f = VOCAB_FIT_GRADIENT;
+	/* "gradient" names the fit, not a `model:` word */
+	cr_assert_eq(vocab_model_setting_parse("gradient", &m, &f), -1);
+	cr_assert_eq(vocab_model_setting_parse("svd", &m, &f), -1);
+	cr_assert_eq(m, VOCAB_MODEL_DOT);
+	cr_assert_eq(f, VOCAB_FIT_GRADIENT);
+	cr_assert_null(vocab_model_setting_word((enum vocab_model)9, f));
+}
+
+/* Every enumerated key refuses a word outside its table with the table's
+ * own list, in the file (at the value) and from an option. */
+Test(config, keyword_messages_quote_the_vocabulary)
+{
+	static const struct {
+		const char *key;
+		const struct vocab *v;  /* NULL: `model:`'s own list */
+	} keys[] = {
+		{ "format", &vocab_formats }, { "item_key", &vocab_item_keys },
+		{ "model", NULL }, { "optimizer", &vocab_optimizers },
+		{ "schedule", &vocab_schedules }, { "trainer", &vocab_trainers },
+		{ "chart", &vocab_charts },
+	};
+
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+		const char *words = keys[i].v ? keys[i].v->words :
+				    vocab_model_setting_words();
+		char text[64], msg[256], err[256];
+		struct cfg c = cfg_default();
+
+		snprintf(text, sizeof text, "%s: xyzzy\n", keys[i].key);
+		snprintf(msg, sizeof msg, "%s: expected one of %s, found 'xyzzy'",
+			 keys[i].key, words);
+		expect_error(text, 1, (int)strlen(keys[i].key) + 3, 0, msg);
+		snprintf(msg, sizeof msg, "expected one of %s, found 'xyzzy'", words);
+		cr_assert_eq(cfg_set(&c, keys[i].key, "xyzzy", err, sizeof err), -1);
+		cr_assert_str_eq(err, msg);
+		/* and every word of the list is taken */
+		for (int r = 0; keys[i].v && r < keys[i].v->n_rows; r++)
+			cr_assert_eq(cfg_set(&c, keys[i].key, keys[i].v->rows[r].word,
+					     err, sizeof err), 0, "%s: %s", keys[i].key, err);
+	}
+}
+
+Test(config, model_als_and_bpmf_set_the_fit)
+{
+	struct cfg c = cfg_default();
+	char err[256];
+
+	expect_ok("model: als\n", &c);
+	cr_assert_eq(c.model, VOCAB_MODEL_DOTBIAS);
+	cr_assert_eq(c.fit, VOCAB_FIT_ALS);
+	cr_assert_eq(cfg_set(&c, "model", "nn", err, sizeof err), 0, "%s", err);
+	cr_assert_eq(c.model, VOCAB_MODEL_NN);
+	cr_assert_eq(c.fit, VOCAB_FIT_GRADIENT, "a model's word fits by gradient again");
+	expect_ok("model: 'bpmf'\n", &c);
+	cr_assert_eq(c.model, VOCAB_MODEL_DOTBIAS);
+	cr_assert_eq(c.fit, VOCAB_FIT_BPMF);
+	/* the shipped presets keep their words */
+	c = cfg_default();
+	cr_assert_eq(cfg_preset_apply(&c, "als", err, sizeof err), 0, "%s", err);
+	cr_assert_eq(c.fit, VOCAB_FIT_ALS);
+	cr_assert_eq(cfg_preset_current(&c), 2);
+	c.fit = VOCAB_FIT_BPMF;
+	cr_assert_eq(cfg_preset_current(&c), -1, "bpmf is not the als preset");
+}
+
+Test(config, nn_settings_in_the_file)
+{
+	struct cfg c = cfg_default();
+
+	expect_ok("layers: [64, 32, 16]\nemb_drop: 0.05\nps: 0.25\n", &c);
+	cr_assert_eq(c.n_layers, 3);
+	cr_assert_eq(c.layers[0], 64);
+	cr_assert_eq(c.layers[1], 32);
+	cr_assert_eq(c.layers[2], 16);
+	cr_assert_eq(c.layers[3], 0);
+	cr_assert_eq(c.emb_drop, 0.05);
+	cr_assert_eq(c.ps, 0.25);
+	expect_ok("layers:\n  - 8\n", &c);
+	cr_assert_eq(c.n_layers, 1);
+	cr_assert_eq(c.layers[0], 8);
+	cr_assert_eq(c.layers[1], 0, "a shorter list clears the rest");
+	expect_ok("layers: 200,100\n", &c);
+	cr_assert_eq(c.n_layers, 2);
+	cr_assert_eq(c.layers[0], 200);
+	cr_assert_eq(c.layers[1], 100);
+	expect_ok("layers: 4096\n", &c);
+	cr_assert_eq(c.n_layers, 1);
+	cr_assert_eq(c.layers[0], 4096);
+	cr_assert_null(cfg_check(&c));
+}
+
+Test(config, nn_settings_rejected_where_they_are)
+{
+	expect_error("layers: []\n", 1, 9, 0, "layers: expected at least one width");
+	expect_error("layers: [100, 0]\n", 1, 15, 0,
+		     "layers: expected a width of 1..4096, found '0'");
+	expect_error("\nlayers: [1, 2, 3, 4, 5]\n", 2, 22, 0,
+		     "layers: expected at most 4 widths, found more");
+	expect_error("layers: [64, x]\n", 1, 14, 0,
+		     "layers: expected a width of 1..4096, found 'x'");
+	expect_error("layers: [64, '32']\n", 1, 14, 0,
+		     "layers: expected a width of 1..4096, found '32'");
+	expect_error("layers: [64, [32]]\n", 1, 14, 0,
+		     "layers: expected a width, found a sequence");
+	expect_error("layers: 4097\n", 1, 9, 0,
+		     "layers: expected 1 to 4 widths of 1..4096 separated by "
+		     "commas, found '4097'");
+	expect_error("layers: 100,,50\n", 1, 9, 0,
+		     "layers: expected 1 to 4 widths of 1..4096 separated by "
+		     "commas, found '100,,50'");
+	expect_error("layers: {a: 1}\n", 1, 9, 0,
+		     "layers: expected 1 to 4 widths of 1..4096 separated by "
+		     "commas, found a mapping");
+	expect_error("emb_drop: 1\n", 1, 11, 0,
+		     "emb_drop must be at least 0 and less than 1");
+	expect_error("emb_drop: x\n", 1, 11, 0,
+		     "emb_drop: expected a number, found 'x'");
+	expect_error("ps: -0.5\n", 1, 5, 0, "ps must be at least 0 and less than 1");
+	expect_error("ps: [0.1]\n", 1, 5, 0, "ps: expected a number, found a sequence");
+	expect_error("layers: [8]\nlayers: [9]\n", 2, 1, 0,
+		     "duplicate key 'layers' (first given on line 1)");
+}
+
+Test(config, nn_settings_from_options)
+{
+	static const struct {
+		const char *key, *value, *msg;
+	} bad[] = {
+		{ "layers", "", "expected 1 to 4 widths of 1..4096 separated by "
+				"commas, found ''" },
+		{ "layers", "0", "expected 1 to 4 widths of 1..4096 separated by "
+				 "commas, found '0'" },
+		{ "layers", "-5", "expected 1 to 4 widths of 1..4096 separated by "
+				  "commas, found '-5'" },
+		{ "layers", "1,2,3,4,5", "expected 1 to 4 widths of 1..4096 "
+					 "separated by commas, found '1,2,3,4,5'" },
+		{ "layers", "100,", "expected 1 to 4 widths of 1..4096 separated "
+				    "by commas, found '100,'" },
+		{ "layers", "+100", "expected 1 to 4 widths of 1..4096 separated "
+				    "by commas, found '+100'" },
+		{ "emb_drop", "1", "emb_drop must be at least 0 and less than 1" },
+		{ "ps", "x", "expected a number, found 'x'" },
+	};
+	struct cfg c = cfg_default();
+	char err[256] = "";
+
+	cr_assert_eq(cfg_set(&c, "layers", "64,32", err, sizeof err), 0, "%s", err);
+	cr_assert_eq(c.n_layers, 2);
+	cr_assert_eq(c.layers[0], 64);
+	cr_assert_eq(c.layers[1], 32);
+	cr_assert_eq(cfg_set(&c, "emb_drop", "0.1", err, sizeof err), 0, "%s", err);
+	cr_assert_eq(cfg_set(&c, "ps", "0", err, sizeof err), 0, "%s", err);
+	cr_assert_eq(c.emb_drop, 0.1);
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		struct cfg t = c;
+
+		cr_assert_eq(cfg_set(&t, bad[i].key, bad[i].value, err, sizeof err),
+			     -1, "%s=%s accepted", bad[i].key, bad[i].value);
+		cr_assert_str_eq(err, bad[i].msg);
+		cr_assert_eq(memcmp(&t, &c, sizeof t), 0);
+	}
+}
+
+Test(config, presets_may_set_the_nn)
+{
+	struct cfg c = cfg_default();
+	char err[256] = "";
+
+	cr_assert_eq(load_config_text("presets:\n  wide: {model: nn, layers: [200, 100], "
+				      "ps: 0.1}\n", &c, err, sizeof err), 0, "%s", err);
+	cr_assert_eq(cfg_preset_current(&c), -1);
+	cr_assert_eq(cfg_preset_apply(&c, "wide", err, sizeof err), 0, "%s", err);
+	cr_assert_eq(c.model, VOCAB_MODEL_NN);
+	cr_assert_eq(c.n_layers, 2);
+	cr_assert_eq(c.layers[0], 200);
+	cr_assert_eq(c.layers[1], 100);
+	cr_assert_eq(c.ps, 0.1);
+	cr_assert_eq(cfg_preset_current(&c), 0);
+	c.layers[1] = 50;
+	cr_assert_eq(cfg_preset_current(&c), -1, "custom once a width moved");
+}
+
+Test(config, layers_text_reads_back)
+{
+	struct cfg c = cfg_default(), t = cfg_default();
+	char buf[32], err[256];
+
+	cr_assert_eq(cfg_layers_text(&c, buf, sizeof buf), 6);
+	cr_assert_str_eq(buf, "100,50");
+	/* cut to fit, the whole length still returned */
+	cr_assert_eq(cfg_layers_text(&c, buf, 4), 6);
+	cr_assert_str_eq(buf, "100");
+	cr_assert_eq(cfg_set(&c, "layers", "4096,1,20,3", err, sizeof err), 0, "%s", err);
+	cr_assert_eq(cfg_layers_text(&c, buf, sizeof buf), 11);
+	cr_assert_eq(cfg_set(&t, "layers", buf, err, sizeof err), 0, "%s", err);
+	cr_assert_eq(t.n_layers, 4);
+	cr_assert_arr_eq(t.layers, c.layers, sizeof c.layers);
 }

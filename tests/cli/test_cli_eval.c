@@ -101,7 +101,8 @@ Test(presets, read_and_applied_in_order)
 	cr_assert_eq(c.n_presets, 2);
 	cr_assert_eq(c.epochs, 7, "presets apply only when asked");
 	cr_assert_eq(cfg_preset_apply(&c, "quick", err, sizeof err), 0, "%s", err);
-	cr_assert_str_eq(c.model, "als");
+	cr_assert_eq(c.fit, VOCAB_FIT_ALS);
+	cr_assert_eq(c.model, VOCAB_MODEL_DOTBIAS);
 	cr_assert_float_eq(c.wd, 3.0, 1e-12);
 	cr_assert_float_eq(c.y_range[0], 0.5, 1e-12);
 	cr_assert_eq(c.epochs, 7);
@@ -124,7 +125,7 @@ Test(presets, errors_name_the_place)
 	cr_assert_eq(load_text(dir, "presets:\n  a: {}\n  a: {}\n", &c, err, sizeof err), -1);
 	cr_assert(strstr(err, ":3:3: presets: duplicate preset 'a'"), "%s", err);
 	cr_assert_eq(load_text(dir, "presets:\n  a:\n    model: svd\n", &c, err, sizeof err), -1);
-	cr_assert(strstr(err, ":3:12: model: expected dot, dotbias"), "%s", err);
+	cr_assert(strstr(err, ":3:12: model: expected one of dot|dotbias|nn|als|bpmf, found 'svd'"), "%s", err);
 	testenv_rmdir(dir);
 }
 

@@ -12,13 +12,18 @@
 #include <criterion/criterion.h>
 
 #include "chart.h"
+#include "driver.h"
 #include "keys.h"
 #include "lrfind.h"
 #include "movielist.h"
 #include "params.h"
+#include "runargs.h"
 #include "state.h"
 #include "text.h"
 #include "testenv.h"
+
+/* The word `model:` takes for c's model and fit ("dotbias", "als"). */
+#define MODEL_WORD(c) vocab_model_setting_word((c).model, (c).fit)
 
 /* ---- text ------------------------------------------------------------------ */
 
@@ -101,10 +106,10 @@ Test(tui_params, lr_and_wd_step_on_a_log_ladder)
 	static const char *const next[] = { "nn", "als", "bpmf", "dot", "dotbias" };
 	for (int i = 0; i < 5; i++) {
 		cr_assert_eq(params_step(&c, PARAM_MODEL, 1, &r15, why, sizeof why), 0);
-		cr_assert_str_eq(c.model, next[i]);
+		cr_assert_str_eq(MODEL_WORD(c), next[i]);
 	}
 	cr_assert_eq(params_step(&c, PARAM_MODEL, -1, &r15, why, sizeof why), 0);
-	cr_assert_str_eq(c.model, "dot");
+	cr_assert_str_eq(MODEL_WORD(c), "dot");
 }
 
 /* Momentum: a ladder of the usual values, off-ladder values step to the
@@ -128,7 +133,7 @@ Test(tui_params, momentum_row_steps_and_reaches_the_run)
 	cr_assert_str_eq(why, "mom must be at least 0 and less than 1");
 	params_format(&c, PARAM_MOM, text, sizeof text);
 	cr_assert_str_eq(text, "0.8");
-	cr_assert_eq(params_train_args(&c, &a), 0);
+	runargs_train(&c, &a);
 	cr_assert_float_eq(a.train.mom, 0.8, 1e-12);
 }
 
@@ -137,19 +142,21 @@ Test(tui_params, als_and_bpmf_train_the_biased_model_without_sigmoid)
 	struct cfg c = cfg_default();
 	struct eng_train_args a;
 
-	cr_assert_eq(params_train_args(&c, &a), 0);
+	runargs_train(&c, &a);
 	cr_assert_eq(a.train.algo, ENG_FIT_SGD);
 	cr_assert(a.model.use_y_range);
-	snprintf(c.model, sizeof c.model, "als");
-	cr_assert_eq(params_train_args(&c, &a), 0);
+	c.model = VOCAB_MODEL_DOTBIAS;
+	c.fit = VOCAB_FIT_ALS;
+	runargs_train(&c, &a);
 	cr_assert_eq(a.train.algo, ENG_FIT_ALS);
 	cr_assert_eq(a.model.kind, ENG_MODEL_DOTBIAS);
 	cr_assert_not(a.model.use_y_range);
-	snprintf(c.model, sizeof c.model, "bpmf");
-	cr_assert_eq(params_train_args(&c, &a), 0);
+	c.fit = VOCAB_FIT_BPMF;
+	runargs_train(&c, &a);
 	cr_assert_eq(a.train.algo, ENG_FIT_BPMF);
-	snprintf(c.model, sizeof c.model, "nn");
-	cr_assert_eq(params_train_args(&c, &a), 0);
+	c.model = VOCAB_MODEL_NN;
+	c.fit = VOCAB_FIT_GRADIENT;
+	runargs_train(&c, &a);
 	cr_assert_eq(a.train.algo, ENG_FIT_SGD);
 	cr_assert_eq(a.model.kind, ENG_MODEL_NN);
 }
@@ -190,14 +197,14 @@ Test(tui_params, a_past_run_restores_its_values)
 	char why[160];
 
 	cr_assert_eq(params_from_run(&c, &r, why, sizeof why), 0, "%s", why);
-	cr_assert_str_eq(c.model, "als");
+	cr_assert_str_eq(MODEL_WORD(c), "als");
 	cr_assert_eq(c.factors, 20);
 	cr_assert_eq(c.epochs, 2);
 	cr_assert_eq(c.bs, 128);
 	cr_assert_float_eq(c.lr, 2e-3, 1e-12);
 	cr_assert_float_eq(c.wd, 12, 1e-12);
 	cr_assert_not(c.y_range_on);
-	cr_assert_str_eq(c.optimizer, "sgd");
+	cr_assert_eq(c.optimizer, VOCAB_OPTIMIZER_SGD);
 	cr_assert_eq(c.seed, 7);
 	cr_assert_float_eq(c.valid_pct, 0.1, 1e-12);
 	/* a u1 split leaves valid_pct alone; a model this build lacks is refused */
@@ -295,7 +302,7 @@ Test(tui_params, the_preset_row_names_applies_and_cycles)
 	cr_assert_str_eq(text, "custom");
 	/* typed: every setting of it */
 	cr_assert_eq(params_set(&c, PARAM_PRESET, "als", &r15, why, sizeof why), 0, "%s", why);
-	cr_assert_str_eq(c.model, "als");
+	cr_assert_str_eq(MODEL_WORD(c), "als");
 	cr_assert_eq(c.factors, 20);
 	cr_assert_eq(c.epochs, 15);
 	cr_assert_float_eq(c.wd, 12, 1e-12);
@@ -307,11 +314,11 @@ Test(tui_params, the_preset_row_names_applies_and_cycles)
 	cr_assert_eq(memcmp(&c, &before, sizeof c), 0, "a refusal changed cfg");
 	/* stepped: cyclically from the one shown; from custom, the first */
 	cr_assert_eq(params_step(&c, PARAM_PRESET, 1, &r15, why, sizeof why), 0, "%s", why);
-	cr_assert_str_eq(c.model, "dotbias");
+	cr_assert_str_eq(MODEL_WORD(c), "dotbias");
 	cr_assert_eq(params_step(&c, PARAM_PRESET, -1, &r15, why, sizeof why), 0, "%s", why);
-	cr_assert_str_eq(c.model, "als");
+	cr_assert_str_eq(MODEL_WORD(c), "als");
 	cr_assert_eq(params_step(&c, PARAM_PRESET, -1, &r15, why, sizeof why), 0, "%s", why);
-	cr_assert_str_eq(c.model, "bpmf");
+	cr_assert_str_eq(MODEL_WORD(c), "bpmf");
 	c.factors = 11;
 	cr_assert_eq(params_step(&c, PARAM_PRESET, 1, &r15, why, sizeof why), 0, "%s", why);
 	params_format(&c, PARAM_PRESET, text, sizeof text);
@@ -328,8 +335,8 @@ Test(tui_params, the_fast_trainer_only_with_dot_models)
 	char why[256];
 
 	cr_assert_eq(params_step(&c, PARAM_TRAINER, 1, &r15, why, sizeof why), 0, "%s", why);
-	cr_assert_str_eq(c.trainer, "fast");
-	cr_assert_eq(params_train_args(&c, &a), 0);
+	cr_assert_eq(c.trainer, VOCAB_TRAINER_FAST);
+	runargs_train(&c, &a);
 	cr_assert(a.fast);
 	/* nn, als, bpmf: refused with the reason, either way round */
 	before = c;
@@ -342,14 +349,14 @@ Test(tui_params, the_fast_trainer_only_with_dot_models)
 	cr_assert_eq(params_set(&c, PARAM_TRAINER, "fast", &r15, why, sizeof why), -1);
 	cr_assert_str_eq(why, "the fast trainer fits only the dot and dotbias models");
 	cr_assert_eq(params_set(&c, PARAM_TRAINER, "quick", &r15, why, sizeof why), -1);
-	cr_assert_str_eq(why, "expected fastai or fast, found 'quick'");
-	cr_assert_eq(params_train_args(&c, &a), 0);
+	cr_assert_str_eq(why, "expected one of fastai|fast, found 'quick'");
+	runargs_train(&c, &a);
 	cr_assert_not(a.fast);
 	/* the shipped presets name the trainer, so they apply over fast */
 	cr_assert_eq(params_set(&c, PARAM_MODEL, "dot", &r15, why, sizeof why), 0);
 	cr_assert_eq(params_set(&c, PARAM_TRAINER, "fast", &r15, why, sizeof why), 0);
 	cr_assert_eq(params_set(&c, PARAM_PRESET, "u1-best", &r15, why, sizeof why), 0, "%s", why);
-	cr_assert_str_eq(c.trainer, "fastai");
+	cr_assert_eq(c.trainer, VOCAB_TRAINER_FASTAI);
 }
 
 Test(tui_params, the_lr_find_row_sets_the_sweep)
@@ -364,7 +371,8 @@ Test(tui_params, the_lr_find_row_sets_the_sweep)
 	cr_assert_eq(params_step(&c, PARAM_LR_FIND, 1, &r15, why, sizeof why), 0, "%s", why);
 	cr_assert_eq(c.lr_find.num_it, 80, "right doubles num_it");
 	cr_assert_eq(c.lr_find.start, 1e-5, "and keeps the ends exactly");
-	cr_assert_eq(params_lr_find_args(&c, &a), 0);
+	runargs_train(&c, &a.train);
+	runargs_sweep(&c, &a);
 	cr_assert_eq(a.sweep.start_lr, 1e-5);
 	cr_assert_eq(a.sweep.end_lr, 1.0);
 	cr_assert_eq(a.sweep.num_it, 80);
@@ -728,7 +736,8 @@ Test(tui_state, rating_sends_recommend_and_saves, .init = utf8_locale)
 	load_fake(&st, &f);
 	cr_assert(st.has_meta);
 	cr_assert_not(state_half_stars(&st));
-	snprintf(path, sizeof path, "%s/collabtui/ratings-fake-%s.csv", dir, c.item_key);
+	snprintf(path, sizeof path, "%s/collabtui/ratings-fake-%s.csv", dir,
+		 vocab_item_key_word(c.item_key));
 	cr_assert_str_eq(st.mine_path, path);
 	/* no ratings yet: the first recommendations are asked for at once */
 	cmd = last_sent(&f);
@@ -981,19 +990,19 @@ Test(tui_state, run_history_lists_overlays_and_restores, .init = utf8_locale)
 	/* restore the ALS run: its values, and the model is stale */
 	cr_assert_not(st.stale);
 	cr_assert_eq(state_runs_restore(&st, 0), 0, "%s", st.status);
-	cr_assert_str_eq(st.cfg.model, "als");
+	cr_assert_str_eq(MODEL_WORD(st.cfg), "als");
 	cr_assert_float_eq(st.cfg.wd, 12, 1e-12);
 	cr_assert(st.stale);
 
 	/* presets cycle through the settings' presets */
 	cr_assert_eq(cfg_preset_current(&st.cfg), -1, "the restored values are custom");
 	cr_assert_eq(state_preset_next(&st), 0);
-	cr_assert_str_eq(st.cfg.model, "dotbias");
+	cr_assert_str_eq(MODEL_WORD(st.cfg), "dotbias");
 	cr_assert_eq(st.cfg.factors, 50);
 	cr_assert_eq(cfg_preset_current(&st.cfg), 0);
 	cr_assert_eq(state_preset_next(&st), 0);
 	cr_assert_str_eq(st.cfg.presets[cfg_preset_current(&st.cfg)].name, "u1-best");
-	cr_assert_str_eq(st.cfg.model, "bpmf");
+	cr_assert_str_eq(MODEL_WORD(st.cfg), "bpmf");
 	st.cfg.n_presets = 0;
 	cr_assert_eq(state_preset_next(&st), -1);
 	cr_assert(strstr(st.status, "no presets"), "%s", st.status);
@@ -1001,5 +1010,173 @@ Test(tui_state, run_history_lists_overlays_and_restores, .init = utf8_locale)
 	unlink(path);
 	snprintf(path, sizeof path, "%s/collabtui", dir);
 	testenv_rmdir(path);
+	testenv_rmdir(dir);
+}
+
+/* ---- the nn's network from the pane (layers, emb_drop, ps) ---------------- */
+
+Test(tui_params, the_nn_rows_show_set_and_step)
+{
+	struct cfg c = cfg_default(), before;
+	char why[256], text[64];
+
+	cr_assert_str_eq(params_label(PARAM_LAYERS), "layers");
+	cr_assert_str_eq(params_label(PARAM_EMB_DROP), "emb_drop");
+	cr_assert_str_eq(params_label(PARAM_PS), "ps");
+	params_format(&c, PARAM_LAYERS, text, sizeof text);
+	cr_assert_str_eq(text, "100,50", "fastai's layers");
+	params_format(&c, PARAM_EMB_DROP, text, sizeof text);
+	cr_assert_str_eq(text, "0");
+	params_format(&c, PARAM_PS, text, sizeof text);
+	cr_assert_str_eq(text, "0");
+
+	/* typed, and shown back in the form typed */
+	cr_assert_eq(params_set(&c, PARAM_LAYERS, "64,32,16", &r15, why, sizeof why), 0, "%s", why);
+	cr_assert_eq(c.n_layers, 3);
+	cr_assert_eq(c.layers[2], 16);
+	params_format(&c, PARAM_LAYERS, text, sizeof text);
+	cr_assert_str_eq(text, "64,32,16");
+	/* stepped: every width doubles or halves */
+	cr_assert_eq(params_step(&c, PARAM_LAYERS, 1, &r15, why, sizeof why), 0, "%s", why);
+	params_format(&c, PARAM_LAYERS, text, sizeof text);
+	cr_assert_str_eq(text, "128,64,32");
+	cr_assert_eq(params_step(&c, PARAM_LAYERS, -1, &r15, why, sizeof why), 0, "%s", why);
+	cr_assert_eq(params_step(&c, PARAM_LAYERS, -1, &r15, why, sizeof why), 0, "%s", why);
+	params_format(&c, PARAM_LAYERS, text, sizeof text);
+	cr_assert_str_eq(text, "32,16,8");
+	/* refused, with cfg_set's words, and nothing changes */
+	before = c;
+	cr_assert_eq(params_set(&c, PARAM_LAYERS, "64,0", &r15, why, sizeof why), -1);
+	cr_assert_str_eq(why, "expected 1 to 4 widths of 1..4096 separated by commas, "
+			 "found '64,0'");
+	cr_assert_eq(params_set(&c, PARAM_LAYERS, "1,2,3,4,5", &r15, why, sizeof why), -1);
+	c.layers[2] = 1;
+	before = c;
+	cr_assert_eq(params_step(&c, PARAM_LAYERS, -1, &r15, why, sizeof why), -1,
+		     "a width of 1 cannot halve");
+	cr_assert_eq(memcmp(&c, &before, sizeof c), 0, "a refusal changed cfg");
+
+	/* the dropouts: typed, stepped by 0.05, refused at 1 */
+	cr_assert_eq(params_set(&c, PARAM_EMB_DROP, "0.1", &r15, why, sizeof why), 0, "%s", why);
+	cr_assert_eq(c.emb_drop, 0.1);
+	cr_assert_eq(params_step(&c, PARAM_EMB_DROP, 1, &r15, why, sizeof why), 0, "%s", why);
+	cr_assert_float_eq(c.emb_drop, 0.15, 1e-12);
+	cr_assert_eq(params_step(&c, PARAM_PS, -1, &r15, why, sizeof why), -1, "below 0");
+	cr_assert_str_eq(why, "ps must be at least 0 and less than 1");
+	cr_assert_eq(params_step(&c, PARAM_PS, 1, &r15, why, sizeof why), 0, "%s", why);
+	cr_assert_float_eq(c.ps, 0.05, 1e-12);
+	cr_assert_eq(params_set(&c, PARAM_PS, "1", &r15, why, sizeof why), -1);
+	cr_assert_str_eq(why, "ps must be at least 0 and less than 1");
+	cr_assert_eq(params_set(&c, PARAM_EMB_DROP, "x", &r15, why, sizeof why), -1);
+	cr_assert_str_eq(why, "expected a number, found 'x'");
+	params_format(&c, PARAM_PS, text, sizeof text);
+	cr_assert_str_eq(text, "0.05");
+}
+
+/* The TUI's TRAIN and LR_FIND commands carry the nn's network, as the
+ * command line's do: both come from runargs_train(). */
+Test(tui_state, train_carries_the_nn_network, .init = utf8_locale)
+{
+	struct fake f = { 0 };
+	struct backend be = { &f, fake_send, fake_poll, fake_fd, fake_stop };
+	struct cfg c = cfg_default();
+	struct state st;
+	char dir[256], why[256];
+
+	testenv_tmpdir(dir, sizeof dir);
+	setenv("XDG_DATA_HOME", dir, 1);
+	cr_assert_eq(state_init(&st, &c, &be), 0);
+	load_fake(&st, &f);
+	/* dotbias: the network's fields stay zero */
+	cr_assert_eq(state_train(&st, 0), 0, "%s", st.status);
+	const struct eng_cmd *t = last_sent(&f);
+	cr_assert_eq(t->kind, ENG_CMD_TRAIN);
+	cr_assert_eq(t->u.train.model.kind, ENG_MODEL_DOTBIAS);
+	cr_assert_eq(t->u.train.model.n_layers, 0);
+	st.training = 0;
+
+	cr_assert_eq(params_set(&st.cfg, PARAM_MODEL, "nn", &st.range, why, sizeof why), 0, "%s", why);
+	cr_assert_eq(params_set(&st.cfg, PARAM_LAYERS, "64,32,16", &st.range, why, sizeof why),
+		     0, "%s", why);
+	cr_assert_eq(params_set(&st.cfg, PARAM_EMB_DROP, "0.1", &st.range, why, sizeof why),
+		     0, "%s", why);
+	cr_assert_eq(params_set(&st.cfg, PARAM_PS, "0.25", &st.range, why, sizeof why),
+		     0, "%s", why);
+	cr_assert_eq(state_train(&st, 0), 0, "%s", st.status);
+	t = last_sent(&f);
+	cr_assert_eq(t->kind, ENG_CMD_TRAIN);
+	cr_assert_eq(t->u.train.model.kind, ENG_MODEL_NN);
+	cr_assert_eq(t->u.train.train.algo, ENG_FIT_SGD);
+	cr_assert_eq(t->u.train.model.n_layers, 3);
+	cr_assert_eq(t->u.train.model.layers[0], 64);
+	cr_assert_eq(t->u.train.model.layers[1], 32);
+	cr_assert_eq(t->u.train.model.layers[2], 16);
+	cr_assert_eq(t->u.train.model.layers[3], 0);
+	cr_assert_float_eq(t->u.train.model.emb_drop, 0.1f, 1e-7);
+	cr_assert_float_eq(t->u.train.model.ps, 0.25f, 1e-7);
+	st.training = 0;
+
+	/* the finder sweeps the same network */
+	cr_assert_eq(state_lr_find(&st), 0, "%s", st.status);
+	t = last_sent(&f);
+	cr_assert_eq(t->kind, ENG_CMD_LR_FIND);
+	cr_assert_eq(t->u.lr_find.train.model.kind, ENG_MODEL_NN);
+	cr_assert_eq(t->u.lr_find.train.model.n_layers, 3);
+	cr_assert_float_eq(t->u.lr_find.train.model.ps, 0.25f, 1e-7);
+	cr_assert_eq(t->u.lr_find.sweep.num_it, 100);
+	state_done(&st);
+	testenv_rmdir(dir);
+}
+
+/* One translation: the options --model nn --layers --emb-drop --ps give
+ * the TUI's TRAIN command exactly the arguments the CLI's has. */
+Test(tui_state, the_tui_trains_what_the_cli_would, .init = utf8_locale)
+{
+	char *argv[] = { "collabtui", "train", "--config", "/dev/null", "--model", "nn",
+			 "--layers", "40,20", "--emb-drop", "0.05", "--ps", "0.3",
+			 "--opt", "sgd", "--schedule", "one-cycle", "--seed", "9",
+			 "--valid-pct", "0.1", "--item-key", "title", NULL };
+	struct opts o;
+	char err[512];
+
+	static const struct cmd_entry *const cmds[] = { &cmd_train, NULL };
+	cr_assert_eq(opts_parse(22, argv, cmds, &o, err, sizeof err), 0, "%s", err);
+	cr_assert_eq(o.cfg.n_layers, 2);
+	cr_assert_eq(o.cfg.emb_drop, 0.05);
+
+	struct fake f = { 0 };
+	struct backend be = { &f, fake_send, fake_poll, fake_fd, fake_stop };
+	struct state st;
+	char dir[256];
+
+	testenv_tmpdir(dir, sizeof dir);
+	setenv("XDG_DATA_HOME", dir, 1);
+	cr_assert_eq(state_init(&st, &o.cfg, &be), 0);
+	load_fake(&st, &f);
+	cr_assert_eq(f.sent[0].u.load.item_key, ENG_ITEM_KEY_TITLE);
+	cr_assert_eq(state_train(&st, 0), 0, "%s", st.status);
+	const struct eng_train_args *tui = &last_sent(&f)->u.train;
+	struct eng_cmd cli = { .kind = ENG_CMD_TRAIN };
+	runargs_train(&o.cfg, &cli.u.train);
+	const struct eng_train_args *want = &cli.u.train;
+
+	cr_assert_eq(memcmp(&tui->model, &want->model, sizeof want->model), 0);
+	cr_assert_eq(tui->model.n_layers, 2);
+	cr_assert_eq(tui->model.layers[1], 20);
+	cr_assert_float_eq(tui->model.emb_drop, 0.05f, 1e-7);
+	cr_assert_float_eq(tui->model.ps, 0.3f, 1e-7);
+	cr_assert_eq(tui->train.algo, want->train.algo);
+	cr_assert_eq(tui->train.opt, ENG_OPTIM_SGD);
+	cr_assert_eq(tui->train.sched, ENG_SCHED_ONE_CYCLE);
+	cr_assert_eq(tui->train.epochs, want->train.epochs);
+	cr_assert_eq(tui->train.bs, want->train.bs);
+	cr_assert_eq(tui->train.lr, want->train.lr);
+	cr_assert_eq(tui->train.wd, want->train.wd);
+	cr_assert_eq(tui->train.mom, want->train.mom);
+	cr_assert_eq(tui->train.seed, 9);
+	cr_assert_eq(tui->train.threads, want->train.threads);
+	cr_assert_eq(tui->valid_pct, 0.1);
+	cr_assert_eq(tui->fast, want->fast);
+	state_done(&st);
 	testenv_rmdir(dir);
 }
