@@ -611,6 +611,9 @@ static int do_eval(struct eng *e, const struct eng_cmd *c)
 	if (a->k < 1 || a->k > ENG_TOPN_MAX)
 		return fail(e, c->req_id, ENG_EARG, "the ranking length must be 1..%d",
 			    ENG_TOPN_MAX);
+	/* the nn scores items in forward passes of this many rows */
+	if (model_reserve(e->model, 4096) != 0)
+		return fail(e, c->req_id, ENG_ENOMEM, "out of memory scoring items");
 	struct eng_evt ev = { .kind = ENG_EVT_METRICS, .req_id = c->req_id };
 	const uint32_t *u = ds_users(e->ds), *i = ds_items(e->ds);
 	const float *r = ds_ratings(e->ds);

@@ -544,6 +544,20 @@ float embnn_predict(struct embnn *n, uint32_t u, uint32_t i)
 	return n->use_y_range ? n->y_lo + (n->y_hi - n->y_lo) * sigmoidf(s) : s;
 }
 
+void embnn_scores(struct embnn *n, uint32_t u0, uint32_t nb, float *out)
+{
+	size_t ni = n->n_items, total = (size_t)nb * ni;
+	for (size_t first = 0; first < total; first += n->cap) {
+		size_t B = total - first < n->cap ? total - first : n->cap;
+		for (size_t b = 0; b < B; b++) {
+			n->bu[b] = u0 + (uint32_t)((first + b) / ni);
+			n->bi[b] = (uint32_t)((first + b) % ni);
+		}
+		forward_eval(n, n->bu, n->bi, B);
+		memcpy(out + first, n->out, B * sizeof *out);
+	}
+}
+
 double embnn_mse_idx(struct embnn *n, const uint32_t *users, const uint32_t *items,
 		  const float *ratings, const uint32_t *idx, size_t count)
 {

@@ -148,6 +148,12 @@ double embnn_loss_grad(struct embnn *n, const uint32_t *users, const uint32_t *i
 /* Evaluation-mode prediction of one pair. */
 float embnn_predict(struct embnn *n, uint32_t u, uint32_t i);
 
+/* Evaluation-mode scores of users u0 .. u0 + nb - 1 for every item into
+ * out (nb, n_items) row-major: the network's output before y_range's
+ * sigmoid, which is monotone and so ranks items alike.  Runs in chunks of
+ * the reserved rows (embnn_reserve: at least 1). */
+void embnn_scores(struct embnn *n, uint32_t u0, uint32_t nb, float *out);
+
 /* Evaluation-mode MSE of ratings idx[0..count) of the arrays. */
 double embnn_mse_idx(struct embnn *n, const uint32_t *users, const uint32_t *items,
 		  const float *ratings, const uint32_t *idx, size_t count);

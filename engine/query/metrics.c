@@ -8,6 +8,7 @@
 #include <cblas.h>
 
 #include "als.h"
+#include "embnn.h"
 #include "rank.h"
 
 /* Users scored per callback: one sgemm of this many rows by the items
@@ -57,6 +58,10 @@ void metrics_model_error(const struct model *m, const uint32_t *users,
 void metrics_model_scores(void *model, uint32_t u0, uint32_t nb, float *out)
 {
 	const struct model *m = model;
+	if (m->nn) {
+		embnn_scores(m->nn, u0, nb, out);
+		return;
+	}
 	int k = m->cfg.n_factors;
 	int ni = (int)m->cfg.n_items;
 	/* out (nb, n_items) = user_f[u0 ..] (nb, k) . item_f^T (k, n_items) */

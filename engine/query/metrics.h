@@ -14,7 +14,7 @@
  *
  * Scores come from a callback over blocks of users, so the ranking code
  * does not depend on the model (tests feed it a fixed matrix);
- * metrics_model_scores is the callback for a dot-product model.
+ * metrics_model_scores is the callback for a struct model of any kind.
  * Nothing here prints; the functions are reentrant.
  */
 #ifndef COLLABTUI_METRICS_H
@@ -44,7 +44,8 @@ typedef void (*metrics_score_fn)(void *ctx, uint32_t u0, uint32_t n_users_block,
 				 float *out);
 
 /* The score callback for a struct model (ctx): the predicted rating
- * without y_range, whose sigmoid does not change the order. */
+ * without y_range, whose sigmoid does not change the order.  A MODEL_NN
+ * must have rows reserved (model_reserve) for its forward passes. */
 void metrics_model_scores(void *model, uint32_t u0, uint32_t n_users_block, float *out);
 
 struct metrics_rank_in {

@@ -65,6 +65,23 @@ Test(cli_eval, kfold_table_on_the_fixture)
 		cr_assert(strstr(r.out, rows[j]), "no %s row:\n%s", rows[j], r.out);
 }
 
+/* The nn model has no factors to rank by: its ranking metrics come from
+ * forward passes (this crashed in the dot-product scorer before). */
+Test(cli_eval, the_nn_model_is_ranked_too)
+{
+	char fx[512];
+	testenv_fixture(fx, sizeof fx, "ml-100k");
+	struct cli_result r;
+	cli_run(&r, NULL, "eval --data '%s' --cv 2 --model nn --layers 8 --epochs 2 --bs 2", fx);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(strstr(r.out, "of nn on 2 split(s)"), "%s", r.out);
+	const char *p = strstr(r.out, "\nprecision@10");
+	cr_assert(p, "%s", r.out);
+	double fold1 = -1.0;
+	cr_assert_eq(sscanf(p + strlen("\nprecision@10"), "%lf", &fold1), 1, "%s", r.out);
+	cr_assert(fold1 >= 0.0 && fold1 <= 1.0, "precision@10 %g", fold1);
+}
+
 Test(cli_eval, rejects_bad_cv)
 {
 	char fx[512];

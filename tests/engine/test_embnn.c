@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "metrics.h"
 #include "model.h"
 #include "embnn.h"
 #include "split.h"
@@ -371,4 +372,25 @@ Test(embnn, config_is_checked)
 	cr_assert_null(model_cfg_check(&c));
 	c.ps = 1.0f;
 	cr_assert_not_null(model_cfg_check(&c));
+}
+
+/* The ranking metrics' scores of an nn: every (user, item) of a block,
+ * in forward passes cut at the reserved rows (5 here, so passes straddle
+ * users), equal the network's output for that pair; with y_range the
+ * order is the predictions' order. */
+Test(embnn, scores_of_a_user_block)
+{
+	struct model *m = make(0.0f, 0.0f);
+	cr_assert_eq(model_reserve(m, 5), 0);
+	float out[3 * 7];
+	metrics_model_scores(m, 2, 3, out);
+	for (uint32_t u = 0; u < 3; u++)
+		for (uint32_t i = 0; i < 7; i++) {
+			float raw = out[u * 7 + i];
+			float want = model_predict(m, 2 + u, i);     /* y_range (0, 5.5) */
+			float squashed = 5.5f / (1.0f + expf(-raw));
+			cr_assert_float_eq(squashed, want, 1e-5f, "user %u item %u: %g vs %g",
+					   2 + u, i, squashed, want);
+		}
+	model_free(m);
 }
