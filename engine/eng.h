@@ -87,13 +87,11 @@ void eng_pca_free(struct eng_pca *p);
  * nothing.  For a receiver that drops an event unread. */
 void eng_evt_release(struct eng_evt *ev);
 
-/* ---- settings: defaults and names -----------------------------------
+/* ---- settings: defaults ---------------------------------------------
  *
- * What a front end needs to fill a TRAIN or a LOAD_DATA from its own
- * settings: the engine's defaults, and the words its enums are parsed
- * from (the ones config.yaml and the command line use).  The parsers stay
- * here until the front ends' vocabulary tables (app/vocab.h) take them
- * over.
+ * What a front end starts from to fill a TRAIN from its own settings.
+ * The words of the settings (config.yaml's, the command line's) are the
+ * front ends' business: app/vocab.h.
  */
 
 /* collab_learner's model: ENG_MODEL_DOTBIAS, k = 50, y_range (0, 5.5),
@@ -104,20 +102,6 @@ struct eng_model_hp eng_model_hp_default(void);
  * one-cycle, momentum 0.9 (under a constant schedule), seed 42, one
  * optimiser thread. */
 struct eng_train_hp eng_train_hp_default(void);
-
-/* Each parses a name into *out and returns 0, or returns -1 for a name it
- * does not know (or NULL), leaving *out as it was:
- *   eng_format_parse      auto, ml-100k, ml-dat, ml-csv, csv, tsv
- *   eng_model_kind_parse  dot, dotbias, nn
- *   eng_fit_parse         a --model name: als, bpmf; ENG_FIT_SGD for
- *                         dot, dotbias and nn
- *   eng_optim_parse       adam, sgd
- *   eng_sched_parse       one-cycle (or one_cycle), constant */
-int eng_format_parse(const char *name, enum eng_format *out);
-int eng_model_kind_parse(const char *name, enum eng_model_kind *out);
-int eng_fit_parse(const char *name, enum eng_fit *out);
-int eng_optim_parse(const char *name, enum eng_optim *out);
-int eng_sched_parse(const char *name, enum eng_sched *out);
 
 /* ---- the engine on its own thread ------------------------------------
  *

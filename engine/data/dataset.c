@@ -1047,16 +1047,6 @@ void ds_free(struct ds *ds)
 	free(ds);
 }
 
-int ds_format_parse(const char *name, enum eng_format *out)
-{
-	for (size_t f = 0; name && f < sizeof format_names / sizeof *format_names; f++)
-		if (strcmp(name, format_names[f]) == 0) {
-			*out = (enum eng_format)f;
-			return 0;
-		}
-	return -1;
-}
-
 const char *ds_format_name(enum eng_format f)
 {
 	return (unsigned)f < sizeof format_names / sizeof *format_names

@@ -66,9 +66,6 @@ struct ds *ds_load(const struct ds_opts *opts, char *err, size_t errlen);
 /* Release a dataset; NULL is accepted. */
 void ds_free(struct ds *ds);
 
-/* Parse a format name ("auto", "ml-100k", "ml-dat", "ml-csv", "csv",
- * "tsv"); returns 0 on success, -1 for an unknown name. */
-int ds_format_parse(const char *name, enum eng_format *out);
 const char *ds_format_name(enum eng_format f);
 
 /* A short name for the dataset (the directory's or file's base name). */

@@ -44,19 +44,6 @@ const char *model_cfg_check(const struct eng_model_hp *cfg)
 	return NULL;
 }
 
-int model_kind_parse(const char *name, enum eng_model_kind *out)
-{
-	if (strcmp(name, "dot") == 0)
-		*out = ENG_MODEL_DOT;
-	else if (strcmp(name, "dotbias") == 0)
-		*out = ENG_MODEL_DOTBIAS;
-	else if (strcmp(name, "nn") == 0)
-		*out = ENG_MODEL_NN;
-	else
-		return -1;
-	return 0;
-}
-
 const char *model_kind_name(enum eng_model_kind kind)
 {
 	return kind == ENG_MODEL_DOT ? "dot" : kind == ENG_MODEL_NN ? "nn" : "dotbias";

@@ -49,8 +49,6 @@ struct eng_model_hp model_cfg_default(void);
  * which field is wrong and why (liblinear's check_parameter style). */
 const char *model_cfg_check(const struct eng_model_hp *cfg);
 
-/* Parse "dot" / "dotbias" / "nn"; 0 on success, -1 otherwise. */
-int model_kind_parse(const char *name, enum eng_model_kind *out);
 const char *model_kind_name(enum eng_model_kind kind);
 
 /* Allocate a model with every parameter zero.  Returns NULL (and a message

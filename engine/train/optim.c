@@ -66,17 +66,6 @@ struct optim_cfg optim_cfg_default(enum eng_optim kind)
 	return c;
 }
 
-int optim_kind_parse(const char *name, enum eng_optim *out)
-{
-	if (strcmp(name, "adam") == 0)
-		*out = ENG_OPTIM_ADAM;
-	else if (strcmp(name, "sgd") == 0)
-		*out = ENG_OPTIM_SGD;
-	else
-		return -1;
-	return 0;
-}
-
 const char *optim_kind_name(enum eng_optim kind)
 {
 	return kind == ENG_OPTIM_SGD ? "sgd" : "adam";

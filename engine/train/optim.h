@@ -43,7 +43,6 @@ struct optim;
 /* fastai's defaults for a kind (wd 0; the trainer sets the user's wd). */
 struct optim_cfg optim_cfg_default(enum eng_optim kind);
 
-int optim_kind_parse(const char *name, enum eng_optim *out);
 const char *optim_kind_name(enum eng_optim kind);
 
 /* A run of parameters [off, off + len) whose gradient may be non-zero. */

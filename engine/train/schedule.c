@@ -31,17 +31,6 @@ struct sched sched_exp(double lr_lo, double lr_hi, double mom, long total_steps)
 	return s;
 }
 
-int sched_kind_parse(const char *name, enum eng_sched *out)
-{
-	if (strcmp(name, "one-cycle") == 0 || strcmp(name, "one_cycle") == 0)
-		*out = ENG_SCHED_ONE_CYCLE;
-	else if (strcmp(name, "constant") == 0)
-		*out = ENG_SCHED_CONSTANT;
-	else
-		return -1;
-	return 0;
-}
-
 const char *sched_kind_name(enum eng_sched kind)
 {
 	return kind == ENG_SCHED_CONSTANT ? "constant" : kind == ENG_SCHED_EXP ? "exp" : "one-cycle";

@@ -30,7 +30,6 @@ struct sched sched_one_cycle(double lr_max, long total_steps);
 /* The exponential sweep from lr_lo to lr_hi over total_steps, momentum mom. */
 struct sched sched_exp(double lr_lo, double lr_hi, double mom, long total_steps);
 
-int sched_kind_parse(const char *name, enum eng_sched *out);
 const char *sched_kind_name(enum eng_sched kind);
 
 /* Learning rate and momentum for step t (0-based, t < total_steps). */

@@ -14,20 +14,6 @@
 #include "bpmf.h"
 #include "pool.h"
 
-int train_algo_parse(const char *model_name, enum eng_fit *out)
-{
-	if (strcmp(model_name, "als") == 0)
-		*out = ENG_FIT_ALS;
-	else if (strcmp(model_name, "bpmf") == 0)
-		*out = ENG_FIT_BPMF;
-	else if (strcmp(model_name, "dot") == 0 || strcmp(model_name, "dotbias") == 0 ||
-		 strcmp(model_name, "nn") == 0)
-		*out = ENG_FIT_SGD;
-	else
-		return -1;
-	return 0;
-}
-
 const char *train_algo_name(enum eng_fit a)
 {
 	return a == ENG_FIT_ALS ? "als" : a == ENG_FIT_BPMF ? "bpmf" : "sgd";

@@ -27,9 +27,6 @@
 #include "schedule.h"
 #include "split.h"
 
-/* The algorithm a --model name selects: "als", "bpmf", or ENG_FIT_SGD for
- * "dot", "dotbias" and "nn".  0 on success, -1 for another name. */
-int train_algo_parse(const char *model_name, enum eng_fit *out);
 const char *train_algo_name(enum eng_fit a);
 
 /* The model's n_factors for k factors under c: k, except for BPMF, whose

@@ -232,17 +232,6 @@ Test(dataset, forced_format)
 	ds_free(ds);
 }
 
-Test(dataset, format_names_round_trip)
-{
-	enum eng_format f;
-
-	for (int i = ENG_FMT_AUTO; i <= ENG_FMT_TSV; i++) {
-		cr_assert_eq(ds_format_parse(ds_format_name((enum eng_format)i), &f), 0);
-		cr_assert_eq(f, (enum eng_format)i);
-	}
-	cr_assert_eq(ds_format_parse("ml-20m", &f), -1);
-}
-
 /* --- bad input ------------------------------------------------------------ */
 
 /* Arrays, not pointers: Criterion runs each case in a fresh process,

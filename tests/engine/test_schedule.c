@@ -35,13 +35,3 @@ Test(sched, constant)
 	cr_assert_eq(lr, 0.3);
 	cr_assert_eq(mom, 0.7);
 }
-
-Test(sched, names)
-{
-	enum eng_sched k;
-	cr_assert_eq(sched_kind_parse("one-cycle", &k), 0);
-	cr_assert_eq(k, ENG_SCHED_ONE_CYCLE);
-	cr_assert_eq(sched_kind_parse("constant", &k), 0);
-	cr_assert_eq(k, ENG_SCHED_CONSTANT);
-	cr_assert_eq(sched_kind_parse("cyclic", &k), -1);
-}
