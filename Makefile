@@ -208,8 +208,7 @@ data:
 $(B)/datadir.stamp: FORCE
 	@mkdir -p $(B)
 	@echo '$(DATADIR)' | cmp -s - $@ || echo '$(DATADIR)' > $@
-$(B)/app/config.o $(B)/app/paths.o $(B)/tui/theme.o $(B)/tests/app/test_config.o \
-	$(B)/tests/app/test_paths.o: $(B)/datadir.stamp
+$(B)/app/paths.o $(B)/tui/theme.o $(B)/tests/app/test_paths.o: $(B)/datadir.stamp
 .PHONY: FORCE
 FORCE:
 

@@ -23,10 +23,6 @@
 
 #include <yaml.h>
 
-#ifndef COLLABTUI_DATADIR
-#define COLLABTUI_DATADIR "/usr/local/share/collabtui"
-#endif
-
 #if defined(__GNUC__)
 #define CFG_PRINTF(f, a) __attribute__((format(printf, f, a)))
 #else
@@ -1501,41 +1497,4 @@ done:
 	if (rc == 0)
 		*out = c;
 	return rc;
-}
-
-/* ---- where the file is ------------------------------------------------- */
-
-static int is_file(const char *path)
-{
-	struct stat st;
-
-	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
-}
-
-const char *cfg_default_path(char *buf, size_t n)
-{
-	const char *xdg = getenv("XDG_CONFIG_HOME");
-	const char *home = getenv("HOME");
-	int len = -1;
-
-	if (n == 0)
-		return NULL;
-	/* The XDG spec says a relative XDG_CONFIG_HOME is to be ignored. */
-	if (xdg && xdg[0] == '/')
-		len = snprintf(buf, n, "%s/collabtui/config.yaml", xdg);
-	else if (home && home[0])
-		len = snprintf(buf, n, "%s/.config/collabtui/config.yaml", home);
-	if (len > 0 && (size_t)len < n && is_file(buf))
-		return buf;
-
-	len = snprintf(buf, n, "%s", COLLABTUI_DATADIR "/config.yaml");
-	if (len > 0 && (size_t)len < n && is_file(buf))
-		return buf;
-
-	if (n < sizeof "config.yaml") {
-		buf[0] = '\0';
-		return NULL;
-	}
-	memcpy(buf, "config.yaml", sizeof "config.yaml");
-	return buf;
 }

@@ -170,14 +170,4 @@ int cfg_preset_current(const struct cfg *c);
  * they are merged in. */
 const char *cfg_check(const struct cfg *c);
 
-/* The config file to read when none is named, in this order:
- *   $XDG_CONFIG_HOME/collabtui/config.yaml (else
- *   $HOME/.config/collabtui/config.yaml), if that file exists;
- *   COLLABTUI_DATADIR "/config.yaml" (the installed defaults), if it exists;
- *   "config.yaml" in the current directory (the source tree's copy).
- * Writes the path into buf (n bytes) and returns buf; a candidate that does
- * not fit in n is skipped.  Returns NULL only when n is too small for even
- * the last choice. */
-const char *cfg_default_path(char *buf, size_t n);
-
 #endif

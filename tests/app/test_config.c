@@ -20,9 +20,6 @@
 
 #include "config.h"
 
-#ifndef COLLABTUI_DATADIR
-#define COLLABTUI_DATADIR "/usr/local/share/collabtui"
-#endif
 
 /* ---- helpers --------------------------------------------------------------- */
 
@@ -902,110 +899,6 @@ Test(config, check_names_the_field)
 	cr_assert_not_null(strstr(cfg_check(&c), "fast trainer"));
 	c = cfg_default(); c.trainer = VOCAB_TRAINER_FAST; c.model = VOCAB_MODEL_NN;
 	cr_assert_not_null(strstr(cfg_check(&c), "fast trainer"));
-}
-
-/* ---- cfg_default_path --------------------------------------------------- */
-
-/* mkdir -p DIR/collabtui and write DIR/collabtui/config.yaml (sub may be
- * ".config/collabtui" for a HOME). */
-static void make_config_in(const char *dir, const char *sub, char *file)
-{
-	char d[PATH_MAX - 64];
-
-	snprintf(d, sizeof d, "%s/%s", dir, sub);
-	char *p = d + strlen(dir) + 1;
-	for (; (p = strchr(p, '/')) != NULL; p++) {
-		*p = '\0';
-		mkdir(d, 0700);
-		*p = '/';
-	}
-	mkdir(d, 0700);
-	snprintf(file, PATH_MAX, "%s/config.yaml", d);
-	FILE *f = fopen(file, "w");
-	cr_assert_not_null(f, "%s: %s", file, strerror(errno));
-	fputs("factors: 9\n", f);
-	fclose(f);
-}
-
-static void make_tmpdir(char *dir)
-{
-	const char *t = getenv("TMPDIR");
-
-	snprintf(dir, PATH_MAX, "%s/collabtui-xdg-XXXXXX", t && t[0] ? t : "/tmp");
-	cr_assert_not_null(mkdtemp(dir), "mkdtemp: %s", strerror(errno));
-}
-
-static void remove_tree(const char *dir)
-{
-	char cmd[PATH_MAX + 16];
-
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	cr_assert_eq(system(cmd), 0);
-}
-
-/* What the lookup gives when no user file exists. */
-static const char *fallback(void)
-{
-	struct stat st;
-	const char *inst = COLLABTUI_DATADIR "/config.yaml";
-
-	return stat(inst, &st) == 0 && S_ISREG(st.st_mode) ? inst : "config.yaml";
-}
-
-Test(config, default_path_prefers_xdg_config_home)
-{
-	char dir[PATH_MAX], file[PATH_MAX], buf[PATH_MAX];
-
-	make_tmpdir(dir);
-	make_config_in(dir, "collabtui", file);
-	setenv("XDG_CONFIG_HOME", dir, 1);
-	setenv("HOME", "/nonexistent", 1);
-	cr_assert_str_eq(cfg_default_path(buf, sizeof buf), file);
-	remove_tree(dir);
-}
-
-Test(config, default_path_uses_home_without_xdg)
-{
-	char dir[PATH_MAX], file[PATH_MAX], buf[PATH_MAX];
-
-	make_tmpdir(dir);
-	make_config_in(dir, ".config/collabtui", file);
-	unsetenv("XDG_CONFIG_HOME");
-	setenv("HOME", dir, 1);
-	cr_assert_str_eq(cfg_default_path(buf, sizeof buf), file);
-	/* A relative XDG_CONFIG_HOME is invalid and ignored. */
-	setenv("XDG_CONFIG_HOME", "relative/dir", 1);
-	cr_assert_str_eq(cfg_default_path(buf, sizeof buf), file);
-	remove_tree(dir);
-}
-
-Test(config, default_path_falls_back)
-{
-	char dir[PATH_MAX], buf[PATH_MAX], small[8];
-
-	make_tmpdir(dir);
-	setenv("XDG_CONFIG_HOME", dir, 1);     /* exists, but holds no file */
-	cr_assert_str_eq(cfg_default_path(buf, sizeof buf), fallback());
-	unsetenv("XDG_CONFIG_HOME");
-	unsetenv("HOME");
-	cr_assert_str_eq(cfg_default_path(buf, sizeof buf), fallback());
-	cr_assert_null(cfg_default_path(small, sizeof small));
-	cr_assert_null(cfg_default_path(small, 0));
-	remove_tree(dir);
-}
-
-Test(config, default_path_result_loads)
-{
-	char dir[PATH_MAX], file[PATH_MAX], buf[PATH_MAX], err[512];
-	struct cfg c = cfg_default();
-
-	make_tmpdir(dir);
-	make_config_in(dir, "collabtui", file);
-	setenv("XDG_CONFIG_HOME", dir, 1);
-	cr_assert_eq(cfg_load(cfg_default_path(buf, sizeof buf), &c, err,
-			      sizeof err), 0, "%s", err);
-	cr_assert_eq(c.factors, 9);
-	remove_tree(dir);
 }
 
 /* ---- numbers do not depend on the locale ---------------------------------- */
