@@ -15,9 +15,9 @@ int state_init(struct state *s, const struct cfg *cfg, struct backend *be)
 	s->cfg = *cfg;
 	s->be = be;
 	s->next_req = 1;
-	s->hist = hist_new();
+	s->curves = curves_new();
 	s->movies = movielist_new();
-	if (!s->hist || !s->movies) {
+	if (!s->curves || !s->movies) {
 		state_done(s);
 		return -1;
 	}
@@ -26,13 +26,13 @@ int state_init(struct state *s, const struct cfg *cfg, struct backend *be)
 
 void state_done(struct state *s)
 {
-	hist_free(s->hist);
+	curves_free(s->curves);
 	movielist_free(s->movies);
 	eng_pca_free(s->pca);
 	free(s->runs);
 	s->runs = NULL;
 	s->n_runs = 0;
-	s->hist = NULL;
+	s->curves = NULL;
 	s->movies = NULL;
 	s->pca = NULL;
 }
@@ -129,7 +129,7 @@ int state_train(struct state *s, int with_me)
 		 named ? vocab_model_setting_word(s->cfg.model, s->cfg.fit) : "",
 		 s->cfg.trainer == VOCAB_TRAINER_FAST ? " fast" : "",
 		 with_me ? " +you" : "");
-	hist_begin(s->hist, label, s->cfg.epochs);
+	curves_begin(s->curves, label, s->cfg.epochs);
 	s->lr_shown = 0;
 	s->trained_factors = s->cfg.factors;
 	s->training = 1;
@@ -453,8 +453,8 @@ static int same_run(const struct history_run *a, const struct history_run *b)
 /* Whether the chart still shows the overlay: newer runs push it out. */
 static int overlay_shown(const struct state *s)
 {
-	for (int i = 0; i < hist_count(s->hist); i++)
-		if (hist_run(s->hist, i)->state == HIST_PAST)
+	for (int i = 0; i < curves_count(s->curves); i++)
+		if (curves_run(s->curves, i)->state == CURVES_PAST)
 			return s->overlay_on;
 	return 0;
 }
@@ -475,7 +475,7 @@ int state_runs_overlay(struct state *s, size_t i)
 	}
 	s->lr_shown = 0;        /* the chart of runs, not the finder's */
 	if (state_runs_overlaid(s, i)) {
-		hist_overlay_clear(s->hist);
+		curves_overlay_clear(s->curves);
 		s->overlay_on = 0;
 		state_message(s, 0, "past run removed from the chart");
 		return 0;
@@ -484,7 +484,7 @@ int state_runs_overlay(struct state *s, size_t i)
 	/* "2025-01-31T12:00:00Z" -> "12:00": the legend has little room */
 	snprintf(label, sizeof label, "%.5s %s lr %g wd %g k %d", r->time + 11,
 		 r->model, r->lr, r->wd, r->factors);
-	hist_overlay(s->hist, label, r->train_loss, r->valid_loss, r->n_losses);
+	curves_overlay(s->curves, label, r->train_loss, r->valid_loss, r->n_losses);
 	s->overlay = *r;
 	s->overlay_on = 1;
 	snprintf(msg, sizeof msg, "on the chart: %s", label);
@@ -647,7 +647,7 @@ unsigned state_apply(struct state *s, struct eng_evt *ev)
 	case ENG_EVT_EPOCH:
 		if (ev->req_id != s->train_req)
 			return 0;
-		hist_apply(s->hist, ev);
+		curves_apply(s->curves, ev);
 		s->n_progress += ev->kind != ENG_EVT_TRAIN_START;
 		return DIRTY_TRAIN | DIRTY_STATUS;
 	case ENG_EVT_LR_PROGRESS:
@@ -696,9 +696,9 @@ unsigned state_apply(struct state *s, struct eng_evt *ev)
 		if (!s->training || (ev->req_id != s->train_req &&
 				     ev->req_id != s->stop_req))
 			return 0;
-		const struct hist_run *cur = hist_run(s->hist, hist_count(s->hist) - 1);
-		int began = ev->kind == ENG_EVT_TRAINED || (cur && cur->state != HIST_WAITING);
-		hist_apply(s->hist, ev);
+		const struct curve_run *cur = curves_run(s->curves, curves_count(s->curves) - 1);
+		int began = ev->kind == ENG_EVT_TRAINED || (cur && cur->state != CURVES_WAITING);
+		curves_apply(s->curves, ev);
 		train_ended(s, began);
 		state_message(s, 0, ev->kind == ENG_EVT_TRAINED ?
 			      "training finished" : "training stopped");
@@ -739,7 +739,7 @@ unsigned state_apply(struct state *s, struct eng_evt *ev)
 			return DIRTY_ALL;
 		}
 		if (ev->req_id == s->train_req && s->training) {
-			hist_apply(s->hist, ev);
+			curves_apply(s->curves, ev);
 			s->training = 0;
 			return DIRTY_TRAIN | DIRTY_STATUS | DIRTY_PARAMS;
 		}

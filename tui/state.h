@@ -16,7 +16,7 @@
 #include "backend.h"
 #include "config.h"
 #include "eng.h"
-#include "hist.h"
+#include "runcurves.h"
 #include "history.h"
 #include "movielist.h"
 #include "myratings.h"
@@ -70,7 +70,7 @@ struct state {
 	unsigned long n_progress;       /* PROGRESS and EPOCH events applied */
 	int trained;                    /* a model exists */
 	int stale;                      /* values changed since it was trained */
-	struct hist *hist;
+	struct run_curves *curves;
 	struct movielist *movies;
 	struct state_detail detail;
 

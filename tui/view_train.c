@@ -30,13 +30,13 @@ struct train_view {
 };
 
 /* The training loss series of a run (smoothed or raw). */
-static const float *series(const struct hist_run *r, const struct panel_env *env)
+static const float *series(const struct curve_run *r, const struct panel_env *env)
 {
 	return env->smoothing ? r->smooth : r->raw;
 }
 
 /* Plot run r: its training curve and validation points, x in epochs. */
-static void plot_run(struct chart *ch, const struct hist_run *r, int old,
+static void plot_run(struct chart *ch, const struct curve_run *r, int old,
 		     const struct panel_env *env)
 {
 	const float *y = series(r, env);
@@ -70,10 +70,10 @@ static void plot_run(struct chart *ch, const struct hist_run *r, int old,
 	}
 }
 
-static void range_of(const struct hist_run *r, const struct panel_env *env,
+static void range_of(const struct curve_run *r, const struct panel_env *env,
 		     double *lo, double *hi)
 {
-	float valid[HIST_EPOCHS];
+	float valid[CURVES_EPOCHS];
 
 	chart_range_add(series(r, env), r->n_pts, env->log_scale, lo, hi);
 	for (int e = 0; e < r->n_epochs; e++)
@@ -81,15 +81,15 @@ static void range_of(const struct hist_run *r, const struct panel_env *env,
 	chart_range_add(valid, r->n_epochs, env->log_scale, lo, hi);
 }
 
-static const char *state_name(enum hist_state s)
+static const char *state_name(enum curve_state s)
 {
 	switch (s) {
-	case HIST_WAITING: return "starting";
-	case HIST_RUNNING: return "training";
-	case HIST_DONE:    return "done";
-	case HIST_STOPPED: return "stopped";
-	case HIST_FAILED:  return "failed";
-	case HIST_PAST:    return "past";
+	case CURVES_WAITING: return "starting";
+	case CURVES_RUNNING: return "training";
+	case CURVES_DONE:    return "done";
+	case CURVES_STOPPED: return "stopped";
+	case CURVES_FAILED:  return "failed";
+	case CURVES_PAST:    return "past";
 	}
 	return "";
 }
@@ -97,10 +97,10 @@ static const char *state_name(enum hist_state s)
 /* Line 0: the current run, its progress and best epoch; line 1: the older
  * runs' labels (dimmed), newest first. */
 static void draw_legend(struct panel *p, const struct panel_env *env,
-			const struct hist_run *cur, int best)
+			const struct curve_run *cur, int best)
 {
-	const struct hist *h = env->st->hist;
-	int n = hist_count(h), c;
+	const struct run_curves *h = env->st->curves;
+	int n = curves_count(h), c;
 
 	c = panel_printf(p, env, 0, 1, ROLE_TRAIN_CURVE, "%s train",
 			 env->braille ? "\u28c0" : "*");
@@ -110,7 +110,7 @@ static void draw_legend(struct panel *p, const struct panel_env *env,
 		c += panel_printf(p, env, 0, 1 + c, ROLE_BEST, "  %s best %.4f @ %d",
 				  env->unicode ? "\u25c6" : "#", cur->ep[best].valid,
 				  best);
-	if (cur->state == HIST_RUNNING && cur->n_batches > 0)
+	if (cur->state == CURVES_RUNNING && cur->n_batches > 0)
 		panel_printf(p, env, 0, 1 + c, ROLE_VALUE, "  epoch %d/%d %3.0f%%",
 			     cur->epoch + 1, cur->planned_epochs,
 			     100.0 * (double)cur->batch / (double)cur->n_batches);
@@ -119,7 +119,7 @@ static void draw_legend(struct panel *p, const struct panel_env *env,
 			     state_name(cur->state));
 	c = panel_printf(p, env, 1, 1, ROLE_LABEL, "%s", cur->label);
 	for (int i = n - 2; i >= 0; i--) {
-		const struct hist_run *r = hist_run(h, i);
+		const struct curve_run *r = curves_run(h, i);
 
 		c += panel_printf(p, env, 1, 1 + c, ROLE_OLD_RUN, "%s%s (%s)",
 				  i == n - 2 ? "   before: " : ", ", r->label,
@@ -188,24 +188,24 @@ static void draw_marker(struct panel *p, const struct panel_env *env,
 }
 
 static void draw_chart(struct panel *p, const struct panel_env *env,
-		       struct train_view *v, const struct hist_run *cur,
+		       struct train_view *v, const struct curve_run *cur,
 		       int best, int top, int rows)
 {
-	const struct hist *h = env->st->hist;
-	int n = hist_count(h), cw = panel_inner_w(p) - YLABEL_W - 1;
+	const struct run_curves *h = env->st->curves;
+	int n = curves_count(h), cw = panel_inner_w(p) - YLABEL_W - 1;
 	double lo = INFINITY, hi = -INFINITY;
 	struct chart ch;
 
 	if (cw < 4 || rows < 2 || (size_t)(cw * rows) > v->n_cells)
 		return;
 	for (int i = 0; i < n; i++)
-		range_of(hist_run(h, i), env, &lo, &hi);
+		range_of(curves_run(h, i), env, &lo, &hi);
 	chart_range_finish(env->log_scale, &lo, &hi);
 	chart_reset(&ch, v->cells, cw, rows,
 		    env->braille ? CHART_BRAILLE : CHART_ASCII, env->log_scale,
 		    cur->planned_epochs, lo, hi);
 	for (int i = 0; i < n; i++)
-		plot_run(&ch, hist_run(h, i), i < n - 1, env);
+		plot_run(&ch, curves_run(h, i), i < n - 1, env);
 
 	draw_y_axis(p, env, top, rows, env->log_scale, lo, hi);
 	draw_cells(p, env, v, top, rows, cw);
@@ -236,7 +236,7 @@ static void draw_chart(struct panel *p, const struct panel_env *env,
  * far (the curve's last point), and how far it is.  On a big dataset an
  * epoch takes seconds to minutes, and the row moves meanwhile. */
 static void draw_running_row(struct panel *p, const struct panel_env *env,
-			     const struct hist_run *cur, int r)
+			     const struct curve_run *cur, int r)
 {
 	char train[16];
 	int i = cur->n_pts - 1;
@@ -256,9 +256,9 @@ static void draw_running_row(struct panel *p, const struct panel_env *env,
 }
 
 static void draw_table(struct panel *p, const struct panel_env *env,
-		       const struct hist_run *cur, int best, int top, int rows)
+		       const struct curve_run *cur, int best, int top, int rows)
 {
-	int running = cur->state == HIST_RUNNING && cur->n_batches > 0 &&
+	int running = cur->state == CURVES_RUNNING && cur->n_batches > 0 &&
 		      cur->batch > 0 && cur->epoch >= cur->n_epochs;
 	int first = cur->n_epochs + running - (rows - 1);
 
@@ -270,7 +270,7 @@ static void draw_table(struct panel *p, const struct panel_env *env,
 		first = 0;
 	int r = top + 1;
 	for (int e = first; e < cur->n_epochs; e++, r++) {
-		const struct hist_epoch *x = &cur->ep[e];
+		const struct curve_epoch *x = &cur->ep[e];
 		int secs = (int)lround(x->secs);
 		char train[16], valid[16];
 
@@ -349,9 +349,9 @@ static void draw_lr(struct panel *p, const struct panel_env *env,
 static void draw(struct panel *p, const struct panel_env *env)
 {
 	struct train_view *v = (struct train_view *)p;
-	const struct hist *h = env->st->hist;
-	int n = hist_count(h), ih = panel_inner_h(p);
-	const struct hist_run *cur;
+	const struct run_curves *h = env->st->curves;
+	int n = curves_count(h), ih = panel_inner_h(p);
+	const struct curve_run *cur;
 	int best, table, chart_rows;
 
 	snprintf(p->subtitle, sizeof p->subtitle, "%s%s%s",
@@ -367,8 +367,8 @@ static void draw(struct panel *p, const struct panel_env *env)
 			     "not trained yet: press t to train with the values shown");
 		return;
 	}
-	cur = hist_run(h, n - 1);
-	best = hist_best(cur);
+	cur = curves_run(h, n - 1);
+	best = curves_best(cur);
 	table = cur->planned_epochs < TABLE_MAX ? cur->planned_epochs + 1 : TABLE_MAX + 1;
 	chart_rows = ih - 2 - 1 - table;
 	if (chart_rows < 3) {           /* a short pane keeps the chart */

@@ -225,44 +225,44 @@ Test(tui_params, a_past_run_restores_its_values)
 
 /* ---- training runs ------------------------------------------------------- */
 
-Test(tui_hist, a_past_run_goes_behind_the_current_one)
+Test(tui_curves, a_past_run_goes_behind_the_current_one)
 {
-	struct hist *h = hist_new();
+	struct run_curves *h = curves_new();
 	const float train[3] = { 1.1f, 0.9f, 0.8f }, valid[3] = { 1.0f, 0.9f, NAN };
 	struct eng_evt ev = { .kind = ENG_EVT_EPOCH };
 
 	cr_assert_not_null(h);
-	hist_overlay(h, "past", train, valid, 3);
-	cr_assert_eq(hist_count(h), 1);
-	cr_assert_eq(hist_run(h, 0)->state, HIST_PAST);
-	cr_assert_eq(hist_run(h, 0)->n_epochs, 3);
-	cr_assert_eq(hist_run(h, 0)->planned_epochs, 3);
-	cr_assert_float_eq(hist_run(h, 0)->ep[1].valid, 0.9f, 1e-6);
-	cr_assert_eq(hist_best(hist_run(h, 0)), 1);
-	hist_begin(h, "a", 5);
-	hist_overlay(h, "past 2", train, valid, 2);     /* replaces the first */
-	cr_assert_eq(hist_count(h), 2);
-	cr_assert_str_eq(hist_run(h, 0)->label, "past 2");
-	cr_assert_str_eq(hist_run(h, 1)->label, "a");
-	hist_begin(h, "b", 5);
-	hist_begin(h, "c", 5);
-	cr_assert_eq(hist_count(h), HIST_RUNS);
-	hist_overlay(h, "past 3", train, valid, 3);
-	cr_assert_eq(hist_count(h), HIST_RUNS);
-	cr_assert_str_eq(hist_run(h, 0)->label, "a");
-	cr_assert_str_eq(hist_run(h, 2)->label, "past 3");
-	cr_assert_str_eq(hist_run(h, 3)->label, "c");
+	curves_overlay(h, "past", train, valid, 3);
+	cr_assert_eq(curves_count(h), 1);
+	cr_assert_eq(curves_run(h, 0)->state, CURVES_PAST);
+	cr_assert_eq(curves_run(h, 0)->n_epochs, 3);
+	cr_assert_eq(curves_run(h, 0)->planned_epochs, 3);
+	cr_assert_float_eq(curves_run(h, 0)->ep[1].valid, 0.9f, 1e-6);
+	cr_assert_eq(curves_best(curves_run(h, 0)), 1);
+	curves_begin(h, "a", 5);
+	curves_overlay(h, "past 2", train, valid, 2);     /* replaces the first */
+	cr_assert_eq(curves_count(h), 2);
+	cr_assert_str_eq(curves_run(h, 0)->label, "past 2");
+	cr_assert_str_eq(curves_run(h, 1)->label, "a");
+	curves_begin(h, "b", 5);
+	curves_begin(h, "c", 5);
+	cr_assert_eq(curves_count(h), CURVES_RUNS);
+	curves_overlay(h, "past 3", train, valid, 3);
+	cr_assert_eq(curves_count(h), CURVES_RUNS);
+	cr_assert_str_eq(curves_run(h, 0)->label, "a");
+	cr_assert_str_eq(curves_run(h, 2)->label, "past 3");
+	cr_assert_str_eq(curves_run(h, 3)->label, "c");
 	/* events keep feeding the current run */
 	ev.u.train.report.train_loss = 0.5;
 	ev.u.train.report.valid_loss = 0.6;
-	cr_assert(hist_apply(h, &ev));
-	cr_assert_eq(hist_run(h, 3)->n_epochs, 1);
-	cr_assert_eq(hist_run(h, 2)->n_epochs, 3);
-	cr_assert(hist_overlay_clear(h));
-	cr_assert_not(hist_overlay_clear(h));
-	cr_assert_eq(hist_count(h), 3);
-	cr_assert_str_eq(hist_run(h, 2)->label, "c");
-	hist_free(h);
+	cr_assert(curves_apply(h, &ev));
+	cr_assert_eq(curves_run(h, 3)->n_epochs, 1);
+	cr_assert_eq(curves_run(h, 2)->n_epochs, 3);
+	cr_assert(curves_overlay_clear(h));
+	cr_assert_not(curves_overlay_clear(h));
+	cr_assert_eq(curves_count(h), 3);
+	cr_assert_str_eq(curves_run(h, 2)->label, "c");
+	curves_free(h);
 }
 
 Test(tui_params, refusals_give_the_reason)
@@ -672,11 +672,11 @@ Test(tui_state, load_train_and_stale_replies)
 	push(&f, &ev);
 	state_pump(&st);
 
-	const struct hist_run *r = hist_run(st.hist, hist_count(st.hist) - 1);
-	cr_assert_eq(r->state, HIST_DONE);
+	const struct curve_run *r = curves_run(st.curves, curves_count(st.curves) - 1);
+	cr_assert_eq(r->state, CURVES_DONE);
 	cr_assert_eq(r->n_epochs, 2, "TRAINED must not add a row, stale ignored");
 	cr_assert_float_eq(r->ep[1].valid, 0.90f, 1e-6);
-	cr_assert_eq(hist_best(r), 1);
+	cr_assert_eq(curves_best(r), 1);
 	cr_assert_eq(r->stride, 10);
 	cr_assert_float_eq(r->smooth[4], 1.2f, 1e-6);  /* batch 40 / stride 10 */
 	cr_assert_not(st.training);
@@ -974,16 +974,16 @@ Test(tui_state, run_history_lists_overlays_and_restores, .init = utf8_locale)
 
 	/* overlay the best, behind the run just trained; again: off */
 	cr_assert_eq(state_runs_overlay(&st, 0), 0);
-	cr_assert_eq(hist_count(st.hist), 2);
-	cr_assert_eq(hist_run(st.hist, 0)->state, HIST_PAST);
-	cr_assert_float_eq(hist_run(st.hist, 0)->ep[1].valid, 0.80f, 1e-6);
-	cr_assert_eq(hist_run(st.hist, 1)->state, HIST_DONE);
+	cr_assert_eq(curves_count(st.curves), 2);
+	cr_assert_eq(curves_run(st.curves, 0)->state, CURVES_PAST);
+	cr_assert_float_eq(curves_run(st.curves, 0)->ep[1].valid, 0.80f, 1e-6);
+	cr_assert_eq(curves_run(st.curves, 1)->state, CURVES_DONE);
 	cr_assert(state_runs_overlaid(&st, 0));
 	cr_assert_not(state_runs_overlaid(&st, 1));
 	state_runs_sort(&st);           /* rereads: still known as overlaid */
 	cr_assert(state_runs_overlaid(&st, 1));
 	cr_assert_eq(state_runs_overlay(&st, 1), 0);
-	cr_assert_eq(hist_count(st.hist), 1);
+	cr_assert_eq(curves_count(st.curves), 1);
 	cr_assert_not(state_runs_overlaid(&st, 1));
 	cr_assert_eq(state_runs_overlay(&st, 9), -1);
 

@@ -1,47 +1,47 @@
-/* hist.c -- training runs, from events (see hist.h). */
-#include "hist.h"
+/* runcurves.c -- training runs, from events (see runcurves.h). */
+#include "runcurves.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-struct hist {
+struct run_curves {
 	int n;                          /* runs held; runs[n-1] is current */
-	struct hist_run runs[HIST_RUNS];
+	struct curve_run runs[CURVES_RUNS];
 };
 
-struct hist *hist_new(void)
+struct run_curves *curves_new(void)
 {
-	return calloc(1, sizeof(struct hist));
+	return calloc(1, sizeof(struct run_curves));
 }
 
-void hist_free(struct hist *h)
+void curves_free(struct run_curves *h)
 {
 	free(h);
 }
 
-void hist_begin(struct hist *h, const char *label, int planned)
+void curves_begin(struct run_curves *h, const char *label, int planned)
 {
-	struct hist_run *r;
+	struct curve_run *r;
 
-	if (h->n == HIST_RUNS) {
+	if (h->n == CURVES_RUNS) {
 		memmove(&h->runs[0], &h->runs[1],
-			(HIST_RUNS - 1) * sizeof h->runs[0]);
+			(CURVES_RUNS - 1) * sizeof h->runs[0]);
 		h->n--;
 	}
 	r = &h->runs[h->n++];
 	memset(r, 0, sizeof *r);
 	snprintf(r->label, sizeof r->label, "%s", label);
 	r->planned_epochs = planned;
-	for (int i = 0; i < HIST_PTS; i++)
+	for (int i = 0; i < CURVES_PTS; i++)
 		r->smooth[i] = r->raw[i] = NAN;
 }
 
-int hist_overlay_clear(struct hist *h)
+int curves_overlay_clear(struct run_curves *h)
 {
 	for (int i = 0; i < h->n; i++)
-		if (h->runs[i].state == HIST_PAST) {
+		if (h->runs[i].state == CURVES_PAST) {
 			memmove(&h->runs[i], &h->runs[i + 1],
 				(size_t)(h->n - 1 - i) * sizeof h->runs[0]);
 			h->n--;
@@ -50,16 +50,16 @@ int hist_overlay_clear(struct hist *h)
 	return 0;
 }
 
-void hist_overlay(struct hist *h, const char *label, const float *train,
+void curves_overlay(struct run_curves *h, const char *label, const float *train,
 		  const float *valid, int n)
 {
 	int at;
-	struct hist_run *r;
+	struct curve_run *r;
 
-	hist_overlay_clear(h);
-	if (h->n == HIST_RUNS) {
+	curves_overlay_clear(h);
+	if (h->n == CURVES_RUNS) {
 		memmove(&h->runs[0], &h->runs[1],
-			(HIST_RUNS - 1) * sizeof h->runs[0]);
+			(CURVES_RUNS - 1) * sizeof h->runs[0]);
 		h->n--;
 	}
 	/* before the current run, which the events of its request feed */
@@ -70,18 +70,18 @@ void hist_overlay(struct hist *h, const char *label, const float *train,
 	r = &h->runs[at];
 	memset(r, 0, sizeof *r);
 	snprintf(r->label, sizeof r->label, "%s", label);
-	r->state = HIST_PAST;
-	if (n > HIST_EPOCHS)
-		n = HIST_EPOCHS;
+	r->state = CURVES_PAST;
+	if (n > CURVES_EPOCHS)
+		n = CURVES_EPOCHS;
 	r->planned_epochs = r->n_epochs = n;
 	for (int i = 0; i < n; i++)
-		r->ep[i] = (struct hist_epoch){ train[i], valid[i], 0 };
-	for (int i = 0; i < HIST_PTS; i++)
+		r->ep[i] = (struct curve_epoch){ train[i], valid[i], 0 };
+	for (int i = 0; i < CURVES_PTS; i++)
 		r->smooth[i] = r->raw[i] = NAN;
 }
 
 /* Store the event's curve points (and the batch loss it reports). */
-static void add_curve(struct hist_run *r, const struct eng_train_report *rep,
+static void add_curve(struct curve_run *r, const struct eng_train_report *rep,
 		      const struct eng_curve *cv)
 {
 	if (cv->n > 0 && cv->stride > 0) {
@@ -90,7 +90,7 @@ static void add_curve(struct hist_run *r, const struct eng_train_report *rep,
 		for (int i = 0; i < cv->n && i < ENG_LOSS_PTS; i++) {
 			long idx = (cv->first + i * cv->stride) / r->stride;
 
-			if (idx < 0 || idx >= HIST_PTS)
+			if (idx < 0 || idx >= CURVES_PTS)
 				continue;
 			r->smooth[idx] = cv->loss[i];
 			if (idx + 1 > r->n_pts)
@@ -101,7 +101,7 @@ static void add_curve(struct hist_run *r, const struct eng_train_report *rep,
 		long gb = rep->epoch * r->n_batches + rep->batch - 1;
 		long idx = gb / r->stride;
 
-		if (idx >= 0 && idx < HIST_PTS && isfinite(rep->batch_loss)) {
+		if (idx >= 0 && idx < CURVES_PTS && isfinite(rep->batch_loss)) {
 			r->raw[idx] = (float)rep->batch_loss;
 			if (idx + 1 > r->n_pts)
 				r->n_pts = (int)idx + 1;
@@ -109,9 +109,9 @@ static void add_curve(struct hist_run *r, const struct eng_train_report *rep,
 	}
 }
 
-int hist_apply(struct hist *h, const struct eng_evt *ev)
+int curves_apply(struct run_curves *h, const struct eng_evt *ev)
 {
-	struct hist_run *r;
+	struct curve_run *r;
 	const struct eng_train_report *rep = &ev->u.train.report;
 
 	if (h->n == 0)
@@ -119,37 +119,37 @@ int hist_apply(struct hist *h, const struct eng_evt *ev)
 	r = &h->runs[h->n - 1];
 	switch (ev->kind) {
 	case ENG_EVT_TRAIN_START:
-		r->state = HIST_RUNNING;
+		r->state = CURVES_RUNNING;
 		r->n_batches = rep->n_batches;
 		return 1;
 	case ENG_EVT_PROGRESS:
 	case ENG_EVT_EPOCH:
 	case ENG_EVT_TRAINED:
-		if (r->state == HIST_WAITING)
-			r->state = HIST_RUNNING;
+		if (r->state == CURVES_WAITING)
+			r->state = CURVES_RUNNING;
 		if (rep->n_batches > 0)
 			r->n_batches = rep->n_batches;
 		r->epoch = rep->epoch;
 		r->batch = rep->batch;
 		add_curve(r, rep, &ev->u.train.curve);
 		/* TRAINED repeats the last EPOCH's row: keep one */
-		if (ev->kind != ENG_EVT_PROGRESS && r->n_epochs < HIST_EPOCHS &&
+		if (ev->kind != ENG_EVT_PROGRESS && r->n_epochs < CURVES_EPOCHS &&
 		    rep->epoch >= r->n_epochs) {
-			struct hist_epoch *e = &r->ep[r->n_epochs++];
+			struct curve_epoch *e = &r->ep[r->n_epochs++];
 
 			e->train = (float)rep->train_loss;
 			e->valid = (float)rep->valid_loss;
 			e->secs = (float)rep->seconds;
 		}
 		if (ev->kind == ENG_EVT_TRAINED)
-			r->state = HIST_DONE;
+			r->state = CURVES_DONE;
 		return 1;
 	case ENG_EVT_STOPPED:
-		r->state = HIST_STOPPED;
+		r->state = CURVES_STOPPED;
 		return 1;
 	case ENG_EVT_ERROR:
-		if (r->state == HIST_WAITING || r->state == HIST_RUNNING) {
-			r->state = HIST_FAILED;
+		if (r->state == CURVES_WAITING || r->state == CURVES_RUNNING) {
+			r->state = CURVES_FAILED;
 			return 1;
 		}
 		return 0;
@@ -158,17 +158,17 @@ int hist_apply(struct hist *h, const struct eng_evt *ev)
 	}
 }
 
-int hist_count(const struct hist *h)
+int curves_count(const struct run_curves *h)
 {
 	return h->n;
 }
 
-const struct hist_run *hist_run(const struct hist *h, int i)
+const struct curve_run *curves_run(const struct run_curves *h, int i)
 {
 	return i >= 0 && i < h->n ? &h->runs[i] : NULL;
 }
 
-int hist_best(const struct hist_run *r)
+int curves_best(const struct curve_run *r)
 {
 	int best = -1;
 
