@@ -7,6 +7,7 @@
  *
  * tmx_start's pane runs, under remain-on-exit,
  *
+ *     trap : INT TERM QUIT
  *     stty -g >stty.before; collabtui ...; rc=$?; stty -g >stty.after
  *     echo "[collabtui exited $rc]"; read line; echo "[shell read: $line]"
  *     exit $rc
@@ -25,6 +26,8 @@
 #ifndef COLLABTUI_TMUXTEST_H
 #define COLLABTUI_TMUXTEST_H
 
+#include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <locale.h>
@@ -199,7 +202,8 @@ static inline void tmx_start(struct tmx *t, int w, int h, const char *env, const
 		testenv_tmpdir(t->dir, sizeof t->dir);
 	int len = snprintf(script, sizeof script,
 		 "cd '%s' || exit 99\n"
-		 "trap : INT TERM\n"
+		 /* Ctrl-C and Ctrl-\\ reach the whole pane: the shell stays */
+		 "trap : INT TERM QUIT\n"
 		 "stty -g >stty.before\n"
 		 "env -u NO_COLOR -u COLUMNS -u LINES -u TMUX HOME='%s' XDG_CONFIG_HOME='%s' "
 		 "XDG_DATA_HOME='%s' TERM=%s LANG=C.UTF-8 LC_ALL=C.UTF-8 %s '%s' %s\n"
@@ -362,6 +366,67 @@ static inline void tmx_keys(struct tmx *t, const char *k)
 static inline void tmx_type(struct tmx *t, const char *text)
 {
 	cr_assert_eq(TMX(t, "send-keys", "-t", "c", "-l", "--", text), 0, "send-keys -l failed");
+}
+
+/* The terminal as collabtui left it to the shell (rc: its exit status):
+ * the same stty modes as before, the normal screen, the cursor shown, no
+ * mouse or keypad mode left on, no pane of the interface left on screen;
+ * a line typed now is echoed and read; and tmux sees the shell exit rc. */
+static inline void tmx_assert_clean_terminal(struct tmx *t, int rc)
+{
+	char before[1024], after[1024], p[700], b[128];
+
+	snprintf(p, sizeof p, "%s/stty.before", t->dir);
+	cli_slurp(p, before, sizeof before);
+	snprintf(p, sizeof p, "%s/stty.after", t->dir);
+	cli_slurp(p, after, sizeof after);
+	cr_assert(before[0], "stty.before is empty");
+	cr_assert_str_eq(after, before, "terminal modes not restored:\nbefore %safter  %s",
+			 before, after);
+	tmx_display(t, "#{alternate_on} #{cursor_flag} #{mouse_any_flag} #{mouse_standard_flag} "
+		"#{mouse_button_flag} #{keypad_cursor_flag} #{insert_flag}", b, sizeof b);
+	cr_assert_str_eq(b, "0 1 0 0 0 0 0",
+			 "alternate screen, cursor, mouse, keypad, insert flags: \"%s\" "
+			 "(expected \"0 1 0 0 0 0 0\")", b);
+	tmx_capture(t, 0);
+	TMX_NOT_ON_SCREEN(t, "Hyperparameters");
+	/* a cooked, echoing terminal: the typed line shows and the shell reads it */
+	cr_assert_eq(TMX(t, "send-keys", "-t", "c", "-l", "sane-tty-check"), 0);
+	cr_assert_eq(TMX(t, "send-keys", "-t", "c", "Enter"), 0);
+	tmx_wait_regex(t, "^sane-tty-check$");
+	TMX_WAIT_TEXT(t, "[shell read: sane-tty-check]");
+	cr_assert_eq(tmx_dead_status(t), rc, "tmux's #{pane_dead_status}");
+}
+
+/* The pid of the pane shell's child (collabtui), from /proc. */
+static inline pid_t tmx_collabtui_pid(struct tmx *t)
+{
+	char b[32], path[300], stat[512];
+	pid_t shell, found = -1;
+	DIR *d;
+	struct dirent *e;
+
+	tmx_display(t, "#{pane_pid}", b, sizeof b);
+	shell = (pid_t)atol(b);
+	cr_assert_gt(shell, 0);
+	d = opendir("/proc");
+	cr_assert_not_null(d);
+	while ((e = readdir(d)) != NULL && found < 0) {
+		long ppid;
+		char *rp;
+
+		if (!isdigit((unsigned char)e->d_name[0]))
+			continue;
+		snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
+		cli_slurp(path, stat, sizeof stat);
+		rp = strrchr(stat, ')');
+		if (rp && sscanf(rp + 1, " %*c %ld", &ppid) == 1 && ppid == shell)
+			found = (pid_t)atol(e->d_name);
+	}
+	closedir(d);
+	cr_assert_gt(found, 0, "collabtui's process not found under the pane's shell %ld",
+		     (long)shell);
+	return found;
 }
 
 /* Take the server down; the scratch directory stays for the next start. */

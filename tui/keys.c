@@ -216,3 +216,69 @@ void keys_describe(const struct keymap *km, enum keys_action act, char *buf,
 		used += (size_t)w;
 	}
 }
+
+/* ---- escape sequences curses did not know ------------------------------- */
+
+/* The unmodified sequences that mean a key: CSI's final byte with its
+ * parameter ("" for none), or SS3's final byte (param NULL). */
+static const struct {
+	char final;
+	const char *param;      /* CSI: the exact parameter; NULL: SS3 */
+	int key;
+} esc_keys[] = {
+	{ '~', "1", KEYS_FN(KEY_HOME) }, { '~', "7", KEYS_FN(KEY_HOME) },
+	{ '~', "4", KEYS_FN(KEY_END) },  { '~', "8", KEYS_FN(KEY_END) },
+	{ '~', "3", KEYS_FN(KEY_DC) },   { '~', "2", KEYS_FN(KEY_IC) },
+	{ '~', "5", KEYS_FN(KEY_PPAGE) }, { '~', "6", KEYS_FN(KEY_NPAGE) },
+	{ 'H', "", KEYS_FN(KEY_HOME) },  { 'F', "", KEYS_FN(KEY_END) },
+	{ 'A', "", KEYS_FN(KEY_UP) },    { 'B', "", KEYS_FN(KEY_DOWN) },
+	{ 'C', "", KEYS_FN(KEY_RIGHT) }, { 'D', "", KEYS_FN(KEY_LEFT) },
+	{ 'H', NULL, KEYS_FN(KEY_HOME) }, { 'F', NULL, KEYS_FN(KEY_END) },
+	{ 'A', NULL, KEYS_FN(KEY_UP) },  { 'B', NULL, KEYS_FN(KEY_DOWN) },
+	{ 'C', NULL, KEYS_FN(KEY_RIGHT) }, { 'D', NULL, KEYS_FN(KEY_LEFT) },
+};
+#define N_ESC_KEYS (int)(sizeof esc_keys / sizeof esc_keys[0])
+
+int keys_esc_introducer(int ch)
+{
+	return ch == '[' || ch == 'O';
+}
+
+void keys_esc_begin(struct keys_esc *e, int ch)
+{
+	e->ss3 = ch == 'O';
+	e->len = 0;
+	e->param[0] = '\0';
+}
+
+/* The key the finished sequence means, or KEYS_ESC_DROP. */
+static enum keys_esc_result esc_lookup(const struct keys_esc *e, int final, int *key)
+{
+	for (int i = 0; i < N_ESC_KEYS; i++) {
+		if (esc_keys[i].final != final || (esc_keys[i].param == NULL) != e->ss3)
+			continue;
+		if (e->ss3 || (e->len < (int)sizeof e->param &&
+			       strcmp(esc_keys[i].param, e->param) == 0)) {
+			*key = esc_keys[i].key;
+			return KEYS_ESC_KEY;
+		}
+	}
+	return KEYS_ESC_DROP;
+}
+
+enum keys_esc_result keys_esc_feed(struct keys_esc *e, int ch, int *key)
+{
+	/* ECMA-48: parameter bytes 0x30-0x3F, intermediate bytes 0x20-0x2F,
+	 * then one final byte 0x40-0x7E (SS3: the final byte at once) */
+	if (ch < 0x20 || ch > 0x7E)
+		return KEYS_ESC_DROP;
+	if (e->ss3 || ch >= 0x40)
+		return esc_lookup(e, ch, key);
+	/* a long one is still swallowed whole; it just maps to nothing */
+	if (e->len < (int)sizeof e->param - 1) {
+		e->param[e->len] = (char)ch;
+		e->param[e->len + 1] = '\0';
+	}
+	e->len++;
+	return KEYS_ESC_MORE;
+}

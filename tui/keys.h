@@ -121,6 +121,44 @@ void keys_name(int key, char *buf, size_t n);
 void keys_describe(const struct keymap *km, enum keys_action act, char *buf,
 		   size_t n);
 
+/* Escape sequences curses did not turn into a key.
+ *
+ * A terminal sends Home, End and friends as escape sequences, and which
+ * ones depends on the terminal, its mode and the multiplexer in between:
+ * tmux sends ESC [ 1 ~ for Home, which the xterm-256color terminfo entry
+ * (a common TERM inside tmux) does not list.  curses then returns ESC and
+ * the sequence's bytes one by one, and `1` would rate a movie.  So the
+ * main loop hands everything after an ESC that begins a CSI (ESC [) or
+ * SS3 (ESC O) sequence to this parser, which swallows the sequence whole
+ * and maps the common variants of Home (ESC [ 1 ~, ESC [ 7 ~, ESC [ H,
+ * ESC O H), End (ESC [ 4 ~, ESC [ 8 ~, ESC [ F, ESC O F), Delete
+ * (ESC [ 3 ~), Insert, PgUp, PgDn and the arrows to their keys.  Any
+ * other sequence (a modified key, F13, a paste bracket) is dropped. */
+struct keys_esc {
+	int ss3;                /* ESC O: one final byte follows */
+	int len;                /* parameter and intermediate bytes seen */
+	char param[16];         /* the first of them, NUL-terminated */
+};
+
+enum keys_esc_result {
+	KEYS_ESC_MORE,          /* part of the sequence: read the next byte */
+	KEYS_ESC_KEY,           /* the sequence ended and means *key */
+	KEYS_ESC_DROP,          /* the sequence ended (or broke): ignore it */
+};
+
+/* Whether ch, read right after an ESC, begins a sequence ('[' or 'O'). */
+int keys_esc_introducer(int ch);
+
+/* Start a sequence whose introducer (after ESC) is ch. */
+void keys_esc_begin(struct keys_esc *e, int ch);
+
+/* Feed the sequence's next byte.  KEYS_ESC_MORE until it ends; then
+ * KEYS_ESC_KEY with *key set (a keymap key, KEYS_FN(KEY_HOME) ...) or
+ * KEYS_ESC_DROP.  A byte that cannot be part of a sequence (a control
+ * character, a non-ASCII one) ends it as KEYS_ESC_DROP, that byte
+ * included: it is as likely the rest of a mangled sequence as a key. */
+enum keys_esc_result keys_esc_feed(struct keys_esc *e, int ch, int *key);
+
 /* An action's config name and description. */
 const char *keys_action_name(enum keys_action act);
 const char *keys_action_desc(enum keys_action act);

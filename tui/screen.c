@@ -555,6 +555,66 @@ static void handle_key(struct screen *s, int key)
 		global_key(s, act, key);
 }
 
+/* How long to wait for the rest of an escape sequence that stopped
+ * mid-way: as long as curses waits after an ESC (ui.c's set_escdelay). */
+#define ESC_REST_MS 25
+
+/* The next character curses has; when none is there yet, one wait of
+ * ESC_REST_MS for it on stdin.  get_wch's result. */
+static int next_char_soon(wint_t *wc)
+{
+	int rc = get_wch(wc);
+
+	if (rc == ERR) {
+		struct pollfd in = { .fd = 0, .events = POLLIN };
+
+		if (poll(&in, 1, ESC_REST_MS) > 0)
+			rc = get_wch(wc);
+	}
+	return rc;
+}
+
+/* An ESC was read: curses either saw nothing after it for ESCDELAY (the
+ * Esc key) or saw bytes that make no key it knows, which it hands back
+ * one by one.  An escape sequence (keys.h) is swallowed whole, and mapped
+ * when it is a Home, End, Delete ... variant; anything else after the ESC
+ * (Alt-x, or Esc typed with a key) is left for the next read.  Returns
+ * the key to handle: the Esc key (27), a mapped key, or 0 for nothing. */
+static int read_escape(void)
+{
+	struct keys_esc esc;
+	wint_t wc;
+	int rc = get_wch(&wc), key = 27;
+
+	if (rc == ERR)
+		return 27;
+	if (rc != OK || !keys_esc_introducer((int)wc)) {
+		if (rc == KEY_CODE_YES)
+			ungetch((int)wc);
+		else
+			unget_wch((wchar_t)wc);
+		return 27;
+	}
+	keys_esc_begin(&esc, (int)wc);
+	for (;;) {
+		rc = next_char_soon(&wc);
+		if (rc == ERR)
+			return 0;               /* cut short: dropped */
+		if (rc == KEY_CODE_YES) {
+			ungetch((int)wc);       /* a key of its own: keep it */
+			return 0;
+		}
+		switch (keys_esc_feed(&esc, (int)wc, &key)) {
+		case KEYS_ESC_MORE:
+			continue;
+		case KEYS_ESC_KEY:
+			return key;
+		case KEYS_ESC_DROP:
+			return 0;
+		}
+	}
+}
+
 /* Read every key waiting; returns 1 when one was read. */
 static int read_keys(struct screen *s)
 {
@@ -570,7 +630,12 @@ static int read_keys(struct screen *s)
 		} else if (rc == KEY_CODE_YES && wc == KEY_MOUSE) {
 			mouse(s);
 		} else {
-			handle_key(s, normalise(rc, wc));
+			int key = normalise(rc, wc);
+
+			if (key == 27)
+				key = read_escape();
+			if (key != 0)
+				handle_key(s, key);
 		}
 		if (s->quit)
 			break;

@@ -49,35 +49,12 @@ static void tui_start(struct tmx *t, const char *args)
 	tui_start_env(t, 120, 40, "", args);
 }
 
-/* The terminal as collabtui left it to the shell (rc: its exit status):
- * the same stty modes as before, the normal screen, the cursor shown, no
- * mouse or keypad mode left on, none of the interface left on screen; a
- * line typed now is echoed and read; and tmux sees the shell exit rc. */
+/* The terminal as collabtui left it to the shell (tmuxtest.h), and none
+ * of ml-100k's Dataset pane left on screen. */
 static void assert_clean_terminal(struct tmx *t, int rc)
 {
-	char before[1024], after[1024], p[700], b[128];
-
-	snprintf(p, sizeof p, "%s/stty.before", t->dir);
-	cli_slurp(p, before, sizeof before);
-	snprintf(p, sizeof p, "%s/stty.after", t->dir);
-	cli_slurp(p, after, sizeof after);
-	cr_assert(before[0], "stty.before is empty");
-	cr_assert_str_eq(after, before, "terminal modes not restored:\nbefore %safter  %s",
-			 before, after);
-	tmx_display(t, "#{alternate_on} #{cursor_flag} #{mouse_any_flag} #{mouse_standard_flag} "
-		"#{mouse_button_flag} #{keypad_cursor_flag} #{insert_flag}", b, sizeof b);
-	cr_assert_str_eq(b, "0 1 0 0 0 0 0",
-			 "alternate screen, cursor, mouse, keypad, insert flags: \"%s\" "
-			 "(expected \"0 1 0 0 0 0 0\")", b);
-	tmx_capture(t, 0);
+	tmx_assert_clean_terminal(t, rc);
 	TMX_NOT_ON_SCREEN(t, "users 943");
-	TMX_NOT_ON_SCREEN(t, "Hyperparameters");
-	/* a cooked, echoing terminal: the typed line shows and the shell reads it */
-	cr_assert_eq(TMX(t, "send-keys", "-t", "c", "-l", "sane-tty-check"), 0);
-	cr_assert_eq(TMX(t, "send-keys", "-t", "c", "Enter"), 0);
-	tmx_wait_regex(t, "^sane-tty-check$");
-	TMX_WAIT_TEXT(t, "[shell read: sane-tty-check]");
-	cr_assert_eq(tmx_dead_status(t), rc, "tmux's #{pane_dead_status}");
 }
 
 static void start_loaded(struct tmx *t, const char *args)
@@ -516,37 +493,6 @@ Test(tui, q_leaves_a_clean_terminal)
 	cr_assert_geq(lines, 4, "trace: %s", trace);
 }
 
-/* The pid of the pane shell's child (collabtui), from /proc. */
-static pid_t collabtui_pid(struct tmx *t)
-{
-	char b[32], path[300], stat[512];
-	pid_t shell, found = -1;
-	DIR *d;
-	struct dirent *e;
-
-	tmx_display(t, "#{pane_pid}", b, sizeof b);
-	shell = (pid_t)atol(b);
-	cr_assert_gt(shell, 0);
-	d = opendir("/proc");
-	cr_assert_not_null(d);
-	while ((e = readdir(d)) != NULL && found < 0) {
-		long ppid;
-		char *rp;
-
-		if (!isdigit((unsigned char)e->d_name[0]))
-			continue;
-		snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
-		cli_slurp(path, stat, sizeof stat);
-		rp = strrchr(stat, ')');
-		if (rp && sscanf(rp + 1, " %*c %ld", &ppid) == 1 && ppid == shell)
-			found = (pid_t)atol(e->d_name);
-	}
-	closedir(d);
-	cr_assert_gt(found, 0, "collabtui's process not found under the pane's shell %ld",
-		     (long)shell);
-	return found;
-}
-
 /* Ctrl-C and SIGTERM quit through the normal path: terminal restored. */
 Test(tui, ctrl_c_restores_the_terminal)
 {
@@ -560,7 +506,7 @@ Test(tui, ctrl_c_restores_the_terminal)
 Test(tui, sigterm_restores_the_terminal)
 {
 	start_loaded(&T, "");
-	cr_assert_eq(kill(collabtui_pid(&T), SIGTERM), 0);
+	cr_assert_eq(kill(tmx_collabtui_pid(&T), SIGTERM), 0);
 	int st = tmx_wait_exit(&T);
 	cr_assert_eq(st, 128 + SIGTERM, "SIGTERM: exit status %d", st);
 	assert_clean_terminal(&T, st);

@@ -906,6 +906,54 @@ Test(tui_keys, list_keys_rate_where_pane_keys_focus)
 	cr_assert_eq(keys_action_in(&km, '1', 1), ACT_PANE_1);
 }
 
+/* Feed seq (the bytes after ESC) to the escape parser: its result, with
+ * the key in *key; every byte before the last must ask for more. */
+static enum keys_esc_result feed_esc(const char *seq, int *key)
+{
+	struct keys_esc e;
+	enum keys_esc_result r = KEYS_ESC_MORE;
+
+	*key = 0;
+	cr_assert(keys_esc_introducer(seq[0]), "%s", seq);
+	keys_esc_begin(&e, seq[0]);
+	for (const char *p = seq + 1; *p; p++) {
+		cr_assert_eq(r, KEYS_ESC_MORE, "ESC %s ended before its last byte", seq);
+		r = keys_esc_feed(&e, (unsigned char)*p, key);
+	}
+	return r;
+}
+
+/* Issue 11, finding 13: Home, End and Delete in their common forms are
+ * keys; every other sequence is swallowed whole, never read as keys. */
+Test(tui_keys, escape_sequences_map_or_vanish_whole)
+{
+	static const struct {
+		const char *seq, *key;
+	} known[] = {
+		{ "[1~", "Home" }, { "[7~", "Home" }, { "[H", "Home" }, { "OH", "Home" },
+		{ "[4~", "End" }, { "[8~", "End" }, { "[F", "End" }, { "OF", "End" },
+		{ "[3~", "Delete" }, { "[2~", "Insert" }, { "[5~", "PgUp" },
+		{ "[6~", "PgDn" }, { "[A", "Up" }, { "OB", "Down" },
+	};
+	static const char *const dropped[] = {
+		"[25~", "[1;5H", "[200~", "[?12;4$y", "[99999999999999999999~",
+		"OP", "[Z", "[1\x01",
+	};
+	int key, want;
+
+	for (size_t i = 0; i < sizeof known / sizeof known[0]; i++) {
+		cr_assert_eq(keys_parse(known[i].key, &want), 0);
+		cr_assert_eq(feed_esc(known[i].seq, &key), KEYS_ESC_KEY, "ESC %s", known[i].seq);
+		cr_assert_eq(key, want, "ESC %s is not %s", known[i].seq, known[i].key);
+	}
+	for (size_t i = 0; i < sizeof dropped / sizeof dropped[0]; i++)
+		cr_assert_eq(feed_esc(dropped[i], &key), KEYS_ESC_DROP, "ESC %s", dropped[i]);
+	/* a control byte inside breaks the sequence; it goes with it */
+	cr_assert_eq(feed_esc("[1\x1b", &key), KEYS_ESC_DROP);
+	cr_assert_not(keys_esc_introducer('1'), "Alt-1 is not a sequence");
+	cr_assert_not(keys_esc_introducer('o'));
+}
+
 Test(tui_state, train_with_you_sends_your_ratings, .init = utf8_locale)
 {
 	struct fake f = { 0 };
