@@ -21,7 +21,6 @@ enum layout { LAYOUT_FULL, LAYOUT_TABS, LAYOUT_SMALL };
 #define EVENTS_MAX 100000       /* training gaps, stops and loads recorded */
 
 struct screen {
-	int signal;             /* what ended the loop, 0 for q */
 	struct ui *ui;
 	struct state *st;
 	struct panel_env env;
@@ -723,11 +722,6 @@ static int write_trace(const struct screen *s)
 	return write_lines(s, path, 1);
 }
 
-int screen_signal(const struct screen *s)
-{
-	return s->signal;
-}
-
 int screen_run(struct screen *s)
 {
 	struct backend *be = s->st->be;
@@ -748,8 +742,8 @@ int screen_run(struct screen *s)
 		trace_done(s);
 		if (poll(fds, (nfds_t)nfds, -1) < 0 && errno != EINTR)
 			ui_fatal(s->ui, "poll: %s", strerror(errno));
-		if ((s->signal = ui_take_signal(s->ui)) != 0)
-			break;
+		if (ui_take_signal(s->ui) != 0)
+			break;          /* tui_run re-raises it (ui.h) */
 		/* after EINTR too: SIGWINCH is read as KEY_RESIZE */
 		read_keys(s);
 	}

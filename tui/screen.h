@@ -36,12 +36,10 @@ struct screen *screen_new(struct ui *u, struct state *st,
 			  const struct theme *th, const struct keymap *km,
 			  const struct screen_cfg *cfg);
 
-/* Run until the user quits or SIGINT/SIGTERM arrives.  Returns 0, or -1
+/* Run until the user quits or a quit signal arrives (ui.h: the caller
+ * finds it in ui->signal and re-raises it).  Returns 0, or -1
  * when the trace file could not be written (with a message on stderr). */
 int screen_run(struct screen *s);
-
-/* The signal that ended screen_run (SIGINT, SIGTERM), 0 if the user quit. */
-int screen_signal(const struct screen *s);
 
 /* Release it; NULL is accepted. */
 void screen_free(struct screen *s);

@@ -73,15 +73,17 @@ int tui_run(const struct opts *o)
 	if (!scr)
 		ui_fatal(&u, "out of memory");
 	rc = screen_run(scr);
-	int sig = screen_signal(scr);
 	screen_free(scr);
 	/* the terminal first: stopping the engine may take a chunk of work */
 	ui_done(&u);
 	be.stop(be.ctx);
 	state_done(&st);
-	/* killed by Ctrl-C or SIGTERM: the shell's convention, 128 + signal */
-	if (sig)
-		return 128 + sig;
+	/* ended by a signal (Ctrl-C, SIGTERM, SIGHUP ...): die of it now that
+	 * everything is down, so the exit status tells the truth */
+	if (u.signal) {
+		ui_reraise(u.signal);
+		return 128 + u.signal;
+	}
 	return rc == 0 ? EXIT_OK : EXIT_RUNTIME;
 }
 

@@ -1,4 +1,31 @@
-/* ui.c -- curses setup and teardown, signals, stderr (see ui.h). */
+/* ui.c -- curses setup and teardown, signals, stderr (see ui.h).
+ *
+ * SIGNALS.  Every signal whose default action ends the process is caught
+ * while the screen is up, so that the terminal is left as it was found:
+ * the tty modes, the normal screen, the cursor shown, the mouse and the
+ * keypad's application mode off.  Two kinds:
+ *
+ *   - asynchronous ones (quit_signals: SIGHUP, SIGINT, SIGQUIT from
+ *     Ctrl-\, SIGTERM, SIGPIPE, SIGUSR1, SIGALRM ...) only write their
+ *     number to a pipe.  The main loop wakes from poll(), leaves, and
+ *     tui_run takes everything down in order (ui_done's endwin, the engine
+ *     thread, the state), then ui_reraise() raises the signal again with
+ *     its default action, so the parent sees the process killed by it
+ *     (a shell's $? is 128 + the signal) and core-dumping signals still
+ *     dump core;
+ *   - faults (fault_signals: SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT ...)
+ *     cannot go back to the loop.  Their handler does only what is
+ *     async-signal-safe: tcsetattr with the modes saved before curses
+ *     started, one write(2) of escape strings computed from terminfo
+ *     before any signal could come (restore_seq), then it puts back the
+ *     disposition it found (the default, or a sanitizer's) and lets the
+ *     signal happen again under it.
+ *
+ * No handler draws, allocates or calls curses.  A signal ignored when
+ * ui_init runs (nohup's SIGHUP) stays ignored.  SIGKILL cannot be caught:
+ * after kill -9 the terminal needs `reset`.  SIGWINCH and SIGTSTP are left
+ * to ncurses (KEY_RESIZE; Ctrl-Z and fg).
+ */
 #define _XOPEN_SOURCE_EXTENDED 1
 #include "ui.h"
 
@@ -6,16 +33,43 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <langinfo.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <term.h>
+#include <termios.h>
 #include <unistd.h>
 
-/* The signal handler's only state: a descriptor to write to.  It has to be
- * file-scope, since a handler gets no context argument. */
+/* Signals whose default action ends the process, that may arrive at any
+ * moment: the main loop quits on them. */
+static const int quit_signals[] = {
+	SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGPIPE, SIGUSR1, SIGUSR2, SIGALRM,
+	SIGVTALRM, SIGPROF, SIGXCPU, SIGXFSZ,
+#ifdef SIGPWR
+	SIGPWR,
+#endif
+};
+/* Signals that report a fault of the thread they hit: nothing after them
+ * can be trusted, so the handler restores the terminal itself. */
+static const int fault_signals[] = {
+	SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGSYS, SIGTRAP,
+};
+#define N_QUIT (int)(sizeof quit_signals / sizeof quit_signals[0])
+#define N_FAULT (int)(sizeof fault_signals / sizeof fault_signals[0])
+
+/* The handlers' only state.  It has to be file-scope, since a handler gets
+ * no context argument; it is written before the handlers are installed
+ * (or, for restore_armed, with a single store) and only read by them. */
 static volatile sig_atomic_t sig_write_fd = -1;
+static struct sigaction found_action[NSIG];     /* what ui_init replaced */
+static unsigned char caught[NSIG];              /* ui_init installed ours */
+static struct termios found_tty;                /* the modes before curses */
+static char restore_seq[512];                   /* leaves the screen as endwin */
+static size_t restore_len;
+static volatile sig_atomic_t restore_armed;     /* curses is up: restore */
 
 static void on_signal(int sig)
 {
@@ -26,6 +80,80 @@ static void on_signal(int sig)
 		/* the pipe is full: a quit is already pending */
 	}
 	errno = saved;
+}
+
+static void on_fault(int sig, siginfo_t *info, void *uctx)
+{
+	(void)uctx;
+	if (restore_armed) {
+		restore_armed = 0;
+		tcsetattr(STDIN_FILENO, TCSANOW, &found_tty);
+		if (write(STDOUT_FILENO, restore_seq, restore_len) < 0) {
+			/* nothing more can be done for the terminal */
+		}
+	}
+	sigaction(sig, &found_action[sig], NULL);
+	/* A fault the kernel raised comes back when the instruction runs
+	 * again on return, with its real siginfo; a sent one (kill, abort)
+	 * is sent again.  Either way it is blocked until this returns. */
+	if (info == NULL || info->si_code <= 0)
+		raise(sig);
+}
+
+/* Catch sig with handler (quit: on_signal, else on_fault), remembering
+ * what it had; a signal that was ignored is left ignored. */
+static void catch_signal(int sig, int quit)
+{
+	struct sigaction sa;
+
+	if (sigaction(sig, NULL, &found_action[sig]) != 0 ||
+	    found_action[sig].sa_handler == SIG_IGN)
+		return;
+	memset(&sa, 0, sizeof sa);
+	sigemptyset(&sa.sa_mask);
+	if (quit) {
+		sa.sa_handler = on_signal;
+	} else {
+		sa.sa_sigaction = on_fault;
+		sa.sa_flags = SA_SIGINFO;
+	}
+	if (sigaction(sig, &sa, NULL) == 0)
+		caught[sig] = 1;
+}
+
+/* Append terminfo string capability cap (with no parameters) to
+ * restore_seq, if the terminal has it and it fits. */
+static void restore_add(const char *s)
+{
+	size_t n;
+
+	if (!s || s == (char *)-1)
+		return;
+	n = strlen(s);
+	if (restore_len + n <= sizeof restore_seq) {
+		memcpy(restore_seq + restore_len, s, n);
+		restore_len += n;
+	}
+}
+
+/* What endwin would send, computed now, while it is safe to call
+ * terminfo: mouse reporting off, attributes off, the keypad back in
+ * normal mode, the cursor shown, the normal screen back. */
+static void prepare_restore(int mouse)
+{
+	restore_len = 0;
+	if (mouse) {
+		char *xm = tigetstr("XM");
+
+		if (xm && xm != (char *)-1)
+			restore_add(tiparm(xm, 0));
+		else
+			restore_add("\033[?1000l");
+	}
+	restore_add(tigetstr("sgr0"));
+	restore_add(tigetstr("rmkx"));
+	restore_add(tigetstr("cnorm"));
+	restore_add(tigetstr("rmcup"));
 }
 
 /* Send stderr to an unlinked temporary file until ui_done. */
@@ -74,7 +202,6 @@ static void replay_stderr(struct ui *u)
 
 int ui_init(struct ui *u, int mouse, char *err, size_t errlen)
 {
-	struct sigaction sa;
 	const char *cs = nl_langinfo(CODESET);
 
 	memset(u, 0, sizeof *u);
@@ -90,13 +217,17 @@ int ui_init(struct ui *u, int mouse, char *err, size_t errlen)
 		fcntl(u->sig_pipe[i], F_SETFD, FD_CLOEXEC);
 	}
 	sig_write_fd = u->sig_pipe[1];
-	/* Installed before newterm, so ncurses keeps ours for these two and
-	 * adds its own only for SIGWINCH and SIGTSTP. */
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	if (tcgetattr(STDIN_FILENO, &found_tty) != 0) {
+		snprintf(err, errlen, "the terminal's modes: %s", strerror(errno));
+		ui_done(u);
+		return -1;
+	}
+	/* Installed before newterm, so ncurses keeps ours for SIGINT and
+	 * SIGTERM and adds its own only for SIGWINCH and SIGTSTP. */
+	for (int i = 0; i < N_QUIT; i++)
+		catch_signal(quit_signals[i], 1);
+	for (int i = 0; i < N_FAULT; i++)
+		catch_signal(fault_signals[i], 0);
 
 	/* newterm, unlike initscr, reports a bad TERM instead of exiting */
 	u->screen = newterm(NULL, stdout, stdin);
@@ -124,14 +255,15 @@ int ui_init(struct ui *u, int mouse, char *err, size_t errlen)
 		mouseinterval(0);
 		u->mouse = 1;
 	}
+	prepare_restore(u->mouse);
+	restore_armed = 1;
 	return 0;
 }
 
 void ui_done(struct ui *u)
 {
-	struct sigaction sa;
-
 	if (u->active) {
+		restore_armed = 0;
 		if (u->mouse)
 			mousemask(0, NULL);
 		curs_set(1);
@@ -141,11 +273,13 @@ void ui_done(struct ui *u)
 		u->active = 0;
 	}
 	replay_stderr(u);
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = SIG_DFL;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	for (int sig = 1; sig < NSIG; sig++)
+		if (caught[sig]) {
+			sigaction(sig, &found_action[sig], NULL);
+			caught[sig] = 0;
+		}
+	/* a signal that came while the screen was going down still counts */
+	ui_take_signal(u);
 	sig_write_fd = -1;
 	for (int i = 0; i < 2; i++)
 		if (u->sig_pipe[i] >= 0) {
@@ -166,7 +300,26 @@ int ui_take_signal(struct ui *u)
 
 	while (u->sig_pipe[0] >= 0 && read(u->sig_pipe[0], &b, 1) == 1)
 		sig = b;
+	if (sig)
+		u->signal = sig;
 	return sig;
+}
+
+void ui_reraise(int sig)
+{
+	struct sigaction sa;
+	sigset_t set;
+
+	fflush(stdout);
+	fflush(stderr);
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = SIG_DFL;
+	sigemptyset(&sa.sa_mask);
+	sigaction(sig, &sa, NULL);
+	sigemptyset(&set);
+	sigaddset(&set, sig);
+	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+	raise(sig);
 }
 
 void ui_fatal(struct ui *u, const char *fmt, ...)

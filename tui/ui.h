@@ -5,9 +5,14 @@
  *   - stderr goes to an unlinked temporary file, replayed on the real
  *     stderr after endwin, so a stray message cannot corrupt the screen
  *     and is not lost;
- *   - SIGINT and SIGTERM only write a byte to a pipe (ui_signal_fd), so
- *     the main loop wakes from poll() and quits through the normal path;
- *     no handler draws, allocates or calls curses;
+ *   - every signal whose default action ends the process is caught (ui.c
+ *     says how): SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE, SIGUSR1,
+ *     SIGALRM and the like only write a byte to a pipe (ui_signal_fd), so
+ *     the main loop wakes from poll() and quits through the normal path,
+ *     after which the caller re-raises the signal (ui_reraise); faults
+ *     (SIGSEGV, SIGABRT ...) restore the terminal in the handler, with
+ *     async-signal-safe calls only, and happen again under the
+ *     disposition they had; no handler draws, allocates or calls curses;
  *   - SIGWINCH and SIGTSTP are left to ncurses: it turns a resize into
  *     KEY_RESIZE and handles Ctrl-Z / fg itself.
  * Only the thread that called ui_init may call curses.
@@ -22,7 +27,8 @@ struct ui {
 	void *screen;           /* the SCREEN newterm made (curses.h-free) */
 	int saved_stderr;       /* dup of the real stderr, -1 if not captured */
 	int capture_fd;         /* the unlinked file stderr goes to, or -1 */
-	int sig_pipe[2];        /* SIGINT/SIGTERM -> one byte */
+	int sig_pipe[2];        /* a quit signal -> one byte, its number */
+	int signal;             /* the last signal ui_take_signal took, or 0 */
 	int unicode;            /* the locale's codeset is UTF-8 */
 	int mouse;              /* mouse events are enabled */
 };
@@ -33,15 +39,24 @@ struct ui {
  * input), -1 when a system call failed. */
 int ui_init(struct ui *u, int mouse, char *err, size_t errlen);
 
-/* Restore the terminal, stderr and the signal handlers; print what was
- * written to stderr meanwhile.  Safe to call twice. */
+/* Restore the terminal, stderr and the signal dispositions ui_init found;
+ * print what was written to stderr meanwhile.  A quit signal that arrived
+ * and was not taken yet is taken (u->signal).  Safe to call twice. */
 void ui_done(struct ui *u);
 
-/* Readable when SIGINT or SIGTERM arrived. */
+/* Readable when a quit signal (SIGINT, SIGTERM, SIGHUP ...) arrived. */
 int ui_signal_fd(const struct ui *u);
 
-/* The signal that arrived (draining the pipe), or 0. */
+/* The signal that arrived (draining the pipe), or 0; also kept in
+ * u->signal. */
 int ui_take_signal(struct ui *u);
+
+/* End the process by sig, with its default action, as if it had never
+ * been caught: for after ui_done and the rest of the teardown, so the
+ * parent sees the truth (a shell's $? is 128 + sig) and SIGQUIT still
+ * dumps core.  Returns only if that action does not end the process;
+ * the caller then exits with 128 + sig. */
+void ui_reraise(int sig);
 
 /* Restore the terminal first, then print "collabtui: MESSAGE" and exit
  * with status 1.  For errors the interface cannot go on after. */
