@@ -40,6 +40,10 @@ enum {
 #define STATE_SIMILAR_K 15      /* similar movies listed */
 #define STATE_PCA_TOP 500       /* most-rated movies on the map */
 #define STATE_PCA_COMP 4        /* components asked for (if the model has them) */
+/* Past runs the Runs pane holds: the newest ones on the dataset.  A record
+ * is some 8 KB (a thousand losses each way), and a long session adds one
+ * a run; older runs stay in the history file (`collabtui runs`). */
+#define STATE_RUNS_MAX 200
 
 /* One item's details (ENG_EVT_ITEM_DETAIL). */
 struct state_detail {
@@ -110,7 +114,8 @@ struct state {
 	 * that the Runs pane lists, newest first or best valid loss first. */
 	char history_path[ENG_PATH_MAX];        /* "" when there is none */
 	struct history_run *runs;       /* (n_runs) owned */
-	size_t n_runs;
+	size_t n_runs;                  /* at most STATE_RUNS_MAX */
+	size_t n_runs_file;             /* the dataset's runs in the file */
 	int runs_by_valid;
 	int overlay_on;                 /* a past run is on the Training chart: */
 	struct history_run overlay;     /* this one (a copy: runs is reread) */
@@ -205,7 +210,9 @@ int state_pca(struct state *s);
 int state_keep_history(struct state *s);
 
 /* Reread the past runs of the loaded dataset from the history file, in
- * the current order.  0, or -1 with s->status (the list is then empty). */
+ * the current order: the newest STATE_RUNS_MAX of them (n_runs_file says
+ * how many the file has).  0, or -1 with s->status (the list is then
+ * empty). */
 int state_runs_reload(struct state *s);
 
 /* Toggle the Runs order between newest first and best valid loss first

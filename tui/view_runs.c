@@ -58,8 +58,13 @@ static void draw(struct panel *p, const struct panel_env *env)
 			     st->summary.name);
 		return;
 	}
-	panel_printf(p, env, 0, 1, ROLE_LABEL, "%zu run(s) on %s", st->n_runs,
-		     st->summary.name);
+	if (st->n_runs_file > st->n_runs)
+		panel_printf(p, env, 0, 1, ROLE_LABEL, "the newest %zu of %zu runs on %s "
+			     "(collabtui runs lists all)", st->n_runs, st->n_runs_file,
+			     st->summary.name);
+	else
+		panel_printf(p, env, 0, 1, ROLE_LABEL, "%zu run(s) on %s", st->n_runs,
+			     st->summary.name);
 	p->n_rows = (long)st->n_runs;
 	if (p->sel >= p->n_rows)
 		p->sel = p->n_rows - 1;

@@ -4,6 +4,7 @@
  * tui/state.c driven through a fake engine (struct backend), your ratings
  * and the recommendations they ask for included. */
 #include <locale.h>
+#include <malloc.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -978,6 +979,63 @@ Test(tui_state, train_with_you_sends_your_ratings, .init = utf8_locale)
 	cr_assert_eq(t->u.train.mine[0].rating, 4.0f);
 	cr_assert_eq(t->u.train.mine[1].item, 0);
 	state_done(&st);
+	testenv_rmdir(dir);
+}
+
+/* Issue 11, finding 14: a long session's runs do not grow the interface
+ * without bound.  Many runs in the history, and a run trained after each
+ * reread: the Runs pane holds the newest STATE_RUNS_MAX, in an array of
+ * their size, and says how many the file has. */
+Test(tui_state, run_list_keeps_the_newest_runs_only, .init = utf8_locale)
+{
+	struct fake f = { 0 };
+	struct backend be = { &f, fake_send, fake_poll, fake_fd, fake_stop };
+	struct cfg c = cfg_default();
+	struct state st;
+	struct eng_evt ev;
+	struct history_run r;
+	char dir[256], path[600], err[300];
+	const size_t many = 2 * STATE_RUNS_MAX + 30;
+
+	testenv_tmpdir(dir, sizeof dir);
+	setenv("XDG_DATA_HOME", dir, 1);
+	cr_assert_eq(state_init(&st, &c, &be), 0);
+	load_fake(&st, &f);
+	cr_assert_eq(state_keep_history(&st), 0);
+	snprintf(path, sizeof path, "%s/collabtui/history.jsonl", dir);
+	r = past_run("fake", "2026-01-01T10:00:00Z", "dot", 0.9f, 0.80f);
+	for (size_t i = 0; i < many; i++) {
+		r.seed = i;             /* the run's age: higher is newer */
+		cr_assert_eq(history_append(path, &r, err, sizeof err), 0, "%s", err);
+		if (i % 50 != 49)
+			continue;
+		/* a run of this session ends: the pane rereads the file */
+		cr_assert_eq(state_train(&st, 0), 0, "%s", st.status);
+		ev = train_evt(ENG_EVT_TRAINED, last_sent(&f)->req_id, 0, 100, 0.8, 0.9);
+		push(&f, &ev);
+		state_pump(&st);
+		cr_assert_eq(st.n_runs_file, i + 1);
+		cr_assert_leq(st.n_runs, STATE_RUNS_MAX);
+		cr_assert_leq(malloc_usable_size(st.runs), STATE_RUNS_MAX * sizeof r + 4096,
+			      "%zu runs take %zu bytes", st.n_runs,
+			      malloc_usable_size(st.runs));
+	}
+	cr_assert_eq(state_runs_reload(&st), 0);
+	cr_assert_eq(st.n_runs, STATE_RUNS_MAX);
+	cr_assert_eq(st.n_runs_file, many);
+	cr_assert_eq(st.runs[0].seed, many - 1, "newest first");
+	cr_assert_eq(st.runs[STATE_RUNS_MAX - 1].seed, many - STATE_RUNS_MAX,
+		     "the oldest kept is the STATE_RUNS_MAX-th newest");
+	cr_assert_leq(malloc_usable_size(st.runs), STATE_RUNS_MAX * sizeof r + 4096);
+	/* the best-first order is of the same newest runs */
+	state_runs_sort(&st);
+	cr_assert_eq(st.n_runs, STATE_RUNS_MAX);
+	for (size_t i = 0; i < st.n_runs; i++)
+		cr_assert_geq(st.runs[i].seed, many - STATE_RUNS_MAX);
+	state_done(&st);
+	unlink(path);
+	snprintf(path, sizeof path, "%s/collabtui", dir);
+	testenv_rmdir(path);
 	testenv_rmdir(dir);
 }
 
