@@ -982,6 +982,35 @@ Test(tui_state, train_with_you_sends_your_ratings, .init = utf8_locale)
 	testenv_rmdir(dir);
 }
 
+/* A state over the fake backend, the fake dataset loaded and the run
+ * history kept in a fresh XDG_DATA_HOME: dir gets that directory, path
+ * the history file's path. */
+static void start_with_history(struct state *st, struct backend *be, struct fake *f,
+			       char *dir, size_t dirlen, char *path, size_t pathlen)
+{
+	struct cfg c = cfg_default();
+
+	testenv_tmpdir(dir, dirlen);
+	setenv("XDG_DATA_HOME", dir, 1);
+	cr_assert_eq(state_init(st, &c, be), 0);
+	load_fake(st, f);
+	cr_assert_eq(state_keep_history(st), 0);
+	cr_assert_eq(last_sent(f)->kind, ENG_CMD_HISTORY);
+	snprintf(path, pathlen, "%s/collabtui/history.jsonl", dir);
+	cr_assert_str_eq(last_sent(f)->u.path, path);
+	cr_assert_str_eq(st->history_path, path);
+}
+
+/* Undo start_with_history: the state, the file, the directories. */
+static void end_with_history(struct state *st, const char *dir, char *path, size_t pathlen)
+{
+	state_done(st);
+	unlink(path);
+	snprintf(path, pathlen, "%s/collabtui", dir);
+	testenv_rmdir(path);
+	testenv_rmdir(dir);
+}
+
 /* Issue 11, finding 14: a long session's runs do not grow the interface
  * without bound.  Many runs in the history, and a run trained after each
  * reread: the Runs pane holds the newest STATE_RUNS_MAX, in an array of
@@ -990,19 +1019,13 @@ Test(tui_state, run_list_keeps_the_newest_runs_only, .init = utf8_locale)
 {
 	struct fake f = { 0 };
 	struct backend be = { &f, fake_send, fake_poll, fake_fd, fake_stop };
-	struct cfg c = cfg_default();
 	struct state st;
 	struct eng_evt ev;
 	struct history_run r;
 	char dir[256], path[600], err[300];
 	const size_t many = 2 * STATE_RUNS_MAX + 30;
 
-	testenv_tmpdir(dir, sizeof dir);
-	setenv("XDG_DATA_HOME", dir, 1);
-	cr_assert_eq(state_init(&st, &c, &be), 0);
-	load_fake(&st, &f);
-	cr_assert_eq(state_keep_history(&st), 0);
-	snprintf(path, sizeof path, "%s/collabtui/history.jsonl", dir);
+	start_with_history(&st, &be, &f, dir, sizeof dir, path, sizeof path);
 	r = past_run("fake", "2026-01-01T10:00:00Z", "dot", 0.9f, 0.80f);
 	for (size_t i = 0; i < many; i++) {
 		r.seed = i;             /* the run's age: higher is newer */
@@ -1032,32 +1055,19 @@ Test(tui_state, run_list_keeps_the_newest_runs_only, .init = utf8_locale)
 	cr_assert_eq(st.n_runs, STATE_RUNS_MAX);
 	for (size_t i = 0; i < st.n_runs; i++)
 		cr_assert_geq(st.runs[i].seed, many - STATE_RUNS_MAX);
-	state_done(&st);
-	unlink(path);
-	snprintf(path, sizeof path, "%s/collabtui", dir);
-	testenv_rmdir(path);
-	testenv_rmdir(dir);
+	end_with_history(&st, dir, path, sizeof path);
 }
 
 Test(tui_state, run_history_lists_overlays_and_restores, .init = utf8_locale)
 {
 	struct fake f = { 0 };
 	struct backend be = { &f, fake_send, fake_poll, fake_fd, fake_stop };
-	struct cfg c = cfg_default();
 	struct state st;
 	struct eng_evt ev;
 	struct history_run r;
 	char dir[256], path[600], err[300];
 
-	testenv_tmpdir(dir, sizeof dir);
-	setenv("XDG_DATA_HOME", dir, 1);
-	cr_assert_eq(state_init(&st, &c, &be), 0);
-	load_fake(&st, &f);
-	cr_assert_eq(state_keep_history(&st), 0);
-	cr_assert_eq(last_sent(&f)->kind, ENG_CMD_HISTORY);
-	snprintf(path, sizeof path, "%s/collabtui/history.jsonl", dir);
-	cr_assert_str_eq(last_sent(&f)->u.path, path);
-	cr_assert_str_eq(st.history_path, path);
+	start_with_history(&st, &be, &f, dir, sizeof dir, path, sizeof path);
 	cr_assert_eq(state_runs_reload(&st), 0);
 	cr_assert_eq(st.n_runs, 0);
 
@@ -1112,11 +1122,7 @@ Test(tui_state, run_history_lists_overlays_and_restores, .init = utf8_locale)
 	st.cfg.n_presets = 0;
 	cr_assert_eq(state_preset_next(&st), -1);
 	cr_assert(strstr(st.status, "no presets"), "%s", st.status);
-	state_done(&st);
-	unlink(path);
-	snprintf(path, sizeof path, "%s/collabtui", dir);
-	testenv_rmdir(path);
-	testenv_rmdir(dir);
+	end_with_history(&st, dir, path, sizeof path);
 }
 
 /* ---- the nn's network from the pane (layers, emb_drop, ps) ---------------- */
