@@ -2,7 +2,9 @@
 #
 #   make            build ./collabtui
 #   make run        build and launch it on the default dataset
-#   make check      every test, then again under ASan+UBSan (build-asan/)
+#   make check      every test, then again under ASan+UBSan (build-asan/),
+#                   TSan, and each fuzz harness for a short while
+#   make fuzz       the libFuzzer harnesses, FUZZ_SECONDS each (build-fuzz/)
 #   make bench      the benchmarks in bench/
 #   make data       download MovieLens 100K into data/ml-100k (checksum verified)
 #   make install    PREFIX=/usr/local DESTDIR= ; make uninstall
@@ -84,7 +86,7 @@ TEST_OBJ    = $(TEST_SRC:%.c=$(B)/%.o)
 FRONT_OBJ   = $(APP_OBJ) $(CLI_OBJ) $(TUI_OBJ)
 BIN         = $(if $(filter build,$(B)),collabtui,$(B)/collabtui)
 
-.PHONY: all run check test tsan-test bench data deps install uninstall clean
+.PHONY: all run check test tsan-test fuzz fuzz-run bench data deps install uninstall clean
 
 all: deps-build $(BIN)
 
@@ -142,6 +144,7 @@ check: deps-test
 	$(MAKE) B=build test
 	$(MAKE) B=build-asan OPT="-O1 -g $(SAN_FLAGS)" LDFLAGS="$(SAN_FLAGS)" test
 	$(MAKE) B=build-tsan OPT="-O1 -g -fsanitize=thread" LDFLAGS="-fsanitize=thread" tsan-test
+	$(MAKE) fuzz FUZZ_SECONDS=$(FUZZ_CHECK_SECONDS)
 
 # The fixtures are tiny invented files in MovieLens's formats, kept as
 # NAME.in so that no file in the repository bears a MovieLens file name (the
@@ -180,6 +183,49 @@ $(B)/tests/run-tsan: $(TSAN_TEST_SRC:%.c=$(B)/tsan/%.o) $(ENGINE_OBJ)
 tsan-test: $(B)/tests/run-tsan $(FIXTURES)
 	COLLABTUI_FIXTURES=$(abspath $(B)/fixtures) OPENBLAS_NUM_THREADS=1 \
 	TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" $(B)/tests/run-tsan
+
+# --- fuzzing ----------------------------------------------------------------
+# One libFuzzer harness per parser: tests/fuzz/fuzz_NAME.c, its hand-written
+# seeds in tests/fuzz/NAME/ (tests/fuzz/fuzz.h says how an input becomes
+# files).  Built with clang under ASan+UBSan in build-fuzz/; each runs for
+# FUZZ_SECONDS (make fuzz FUZZ_SECONDS=600), or FUZZ_CHECK_SECONDS under
+# make check, so regressions keep being looked for.  What a run finds
+# new goes to build-fuzz/fuzz/corpus/NAME (the seeds stay as written); a
+# crash, a leak or a UBSan report stops it, leaves the input as
+# build-fuzz/fuzz/crash-NAME-* and fails the target: make it a
+# regression test in the normal suite.
+FUZZ_SECONDS       ?= 60
+FUZZ_CHECK_SECONDS ?= 12
+FUZZ_SRC   := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_NAMES := $(FUZZ_SRC:tests/fuzz/fuzz_%.c=%)
+FUZZ_BIN    = $(FUZZ_NAMES:%=$(B)/fuzz/%)
+FUZZ_SAN   := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+fuzz: deps-test
+	$(MAKE) B=build-fuzz CC=clang OPT="-O1 -g -fsanitize=fuzzer-no-link $(FUZZ_SAN)" \
+		LDFLAGS="-fsanitize=fuzzer $(FUZZ_SAN)" fuzz-run
+
+# theme.h is the interface's, with curses.h: its flags too.
+$(B)/tests/fuzz/%.o: tests/fuzz/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(TEST_INC) $(TUI_CFLAGS) -MMD -MP -c $< -o $@
+
+$(B)/fuzz/%: $(B)/tests/fuzz/fuzz_%.o $(FRONT_OBJ) $(ENGINE_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(ALL_LDLIBS)
+
+fuzz-run: $(FUZZ_BIN)
+	@for n in $(FUZZ_NAMES); do \
+		mkdir -p $(B)/fuzz/corpus/$$n; \
+		UBSAN_OPTIONS=print_stacktrace=1 $(B)/fuzz/$$n -max_total_time=$(FUZZ_SECONDS) \
+			-timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+			-artifact_prefix=$(B)/fuzz/crash-$$n- $(B)/fuzz/corpus/$$n tests/fuzz/$$n \
+			>$(B)/fuzz/$$n.log 2>&1 || \
+			{ tail -n 60 $(B)/fuzz/$$n.log; echo "fuzz $$n: FAILED (log: $(B)/fuzz/$$n.log)"; exit 1; }; \
+		printf 'fuzz %-9s %3s s, %s inputs run, corpus %s\n' $$n $(FUZZ_SECONDS) \
+			"$$(sed -n 's/^stat::number_of_executed_units: *//p' $(B)/fuzz/$$n.log)" \
+			"$$(ls $(B)/fuzz/corpus/$$n | wc -l)"; \
+	done
 
 # --- benchmarks -----------------------------------------------------------
 # Each bench/bench_NAME.c is a program of its own, linked with the engine;
@@ -224,6 +270,6 @@ uninstall:
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:
-	rm -rf build build-asan build-tsan collabtui
+	rm -rf build build-asan build-tsan build-fuzz collabtui
 
 -include $(wildcard $(B)/*.d $(B)/*/*.d $(B)/*/*/*.d $(B)/*/*/*/*.d)

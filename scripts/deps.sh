@@ -2,7 +2,8 @@
 # deps.sh -- make sure the Debian packages collabtui needs are installed.
 #
 #   sh scripts/deps.sh build    compiler, make, pkg-config, ncursesw, openblas, libyaml
-#   sh scripts/deps.sh test     the above, plus Criterion and tmux
+#   sh scripts/deps.sh test     the above, plus Criterion, tmux and clang
+#                               (libFuzzer, for the fuzz harnesses)
 #   sh scripts/deps.sh data     what `make data` needs: curl (or wget), unzip,
 #                               CA certificates for https
 #
@@ -29,7 +30,7 @@ esac
 build_mods="ncursesw:libncurses-dev openblas:libopenblas-dev yaml-0.1:libyaml-dev"
 build_cmds="cc:build-essential make:build-essential pkg-config:pkg-config"
 test_mods="criterion:libcriterion-dev"
-test_cmds="tmux:tmux"
+test_cmds="tmux:tmux clang:clang"
 
 mods=$build_mods
 cmds=$build_cmds
