@@ -70,6 +70,8 @@ static struct termios found_tty;                /* the modes before curses */
 static char restore_seq[512];                   /* leaves the screen as endwin */
 static size_t restore_len;
 static volatile sig_atomic_t restore_armed;     /* curses is up: restore */
+static volatile sig_atomic_t fault_stderr = -1; /* the real stderr, while captured */
+static volatile sig_atomic_t fault_capture = -1;/* the file it is captured in */
 
 static void on_signal(int sig)
 {
@@ -82,6 +84,24 @@ static void on_signal(int sig)
 	errno = saved;
 }
 
+/* Put the real stderr back, with what was captured so far on it, so
+ * that the last messages and a sanitizer's report are seen.  Only
+ * async-signal-safe calls. */
+static void fault_replay_stderr(void)
+{
+	char buf[512];
+	ssize_t n;
+
+	if (fault_stderr < 0 || fault_capture < 0)
+		return;
+	if (lseek(fault_capture, 0, SEEK_SET) == 0)
+		while ((n = read(fault_capture, buf, sizeof buf)) > 0)
+			if (write(fault_stderr, buf, (size_t)n) != n)
+				break;
+	dup2(fault_stderr, STDERR_FILENO);
+	fault_stderr = fault_capture = -1;
+}
+
 static void on_fault(int sig, siginfo_t *info, void *uctx)
 {
 	(void)uctx;
@@ -92,11 +112,15 @@ static void on_fault(int sig, siginfo_t *info, void *uctx)
 			/* nothing more can be done for the terminal */
 		}
 	}
+	fault_replay_stderr();
 	sigaction(sig, &found_action[sig], NULL);
-	/* A fault the kernel raised comes back when the instruction runs
-	 * again on return, with its real siginfo; a sent one (kill, abort)
-	 * is sent again.  Either way it is blocked until this returns. */
-	if (info == NULL || info->si_code <= 0)
+	/* A fault the kernel raised at an instruction (SIGSEGV, SIGBUS,
+	 * SIGFPE, SIGILL) comes back when that instruction runs again on
+	 * return, with its real siginfo for a sanitizer's report.  One that
+	 * was sent (kill, abort) or that leaves the instruction behind it
+	 * (a trap, a seccomp SIGSYS) is raised again, blocked until this
+	 * returns. */
+	if (info == NULL || info->si_code <= 0 || sig == SIGTRAP || sig == SIGSYS)
 		raise(sig);
 }
 
@@ -121,8 +145,8 @@ static void catch_signal(int sig, int quit)
 		caught[sig] = 1;
 }
 
-/* Append terminfo string capability cap (with no parameters) to
- * restore_seq, if the terminal has it and it fits. */
+/* Append s, a terminfo string (NULL or (char *)-1 when the terminal has
+ * no such capability), to restore_seq if it fits. */
 static void restore_add(const char *s)
 {
 	size_t n;
@@ -179,6 +203,8 @@ static void capture_stderr(struct ui *u)
 		return;
 	}
 	u->capture_fd = fd;
+	fault_capture = fd;
+	fault_stderr = u->saved_stderr;
 }
 
 static void replay_stderr(struct ui *u)
@@ -188,6 +214,7 @@ static void replay_stderr(struct ui *u)
 
 	if (u->capture_fd < 0)
 		return;
+	fault_stderr = fault_capture = -1;
 	fflush(stderr);
 	dup2(u->saved_stderr, STDERR_FILENO);
 	close(u->saved_stderr);
