@@ -49,9 +49,14 @@ static int run(const struct opts *o)
 	for (size_t j = 0; j < n; j++) {
 		const struct history_run *r = &v[j];
 		float train = r->n_losses ? r->train_loss[r->n_losses - 1] : NAN;
-		printf("%-4zu%-22s%-9s%-8d%-7d%-10.3g%-8.3g%-12s%-6llu%-11.6f%-11.6f%.1f\n",
+		char valid[16];
+		if (r->diverged)
+			snprintf(valid, sizeof valid, "diverged");
+		else
+			snprintf(valid, sizeof valid, "%.6f", r->final_valid);
+		printf("%-4zu%-22s%-9s%-8d%-7d%-10.3g%-8.3g%-12s%-6llu%-11.6f%-11s%.1f\n",
 		       j + 1, r->time, r->model, r->factors, r->epochs, r->lr, r->wd, r->split,
-		       (unsigned long long)r->seed, train, r->final_valid, r->seconds);
+		       (unsigned long long)r->seed, train, valid, r->seconds);
 	}
 	free(v);
 	return EXIT_OK;

@@ -5,7 +5,7 @@
  * ~/.local/share/collabtui/history.jsonl.  Each run is one line: its
  * dataset and split, model and hyperparameters, seed, the per-epoch
  * training and validation losses, the final validation loss and the wall
- * time.
+ * time, and "diverged":true for a run that diverged.
  *
  * Crash safety without a lock or a rewrite: a line is appended with one
  * write(2) on an O_APPEND descriptor and then fsync'ed, so concurrent
@@ -40,8 +40,12 @@ struct history_run {
 	int n_losses;           /* entries of train_loss / valid_loss */
 	float train_loss[HISTORY_EPOCHS_MAX];
 	float valid_loss[HISTORY_EPOCHS_MAX];   /* NAN without a validation set */
-	double final_valid;     /* NAN without a validation set */
+	double final_valid;     /* NAN without a validation set, or diverged */
 	double seconds;
+	int diverged;           /* 1: the run ended diverged (NaN or infinite
+				 * losses or weights; written "diverged":true,
+				 * absent otherwise); its losses are the epochs
+				 * before, and it has no model */
 };
 
 /* The history file's path into buf (n bytes), creating its directory.

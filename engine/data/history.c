@@ -132,6 +132,8 @@ int history_append(const char *path, const struct history_run *r, char *err,
 	int n = r->n_losses < HISTORY_EPOCHS_MAX ? r->n_losses : HISTORY_EPOCHS_MAX;
 	put_losses(&o, "train_loss", r->train_loss, n);
 	put_losses(&o, "valid_loss", r->valid_loss, n);
+	if (r->diverged)
+		put(&o, "\"diverged\":true,");
 	put(&o, "\"final_valid\":");
 	put_num(&o, r->final_valid);
 	put(&o, ",\"seconds\":%.3f}\n", r->seconds);
@@ -264,6 +266,8 @@ int history_parse(const char *line, struct history_run *r)
 	r->bs = (int)bs;
 	r->seed = (uint64_t)seed;
 	r->n_losses = nt;
+	const char *dv = field(line, "diverged");
+	r->diverged = dv && strncmp(dv, "true", 4) == 0;
 	const char *y = field(line, "y_range");
 	if (!y)
 		return -1;

@@ -416,16 +416,6 @@ static const char *decode_meta(const unsigned char *h, struct ckpt_meta *meta,
 	return NULL;
 }
 
-/* The index of the first parameter of m (running statistics included)
- * that is NaN or infinite, or m's count of them when every one is finite. */
-static size_t first_non_finite(const struct model *m)
-{
-	size_t total = m->n_params + m->n_buffers;
-	for (size_t i = 0; i < total; i++)
-		if (!isfinite(m->params[i]))
-			return i;
-	return total;
-}
 
 struct model *ckpt_load(const char *path, struct ckpt_meta *meta_out,
 			char *err, size_t errlen)
@@ -568,7 +558,7 @@ struct model *ckpt_load(const char *path, struct ckpt_meta *meta_out,
 		goto fail;
 	}
 	/* a diverged run's model: every prediction from it would be NaN */
-	size_t bad = first_non_finite(m);
+	size_t bad = model_first_non_finite(m);
 	if (bad < total) {
 		errmsg_set(err, errlen, "%s: parameter %zu of %zu is %s, not a finite "
 			"number: the model diverged in training and is of no use",
