@@ -25,6 +25,7 @@
 #include <stdint.h>
 
 #define HISTORY_EPOCHS_MAX 1000 /* losses kept per run; later epochs are left out */
+#define HISTORY_SECONDS_MAX 1e9 /* a run's wall time, at most (~31 years) */
 
 struct history_run {
 	char time[24];          /* UTC, "2025-01-31T12:00:00Z" */
@@ -71,7 +72,14 @@ int history_read(const char *path, const char *dataset, struct history_run **out
 void history_sort_valid(struct history_run *v, size_t n);
 
 /* Parse one line (without its '\n') into r.  0, or -1 if it is not a
- * complete record. */
+ * complete record or a field is out of its range: strings hold no control
+ * byte and fit their arrays; time is "YYYY-MM-DDTHH:MM:SSZ"; factors,
+ * epochs and bs are whole numbers 1..INT_MAX; seed a whole number
+ * 0..2^64-1, read exactly; lr > 0 and wd >= 0 finite; y_range null or two
+ * float-sized numbers lo < hi; losses and final_valid null or finite and
+ * >= 0, at most FLT_MAX; seconds 0..HISTORY_SECONDS_MAX.  Of more
+ * than HISTORY_EPOCHS_MAX losses the first are kept, the rest checked and
+ * left out. */
 int history_parse(const char *line, struct history_run *r);
 
 #endif

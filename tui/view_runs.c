@@ -83,7 +83,8 @@ static void draw(struct panel *p, const struct panel_env *env)
 		if (x->diverged)
 			snprintf(valid, sizeof valid, "diverged");
 		else if (isfinite(x->final_valid))
-			snprintf(valid, sizeof valid, "%.6f", x->final_valid);
+			snprintf(valid, sizeof valid, x->final_valid < 100 ? "%.6f" : "%.3e",
+				 x->final_valid);
 		else
 			snprintf(valid, sizeof valid, "-");
 		/* "2025-01-31T12:00:00Z" as "01-31 12:00" */
