@@ -286,7 +286,8 @@ int cli_drive(const struct opts *o, const struct cli_job *job)
 		eng_catalog_free(pr.cat);
 		return EXIT_INTERRUPTED;
 	}
-	if (st == EXIT_OK && rc == 0 && o->save) {
+	/* a diverged run left no model (the engine dropped it): nothing to save */
+	if (st == EXIT_OK && rc == 0 && pr.err_code != ENG_EDIVERGED && o->save) {
 		struct eng_cmd sv = { .kind = ENG_CMD_SAVE_MODEL, .req_id = 4 };
 		snprintf(sv.u.path, sizeof sv.u.path, "%s", o->save);
 		rc = eng_handle(e, &sv);

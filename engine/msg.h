@@ -67,6 +67,14 @@ enum eng_err {
 	ENG_ESTATE = -5,        /* not possible now (no dataset, no model, busy) */
 	ENG_ECANCELED = -6,     /* a load cancelled (eng_set_cancel); reported
 				 * as STOPPED, not as an ERROR */
+	ENG_EDIVERGED = -7,     /* training diverged: a loss or a parameter
+				 * became NaN or infinite.  The run ends with
+				 * this ERROR instead of TRAINED, "diverged at
+				 * epoch N, batch M: <hint>" (N as the epoch
+				 * table counts, from 0; M the batch of that
+				 * epoch, from 1); the model is dropped (there
+				 * is none to save or query) and the history
+				 * records the run as diverged */
 };
 
 /* ---- settings -------------------------------------------------------- */

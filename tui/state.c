@@ -741,7 +741,15 @@ unsigned state_apply(struct state *s, struct eng_evt *ev)
 		if (ev->req_id == s->train_req && s->training) {
 			curves_apply(s->curves, ev);
 			s->training = 0;
-			return DIRTY_TRAIN | DIRTY_STATUS | DIRTY_PARAMS;
+			if (ev->u.error.code != ENG_EDIVERGED)
+				return DIRTY_TRAIN | DIRTY_STATUS | DIRTY_PARAMS;
+			/* the engine dropped the diverged model: the panes
+			 * show what the engine answers without one */
+			s->trained = 0;
+			state_runs_reload(s);
+			state_recommend(s);
+			return DIRTY_TRAIN | DIRTY_STATUS | DIRTY_PARAMS | DIRTY_RECS |
+			       DIRTY_RUNS;
 		}
 		if (ev->req_id == s->lr_req && s->lr_running) {
 			s->lr_running = 0;

@@ -624,7 +624,10 @@ typedef int row_fn(struct load *L, const struct lines *lf, struct csv_field *f,
 #define META_FIELDS (5 + GENRES_MAX)   /* u.item is the widest */
 
 /* Read the optional companion file dir/name row by row.  1 when read,
- * 0 when it does not exist, -1 on any other failure (err set). */
+ * 0 when it does not exist, -1 on any other failure (err set).  A file
+ * that is there must be text with at least one record: a NUL byte
+ * (a binary or damaged file) and a file of blank lines only (an empty
+ * u.item would leave every movie untitled) are refused. */
 static int read_meta(struct load *L, const char *name, const struct csv_dialect *d,
                      row_fn *fn, void *ctx)
 {
@@ -638,12 +641,22 @@ static int read_meta(struct load *L, const char *name, const struct csv_dialect 
 		return -1;
 	if (lines_open(&lf, L->meta, L->err, L->errlen))
 		return errno == ENOENT ? 0 : -1;
+	int records = 0;
 	while ((rc = lines_next(&lf, &line, &len, L->err, L->errlen)) > 0) {
 		const char *why;
+		const char *nul;
 		int nf;
 
 		if (len == 0)
 			continue;
+		records++;
+		nul = memchr(line, '\0', len);
+		if (nul) {
+			lines_fail(&lf, L->err, L->errlen, "a NUL byte at column %zu: "
+			           "expected text", (size_t)(nul - line) + 1);
+			rc = -1;
+			break;
+		}
 		nf = csv_split(line, len, d, f, META_FIELDS, &why);
 		if (nf < 0) {
 			lines_fail(&lf, L->err, L->errlen, "%s", why);
@@ -653,6 +666,10 @@ static int read_meta(struct load *L, const char *name, const struct csv_dialect 
 		}
 		if (rc < 0)
 			break;
+	}
+	if (rc == 0 && records == 0) {
+		fail(L, "%s: empty: expected one record a line (or no such file)", lf.name);
+		rc = -1;
 	}
 	lines_close(&lf);
 	return rc < 0 ? -1 : 1;
@@ -759,12 +776,19 @@ static int item_row(struct load *L, const struct lines *lf, struct csv_field *f,
 		return -1;
 	}
 	k = find_id(ds->item_id, ds->n_items, id);
-	if (k == IDMAP_NONE || ds->item_title[k] != NO_STR)
-		return 0;   /* no ratings, or a repeated id: the first wins */
+	if (k == IDMAP_NONE)
+		return 0;   /* no ratings: the rest of its line is not read */
+	if (ds->item_title[k] != NO_STR) {
+		/* which title would its ratings be of? */
+		lines_fail(lf, L->err, L->errlen, "movie id %" PRIu32 " is listed a "
+		           "second time: expected each movie once", id);
+		return -1;
+	}
 	if (ml100k) {
 		int nflags = nf - 5 < c->genres.n ? nf - 5 : c->genres.n;
 
 		ds->item_title[k] = arena_add(ds, f[1].s, f[1].n, 1);
+		ds->item_genres[k] = 0;   /* "" (the arena's offset 0) without flags */
 		if (nflags > 0 && join_genres(L, lf, f + 5, nflags, &c->genres, &ds->item_genres[k]))
 			return -1;
 	} else {
