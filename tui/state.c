@@ -613,10 +613,10 @@ unsigned state_apply(struct state *s, struct eng_evt *ev)
 			      fmt == VOCAB_FORMAT_ML_100K;
 		if (s->demo_instead)
 			snprintf(msg, sizeof msg, "no dataset: `make data` fetches MovieLens");
-		else
-			snprintf(msg, sizeof msg, "loaded %s: %u users, %u movies",
-				 s->summary.name, s->summary.n_users,
-				 s->summary.n_items);
+		else   /* the demo's name is on the status line already */
+			snprintf(msg, sizeof msg, "loaded%s%s: %u users, %u movies",
+				 s->demo ? "" : " ", s->demo ? "" : s->summary.name,
+				 s->summary.n_users, s->summary.n_items);
 		state_message(s, 0, msg);
 		state_runs_reload(s);
 		return DIRTY_ALL;
