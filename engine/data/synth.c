@@ -465,12 +465,12 @@ int synth_write(const struct synth_cfg *c, const char *dir, char *err, size_t er
 #define DEMO_RATINGS 100000u
 #define DEMO_SEED 20261206u
 #define DEMO_BASE 3.5           /* the rating of an average user and movie */
-#define DEMO_QUALITY_SD 0.6     /* planted movie bias */
+#define DEMO_QUALITY_SD 0.5     /* planted movie bias */
 #define DEMO_USER_SD 0.35       /* user bias */
 #define DEMO_AXIS_SD 0.6        /* a user's position on a taste axis */
-#define DEMO_TASTE_SD 0.35      /* a user's genre-by-genre taste */
-#define DEMO_FAVOURITE 0.9      /* the favourite genre's boost */
-#define DEMO_NOISE 0.7          /* rating noise, before rounding to stars */
+#define DEMO_TASTE_SD 0.4       /* a user's genre-by-genre taste */
+#define DEMO_FAVOURITE 1.8      /* the favourite genre's boost */
+#define DEMO_NOISE 0.5          /* rating noise, before rounding to stars */
 #define DEMO_SECOND_GENRE 0.4   /* share of movies with a second genre */
 
 _Static_assert(N_GENRES == SYNTH_DEMO_GENRES, "the demo's genres are synth's");
