@@ -619,7 +619,8 @@ static int demo_ratings(struct synth_demo *d, const float *pf, const float *pb,
 	if (!w || !cnt || !stamp)
 		goto out;
 	/* a gentler head than synth's: the most popular movie is rated by
-	 * about two users in three, as Star Wars is in ML-100K */
+	 * about half the users (479 of 1,000; Star Wars by 583 of 943 in
+	 * ML-100K) */
 	power_law(w, I, 25.0, r);
 	if (alias_build(&items, w, I))
 		goto out;
