@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "msg.h"
 #include "paths.h"
 #include "vocab.h"
 
@@ -84,6 +85,10 @@ static const struct opt_row rows[] = {
 	/* data */
 	{ .name = "data", .arg = "DIR", .help = "dataset directory or ratings file",
 	  .cmds = LOADING | C(RUNS), .group = G_DATA, CFG("data") },
+	{ .name = "demo",
+	  .help = "the built-in demo set, \"" ENG_DEMO_NAME "\": MovieLens-shaped,\n"
+		  "generated in memory (no file, no network); not MovieLens",
+	  .cmds = LOADING | C(RUNS), .group = G_DATA, FIELD(K_FLAG, demo) },
 	{ .name = "format", .words = vocab_format_words,
 	  .help = "the dataset's format (default auto: from the file names)",
 	  .cmds = LOADING, .group = G_DATA, CFG("format") },

@@ -1,6 +1,7 @@
 /* cmd_runs.c -- `collabtui runs`: the run history of the current dataset
  * as a table (history.h keeps it): the runs recorded for the dataset the
- * settings name (by its base name, as the history records it), oldest
+ * settings name (by its base name, as the history records it, or
+ * ENG_DEMO_NAME with --demo), oldest
  * first or, with --sort valid, best validation loss first. */
 #include "driver.h"
 
@@ -33,11 +34,13 @@ static void format_loss(char *buf, size_t n, double v)
 static int run(const struct opts *o)
 {
 	char data[4096], err[1024], path[4096];
-	if (paths_find_data(o->cfg.data, data, sizeof data, err, sizeof err) != 0) {
+	const char *name = ENG_DEMO_NAME;
+	if (!o->demo && paths_find_data(o->cfg.data, data, sizeof data, err, sizeof err) != 0) {
 		fprintf(stderr, "collabtui: %s\n", err);
 		return EXIT_INPUT;
 	}
-	const char *name = base_name(data);
+	if (!o->demo)
+		name = base_name(data);
 	if (!history_path(path, sizeof path)) {
 		fprintf(stderr, "collabtui: no place for the run history "
 			"(set XDG_DATA_HOME or HOME)\n");
