@@ -374,6 +374,7 @@ static int format_known(uint32_t v)
 	case ENG_FMT_MLCSV:
 	case ENG_FMT_CSV:
 	case ENG_FMT_TSV:
+	case ENG_FMT_DEMO:
 		return 1;
 	}
 	return 0;

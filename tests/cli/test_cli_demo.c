@@ -118,6 +118,24 @@ Test(cli_demo, runs_are_recorded_as_the_demo, .timeout = 60)
 	cr_assert_eq(system(cmd), 0);
 }
 
+/* A model trained on the demo is saved and loaded back like any other
+ * (the model file's format check once refused the demo's format). */
+Test(cli_demo, a_model_trained_on_the_demo_loads_again, .timeout = 60)
+{
+	char dir[512], model[600];
+	testenv_tmpdir(dir, sizeof dir);
+	snprintf(model, sizeof model, "%s/demo.model", dir);
+	struct cli_result r;
+	cli_run(&r, dir, "train --demo --epochs 1 --save '%s'", model);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cli_run(&r, dir, "bias --demo --load '%s' --top 3 --bottom 3", model);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(strstr(r.out, "Highest item bias"), "%s", r.out);
+	char cmd[700];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	cr_assert_eq(system(cmd), 0);
+}
+
 /* ---- offline: data/fetch-ml100k.sh --------------------------------------- */
 
 /* Run the fetch script with env (shell text) into a fresh folder; its exit
