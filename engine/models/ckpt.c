@@ -397,7 +397,7 @@ static const char *decode_meta(const unsigned char *h, struct ckpt_meta *meta,
 	}
 	if (!format_known(format)) {
 		snprintf(why, whylen, "format is %" PRIu32 ", not a dataset format "
-			 "(%d..%d)", format, ENG_FMT_AUTO, ENG_FMT_TSV);
+			 "(%d..%d)", format, ENG_FMT_AUTO, ENG_FMT_DEMO);
 		return why;
 	}
 	memset(meta, 0, sizeof *meta);

@@ -508,7 +508,7 @@ Test(ckpt, inconsistent_header_with_valid_checksum)
 		/* the enums of the metadata, each named */
 		{ 112, 2, "item_key is 2, not 0 (id) or 1 (title)" },
 		{ 112, 0xFFFFFFFFu, "item_key is 4294967295" },
-		{ 116, 6, "format is 6, not a dataset format" },
+		{ 116, 7, "format is 7, not a dataset format" },
 		{ 116, 0xFFFFFFFDu, "format is 4294967293" },
 	};
 
