@@ -131,9 +131,17 @@ $(B)/tests/%.o: tests/%.c
 $(B)/tests/run: $(TEST_OBJ) $(FRONT_OBJ) $(ENGINE_OBJ)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(TEST_LIBS) $(ALL_LDLIBS)
 
+# With no DATA and no data/ml-100k, fetch it (as `make data`); when that
+# fails (offline: data/fetch-ml100k.sh gives up in seconds and says in one
+# line how else to get it), open the interface on the demo set instead.
 run: all
-	@[ -n "$(DATA)" ] || [ -f data/ml-100k/u.data ] || $(MAKE) --no-print-directory data
-	./collabtui $(if $(DATA),--data $(DATA))
+ifneq ($(DATA),)
+	./collabtui --data '$(DATA)'
+else
+	@if [ -f data/ml-100k/u.data ] || { sh scripts/deps.sh data && sh data/fetch-ml100k.sh data; }; \
+	then echo ./collabtui; ./collabtui; \
+	else echo "./collabtui --demo   # the synthetic demo set, not MovieLens"; ./collabtui --demo; fi
+endif
 
 # --- tests ----------------------------------------------------------------
 # The suite runs twice: a normal build, then an ASan+UBSan build in

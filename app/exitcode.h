@@ -4,7 +4,8 @@
  *
  *   0    success
  *   1    a runtime failure: a file could not be written, memory ran out,
- *        a system call needed to set up the terminal failed
+ *        a system call needed to set up the terminal failed, training
+ *        diverged (NaN or infinite losses or weights; nothing is saved)
  *   2    bad usage or bad input: an unknown command or option, an option
  *        the command does not take, a value out of range, a malformed or
  *        missing file (data, config, model, ratings), a title that names

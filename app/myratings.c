@@ -101,16 +101,38 @@ enum {
 	MYRATINGS_NOT_NUMBER = -2, /* the rating is not a finite number */
 };
 
+/* Whether s is a plain decimal number: an optional sign, digits with at
+ * most one '.', at least one digit ("4", "4.5", ".5", "-1").  Not
+ * strtod's whole language: "0x4", "4e0", "inf" and "nan" are no ratings. */
+static int is_decimal(const char *s)
+{
+	size_t i = (*s == '-' || *s == '+'), digits = strspn(s + i, "0123456789");
+
+	i += digits;
+	if (s[i] == '.') {
+		size_t frac = strspn(s + i + 1, "0123456789");
+
+		i += 1 + frac;
+		digits += frac;
+	}
+	return digits > 0 && s[i] == '\0';
+}
+
 /* Parse line (NUL-terminated, changed in place) of a ratings file; lineno
- * counts from 1 (line 1 may be the header "title,rating").  The rating is
+ * counts from 1 (line 1 may be the header "title,rating", and may start
+ * with a UTF-8 byte order mark, which is skipped).  The rating is
  * after the last comma, so a title such as "Shawshank Redemption, The
  * (1994)" needs no quoting; a "quoted" title is unquoted ("" -> ").
  * Returns one of the MYRATINGS_* results, filling *out for OK and (its
  * rating_text) for NOT_NUMBER. */
 static int parse_line(char *line, int lineno, struct myratings_line *out)
 {
-	char *t = trim(line), *comma, *end;
+	char *t, *comma, *end;
 
+	/* what some editors write first: invisible, and no part of a title */
+	if (lineno == 1 && strncmp(line, "\xEF\xBB\xBF", 3) == 0)
+		line += 3;
+	t = trim(line);
 	if (!*t || *t == '#')
 		return MYRATINGS_SKIP;
 	comma = strrchr(t, ',');
@@ -121,7 +143,8 @@ static int parse_line(char *line, int lineno, struct myratings_line *out)
 	out->rating_text = trim(comma + 1);
 	errno = 0;
 	out->rating = strtod(out->rating_text, &end);
-	if (errno || end == out->rating_text || *end || !isfinite(out->rating)) {
+	if (errno || end == out->rating_text || *end || !isfinite(out->rating) ||
+	    !is_decimal(out->rating_text)) {
 		if (lineno == 1 && strcasecmp(out->rating_text, "rating") == 0)
 			return MYRATINGS_SKIP;
 		return MYRATINGS_NOT_NUMBER;

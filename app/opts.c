@@ -17,7 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "msg.h"
 #include "paths.h"
+#include "vocab.h"
 
 /* ---- the option table ---------------------------------------------------- */
 
@@ -51,7 +53,11 @@ enum opt_kind {
 struct opt_row {
 	const char *name;       /* the long name, without "--" */
 	char short_name;        /* a one-letter alias ('k'), 0 for none */
-	const char *arg;        /* the value's name in the help; NULL: a flag */
+	const char *arg;        /* the value's name in the help; NULL (and no
+				 * words): a flag */
+	/* a setting of app/vocab.h: its words ("a|b|c") name the value in
+	 * the help instead of arg, so they are written only in the tables */
+	const char *(*words)(void);
 	const char *help;       /* the help line; '\n' continues it below */
 	unsigned cmds;          /* the CMD_BIT()s of the commands that take it */
 	enum group group;
@@ -79,9 +85,14 @@ static const struct opt_row rows[] = {
 	/* data */
 	{ .name = "data", .arg = "DIR", .help = "dataset directory or ratings file",
 	  .cmds = LOADING | C(RUNS), .group = G_DATA, CFG("data") },
-	{ .name = "format", .arg = "F", .help = "auto, ml-100k, ml-dat, ml-csv, csv, tsv",
+	{ .name = "demo",
+	  .help = "the built-in demo set, \"" ENG_DEMO_NAME "\": MovieLens-shaped,\n"
+		  "generated in memory (no file, no network); not MovieLens",
+	  .cmds = LOADING | C(RUNS), .group = G_DATA, FIELD(K_FLAG, demo) },
+	{ .name = "format", .words = vocab_format_words,
+	  .help = "the dataset's format (default auto: from the file names)",
 	  .cmds = LOADING, .group = G_DATA, CFG("format") },
-	{ .name = "item-key", .arg = "id|title",
+	{ .name = "item-key", .words = vocab_item_key_words,
 	  .help = "one item per movie id, or per title (fastai's item_name='title')",
 	  .cmds = LOADING, .group = G_DATA, CFG("item_key") },
 	{ .name = "valid-pct", .arg = "P", .help = "random validation share (default 0.2)",
@@ -98,7 +109,7 @@ static const struct opt_row rows[] = {
 	  .help = "order by validation loss (best first) or time",
 	  .cmds = C(RUNS), .group = G_DATA, FN(set_sort) },
 	/* model and training */
-	{ .name = "model", .arg = "dot|dotbias|nn|als|bpmf",
+	{ .name = "model", .words = vocab_model_setting_words,
 	  .help = "dot product, or with user and item biases (default);\n"
 		  "nn: fastai's EmbeddingNN (collab_learner(use_nn=True));\n"
 		  "als, bpmf: biased MF fitted by ALS or by Gibbs sampling",
@@ -118,12 +129,12 @@ static const struct opt_row rows[] = {
 	  .cmds = SETTINGS, .group = G_MODEL, CFG("wd") },
 	{ .name = "bs", .arg = "N", .help = "batch size (default 64)",
 	  .cmds = SETTINGS, .group = G_MODEL, CFG("bs") },
-	{ .name = "opt", .arg = "adam|sgd", .help = "optimiser (default adam, fastai's defaults)",
+	{ .name = "opt", .words = vocab_optimizer_words, .help = "optimiser (default adam, fastai's defaults)",
 	  .cmds = SETTINGS, .group = G_MODEL, CFG("optimizer") },
 	{ .name = "mom", .arg = "X",
 	  .help = "momentum under the constant schedule (default 0.9)",
 	  .cmds = SETTINGS, .group = G_MODEL, CFG("mom") },
-	{ .name = "schedule", .arg = "one-cycle|constant",
+	{ .name = "schedule", .words = vocab_schedule_words,
 	  .help = "fastai's fit_one_cycle (default), or a constant lr",
 	  .cmds = SETTINGS, .group = G_MODEL, CFG("schedule") },
 	{ .name = "seed", .arg = "N",
@@ -134,7 +145,7 @@ static const struct opt_row rows[] = {
 	{ .name = "threads", .arg = "N",
 	  .help = "optimiser threads; results do not depend on it",
 	  .cmds = SETTINGS, .group = G_MODEL, CFG("threads") },
-	{ .name = "trainer", .arg = "fastai|fast",
+	{ .name = "trainer", .words = vocab_trainer_words,
 	  .help = "fastai's mini-batch fit (default), or sparse\n"
 		  "per-rating SGD or Adam for large data (dot, dotbias)",
 	  .cmds = SETTINGS, .group = G_MODEL, CFG("trainer") },
@@ -201,7 +212,7 @@ static const struct opt_row rows[] = {
 	{ .name = "theme", .arg = "NAME",
 	  .help = "colours from themes/NAME.yaml (default, light, mono)",
 	  .cmds = C(TUI), .group = G_TUI, CFG("theme") },
-	{ .name = "chart", .arg = "auto|unicode|ascii", .help = "how the loss chart is drawn",
+	{ .name = "chart", .words = vocab_chart_words, .help = "how the loss chart is drawn",
 	  .cmds = C(TUI), .group = G_TUI, CFG("chart") },
 	{ .name = "no-mouse", .help = "ignore the mouse",
 	  .cmds = C(TUI), .group = G_TUI, FN(set_no_mouse) },
@@ -445,10 +456,11 @@ static const struct opt_row *row_for(const char *name, enum cmd_id cmd, unsigned
 static void print_row(FILE *out, const struct opt_row *r, const char *prefix)
 {
 	char head[96], alias[8] = "";
+	const char *arg = r->words ? r->words() : r->arg;
 	if (r->short_name)
 		snprintf(alias, sizeof alias, "-%c, ", r->short_name);
-	snprintf(head, sizeof head, "  %s--%s%s%s", alias, r->name, r->arg ? " " : "",
-		 r->arg ? r->arg : "");
+	snprintf(head, sizeof head, "  %s--%s%s%s", alias, r->name, arg ? " " : "",
+		 arg ? arg : "");
 	int w = (int)strlen(head);
 	if (w < HELP_COL - 1)
 		fprintf(out, "%-*s", HELP_COL, head);
@@ -597,7 +609,7 @@ int opts_parse(int argc, char **argv, const struct cmd_entry *const *cmds,
 			continue;
 		names[n] = rows[i].name;
 		longopts[n++] = (struct option){ rows[i].name,
-			rows[i].arg ? required_argument : no_argument, NULL, LONG_BASE + i };
+			rows[i].arg || rows[i].words ? required_argument : no_argument, NULL, LONG_BASE + i };
 	}
 	longopts[n] = (struct option){ 0 };
 

@@ -74,6 +74,7 @@ struct opts {
 	int k;                          /* -k/--k N */
 	const char *ratings;            /* --ratings FILE or NULL */
 	int include_me;                 /* --include-me: train with those ratings */
+	int demo;                       /* --demo: the built-in demo set, not --data */
 	int age;                        /* --age N */
 	const char *gender;             /* --gender G or NULL */
 	const char *occupation;         /* --occupation WORD or NULL */

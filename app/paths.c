@@ -76,7 +76,7 @@ int paths_find_data(const char *requested, char *buf, size_t n, char *err, size_
 		 "no dataset found (looked in data/ml-100k%s%s).\n"
 		 "  Get MovieLens 100K from GroupLens with `make data` in the source tree\n"
 		 "  (or `sh data/fetch-ml100k.sh DIR`), or point at a copy with --data DIR\n"
-		 "  or `data:` in config.yaml.",
+		 "  or `data:` in config.yaml; --demo uses the built-in synthetic demo set.",
 		 user[0] ? " and " : "", user);
 	return -1;
 }

@@ -99,12 +99,22 @@ int runargs_build(const struct opts *o, struct eng_load_args *load,
 
 	runargs_load(&o->cfg, load);
 	runargs_train(&o->cfg, ta);
+	snprintf(load->split, sizeof load->split, "%s", o->split);
+	if (o->demo) {
+		runargs_demo(load);
+		return EXIT_OK;
+	}
 	if (paths_find_data(o->cfg.data, load->path, sizeof load->path, err, sizeof err) != 0) {
 		fprintf(stderr, "collabtui: %s\n", err);
 		return EXIT_INPUT;
 	}
-	snprintf(load->split, sizeof load->split, "%s", o->split);
 	return EXIT_OK;
+}
+
+void runargs_demo(struct eng_load_args *load)
+{
+	load->format = ENG_FMT_DEMO;
+	load->path[0] = '\0';
 }
 
 void runargs_keep_history(struct eng *e)

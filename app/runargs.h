@@ -24,9 +24,14 @@ void runargs_train(const struct cfg *c, struct eng_train_args *ta);
  * training arguments are runargs_train()'s. */
 void runargs_sweep(const struct cfg *c, struct eng_lr_find_args *lf);
 
+/* Make *load ask for the built-in demo set (ENG_FMT_DEMO, no path) in
+ * place of a dataset on disk; the item key and split stay as they are. */
+void runargs_demo(struct eng_load_args *load);
+
 /* The command line's LOAD_DATA and TRAIN arguments: runargs_load() and
  * runargs_train() of o's settings, with the data directory found
- * (paths_find_data) and o's split, over what the caller zeroed.  Returns
+ * (paths_find_data), or the demo set with --demo, and o's split, over
+ * what the caller zeroed.  Returns
  * EXIT_OK, or an exit status after printing why on stderr. */
 int runargs_build(const struct opts *o, struct eng_load_args *load,
 		  struct eng_train_args *ta);

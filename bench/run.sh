@@ -127,6 +127,11 @@ printf "$fmt" task dataset median throughput "peak RSS" note
 # ---- loading --------------------------------------------------------------
 row load-ml100k ml-100k 100000 0 "collabtui summary: load and summarise" \
 	"$bin" summary --data "$ml"
+if want demo-load demo; then
+	"$benchdir/bench_load" :demo 20 demo-load demo
+fi
+row demo-summary demo 100000 0 "collabtui summary --demo: generate and summarise" \
+	"$bin" summary --demo
 if want load-5m synth-5M; then
 	synth 5000000 "$tmp/s5m"
 	"$benchdir/bench_load" "$tmp/s5m" "$reps_large" load-5m synth-5M

@@ -180,6 +180,8 @@ static int run(const struct opts *o)
 	}
 	eng_free(e);
 	if (st == EXIT_OK)
+		cli_label_demo(o);
+	if (st == EXIT_OK)
 		print_table(vocab_model_setting_word(o->cfg.model, o->cfg.fit), how, n, vals);
 	return st;
 }

@@ -1,6 +1,7 @@
 /* cmd_runs.c -- `collabtui runs`: the run history of the current dataset
  * as a table (history.h keeps it): the runs recorded for the dataset the
- * settings name (by its base name, as the history records it), oldest
+ * settings name (by its base name, as the history records it, or
+ * ENG_DEMO_NAME with --demo), oldest
  * first or, with --sort valid, best validation loss first. */
 #include "driver.h"
 
@@ -22,14 +23,24 @@ static const char *base_name(char *path)
 	return slash ? slash + 1 : path;
 }
 
+/* A loss for the table, in its column's width: fixed point as fastai
+ * prints it, or in exponent form when that would be too wide (a run
+ * that blew up, a hand-edited file). */
+static void format_loss(char *buf, size_t n, double v)
+{
+	snprintf(buf, n, fabs(v) < 1e6 || !isfinite(v) ? "%.6f" : "%.4e", v);
+}
+
 static int run(const struct opts *o)
 {
 	char data[4096], err[1024], path[4096];
-	if (paths_find_data(o->cfg.data, data, sizeof data, err, sizeof err) != 0) {
+	const char *name = ENG_DEMO_NAME;
+	if (!o->demo && paths_find_data(o->cfg.data, data, sizeof data, err, sizeof err) != 0) {
 		fprintf(stderr, "collabtui: %s\n", err);
 		return EXIT_INPUT;
 	}
-	const char *name = base_name(data);
+	if (!o->demo)
+		name = base_name(data);
 	if (!history_path(path, sizeof path)) {
 		fprintf(stderr, "collabtui: no place for the run history "
 			"(set XDG_DATA_HOME or HOME)\n");
@@ -49,9 +60,15 @@ static int run(const struct opts *o)
 	for (size_t j = 0; j < n; j++) {
 		const struct history_run *r = &v[j];
 		float train = r->n_losses ? r->train_loss[r->n_losses - 1] : NAN;
-		printf("%-4zu%-22s%-9s%-8d%-7d%-10.3g%-8.3g%-12s%-6llu%-11.6f%-11.6f%.1f\n",
+		char valid[32], train_s[32];
+		if (r->diverged)
+			snprintf(valid, sizeof valid, "diverged");
+		else
+			format_loss(valid, sizeof valid, r->final_valid);
+		format_loss(train_s, sizeof train_s, train);
+		printf("%-4zu%-22s%-9s%-8d%-7d%-10.3g%-8.3g%-12s%-6llu%-11s%-11s%.1f\n",
 		       j + 1, r->time, r->model, r->factors, r->epochs, r->lr, r->wd, r->split,
-		       (unsigned long long)r->seed, train, r->final_valid, r->seconds);
+		       (unsigned long long)r->seed, train_s, valid, r->seconds);
 	}
 	free(v);
 	return EXIT_OK;

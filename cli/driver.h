@@ -73,6 +73,11 @@ int cli_drive(const struct opts *o, const struct cli_job *job);
  * exit status. */
 int cli_ask(struct cli_session *s, const struct eng_cmd *c);
 
+/* With --demo, say on stdout that the data is the synthetic demo set: the
+ * first line of every headless command's output but summary's, whose
+ * dataset line says it.  Nothing otherwise. */
+void cli_label_demo(const struct opts *o);
+
 /* The exit status of an engine error code (0 for success). */
 int cli_exit_status(int code);
 

@@ -14,11 +14,16 @@
 # it for each user from GroupLens instead.
 #
 # Environment: ML100K_ZIP=FILE uses a copy of ml-100k.zip already on disk
-# instead of downloading (it is verified just the same).
+# instead of downloading (it is verified just the same); ML100K_URL=URL
+# downloads from elsewhere (a mirror; the tests use an unreachable one).
+#
+# Offline, the download gives up within seconds (a 5-second connect
+# timeout, no retries) and says in one line on stderr what to do instead,
+# with exit status 1; `make run` then opens collabtui on its demo set.
 
 set -eu
 
-url=https://files.grouplens.org/datasets/movielens/ml-100k.zip
+url=${ML100K_URL:-https://files.grouplens.org/datasets/movielens/ml-100k.zip}
 
 # SHA-256 of ml-100k.zip (4,924,029 bytes).  GroupLens publishes only an MD5
 # (ml-100k.zip.md5: 0e33842e24a9c977be4e0107933c0723); this SHA-256 of the
@@ -81,10 +86,14 @@ fi
 command -v unzip >/dev/null 2>&1 ||
 	die "unzip not found: install it (Debian: sudo apt-get install -y unzip)"
 if [ -z "${ML100K_ZIP-}" ]; then
+	# Quiet, so that a failure is the one line below (with the tool's
+	# reason in it); a stalled transfer is dropped after 30 s.
 	if command -v curl >/dev/null 2>&1; then
-		fetch() { curl -fL --retry 3 --connect-timeout 30 -o "$2" "$1"; }
+		fetch() { curl -fsSL --connect-timeout 5 --speed-limit 1000 --speed-time 30 \
+			-o "$2" "$1" 2>&1; }
 	elif command -v wget >/dev/null 2>&1; then
-		fetch() { wget --tries=3 --timeout=30 -O "$2" "$1"; }
+		fetch() { wget -nv --tries=1 --dns-timeout=5 --connect-timeout=5 --read-timeout=30 \
+			-O "$2" "$1" 2>&1; }
 	else
 		die "neither curl nor wget found: install one (Debian: sudo apt-get install -y curl)"
 	fi
@@ -105,7 +114,10 @@ if [ -n "${ML100K_ZIP-}" ]; then
 	cp "$ML100K_ZIP" "$zip"
 else
 	echo "downloading $url"
-	fetch "$url" "$zip" || die "download of $url failed"
+	if ! why=$(fetch "$url" "$zip"); then
+		why=$(printf '%s' "$why" | tr '\n' ' ' | sed 's/ *$//')
+		die "MovieLens 100K could not be fetched from $url (${why:-no reason given}): run \`make data\` when online, \`make run DATA=DIR\` for a local copy, or ML100K_ZIP=FILE for a downloaded ml-100k.zip"
+	fi
 fi
 
 got=$(sha256 "$zip")

@@ -5,7 +5,7 @@
  * ~/.local/share/collabtui/history.jsonl.  Each run is one line: its
  * dataset and split, model and hyperparameters, seed, the per-epoch
  * training and validation losses, the final validation loss and the wall
- * time.
+ * time, and "diverged":true for a run that diverged.
  *
  * Crash safety without a lock or a rewrite: a line is appended with one
  * write(2) on an O_APPEND descriptor and then fsync'ed, so concurrent
@@ -25,6 +25,7 @@
 #include <stdint.h>
 
 #define HISTORY_EPOCHS_MAX 1000 /* losses kept per run; later epochs are left out */
+#define HISTORY_SECONDS_MAX 1e9 /* a run's wall time, at most (~31 years) */
 
 struct history_run {
 	char time[24];          /* UTC, "2025-01-31T12:00:00Z" */
@@ -40,8 +41,12 @@ struct history_run {
 	int n_losses;           /* entries of train_loss / valid_loss */
 	float train_loss[HISTORY_EPOCHS_MAX];
 	float valid_loss[HISTORY_EPOCHS_MAX];   /* NAN without a validation set */
-	double final_valid;     /* NAN without a validation set */
+	double final_valid;     /* NAN without a validation set, or diverged */
 	double seconds;
+	int diverged;           /* 1: the run ended diverged (NaN or infinite
+				 * losses or weights; written "diverged":true,
+				 * absent otherwise); its losses are the epochs
+				 * before, and it has no model */
 };
 
 /* The history file's path into buf (n bytes), creating its directory.
@@ -67,7 +72,14 @@ int history_read(const char *path, const char *dataset, struct history_run **out
 void history_sort_valid(struct history_run *v, size_t n);
 
 /* Parse one line (without its '\n') into r.  0, or -1 if it is not a
- * complete record. */
+ * complete record or a field is out of its range: strings hold no control
+ * byte and fit their arrays; time is "YYYY-MM-DDTHH:MM:SSZ"; factors,
+ * epochs and bs are whole numbers 1..INT_MAX; seed a whole number
+ * 0..2^64-1, read exactly; lr > 0 and wd >= 0 finite; y_range null or two
+ * float-sized numbers lo < hi; losses and final_valid null or finite and
+ * >= 0, at most FLT_MAX; seconds 0..HISTORY_SECONDS_MAX.  Of more
+ * than HISTORY_EPOCHS_MAX losses the first are kept, the rest checked and
+ * left out. */
 int history_parse(const char *line, struct history_run *r);
 
 #endif

@@ -57,6 +57,10 @@
 #define ENG_LR_PTS 256          /* points of a learning-rate sweep */
 #define ENG_PROGRESS_MS 100     /* ms: the rate limit of progress events */
 
+/* The name of the built-in demo set (ENG_FMT_DEMO) wherever it is shown:
+ * summaries, panes, headless output, the run history. */
+#define ENG_DEMO_NAME "demo (synthetic)"
+
 /* Error codes carried by ENG_EVT_ERROR (negative, as the engine returns). */
 enum eng_err {
 	ENG_OK = 0,
@@ -67,6 +71,14 @@ enum eng_err {
 	ENG_ESTATE = -5,        /* not possible now (no dataset, no model, busy) */
 	ENG_ECANCELED = -6,     /* a load cancelled (eng_set_cancel); reported
 				 * as STOPPED, not as an ERROR */
+	ENG_EDIVERGED = -7,     /* training diverged: a loss or a parameter
+				 * became NaN or infinite.  The run ends with
+				 * this ERROR instead of TRAINED, "diverged at
+				 * epoch N, batch M: <hint>" (N as the epoch
+				 * table counts, from 0; M the batch of that
+				 * epoch, from 1); the model is dropped (there
+				 * is none to save or query) and the history
+				 * records the run as diverged */
 };
 
 /* ---- settings -------------------------------------------------------- */
@@ -79,6 +91,8 @@ enum eng_format {
 	ENG_FMT_MLCSV,          /* ratings.csv (+ movies.csv), ML-20M/25M/latest */
 	ENG_FMT_CSV,            /* generic user,item,rating[,timestamp] */
 	ENG_FMT_TSV,            /* generic, tab-separated */
+	ENG_FMT_DEMO,           /* the built-in demo set, "demo (synthetic)":
+				 * generated in memory, the path is ignored */
 };
 
 /* What makes two ratings be of one item. */

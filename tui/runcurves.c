@@ -149,7 +149,8 @@ int curves_apply(struct run_curves *h, const struct eng_evt *ev)
 		return 1;
 	case ENG_EVT_ERROR:
 		if (r->state == CURVES_WAITING || r->state == CURVES_RUNNING) {
-			r->state = CURVES_FAILED;
+			r->state = ev->u.error.code == ENG_EDIVERGED ?
+				   CURVES_DIVERGED : CURVES_FAILED;
 			return 1;
 		}
 		return 0;

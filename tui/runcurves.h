@@ -22,6 +22,7 @@ enum curve_state {
 	CURVES_DONE,
 	CURVES_STOPPED,
 	CURVES_FAILED,
+	CURVES_DIVERGED,          /* ended by ENG_EDIVERGED: NaN or infinite */
 	CURVES_PAST,              /* a finished run read back from the history
 				 * file: validation losses per epoch only */
 };

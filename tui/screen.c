@@ -253,12 +253,15 @@ static void draw_status(struct screen *s)
 		x = draw_hint(s, x, ACT_RUNS_SORT, " order ");
 	}
 
+	/* the demo set says so whatever the message */
+	const char *demo = st->demo ? ENG_DEMO_NAME " | " : "";
 	if (st->status[0])
-		snprintf(right, sizeof right, "%s", st->status);
+		snprintf(right, sizeof right, "%s%s", demo, st->status);
 	else if (st->training)
-		snprintf(right, sizeof right, "training");
+		snprintf(right, sizeof right, "%straining", demo);
 	else
-		right[0] = '\0';
+		snprintf(right, sizeof right, "%.*s", st->demo ? (int)strlen(ENG_DEMO_NAME) : 0,
+			 demo);
 	int len = (int)strlen(right), at = COLS - len - 1;
 	if (at < x + 1)
 		at = x + 1;

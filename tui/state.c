@@ -62,12 +62,18 @@ int state_load(struct state *s, const char *path, const char *split)
 	struct eng_load_args *a = &cmd.u.load;
 
 	runargs_load(&s->cfg, a);
-	snprintf(a->path, sizeof a->path, "%s", path);
+	if (path)
+		snprintf(a->path, sizeof a->path, "%s", path);
+	else
+		runargs_demo(a);
 	snprintf(a->split, sizeof a->split, "%s", split ? split : "");
 	if (send(s, &cmd, &s->load_req) != 0)
 		return -1;
 	s->loading = 1;
 	s->load = (struct eng_load_progress){0};
+	s->demo = !path;
+	if (!path)
+		path = ENG_DEMO_NAME;
 	/* "/data/ml-25m/" -> "ml-25m" */
 	size_t n = strlen(path);
 	while (n > 1 && path[n - 1] == '/')
@@ -618,9 +624,12 @@ unsigned state_apply(struct state *s, struct eng_evt *ev)
 		enum vocab_format fmt;
 		s->has_meta = vocab_format_parse(ev->u.summary.format, &fmt) == 0 &&
 			      fmt == VOCAB_FORMAT_ML_100K;
-		snprintf(msg, sizeof msg, "loaded %s: %u users, %u movies",
-			 s->summary.name, s->summary.n_users,
-			 s->summary.n_items);
+		if (s->demo_instead)
+			snprintf(msg, sizeof msg, "no dataset: `make data` fetches MovieLens");
+		else   /* the demo's name is on the status line already */
+			snprintf(msg, sizeof msg, "loaded%s%s: %u users, %u movies",
+				 s->demo ? "" : " ", s->demo ? "" : s->summary.name,
+				 s->summary.n_users, s->summary.n_items);
 		state_message(s, 0, msg);
 		state_runs_reload(s);
 		return DIRTY_ALL;
@@ -754,7 +763,15 @@ unsigned state_apply(struct state *s, struct eng_evt *ev)
 		if (ev->req_id == s->train_req && s->training) {
 			curves_apply(s->curves, ev);
 			s->training = 0;
-			return DIRTY_TRAIN | DIRTY_STATUS | DIRTY_PARAMS;
+			if (ev->u.error.code != ENG_EDIVERGED)
+				return DIRTY_TRAIN | DIRTY_STATUS | DIRTY_PARAMS;
+			/* the engine dropped the diverged model: the panes
+			 * show what the engine answers without one */
+			s->trained = 0;
+			state_runs_reload(s);
+			state_recommend(s);
+			return DIRTY_TRAIN | DIRTY_STATUS | DIRTY_PARAMS | DIRTY_RECS |
+			       DIRTY_RUNS;
 		}
 		if (ev->req_id == s->lr_req && s->lr_running) {
 			s->lr_running = 0;

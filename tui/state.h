@@ -65,6 +65,8 @@ struct state {
 
 	int loading;                    /* LOAD_DATA sent, no reply yet */
 	char load_name[64];             /* the base name of what loads */
+	int demo;                       /* what loads is the demo set (labelled so) */
+	int demo_instead;               /* the demo, because no dataset was found */
 	struct eng_load_progress load;  /* its last progress; phase 0: none yet */
 	int loaded;
 	struct eng_summary summary;     /* valid when loaded */
@@ -135,8 +137,9 @@ unsigned state_apply(struct state *s, struct eng_evt *ev);
 /* Apply every event waiting in the backend; DIRTY_* bits. */
 unsigned state_pump(struct state *s);
 
-/* Ask for a dataset (path, format and item key from the settings).
- * 0, or -1 with the reason in s->status. */
+/* Ask for a dataset (path, format and item key from the settings); path
+ * NULL asks for the built-in demo set (ENG_FMT_DEMO).  0, or -1 with the
+ * reason in s->status. */
 int state_load(struct state *s, const char *path, const char *split);
 
 /* Train with the values in s->cfg (a new run in the history); with_me

@@ -37,10 +37,9 @@ int tui_run(const struct opts *o)
 		fprintf(stderr, "collabtui: %s\n", err);
 		return EXIT_INPUT;
 	}
-	if (paths_find_data(o->cfg.data, path, sizeof path, err, sizeof err) != 0) {
-		fprintf(stderr, "collabtui: %s\n", err);
-		return EXIT_INPUT;
-	}
+	/* no dataset anywhere: the demo set, said so on the status line */
+	int demo_instead = !o->demo &&
+			   paths_find_data(o->cfg.data, path, sizeof path, err, sizeof err) != 0;
 	if (backend_thread(&be, err, sizeof err) != 0) {
 		fprintf(stderr, "collabtui: %s\n", err);
 		return EXIT_RUNTIME;
@@ -52,7 +51,8 @@ int tui_run(const struct opts *o)
 	}
 	/* before LOAD_DATA: the Runs pane reads the history once it is in */
 	state_keep_history(&st);
-	state_load(&st, path, o->split);
+	st.demo_instead = demo_instead;
+	state_load(&st, o->demo || demo_instead ? NULL : path, o->split);
 	rc = ui_init(&u, o->cfg.mouse, err, sizeof err);
 	if (rc != 0) {
 		be.stop(be.ctx);

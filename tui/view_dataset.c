@@ -1,6 +1,7 @@
 /* view_dataset.c -- the Dataset pane: the summary the engine sends with
  * ENG_EVT_LOADED, laid out so each line has a stable label ("users 943")
- * that a test can look for; before it, a long load's progress bar. */
+ * that a test can look for; before it, a long load's progress bar.  The
+ * demo set puts its name, ENG_DEMO_NAME, on the frame. */
 #define _XOPEN_SOURCE_EXTENDED 1
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,6 +50,8 @@ static void draw(struct panel *p, const struct panel_env *env)
 	int r = 0, h = panel_inner_h(p), w = panel_inner_w(p);
 	uint64_t top = 1;
 
+	/* the demo is never to be taken for MovieLens: its name on the frame */
+	snprintf(p->subtitle, sizeof p->subtitle, "%s", st->demo ? ENG_DEMO_NAME : "");
 	if (!st->loaded && st->loading) {
 		draw_loading(p, env);
 		return;

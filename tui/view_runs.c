@@ -85,8 +85,11 @@ static void draw(struct panel *p, const struct panel_env *env)
 		if (state_runs_overlaid(st, (size_t)row))
 			panel_printf(p, env, y, 1, ROLE_BEST, "%s",
 				     env->unicode ? "\u25c6" : "*");
-		if (isfinite(x->final_valid))
-			snprintf(valid, sizeof valid, "%.6f", x->final_valid);
+		if (x->diverged)
+			snprintf(valid, sizeof valid, "diverged");
+		else if (isfinite(x->final_valid))
+			snprintf(valid, sizeof valid, x->final_valid < 100 ? "%.6f" : "%.3e",
+				 x->final_valid);
 		else
 			snprintf(valid, sizeof valid, "-");
 		/* "2025-01-31T12:00:00Z" as "01-31 12:00" */

@@ -89,6 +89,7 @@ static const char *state_name(enum curve_state s)
 	case CURVES_DONE:    return "done";
 	case CURVES_STOPPED: return "stopped";
 	case CURVES_FAILED:  return "failed";
+	case CURVES_DIVERGED: return "diverged";
 	case CURVES_PAST:    return "past";
 	}
 	return "";

@@ -475,6 +475,36 @@ static void lr_work(struct eng *e)
 	}
 }
 
+/* What to try after a run of algo diverged. */
+static const char *divergence_hint(enum eng_fit algo)
+{
+	switch (algo) {
+	case ENG_FIT_SGD: break;
+	case ENG_FIT_ALS: return "try a larger wd (the ridge weight)";
+	case ENG_FIT_BPMF: return "try fewer factors or another seed";
+	}
+	return "try a lower lr";
+}
+
+/* The run diverged (trainer_step() said so, rep saying where): it ends
+ * with an ERROR, not TRAINED.  The history records it as diverged, and
+ * the model goes -- NaN predicts nothing, and must not be saved. */
+static void end_diverged(struct eng *e, const struct eng_train_report *rep)
+{
+	char herr[ENG_MSG_MAX];
+	uint32_t req = e->train_req;
+	int epoch = rep->epoch;
+	long batch = rep->batch;
+
+	run_record_diverged(&e->record);
+	int hrc = run_record_end(&e->record, herr, sizeof herr);
+	drop_model(e);
+	fail(e, req, ENG_EDIVERGED, "diverged at epoch %d, batch %ld: %s", epoch, batch,
+	     divergence_hint(e->targs.train.algo));
+	if (hrc != 0)
+		fail(e, req, ENG_EIO, "run history not saved: %s", herr);
+}
+
 void eng_work(struct eng *e)
 {
 	if (e->abandoned) {
@@ -512,6 +542,10 @@ void eng_work(struct eng *e)
 			e->batches_done = done;
 		}
 		double t = clock_now();
+		if (st == TRAIN_DIVERGED) {
+			end_diverged(e, rep);
+			return;
+		}
 		if (st != TRAIN_MORE) {
 			e->epochs_done++;
 			e->valid_loss = rep->valid_loss;

@@ -16,6 +16,7 @@ const char *eng_strerror(int code)
 	case ENG_ENOMEM: return "out of memory";
 	case ENG_ESTATE: return "not possible in the engine's current state";
 	case ENG_ECANCELED: return "cancelled";
+	case ENG_EDIVERGED: return "training diverged";
 	}
 	return "unknown error";
 }

@@ -53,6 +53,14 @@ void run_record_epoch(struct run_record *rr, const struct eng_train_report *rep)
 	r->final_valid = rep->valid_loss;
 }
 
+void run_record_diverged(struct run_record *rr)
+{
+	if (!rr->run)
+		return;
+	rr->run->diverged = 1;
+	rr->run->final_valid = NAN;
+}
+
 int run_record_end(struct run_record *rr, char *err, size_t errlen)
 {
 	if (!rr->run)

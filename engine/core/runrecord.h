@@ -26,6 +26,10 @@ void run_record_begin(struct run_record *rr, const char *dataset,
 /* Add an epoch's losses (from its report) to the run in progress. */
 void run_record_epoch(struct run_record *rr, const struct eng_train_report *rep);
 
+/* Mark the run in progress as diverged (ENG_EDIVERGED): the history
+ * says so, and it has no final validation loss to rank it by. */
+void run_record_diverged(struct run_record *rr);
+
 /* Append the finished (or stopped) run to the file and forget it.  0 (also
  * when nothing was recorded), or -1 with the reason in err. */
 int run_record_end(struct run_record *rr, char *err, size_t errlen);

@@ -32,6 +32,7 @@
 #include "csvline.h"
 #include "idmap.h"
 #include "lines.h"
+#include "synthdemo.h"
 #include "utf8.h"
 
 #define NO_STR UINT32_MAX         /* arena offset of a string not set yet */
@@ -83,6 +84,7 @@ static const char *const format_names[] = {
 	[ENG_FMT_AUTO] = "auto",     [ENG_FMT_ML100K] = "ml-100k",
 	[ENG_FMT_MLDAT] = "ml-dat",  [ENG_FMT_MLCSV] = "ml-csv",
 	[ENG_FMT_CSV] = "csv",       [ENG_FMT_TSV] = "tsv",
+	[ENG_FMT_DEMO] = "demo",
 };
 
 /* u.genre's contents, for a u.item that comes without it. */
@@ -624,7 +626,10 @@ typedef int row_fn(struct load *L, const struct lines *lf, struct csv_field *f,
 #define META_FIELDS (5 + GENRES_MAX)   /* u.item is the widest */
 
 /* Read the optional companion file dir/name row by row.  1 when read,
- * 0 when it does not exist, -1 on any other failure (err set). */
+ * 0 when it does not exist, -1 on any other failure (err set).  A file
+ * that is there must be text with at least one record: a NUL byte
+ * (a binary or damaged file) and a file of blank lines only (an empty
+ * u.item would leave every movie untitled) are refused. */
 static int read_meta(struct load *L, const char *name, const struct csv_dialect *d,
                      row_fn *fn, void *ctx)
 {
@@ -638,12 +643,22 @@ static int read_meta(struct load *L, const char *name, const struct csv_dialect 
 		return -1;
 	if (lines_open(&lf, L->meta, L->err, L->errlen))
 		return errno == ENOENT ? 0 : -1;
+	int records = 0;
 	while ((rc = lines_next(&lf, &line, &len, L->err, L->errlen)) > 0) {
 		const char *why;
+		const char *nul;
 		int nf;
 
 		if (len == 0)
 			continue;
+		records++;
+		nul = memchr(line, '\0', len);
+		if (nul) {
+			lines_fail(&lf, L->err, L->errlen, "a NUL byte at column %zu: "
+			           "expected text", (size_t)(nul - line) + 1);
+			rc = -1;
+			break;
+		}
 		nf = csv_split(line, len, d, f, META_FIELDS, &why);
 		if (nf < 0) {
 			lines_fail(&lf, L->err, L->errlen, "%s", why);
@@ -653,6 +668,10 @@ static int read_meta(struct load *L, const char *name, const struct csv_dialect 
 		}
 		if (rc < 0)
 			break;
+	}
+	if (rc == 0 && records == 0) {
+		fail(L, "%s: empty: expected one record a line (or no such file)", lf.name);
+		rc = -1;
 	}
 	lines_close(&lf);
 	return rc < 0 ? -1 : 1;
@@ -759,12 +778,19 @@ static int item_row(struct load *L, const struct lines *lf, struct csv_field *f,
 		return -1;
 	}
 	k = find_id(ds->item_id, ds->n_items, id);
-	if (k == IDMAP_NONE || ds->item_title[k] != NO_STR)
-		return 0;   /* no ratings, or a repeated id: the first wins */
+	if (k == IDMAP_NONE)
+		return 0;   /* no ratings: the rest of its line is not read */
+	if (ds->item_title[k] != NO_STR) {
+		/* which title would its ratings be of? */
+		lines_fail(lf, L->err, L->errlen, "movie id %" PRIu32 " is listed a "
+		           "second time: expected each movie once", id);
+		return -1;
+	}
 	if (ml100k) {
 		int nflags = nf - 5 < c->genres.n ? nf - 5 : c->genres.n;
 
 		ds->item_title[k] = arena_add(ds, f[1].s, f[1].n, 1);
+		ds->item_genres[k] = 0;   /* "" (the arena's offset 0) without flags */
 		if (nflags > 0 && join_genres(L, lf, f + 5, nflags, &c->genres, &ds->item_genres[k]))
 			return -1;
 	} else {
@@ -962,6 +988,62 @@ out:
 }
 
 /* ---------------------------------------------------------------------
+ * The demo set (synthdemo.h): steps 1, 2 and 4 from the generator
+ */
+
+/* Steps 1 and 2: the generated ratings become the dataset's, original ids
+ * first, as parse_ratings leaves them; *demo keeps the rest. */
+static int demo_ratings(struct load *L, const char *split, struct synth_demo *demo)
+{
+	struct ds *ds = L->ds;
+
+	if (split) {
+		fail(L, "the demo set has no canonical splits (--split %s is for MovieLens 100K)",
+		     split);
+		return -1;
+	}
+	if (synth_demo_make(demo, L->err, L->errlen))
+		return -1;
+	L->fmt = ENG_FMT_DEMO;
+	ds->user = demo->user;
+	ds->item = demo->item;
+	ds->rating = demo->rating;
+	demo->user = demo->item = NULL;
+	demo->rating = NULL;
+	ds->n = L->cap = demo->n_ratings;
+	ds->rmin = 5.0f;
+	ds->rmax = 1.0f;
+	rating_stats(ds);
+	ds->name = arena_add(ds, SYNTH_DEMO_NAME, strlen(SYNTH_DEMO_NAME), 0);
+	if (ds->name == NO_STR) {
+		fail(L, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+/* Step 4: titles and genres from the generator. */
+static int demo_items(struct load *L, const struct synth_demo *demo)
+{
+	struct ds *ds = L->ds;
+	char buf[128];
+
+	for (uint32_t k = 0; k < ds->n_items; k++) {
+		uint32_t j = ds->item_id[k] - 1;
+		int n = synth_demo_title(demo, j, buf, sizeof buf);
+
+		ds->item_title[k] = arena_add(ds, buf, (size_t)n, 0);
+		n = synth_demo_genres(demo, j, buf, sizeof buf);
+		ds->item_genres[k] = arena_add(ds, buf, (size_t)n, 0);
+		if (ds->item_title[k] == NO_STR || ds->item_genres[k] == NO_STR) {
+			fail(L, "out of memory");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* ---------------------------------------------------------------------
  * Public API
  */
 
@@ -969,15 +1051,16 @@ struct ds *ds_load(const struct ds_opts *opts, char *err, size_t errlen)
 {
 	struct load *L;
 	struct ds *ds;
+	struct synth_demo demo = { 0 };  /* ENG_FMT_DEMO: the generator's output */
 
 	if (errlen)
 		err[0] = '\0';
-	if (!opts || !opts->path || !opts->path[0]) {
+	if (!opts || ((!opts->path || !opts->path[0]) && opts->format != ENG_FMT_DEMO)) {
 		if (errlen)
 			snprintf(err, errlen, "no dataset path given");
 		return NULL;
 	}
-	if ((unsigned)opts->format > ENG_FMT_TSV || (unsigned)opts->item_key > ENG_ITEM_KEY_TITLE) {
+	if ((unsigned)opts->format > ENG_FMT_DEMO || (unsigned)opts->item_key > ENG_ITEM_KEY_TITLE) {
 		if (errlen)
 			snprintf(err, errlen, "unknown dataset format or item key");
 		return NULL;
@@ -1003,7 +1086,10 @@ struct ds *ds_load(const struct ds_opts *opts, char *err, size_t errlen)
 		fail(L, "out of memory");
 		goto fail;
 	}
-	if (resolve(L, opts) || load_ratings(L) || report_step(L))
+	if (opts->format == ENG_FMT_DEMO ? demo_ratings(L, opts->split, &demo) :
+	    resolve(L, opts) || load_ratings(L))
+		goto fail;
+	if (report_step(L))
 		goto fail;
 	ds->fmt = L->fmt;
 	if (densify(L, ds->user, &ds->user_id, &ds->n_users) || report_step(L) ||
@@ -1017,13 +1103,16 @@ struct ds *ds_load(const struct ds_opts *opts, char *err, size_t errlen)
 	}
 	memset(ds->item_title, 0xFF, ds->n_items * sizeof *ds->item_title);
 	memset(ds->item_genres, 0xFF, ds->n_items * sizeof *ds->item_genres);
-	if (load_items(L) || fill_missing_titles(L) || report_step(L) || load_users(L))
+	if (L->fmt == ENG_FMT_DEMO ? demo_items(L, &demo) :
+	    load_items(L) || fill_missing_titles(L) || report_step(L) || load_users(L))
 		goto fail;
 	if (L->key == ENG_ITEM_KEY_TITLE && (report_step(L) || merge_titles(L)))
 		goto fail;
+	synth_demo_free(&demo);
 	free(L);
 	return ds;
 fail:
+	synth_demo_free(&demo);
 	free(L);
 	ds_free(ds);
 	return NULL;

@@ -3,7 +3,8 @@
  * The loader reads MovieLens 100K (u.data, u.item, u.user, u.genre),
  * MovieLens 1M/10M (ratings.dat, movies.dat, "::"-separated), MovieLens
  * 20M/25M/latest (ratings.csv, movies.csv) and a generic
- * user,item,rating[,timestamp] CSV or TSV file.  Users and items are
+ * user,item,rating[,timestamp] CSV or TSV file, or makes the built-in
+ * demo set (synthdemo.h) in memory.  Users and items are
  * remapped to dense indices 0..n-1, assigned in increasing order of the
  * original id (or of the title, bytewise, with ENG_ITEM_KEY_TITLE), which is the
  * order fastai's sorted categories give.  Ratings are stored as three
@@ -60,7 +61,11 @@ struct ds;
  * for generic files; ids 0..UINT32_MAX; lines up to 64 KiB; CRLF line
  * ends and a UTF-8 byte order mark.  Generic files and ratings.csv may
  * start with a header line, recognised by a non-numeric rating column.
- * Quoted CSV fields may not span lines. */
+ * Quoted CSV fields may not span lines.
+ *
+ * With opts->format ENG_FMT_DEMO no file is read and the path may be
+ * NULL: the ratings, titles and genres are the built-in demo set's
+ * (synthdemo.h), named ENG_DEMO_NAME, and a split is refused. */
 struct ds *ds_load(const struct ds_opts *opts, char *err, size_t errlen);
 
 /* Release a dataset; NULL is accepted. */

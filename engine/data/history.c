@@ -2,7 +2,10 @@
 #include "history.h"
 
 #include <errno.h>
+#include <ctype.h>
 #include <fcntl.h>
+#include <float.h>
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -132,6 +135,8 @@ int history_append(const char *path, const struct history_run *r, char *err,
 	int n = r->n_losses < HISTORY_EPOCHS_MAX ? r->n_losses : HISTORY_EPOCHS_MAX;
 	put_losses(&o, "train_loss", r->train_loss, n);
 	put_losses(&o, "valid_loss", r->valid_loss, n);
+	if (r->diverged)
+		put(&o, "\"diverged\":true,");
 	put(&o, "\"final_valid\":");
 	put_num(&o, r->final_valid);
 	put(&o, ",\"seconds\":%.3f}\n", r->seconds);
@@ -182,6 +187,9 @@ static const char *field(const char *line, const char *key)
 	return p ? p + strlen(pat) : NULL;
 }
 
+/* A string field: its text up to the closing quote, which must fit in
+ * buf (n bytes) and hold no control byte (C0 or DEL: the writer never
+ * writes one, and they would reach the terminal). */
 static int get_str(const char *line, const char *key, char *buf, size_t n)
 {
 	const char *p = field(line, key);
@@ -190,51 +198,123 @@ static int get_str(const char *line, const char *key, char *buf, size_t n)
 	const char *end = strchr(++p, '"');
 	if (!end || (size_t)(end - p) >= n)
 		return -1;
+	for (const char *q = p; q < end; q++)
+		if ((unsigned char)*q < 0x20 || *q == 0x7f)
+			return -1;
 	memcpy(buf, p, (size_t)(end - p));
 	buf[end - p] = '\0';
 	return 0;
 }
 
-/* A number or null (NAN); *end after it. */
+/* Whether p is where a value ends: the next field, or the array or record. */
+static int value_ends(const char *p)
+{
+	return *p == ',' || *p == ']' || *p == '}';
+}
+
+/* A number or null (NAN); *end after it.  A number is JSON's (strtod's
+ * hex, "inf" and "nan" are not) and finite (strtod turns a 400-digit one
+ * into inf), followed by the end of the value. */
 static int get_num_at(const char *p, double *v, const char **end)
 {
 	if (strncmp(p, "null", 4) == 0) {
 		*v = NAN;
 		*end = p + 4;
-		return 0;
+		return value_ends(*end) ? 0 : -1;
 	}
+	size_t span = strspn(p, "0123456789+-.eE");
 	char *e;
 	*v = strtod(p, &e);
-	if (e == p)
+	if (e == p || e != p + span || !isfinite(*v) || !value_ends(e))
 		return -1;
 	*end = e;
 	return 0;
 }
 
-static int get_num(const char *line, const char *key, double *v)
+/* A number within [lo, hi] (finite bounds), or null when null_ok. */
+static int get_num(const char *line, const char *key, double lo, double hi, int null_ok,
+		   double *v)
 {
 	const char *p = field(line, key), *end;
-	return p ? get_num_at(p, v, &end) : -1;
+	if (!p || get_num_at(p, v, &end) != 0)
+		return -1;
+	if (isnan(*v))
+		return null_ok ? 0 : -1;
+	return *v >= lo && *v <= hi ? 0 : -1;
 }
 
-static int get_losses(const char *line, const char *key, float *v, int *n)
+/* A whole number written in decimal digits (an optional '-'), within
+ * [lo, hi]: never cast from a double, so nothing out of range reaches an int. */
+static int get_int(const char *line, const char *key, long long lo, long long hi, int *v)
+{
+	const char *p = field(line, key);
+	if (!p || !(isdigit((unsigned char)*p) || (*p == '-' && isdigit((unsigned char)p[1]))))
+		return -1;
+	char *e;
+	errno = 0;
+	long long x = strtoll(p, &e, 10);
+	if (errno == ERANGE || !value_ends(e) || x < lo || x > hi)
+		return -1;
+	*v = (int)x;
+	return 0;
+}
+
+/* The seed: decimal digits of a 64-bit unsigned number, exactly (a double
+ * would round seeds above 2^53). */
+static int get_seed(const char *line, uint64_t *v)
+{
+	const char *p = field(line, "seed");
+	if (!p || !isdigit((unsigned char)*p))
+		return -1;
+	char *e;
+	errno = 0;
+	unsigned long long x = strtoull(p, &e, 10);
+	if (errno == ERANGE || !value_ends(e))
+		return -1;
+	*v = (uint64_t)x;
+	return 0;
+}
+
+/* A loss: an MSE, so null or a number in [0, FLT_MAX] (a float holds it). */
+static int loss_ok(double d)
+{
+	return isnan(d) || (d >= 0.0 && d <= FLT_MAX);
+}
+
+/* The losses of key: the first HISTORY_EPOCHS_MAX go into v, later ones
+ * are checked and left out (as the header says); *n of them kept, *total
+ * in the record. */
+static int get_losses(const char *line, const char *key, float *v, int *n, long *total)
 {
 	const char *p = field(line, key);
 	if (!p || *p++ != '[')
 		return -1;
-	int k = 0;
+	long k = 0;
 	while (*p != ']') {
 		double d;
-		if (k == HISTORY_EPOCHS_MAX || get_num_at(p, &d, &p) != 0)
+		if (get_num_at(p, &d, &p) != 0 || !loss_ok(d))
 			return -1;
-		v[k++] = (float)d;
-		if (*p == ',')
+		if (k < HISTORY_EPOCHS_MAX)
+			v[k] = (float)d;
+		k++;
+		if (*p == ',' && p[1] != ']')
 			p++;
 		else if (*p != ']')
 			return -1;
 	}
-	*n = k;
+	*n = k < HISTORY_EPOCHS_MAX ? (int)k : HISTORY_EPOCHS_MAX;
+	*total = k;
 	return 0;
+}
+
+/* Whether s is a time as the writer puts it, "2025-01-31T12:00:00Z". */
+static int time_ok(const char *s)
+{
+	static const char shape[] = "dddd-dd-ddTdd:dd:ddZ";
+	for (size_t j = 0; j < sizeof shape - 1; j++)
+		if (shape[j] == 'd' ? !isdigit((unsigned char)s[j]) : s[j] != shape[j])
+			return 0;
+	return s[sizeof shape - 1] == '\0';
 }
 
 int history_parse(const char *line, struct history_run *r)
@@ -243,35 +323,43 @@ int history_parse(const char *line, struct history_run *r)
 	if (len < 2 || line[0] != '{' || line[len - 1] != '}')
 		return -1;
 	memset(r, 0, sizeof *r);
-	double f, e, bs, seed, lo;
+	double lo;
 	int nt = 0, nv = 0;
-	if (get_str(line, "time", r->time, sizeof r->time) ||
+	long total_t = 0, total_v = 0;
+	/* every field range-checked: a record that fails one is skipped */
+	if (get_str(line, "time", r->time, sizeof r->time) || !time_ok(r->time) ||
 	    get_str(line, "dataset", r->dataset, sizeof r->dataset) ||
 	    get_str(line, "split", r->split, sizeof r->split) ||
 	    get_str(line, "model", r->model, sizeof r->model) ||
 	    get_str(line, "optimizer", r->optimizer, sizeof r->optimizer) ||
 	    get_str(line, "schedule", r->schedule, sizeof r->schedule) ||
-	    get_num(line, "factors", &f) || get_num(line, "epochs", &e) ||
-	    get_num(line, "bs", &bs) || get_num(line, "lr", &r->lr) ||
-	    get_num(line, "wd", &r->wd) || get_num(line, "seed", &seed) ||
-	    get_num(line, "final_valid", &r->final_valid) ||
-	    get_num(line, "seconds", &r->seconds) ||
-	    get_losses(line, "train_loss", r->train_loss, &nt) ||
-	    get_losses(line, "valid_loss", r->valid_loss, &nv) || nt != nv)
+	    get_int(line, "factors", 1, INT_MAX, &r->factors) ||
+	    get_int(line, "epochs", 1, INT_MAX, &r->epochs) ||
+	    get_int(line, "bs", 1, INT_MAX, &r->bs) ||
+	    get_num(line, "lr", DBL_MIN, DBL_MAX, 0, &r->lr) ||
+	    get_num(line, "wd", 0.0, DBL_MAX, 0, &r->wd) ||
+	    get_seed(line, &r->seed) ||
+	    get_num(line, "final_valid", 0.0, FLT_MAX, 1, &r->final_valid) ||
+	    get_num(line, "seconds", 0.0, HISTORY_SECONDS_MAX, 0, &r->seconds) ||
+	    get_losses(line, "train_loss", r->train_loss, &nt, &total_t) ||
+	    get_losses(line, "valid_loss", r->valid_loss, &nv, &total_v) ||
+	    total_t != total_v)
 		return -1;
-	r->factors = (int)f;
-	r->epochs = (int)e;
-	r->bs = (int)bs;
-	r->seed = (uint64_t)seed;
 	r->n_losses = nt;
+	const char *dv = field(line, "diverged");
+	r->diverged = dv && strncmp(dv, "true", 4) == 0;
 	const char *y = field(line, "y_range");
 	if (!y)
 		return -1;
-	if (*y == '[' && get_num_at(y + 1, &lo, &y) == 0 && *y == ',') {
+	if (*y == '[') {
+		if (get_num_at(y + 1, &lo, &y) != 0 || *y != ',' ||
+		    get_num_at(y + 1, &r->y_hi, &y) != 0 || *y != ']' ||
+		    !(fabs(lo) <= FLT_MAX && fabs(r->y_hi) <= FLT_MAX && lo < r->y_hi))
+			return -1;
 		r->y_range_on = 1;
 		r->y_lo = lo;
-		if (get_num_at(y + 1, &r->y_hi, &y) != 0)
-			return -1;
+	} else if (strncmp(y, "null", 4) != 0) {
+		return -1;
 	}
 	return 0;
 }

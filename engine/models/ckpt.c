@@ -17,6 +17,7 @@
 #include <float.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -347,9 +348,58 @@ static const char *decode_cfg(const unsigned char *h, const unsigned char *sec,
 	return NULL;
 }
 
-/* The metadata; strings must hold their NUL.  0, or -1 if one does not. */
-static int decode_meta(const unsigned char *h, struct ckpt_meta *meta)
+/* Whether v names an enum eng_item_key.  A switch over the enum, so that
+ * a key added to msg.h and not here is a compiler warning. */
+static int item_key_known(uint32_t v)
 {
+	if (v > INT32_MAX)
+		return 0;
+	switch ((enum eng_item_key)v) {
+	case ENG_ITEM_KEY_ID:
+	case ENG_ITEM_KEY_TITLE:
+		return 1;
+	}
+	return 0;
+}
+
+/* Whether v names an enum eng_format (as item_key_known). */
+static int format_known(uint32_t v)
+{
+	if (v > INT32_MAX)
+		return 0;
+	switch ((enum eng_format)v) {
+	case ENG_FMT_AUTO:
+	case ENG_FMT_ML100K:
+	case ENG_FMT_MLDAT:
+	case ENG_FMT_MLCSV:
+	case ENG_FMT_CSV:
+	case ENG_FMT_TSV:
+	case ENG_FMT_DEMO:
+		return 1;
+	}
+	return 0;
+}
+
+/* The metadata, every field range-checked: strings must hold their NUL
+ * and the enums must name one of their values.  NULL when it is
+ * acceptable (meta filled in), else a description naming the bad field in
+ * why (whylen bytes). */
+static const char *decode_meta(const unsigned char *h, struct ckpt_meta *meta,
+			       char *why, size_t whylen)
+{
+	uint32_t item_key = get_u32(h + OFF_ITEM_KEY);
+	uint32_t format = get_u32(h + OFF_FORMAT);
+
+	if (!item_key_known(item_key)) {
+		snprintf(why, whylen, "item_key is %" PRIu32 ", not %d (id) or %d (title)",
+			 item_key, ENG_ITEM_KEY_ID, ENG_ITEM_KEY_TITLE);
+		return why;
+	}
+	if (!format_known(format)) {
+		snprintf(why, whylen, "format is %" PRIu32 ", not a dataset format "
+			 "(%d..%d)", format, ENG_FMT_AUTO, ENG_FMT_DEMO);
+		return why;
+	}
 	memset(meta, 0, sizeof *meta);
 	memcpy(meta->dataset, h + OFF_DATASET, CKPT_DATASET_MAX);
 	meta->item_key = bits_i32(get_u32(h + OFF_ITEM_KEY));
@@ -360,10 +410,13 @@ static int decode_meta(const unsigned char *h, struct ckpt_meta *meta)
 	meta->seed = get_u64(h + OFF_SEED);
 	memcpy(meta->hparams, h + OFF_HPARAMS, CKPT_HPARAMS_MAX);
 	if (!memchr(meta->dataset, 0, CKPT_DATASET_MAX) ||
-	    !memchr(meta->hparams, 0, CKPT_HPARAMS_MAX))
-		return -1;
-	return 0;
+	    !memchr(meta->hparams, 0, CKPT_HPARAMS_MAX)) {
+		snprintf(why, whylen, "a metadata string is not NUL-terminated");
+		return why;
+	}
+	return NULL;
 }
+
 
 struct model *ckpt_load(const char *path, struct ckpt_meta *meta_out,
 			char *err, size_t errlen)
@@ -500,9 +553,17 @@ struct model *ckpt_load(const char *path, struct ckpt_meta *meta_out,
 		errmsg_set(err, errlen, "%s: checksum mismatch: the file is corrupt", path);
 		goto fail;
 	}
-	if (decode_meta(hdr, &meta) != 0) {
-		errmsg_set(err, errlen, "%s: inconsistent header (corrupt file?): "
-			"a metadata string is not NUL-terminated", path);
+	if (decode_meta(hdr, &meta, why, sizeof why)) {
+		errmsg_set(err, errlen, "%s: inconsistent header (corrupt file?): %s",
+			path, why);
+		goto fail;
+	}
+	/* a diverged run's model: every prediction from it would be NaN */
+	size_t bad = model_first_non_finite(m);
+	if (bad < total) {
+		errmsg_set(err, errlen, "%s: parameter %zu of %zu is %s, not a finite "
+			"number: the model diverged in training and is of no use",
+			path, bad, total, isnan(m->params[bad]) ? "NaN" : "infinite");
 		goto fail;
 	}
 	fclose(fp);

@@ -88,8 +88,11 @@ int ckpt_save(const char *path, const struct model *m,
  * opened or read (strerror), anything but a regular file, an empty file, a wrong magic ("not a
  * collabtui model file"), another format version, a short file
  * ("truncated: expected X bytes, file has Y"), bytes after the checksum, a
- * header that contradicts itself (cfg rejected by model_cfg_check or
- * n_params not model_param_count(cfg)) and a checksum mismatch.  The header
+ * header that contradicts itself (cfg rejected by model_cfg_check,
+ * n_params not model_param_count(cfg), an item_key or format that is not
+ * one of its enum's values: the message names the field), a checksum
+ * mismatch, and a parameter that is NaN or infinite (a diverged run's
+ * model: "parameter N of M is NaN").  The header
  * is validated against the file's real size before anything is allocated,
  * so a corrupt size field cannot cause a huge allocation. */
 struct model *ckpt_load(const char *path, struct ckpt_meta *meta_out,

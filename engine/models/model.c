@@ -277,3 +277,12 @@ double model_mse_idx(const struct model *m, const uint32_t *users,
 	}
 	return sum / (double)n;
 }
+
+size_t model_first_non_finite(const struct model *m)
+{
+	size_t total = m->n_params + m->n_buffers;
+	for (size_t i = 0; i < total; i++)
+		if (!isfinite(m->params[i]))
+			return i;
+	return total;
+}

@@ -97,6 +97,11 @@ double model_loss_grad(const struct model *m, const uint32_t *users,
 		       const uint32_t *items, const float *ratings, size_t n,
 		       float *grad);
 
+/* The index of m's first parameter (ENG_MODEL_NN's running statistics
+ * included) that is NaN or infinite, or n_params + n_buffers when every
+ * one is finite: a diverged model, which predicts nothing useful. */
+size_t model_first_non_finite(const struct model *m);
+
 /* Mean squared error of an index subset: ratings idx[0..n) of the arrays. */
 double model_mse_idx(const struct model *m, const uint32_t *users,
 		     const uint32_t *items, const float *ratings,

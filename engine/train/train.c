@@ -79,6 +79,9 @@ int train_check(const struct eng_train_hp *cfg, const struct split *sp, char *er
 struct trainer {
 	const struct trainer_ops *ops;
 	void *self;
+	const struct model *m;          /* borrowed: watched for divergence */
+	int has_valid;                  /* the split validates: valid_loss is not NAN */
+	int diverged;                   /* trainer_step() saw a non-finite value */
 };
 
 const struct trainer_ops *trainer_ops_for(const struct eng_train_hp *cfg, int fast)
@@ -103,6 +106,9 @@ struct trainer *trainer_new(const struct trainer_ops *ops, struct model *m,
 		return NULL;
 	}
 	t->ops = ops;
+	t->m = m;
+	t->has_valid = v->sp->n_valid > 0;
+	t->diverged = 0;
 	if (!(t->self = ops->open(m, v, cfg, init, err, errlen))) {
 		free(t);
 		return NULL;
@@ -113,7 +119,21 @@ struct trainer *trainer_new(const struct trainer_ops *ops, struct model *m,
 enum train_status trainer_step(struct trainer *t, long max_steps,
 			       struct eng_train_report *rep)
 {
-	return t->ops->step(t->self, max_steps, rep);
+	if (t->diverged)
+		return TRAIN_DIVERGED;
+	enum train_status st = t->ops->step(t->self, max_steps, rep);
+	if (max_steps <= 0)
+		return st;
+	/* a NaN or infinite loss poisons every parameter it updates */
+	int bad = !isfinite(rep->batch_loss);
+	if (!bad && st != TRAIN_MORE)
+		bad = !isfinite(rep->train_loss) ||
+		      (t->has_valid && !isfinite(rep->valid_loss)) ||
+		      model_first_non_finite(t->m) < t->m->n_params + t->m->n_buffers;
+	if (!bad)
+		return st;
+	t->diverged = 1;
+	return TRAIN_DIVERGED;
 }
 
 int trainer_set_sched(struct trainer *t, const struct sched *s)

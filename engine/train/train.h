@@ -49,6 +49,9 @@ enum train_status {
 	TRAIN_MORE = 0,         /* chunk done, the epoch goes on */
 	TRAIN_EPOCH_END,        /* an epoch ended: the report's epoch fields are set */
 	TRAIN_DONE,             /* the last epoch ended (epoch fields set) */
+	TRAIN_DIVERGED,         /* trainer_step() only: a loss or a parameter
+				 * is NaN or infinite; the report's epoch and
+				 * batch say where, and the model is of no use */
 };
 
 /* The ratings a trainer fits, borrowed read-only for its whole life:
@@ -105,7 +108,14 @@ struct trainer *trainer_new(const struct trainer_ops *ops, struct model *m,
 			    const struct ratings_view *v, const struct eng_train_hp *cfg,
 			    int init, char *err, size_t errlen);
 
-/* Advance the trainer by up to max_steps steps (see trainer_ops.step). */
+/* Advance the trainer by up to max_steps steps (see trainer_ops.step),
+ * watching for divergence, the same way for every kind: after the steps
+ * the last batch's loss must be finite (one isfinite, so the per-batch
+ * cost is nil), and at an epoch's end its training loss, its validation
+ * loss (when there is a validation set) and every parameter of the model
+ * (one pass over them, an epoch's end only).  When one is NaN or infinite
+ * it returns TRAIN_DIVERGED, with rep's epoch and batch where it was
+ * seen, and so does every later call, which does nothing. */
 enum train_status trainer_step(struct trainer *t, long max_steps,
 			       struct eng_train_report *rep);
 

@@ -142,6 +142,27 @@ Test(myratings, bad_lines_name_file_and_line)
 	testenv_write(path, sizeof path, dir, "r.csv", "Movie 002,7\n", 12);
 	cr_assert_eq(myratings_load(&m, path, c, 1, 5, err, sizeof err), -1);
 	cr_assert(strstr(err, "r.csv:1: rating 7 is outside the dataset's 1..5"), "%s", err);
+	/* decimal only: strtod would read these as 4 */
+	testenv_write(path, sizeof path, dir, "r.csv", "Movie 002,0x4\n", 14);
+	cr_assert_eq(myratings_load(&m, path, c, 1, 5, err, sizeof err), -1);
+	cr_assert(strstr(err, "r.csv:1: the rating \"0x4\" is not a number"), "%s", err);
+	testenv_write(path, sizeof path, dir, "r.csv", "Movie 002,4e0\n", 14);
+	cr_assert_eq(myratings_load(&m, path, c, 1, 5, err, sizeof err), -1);
+	cr_assert(strstr(err, "r.csv:1: the rating \"4e0\" is not a number"), "%s", err);
+	testenv_write(path, sizeof path, dir, "r.csv", "Movie 002,-1\n", 13);
+	cr_assert_eq(myratings_load(&m, path, c, 1, 5, err, sizeof err), -1);
+	cr_assert(strstr(err, "r.csv:1: rating -1 is outside"), "%s", err);
+	/* a UTF-8 byte order mark before the first line is skipped */
+	static const char bom[] = "\xEF\xBB\xBFtitle,rating\nMovie 002,4.5\n";
+	testenv_write(path, sizeof path, dir, "r.csv", bom, sizeof bom - 1);
+	cr_assert_eq(myratings_load(&m, path, c, 1, 5, err, sizeof err), 0, "%s", err);
+	cr_assert_eq(m.n, 1);
+	cr_assert_eq(m.r[0].item, 2);
+	cr_assert_eq(m.r[0].rating, 4.5f);
+	static const char bom2[] = "\xEF\xBB\xBFMovie 001,3\n";
+	testenv_write(path, sizeof path, dir, "r.csv", bom2, sizeof bom2 - 1);
+	cr_assert_eq(myratings_load(&m, path, c, 1, 5, err, sizeof err), 0, "%s", err);
+	cr_assert_eq(m.r[0].item, 1);
 	unlink(path);
 	cr_assert_eq(myratings_load(&m, path, c, 1, 5, err, sizeof err), 1, "no file");
 	cr_assert_eq(m.n, 0);

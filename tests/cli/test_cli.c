@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "testcli.h"
 
@@ -169,5 +170,28 @@ Test(cli, save_then_load_and_refuse_corrupt, .timeout = 120)
 	cli_run(&r, NULL, "train --data %s --epochs 1 --factors 8 --load %s", ml, model);
 	cr_assert_eq(r.status, 2);
 	cr_assert(strstr(r.err, "checksum"), "%s", r.err);
+	testenv_rmdir(dir);
+}
+
+/* A diverging run (lr 1e30) exits 1 saying where and what to try, saves
+ * nothing, and `runs` lists it as diverged. */
+Test(cli, a_diverging_run_exits_1_and_saves_nothing)
+{
+	char fix[512], dir[512], model[600];
+	testenv_fixture(fix, sizeof fix, "ml-100k");
+	testenv_tmpdir(dir, sizeof dir);
+	snprintf(model, sizeof model, "%s/m.clbt", dir);
+	struct cli_result r;
+	cli_run(&r, dir, "train --data %s --lr 1e30 --wd 0 --factors 3 --bs 2 --save %s",
+		fix, model);
+	cr_assert_eq(r.status, 1, "%s", r.err);
+	cr_assert(strstr(r.err, "collabtui: diverged at epoch "), "%s", r.err);
+	cr_assert(strstr(r.err, ": try a lower lr\n"), "%s", r.err);
+	cr_assert_null(strstr(r.err, "save"), "no second complaint: %s", r.err);
+	cr_assert_neq(access(model, F_OK), 0, "a diverged model was saved");
+	cli_run(&r, dir, "runs --data %s", fix);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(strstr(r.out, "1 run(s)"), "%s", r.out);
+	cr_assert(strstr(r.out, " diverged "), "%s", r.out);
 	testenv_rmdir(dir);
 }

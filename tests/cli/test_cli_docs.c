@@ -252,3 +252,51 @@ Test(docs, every_command_has_its_own_help)
 		cr_assert(strstr(r.out, "  --help "), "%s", r.out);
 	}
 }
+
+/* The words of an enumerated setting are written once, in app/vocab.h:
+ * `--help` prints them from there, and collabtui(1)'s OPTIONS must list
+ * the same words for each such option (".BI \-\-NAME " WORDS"", the man
+ * page's hyphens escaped). */
+Test(docs, man_page_lists_each_settings_words_as_the_vocabulary)
+{
+	static const char *const opts[] = { "format", "item-key", "model", "opt", "schedule",
+					    "trainer", "chart" };
+	char *man = repo_file("man/collabtui.1");
+	struct cli_result r;
+	cli_run(&r, NULL, "--help");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	for (size_t i = 0; i < sizeof opts / sizeof opts[0]; i++) {
+		/* --help: "  --NAME WORDS" at a line's start */
+		char key[64], words[256], want[512], man_words[256];
+		snprintf(key, sizeof key, "\n  --%s ", opts[i]);
+		const char *h = strstr(r.out, key);
+		cr_assert(h, "--help has no --%s with a value", opts[i]);
+		h += strlen(key);
+		size_t n = strcspn(h, " \n");
+		cr_assert_lt(n, sizeof words);
+		memcpy(words, h, n);
+		words[n] = '\0';
+		cr_assert(strchr(words, '|'), "--%s: '%s' is not a word list", opts[i], words);
+		/* the man page: .BI \-\-NAME " WORDS", with '-' written "\-" */
+		char esc_name[64] = "", *o = esc_name;
+		for (const char *c = opts[i]; *c; c++) {
+			if (*c == '-')
+				*o++ = '\\';
+			*o++ = *c;
+		}
+		*o = '\0';
+		snprintf(want, sizeof want, ".BI \\-\\-%s \"", esc_name);
+		const char *m = strstr(man, want);
+		cr_assert(m, "collabtui.1 has no '%s'", want);
+		m += strlen(want);
+		size_t k = 0;
+		for (; *m && *m != '"' && *m != '\n' && k + 1 < sizeof man_words; m++)
+			if (!(*m == '\\' && m[1] == '-'))
+				man_words[k++] = *m;
+		man_words[k] = '\0';
+		const char *mw = man_words[0] == ' ' ? man_words + 1 : man_words;
+		cr_assert_str_eq(mw, words, "--%s: collabtui.1 says '%s', the vocabulary '%s'",
+				 opts[i], mw, words);
+	}
+	free(man);
+}

@@ -115,8 +115,8 @@ static struct model *small_model(enum eng_model_kind kind)
 	model_init(m, &r);
 	/* Values a careless text or double round trip would change. */
 	m->params[0] = -0.0f;
-	m->params[1] = f_bits(0x7fc00123u);     /* NaN with a payload */
-	m->params[2] = INFINITY;
+	m->params[1] = f_bits(0x7f7fffffu);     /* FLT_MAX */
+	m->params[2] = f_bits(0x80800000u);     /* -FLT_MIN */
 	m->params[3] = f_bits(0x00000001u);     /* smallest subnormal */
 	m->params[4] = 0.1f;
 	return m;
@@ -128,7 +128,7 @@ static struct ckpt_meta small_meta(void)
 	memset(&mt, 0, sizeof mt);
 	snprintf(mt.dataset, sizeof mt.dataset, "ml-100k");
 	mt.item_key = 1;
-	mt.format = -3;
+	mt.format = ENG_FMT_MLDAT;
 	mt.n_ratings = 100000;
 	mt.epochs = 5;
 	mt.valid_loss = 0.8123456789;
@@ -266,13 +266,13 @@ Test(ckpt, file_layout_is_little_endian_and_checksummed)
 	cr_assert_eq(rd32(b + 40), (uint32_t)m->n_params);
 	cr_assert_eq(rd32(b + 44), 0u);
 	cr_assert_str_eq((const char *)b + 48, "ml-100k");
-	cr_assert_eq(rd32(b + 116), (uint32_t)-3);
+	cr_assert_eq(rd32(b + 116), (uint32_t)ENG_FMT_MLDAT);
 	cr_assert_eq(rd32(b + 144), 0xCAFEF00Du);
 	cr_assert_eq(rd32(b + 148), 0xDEADBEEFu);
 	/* First parameters, host-independent bit patterns. */
 	cr_assert_eq(rd32(b + 408), 0x80000000u);     /* -0.0f */
-	cr_assert_eq(rd32(b + 412), 0x7fc00123u);
-	cr_assert_eq(rd32(b + 416), 0x7f800000u);
+	cr_assert_eq(rd32(b + 412), 0x7f7fffffu);
+	cr_assert_eq(rd32(b + 416), 0x80800000u);
 	cr_assert_eq(rd32(b + 424), 0x3dcccccdu);     /* 0.1f */
 	cr_assert_eq(rd32(b + n - 4), crc32_bitwise(b, n - 4));
 	free(b);
@@ -505,6 +505,11 @@ Test(ckpt, inconsistent_header_with_valid_checksum)
 		{ 36, 0x3f000000u, "y_range" }, /* hi 0.5 == lo */
 		{ 40, 1, "declares 1 parameters" },
 		{ 44, 1, "declares" },          /* high word of n_params */
+		/* the enums of the metadata, each named */
+		{ 112, 2, "item_key is 2, not 0 (id) or 1 (title)" },
+		{ 112, 0xFFFFFFFFu, "item_key is 4294967295" },
+		{ 116, 7, "format is 7, not a dataset format" },
+		{ 116, 0xFFFFFFFDu, "format is 4294967293" },
 	};
 
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -521,6 +526,37 @@ Test(ckpt, inconsistent_header_with_valid_checksum)
 	fix_crc(c, n);
 	spit("hdr.ctm", c, n);
 	expect_refusal("hdr.ctm", "inconsistent header", "NUL");
+	free(c);
+	free(b);
+}
+
+/* A diverged run's model: NaN or infinite parameters anywhere (the first,
+ * a bias at the end) are refused, naming the file and the parameter. */
+Test(ckpt, non_finite_parameters_are_refused)
+{
+	size_t n;
+	unsigned char *b = good_file("m.ctm", &n);
+	unsigned char *c = malloc(n);
+	size_t n_params = (n - CKPT_HEADER_SIZE - 4) / 4;
+	struct {
+		size_t index;
+		uint32_t bits;
+		const char *needle;
+	} cases[] = {
+		{ 0, 0x7fc00000u, "parameter 0 of" },
+		{ 4, 0x7f800000u, "is infinite" },
+		{ 0, 0xff800000u, "is infinite" },
+		{ 0, 0x7fc00123u, "is NaN" },
+	};
+	cases[1].index = n_params - 1;
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		memcpy(c, b, n);
+		wr32(c + CKPT_HEADER_SIZE + 4 * cases[i].index, cases[i].bits);
+		fix_crc(c, n);
+		spit("nan.ctm", c, n);
+		expect_refusal("nan.ctm", cases[i].needle, "diverged");
+	}
 	free(c);
 	free(b);
 }

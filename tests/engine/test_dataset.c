@@ -252,6 +252,9 @@ ParameterizedTestParameters(dataset, bad_input)
 		{ "data.csv", "1,2,3\n4,5,nan\n", { "data.csv:2: ", "expected a rating", "\"nan\"" } },
 		{ "data.csv", "1,2,3\n4,5,inf\n", { "data.csv:2: ", "expected a rating", "\"inf\"" } },
 		{ "data.csv", "1,2,3\n1,2,3.5x\n", { "data.csv:2: ", "expected a rating", "\"3.5x\"" } },
+		/* decimal only: strtod would read these as 4 */
+		{ "data.csv", "1,2,3\n1,3,0x4\n", { "data.csv:2: ", "expected a rating", "\"0x4\"" } },
+		{ "data.csv", "1,2,3\n1,3,4e0\n", { "data.csv:2: ", "expected a rating", "\"4e0\"" } },
 		{ "data.csv", "1,2,3\n1,2, 3\n", { "data.csv:2: ", "expected a rating", "\" 3\"" } },
 		{ "data.csv", "4294967296,1,3\n", { "data.csv:1: ", "expected a user id", "\"4294967296\"" } },
 		{ "data.csv", "1,1,3\n2,000000000000000000001,3\n",
@@ -305,6 +308,53 @@ Test(dataset, bad_movies_file_stops_the_load)
 	testenv_write(p, sizeof p, dir, "movies.csv", movies, sizeof movies - 1);
 	cr_expect_null(ds_load(&o, err, sizeof err));
 	cr_expect(strstr(err, "movies.csv:2: expected a closing quote"), "%s", err);
+	testenv_rmdir(dir);
+}
+
+/* A companion file that is there must hold records, as text, each movie
+ * once: an empty u.item, a NUL byte in a title and a movie id listed twice
+ * are refused with FILE:LINE and what was expected (they were accepted:
+ * every movie untitled, a title cut at the NUL, the first entry winning). */
+Test(dataset, companion_files_empty_nul_or_repeated_are_refused)
+{
+	static const char ratings[] = "1\t1\t4\t0\n2\t2\t3\t0\n";
+	static const struct {
+		char item[80];
+		size_t len;             /* 0: strlen */
+		char expect[2][64];
+	} cases[] = {
+		{ "", 0, { "u.item: empty: expected one record a line", "" } },
+		{ "\n\n", 0, { "u.item: empty", "" } },
+		{ "1|Toy Story (1995)|x||u\n2|Mis\0rables (1995)|x||u\n", 49,
+		  { "u.item:2: a NUL byte at column 6: expected text", "" } },
+		{ "1|Toy Story (1995)|x||u\n2|Heat (1995)|x||u\n1|Other (1995)|x||u\n", 0,
+		  { "u.item:3: movie id 1 is listed a second time", "expected each movie once" } },
+	};
+	char dir[4096], p[4096];
+	struct ds_opts o = { .path = dir };
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		size_t len = cases[i].len ? cases[i].len : strlen(cases[i].item);
+
+		cr_assert_eq(cases[i].len == 0 || cases[i].item[len - 1] == '\n', 1);
+		testenv_tmpdir(dir, sizeof dir);
+		testenv_write(p, sizeof p, dir, "u.data", ratings, sizeof ratings - 1);
+		testenv_write(p, sizeof p, dir, "u.item", cases[i].item, len);
+		cr_expect_null(ds_load(&o, err, sizeof err), "case %zu loaded", i);
+		for (int k = 0; k < 2; k++)
+			cr_expect(strstr(err, cases[i].expect[k]) != NULL, "case %zu: \"%s\" not in \"%s\"",
+				  i, cases[i].expect[k], err);
+		testenv_rmdir(dir);
+	}
+	/* an id repeated among movies nobody rated is not read: accepted */
+	testenv_tmpdir(dir, sizeof dir);
+	testenv_write(p, sizeof p, dir, "u.data", ratings, sizeof ratings - 1);
+	static const char unrated[] = "1|A (1995)|x||u\n2|B (1995)|x||u\n9|C|x||u\n9|D|x||u\n";
+	testenv_write(p, sizeof p, dir, "u.item", unrated, sizeof unrated - 1);
+	struct ds *ds = ds_load(&o, err, sizeof err);
+	cr_assert_not_null(ds, "%s", err);
+	cr_assert_str_eq(ds_item_title(ds, 0), "A (1995)");
+	ds_free(ds);
 	testenv_rmdir(dir);
 }
 

@@ -2,9 +2,12 @@
  * events out, on the tiny ML-100K-format fixture. */
 #include <criterion/criterion.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "eng.h"
+#include "history.h"
 #include "testenv.h"
 #include "testsink.h"
 
@@ -155,6 +158,62 @@ Test(eng, errors_are_events_with_codes)
 	cr_assert(strstr(s.ev[2].u.error.msg, "/nonexistent/collabtui"), "%s", s.ev[2].u.error.msg);
 	cr_assert_str_eq(eng_strerror(ENG_EDATA), "invalid input data");
 	eng_free(e);
+}
+
+/* A run that diverges (lr 1e30) ends with ENG_EDIVERGED saying where and
+ * what to try, never TRAINED; the model is gone (nothing to save), and the
+ * history records the run as diverged. */
+Test(eng, a_diverging_run_is_an_error_and_leaves_no_model)
+{
+	struct sink s = {0};
+	struct eng *e = loaded(&s);
+	sink_release(&s);
+	char dir[256], hist[512];
+	testenv_tmpdir(dir, sizeof dir);
+	snprintf(hist, sizeof hist, "%s", testenv_in(dir, "history.jsonl"));
+	struct eng_cmd h = { .kind = ENG_CMD_HISTORY };
+	snprintf(h.u.path, sizeof h.u.path, "%s", hist);
+	cr_assert_eq(eng_handle(e, &h), 0);
+
+	struct eng_cmd c = train_cmd(5, 2);
+	c.u.train.train.lr = 1e30;
+	c.u.train.train.wd = 0;
+	cr_assert_eq(eng_handle(e, &c), 0);
+	while (eng_busy(e))
+		eng_work(e);
+	const struct eng_evt *err = sink_first(&s, ENG_EVT_ERROR);
+	cr_assert_not_null(err, "no error for a diverged run");
+	cr_assert_eq(err->req_id, 9);
+	cr_assert_eq(err->u.error.code, ENG_EDIVERGED);
+	int epoch = -1;
+	long batch = -1;
+	char hint[64] = "";
+	cr_assert_eq(sscanf(err->u.error.msg, "diverged at epoch %d, batch %ld: %63[^\n]",
+			    &epoch, &batch, hint), 3, "%s", err->u.error.msg);
+	cr_assert(epoch >= 0 && epoch < 5 && batch >= 1 && batch <= 2, "%s", err->u.error.msg);
+	cr_assert_str_eq(hint, "try a lower lr");
+	cr_assert_null(sink_first(&s, ENG_EVT_TRAINED));
+	cr_assert_null(sink_first(&s, ENG_EVT_BIASES), "no biases of a NaN model");
+	cr_assert_str_eq(eng_strerror(ENG_EDIVERGED), "training diverged");
+	cr_assert_not(eng_busy(e));
+
+	struct eng_cmd sv = { .kind = ENG_CMD_SAVE_MODEL, .req_id = 12 };
+	snprintf(sv.u.path, sizeof sv.u.path, "%s", testenv_in(dir, "m.ctm"));
+	cr_assert_eq(eng_handle(e, &sv), ENG_ESTATE, "a diverged model is not saved");
+	cr_assert_neq(access(sv.u.path, F_OK), 0);
+
+	struct history_run *runs;
+	size_t n;
+	char herr[256];
+	cr_assert_eq(history_read(hist, NULL, &runs, &n, herr, sizeof herr), 0, "%s", herr);
+	cr_assert_eq(n, 1);
+	cr_assert(runs[0].diverged, "recorded as diverged");
+	cr_assert(isnan(runs[0].final_valid));
+	cr_assert_eq(runs[0].n_losses, epoch, "the epochs before it");
+	free(runs);
+	sink_release(&s);
+	eng_free(e);
+	testenv_rmdir(dir);
 }
 
 /* Item biases after a short training run, with or without "you". */

@@ -4,6 +4,7 @@
 #include <criterion/criterion.h>
 #include <math.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -76,6 +77,114 @@ Test(history, round_trip_and_filter)
 	cr_assert_eq(n, 1);
 	free(v);
 	testenv_rmdir(dir);
+}
+
+/* A good record's line (as the writer writes it), to edit. */
+static void good_line(char *buf, size_t n, const struct history_run *r)
+{
+	char dir[512], path[600], err[256];
+	testenv_tmpdir(dir, sizeof dir);
+	hist_file(path, sizeof path, dir);
+	cr_assert_eq(history_append(path, r, err, sizeof err), 0, "%s", err);
+	cli_slurp(path, buf, n);
+	buf[strcspn(buf, "\n")] = '\0';
+	testenv_rmdir(dir);
+}
+
+/* line with the text after "\"key\":" up to the next ',' (or ']' / '}'
+ * for the last value) replaced by value, into out. */
+static void with_field(char *out, size_t n, const char *line, const char *key,
+		       const char *value)
+{
+	char pat[64];
+	snprintf(pat, sizeof pat, "\"%s\":", key);
+	const char *p = strstr(line, pat);
+	cr_assert_not_null(p, "%s not in %s", pat, line);
+	p += strlen(pat);
+	const char *end = p;
+	if (*end == '[' || *end == '"')
+		end = strchr(end + 1, *end == '[' ? ']' : '"') + 1;
+	else
+		end += strcspn(end, ",}");
+	snprintf(out, n, "%.*s%s%s", (int)(p - line), line, value, end);
+}
+
+/* Every field is range-checked: a record with a value its type cannot
+ * hold (which the reader used to cast to int or float, undefined
+ * behaviour), or that the table cannot show, is skipped, not shown as
+ * -2147483648 or 0. */
+Test(history, out_of_range_fields_skip_the_record)
+{
+	static char line[65536], bad[65536];
+	struct history_run r, got;
+	sample_run(&r, "ml-100k", 0.81);
+	good_line(line, sizeof line, &r);
+	cr_assert_eq(history_parse(line, &got), 0, "the unedited line: %s", line);
+
+	char digits300[302];
+	memset(digits300, '9', 300);
+	digits300[300] = '\0';
+	const struct { const char *key, *value; } cases[] = {
+		{ "factors", "2147483648" }, { "factors", "1e10" }, { "factors", "-5" },
+		{ "factors", "0" }, { "factors", "20.5" }, { "factors", "null" },
+		{ "epochs", "-2147483649" }, { "epochs", digits300 },
+		{ "bs", "99999999999999999999" }, { "bs", "6.4e1" },
+		{ "seed", "18446744073709551621" },        /* 2^64 + 5 */
+		{ "seed", "-1" }, { "seed", "4.2e1" }, { "seed", digits300 },
+		{ "lr", "0" }, { "lr", "-1e-3" }, { "lr", "1e999" },
+		{ "lr", "nan" }, { "lr", "inf" }, { "lr", "0x10" },
+		{ "wd", "-0.1" }, { "wd", "null" },
+		{ "seconds", digits300 }, { "seconds", "-1" }, { "seconds", "2e9" },
+		{ "final_valid", "-0.5" }, { "final_valid", digits300 },
+		{ "train_loss", "[1,2,1e39]" }, { "valid_loss", "[null,-1,0.81]" },
+		{ "train_loss", "[1,2,3,]" }, { "train_loss", "[1,2]" },
+		{ "y_range", "[5.5,0.5]" }, { "y_range", "[0,1e39]" }, { "y_range", "[0]" },
+		{ "y_range", "7" },
+		{ "time", "\"yesterday\"" }, { "model", "\"als\x1b]0;pwned\x07\"" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		with_field(bad, sizeof bad, line, cases[i].key, cases[i].value);
+		cr_assert_neq(history_parse(bad, &got), 0, "%s: %.60s accepted", cases[i].key,
+			      cases[i].value);
+	}
+	/* values at the edges of their ranges are kept */
+	with_field(bad, sizeof bad, line, "seed", "18446744073709551615");
+	cr_assert_eq(history_parse(bad, &got), 0, "%s", bad);
+	cr_assert_eq(got.seed, UINT64_MAX, "read exactly, not through a double");
+	with_field(bad, sizeof bad, line, "factors", "2147483647");
+	cr_assert_eq(history_parse(bad, &got), 0, "%s", bad);
+	cr_assert_eq(got.factors, 2147483647);
+}
+
+/* A record of more than HISTORY_EPOCHS_MAX losses keeps the first ones
+ * (the header says later epochs are left out): it used to be dropped. */
+Test(history, more_losses_than_kept_keeps_the_first)
+{
+	static char line[65536], buf[65536];
+	struct history_run r, got;
+	sample_run(&r, "ml-100k", 0.81);
+	good_line(line, sizeof line, &r);
+	char *train = buf, *valid = buf + sizeof buf / 2;
+	size_t n = 0, m = 0;
+	int total = HISTORY_EPOCHS_MAX + 234;
+	n += (size_t)snprintf(train + n, 32, "[");
+	m += (size_t)snprintf(valid + m, 32, "[");
+	for (int j = 0; j < total; j++) {
+		n += (size_t)snprintf(train + n, 32, "%s%d", j ? "," : "", j);
+		m += (size_t)snprintf(valid + m, 32, "%s%s", j ? "," : "", j % 2 ? "null" : "0.5");
+	}
+	snprintf(train + n, 32, "]");
+	snprintf(valid + m, 32, "]");
+	static char edited[131072], edited2[131072];
+	with_field(edited, sizeof edited, line, "train_loss", train);
+	with_field(edited2, sizeof edited2, edited, "valid_loss", valid);
+	cr_assert_eq(history_parse(edited2, &got), 0, "a long record is kept");
+	cr_assert_eq(got.n_losses, HISTORY_EPOCHS_MAX);
+	cr_assert_eq(got.train_loss[0], 0.0f);
+	cr_assert_eq(got.train_loss[HISTORY_EPOCHS_MAX - 1], (float)(HISTORY_EPOCHS_MAX - 1));
+	cr_assert(isnan(got.valid_loss[1]));
+	cr_assert_float_eq(got.final_valid, 0.81, 1e-9);
+	cr_assert_eq(got.factors, 20);
 }
 
 Test(history, missing_file_is_empty)

@@ -145,3 +145,121 @@ Test(trainer, fit_through_the_interface_is_fit)
 	model_free(m);
 	split_free(&p.sp);
 }
+
+/* A stand-in kind whose steps hand back the values a test plants: the
+ * divergence watch belongs to the interface, so it holds for any kind. */
+struct planted {
+	struct model *m;
+	int steps, nan_at;              /* step number whose loss is NaN (0: none) */
+	int poison_at;                  /* epoch end that leaves a NaN weight (0: none) */
+};
+
+static struct planted planted_state;
+
+static void *planted_open(struct model *m, const struct ratings_view *v,
+			  const struct eng_train_hp *cfg, int init, char *err, size_t errlen)
+{
+	(void)v, (void)cfg, (void)init, (void)err, (void)errlen;
+	planted_state.m = m;
+	planted_state.steps = 0;
+	return &planted_state;
+}
+
+/* Two batches an epoch, endless epochs. */
+static enum train_status planted_step(void *self, long max_steps, struct eng_train_report *rep)
+{
+	struct planted *p = self;
+	rep->n_batches = 2;
+	for (long s = 0; s < max_steps; s++) {
+		p->steps++;
+		rep->epoch = (p->steps - 1) / 2;
+		rep->batch = (p->steps - 1) % 2 + 1;
+		rep->batch_loss = p->steps == p->nan_at ? NAN : 1.0;
+		if (rep->batch < 2)
+			continue;
+		rep->train_loss = rep->valid_loss = 1.0;
+		if (p->steps / 2 == p->poison_at)
+			p->m->params[p->m->n_params - 1] = INFINITY;   /* the last item bias */
+		return TRAIN_EPOCH_END;
+	}
+	return TRAIN_MORE;
+}
+
+static void planted_free(void *self)
+{
+	(void)self;
+}
+
+static const struct trainer_ops planted_ops = {
+	.name = "planted", .open = planted_open, .step = planted_step, .free = planted_free,
+};
+
+/* Step t one batch at a time until it reports something other than
+ * MORE or EPOCH_END, at most 100 times; that status. */
+static enum train_status run_until_end(struct trainer *t, struct eng_train_report *rep)
+{
+	for (int i = 0; i < 100; i++) {
+		enum train_status st = trainer_step(t, 1, rep);
+		if (st != TRAIN_MORE && st != TRAIN_EPOCH_END)
+			return st;
+	}
+	return TRAIN_MORE;
+}
+
+/* A NaN loss is caught at its batch, a NaN weight at its epoch's end, for
+ * any kind behind the interface; a diverged trainer stays diverged. */
+Test(trainer, divergence_is_caught_for_any_kind)
+{
+	static struct problem p;
+	make_problem(&p);
+	struct eng_train_hp tc = cfg_of(ENG_FIT_SGD, 3);
+	char err[256];
+	struct eng_train_report rep = {0};
+
+	struct model *m = new_model(2);
+	planted_state = (struct planted){ .nan_at = 5 };
+	struct trainer *t = trainer_new(&planted_ops, m, &p.v, &tc, 1, err, sizeof err);
+	cr_assert(t, "%s", err);
+	cr_assert_eq(run_until_end(t, &rep), TRAIN_DIVERGED);
+	cr_assert_eq(rep.epoch, 2, "the fifth batch is epoch 2's first");
+	cr_assert_eq(rep.batch, 1);
+	cr_assert_eq(trainer_step(t, 1, &rep), TRAIN_DIVERGED, "diverged stays diverged");
+	cr_assert_eq(planted_state.steps, 5, "and does nothing more");
+	trainer_free(t);
+
+	/* finite losses, an infinite weight: seen at that epoch's end */
+	planted_state = (struct planted){ .poison_at = 2 };
+	t = trainer_new(&planted_ops, m, &p.v, &tc, 1, err, sizeof err);
+	cr_assert(t, "%s", err);
+	cr_assert_eq(run_until_end(t, &rep), TRAIN_DIVERGED);
+	cr_assert_eq(rep.epoch, 1);
+	cr_assert_eq(rep.batch, 2);
+	trainer_free(t);
+	model_free(m);
+	split_free(&p.sp);
+}
+
+/* The real kinds with lr 1e30: fit and the fast trainer diverge within
+ * the first epoch and say so. */
+Test(trainer, a_huge_lr_diverges_in_fit_and_fast)
+{
+	static struct problem p;
+	make_problem(&p);
+	const struct trainer_ops *kinds[] = { &fit_trainer_ops, &fast_trainer_ops };
+	for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+		struct eng_train_hp tc = cfg_of(ENG_FIT_SGD, 3);
+		tc.lr = 1e30;
+		tc.wd = 0;
+		char err[256];
+		struct eng_train_report rep = {0};
+		struct model *m = new_model(3);
+		struct trainer *t = trainer_new(kinds[k], m, &p.v, &tc, 1, err, sizeof err);
+		cr_assert(t, "%s", err);
+		cr_assert_eq(run_until_end(t, &rep), TRAIN_DIVERGED, "%s", kinds[k]->name);
+		cr_assert_eq(rep.epoch, 0, "%s", kinds[k]->name);
+		cr_assert_lt(model_first_non_finite(m), m->n_params, "%s", kinds[k]->name);
+		trainer_free(t);
+		model_free(m);
+	}
+	split_free(&p.sp);
+}

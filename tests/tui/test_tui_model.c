@@ -888,6 +888,64 @@ Test(tui_state, training_refreshes_insight_and_stale_shows, .init = utf8_locale)
 	testenv_rmdir(dir);
 }
 
+/* A run that diverges: the Training pane's run says "diverged" (not
+ * "failed"), the status line carries the engine's message, and with the
+ * model gone (the engine dropped it) the panes ask again without one. */
+Test(tui_state, a_diverged_run_shows_in_the_training_pane, .init = utf8_locale)
+{
+	struct fake f = { 0 };
+	struct backend be = { &f, fake_send, fake_poll, fake_fd, fake_stop };
+	struct cfg c = cfg_default();
+	struct state st;
+	struct eng_evt ev;
+	char dir[256];
+
+	testenv_tmpdir(dir, sizeof dir);
+	setenv("XDG_DATA_HOME", dir, 1);
+	cr_assert_eq(state_init(&st, &c, &be), 0);
+	load_fake(&st, &f);
+	cr_assert_eq(state_train(&st, 0), 0);
+	uint32_t req = last_sent(&f)->req_id;
+	ev = train_evt(ENG_EVT_TRAINED, req, 0, 100, 0.8, 0.9);
+	push(&f, &ev);
+	state_pump(&st);
+	cr_assert(st.trained);
+
+	cr_assert_eq(state_train(&st, 0), 0);
+	req = last_sent(&f)->req_id;
+	ev = train_evt(ENG_EVT_TRAIN_START, req, 0, 0, 0, 0);
+	push(&f, &ev);
+	ev = train_evt(ENG_EVT_PROGRESS, req, 0, 50, 1.2, NAN);
+	push(&f, &ev);
+	ev = (struct eng_evt){ .kind = ENG_EVT_ERROR, .req_id = req };
+	ev.u.error.code = ENG_EDIVERGED;
+	snprintf(ev.u.error.msg, sizeof ev.u.error.msg,
+		 "diverged at epoch 0, batch 51: try a lower lr");
+	push(&f, &ev);
+	int before = f.n_sent;
+	cr_assert_eq(state_pump(&st) & (DIRTY_TRAIN | DIRTY_RECS), DIRTY_TRAIN | DIRTY_RECS);
+	const struct curve_run *r = curves_run(st.curves, curves_count(st.curves) - 1);
+	cr_assert_eq(r->state, CURVES_DIVERGED);
+	cr_assert_not(st.training);
+	cr_assert_not(st.trained, "the engine has no model after a diverged run");
+	cr_assert(st.status_err);
+	cr_assert_str_eq(st.status, "diverged at epoch 0, batch 51: try a lower lr");
+	cr_assert_eq(f.n_sent, before + 1);
+	cr_assert_eq(last_sent(&f)->kind, ENG_CMD_RECOMMEND);
+	cr_assert_eq(state_similar(&st, 0), -1, "needs a model again");
+
+	/* any other error of a run is a failure, as before */
+	cr_assert_eq(state_train(&st, 0), 0);
+	ev = (struct eng_evt){ .kind = ENG_EVT_ERROR, .req_id = last_sent(&f)->req_id };
+	ev.u.error.code = ENG_ENOMEM;
+	push(&f, &ev);
+	state_pump(&st);
+	r = curves_run(st.curves, curves_count(st.curves) - 1);
+	cr_assert_eq(r->state, CURVES_FAILED);
+	state_done(&st);
+	testenv_rmdir(dir);
+}
+
 Test(tui_keys, list_keys_rate_where_pane_keys_focus)
 {
 	struct keymap km;
