@@ -23,6 +23,9 @@
 
 #include <yaml.h>
 
+#include "afile.h"
+#include "text.h"
+
 #if defined(__GNUC__)
 #define CFG_PRINTF(f, a) __attribute__((format(printf, f, a)))
 #else
@@ -488,9 +491,9 @@ static const char *show(const char *s, char buf[64])
 
 	while (cut < n && cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80)
 		cut--;
-	for (size_t i = 0; i < cut; i++)
-		buf[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' : s[i];
-	strcpy(buf + cut, cut < n ? "..." : "");
+	/* the value is file text: shown cleaned (text.h), never raw */
+	text_clean(buf, 61, s, cut);
+	strcat(buf, cut < n ? "..." : "");
 	return buf;
 }
 
@@ -1423,19 +1426,15 @@ int cfg_load(const char *path, struct cfg *out, char *err, size_t errlen)
 {
 	struct ctx x;
 	struct cfg c = *out;
-	struct stat st;
 	FILE *f;
 	int rc = -1;
 
 	if (errlen)
 		err[0] = '\0';
-	f = fopen(path, "rb");
+	/* a regular file only: a FIFO would block, a device never end */
+	f = afile_fopen_read(path, err, errlen);
 	if (!f)
-		return set_errno_msg(path, errno, err, errlen);
-	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
-		fclose(f);
-		return set_errno_msg(path, EISDIR, err, errlen);
-	}
+		return -2;
 
 	memset(&x, 0, sizeof x);
 	x.path = path;
