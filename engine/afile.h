@@ -9,6 +9,8 @@
  * clears O_NONBLOCK.  Anything else (FIFO, character or block device such
  * as /dev/zero, directory, socket) is refused with "PATH: not a regular
  * file (a FIFO)" and the like, so no reader hangs or reads without end.
+ * The one exception is the null device, which reads as an empty file
+ * (`--config /dev/null`: no configuration).
  *
  * REPLACING.
  * A reader of PATH sees either the old file or the complete new one, never

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #define AFILE_BUFSZ ((size_t)64 * 1024)
@@ -81,6 +82,15 @@ static const char *file_kind(mode_t mode)
 	return "not a file that can be read";
 }
 
+/* Whether st is the null device (Linux's character device 1:3): it never
+ * blocks and reads as empty, and `--config /dev/null` is the usual way to
+ * say "no configuration", so it is read like an empty file. */
+static int is_dev_null(const struct stat *st)
+{
+	return S_ISCHR(st->st_mode) && major(st->st_rdev) == 1 &&
+	       minor(st->st_rdev) == 3;
+}
+
 int afile_open_read(const char *path, char *err, size_t errlen)
 {
 	struct stat st;
@@ -100,7 +110,7 @@ int afile_open_read(const char *path, char *err, size_t errlen)
 		errmsg_set(err, errlen, "%s: %s", path, strerror(e));
 		goto fail;
 	}
-	if (!S_ISREG(st.st_mode)) {
+	if (!S_ISREG(st.st_mode) && !is_dev_null(&st)) {
 		errmsg_set(err, errlen, "%s: not a regular file (%s)", path,
 			   file_kind(st.st_mode));
 		e = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;

@@ -502,6 +502,10 @@ Test(afile, open_read_refuses_what_is_not_a_regular_file, .timeout = 10)
 	cr_assert_eq(errno, EINVAL);
 	cr_assert_null(afile_fopen_read(p, err, sizeof err));
 
+	/* the null device reads as an empty file: --config /dev/null */
+	int fd = afile_open_read("/dev/null", err, sizeof err);
+	cr_assert_geq(fd, 0, "%s", err);
+	close(fd);
 	cr_assert_eq(afile_open_read("/dev/zero", err, sizeof err), -1);
 	cr_assert_str_eq(err, "/dev/zero: not a regular file (a character device)");
 	cr_assert_eq(afile_open_read(scratch, err, sizeof err), -1);
