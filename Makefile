@@ -61,7 +61,7 @@ ALL_LDLIBS = $(PKG_LIBS) -lm -pthread $(LDLIBS)
 ENGINE_DIRS := core data models train query util
 ENGINE_INC  := -Iengine $(ENGINE_DIRS:%=-Iengine/%)
 # The front ends see engine/'s root only: eng.h (the API), msg.h (the
-# messages it carries), history.h, synth.h and afile.h.
+# messages it carries), history.h, synth.h, afile.h and text.h.
 FRONT_ENGINE_INC := -Iengine
 APP_INC     := -Iapp $(FRONT_ENGINE_INC)
 CLI_INC     := -Icli $(APP_INC)

@@ -57,7 +57,8 @@ int cfgkey_find(const char *name, size_t len);
 int cfgkey_find_lr_find(const char *name, size_t len);
 
 /* A short, printable copy of a scalar for messages: at most 40 bytes (cut on
- * a UTF-8 boundary), control characters shown as '?'. */
+ * a UTF-8 boundary), its control characters and invalid UTF-8 replaced
+ * (text.h). */
 const char *cfgkey_show(const char *s, char buf[64]);
 
 /* What a value of key k must be, for messages; list is scratch space. */

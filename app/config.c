@@ -22,6 +22,8 @@
 
 #include <yaml.h>
 
+#include "afile.h"
+
 #if defined(__GNUC__)
 #define CFG_PRINTF(f, a) __attribute__((format(printf, f, a)))
 #else
@@ -603,19 +605,15 @@ int cfg_load(const char *path, struct cfg *out, char *err, size_t errlen)
 {
 	struct ctx x;
 	struct cfg c = *out;
-	struct stat st;
 	FILE *f;
 	int rc = -1;
 
 	if (errlen)
 		err[0] = '\0';
-	f = fopen(path, "rb");
+	/* a regular file only: a FIFO would block, a device never end */
+	f = afile_fopen_read(path, err, errlen);
 	if (!f)
-		return set_errno_msg(path, errno, err, errlen);
-	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
-		fclose(f);
-		return set_errno_msg(path, EISDIR, err, errlen);
-	}
+		return -2;
 
 	memset(&x, 0, sizeof x);
 	x.path = path;

@@ -125,7 +125,10 @@ struct cfg cfg_default(void);
  *       action given twice, a key list that is not a string or a sequence
  *       of strings, or one that does not fit CFG_KEYLIST_MAX);
  *   -2  when the file cannot be opened or read: err gets "PATH: strerror"
- *       and errno is left set, so a caller can treat ENOENT as "no file".
+ *       and errno is left set, so a caller can treat ENOENT as "no file";
+ *       or when it is not a regular file (afile_open_read: a FIFO, a
+ *       device, a directory): "PATH: not a regular file (a FIFO)", errno
+ *       EISDIR for a directory, else EINVAL.
  * On failure *out is unchanged.  err may be NULL when errlen is 0. */
 int cfg_load(const char *path, struct cfg *out, char *err, size_t errlen);
 

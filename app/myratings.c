@@ -3,18 +3,21 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "afile.h"
 #include "paths.h"
+#include "text.h"
 
-#define LINE_MAX_BYTES 4096
+#define LINE_MAX_BYTES 65536   /* longest line read, without its '\n' */
 #define SHOW_MATCHES 5          /* ambiguous titles named in an error */
 
 /* Whether hay contains needle, ignoring ASCII case (strcasestr is a GNU
@@ -213,13 +216,16 @@ int myratings_clear(struct myratings *m, uint32_t item)
 void myratings_title_error(const struct eng_catalog *cat, const char *text, long r,
 			   const uint32_t *matches, int n, int shown, char *buf, size_t len)
 {
+	char quoted[200];
 	size_t used;
 
+	/* text may be a line of a file: quoted cleaned (text.h), never raw */
+	text_clean(quoted, sizeof quoted, text, strlen(text));
 	if (r == -1) {
-		snprintf(buf, len, "no movie title contains \"%s\"", text);
+		snprintf(buf, len, "no movie title contains \"%s\"", quoted);
 		return;
 	}
-	snprintf(buf, len, "\"%s\" matches %d titles; be more specific:", text, n);
+	snprintf(buf, len, "\"%s\" matches %d titles; be more specific:", quoted, n);
 	for (int j = 0; j < n && j < shown; j++) {
 		used = strlen(buf);
 		snprintf(buf + used, len - used, "%s %s", j ? ";" : "",
@@ -230,36 +236,78 @@ void myratings_title_error(const struct eng_catalog *cat, const char *text, long
 		snprintf(buf + used, len - used, "; and %d more", n - shown);
 }
 
-int myratings_load(struct myratings *m, const char *path,
-		   const struct eng_catalog *cat, float lo, float hi, char *err,
-		   size_t errlen)
+/* Remember which file fd is (see struct myratings); zeros when unknown. */
+static void note_file(struct myratings *m, int fd)
 {
-	FILE *f = fopen(path, "r");
-	char line[LINE_MAX_BYTES], why[600] = "";
+	struct stat st;
+
+	if (fd < 0 || fstat(fd, &st) != 0) {
+		m->file_dev = m->file_ino = m->file_size = m->file_mtime_ns = 0;
+		return;
+	}
+	m->file_dev = (unsigned long long)st.st_dev;
+	m->file_ino = (unsigned long long)st.st_ino;
+	m->file_size = (unsigned long long)st.st_size;
+	m->file_mtime_ns = (unsigned long long)st.st_mtim.tv_sec * 1000000000ull +
+			   (unsigned long long)st.st_mtim.tv_nsec;
+}
+
+/* Whether path is still the file *m last read or wrote. */
+static int same_file(const struct myratings *m, const char *path)
+{
+	struct myratings now;
+	int fd = afile_open_read(path, NULL, 0);
+
+	if (fd < 0)
+		return 0;
+	note_file(&now, fd);
+	close(fd);
+	return m->file_ino != 0 && now.file_dev == m->file_dev &&
+	       now.file_ino == m->file_ino && now.file_size == m->file_size &&
+	       now.file_mtime_ns == m->file_mtime_ns;
+}
+
+/* The reader behind myratings_load: fills m->r, and notes the file. */
+static int read_file(struct myratings *m, const char *path,
+		     const struct eng_catalog *cat, float lo, float hi, char *err,
+		     size_t errlen)
+{
+	/* a regular file only: a FIFO would block, /dev/zero never end */
+	FILE *f = afile_fopen_read(path, err, errlen);
+	char *line = NULL, why[600] = "", shown[41];
+	size_t cap = 0;
+	ssize_t got;
 	int ln = 0, bad = 0;
 
 	m->n = 0;
-	if (!f) {
-		if (errno == ENOENT || errno == ENOTDIR)
-			return 1;       /* nothing saved yet */
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	while (fgets(line, sizeof line, f)) {
+	note_file(m, -1);
+	if (!f)
+		return errno == ENOENT || errno == ENOTDIR ? 1 : -1;
+	note_file(m, fileno(f));
+	/* Whole lines, however long: a line cut in two by a fixed buffer
+	 * would have its tail read as a line of its own (the tail of a long
+	 * '#' comment as a rating).  Over-long ones are refused, not cut. */
+	while ((got = getline(&line, &cap, f)) > 0) {
 		struct myratings_line l;
 		uint32_t matches[SHOW_MATCHES];
+		size_t len = (size_t)got - (line[got - 1] == '\n');
 		int nm, rc;
 		long it;
 
 		ln++;
-		rc = parse_line(line, ln, &l);
-		if (rc == MYRATINGS_SKIP)
+		if (len > LINE_MAX_BYTES)
+			snprintf(why, sizeof why, "expected a line of at most %d bytes",
+				 LINE_MAX_BYTES);
+		else if (memchr(line, '\0', len))
+			snprintf(why, sizeof why, "a NUL byte in the line");
+		else if ((rc = parse_line(line, ln, &l)) == MYRATINGS_SKIP)
 			continue;
-		if (rc == MYRATINGS_NO_COMMA)
+		else if (rc == MYRATINGS_NO_COMMA)
 			snprintf(why, sizeof why, "expected title_or_id,rating");
 		else if (rc == MYRATINGS_NOT_NUMBER)
-			snprintf(why, sizeof why, "the rating \"%.40s\" is not a number",
-				 l.rating_text);
+			snprintf(why, sizeof why, "the rating \"%.120s\" is not a number",
+				 text_clean(shown, 41, l.rating_text,
+					    strlen(l.rating_text)));
 		else if (l.rating < lo || l.rating > hi)
 			snprintf(why, sizeof why, "rating %g is outside the dataset's "
 				 "%g..%g", l.rating, lo, hi);
@@ -279,8 +327,20 @@ int myratings_load(struct myratings *m, const char *path,
 		snprintf(err, errlen, "%s: read error", path);
 		bad = 1;
 	}
+	free(line);
 	fclose(f);
 	return bad ? -1 : 0;
+}
+
+int myratings_load(struct myratings *m, const char *path,
+		   const struct eng_catalog *cat, float lo, float hi, char *err,
+		   size_t errlen)
+{
+	int rc = read_file(m, path, cat, lo, hi, err, errlen);
+
+	m->n_base = m->n;
+	memcpy(m->base, m->r, (size_t)m->n * sizeof m->r[0]);
+	return rc;
 }
 
 /* Whether a title has to be quoted to read back the same after trim and
@@ -324,27 +384,137 @@ static int make_dirs(const char *path, char *err, size_t errlen)
 	return 0;
 }
 
-int myratings_save(const struct myratings *m, const char *path,
+/* The rating of item in r[0..n), NAN when it has none. */
+static float rating_in(const struct eng_rating *r, int n, uint32_t item)
+{
+	for (int i = 0; i < n; i++)
+		if (r[i].item == item)
+			return r[i].rating;
+	return NAN;
+}
+
+/* Whether this process changed item's rating since the base: rated it,
+ * re-rated it, or cleared it. */
+static int changed_here(const struct myratings *m, uint32_t item)
+{
+	float now = rating_in(m->r, m->n, item);
+	float was = rating_in(m->base, m->n_base, item);
+
+	return isnan(now) != isnan(was) || (!isnan(now) && now != was);
+}
+
+/* *out = the merge of *m (with its base) and theirs, the file as it is
+ * now (see myratings.h): m's order first, then what only theirs has. */
+static void merge(const struct myratings *m, const struct myratings *theirs,
+		  struct myratings *out)
+{
+	out->n = 0;
+	for (int i = 0; i < m->n; i++) {
+		uint32_t item = m->r[i].item;
+		float r = changed_here(m, item) ? m->r[i].rating
+						: rating_in(theirs->r, theirs->n, item);
+		if (!isnan(r))
+			out->r[out->n++] = (struct eng_rating){ item, r };
+	}
+	for (int i = 0; i < theirs->n && out->n < MYRATINGS_MAX; i++) {
+		uint32_t item = theirs->r[i].item;
+
+		if (!changed_here(m, item) && isnan(rating_in(m->r, m->n, item)) &&
+		    isnan(rating_in(m->base, m->n_base, item)))
+			out->r[out->n++] = theirs->r[i];
+	}
+}
+
+/* Open and flock(LOCK_EX) the lock file ".NAME.lock" next to path.  The
+ * descriptor (closing it unlocks), or -1 with the reason in err. */
+static int lock_ratings(const char *path, char *err, size_t errlen)
+{
+	char lock[ENG_PATH_MAX + 8];
+	const char *slash = strrchr(path, '/');
+	int dlen = slash ? (int)(slash - path + 1) : 0;
+	int fd;
+
+	if (snprintf(lock, sizeof lock, "%.*s.%s.lock", dlen, path,
+		     path + dlen) >= (int)sizeof lock) {
+		snprintf(err, errlen, "%s: the path is too long", path);
+		return -1;
+	}
+	fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+	if (fd < 0) {
+		snprintf(err, errlen, "%s: %s", lock, strerror(errno));
+		return -1;
+	}
+	while (flock(fd, LOCK_EX) != 0) {
+		if (errno == EINTR)
+			continue;
+		snprintf(err, errlen, "%s: flock: %s", lock, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int myratings_save(struct myratings *m, const char *path,
 		   const struct eng_catalog *cat, char *err, size_t errlen)
 {
+	struct myratings *theirs = NULL, *out = NULL;
 	struct afile *f;
 	static const char header[] = "title,rating\n";
+	char why[600];
+	int lock = -1, rc = -1;
 
 	if (make_dirs(path, err, errlen) != 0)
 		return -1;
+	theirs = malloc(sizeof *theirs);
+	out = malloc(sizeof *out);
+	if (!theirs || !out) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		goto done;
+	}
+	lock = lock_ratings(path, err, errlen);
+	if (lock < 0)
+		goto done;
+	/* what the file holds now: another interface may have saved */
+	if (same_file(m, path)) {
+		theirs->n = m->n_base;
+		memcpy(theirs->r, m->base, (size_t)m->n_base * sizeof m->r[0]);
+	} else if (read_file(theirs, path, cat, -HUGE_VALF, HUGE_VALF, why,
+			     sizeof why) < 0) {
+		snprintf(err, errlen, "not saved, the file changed and cannot be "
+			 "read back: %s", why);
+		goto done;
+	}
+	merge(m, theirs, out);
+
 	f = afile_open(path, err, errlen);
 	if (!f)
-		return -1;
+		goto done;
 	afile_write(f, header, sizeof header - 1);
-	for (int i = 0; i < m->n; i++) {
+	for (int i = 0; i < out->n; i++) {
 		char num[32];
 		int k;
 
-		write_name(f, cat->items[m->r[i].item].title);
-		k = snprintf(num, sizeof num, ",%g\n", m->r[i].rating);
+		write_name(f, cat->items[out->r[i].item].title);
+		k = snprintf(num, sizeof num, ",%g\n", out->r[i].rating);
 		afile_write(f, num, (size_t)k);
 	}
-	return afile_commit(f, err, errlen);
+	if (afile_commit(f, err, errlen) != 0)
+		goto done;
+	/* what was written is what this process now has, and its base */
+	m->n = m->n_base = out->n;
+	memcpy(m->r, out->r, (size_t)out->n * sizeof m->r[0]);
+	memcpy(m->base, out->r, (size_t)out->n * sizeof m->r[0]);
+	int fd = afile_open_read(path, NULL, 0);
+	note_file(m, fd);
+	if (fd >= 0)
+		close(fd);
+	rc = 0;
+done:
+	if (lock >= 0)
+		close(lock);
+	free(theirs);
+	free(out);
+	return rc;
 }
 
 /* Whether name is base + "." + six mkstemp characters. */

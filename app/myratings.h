@@ -12,6 +12,16 @@
  * any moment leaves the old file or the new one.  A process killed while
  * saving leaves its temporary behind; myratings_clean_temps() removes such
  * leftovers when the interface starts.
+ *
+ * Two interfaces on one file.  A save holds an exclusive flock(2) on the
+ * hidden lock file ".NAME.lock" next to the file while it reads the file
+ * again, merges and writes, so saves never interleave.  The merge keeps
+ * the changes this process made since it last read or wrote the file and
+ * everything else as the file has it now: a movie rated or cleared here
+ * takes this process's rating (or none); every other movie keeps the file's
+ * rating, so what another interface saved in the meantime survives, and
+ * appears in *m after the save.  When both changed the same movie, the
+ * newest rating wins: the one saved last.
  */
 #ifndef COLLABTUI_MYRATINGS_H
 #define COLLABTUI_MYRATINGS_H
@@ -23,10 +33,19 @@
 #define MYRATINGS_MAX ENG_RATED_MAX
 
 /* Ratings in the order they were first given (a re-rating keeps its
- * place), so the file reads like a diary and diffs stay small. */
+ * place), so the file reads like a diary and diffs stay small.  Zero it, or
+ * fill it with myratings_load(), before use: the base is what a save
+ * merges against. */
 struct myratings {
 	int n;
 	struct eng_rating r[MYRATINGS_MAX];
+	/* The file as this process last read or wrote it: the changes made
+	 * since are the ratings that differ from these. */
+	int n_base;
+	struct eng_rating base[MYRATINGS_MAX];
+	/* Which file that was (inode, size, mtime), so a save whose file
+	 * nobody else touched need not read it again; all 0 when unknown. */
+	unsigned long long file_dev, file_ino, file_size, file_mtime_ns;
 };
 
 /* The file for dataset `name` under item key `key` ("title" or "id"):
@@ -49,9 +68,12 @@ int myratings_load(struct myratings *m, const char *path,
 		   size_t errlen);
 
 /* Write *m to path atomically (afile), creating the directory if needed;
- * names are cat's titles.  Returns 0, or -1 with "PATH: step: reason" in
- * err; the old file is then untouched. */
-int myratings_save(const struct myratings *m, const char *path,
+ * names are cat's titles.  Under the lock (see the top), the file as it is
+ * now is merged in first: *m becomes the merged ratings, what was written.
+ * Returns 0, or -1 with "PATH: step: reason" in err (also when the file
+ * changed under us and cannot be read back, so merging would lose it); the
+ * old file and *m are then untouched. */
+int myratings_save(struct myratings *m, const char *path,
 		   const struct eng_catalog *cat, char *err, size_t errlen);
 
 /* Remove the temporaries ("PATH.XXXXXX") that saves killed mid-write left

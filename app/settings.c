@@ -20,6 +20,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "text.h"
+
 #if defined(__GNUC__)
 #define CFG_PRINTF(f, a) __attribute__((format(printf, f, a)))
 #else
@@ -435,16 +437,17 @@ static int parse_layers(const char *s, struct cfg *c)
 /* ---- values, from the file or from argv ---------------------------------- */
 
 /* A short, printable copy of a scalar for messages: at most 40 bytes (cut on
- * a UTF-8 boundary), control characters shown as '?'. */
+ * a UTF-8 boundary), its control characters and invalid UTF-8 replaced
+ * (text.h). */
 const char *cfgkey_show(const char *s, char buf[64])
 {
 	size_t n = strlen(s), cut = n > 40 ? 40 : n;
 
 	while (cut < n && cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80)
 		cut--;
-	for (size_t i = 0; i < cut; i++)
-		buf[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' : s[i];
-	strcpy(buf + cut, cut < n ? "..." : "");
+	/* the value is file text: shown cleaned (text.h), never raw */
+	text_clean(buf, 61, s, cut);
+	strcat(buf, cut < n ? "..." : "");
 	return buf;
 }
 

@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "afile.h"
 #include "eng.h"
 #include "runargs.h"
 
@@ -185,7 +186,7 @@ int cli_ask(struct cli_session *s, const struct eng_cmd *c)
 }
 
 /* Whether --save FILE can be written: its folder exists and is writable,
- * and FILE is not a folder.  EXIT_OK, or EXIT_INPUT after saying why. */
+ * and FILE is not a folder, nor anything else afile would refuse.  EXIT_OK, or EXIT_INPUT after saying why. */
 static int check_save(const char *path)
 {
 	char dir[ENG_PATH_MAX];
@@ -215,6 +216,12 @@ static int check_save(const char *path)
 	}
 	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
 		fprintf(stderr, "collabtui: --save %s: that is a folder, not a file\n", path);
+		return EXIT_INPUT;
+	}
+	/* a FIFO, a device, a link to nothing: refused now, not after training */
+	char why[ENG_PATH_MAX + 200];
+	if (afile_check_target(path, why, sizeof why) != 0) {
+		fprintf(stderr, "collabtui: --save %s\n", why);
 		return EXIT_INPUT;
 	}
 	return EXIT_OK;

@@ -10,6 +10,7 @@
 
 #include <yaml.h>
 
+#include "afile.h"
 #include "paths.h"
 
 #ifndef COLLABTUI_DATADIR
@@ -221,8 +222,11 @@ static void set_builtin(struct theme *t, const char *name)
 	}
 }
 
-/* Open themes/NAME.yaml from the first directory that has it. */
-static FILE *open_theme(const char *name, char *path, size_t n)
+/* Open themes/NAME.yaml from the first directory that has it.  NULL with
+ * err empty when none has, NULL with the reason in err when the first one
+ * there cannot be read (or is not a regular file: a FIFO would block). */
+static FILE *open_theme(const char *name, char *path, size_t n, char *err,
+			size_t errlen)
 {
 	char dirs[3][1024];
 	int nd = 0;
@@ -235,10 +239,14 @@ static FILE *open_theme(const char *name, char *path, size_t n)
 		FILE *f;
 
 		snprintf(path, n, "%.1023s/%.31s.yaml", dirs[i], name);
-		f = fopen(path, "rb");
+		f = afile_fopen_read(path, err, errlen);
 		if (f)
 			return f;
+		if (errno != ENOENT && errno != ENOTDIR)
+			return NULL;
 	}
+	if (errlen)
+		err[0] = '\0';
 	return NULL;
 }
 
@@ -256,7 +264,9 @@ int theme_load(struct theme *t, const char *name, char *err, size_t errlen)
 		name = implicit_mono ? "mono" : "default";
 	set_builtin(t, name);
 	t->mono = implicit_mono;
-	f = open_theme(name, path, sizeof path);
+	f = open_theme(name, path, sizeof path, err, errlen);
+	if (!f && errlen && err[0])
+		return -1;
 	if (!f) {
 		if (strcmp(name, "mono") == 0)
 			t->mono = 1;

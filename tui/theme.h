@@ -67,7 +67,9 @@ struct theme {
  * themes/NAME.yaml under $XDG_CONFIG_HOME/collabtui (else
  * ~/.config/collabtui), the current directory, then the installed data
  * directory; "default" and "mono" work without a file.  Returns 0, or -1
- * with "FILE:LINE:COL: ..." or "theme 'x' not found ..." in err. */
+ * with "FILE:LINE:COL: ..." or "theme 'x' not found ..." in err, or
+ * "FILE: not a regular file (a FIFO)" when the first file found is not one
+ * (afile_open_read: it is refused, never read and never skipped). */
 int theme_load(struct theme *t, const char *name, char *err, size_t errlen);
 
 /* After start_color(): make a colour pair per role, falling back from 256

@@ -3,6 +3,9 @@
 
 #include <string.h>
 
+#include "text.h"
+#include "utf8.h"
+
 /* Where the next separator starts in p[0..n), or p + n when none. */
 static char *find_sep(char *p, size_t n, const struct csv_dialect *d)
 {
@@ -202,15 +205,11 @@ const char *csv_rating_line(const char *p, const struct csv_dialect *d,
 
 void csv_show(char *dst, size_t dn, const char *s, size_t n)
 {
-	size_t room = dn - 4, k;   /* keep space for "..." and the NUL */
+	size_t room = dn - 4;   /* keep space for "..." and the NUL */
+	size_t cut = utf8_prefix(s, n, room > 40 ? 40 : room);
 
-	if (room > 40)
-		room = 40;
-	for (k = 0; k < n && k < room; k++)
-		dst[k] = (unsigned char)s[k] < 0x20 || s[k] == 0x7F ? '?' : s[k];
-	if (k < n) {
-		memcpy(dst + k, "...", 3);
-		k += 3;
-	}
-	dst[k] = '\0';
+	/* the field is file text: shown cleaned (text.h), never raw */
+	text_clean(dst, dn - 3, s, cut);
+	if (cut < n)
+		strcat(dst, "...");
 }

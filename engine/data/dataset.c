@@ -114,10 +114,12 @@ static void fail(struct load *L, const char *fmt, ...)
 
 /* Append s[0..n) (converted from Latin-1 when latin1 is set) plus a NUL;
  * returns its offset, or NO_STR when memory or the 32-bit offset space
- * runs out. */
+ * runs out.  Every string from a file enters the dataset here, and here it
+ * is made safe to show (utf8_clean: controls and malformed UTF-8 become
+ * U+FFFD), once, for every consumer. */
 static uint32_t arena_add(struct ds *ds, const char *s, size_t n, int latin1)
 {
-	size_t need = (latin1 ? 2 * n : n) + 1, off = ds->arena_len;
+	size_t need = UTF8_CLEAN_ROOM(n) + 1, off = ds->arena_len;
 
 	if (need > ds->arena_cap - ds->arena_len) {
 		size_t cap = ds->arena_cap ? ds->arena_cap : 4096;
@@ -136,7 +138,7 @@ static uint32_t arena_add(struct ds *ds, const char *s, size_t n, int latin1)
 	if (latin1)
 		n = utf8_from_latin1(ds->arena + off, s, n);
 	else
-		memcpy(ds->arena + off, s, n);
+		n = utf8_clean(ds->arena + off, s, n);
 	ds->arena[off + n] = '\0';
 	ds->arena_len = off + n + 1;
 	return (uint32_t)off;

@@ -14,6 +14,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "afile.h"
+
 /* ---- the path ------------------------------------------------------------ */
 
 /* mkdir -p of the directory part of path. */
@@ -159,8 +161,13 @@ int history_append(const char *path, const struct history_run *r, char *err,
 			const char *p = last == '\n' ? o.p + 1 : o.p;
 			size_t len = last == '\n' ? o.len - 1 : o.len;
 			step = "write";
-			/* one write: O_APPEND places it whole at the end */
-			if (write(fd, p, len) == (ssize_t)len) {
+			/* O_APPEND places it at the end; a short write (a full
+			 * disk, a file size limit) is retried for the rest, so
+			 * the errno reported is that of the call that failed */
+			int we = afile_write_all(fd, p, len);
+			if (we != 0) {
+				errno = we;
+			} else {
 				step = "fsync";
 				rc = fsync(fd);
 			}
@@ -170,8 +177,7 @@ int history_append(const char *path, const struct history_run *r, char *err,
 		errno = e;
 	}
 	if (rc != 0)
-		snprintf(err, errlen, "%s: %s: %s", path, step, errno ? strerror(errno) :
-			 "short write");
+		snprintf(err, errlen, "%s: %s: %s", path, step, strerror(errno));
 	free(o.p);
 	return rc;
 }
@@ -369,13 +375,9 @@ int history_read(const char *path, const char *dataset, struct history_run **out
 {
 	*out = NULL;
 	*n = 0;
-	FILE *f = fopen(path, "r");
-	if (!f) {
-		if (errno == ENOENT)
-			return 0;
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
-	}
+	FILE *f = afile_fopen_read(path, err, errlen);
+	if (!f)
+		return errno == ENOENT ? 0 : -1;
 	char *line = NULL;
 	size_t cap = 0, have = 0;
 	ssize_t got;

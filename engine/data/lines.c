@@ -1,5 +1,6 @@
 /* lines.c -- streaming line reader with a bounded line length. */
 #include "lines.h"
+#include "afile.h"
 #include "errmsg.h"
 
 #include <errno.h>
@@ -45,14 +46,11 @@ int lines_open(struct lines *l, const char *path, char *err, size_t errlen)
 	memset(l, 0, sizeof *l);
 	l->path = path;
 	l->name = slash && slash[1] ? slash + 1 : path;
-	l->fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (l->fd < 0) {
-		saved = errno;
-		errmsg_set(err, errlen, "cannot open %s: %s", path, strerror(saved));
-		errno = saved;
+	/* a regular file only: a FIFO would block, /dev/zero never end */
+	l->fd = afile_open_read(path, err, errlen);
+	if (l->fd < 0)
 		return -1;
-	}
-	if (fstat(l->fd, &st) == 0 && S_ISREG(st.st_mode))
+	if (fstat(l->fd, &st) == 0)
 		l->size = st.st_size;
 	l->cap = LINES_WINDOW;
 	l->buf = malloc(l->cap);

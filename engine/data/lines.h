@@ -8,7 +8,10 @@
  * window always hold a whole line.
  *
  * Accepted: a UTF-8 byte order mark at the start (skipped), CRLF line ends
- * (the CR is dropped), a last line without a newline.  Nothing here prints;
+ * (the CR is dropped), a last line without a newline.  Refused: a file
+ * that is not a regular file (a FIFO, a device such as /dev/zero, a
+ * directory), and a line longer than LINES_MAX ("NAME:LINE: ...").
+ * Nothing here prints;
  * failures come back as -1 plus a one-line message in a caller's buffer.
  */
 #ifndef COLLABTUI_LINES_H
@@ -31,10 +34,11 @@ struct lines {
 	off_t nread;            /* bytes read from the file so far */
 };
 
-/* Open path for reading.  0 on success.  On failure -1, a message naming
- * path and strerror into err, and errno left as open(2) set it (so a
- * caller can treat ENOENT as "optional file absent").  path must outlive
- * the struct. */
+/* Open path for reading with afile_open_read(): a regular file only.  0 on
+ * success.  On failure -1, "PATH: strerror" or "PATH: not a regular file
+ * (a FIFO)" into err, and errno left as afile_open_read set it (so a caller
+ * can treat ENOENT as "optional file absent").  path must outlive the
+ * struct. */
 int lines_open(struct lines *l, const char *path, char *err, size_t errlen);
 
 /* Hand out the next line: *line points into the buffer (valid until the

@@ -439,20 +439,13 @@ struct model *ckpt_load(const char *path, struct ckpt_meta *meta_out,
 	FILE *fp;
 
 	assert(path);
-	/* O_NONBLOCK so that a FIFO given by mistake is refused below
-	 * instead of blocking the engine; it means nothing for regular files. */
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	if (fd < 0) {
-		errmsg_set(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+	/* a regular file only: a FIFO given by mistake must not block the
+	 * engine */
+	fd = afile_open_read(path, err, errlen);
+	if (fd < 0)
 		return NULL;
-	}
 	if (fstat(fd, &st) != 0) {
 		errmsg_set(err, errlen, "%s: cannot stat: %s", path, strerror(errno));
-		close(fd);
-		return NULL;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		errmsg_set(err, errlen, "%s: not a regular file", path);
 		close(fd);
 		return NULL;
 	}

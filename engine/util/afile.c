@@ -1,4 +1,5 @@
-/* afile.c -- atomic file replacement (see afile.h for the contract).
+/* afile.c -- opening files for reading, and atomic file replacement (see
+ * afile.h for the contract).
  *
  * The handle is one allocation: the struct, its write buffer, and the three
  * strings it needs (target path, temporary path, directory), so there is
@@ -14,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #define AFILE_BUFSZ ((size_t)64 * 1024)
@@ -62,9 +64,160 @@ static long read_umask(void)
 	return (long)v;
 }
 
-/* Write all of buf, retrying on EINTR and short writes.  0 or an errno. */
-static int write_all(int fd, const unsigned char *buf, size_t n)
+/* What kind of file mode is, for "not a regular file (a FIFO)". */
+static const char *file_kind(mode_t mode)
 {
+	if (S_ISDIR(mode))
+		return "a directory";
+	if (S_ISFIFO(mode))
+		return "a FIFO";
+	if (S_ISCHR(mode))
+		return "a character device";
+	if (S_ISBLK(mode))
+		return "a block device";
+	if (S_ISSOCK(mode))
+		return "a socket";
+	if (S_ISLNK(mode))
+		return "a symbolic link";
+	return "not a file that can be read";
+}
+
+/* Whether st is the null device (Linux's character device 1:3): it never
+ * blocks and reads as empty, and `--config /dev/null` is the usual way to
+ * say "no configuration", so it is read like an empty file. */
+static int is_dev_null(const struct stat *st)
+{
+	return S_ISCHR(st->st_mode) && major(st->st_rdev) == 1 &&
+	       minor(st->st_rdev) == 3;
+}
+
+int afile_open_read(const char *path, char *err, size_t errlen)
+{
+	struct stat st;
+	int fd, flags, e;
+
+	/* O_NONBLOCK: opening a FIFO with no writer returns at once instead
+	 * of waiting for one; the fstat below then refuses it. */
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		e = errno;
+		errmsg_set(err, errlen, "%s: %s", path, strerror(e));
+		errno = e;
+		return -1;
+	}
+	if (fstat(fd, &st) != 0) {
+		e = errno;
+		errmsg_set(err, errlen, "%s: %s", path, strerror(e));
+		goto fail;
+	}
+	if (!S_ISREG(st.st_mode) && !is_dev_null(&st)) {
+		errmsg_set(err, errlen, "%s: not a regular file (%s)", path,
+			   file_kind(st.st_mode));
+		e = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
+		goto fail;
+	}
+	/* Regular files ignore O_NONBLOCK on Linux, but clear it anyway so
+	 * the descriptor behaves as a plain open's would everywhere. */
+	flags = fcntl(fd, F_GETFL);
+	if (flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) != 0) {
+		e = errno;
+		errmsg_set(err, errlen, "%s: %s", path, strerror(e));
+		goto fail;
+	}
+	return fd;
+fail:
+	close(fd);
+	errno = e;
+	return -1;
+}
+
+FILE *afile_fopen_read(const char *path, char *err, size_t errlen)
+{
+	int fd = afile_open_read(path, err, errlen), e;
+	FILE *f;
+
+	if (fd < 0)
+		return NULL;
+	f = fdopen(fd, "rb");
+	if (!f) {
+		e = errno;
+		errmsg_set(err, errlen, "%s: %s", path, strerror(e));
+		close(fd);
+		errno = e;
+	}
+	return f;
+}
+
+/* What a replacement of path replaces.  real is the file a symbolic link
+ * at path ends at (malloc'd), NULL when path is not a link; st is the
+ * replaced file's, valid when exists. */
+struct target {
+	char *real;
+	int exists;
+	struct stat st;
+};
+
+/* Look at what is at path (see afile.h, REPLACING).  0 with *t filled, or
+ * -1 with the reason in err. */
+static int resolve_target(const char *path, struct target *t, char *err,
+			  size_t errlen)
+{
+	struct stat st;
+
+	t->real = NULL;
+	t->exists = 0;
+	if (lstat(path, &st) != 0) {
+		if (errno == ENOENT || errno == ENOTDIR)
+			return 0;       /* afile_open's mkstemp says why if need be */
+		errmsg_set(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (S_ISLNK(st.st_mode)) {
+		t->real = realpath(path, NULL);
+		if (!t->real) {
+			errmsg_set(err, errlen, "%s: a symbolic link to %s", path,
+				   errno == ENOENT ? "a missing file" : strerror(errno));
+			return -1;
+		}
+		if (stat(t->real, &st) != 0) {
+			errmsg_set(err, errlen, "%s: %s: %s", path, t->real,
+				   strerror(errno));
+			goto fail;
+		}
+		if (!S_ISREG(st.st_mode)) {
+			errmsg_set(err, errlen, "%s: a symbolic link to %s, which is "
+				   "not a regular file (%s)", path, t->real,
+				   file_kind(st.st_mode));
+			goto fail;
+		}
+	} else if (!S_ISREG(st.st_mode)) {
+		errmsg_set(err, errlen, "%s: not a regular file (%s)", path,
+			   file_kind(st.st_mode));
+		return -1;
+	}
+	t->exists = 1;
+	t->st = st;
+	return 0;
+fail:
+	free(t->real);
+	t->real = NULL;
+	return -1;
+}
+
+int afile_check_target(const char *path, char *err, size_t errlen)
+{
+	struct target t;
+
+	if (resolve_target(path, &t, err, errlen) != 0)
+		return -1;
+	free(t.real);
+	return 0;
+}
+
+int afile_write_all(int fd, const void *data, size_t n)
+{
+	const unsigned char *buf = data;
+
 	while (n > 0) {
 		ssize_t w = write(fd, buf, n);
 		if (w < 0) {
@@ -83,7 +236,7 @@ static int write_all(int fd, const unsigned char *buf, size_t n)
 static void flush_buf(struct afile *f)
 {
 	if (f->err == 0 && f->len > 0) {
-		int e = write_all(f->fd, f->buf, f->len);
+		int e = afile_write_all(f->fd, f->buf, f->len);
 		if (e) {
 			f->err = e;
 			f->step = "write";
@@ -92,24 +245,51 @@ static void flush_buf(struct afile *f)
 	f->len = 0;
 }
 
-struct afile *afile_open(const char *path, char *err, size_t errlen)
+/* Give the temporary fd the replaced file's owner and permission bits, or,
+ * for a new file, the mode open(2) would have given it.  Each step is best
+ * effort: a file left 0600 or owned by us is never more open than meant. */
+static void set_owner_and_mode(int fd, const struct target *t)
 {
-	size_t plen = strlen(path);
-	const char *slash = strrchr(path, '/');
-	size_t dlen = slash ? (slash == path ? 1 : (size_t)(slash - path)) : 1;
+	if (t->exists) {
+		/* chown first: it would clear the mode bits set before it.
+		 * Not root: the owner cannot change, the group may still. */
+		if (fchown(fd, t->st.st_uid, t->st.st_gid) != 0)
+			(void)fchown(fd, (uid_t)-1, t->st.st_gid);
+		(void)fchmod(fd, t->st.st_mode & 0777);
+		return;
+	}
+	long mask = read_umask();
+	if (mask >= 0)
+		(void)fchmod(fd, (mode_t)(0666 & ~mask));
+}
+
+struct afile *afile_open(const char *user_path, char *err, size_t errlen)
+{
+	const char *path = user_path;
+	struct target t;
 	struct afile *f;
 
-	if (plen == 0) {
+	if (path[0] == '\0') {
 		errmsg_set(err, errlen, "empty file name");
 		return NULL;
 	}
-	if (slash && slash[1] == '\0') {
+	if (path[strlen(path) - 1] == '/') {
 		errmsg_set(err, errlen, "%s: is a directory name, not a file name", path);
 		return NULL;
 	}
+	if (resolve_target(user_path, &t, err, errlen) != 0)
+		return NULL;
+	if (t.real)
+		path = t.real;  /* replace the file the link ends at */
+
+	size_t plen = strlen(path);
+	const char *slash = strrchr(path, '/');
+	size_t dlen = slash ? (slash == path ? 1 : (size_t)(slash - path)) : 1;
+
 	f = malloc(sizeof *f + (plen + 1) + (plen + 8) + (dlen + 1));
 	if (!f) {
 		errmsg_set(err, errlen, "%s: out of memory", path);
+		free(t.real);
 		return NULL;
 	}
 	f->path = f->names;
@@ -135,15 +315,13 @@ struct afile *afile_open(const char *path, char *err, size_t errlen)
 		errmsg_set(err, errlen, "%s: cannot create a temporary file in %s: %s",
 			path, f->dir, strerror(errno));
 		free(f);
+		free(t.real);
 		return NULL;
 	}
 	(void)fcntl(f->fd, F_SETFD, FD_CLOEXEC);
-	/* mkstemp makes the file 0600; give it the mode open(2) would have.
-	 * If either step fails the file stays 0600, which is never more
-	 * permissive than intended, so that is not treated as an error. */
-	long mask = read_umask();
-	if (mask >= 0)
-		(void)fchmod(f->fd, (mode_t)(0666 & ~mask));
+	/* mkstemp makes the file 0600, owned by us. */
+	set_owner_and_mode(f->fd, &t);
+	free(t.real);
 	return f;
 }
 
@@ -159,7 +337,7 @@ int afile_write(struct afile *f, const void *buf, size_t n)
 		/* Large blocks skip the buffer (after what is already in it). */
 		flush_buf(f);
 		if (f->err == 0) {
-			int e = write_all(f->fd, p, n);
+			int e = afile_write_all(f->fd, p, n);
 			if (e) {
 				f->err = e;
 				f->step = "write";

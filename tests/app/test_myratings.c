@@ -13,6 +13,7 @@
 
 #include "testenv.h"
 #include "myratings.h"
+#include "testtext.h"
 
 /* A catalogue of n movies named "<prefix> NNN (1990)", each title padded
  * to pad bytes so a file can be made large. */
@@ -216,7 +217,7 @@ Test(myratings, kill_9_leaves_old_or_new, .timeout = 60)
 	char dir[256], path[512], err[600];
 	/* ~1 KiB titles: 256 KiB files, several afile buffers each */
 	struct eng_catalog *c = catalog(N, 1000);
-	struct myratings m, back;
+	struct myratings m = { 0 }, back;
 
 	testenv_tmpdir(dir, sizeof dir);
 	snprintf(path, sizeof path, "%s/ratings.csv", dir);
@@ -252,6 +253,168 @@ Test(myratings, kill_9_leaves_old_or_new, .timeout = 60)
 		myratings_clean_temps(path);
 		cr_assert_eq(temps(dir), 0);
 	}
+	testenv_rmdir(dir);
+	eng_catalog_free(c);
+}
+
+/* ---- whole lines, regular files, clean messages ---------------------------- */
+
+Test(myratings, a_long_comment_is_never_a_rating)
+{
+	char dir[256], path[512], err[600];
+	struct eng_catalog *c = catalog(3, 0);
+	struct myratings m;
+	/* a 4 KiB line buffer once cut this comment after 4095 bytes and read
+	 * its tail, "Movie 001 ...,1", as a rating */
+	size_t pad = 4094;
+	char *text = malloc(pad + 2 * strlen(c->items[1].title) + 64);
+	size_t n = 0;
+
+	text[n++] = '#';
+	memset(text + n, 'x', pad);
+	n += pad;
+	n += (size_t)sprintf(text + n, "%s,1\n%s,5\n", c->items[1].title, c->items[2].title);
+	testenv_tmpdir(dir, sizeof dir);
+	testenv_write(path, sizeof path, dir, "long.csv", text, n);
+	cr_assert_eq(myratings_load(&m, path, c, 1, 5, err, sizeof err), 0, "%s", err);
+	cr_assert_eq(m.n, 1, "%d ratings: the comment's tail was read as one", m.n);
+	cr_assert_eq(m.r[0].item, 2);
+	free(text);
+	testenv_rmdir(dir);
+	eng_catalog_free(c);
+}
+
+Test(myratings, an_over_long_line_is_refused_with_file_and_line)
+{
+	char dir[256], path[512], err[600], want[700];
+	struct eng_catalog *c = catalog(2, 0);
+	struct myratings m;
+	size_t big = 70000;
+	char *text = malloc(big + 64);
+	size_t n = (size_t)sprintf(text, "title,rating\n");
+
+	memset(text + n, 'y', big);
+	n += big;
+	n += (size_t)sprintf(text + n, ",4\n");
+	testenv_tmpdir(dir, sizeof dir);
+	testenv_write(path, sizeof path, dir, "wide.csv", text, n);
+	cr_assert_eq(myratings_load(&m, path, c, 1, 5, err, sizeof err), -1);
+	snprintf(want, sizeof want, "%s:2: expected a line of at most", path);
+	cr_assert(strncmp(err, want, strlen(want)) == 0, "%s", err);
+	free(text);
+	testenv_rmdir(dir);
+	eng_catalog_free(c);
+}
+
+Test(myratings, fifos_and_devices_are_refused_not_read, .timeout = 20)
+{
+	char dir[256], path[512], err[600], want[700];
+	struct eng_catalog *c = catalog(2, 0);
+	struct myratings m;
+
+	testenv_tmpdir(dir, sizeof dir);
+	snprintf(path, sizeof path, "%s/pipe.csv", dir);
+	cr_assert_eq(mkfifo(path, 0600), 0);
+	cr_assert_eq(myratings_load(&m, path, c, 1, 5, err, sizeof err), -1);
+	snprintf(want, sizeof want, "%s: not a regular file (a FIFO)", path);
+	cr_assert_str_eq(err, want);
+	/* /dev/zero: NUL blocks, once read as blank lines without end */
+	cr_assert_eq(myratings_load(&m, "/dev/zero", c, 1, 5, err, sizeof err), -1);
+	cr_assert_str_eq(err, "/dev/zero: not a regular file (a character device)");
+	testenv_rmdir(dir);
+	eng_catalog_free(c);
+}
+
+Test(myratings, file_text_in_messages_is_cleaned)
+{
+	char dir[256], path[512], err[600];
+	struct eng_catalog *c = catalog(2, 0);
+	struct myratings m;
+	static const char title[] = "\033]0;pwned\007\033[31mRed\x9b" "2J,4\n";
+	static const char rating[] = "Movie 000,\033[2J\n";
+
+	testenv_tmpdir(dir, sizeof dir);
+	testenv_write(path, sizeof path, dir, "t.csv", title, sizeof title - 1);
+	cr_assert_eq(myratings_load(&m, path, c, 1, 5, err, sizeof err), -1);
+	cr_assert(strstr(err, "no movie title contains"), "%s", err);
+	cr_assert(text_is_terminal_safe(err, 0), "raw control bytes in: %s", err);
+	testenv_write(path, sizeof path, dir, "t.csv", rating, sizeof rating - 1);
+	cr_assert_eq(myratings_load(&m, path, c, 1, 5, err, sizeof err), -1);
+	cr_assert(strstr(err, "is not a number"), "%s", err);
+	cr_assert(text_is_terminal_safe(err, 0), "raw control bytes in: %s", err);
+	testenv_rmdir(dir);
+	eng_catalog_free(c);
+}
+
+/* ---- two interfaces on one file -------------------------------------------- */
+
+Test(myratings, two_interfaces_keep_each_others_ratings)
+{
+	char dir[256], path[512], err[600];
+	struct eng_catalog *c = catalog(6, 0);
+	static struct myratings a, b, back;
+
+	testenv_tmpdir(dir, sizeof dir);
+	snprintf(path, sizeof path, "%s/ratings.csv", dir);
+	myratings_set(&a, 0, 5);
+	cr_assert_eq(myratings_save(&a, path, c, err, sizeof err), 0, "%s", err);
+	/* both interfaces start from the same file */
+	cr_assert_eq(myratings_load(&a, path, c, 1, 5, err, sizeof err), 0, "%s", err);
+	cr_assert_eq(myratings_load(&b, path, c, 1, 5, err, sizeof err), 0, "%s", err);
+
+	myratings_set(&a, 1, 4);                /* A rates movie 1 */
+	cr_assert_eq(myratings_save(&a, path, c, err, sizeof err), 0, "%s", err);
+	myratings_set(&b, 2, 3);                /* B, unaware, rates movie 2 */
+	myratings_clear(&b, 0);                 /* and clears movie 0 */
+	cr_assert_eq(myratings_save(&b, path, c, err, sizeof err), 0, "%s", err);
+	myratings_set(&a, 2, 1);                /* A re-rates 2 later: newest wins */
+	cr_assert_eq(myratings_save(&a, path, c, err, sizeof err), 0, "%s", err);
+
+	cr_assert_eq(myratings_load(&back, path, c, 1, 5, err, sizeof err), 0, "%s", err);
+	cr_assert_eq(back.n, 2, "%d ratings", back.n);
+	cr_assert(isnan(myratings_get(&back, 0)), "B's clearing was lost");
+	cr_assert_eq(myratings_get(&back, 1), 4.0f, "A's rating was lost");
+	cr_assert_eq(myratings_get(&back, 2), 1.0f, "the newest rating did not win");
+	/* and each interface now holds what the file holds */
+	cr_assert_eq(myratings_get(&b, 1), 4.0f, "B does not see A's rating");
+	cr_assert_eq(a.n, 2);
+	testenv_rmdir(dir);
+	eng_catalog_free(c);
+}
+
+Test(myratings, concurrent_saves_lose_nothing, .timeout = 60)
+{
+	enum { EACH = 40 };
+	char dir[256], path[512], err[600];
+	struct eng_catalog *c = catalog(2 * EACH, 0);
+	static struct myratings back;
+	pid_t pid[2];
+
+	testenv_tmpdir(dir, sizeof dir);
+	snprintf(path, sizeof path, "%s/ratings.csv", dir);
+	for (int w = 0; w < 2; w++) {
+		pid[w] = fork();
+		cr_assert_neq(pid[w], -1);
+		if (pid[w] == 0) {
+			static struct myratings m;
+
+			/* each writer rates its own movies, one save each */
+			for (uint32_t i = 0; i < EACH; i++) {
+				myratings_set(&m, (uint32_t)w * EACH + i, (float)(w + 1));
+				if (myratings_save(&m, path, c, err, sizeof err) != 0)
+					_exit(1);
+			}
+			_exit(0);
+		}
+	}
+	for (int w = 0; w < 2; w++) {
+		int st;
+		cr_assert_eq(waitpid(pid[w], &st, 0), pid[w]);
+		cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "writer %d failed", w);
+	}
+	cr_assert_eq(myratings_load(&back, path, c, 1, 5, err, sizeof err), 0, "%s", err);
+	cr_assert_eq(back.n, 2 * EACH, "%d of %d ratings survived", back.n, 2 * EACH);
+	myratings_clean_temps(path);
 	testenv_rmdir(dir);
 	eng_catalog_free(c);
 }

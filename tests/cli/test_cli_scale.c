@@ -1,6 +1,6 @@
 /* test_cli_scale.c -- Ctrl-C in the headless commands: SIGINT during a load
- * (the ratings come through a named pipe, testfeed.h, so the signal lands
- * mid-load for sure) or during training ends the command with status 130
+ * (of a ratings file big enough, testfeed.h, that the signal sent once the
+ * loader has it open lands mid-load) or during training ends the command with status 130
  * and a message, not with the signal. */
 #include <criterion/criterion.h>
 
@@ -47,13 +47,10 @@ Test(cli_scale, sigint_cancels_a_load_with_130, .timeout = 120)
 	testenv_tmpdir(dir, sizeof dir);
 	feed_make(path, sizeof path, dir);
 	pid_t pid = spawn(dir, "summary --data ratings.csv");
-	int fd = feed_open(path, WAIT_S);
-	/* the loader has the pipe open: the handler is in place */
-	cr_assert_eq(feed_ratings(fd, 1 << 20, 1), 0);
+	/* the loader has the file open: the handler is in place, and the
+	 * rest of the file takes a while yet */
+	feed_wait_open(pid, path, WAIT_S);
 	cr_assert_eq(kill(pid, SIGINT), 0);
-	for (int i = 0; i < 64 && feed_ratings(fd, 1 << 20, 0) == 0; i++)
-		;
-	close(fd);
 	cr_assert_eq(exit_status(pid), 130);
 	snprintf(path, sizeof path, "%s/.err", dir);
 	cli_slurp(path, err, sizeof err);

@@ -1,5 +1,8 @@
 /* test_afile.c -- atomic file replacement: content, atomicity, no leftover
- * temporaries, modes, and each failure path reporting the step. */
+ * temporaries, modes, and each failure path reporting the step; what is
+ * refused as a target (FIFO, device, directory) and kept of the replaced
+ * file (mode, owner, a symbolic link); and afile_open_read, the one way a
+ * reader opens a file: regular files only, never blocking on a FIFO. */
 #include <criterion/criterion.h>
 
 #include <dirent.h>
@@ -9,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/sysmacros.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -234,11 +238,12 @@ Test(afile, rename_failure_reports_step_and_cleans_up)
 	char err[256] = "";
 	const char *p = in_scratch("target");
 
-	/* A non-empty directory cannot be replaced by a file. */
-	cr_assert_eq(mkdir(p, 0755), 0);
-	put_file("target/inner", "x");
+	/* A non-empty directory cannot be replaced by a file.  afile_open
+	 * refuses one that is there already, so it appears after the open. */
 	struct afile *f = afile_open(p, err, sizeof err);
 	cr_assert_not_null(f, "%s", err);
+	cr_assert_eq(mkdir(p, 0755), 0);
+	put_file("target/inner", "x");
 	afile_write(f, "data", 4);
 	cr_assert_eq(afile_commit(f, err, sizeof err), -1);
 	cr_assert_not_null(strstr(err, "rename"), "%s", err);
@@ -335,4 +340,199 @@ Test(afile, unwritable_directory_is_reported)
 	chmod(d, 0755);
 	cr_assert_null(f);
 	cr_assert_not_null(strstr(err, strerror(EACCES)), "%s", err);
+}
+
+/* ---- what is at the target ------------------------------------------------ */
+
+static mode_t mode_of(const char *path)
+{
+	struct stat st;
+
+	cr_assert_eq(lstat(path, &st), 0, "%s is gone", path);
+	return st.st_mode;
+}
+
+/* Replace name with "new", expecting refusal with reason in the message
+ * and nothing created. */
+static void expect_target_refused(const char *name, const char *reason)
+{
+	char err[512] = "";
+	const char *p = in_scratch(name);
+	int before = count_entries(scratch);
+
+	cr_assert_null(afile_open(p, err, sizeof err), "%s was replaced", name);
+	cr_assert_not_null(strstr(err, p), "%s", err);
+	cr_assert_not_null(strstr(err, reason), "'%s' not in: %s", reason, err);
+	cr_assert_eq(afile_check_target(p, err, sizeof err), -1);
+	cr_assert_eq(count_entries(scratch), before, "a temporary was left");
+}
+
+Test(afile, a_fifo_target_is_refused_and_kept)
+{
+	cr_assert_eq(mkfifo(in_scratch("pipe"), 0600), 0);
+	expect_target_refused("pipe", "not a regular file (a FIFO)");
+	cr_assert(S_ISFIFO(mode_of(in_scratch("pipe"))));
+}
+
+Test(afile, a_directory_target_is_refused)
+{
+	cr_assert_eq(mkdir(in_scratch("target"), 0755), 0);
+	expect_target_refused("target", "not a regular file (a directory)");
+	cr_assert(S_ISDIR(mode_of(in_scratch("target"))));
+}
+
+Test(afile, a_device_target_is_refused_and_kept)
+{
+	/* a private copy of /dev/null's node: replacing the real one as root
+	 * is exactly the bug */
+	if (mknod(in_scratch("null"), S_IFCHR | 0666, makedev(1, 3)) != 0) {
+		char err[512] = "";
+
+		/* not root: /dev/null itself is safe to try */
+		cr_assert_null(afile_open("/dev/null", err, sizeof err));
+		cr_assert_not_null(strstr(err, "not a regular file (a character device)"),
+				   "%s", err);
+		return;
+	}
+	expect_target_refused("null", "not a regular file (a character device)");
+	cr_assert(S_ISCHR(mode_of(in_scratch("null"))));
+}
+
+Test(afile, a_replaced_file_keeps_its_mode)
+{
+	static const mode_t modes[] = { 0600, 0640, 0444, 0755 };
+	char err[256] = "";
+
+	umask(022);
+	for (size_t i = 0; i < sizeof modes / sizeof modes[0]; i++) {
+		const char *p = in_scratch("kept");
+		put_file("kept", "old");
+		cr_assert_eq(chmod(p, modes[i]), 0);
+		struct afile *f = afile_open(p, err, sizeof err);
+		cr_assert_not_null(f, "%s", err);
+		afile_write(f, "new", 3);
+		cr_assert_eq(afile_commit(f, err, sizeof err), 0, "%s", err);
+		cr_assert_eq(mode_of(p) & 07777, modes[i], "0%o came back 0%o",
+			     (unsigned)modes[i], (unsigned)(mode_of(p) & 07777));
+		assert_content(p, "new");
+		unlink(p);
+	}
+}
+
+Test(afile, a_replaced_file_keeps_its_owner_where_possible)
+{
+	char err[256] = "";
+	const char *p = in_scratch("owned");
+	struct stat st;
+
+	put_file("owned", "old");
+	/* root can give the file away, and the replacement must follow; for
+	 * anyone else the owner is ours already and the group must stay */
+	if (geteuid() == 0)
+		cr_assert_eq(chown(p, 65534, 65534), 0);
+	cr_assert_eq(stat(p, &st), 0);
+	struct afile *f = afile_open(p, err, sizeof err);
+	cr_assert_not_null(f, "%s", err);
+	afile_write(f, "new", 3);
+	cr_assert_eq(afile_commit(f, err, sizeof err), 0, "%s", err);
+	struct stat now;
+	cr_assert_eq(stat(p, &now), 0);
+	cr_assert_eq(now.st_uid, st.st_uid, "owner %u became %u", (unsigned)st.st_uid,
+		     (unsigned)now.st_uid);
+	cr_assert_eq(now.st_gid, st.st_gid);
+}
+
+Test(afile, a_symbolic_link_is_written_through)
+{
+	char err[256] = "";
+	const char *link = in_scratch("link");
+
+	put_file("real", "old");
+	cr_assert_eq(chmod(in_scratch("real"), 0600), 0);
+	cr_assert_eq(symlink("real", link), 0);
+	struct afile *f = afile_open(link, err, sizeof err);
+	cr_assert_not_null(f, "%s", err);
+	afile_write(f, "new", 3);
+	cr_assert_eq(afile_commit(f, err, sizeof err), 0, "%s", err);
+	cr_assert(S_ISLNK(mode_of(link)), "the link was replaced by a file");
+	assert_content(in_scratch("real"), "new");
+	cr_assert_eq(mode_of(in_scratch("real")) & 0777, 0600);
+	cr_assert_eq(count_entries(scratch), 2);
+}
+
+Test(afile, a_link_to_nothing_or_to_a_fifo_is_refused)
+{
+	cr_assert_eq(symlink("missing", in_scratch("dangling")), 0);
+	expect_target_refused("dangling", "a symbolic link to a missing file");
+	cr_assert_eq(mkfifo(in_scratch("pipe"), 0600), 0);
+	cr_assert_eq(symlink("pipe", in_scratch("topipe")), 0);
+	expect_target_refused("topipe", "not a regular file (a FIFO)");
+	cr_assert(S_ISFIFO(mode_of(in_scratch("pipe"))));
+}
+
+/* ---- opening for reading -------------------------------------------------- */
+
+Test(afile, open_read_takes_regular_files, .timeout = 10)
+{
+	char err[256] = "", buf[8] = "";
+
+	put_file("plain", "abc");
+	int fd = afile_open_read(in_scratch("plain"), err, sizeof err);
+	cr_assert_geq(fd, 0, "%s", err);
+	cr_assert_eq(read(fd, buf, sizeof buf), 3);
+	cr_assert_str_eq(buf, "abc");
+	cr_assert_eq(fcntl(fd, F_GETFL) & O_NONBLOCK, 0, "O_NONBLOCK left on");
+	cr_assert_neq(fcntl(fd, F_GETFD) & FD_CLOEXEC, 0);
+	close(fd);
+	FILE *f = afile_fopen_read(in_scratch("plain"), err, sizeof err);
+	cr_assert_not_null(f, "%s", err);
+	fclose(f);
+}
+
+Test(afile, open_read_refuses_what_is_not_a_regular_file, .timeout = 10)
+{
+	char err[512] = "", want[600];
+	const char *p = in_scratch("pipe");
+
+	/* a FIFO with no writer: a plain open would wait forever */
+	cr_assert_eq(mkfifo(p, 0600), 0);
+	cr_assert_eq(afile_open_read(p, err, sizeof err), -1);
+	snprintf(want, sizeof want, "%s: not a regular file (a FIFO)", p);
+	cr_assert_str_eq(err, want);
+	cr_assert_eq(errno, EINVAL);
+	cr_assert_null(afile_fopen_read(p, err, sizeof err));
+
+	/* the null device reads as an empty file: --config /dev/null */
+	int fd = afile_open_read("/dev/null", err, sizeof err);
+	cr_assert_geq(fd, 0, "%s", err);
+	close(fd);
+	cr_assert_eq(afile_open_read("/dev/zero", err, sizeof err), -1);
+	cr_assert_str_eq(err, "/dev/zero: not a regular file (a character device)");
+	cr_assert_eq(afile_open_read(scratch, err, sizeof err), -1);
+	cr_assert_not_null(strstr(err, "not a regular file (a directory)"), "%s", err);
+	cr_assert_eq(errno, EISDIR);
+
+	cr_assert_eq(afile_open_read(in_scratch("absent"), err, sizeof err), -1);
+	cr_assert_eq(errno, ENOENT, "a caller may treat a missing file as absent");
+	snprintf(want, sizeof want, "%s: %s", in_scratch("absent"), strerror(ENOENT));
+	cr_assert_str_eq(err, want);
+	cr_assert_eq(afile_open_read(in_scratch("absent"), NULL, 0), -1);
+}
+
+/* ---- afile_write_all: the errno of the failing call ------------------------ */
+
+Test(afile, write_all_reports_the_errno_of_the_failing_write)
+{
+	struct rlimit old;
+	static unsigned char block[5000];
+	int fd = open(in_scratch("capped"), O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+
+	cr_assert_geq(fd, 0);
+	limit_file_size(1000, &old);
+	errno = EEXIST;         /* stale, as an earlier mkdir would leave it */
+	int e = afile_write_all(fd, block, sizeof block);
+	setrlimit(RLIMIT_FSIZE, &old);
+	close(fd);
+	/* the first write is short (1000 bytes), the retry fails with EFBIG */
+	cr_assert_eq(e, EFBIG, "got %s", strerror(e));
 }
