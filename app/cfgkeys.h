@@ -1,8 +1,8 @@
-/* cfgkeys.h -- config.yaml's keys, shared by the two halves of the
- * settings: settings.c (the key table, the defaults and built-in presets,
- * the checks, and a value read from text, as cfg_set() and the presets
- * take it) and config.c (the YAML file reader).  Private to app/: the
- * front ends use config.h. */
+/* cfgkeys.h -- config.yaml's keys, shared by the parts of the settings:
+ * settings.c (the key table, the defaults and built-in presets, the
+ * checks, and a value read from text, as cfg_set() takes it), presets.c
+ * (presets applied and compared) and config.c (the YAML file reader).
+ * Private to app/: the front ends use config.h. */
 #ifndef COLLABTUI_CFGKEYS_H
 #define COLLABTUI_CFGKEYS_H
 
@@ -69,6 +69,11 @@ const char *cfgkey_want(const struct key *k, char *list, size_t n);
  * "expected ..., found ..." in msg. */
 int cfgkey_set_text(const struct key *k, struct cfg *c, const char *s,
 		    size_t len, int plain, char *msg, size_t n);
+
+/* Store the text of key k (not T_KEYS or T_PRESETS) into c, as an option
+ * or a preset gives it.  0, or -1 with "expected ..." in msg. */
+int cfgkey_set_value(struct cfg *c, const struct key *k, const char *value,
+		     char *msg, size_t n);
 
 /* NULL, or why key k of c is unacceptable.  An enumerated setting can
  * only hold a value outside its table when code put it there: the words a
