@@ -67,6 +67,14 @@ int history_append(const char *path, const struct history_run *r, char *err,
 int history_read(const char *path, const char *dataset, struct history_run **out,
 		 size_t *n, char *err, size_t errlen);
 
+/* As history_read(), keeping only the newest `keep` of those records
+ * (keep 0: all) in memory of that size however long the file is; *n_total
+ * (when not NULL) gets how many the file holds.  The interface rereads
+ * the history after every run and shows the newest. */
+int history_read_newest(const char *path, const char *dataset, size_t keep,
+			struct history_run **out, size_t *n, size_t *n_total,
+			char *err, size_t errlen);
+
 /* Sort v (n records) by final validation loss, best first; runs without
  * one go last (`runs --sort valid`, the TUI's Runs pane). */
 void history_sort_valid(struct history_run *v, size_t n);

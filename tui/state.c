@@ -416,23 +416,10 @@ int state_runs_reload(struct state *s)
 	s->n_runs = s->n_runs_file = 0;
 	if (!s->history_path[0] || !s->loaded)
 		return 0;
-	if (history_read(s->history_path, s->summary.name, &v, &n, err,
-			 sizeof err) != 0) {
+	if (history_read_newest(s->history_path, s->summary.name, STATE_RUNS_MAX, &v, &n,
+				&s->n_runs_file, err, sizeof err) != 0) {
 		state_message(s, 1, err);
 		return -1;
-	}
-	/* keep the newest (the file is oldest first), in an array of their
-	 * size: a session of many runs must not grow without bound */
-	s->n_runs_file = n;
-	if (n > STATE_RUNS_MAX) {
-		memmove(v, v + (n - STATE_RUNS_MAX), STATE_RUNS_MAX * sizeof *v);
-		n = STATE_RUNS_MAX;
-	}
-	if (n > 0) {
-		struct history_run *kept = realloc(v, n * sizeof *v);
-
-		if (kept)
-			v = kept;
 	}
 	if (s->runs_by_valid) {
 		history_sort_valid(v, n);

@@ -373,16 +373,34 @@ int history_parse(const char *line, struct history_run *r)
 int history_read(const char *path, const char *dataset, struct history_run **out,
 		 size_t *n, char *err, size_t errlen)
 {
+	return history_read_newest(path, dataset, 0, out, n, NULL, err, errlen);
+}
+
+int history_read_newest(const char *path, const char *dataset, size_t keep,
+			struct history_run **out, size_t *n, size_t *n_total,
+			char *err, size_t errlen)
+{
 	*out = NULL;
 	*n = 0;
+	if (n_total)
+		*n_total = 0;
 	FILE *f = afile_fopen_read(path, err, errlen);
 	if (!f)
 		return errno == ENOENT ? 0 : -1;
 	char *line = NULL;
-	size_t cap = 0, have = 0;
+	size_t cap = 0, have = 0, total = 0;
 	ssize_t got;
 	struct history_run *v = NULL, r;
 	int rc = 0;
+	/* With keep, the array is a ring of keep records allocated once, so
+	 * reading a long history takes the same memory every time (a session
+	 * that rereads it after each run must not grow with the file). */
+	if (keep && !(v = malloc(keep * sizeof *v))) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		fclose(f);
+		return -1;
+	}
+	have = keep;
 	while ((got = getline(&line, &cap, f)) > 0) {
 		/* no '\n': the last line, cut short by a crash */
 		if (line[got - 1] != '\n')
@@ -391,7 +409,12 @@ int history_read(const char *path, const char *dataset, struct history_run **out
 		if (history_parse(line, &r) != 0 ||
 		    (dataset && strcmp(r.dataset, dataset) != 0))
 			continue;
-		if (*n == have) {
+		if (keep) {
+			v[total % keep] = r;
+			total++;
+			continue;
+		}
+		if (total == have) {
 			size_t want = have ? 2 * have : 16;
 			struct history_run *q = realloc(v, want * sizeof *q);
 			if (!q) {
@@ -402,7 +425,7 @@ int history_read(const char *path, const char *dataset, struct history_run **out
 			v = q;
 			have = want;
 		}
-		v[(*n)++] = r;
+		v[total++] = r;
 	}
 	if (rc == 0 && ferror(f)) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
@@ -412,10 +435,31 @@ int history_read(const char *path, const char *dataset, struct history_run **out
 	fclose(f);
 	if (rc != 0) {
 		free(v);
-		*n = 0;
 		return -1;
 	}
+	size_t kept = keep && total > keep ? keep : total;
+	if (keep && total > keep) {
+		/* the ring's oldest record is at total % keep: rotate it first */
+		size_t first = total % keep;
+		struct history_run *o = malloc(keep * sizeof *o);
+		if (!o) {
+			free(v);
+			snprintf(err, errlen, "%s: out of memory", path);
+			return -1;
+		}
+		memcpy(o, v + first, (keep - first) * sizeof *o);
+		memcpy(o + (keep - first), v, first * sizeof *o);
+		free(v);
+		v = o;
+	}
+	if (kept == 0) {
+		free(v);
+		v = NULL;
+	}
 	*out = v;
+	*n = kept;
+	if (n_total)
+		*n_total = total;
 	return 0;
 }
 

@@ -302,3 +302,47 @@ Test(history, runs_lists_training_runs_sorted)
 	cr_assert_eq(r.status, 2);
 	testenv_rmdir(dir);
 }
+
+/* The interface's read: only the newest `keep` records of the dataset,
+ * oldest first, in an array of that size, and how many the file holds. */
+Test(history, read_newest_keeps_the_last_records)
+{
+	char dir[512], path[600], err[256];
+	testenv_tmpdir(dir, sizeof dir);
+	hist_file(path, sizeof path, dir);
+	struct history_run r;
+	for (int i = 0; i < 10; i++) {
+		sample_run(&r, i % 2 ? "other" : "ml-100k", 0.5 + 0.01 * i);
+		cr_assert_eq(history_append(path, &r, err, sizeof err), 0, "%s", err);
+	}
+	struct history_run *v;
+	size_t n, total;
+	/* ml-100k's runs are i = 0, 2, 4, 6, 8; the newest three 4, 6, 8 */
+	cr_assert_eq(history_read_newest(path, "ml-100k", 3, &v, &n, &total, err, sizeof err),
+		     0, "%s", err);
+	cr_assert_eq(n, 3);
+	cr_assert_eq(total, 5);
+	cr_assert_float_eq(v[0].final_valid, 0.54, 1e-9);
+	cr_assert_float_eq(v[1].final_valid, 0.56, 1e-9);
+	cr_assert_float_eq(v[2].final_valid, 0.58, 1e-9);
+	free(v);
+	/* room for more than there are: all of them, in order */
+	cr_assert_eq(history_read_newest(path, "ml-100k", 8, &v, &n, &total, err, sizeof err), 0);
+	cr_assert_eq(n, 5);
+	cr_assert_eq(total, 5);
+	cr_assert_float_eq(v[0].final_valid, 0.50, 1e-9);
+	cr_assert_float_eq(v[4].final_valid, 0.58, 1e-9);
+	free(v);
+	/* exactly keep of them: no rotation */
+	cr_assert_eq(history_read_newest(path, "other", 5, &v, &n, NULL, err, sizeof err), 0);
+	cr_assert_eq(n, 5);
+	cr_assert_float_eq(v[0].final_valid, 0.51, 1e-9);
+	cr_assert_float_eq(v[4].final_valid, 0.59, 1e-9);
+	free(v);
+	/* none of that dataset */
+	cr_assert_eq(history_read_newest(path, "none", 3, &v, &n, &total, err, sizeof err), 0);
+	cr_assert_eq(n, 0);
+	cr_assert_eq(total, 0);
+	cr_assert_null(v);
+	testenv_rmdir(dir);
+}
