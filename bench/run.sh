@@ -199,3 +199,7 @@ fi
 if want_any "$tui_scale" synth-25M; then
 	sh "$(dirname "$0")/bench_tui.sh" "$bin" "$datasets" "$tmp/s25m" synth-25M | select_rows
 fi
+if want tui-soak demo; then
+	# fails (exit 1, and make bench with it) when the RSS grows without bound
+	sh "$(dirname "$0")/bench_soak.sh" "$bin"
+fi
