@@ -53,18 +53,8 @@ if [ "$runs" -lt $((warmup + 2 * every)) ]; then
 	exit 1
 fi
 
-sock=collabtui-soak-$$
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/collabtui-bench-soak.XXXXXX")
-# only this script's own server: never the default socket
-trap 'tmux -L "$sock" kill-server 2>/dev/null || true; rm -rf "$tmp"' EXIT
-trap 'exit 1' INT TERM
-
-tm() { tmux -L "$sock" -f /dev/null "$@"; }
-
-term=xterm-256color
-for d in /usr/share/terminfo /lib/terminfo /etc/terminfo; do
-	[ -e "$d/t/tmux-256color" ] && term=tmux-256color
-done
+. "$(dirname "$0")/tmuxbench.sh"
+tmuxbench_setup soak
 
 tm start-server \; set-option -g status off \; \
 	set-option -g default-shell /bin/sh \; \

@@ -55,18 +55,8 @@ if [ ! -r /proc/self/stat ]; then
 	exit 1
 fi
 
-sock=collabtui-bench-$$
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/collabtui-bench-tui.XXXXXX")
-# only this script's own server: never the default socket
-trap 'tmux -L "$sock" kill-server 2>/dev/null || true; rm -rf "$tmp"' EXIT
-trap 'exit 1' INT TERM
-
-tm() { tmux -L "$sock" -f /dev/null "$@"; }
-
-term=xterm-256color
-for d in /usr/share/terminfo /lib/terminfo /etc/terminfo; do
-	[ -e "$d/t/tmux-256color" ] && term=tmux-256color
-done
+. "$(dirname "$0")/tmuxbench.sh"
+tmuxbench_setup tui
 
 # start ARGS...: collabtui in a fresh 120x40 pane, scratch HOME and XDG dirs
 start() {
