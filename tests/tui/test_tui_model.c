@@ -113,6 +113,32 @@ Test(tui_params, lr_and_wd_step_on_a_log_ladder)
 	cr_assert_str_eq(MODEL_WORD(c), "dot");
 }
 
+/* Every row explains itself, each in its own words, and the model row
+ * explains the model chosen. */
+Test(tui_params, every_row_has_its_own_explanation)
+{
+	struct cfg c = cfg_default();
+	char seen[PARAM_COUNT][512], why[160];
+
+	for (int f = 0; f < PARAM_COUNT; f++) {
+		params_explain(&c, (enum params_field)f, seen[f], sizeof seen[f]);
+		cr_assert_gt(strlen(seen[f]), 15, "%s: '%s'",
+			     params_label((enum params_field)f), seen[f]);
+		for (int g = 0; g < f; g++)
+			cr_assert_str_neq(seen[f], seen[g]);
+	}
+	cr_assert(strstr(seen[PARAM_WD], "weight decay"));
+	cr_assert(strstr(seen[PARAM_Y_RANGE], "5.5"));
+	cr_assert(strstr(seen[PARAM_FACTORS], "embedding"));
+	cr_assert(strstr(seen[PARAM_LAYERS], "nn model only"));
+	cr_assert(strstr(seen[PARAM_MODEL], "dotbias: "));
+	cr_assert_eq(params_set(&c, PARAM_MODEL, "bpmf", &r15, why, sizeof why), 0, "%s", why);
+	params_explain(&c, PARAM_MODEL, seen[0], sizeof seen[0]);
+	cr_assert(strstr(seen[0], "bpmf: dotbias sampled"), "%s", seen[0]);
+	params_explain(&c, PARAM_LR, seen[0], sizeof seen[0]);
+	cr_assert(strstr(seen[0], "does not use it"), "%s", seen[0]);
+}
+
 /* Momentum: a ladder of the usual values, off-ladder values step to the
  * nearest rung that way, and the run gets what the row shows. */
 Test(tui_params, momentum_row_steps_and_reaches_the_run)
