@@ -125,6 +125,8 @@ int history_append(const char *path, const struct history_run *r, char *err,
 	put_str(&o, "dataset", r->dataset);
 	put_str(&o, "split", r->split);
 	put_str(&o, "model", r->model);
+	if (r->item_key[0])
+		put_str(&o, "item_key", r->item_key);
 	put(&o, "\"factors\":%d,\"epochs\":%d,\"bs\":%d,\"lr\":%.9g,\"wd\":%.9g,",
 	    r->factors, r->epochs, r->bs, r->lr, r->wd);
 	if (r->y_range_on)
@@ -352,6 +354,10 @@ int history_parse(const char *line, struct history_run *r)
 	    total_t != total_v)
 		return -1;
 	r->n_losses = nt;
+	/* optional: older records have none */
+	if (field(line, "item_key") &&
+	    get_str(line, "item_key", r->item_key, sizeof r->item_key))
+		return -1;
 	const char *dv = field(line, "diverged");
 	r->diverged = dv && strncmp(dv, "true", 4) == 0;
 	const char *y = field(line, "y_range");
@@ -464,13 +470,24 @@ int history_read_newest(const char *path, const char *dataset, size_t keep,
 }
 
 /* Best validation loss first; runs without one go last. */
-static int by_valid(const void *a, const void *b)
+int history_cmp_valid(const struct history_run *a, const struct history_run *b)
 {
-	double x = ((const struct history_run *)a)->final_valid;
-	double y = ((const struct history_run *)b)->final_valid;
+	/* like with like: a loss on one split says nothing against a loss
+	 * on another */
+	int c = strcmp(a->split, b->split);
+	if (c == 0)
+		c = strcmp(a->item_key, b->item_key);
+	if (c != 0)
+		return c;
+	double x = a->final_valid, y = b->final_valid;
 	if (isnan(x) || isnan(y))
 		return isnan(x) - isnan(y);
 	return (x > y) - (x < y);
+}
+
+static int by_valid(const void *a, const void *b)
+{
+	return history_cmp_valid(a, b);
 }
 
 void history_sort_valid(struct history_run *v, size_t n)
