@@ -47,6 +47,8 @@
 	X(RUNS_SORT,   "runs_sort",    "v",         "Runs: newest first or best valid loss first") \
 	X(RUNS_OVERLAY, "runs_overlay", "c",        "Runs: its valid curve on the Training chart; again: off") \
 	X(RUNS_RESTORE, "runs_restore", "r",        "Runs: restore the run's hyperparameters") \
+	X(RUNS_MARK,   "runs_mark",    "Space",     "Runs: mark the run for comparing; again: unmark") \
+	X(RUNS_COMPARE, "runs_compare", "C",        "Runs: the marked runs side by side, valid curves on the chart") \
 	X(SEARCH,      "search",       "/",         "search movie titles as you type") \
 	X(SORT,        "sort",         "o",         "cycle the movie order: title, ratings, mean, bias") \
 	X(SMOOTHING,   "smoothing",    "m",         "smoothed or raw training loss") \

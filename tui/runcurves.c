@@ -179,3 +179,17 @@ int curves_best(const struct curve_run *r)
 			best = i;
 	return best;
 }
+
+int curves_overfit_since(const struct curve_run *r)
+{
+	int best = curves_best(r), last = r->n_epochs - 1;
+
+	if (best < 0 || best == last)
+		return -1;
+	/* every epoch after the best one above it, and train loss lower at
+	 * the end than at the best epoch */
+	for (int e = best + 1; e <= last; e++)
+		if (!(r->ep[e].valid > r->ep[best].valid))
+			return -1;
+	return r->ep[last].train < r->ep[best].train ? best + 1 : -1;
+}

@@ -263,8 +263,13 @@ static void draw_status(struct screen *s)
 		snprintf(right, sizeof right, "%.*s", st->demo ? (int)strlen(ENG_DEMO_NAME) : 0,
 			 demo);
 	int len = (int)strlen(right), at = COLS - len - 1;
-	if (at < x + 1)
-		at = x + 1;
+	/* a message that does not fit beside the hints is shown whole in
+	 * their place: what was just said matters more than the key list */
+	if (at < x + 1 && len) {
+		attrset(theme_attr(s->env.th, ROLE_STATUS));
+		mvhline(LINES - 1, 0, ' ', COLS);
+		at = at < 0 ? 0 : at;
+	}
 	if (len && at < COLS) {
 		attrset(theme_attr(s->env.th, st->status_err ? ROLE_BAD : ROLE_LABEL));
 		mvaddnstr(LINES - 1, at, right, COLS - at);

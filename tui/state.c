@@ -30,6 +30,8 @@ void state_done(struct state *s)
 	movielist_free(s->movies);
 	eng_pca_free(s->pca);
 	free(s->runs);
+	free(s->marks);
+	s->marks = NULL;
 	s->runs = NULL;
 	s->n_runs = s->n_runs_file = 0;
 	s->curves = NULL;

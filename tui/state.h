@@ -17,6 +17,7 @@
 #include "config.h"
 #include "eng.h"
 #include "runcurves.h"
+#include "runmarks.h"
 #include "history.h"
 #include "movielist.h"
 #include "myratings.h"
@@ -121,6 +122,8 @@ struct state {
 	int runs_by_valid;
 	int overlay_on;                 /* a past run is on the Training chart: */
 	struct history_run overlay;     /* this one (a copy: runs is reread) */
+	struct run_marks *marks;        /* runs marked for comparing; NULL
+					 * until the first mark (owned) */
 };
 
 /* Initialise s with the settings in cfg, talking to the engine through be

@@ -1,6 +1,8 @@
 /* test_tui_lab.c -- the interface as a place to learn collaborative
  * filtering, end to end in tmux on $COLLABTUI_DATASETS/ml-100k: every
- * hyperparameter row explains itself, at 80x24, 120x40 and 200x60.
+ * hyperparameter row explains itself, past runs compare side by side
+ * with their valid curves in colours of their own, and overfitting is
+ * marked on the chart and said in words; at 80x24, 120x40 and 200x60.
  * Assertions look for the text a user reads, never for positions. */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -81,3 +83,100 @@ static void every_row_explains_itself(int w, int h)
 Test(tui_lab, every_row_explains_itself_80x24) { every_row_explains_itself(80, 24); }
 Test(tui_lab, every_row_explains_itself_120x40) { every_row_explains_itself(120, 40); }
 Test(tui_lab, every_row_explains_itself_200x60) { every_row_explains_itself(200, 60); }
+
+/* ---- runs side by side ----------------------------------------------------- */
+
+/* Two past runs on ml-100k in the scratch directory's history (it is
+ * XDG_DATA_HOME there): the same but for lr and wd. */
+static void write_two_runs(void)
+{
+	char path[700];
+
+	testenv_tmpdir(L.dir, sizeof L.dir);
+	snprintf(path, sizeof path, "%s/collabtui", L.dir);
+	mkdir(path, 0755);
+	snprintf(path, sizeof path, "%s/collabtui/history.jsonl", L.dir);
+	FILE *f = fopen(path, "w");
+	cr_assert_not_null(f);
+	for (int i = 0; i < 2; i++)
+		fprintf(f, "{\"time\":\"2026-01-02T10:0%d:00Z\",\"dataset\":\"ml-100k\","
+			"\"split\":\"random 0.2\",\"model\":\"dotbias\",\"item_key\":\"id\","
+			"\"factors\":50,\"epochs\":3,\"bs\":64,\"lr\":%s,\"wd\":%s,"
+			"\"y_range\":[0,5.5],\"optimizer\":\"adam\",\"schedule\":\"one-cycle\","
+			"\"seed\":42,\"train_loss\":[0.98,0.77,%s],\"valid_loss\":[0.95,0.94,%s],"
+			"\"final_valid\":%s,\"seconds\":2}\n", i * 5, i ? "0.01" : "0.005",
+			i ? "0" : "0.1", i ? "0.37" : "0.6", i ? "0.96" : "0.81", i ? "0.96" : "0.81");
+	fclose(f);
+}
+
+/* The last SGR sequence before needle in an escaped capture, into out. */
+static void sgr_before(const char *cap, const char *needle, char *out, size_t n)
+{
+	const char *at = strstr(cap, needle), *sgr = NULL;
+
+	cr_assert_not_null(at, "no %s on screen:\n%s", needle, cap);
+	for (const char *c = cap; c < at; c++)
+		if (*c == '\033')
+			sgr = c;
+	cr_assert_not_null(sgr);
+	snprintf(out, n, "%.*s", (int)(strcspn(sgr, "m") + 1), sgr);
+}
+
+static void compare_two_runs(int w, int h)
+{
+	write_two_runs();
+	start(w, h, "");
+	/* mark both (Space marks and moves down), then C */
+	tmx_keys(&L, "7");
+	TMX_WAIT_TEXT(&L, "2 run(s) on ml-100k");
+	tmx_keys(&L, "Space");
+	TMX_WAIT_TEXT(&L, "1 run(s) marked");
+	tmx_keys(&L, "Space");
+	TMX_WAIT_TEXT(&L, "2 run(s) marked: C compares them");
+	tmx_keys(&L, "C");
+	TMX_WAIT_TEXT(&L, "2 runs side by side");
+	/* what differs first and starred; the losses, the best epoch */
+	tmx_wait_regex(&L, "\\* lr +0\\.005 +0\\.01 ");
+	tmx_wait_regex(&L, "\\* wd +0\\.1 +0 ");
+	tmx_wait_regex(&L, "final valid +0\\.810000 +0\\.960000");
+	tmx_wait_regex(&L, "best valid +0\\.810000 ep 2 +0\\.940000 ep 1");
+	TMX_NOT_ON_SCREEN(&L, "* n_factors");
+	/* the Training chart: both valid curves, each in its own colour */
+	if (w < 100)
+		tmx_keys(&L, "2");
+	TMX_WAIT_TEXT(&L, "valid loss by epoch");
+	tmx_capture(&L, 1);
+	char a[64], b[64];
+	sgr_before(L.cap, "10:00 dotbias", a, sizeof a);
+	sgr_before(L.cap, "10:05 dotbias", b, sizeof b);
+	cr_assert_str_neq(a, b, "the two runs share a colour");
+	/* C again: back to the list */
+	if (w < 100)
+		tmx_keys(&L, "7");
+	tmx_keys(&L, "C");
+	TMX_WAIT_TEXT(&L, "2 run(s) on ml-100k");
+	cr_assert(tmx_alive(&L));
+}
+
+Test(tui_lab, compare_two_runs_80x24) { compare_two_runs(80, 24); }
+Test(tui_lab, compare_two_runs_120x40) { compare_two_runs(120, 40); }
+Test(tui_lab, compare_two_runs_200x60) { compare_two_runs(200, 60); }
+
+/* ---- overfitting ------------------------------------------------------------- */
+
+/* No weight decay, a high lr: on ml-100k valid loss turns up at epoch 2
+ * (0.944 -> 0.963) while train loss falls; the chart marks it and says so. */
+static void overfitting_is_marked(int w, int h)
+{
+	start(w, h, "--wd 0 --lr 1e-2 --epochs 3");
+	tmx_keys(&L, "t");
+	if (w < 100)
+		tmx_keys(&L, "2");
+	TMX_WAIT_TEXT(&L, "valid loss rising since epoch 2: overfitting \u2014 try more wd");
+	TMX_ON_SCREEN(&L, "\u25b2");
+	cr_assert(tmx_alive(&L));
+}
+
+Test(tui_lab, overfitting_is_marked_80x24) { overfitting_is_marked(80, 24); }
+Test(tui_lab, overfitting_is_marked_120x40) { overfitting_is_marked(120, 40); }
+Test(tui_lab, overfitting_is_marked_200x60) { overfitting_is_marked(200, 60); }

@@ -139,6 +139,55 @@ Test(tui_params, every_row_has_its_own_explanation)
 	cr_assert(strstr(seen[0], "does not use it"), "%s", seen[0]);
 }
 
+/* Overfitting: valid loss above its lowest to the end while train loss
+ * falls; not when valid loss recovers, or train loss rises too. */
+Test(tui_params, overfitting_starts_after_the_best_epoch)
+{
+	static struct curve_run r;
+	const float train[] = { 0.98f, 0.77f, 0.37f, 0.2f };
+	const float valid[] = { 0.95f, 0.94f, 0.96f, 0.99f };
+
+	r.n_epochs = 4;
+	for (int e = 0; e < 4; e++) {
+		r.ep[e].train = train[e];
+		r.ep[e].valid = valid[e];
+	}
+	cr_assert_eq(curves_overfit_since(&r), 2);
+	r.ep[3].valid = 0.93f;          /* a new best at the end */
+	cr_assert_eq(curves_overfit_since(&r), -1);
+	r.ep[3].valid = 0.99f;
+	r.ep[3].train = 0.9f;           /* train loss back up: not overfitting */
+	cr_assert_eq(curves_overfit_since(&r), -1);
+	r.n_epochs = 1;
+	cr_assert_eq(curves_overfit_since(&r), -1);
+}
+
+/* Marks for comparing: oldest first whatever the order marked, a second
+ * Space unmarks, at most MARKS_MAX, and one left ends the comparing. */
+Test(tui_params, runs_marked_for_comparing)
+{
+	static struct run_marks m;
+	static struct history_run r[MARKS_MAX + 1];
+
+	for (int i = 0; i <= MARKS_MAX; i++)
+		snprintf(r[i].time, sizeof r[i].time, "2026-01-02T10:0%d:00Z", i);
+	cr_assert_eq(marks_toggle(&m, &r[2]), 1);
+	cr_assert_eq(marks_toggle(&m, &r[0]), 1);
+	cr_assert_str_eq(m.run[0].time, r[0].time);
+	cr_assert_eq(marks_find(&m, &r[2]), 1);
+	cr_assert_eq(marks_find(&m, &r[1]), -1);
+	m.comparing = 1;
+	cr_assert_eq(marks_toggle(&m, &r[0]), 0);
+	cr_assert_eq(m.n, 1);
+	cr_assert_eq(m.comparing, 0);
+	for (int i = 0; i < MARKS_MAX; i++)
+		if (i != 2)
+			cr_assert_eq(marks_toggle(&m, &r[i]), 1);
+	cr_assert_eq(marks_toggle(&m, &r[MARKS_MAX]), -1);
+	for (int i = 1; i < m.n; i++)
+		cr_assert_lt(strcmp(m.run[i - 1].time, m.run[i].time), 0);
+}
+
 /* Momentum: a ladder of the usual values, off-ladder values step to the
  * nearest rung that way, and the run gets what the row shows. */
 Test(tui_params, momentum_row_steps_and_reaches_the_run)
