@@ -19,11 +19,11 @@ double runcmp_best_valid(const struct history_run *r, int *epoch)
 {
 	double best = NAN;
 
-	*epoch = 0;
+	*epoch = -1;
 	for (int i = 0; i < r->n_losses; i++)
 		if (isfinite(r->valid_loss[i]) && !(r->valid_loss[i] >= best)) {
 			best = r->valid_loss[i];
-			*epoch = i + 1;
+			*epoch = i;
 		}
 	return best;
 }
@@ -141,7 +141,7 @@ int runcmp_table(const struct history_run *const *runs, int n,
 		v[j] = runcmp_best_valid(runs[j], &ep[j]);
 	loss_row(&rows[nr], "best valid", v, n);
 	for (int j = 0; j < n; j++)
-		if (ep[j] > 0)
+		if (ep[j] >= 0)
 			snprintf(rows[nr].cell[j], RUNCMP_CELL, "%.6f ep %d", v[j], ep[j]);
 	nr++;
 	return nr;

@@ -37,8 +37,8 @@ struct runcmp_row {
 int runcmp_uses_lr(const char *model);
 int runcmp_uses_wd(const char *model);
 
-/* The lowest validation loss of r and its epoch (1-based) in *epoch, or
- * NAN and 0 when it has none. */
+/* The lowest validation loss of r and its epoch in *epoch (from 0, as
+ * fastai's table counts), or NAN and -1 when it has none. */
 double runcmp_best_valid(const struct history_run *r, int *epoch);
 
 /* The table of runs[0..n) (n <= RUNCMP_MAX) into rows: settings first
