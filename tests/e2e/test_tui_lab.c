@@ -180,3 +180,35 @@ static void overfitting_is_marked(int w, int h)
 Test(tui_lab, overfitting_is_marked_80x24) { overfitting_is_marked(80, 24); }
 Test(tui_lab, overfitting_is_marked_120x40) { overfitting_is_marked(120, 40); }
 Test(tui_lab, overfitting_is_marked_200x60) { overfitting_is_marked(200, 60); }
+
+/* ---- the map's axes ---------------------------------------------------------- */
+
+/* After a run, the map names each component's share of the variance, and
+ * e lists the movies at both ends of both axes, every one as j scrolls. */
+static void map_lists_the_ends(int w, int h)
+{
+	start(w, h, "--epochs 1");
+	tmx_keys(&L, w < 100 ? "t 2" : "t");
+	TMX_WAIT_TEXT(&L, "done");
+	tmx_keys(&L, "6");
+	tmx_wait_regex(&L, "PC1 across \\([0-9.]+% of the variance\\), PC2 up \\([0-9.]+%\\)");
+	TMX_WAIT_TEXT(&L, "e: ends");
+	tmx_keys(&L, "e");
+	tmx_wait_regex(&L, "PC1 across \\([0-9.]+% of the variance\\): lowest \\| highest");
+	tmx_wait_regex(&L, "PC2 up \\([0-9.]+% of the variance\\): lowest \\| highest");
+	/* rank 1 at both ends: a negative and a positive coordinate */
+	tmx_wait_regex(&L, " 1 -[0-9]\\.[0-9]{2} .* 1 \\+[0-9]\\.[0-9]{2} ");
+	TMX_WAIT_TEXT(&L, "ranks 1-");
+	/* all 500, to the last */
+	tmx_keys(&L, "End");
+	for (int i = 0; i < 60; i++)
+		tmx_keys(&L, "PageDown");
+	tmx_wait_regex(&L, "ranks [0-9]+-500 of 500");
+	tmx_keys(&L, "e");
+	TMX_WAIT_TEXT(&L, "e: ends");
+	cr_assert(tmx_alive(&L));
+}
+
+Test(tui_lab, map_lists_the_ends_80x24) { map_lists_the_ends(80, 24); }
+Test(tui_lab, map_lists_the_ends_120x40) { map_lists_the_ends(120, 40); }
+Test(tui_lab, map_lists_the_ends_200x60) { map_lists_the_ends(200, 60); }
