@@ -91,6 +91,9 @@ struct state {
 					 * never overwrite it */
 	int has_meta;                   /* the dataset has age, gender, occupation */
 	int trained_factors;            /* the model's k, for the PCA */
+	uint32_t model_req;             /* LOAD_MODEL of last session's model */
+	char model_when[40];            /* when that model was trained ("" for
+					 * none, or one trained this session) */
 
 	/* The insight replies the panes show; each valid once its reply came. */
 	uint32_t recs_req, bias_req, similar_req, pca_req;
@@ -214,6 +217,10 @@ int state_pca(struct state *s);
  * headless runs are), when there is a place for one.  0, or -1 when there
  * is none or the command could not be sent (runs then go unrecorded). */
 int state_keep_history(struct state *s);
+
+/* Send cmd to the engine under a new request id, into *req.  0, or -1
+ * with s->status (the engine's queue is full). */
+int state_send(struct state *s, struct eng_cmd *cmd, uint32_t *req);
 
 /* Reread the past runs of the loaded dataset from the history file, in
  * the current order: the newest STATE_RUNS_MAX of them (n_runs_file says

@@ -436,8 +436,13 @@ static void draw(struct panel *p, const struct panel_env *env)
 		return;
 	}
 	if (n == 0) {
-		panel_printf(p, env, 0, 1, ROLE_LABEL,
-			     "not trained yet: press t to train with the values shown");
+		if (env->st->trained && env->st->model_when[0])
+			panel_printf(p, env, 0, 1, ROLE_LABEL, "last session's model, "
+				     "trained %s (t trains anew)",
+				     env->st->model_when);
+		else
+			panel_printf(p, env, 0, 1, ROLE_LABEL,
+				     "not trained yet: press t to train with the values shown");
 		return;
 	}
 	cur = curves_run(h, n - 1);

@@ -19,14 +19,20 @@ static void fini(void)
 	tmx_done(&L);
 }
 
-/* collabtui on ml-100k in a w x h pane, until the dataset is loaded. */
-static void start(int w, int h, const char *more)
+/* collabtui on ml-100k in a w x h pane. */
+static void launch(int w, int h, const char *more)
 {
 	char ds[512], args[1024];
 
 	snprintf(args, sizeof args, "--data '%s' %s",
 		 testenv_dataset(ds, sizeof ds, "ml-100k"), more);
 	tmx_start(&L, w, h, "", args);
+}
+
+/* ... until the dataset is loaded. */
+static void start(int w, int h, const char *more)
+{
+	launch(w, h, more);
 	TMX_WAIT_TEXT(&L, "943");
 }
 
@@ -212,3 +218,40 @@ static void map_lists_the_ends(int w, int h)
 Test(tui_lab, map_lists_the_ends_80x24) { map_lists_the_ends(80, 24); }
 Test(tui_lab, map_lists_the_ends_120x40) { map_lists_the_ends(120, 40); }
 Test(tui_lab, map_lists_the_ends_200x60) { map_lists_the_ends(200, 60); }
+
+/* ---- a session that remembers ---------------------------------------------- */
+
+/* Train, quit, start again: last session's model is back (saved beside the
+ * run history), with when it was trained, and the recommendations come
+ * from it, not from the untrained fallback; no retraining. */
+static void model_comes_back(int w, int h)
+{
+	char path[700];
+	struct stat st;
+
+	start(w, h, "--epochs 1");
+	tmx_keys(&L, w < 100 ? "t 2" : "t");
+	TMX_WAIT_TEXT(&L, "done");
+	snprintf(path, sizeof path, "%s/collabtui/model-ml-100k-id.ckpt", L.dir);
+	for (int i = 0; i < 600 && stat(path, &st) != 0; i++)
+		usleep(100000);
+	cr_assert_eq(stat(path, &st), 0, "no %s", path);
+	tmx_keys(&L, "q");
+	cr_assert_eq(tmx_wait_exit(&L), 0);
+	tmx_stop(&L);
+
+	launch(w, h, "");
+	TMX_WAIT_TEXT(&L, "the model of the last session is back (trained 20");
+	if (w < 100)
+		tmx_keys(&L, "2");
+	tmx_wait_regex(&L, "last session's model, trained 20[0-9-]+ [0-9:]+ UTC");
+	if (w < 100)
+		tmx_keys(&L, "5");
+	TMX_WAIT_TEXT(&L, "model trained");
+	TMX_NOT_ON_SCREEN(&L, "fallback: no trained model");
+	cr_assert(tmx_alive(&L));
+}
+
+Test(tui_lab, model_comes_back_80x24) { model_comes_back(80, 24); }
+Test(tui_lab, model_comes_back_120x40) { model_comes_back(120, 40); }
+Test(tui_lab, model_comes_back_200x60) { model_comes_back(200, 60); }
