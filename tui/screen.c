@@ -532,12 +532,18 @@ static void handle_key(struct screen *s, int key)
 		return;
 	}
 	if (s->help_open) {
-		if (act == ACT_DOWN || act == ACT_UP) {
-			s->help_scroll += act == ACT_DOWN ? 1 : -1;
+		if (act == ACT_DOWN || act == ACT_UP || act == ACT_PAGE_DOWN ||
+		    act == ACT_PAGE_UP || act == ACT_HOME || act == ACT_END) {
+			int page = LINES / 2;
+
+			s->help_scroll += act == ACT_DOWN ? 1 : act == ACT_UP ? -1 :
+					  act == ACT_PAGE_DOWN ? page :
+					  act == ACT_PAGE_UP ? -page :
+					  act == ACT_END ? help_lines() : -help_lines();
+			if (s->help_scroll > help_max_scroll())
+				s->help_scroll = help_max_scroll();
 			if (s->help_scroll < 0)
 				s->help_scroll = 0;
-			if (s->help_scroll > help_lines() - 1)
-				s->help_scroll = help_lines() - 1;
 		} else {
 			s->help_open = 0;
 		}

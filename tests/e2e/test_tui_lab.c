@@ -255,3 +255,32 @@ static void model_comes_back(int w, int h)
 Test(tui_lab, model_comes_back_80x24) { model_comes_back(80, 24); }
 Test(tui_lab, model_comes_back_120x40) { model_comes_back(120, 40); }
 Test(tui_lab, model_comes_back_200x60) { model_comes_back(200, 60); }
+
+/* ---- polish ------------------------------------------------------------------ */
+
+/* `?` says when there is more than fits, and every key can be reached:
+ * the last ones (the rating keys, S, b, f) after End. */
+static void help_reaches_every_key(int w, int h)
+{
+	start(w, h, "");
+	tmx_keys(&L, "?");
+	TMX_WAIT_TEXT(&L, "Keys (");
+	if (h < 60) {
+		TMX_WAIT_TEXT(&L, "more below");
+		TMX_ON_SCREEN(&L, "j/k PgDn/PgUp scroll");
+		TMX_NOT_ON_SCREEN(&L, "loved/hated: cycle the minimum");
+		tmx_keys(&L, "End");
+		TMX_WAIT_TEXT(&L, "above");
+		TMX_WAIT_GONE(&L, "more below");
+	}
+	TMX_WAIT_TEXT(&L, "loved/hated: cycle the minimum");
+	TMX_ON_SCREEN(&L, "... movies similar to it");
+	TMX_ON_SCREEN(&L, "Movies: most-loved and most-hated");
+	TMX_ON_SCREEN(&L, "... add half a star");
+	TMX_ON_SCREEN(&L, "in a movie list: rate the movie 1 star");
+	cr_assert(tmx_alive(&L));
+}
+
+Test(tui_lab, help_reaches_every_key_80x24) { help_reaches_every_key(80, 24); }
+Test(tui_lab, help_reaches_every_key_120x40) { help_reaches_every_key(120, 40); }
+Test(tui_lab, help_reaches_every_key_200x60) { help_reaches_every_key(200, 60); }
