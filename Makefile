@@ -270,7 +270,9 @@ FORCE:
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DATADIR)/themes
 	install -m 755 collabtui $(DESTDIR)$(BINDIR)/collabtui
-	install -m 644 man/collabtui.1 $(DESTDIR)$(MANDIR)/man1/collabtui.1
+	# the manual names the data directory this build looks in
+	sed 's|/usr/local/share/collabtui|$(DATADIR)|g' man/collabtui.1 > $(B)/collabtui.1
+	install -m 644 $(B)/collabtui.1 $(DESTDIR)$(MANDIR)/man1/collabtui.1
 	install -m 644 config.yaml $(DESTDIR)$(DATADIR)/config.yaml
 	for f in themes/*.yaml; do [ -e "$$f" ] && install -m 644 "$$f" $(DESTDIR)$(DATADIR)/themes/; done; true
 
