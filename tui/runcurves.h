@@ -87,9 +87,9 @@ int curves_best(const struct curve_run *r);
 
 /* Overfitting, as the chapter shows it: the epoch (0-based, as fastai's
  * table counts) from which validation loss has stayed above its lowest
- * while training loss kept falling, up to the last finished epoch; -1
- * when valid loss is at its lowest at the last epoch, or train loss did
- * not fall meanwhile. */
+ * while training loss kept falling, up to the last finished epoch, and
+ * ends more than CURVES_OVERFIT_RISE (relative) above it; -1 otherwise. */
+#define CURVES_OVERFIT_RISE 0.005
 int curves_overfit_since(const struct curve_run *r);
 
 #endif

@@ -153,6 +153,8 @@ Test(tui_params, overfitting_starts_after_the_best_epoch)
 		r.ep[e].valid = valid[e];
 	}
 	cr_assert_eq(curves_overfit_since(&r), 2);
+	r.ep[3].valid = 0.944f;         /* within 0.5% of the best: noise */
+	cr_assert_eq(curves_overfit_since(&r), -1);
 	r.ep[3].valid = 0.93f;          /* a new best at the end */
 	cr_assert_eq(curves_overfit_since(&r), -1);
 	r.ep[3].valid = 0.99f;
