@@ -227,6 +227,7 @@ static void draw_status(struct screen *s)
 	}
 	x = draw_hint(s, x, ACT_QUIT, " quit ");
 	x = draw_hint(s, x, ACT_HELP, " help ");
+	int x_keep = x;         /* quit and help stay whatever is said */
 	x = draw_hint(s, x, ACT_NEXT_PANE, " pane ");
 	x = draw_hint(s, x, ACT_TRAIN, " train ");
 	x = draw_hint(s, x, ACT_STOP, " stop ");
@@ -264,13 +265,16 @@ static void draw_status(struct screen *s)
 		snprintf(right, sizeof right, "%.*s", st->demo ? (int)strlen(ENG_DEMO_NAME) : 0,
 			 demo);
 	int len = (int)strlen(right), at = COLS - len - 1;
-	/* a message that does not fit beside the hints is shown whole in
-	 * their place: what was just said matters more than the key list */
+	/* a message that does not fit beside the hints takes the place of
+	 * all but quit and help: what was just said matters more than the
+	 * rest of the key list */
 	if (at < x + 1 && len) {
 		attrset(theme_attr(s->env.th, ROLE_STATUS));
-		mvhline(LINES - 1, 0, ' ', COLS);
-		at = at < 0 ? 0 : at;
+		mvhline(LINES - 1, x_keep, ' ', COLS - x_keep);
+		x = x_keep;
 	}
+	if (at < x + 1)
+		at = x + 1;
 	if (len && at < COLS) {
 		attrset(theme_attr(s->env.th, st->status_err ? ROLE_BAD : ROLE_LABEL));
 		mvaddnstr(LINES - 1, at, right, COLS - at);

@@ -613,7 +613,7 @@ Test(tui_keys, names_defaults_and_config)
 
 /* ---- the event flow, against a fake engine -------------------------------- */
 
-#define FAKE_MAX 32
+#define FAKE_MAX 64
 
 /* A fake engine: records the commands it is sent and hands out the events
  * a test queues. */
@@ -934,7 +934,10 @@ Test(tui_state, training_refreshes_insight_and_stale_shows, .init = utf8_locale)
 	push(&f, &ev);
 	cr_assert_eq(state_pump(&st) & DIRTY_RECS, DIRTY_RECS);
 	/* the form's recommendations again, the loved/hated list, the map */
-	cr_assert_eq(f.n_sent, before + 3);
+	cr_assert_eq(f.n_sent, before + 4);
+	cr_assert_eq(f.sent[before].kind, ENG_CMD_SAVE_MODEL);
+	cr_assert(strstr(f.sent[before].u.path, "/collabtui/model-"), "%s", f.sent[before].u.path);
+	before++;       /* the model kept for the next session (session.h) */
 	cr_assert_eq(f.sent[before].kind, ENG_CMD_RECOMMEND_META);
 	cr_assert_eq(f.sent[before + 1].kind, ENG_CMD_BIAS_LIST);
 	cr_assert_eq(f.sent[before + 2].kind, ENG_CMD_PCA);
