@@ -295,3 +295,48 @@ Test(cli_import, numpy_loads_the_export_when_it_is_installed)
 		 "ids = open('item_ids.txt').read().split(); assert len(ids) == 1700\"", dir);
 	cr_assert_eq(system(cmd), 0, "numpy could not load the export");
 }
+
+/* The repository: two levels above COLLABTUI_FIXTURES (BUILD/fixtures). */
+static const char *repo_dir(char *buf, size_t n)
+{
+	char fx[1024];
+	snprintf(buf, n, "%s/../..", testenv_fixture(fx, sizeof fx, "."));
+	return buf;
+}
+
+Test(cli_import, the_python_scripts_compile)
+{
+	if (system("command -v python3 >/dev/null 2>&1") != 0)
+		cr_skip_test("python3 is not installed");
+	char repo[1200], cmd[2600];
+	repo_dir(repo, sizeof repo);
+	snprintf(cmd, sizeof cmd, "cd '%s' && python3 -c \"import ast, sys; "
+		 "[ast.parse(open(f).read(), f) for f in sys.argv[1:]]\" "
+		 "scripts/fastai_to_collabtui.py scripts/spark_als.py", repo);
+	cr_assert_eq(system(cmd), 0, "a script does not parse");
+}
+
+Test(cli_import, numpy_written_factors_import_when_numpy_is_installed)
+{
+	if (system("python3 -c 'import numpy' >/dev/null 2>&1") != 0)
+		cr_skip_test("python3 with numpy is not installed");
+	spark_fixture();
+	char repo[1200], cmd[4000];
+	repo_dir(repo, sizeof repo);
+	/* fastai_to_collabtui's writer, as to-collabtui calls it, on arrays
+	 * numpy makes (float64 in, float32 out) */
+	snprintf(cmd, sizeof cmd, "cd '%s' && "
+		 "PYTHONPATH='%s/scripts'${PYTHONPATH:+:$PYTHONPATH} python3 -c \""
+		 "import numpy as np, fastai_to_collabtui as f; r = np.random.default_rng(1); "
+		 "f.write_collabtui('np', r.normal(size=(4, 3)), r.normal(size=(6, 3)), "
+		 "r.normal(size=4), r.normal(size=6), [10, 20, 30, 40], "
+		 "[101, 102, 103, 104, 105, 106], 'movieId')\"", dir, repo);
+	cr_assert_eq(system(cmd), 0, "the numpy writer failed");
+	struct cli_result r;
+	cli_run(&r, dir, "import --data data --user-factors np/user_factors.npy --item-factors "
+		"np/item_factors.npy --user-bias np/user_bias.npy --item-bias np/item_bias.npy "
+		"--save np.bin");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(strstr(r.out, "imported a dotbias model: 4 users, 6 items, 3 factors"), "%s",
+		  r.out);
+}
