@@ -49,10 +49,14 @@ static int check_load(const char *path)
 	return EXIT_OK;
 }
 
-/* --run N: a run of this dataset's history, before any training. */
+/* --run N: a run of this dataset's history, before any training; and a
+ * model with embeddings to export. */
 static int check_run(struct cli_session *s)
 {
 	int n_run = s->o->run;
+	if (!s->o->load && s->train->model.kind == ENG_MODEL_NN)
+		return cli_refuse("export needs a dot or dotbias model: the nn model has no "
+				  "embeddings of one width to export");
 	if (n_run == 0)
 		return EXIT_OK;
 	char path[4096], err[1024];

@@ -394,6 +394,11 @@ int state_pca(struct state *s)
 
 /* ---- the run history and presets ------------------------------------------ */
 
+void state_load_model(struct state *s, const char *path)
+{
+	snprintf(s->model_path, sizeof s->model_path, "%s", path);
+}
+
 int state_export(struct state *s)
 {
 	struct eng_cmd cmd = { .kind = ENG_CMD_EXPORT };
@@ -668,6 +673,19 @@ unsigned state_apply(struct state *s, struct eng_evt *ev)
 				 s->summary.n_users, s->summary.n_items);
 		state_message(s, 0, msg);
 		state_runs_reload(s);
+		if (s->model_path[0]) {
+			/* its BIASES come with the LOAD_MODEL's req_id */
+			struct eng_cmd cmd = { .kind = ENG_CMD_LOAD_MODEL };
+			snprintf(cmd.u.path, sizeof cmd.u.path, "%s", s->model_path);
+			send(s, &cmd, &s->train_req);
+		}
+		return DIRTY_ALL;
+	case ENG_EVT_MODEL_LOADED:
+		if (ev->req_id != s->train_req || !s->model_path[0])
+			return 0;
+		train_ended(s, 1);
+		snprintf(msg, sizeof msg, "model loaded from %.400s", s->model_path);
+		state_message(s, 0, msg);
 		return DIRTY_ALL;
 	case ENG_EVT_CATALOG:
 		if (ev->req_id != s->load_req) {

@@ -597,6 +597,8 @@ static int do_save(struct eng *e, const struct eng_cmd *c)
 		 optim_kind_name(t->opt), sched_kind_name(t->sched), t->lr, t->wd,
 		 t->bs, t->epochs, e->targs.valid_pct,
 		 e->load.split[0] ? e->load.split : "random");
+	if (t->epochs == 0)     /* IMPORT: trained elsewhere */
+		snprintf(meta.hparams, sizeof meta.hparams, "imported: factors trained elsewhere");
 	char err[ENG_MSG_MAX];
 	if (ckpt_save(c->u.path, e->model, &meta, err, sizeof err) != 0)
 		return fail(e, c->req_id, ENG_EIO, "%s", err);

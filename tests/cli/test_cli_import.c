@@ -265,6 +265,10 @@ Test(cli_import, export_refuses_before_any_work)
 	cli_run(&r, dir, "export --demo");
 	cr_assert_eq(r.status, 2, "%s", r.err);
 	cr_assert(strstr(r.err, "export needs --out DIR"), "%s", r.err);
+	cli_run(&r, dir, "export --demo --model nn --out ex");
+	cr_assert_eq(r.status, 2, "%s", r.err);
+	cr_assert(strstr(r.err, "export needs a dot or dotbias model"), "%s", r.err);
+	cr_assert_null(strstr(r.err, "epoch"), "trained first: %s", r.err);
 	cli_run(&r, dir, "export --demo --out nodir/sub");
 	cr_assert_eq(r.status, 2, "%s", r.err);
 	cr_assert(strstr(r.err, "--out nodir/sub: No such file or directory"), "%s", r.err);

@@ -41,3 +41,22 @@ Test(tui_export, the_export_key_writes_the_model)
 	tmx_keys(&T, "q");
 	cr_assert_eq(tmx_wait_exit(&T), 0);
 }
+
+Test(tui_export, load_opens_with_a_saved_model)
+{
+	struct tmx *t = &T;
+	testenv_tmpdir(t->dir, sizeof t->dir);
+	char cmd[2600];
+	snprintf(cmd, sizeof cmd, "cd '%.400s' && XDG_DATA_HOME='%.400s' '%.400s' train --demo "
+		 "--epochs 1 --factors 4 --save m.bin >/dev/null 2>&1", t->dir, t->dir,
+		 getenv("COLLABTUI_BIN"));
+	cr_assert_eq(system(cmd), 0, "%s", cmd);
+	tmx_start(t, 120, 40, "", "--demo --load m.bin");
+	TMX_WAIT_TEXT(t, "demo (synthetic) | model loaded from m.bin");
+	/* the panes answer from the model: no training run needed */
+	TMX_WAIT_TEXT(t, "model trained");
+	tmx_keys(t, "E");
+	TMX_WAIT_TEXT(t, "exported 12 files to ");
+	tmx_keys(t, "q");
+	cr_assert_eq(tmx_wait_exit(t), 0);
+}
