@@ -52,7 +52,8 @@
 	X(SMOOTHING,   "smoothing",    "m",         "smoothed or raw training loss") \
 	X(LOG_SCALE,   "log_scale",    "L",         "linear or log loss axis") \
 	X(PC_X,        "pc_x",         "x",         "Map: next principal component across") \
-	X(PC_Y,        "pc_y",         "y",         "Map: next principal component up")
+	X(PC_Y,        "pc_y",         "y",         "Map: next principal component up") \
+	X(EXPORT,      "export",       "E",         "export the model as CSV and .npy (as collabtui export)")
 
 /* Keys of the movie lists (Movies, Recommendations): bound separately,
  * so in a list `1` rates a movie while elsewhere it focuses a pane.
