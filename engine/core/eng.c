@@ -636,7 +636,7 @@ static int do_load_model(struct eng *e, const struct eng_cmd *c)
 static int do_eval(struct eng *e, const struct eng_cmd *c)
 {
 	const struct eng_eval_args *a = &c->u.eval;
-	if (!e->model || !e->sp.valid || running(e))
+	if (!e->model || !(e->sp.valid || e->sp.valid_bits) || running(e))
 		return fail(e, c->req_id, ENG_ESTATE, "evaluation needs a trained model "
 			    "and its validation set");
 	if (e->targs.n_mine > 0)
@@ -645,6 +645,9 @@ static int do_eval(struct eng *e, const struct eng_cmd *c)
 	if (a->k < 1 || a->k > ENG_TOPN_MAX)
 		return fail(e, c->req_id, ENG_EARG, "the ranking length must be 1..%d",
 			    ENG_TOPN_MAX);
+	/* the metrics walk index lists: a fast run's bitmap split gets them */
+	if (split_expand(&e->sp) != 0)
+		return fail(e, c->req_id, ENG_ENOMEM, "out of memory listing the split");
 	/* the nn scores items in forward passes of this many rows */
 	if (model_reserve(e->model, 4096) != 0)
 		return fail(e, c->req_id, ENG_ENOMEM, "out of memory scoring items");

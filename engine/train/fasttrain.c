@@ -580,10 +580,11 @@ static uint64_t *bitmap(const uint32_t *idx, size_t n, size_t *n_all)
 	return set;
 }
 
-/* Place the ratings of the set `in` into the grid's blocks, in storage
- * order within each: block (a, b) becomes (*recs)[(*start)[a*nb+b] ..).
- * ublock and iblock give each row's stripe.  NULL, or why not. */
-static const char *place(struct ftrain *t, const uint64_t *in, size_t n_all,
+/* Place the ratings x < n_all whose bit in `in` is `want` into the
+ * grid's blocks, in storage order within each: block (a, b) becomes
+ * (*recs)[(*start)[a*nb+b] ..).  ublock and iblock give each row's
+ * stripe.  NULL, or why not. */
+static const char *place(struct ftrain *t, const uint64_t *in, int want, size_t n_all,
 			 const uint32_t *ublock, const uint32_t *iblock, size_t **start,
 			 struct rec **recs)
 {
@@ -597,7 +598,7 @@ static const char *place(struct ftrain *t, const uint64_t *in, size_t n_all,
 		return "out of memory preparing the fast trainer";
 	}
 	for (size_t x = 0; x < n_all; x++)
-		if (bit(in, x))
+		if (bit(in, x) == want)
 			st[(size_t)ublock[t->users[x]] * t->nb + iblock[t->items[x]] + 1]++;
 	for (size_t b = 0; b < nbb; b++) {
 		st[b + 1] += st[b];
@@ -609,7 +610,7 @@ static const char *place(struct ftrain *t, const uint64_t *in, size_t n_all,
 		return "out of memory preparing the fast trainer";
 	}
 	for (size_t x = 0; x < n_all; x++) {
-		if (!bit(in, x))
+		if (bit(in, x) != want)
 			continue;
 		uint32_t u = t->users[x], i = t->items[x], a = ublock[u], b = iblock[i];
 		int code = code_of(t, t->ratings[x]);
@@ -647,14 +648,24 @@ static const char *build_grid(struct ftrain *t)
 	struct rec *tmp = NULL;
 	/* The passes below walk all ratings in storage order, taking those
 	 * of one side of the split: going through sp->train (a random
-	 * permutation) would miss the cache on every rating. */
-	uint64_t *in_train = bitmap(sp->train, n, &n_all);
-	uint64_t *in_valid = bitmap(sp->valid, sp->n_valid, &nv_all);
+	 * permutation) would miss the cache on every rating.  A bitmap split
+	 * is used as it is: training ratings are its clear bits. */
+	uint64_t *in_train = NULL, *in_valid = NULL;
+	const uint64_t *train_set, *valid_set;
+	int train_bit = 1;
 
-	if (!ucount || !icount || !in_train || !in_valid || codes_init(t))
+	if (sp->valid_bits) {
+		train_set = valid_set = sp->valid_bits;
+		n_all = nv_all = sp->n_all;
+		train_bit = 0;
+	} else {
+		train_set = in_train = bitmap(sp->train, n, &n_all);
+		valid_set = in_valid = bitmap(sp->valid, sp->n_valid, &nv_all);
+	}
+	if (!ucount || !icount || !train_set || !valid_set || codes_init(t))
 		goto out;
 	for (size_t x = 0; x < n_all; x++)
-		if (bit(in_train, x)) {
+		if (bit(train_set, x) == train_bit) {
 			ucount[t->users[x]]++;
 			icount[t->items[x]]++;
 		}
@@ -692,8 +703,8 @@ static const char *build_grid(struct ftrain *t)
 		ublock[r] = stripe_of(t->ucut, nb, r);
 	for (uint32_t r = 0; r < ni; r++)
 		iblock[r] = stripe_of(t->icut, nb, r);
-	if ((why = place(t, in_train, n_all, ublock, iblock, &t->start, &t->recs)) ||
-	    (why = place(t, in_valid, nv_all, ublock, iblock, &t->vstart, &t->vrecs)))
+	if ((why = place(t, train_set, train_bit, n_all, ublock, iblock, &t->start, &t->recs)) ||
+	    (why = place(t, valid_set, 1, nv_all, ublock, iblock, &t->vstart, &t->vrecs)))
 		goto out;
 	why = "out of memory preparing the fast trainer";
 	size_t big = biggest_block(t->start, nbb), vbig = biggest_block(t->vstart, nbb);

@@ -70,7 +70,8 @@ struct eng_train_hp ftrain_cfg_plain(int epochs, double lr, double wd);
  * training side, borrowed as in train_new(); with init set the model is
  * re-initialised from cfg->seed (the optimiser state always starts
  * fresh).  Uses cfg's epochs, lr, wd, opt, mom, sched, seed and threads.
- * Copies the training ratings into the block layout (6 bytes each); the
+ * sp may be an index split or a bitmap split (split.h), whose clear bits
+ * train.  Copies the ratings into the block layout (6 bytes each); the
  * optimiser state takes k + 1 floats per user and item for momentum,
  * 2k + 4 for Adam.  NULL with a message in err when cfg is invalid, there are no
  * training ratings, or memory or threads run out. */

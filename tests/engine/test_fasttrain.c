@@ -267,3 +267,36 @@ Test(fasttrain, steps_are_chunks)
 	ds_free(ds);
 	testenv_rmdir(dir);
 }
+
+/* A bitmap split (what the engine gives the fast trainer) places the
+ * same ratings in the same order as the index split it stands for: the
+ * same model to the bit. */
+Test(fasttrain, bitmap_split_trains_the_same_model)
+{
+	struct ds *ds = ml100k();
+	struct eng_train_hp tc = ftrain_cfg_plain(3, 0.02, 0.05);
+	struct eng_model_hp mc = model_cfg_default();
+	mc.n_users = ds_n_users(ds);
+	mc.n_items = ds_n_items(ds);
+	struct model *m[2];
+	double mse[2];
+	for (int b = 0; b < 2; b++) {
+		struct split sp;
+		cr_assert_eq((b ? split_random_bits : split_random)(ds_n_ratings(ds), 0.2, 1, &sp), 0);
+		m[b] = model_new(&mc, err, sizeof err);
+		struct ftrain *t = ftrain_new(m[b], ds_users(ds), ds_items(ds), ds_ratings(ds), &sp,
+					      &tc, 1, err, sizeof err);
+		cr_assert_not_null(t, "%s", err);
+		struct eng_train_report rep;
+		while (ftrain_step(t, 5, &rep) != TRAIN_DONE)
+			;
+		mse[b] = rep.valid_loss;
+		ftrain_free(t);
+		split_free(&sp);
+	}
+	cr_assert_eq(mse[0], mse[1], "index %.9f, bitmap %.9f", mse[0], mse[1]);
+	cr_assert(memcmp(m[0]->params, m[1]->params, m[0]->n_params * sizeof(float)) == 0);
+	model_free(m[0]);
+	model_free(m[1]);
+	ds_free(ds);
+}
