@@ -456,10 +456,12 @@ static uint32_t stripe_of(const uint32_t *cut, uint32_t nb, uint32_t r)
 	return lo;
 }
 
-/* The code of rating v: its index in t->value, added when new; -1 when
- * VALUES_MAX distinct values are taken.  An open-addressing hash on the
- * float's bits (2 * VALUES_MAX slots), so any data stays fast. */
-static int code_of(struct ftrain *t, float v)
+/* The code of rating v: its index in t->value, added when new and add is
+ * set; -1 when VALUES_MAX distinct values are taken (or, without add,
+ * when v has none).  An open-addressing hash on the float's bits
+ * (2 * VALUES_MAX slots), so any data stays fast; without add it only
+ * reads, and threads may share it. */
+static int code_of(struct ftrain *t, float v, int add)
 {
 	uint32_t bits, mask = 2 * VALUES_MAX - 1;
 
@@ -470,7 +472,7 @@ static int code_of(struct ftrain *t, float v)
 		if (c >= 0 && memcmp(&t->value[c], &v, sizeof v) == 0)
 			return c;
 		if (c < 0) {
-			if (t->n_values == VALUES_MAX)
+			if (!add || t->n_values == VALUES_MAX)
 				return -1;
 			t->value[t->n_values] = v;
 			t->slot[h] = (int32_t)t->n_values;
@@ -580,52 +582,6 @@ static uint64_t *bitmap(const uint32_t *idx, size_t n, size_t *n_all)
 	return set;
 }
 
-/* Place the ratings x < n_all whose bit in `in` is `want` into the
- * grid's blocks, in storage order within each: block (a, b) becomes
- * (*recs)[(*start)[a*nb+b] ..).  ublock and iblock give each row's
- * stripe.  NULL, or why not. */
-static const char *place(struct ftrain *t, const uint64_t *in, int want, size_t n_all,
-			 const uint32_t *ublock, const uint32_t *iblock, size_t **start,
-			 struct rec **recs)
-{
-	size_t nbb = (size_t)t->nb * t->nb;
-	size_t *st = calloc(nbb + 1, sizeof *st), *fill = malloc(nbb * sizeof *fill);
-
-	*start = st;
-	*recs = NULL;
-	if (!st || !fill) {
-		free(fill);
-		return "out of memory preparing the fast trainer";
-	}
-	for (size_t x = 0; x < n_all; x++)
-		if (bit(in, x) == want)
-			st[(size_t)ublock[t->users[x]] * t->nb + iblock[t->items[x]] + 1]++;
-	for (size_t b = 0; b < nbb; b++) {
-		st[b + 1] += st[b];
-		fill[b] = st[b];
-	}
-	struct rec *r = *recs = malloc((st[nbb] ? st[nbb] : 1) * sizeof *r);
-	if (!r) {
-		free(fill);
-		return "out of memory preparing the fast trainer";
-	}
-	for (size_t x = 0; x < n_all; x++) {
-		if (bit(in, x) != want)
-			continue;
-		uint32_t u = t->users[x], i = t->items[x], a = ublock[u], b = iblock[i];
-		int code = code_of(t, t->ratings[x]);
-		if (code < 0) {
-			free(fill);
-			return "the fast trainer takes at most 65536 distinct rating values";
-		}
-		r[fill[(size_t)a * t->nb + b]++] = (struct rec){
-			(uint16_t)(u - t->ucut[a]), (uint16_t)(i - t->icut[b]), (uint16_t)code
-		};
-	}
-	free(fill);
-	return NULL;
-}
-
 /* The most ratings a block of start holds. */
 static size_t biggest_block(const size_t *start, size_t nbb)
 {
@@ -635,37 +591,249 @@ static size_t biggest_block(const size_t *start, size_t nbb)
 	return big;
 }
 
-/* Choose nb and the cuts, then place the training and validation ratings
- * block by block and order each block.  NULL on success, else why not. */
+/* Laying the ratings out, on the pool's threads.  The ratings are cut
+ * into LAYOUT_CHUNKS ranges of storage order, a number that does not
+ * depend on the threads: each range counts its ratings per block, the
+ * counts become each range's place inside each block, then each range
+ * writes its ratings there.  Within a block the ratings stay in storage
+ * order, whatever the thread count.  Then each block is shuffled (from
+ * a generator seeded by the run's seed and the block's index) and grouped
+ * by user, blocks taken in any order by any thread. */
+#define LAYOUT_CHUNKS 8
+#define LAYOUT_COUNTS_MAX (64u << 20) /* bytes of per-range counts, else one range */
+
+struct layout {
+	struct ftrain *t;
+	const uint64_t *train_set, *valid_set;
+	int train_bit;                  /* a training rating's bit in train_set */
+	size_t n_train_all, n_valid_all; /* each set's bitmap covers this many */
+	size_t n_all;                   /* the larger */
+	const uint32_t *ublock, *iblock; /* stripe of each user, item */
+	int chunks;
+	size_t *tpos, *vpos;            /* (chunks, nb * nb) counts, then places */
+	uint64_t block_seed;
+	uint32_t widest;                /* rows of the widest user stripe */
+	size_t big;                     /* ratings of the biggest block */
+	atomic_uint next;               /* next chunk or block to take */
+	atomic_int failed;              /* a part ran out of memory */
+};
+
+static int is_train(const struct layout *L, size_t x)
+{
+	return x < L->n_train_all && bit(L->train_set, x) == L->train_bit;
+}
+
+static int is_valid(const struct layout *L, size_t x)
+{
+	return x < L->n_valid_all && bit(L->valid_set, x);
+}
+
+/* Block of rating x. */
+static size_t block_of(const struct layout *L, size_t x)
+{
+	const struct ftrain *t = L->t;
+	return (size_t)L->ublock[t->users[x]] * t->nb + L->iblock[t->items[x]];
+}
+
+static void chunk_range(const struct layout *L, unsigned c, size_t *lo, size_t *hi)
+{
+	*lo = L->n_all * c / (unsigned)L->chunks;
+	*hi = L->n_all * (c + 1) / (unsigned)L->chunks;
+}
+
+/* A pool part of the counting pass: chunks' ratings per block. */
+static void layout_count(void *ctx, int part, int n_parts)
+{
+	struct layout *L = ctx;
+	size_t nbb = (size_t)L->t->nb * L->t->nb, lo, hi;
+	unsigned c;
+
+	(void)part;
+	(void)n_parts;
+	while ((c = atomic_fetch_add_explicit(&L->next, 1, memory_order_relaxed)) <
+	       (unsigned)L->chunks) {
+		size_t *tc = L->tpos + c * nbb, *vc = L->vpos + c * nbb;
+
+		chunk_range(L, c, &lo, &hi);
+		for (size_t x = lo; x < hi; x++) {
+			if (is_train(L, x))
+				tc[block_of(L, x)]++;
+			else if (is_valid(L, x))
+				vc[block_of(L, x)]++;
+		}
+	}
+}
+
+/* One rating as its block stores it. */
+static struct rec rec_of(const struct layout *L, size_t x, int code)
+{
+	const struct ftrain *t = L->t;
+	uint32_t u = t->users[x], i = t->items[x];
+	return (struct rec){ (uint16_t)(u - t->ucut[L->ublock[u]]),
+			     (uint16_t)(i - t->icut[L->iblock[i]]), (uint16_t)code };
+}
+
+/* A pool part of the placing pass: chunks' ratings into their blocks. */
+static void layout_place(void *ctx, int part, int n_parts)
+{
+	struct layout *L = ctx;
+	struct ftrain *t = L->t;
+	size_t nbb = (size_t)t->nb * t->nb, lo, hi;
+	unsigned c;
+
+	(void)part;
+	(void)n_parts;
+	while ((c = atomic_fetch_add_explicit(&L->next, 1, memory_order_relaxed)) <
+	       (unsigned)L->chunks) {
+		size_t *tp = L->tpos + c * nbb, *vp = L->vpos + c * nbb;
+		float last = NAN;
+		int code = -1;
+
+		chunk_range(L, c, &lo, &hi);
+		for (size_t x = lo; x < hi; x++) {
+			int tr = is_train(L, x);
+			if (!tr && !is_valid(L, x))
+				continue;
+			/* ratings repeat a handful of values: one lookup a run */
+			if (!(t->ratings[x] == last))
+				code = code_of(t, last = t->ratings[x], 0);
+			size_t b = block_of(L, x);
+			if (tr)
+				t->recs[tp[b]++] = rec_of(L, x, code);
+			else
+				t->vrecs[vp[b]++] = rec_of(L, x, code);
+		}
+	}
+}
+
+/* A pool part of the ordering: blocks shuffled and grouped by user. */
+static void layout_order(void *ctx, int part, int n_parts)
+{
+	struct layout *L = ctx;
+	struct ftrain *t = L->t;
+	size_t nbb = (size_t)t->nb * t->nb;
+	uint32_t *ucnt = malloc(((size_t)L->widest + 1) * sizeof *ucnt);
+	struct rec *tmp = malloc((L->big + 1) * sizeof *tmp);
+	unsigned b;
+
+	(void)part;
+	(void)n_parts;
+	if (!ucnt || !tmp) {
+		atomic_store(&L->failed, 1);
+		free(ucnt);
+		free(tmp);
+		return;
+	}
+	while ((b = atomic_fetch_add_explicit(&L->next, 1, memory_order_relaxed)) < nbb) {
+		uint32_t a = b / t->nb, rows = t->ucut[a + 1] - t->ucut[a];
+		struct rng r;
+
+		rng_seed(&r, L->block_seed ^ (0x9E3779B97F4A7C15ull * (b + 1)));
+		shuffle(&r, t->recs + t->start[b], t->start[b + 1] - t->start[b]);
+		group_by_user(t->recs + t->start[b], t->start[b + 1] - t->start[b], rows, ucnt,
+			      tmp, 1);
+		group_by_user(t->vrecs + t->vstart[b], t->vstart[b + 1] - t->vstart[b], rows, ucnt,
+			      tmp, 0);
+	}
+	free(ucnt);
+	free(tmp);
+}
+
+/* Each range's count of each block becomes its first place there; start
+ * gets the blocks' starts.  0, or -1 without memory. */
+static int places(const struct layout *L, size_t *pos, size_t **start, struct rec **recs)
+{
+	size_t nbb = (size_t)L->t->nb * L->t->nb, at = 0;
+
+	*start = malloc((nbb + 1) * sizeof **start);
+	if (!*start)
+		return -1;
+	for (size_t b = 0; b < nbb; b++) {
+		(*start)[b] = at;
+		for (int c = 0; c < L->chunks; c++) {
+			size_t n = pos[(size_t)c * nbb + b];
+			pos[(size_t)c * nbb + b] = at;
+			at += n;
+		}
+	}
+	(*start)[nbb] = at;
+	*recs = malloc((at ? at : 1) * sizeof **recs);
+	return *recs ? 0 : -1;
+}
+
+/* The codes of every rating either set takes, in storage order (one
+ * thread: the table grows).  NULL, or why not. */
+static const char *code_ratings(struct ftrain *t, const struct layout *L)
+{
+	float last = NAN;
+
+	for (size_t x = 0; x < L->n_all; x++)
+		if (!(t->ratings[x] == last) && (is_train(L, x) || is_valid(L, x))) {
+			if (code_of(t, last = t->ratings[x], 1) < 0)
+				return "the fast trainer takes at most 65536 distinct rating values";
+		}
+	return NULL;
+}
+
+/* Place the training and validation ratings block by block and order
+ * each block (see struct layout).  NULL on success, else why not. */
+static const char *lay_out(struct ftrain *t, struct layout *L)
+{
+	const char *oom = "out of memory preparing the fast trainer", *why;
+	size_t nbb = (size_t)t->nb * t->nb;
+
+	if ((why = code_ratings(t, L)))
+		return why;
+	L->chunks = nbb * LAYOUT_CHUNKS * sizeof(size_t) <= LAYOUT_COUNTS_MAX ? LAYOUT_CHUNKS : 1;
+	L->tpos = calloc(nbb * (size_t)L->chunks, sizeof *L->tpos);
+	L->vpos = calloc(nbb * (size_t)L->chunks, sizeof *L->vpos);
+	if (!L->tpos || !L->vpos)
+		return oom;
+	atomic_store(&L->next, 0);
+	pool_run(t->pool, layout_count, L);
+	if (places(L, L->tpos, &t->start, &t->recs) || places(L, L->vpos, &t->vstart, &t->vrecs))
+		return oom;
+	atomic_store(&L->next, 0);
+	pool_run(t->pool, layout_place, L);
+	size_t big = biggest_block(t->start, nbb), vbig = biggest_block(t->vstart, nbb);
+	L->big = big > vbig ? big : vbig;
+	atomic_store(&L->next, 0);
+	atomic_init(&L->failed, 0);
+	pool_run(t->pool, layout_order, L);
+	return atomic_load(&L->failed) ? oom : NULL;
+}
+
+/* Choose nb and the cuts, then lay the training and validation ratings
+ * out block by block.  NULL on success, else why not. */
 static const char *build_grid(struct ftrain *t)
 {
 	const char *why = "out of memory preparing the fast trainer";
 	const struct split *sp = t->sp;
 	uint32_t nu = t->m->cfg.n_users, ni = t->m->cfg.n_items;
 	uint32_t *ucount = calloc(nu, sizeof *ucount), *icount = calloc(ni, sizeof *icount);
-	uint32_t *ublock = NULL, *iblock = NULL, *ucnt = NULL;
-	size_t n = sp->n_train, n_all, nv_all;
-	struct rec *tmp = NULL;
+	uint32_t *ublock = NULL, *iblock = NULL;
+	size_t n = sp->n_train;
 	/* The passes below walk all ratings in storage order, taking those
 	 * of one side of the split: going through sp->train (a random
 	 * permutation) would miss the cache on every rating.  A bitmap split
 	 * is used as it is: training ratings are its clear bits. */
 	uint64_t *in_train = NULL, *in_valid = NULL;
-	const uint64_t *train_set, *valid_set;
-	int train_bit = 1;
+	struct layout L = { .t = t, .train_bit = 1,
+			    .block_seed = t->cfg.seed ^ 0xb10cb10cb10cb10cULL };
 
 	if (sp->valid_bits) {
-		train_set = valid_set = sp->valid_bits;
-		n_all = nv_all = sp->n_all;
-		train_bit = 0;
+		L.train_set = L.valid_set = sp->valid_bits;
+		L.n_train_all = L.n_valid_all = sp->n_all;
+		L.train_bit = 0;
 	} else {
-		train_set = in_train = bitmap(sp->train, n, &n_all);
-		valid_set = in_valid = bitmap(sp->valid, sp->n_valid, &nv_all);
+		L.train_set = in_train = bitmap(sp->train, n, &L.n_train_all);
+		L.valid_set = in_valid = bitmap(sp->valid, sp->n_valid, &L.n_valid_all);
 	}
-	if (!ucount || !icount || !train_set || !valid_set || codes_init(t))
+	L.n_all = L.n_train_all > L.n_valid_all ? L.n_train_all : L.n_valid_all;
+	if (!ucount || !icount || !L.train_set || !L.valid_set || codes_init(t))
 		goto out;
-	for (size_t x = 0; x < n_all; x++)
-		if (bit(train_set, x) == train_bit) {
+	for (size_t x = 0; x < L.n_train_all; x++)
+		if (is_train(&L, x)) {
 			ucount[t->users[x]]++;
 			icount[t->items[x]]++;
 		}
@@ -686,54 +854,33 @@ static const char *build_grid(struct ftrain *t)
 			break;
 	}
 	t->nb = nb;
-	size_t nbb = (size_t)nb * nb;
+	L.widest = widest;
 	t->parts = steps_per_round(nb, n);
 	/* Per-row stripe tables: one lookup per rating in the passes. */
-	ublock = malloc(nu * sizeof *ublock);
-	iblock = malloc(ni * sizeof *iblock);
+	L.ublock = ublock = malloc(nu * sizeof *ublock);
+	L.iblock = iblock = malloc(ni * sizeof *iblock);
 	t->shift = malloc(nb * sizeof *t->shift);
 	t->order = malloc(nb * sizeof *t->order);
 	t->block_loss = malloc(nb * sizeof *t->block_loss);
 	t->valid_sse = malloc(nb * sizeof *t->valid_sse);
-	ucnt = malloc(((size_t)widest + 1) * sizeof *ucnt);
-	if (!ublock || !iblock || !t->shift || !t->order || !t->block_loss || !t->valid_sse ||
-	    !ucnt)
+	if (!ublock || !iblock || !t->shift || !t->order || !t->block_loss || !t->valid_sse)
 		goto out;
 	for (uint32_t r = 0; r < nu; r++)
 		ublock[r] = stripe_of(t->ucut, nb, r);
 	for (uint32_t r = 0; r < ni; r++)
 		iblock[r] = stripe_of(t->icut, nb, r);
-	if ((why = place(t, train_set, train_bit, n_all, ublock, iblock, &t->start, &t->recs)) ||
-	    (why = place(t, valid_set, 1, nv_all, ublock, iblock, &t->vstart, &t->vrecs)))
-		goto out;
-	why = "out of memory preparing the fast trainer";
-	size_t big = biggest_block(t->start, nbb), vbig = biggest_block(t->vstart, nbb);
-	tmp = malloc(((big > vbig ? big : vbig) + 1) * sizeof *tmp);
-	if (!tmp)
-		goto out;
-	/* One order per block for the whole run: shuffled, then grouped by
-	 * user as LIBMF sorts its blocks, so each user's row is read once
-	 * per block, in address order. */
-	for (size_t b = 0; b < nbb; b++) {
-		uint32_t a = (uint32_t)(b / nb), rows = t->ucut[a + 1] - t->ucut[a];
-		shuffle(&t->rng, t->recs + t->start[b], t->start[b + 1] - t->start[b]);
-		group_by_user(t->recs + t->start[b], t->start[b + 1] - t->start[b], rows, ucnt,
-			      tmp, 1);
-		group_by_user(t->vrecs + t->vstart[b], t->vstart[b + 1] - t->vstart[b], rows, ucnt,
-			      tmp, 0);
-	}
-	why = NULL;
+	why = lay_out(t, &L);
 out:
 	free(t->slot);
 	t->slot = NULL;
+	free(L.tpos);
+	free(L.vpos);
 	free(ucount);
 	free(icount);
 	free(ublock);
 	free(iblock);
 	free(in_train);
 	free(in_valid);
-	free(tmp);
-	free(ucnt);
 	return why;
 }
 
@@ -801,15 +948,15 @@ struct ftrain *ftrain_new(struct model *m, const uint32_t *users,
 	if (init)
 		model_init(m, &init_rng);
 	rng_seed(&t->rng, cfg->seed ^ 0xa5a5a5a5deadbeefULL);
+	t->pool = pool_new(cfg->threads);
+	if (!t->pool)
+		goto oom;
 	const char *why = build_grid(t);
 	if (why) {
 		ftrain_free(t);
 		snprintf(err, errlen, "%s", why);
 		return NULL;
 	}
-	t->pool = pool_new(cfg->threads);
-	if (!t->pool)
-		goto oom;
 	t->ka = (struct kargs){
 		.k = m->cfg.n_factors,
 		.wd = (float)cfg->wd,
