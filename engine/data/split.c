@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "hugemem.h"
 #include "rng.h"
 
 static int alloc_split(size_t n_train, size_t n_valid, struct split *out)
@@ -54,6 +55,7 @@ static uint32_t *permutation(size_t n, uint64_t seed)
 	uint32_t *perm = malloc((n + 1) * sizeof *perm);
 	if (!perm)
 		return NULL;
+	hugemem_advise(perm, (n + 1) * sizeof *perm);
 	for (size_t i = 0; i < n; i++)
 		perm[i] = (uint32_t)i;
 	struct rng r;

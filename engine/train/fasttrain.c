@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "hugemem.h"
 #include "pool.h"
 #include "rng.h"
 #include "simd.h"
@@ -758,6 +759,7 @@ static int places(const struct layout *L, size_t *pos, size_t **start, struct re
 	}
 	(*start)[nbb] = at;
 	*recs = malloc((at ? at : 1) * sizeof **recs);
+	hugemem_advise(*recs, (at ? at : 1) * sizeof **recs);
 	return *recs ? 0 : -1;
 }
 
