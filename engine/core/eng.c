@@ -402,6 +402,10 @@ static int do_train(struct eng *e, const struct eng_cmd *c)
 			    train_algo_name(a.train.algo));
 	if (a.fast && (a.model.kind == ENG_MODEL_NN || a.train.algo != ENG_FIT_SGD))
 		return fail(e, c->req_id, ENG_EARG, "the fast trainer fits the dot and dotbias models");
+	if (a.train.opt == ENG_OPTIM_ADAROW && a.train.algo == ENG_FIT_SGD &&
+	    (!a.fast || c->kind == ENG_CMD_LR_FIND))
+		return fail(e, c->req_id, ENG_EARG, "the adarow optimiser is the fast trainer's, "
+			    "and the learning-rate finder runs fastai's fit");
 	if (a.resume) {
 		if (!e->model)
 			return fail(e, c->req_id, ENG_ESTATE, "there is no model to resume from");

@@ -43,6 +43,8 @@ enum kopt {
 	KOPT_MOM,               /* state row: velocity (k), bias velocity */
 	KOPT_ADAM,              /* state row: m (k), v (k), bias m, bias v,
 				 * then the products of beta1 and beta2 so far */
+	KOPT_ADAROW,            /* state row: G, the row's summed mean squared
+				 * gradient (LIBMF's per-row adaptive rate) */
 };
 
 /* What the kernel needs for one block. */
@@ -159,6 +161,8 @@ static inline float update1(enum kopt opt, float x, float d, float *st, size_t i
 		st[i] = mom * st[i] + (1.0f - mom) * d;
 		st[i2] = OPTIM_ADAM_SQR_MOM * st[i2] + (1.0f - OPTIM_ADAM_SQR_MOM) * d * d;
 		return x + s * st[i] / (sqrtf(st[i2]) * c + OPTIM_ADAM_EPS);
+	case KOPT_ADAROW:
+		return x + s * d;
 	}
 	return x;
 }
@@ -182,14 +186,28 @@ double portable_body(const struct kargs *a, const struct rec *rec, size_t n, con
 		if (a->pb)
 			x += a->pb[rec[j].u] + a->qb[rec[j].i];
 		float g = grad_term(a, x, a->value[rec[j].r], &sse);
+		float gp2 = 0.0f, gq2 = 0.0f;   /* KOPT_ADAROW: the rows' squared gradients */
 		if (opt == KOPT_ADAM) {
 			adam_row(ps + 2 * k + 2, lr, mom, &sp, &cp);
 			adam_row(qs + 2 * k + 2, lr, mom, &sq, &cq);
 		}
+		if (opt == KOPT_ADAROW) {
+			sp = lr / sqrtf(ps[0]);
+			sq = lr / sqrtf(qs[0]);
+		}
 		for (int f = 0; f < k; f++) {
 			float pv = p[f], qv = q[f];
-			p[f] = update1(opt, pv, g * qv - wd * pv, ps, f, k + f, lr, mom, sp, cp);
-			q[f] = update1(opt, qv, g * pv - wd * qv, qs, f, k + f, lr, mom, sq, cq);
+			float dp = g * qv - wd * pv, dq = g * pv - wd * qv;
+			if (opt == KOPT_ADAROW) {
+				gp2 += dp * dp;
+				gq2 += dq * dq;
+			}
+			p[f] = update1(opt, pv, dp, ps, f, k + f, lr, mom, sp, cp);
+			q[f] = update1(opt, qv, dq, qs, f, k + f, lr, mom, sq, cq);
+		}
+		if (opt == KOPT_ADAROW) {
+			ps[0] += gp2 / (float)k;
+			qs[0] += gq2 / (float)k;
 		}
 		if (a->pb) {
 			float *bu = a->pb + rec[j].u, *bi = a->qb + rec[j].i;
@@ -214,6 +232,11 @@ static double portable_mom(const struct kargs *a, const struct rec *rec, size_t 
 static double portable_adam(const struct kargs *a, const struct rec *rec, size_t n)
 {
 	return portable_body(a, rec, n, KOPT_ADAM);
+}
+
+static double portable_adarow(const struct kargs *a, const struct rec *rec, size_t n)
+{
+	return portable_body(a, rec, n, KOPT_ADAROW);
 }
 
 #if SIMD_HAVE_AVX2
@@ -249,6 +272,10 @@ __m256 step8(const enum kopt opt, __m256 x, __m256 y, __m256 *s1, __m256 *s2,
 		*s2 = _mm256_fmadd_ps(v->b2, *s2, _mm256_mul_ps(_mm256_mul_ps(v->c2, d), d));
 		__m256 den = _mm256_fmadd_ps(_mm256_sqrt_ps(*s2), c, v->eps);
 		return _mm256_fmadd_ps(s, _mm256_div_ps(*s1, den), x);
+	case KOPT_ADAROW:
+		/* s1 brings back the lanes' squared gradients */
+		*s1 = _mm256_mul_ps(d, d);
+		return _mm256_fmadd_ps(s, d, x);
 	}
 	return x;
 }
@@ -267,7 +294,7 @@ void lanes_load(const enum kopt opt, struct lanes *l, const float *p, const floa
 	l->p = _mm256_loadu_ps(p + f);
 	l->q = _mm256_loadu_ps(q + f);
 	l->ps1 = l->ps2 = l->qs1 = l->qs2 = _mm256_setzero_ps();
-	if (opt != KOPT_SGD) {
+	if (opt == KOPT_MOM || opt == KOPT_ADAM) {
 		l->ps1 = _mm256_loadu_ps(ps + f);
 		l->qs1 = _mm256_loadu_ps(qs + f);
 	}
@@ -285,7 +312,7 @@ void lanes_step(const enum kopt opt, struct lanes *l, float *p, float *q, float 
 {
 	_mm256_storeu_ps(p + f, step8(opt, l->p, l->q, &l->ps1, &l->ps2, v, v->sp, v->cp));
 	_mm256_storeu_ps(q + f, step8(opt, l->q, l->p, &l->qs1, &l->qs2, v, v->sq, v->cq));
-	if (opt != KOPT_SGD) {
+	if (opt == KOPT_MOM || opt == KOPT_ADAM) {
 		_mm256_storeu_ps(ps + f, l->ps1);
 		_mm256_storeu_ps(qs + f, l->qs1);
 	}
@@ -293,6 +320,17 @@ void lanes_step(const enum kopt opt, struct lanes *l, float *p, float *q, float 
 		_mm256_storeu_ps(ps + k + f, l->ps2);
 		_mm256_storeu_ps(qs + k + f, l->qs2);
 	}
+}
+
+/* The sum of the 8 lanes. */
+__attribute__((target("avx2,fma")))
+static inline __attribute__((always_inline))
+float hsum8(__m256 acc)
+{
+	__m128 h = _mm_add_ps(_mm256_castps256_ps128(acc), _mm256_extractf128_ps(acc, 1));
+	h = _mm_add_ps(h, _mm_movehl_ps(h, h));
+	h = _mm_add_ss(h, _mm_movehdup_ps(h));
+	return _mm_cvtss_f32(h);
 }
 
 __attribute__((target("avx2,fma")))
@@ -347,11 +385,7 @@ double avx2_body(const struct kargs *a, const struct rec *rec, size_t n, const e
 			lanes_load(opt, &tl, p, q, ps, qs, k, kt);
 			acc1 = _mm256_fmadd_ps(_mm256_and_ps(tl.p, dot_mask), tl.q, acc1);
 		}
-		__m256 acc = _mm256_add_ps(acc0, acc1);
-		__m128 h = _mm_add_ps(_mm256_castps256_ps128(acc), _mm256_extractf128_ps(acc, 1));
-		h = _mm_add_ps(h, _mm_movehl_ps(h, h));
-		h = _mm_add_ss(h, _mm_movehdup_ps(h));
-		float x = _mm_cvtss_f32(h);
+		float x = hsum8(_mm256_add_ps(acc0, acc1));
 		if (a->pb)
 			x += a->pb[rec[j].u] + a->qb[rec[j].i];
 		float g = grad_term(a, x, a->value[rec[j].r], &sse);
@@ -364,13 +398,32 @@ double avx2_body(const struct kargs *a, const struct rec *rec, size_t n, const e
 			v.sq = _mm256_set1_ps(sq);
 			v.cq = _mm256_set1_ps(cq);
 		}
+		if (opt == KOPT_ADAROW) {
+			v.sp = _mm256_set1_ps(sp = lr / sqrtf(ps[0]));
+			v.sq = _mm256_set1_ps(sq = lr / sqrtf(qs[0]));
+		}
+		__m256 gp2 = _mm256_setzero_ps(), gq2 = _mm256_setzero_ps();
 		for (f = 0; f < k8; f += 8) {
 			struct lanes l;
 			lanes_load(opt, &l, p, q, ps, qs, k, f);
 			lanes_step(opt, &l, p, q, ps, qs, k, f, &v);
+			if (opt == KOPT_ADAROW) {
+				gp2 = _mm256_add_ps(gp2, l.ps1);
+				gq2 = _mm256_add_ps(gq2, l.qs1);
+			}
 		}
-		if (tail)
+		if (tail) {
 			lanes_step(opt, &tl, p, q, ps, qs, k, kt, &v);
+			if (opt == KOPT_ADAROW) {
+				/* only the lanes past k8: the others were counted */
+				gp2 = _mm256_add_ps(gp2, _mm256_and_ps(tl.ps1, dot_mask));
+				gq2 = _mm256_add_ps(gq2, _mm256_and_ps(tl.qs1, dot_mask));
+			}
+		}
+		if (opt == KOPT_ADAROW) {
+			ps[0] += hsum8(gp2) / (float)k;
+			qs[0] += hsum8(gq2) / (float)k;
+		}
 		if (a->pb) {
 			float *bu = a->pb + rec[j].u, *bi = a->qb + rec[j].i;
 			size_t o = opt == KOPT_ADAM ? 2 * (size_t)k : (size_t)k;
@@ -398,19 +451,28 @@ static double avx2_adam(const struct kargs *a, const struct rec *rec, size_t n)
 {
 	return avx2_body(a, rec, n, KOPT_ADAM);
 }
+
+__attribute__((target("avx2,fma")))
+static double avx2_adarow(const struct kargs *a, const struct rec *rec, size_t n)
+{
+	return avx2_body(a, rec, n, KOPT_ADAROW);
+}
 #endif
 
 /* The kernel for opt: the AVX2 one when simd is set and k allows it. */
 static kernel_fn pick_kernel(enum kopt opt, int simd, int k)
 {
 #if SIMD_HAVE_AVX2
+	static const kernel_fn avx2[] = { avx2_sgd, avx2_mom, avx2_adam, avx2_adarow };
 	if (simd && k >= 8)
-		return opt == KOPT_SGD ? avx2_sgd : opt == KOPT_MOM ? avx2_mom : avx2_adam;
+		return avx2[opt];
 #else
 	(void)simd;
 	(void)k;
 #endif
-	return opt == KOPT_SGD ? portable_sgd : opt == KOPT_MOM ? portable_mom : portable_adam;
+	static const kernel_fn portable[] = { portable_sgd, portable_mom, portable_adam,
+					      portable_adarow };
+	return portable[opt];
 }
 
 /* ---------------------------------------------------------------------
@@ -899,7 +961,8 @@ static int state_init(struct ftrain *t)
 	free(t->ustate);
 	free(t->istate);
 	t->ustate = t->istate = NULL;
-	t->ka.sw = t->opt == KOPT_MOM ? k + 1 : t->opt == KOPT_ADAM ? 2 * k + 4 : 0;
+	t->ka.sw = t->opt == KOPT_MOM ? k + 1 : t->opt == KOPT_ADAM ? 2 * k + 4
+		: t->opt == KOPT_ADAROW ? 1 : 0;
 	if (t->opt == KOPT_SGD)
 		return 0;
 	size_t sw = (size_t)t->ka.sw;
@@ -907,6 +970,13 @@ static int state_init(struct ftrain *t)
 	t->istate = calloc((size_t)m->cfg.n_items * sw, sizeof(float));
 	if (!t->ustate || !t->istate)
 		return -1;
+	if (t->opt == KOPT_ADAROW) {
+		/* LIBMF's G starts at 1: the first steps are lr's */
+		for (size_t r = 0; r < m->cfg.n_users; r++)
+			t->ustate[r] = 1.0f;
+		for (size_t r = 0; r < m->cfg.n_items; r++)
+			t->istate[r] = 1.0f;
+	}
 	if (t->opt == KOPT_ADAM) {
 		for (size_t r = 0; r < m->cfg.n_users; r++)
 			t->ustate[r * sw + sw - 2] = t->ustate[r * sw + sw - 1] = 1.0f;
@@ -970,6 +1040,8 @@ struct ftrain *ftrain_new(struct model *m, const uint32_t *users,
 	 * FPSGD's update, run without the state's memory traffic. */
 	if (cfg->opt == ENG_OPTIM_ADAM)
 		t->opt = KOPT_ADAM;
+	else if (cfg->opt == ENG_OPTIM_ADAROW)
+		t->opt = KOPT_ADAROW;
 	else
 		t->opt = cfg->sched == ENG_SCHED_ONE_CYCLE || cfg->mom > 0.0 ? KOPT_MOM : KOPT_SGD;
 	if (state_init(t))
