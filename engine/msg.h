@@ -122,10 +122,12 @@ enum eng_fit {
 	ENG_FIT_BPMF,           /* Bayesian MF by Gibbs sampling */
 };
 
-/* The optimiser of ENG_FIT_SGD, as fastai's Adam() and SGD(). */
+/* The optimiser of ENG_FIT_SGD, as fastai's Adam() and SGD(); ADAROW,
+ * LIBMF's per-row adaptive learning rates, is the fast trainer's only. */
 enum eng_optim {
 	ENG_OPTIM_ADAM = 0,
 	ENG_OPTIM_SGD,
+	ENG_OPTIM_ADAROW,
 };
 
 /* The learning-rate and momentum schedule of ENG_FIT_SGD. */

@@ -406,6 +406,10 @@ static int do_train(struct eng *e, const struct eng_cmd *c)
 			    train_algo_name(a.train.algo));
 	if (a.fast && (a.model.kind == ENG_MODEL_NN || a.train.algo != ENG_FIT_SGD))
 		return fail(e, c->req_id, ENG_EARG, "the fast trainer fits the dot and dotbias models");
+	if (a.train.opt == ENG_OPTIM_ADAROW && a.train.algo == ENG_FIT_SGD &&
+	    (!a.fast || c->kind == ENG_CMD_LR_FIND))
+		return fail(e, c->req_id, ENG_EARG, "the adarow optimiser is the fast trainer's, "
+			    "and the learning-rate finder runs fastai's fit");
 	if (a.resume) {
 		if (!e->model)
 			return fail(e, c->req_id, ENG_ESTATE, "there is no model to resume from");
@@ -699,7 +703,7 @@ static int do_export(struct eng *e, const struct eng_cmd *c)
 static int do_eval(struct eng *e, const struct eng_cmd *c)
 {
 	const struct eng_eval_args *a = &c->u.eval;
-	if (!e->model || !e->sp.valid || running(e))
+	if (!e->model || !(e->sp.valid || e->sp.valid_bits) || running(e))
 		return fail(e, c->req_id, ENG_ESTATE, "evaluation needs a trained model "
 			    "and its validation set");
 	if (e->targs.n_mine > 0)
@@ -708,6 +712,9 @@ static int do_eval(struct eng *e, const struct eng_cmd *c)
 	if (a->k < 1 || a->k > ENG_TOPN_MAX)
 		return fail(e, c->req_id, ENG_EARG, "the ranking length must be 1..%d",
 			    ENG_TOPN_MAX);
+	/* the metrics walk index lists: a fast run's bitmap split gets them */
+	if (split_expand(&e->sp) != 0)
+		return fail(e, c->req_id, ENG_ENOMEM, "out of memory listing the split");
 	/* the nn scores items in forward passes of this many rows */
 	if (model_reserve(e->model, 4096) != 0)
 		return fail(e, c->req_id, ENG_ENOMEM, "out of memory scoring items");
