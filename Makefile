@@ -26,7 +26,7 @@ DATASETS  ?= $(abspath ../shared/datasets)
 
 # curses is for tui/ only: its pkg-config flags (-D_XOPEN_SOURCE=600) would
 # narrow what the engine sees of POSIX.
-PKGS      := openblas yaml-0.1
+PKGS      := openblas yaml-0.1 jansson
 TUI_PKGS  := ncursesw
 TEST_PKGS := criterion
 

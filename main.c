@@ -22,6 +22,8 @@ static const struct cmd_entry *const commands[] = {
 	&cmd_pca,
 	&cmd_recommend,
 	&cmd_synth,
+	&cmd_export,
+	&cmd_import,
 	NULL
 };
 

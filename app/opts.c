@@ -27,7 +27,7 @@
 #define C(id) CMD_BIT(CMD_##id)
 #define INSIGHT (C(BIAS) | C(SIMILAR) | C(PCA) | C(RECOMMEND))
 /* the headless commands that train a model */
-#define TRAINING (C(TRAIN) | C(LR_FIND) | C(EVAL) | INSIGHT)
+#define TRAINING (C(TRAIN) | C(LR_FIND) | C(EVAL) | INSIGHT | C(EXPORT))
 /* the training settings: the headless trainers and the interface */
 #define SETTINGS (TRAINING | C(TUI))
 /* the commands that load a dataset */
@@ -35,9 +35,11 @@
 #define ALL ((1u << CMD_COUNT) - 1)
 
 /* The groups of --help, in order. */
-enum group { G_DATA, G_MODEL, G_FILES, G_INSIGHT, G_SYNTH, G_TUI, G_GENERAL, G_COUNT };
+enum group { G_DATA, G_MODEL, G_FILES, G_INSIGHT, G_SYNTH, G_IMPORT, G_TUI, G_GENERAL,
+	     G_COUNT };
 static const char *const group_name[G_COUNT] = {
-	"data", "model and training", "files", "insight", "synth", "interface", "general",
+	"data", "model and training", "files", "insight", "synth", "export and import",
+	"interface", "general",
 };
 
 /* How a row's value is stored. */
@@ -74,6 +76,7 @@ static int set_sort(struct opts *o, const char *val, char *err, size_t errlen);
 static int set_compare(struct opts *o, const char *val, char *err, size_t errlen);
 static int set_noise(struct opts *o, const char *val, char *err, size_t errlen);
 static int set_no_mouse(struct opts *o, const char *val, char *err, size_t errlen);
+static int set_global_bias(struct opts *o, const char *val, char *err, size_t errlen);
 
 #define CFG(k) .kind = K_CFG, .key = (k)
 #define FIELD(kd, f) .kind = (kd), .off = offsetof(struct opts, f)
@@ -85,17 +88,17 @@ static int set_no_mouse(struct opts *o, const char *val, char *err, size_t errle
 static const struct opt_row rows[] = {
 	/* data */
 	{ .name = "data", .arg = "DIR", .help = "dataset directory or ratings file",
-	  .cmds = LOADING | C(RUNS), .group = G_DATA, CFG("data") },
+	  .cmds = LOADING | C(RUNS) | C(IMPORT), .group = G_DATA, CFG("data") },
 	{ .name = "demo",
 	  .help = "the built-in demo set, \"" ENG_DEMO_NAME "\": MovieLens-shaped,\n"
 		  "generated in memory (no file, no network); not MovieLens",
-	  .cmds = LOADING | C(RUNS), .group = G_DATA, FIELD(K_FLAG, demo) },
+	  .cmds = LOADING | C(RUNS) | C(IMPORT), .group = G_DATA, FIELD(K_FLAG, demo) },
 	{ .name = "format", .words = vocab_format_words,
 	  .help = "the dataset's format (default auto: from the file names)",
-	  .cmds = LOADING, .group = G_DATA, CFG("format") },
+	  .cmds = LOADING | C(IMPORT), .group = G_DATA, CFG("format") },
 	{ .name = "item-key", .words = vocab_item_key_words,
 	  .help = "one item per movie id, or per title (fastai's item_name='title')",
-	  .cmds = LOADING, .group = G_DATA, CFG("item_key") },
+	  .cmds = LOADING | C(IMPORT), .group = G_DATA, CFG("item_key") },
 	{ .name = "valid-pct", .arg = "P", .help = "random validation share (default 0.2)",
 	  .cmds = SETTINGS, .group = G_DATA, CFG("valid_pct") },
 	{ .name = "split", .arg = "NAME", .help = "canonical ML-100K split: u1..u5, ua, ub",
@@ -125,6 +128,10 @@ static const struct opt_row rows[] = {
 	{ .name = "y-range", .arg = "LO,HI|none",
 	  .help = "sigmoid_range of the output (default 0,5.5)",
 	  .cmds = SETTINGS, .group = G_MODEL, CFG("y_range") },
+	{ .name = "y-range", .arg = "LO,HI|none",
+	  .help = "sigmoid_range the imported model applies (default 0,5.5,\n"
+		  "as config.yaml's y_range; Spark's ALS has none: none)",
+	  .cmds = C(IMPORT), .group = G_IMPORT, CFG("y_range") },
 	{ .name = "epochs", .arg = "N", .help = "epochs, or sweeps for als and bpmf (default 5)",
 	  .cmds = SETTINGS, .group = G_MODEL, CFG("epochs") },
 	{ .name = "lr", .arg = "X", .help = "learning rate (default 5e-3)",
@@ -168,10 +175,18 @@ static const struct opt_row rows[] = {
 	/* files */
 	{ .name = "save", .arg = "FILE",
 	  .help = "write the trained model (atomically, checksummed)",
-	  .cmds = C(TRAIN) | INSIGHT, .group = G_FILES, FIELD(K_STR, save) },
+	  .cmds = C(TRAIN) | INSIGHT | C(EXPORT), .group = G_FILES, FIELD(K_STR, save) },
 	{ .name = "load", .arg = "FILE",
 	  .help = "start from a saved model (insight commands: use it as is)",
 	  .cmds = C(TRAIN) | INSIGHT, .group = G_FILES, FIELD(K_STR, load) },
+	{ .name = "load", .arg = "FILE", .help = "export this saved model (no training)",
+	  .cmds = C(EXPORT), .group = G_FILES, FIELD(K_STR, load) },
+	{ .name = "load", .arg = "FILE",
+	  .help = "open with this saved (or imported) model, as if just trained",
+	  .cmds = C(TUI), .group = G_FILES, FIELD(K_STR, load) },
+	{ .name = "save", .arg = "FILE",
+	  .help = "write the imported model (atomically, checksummed)",
+	  .cmds = C(IMPORT), .group = G_IMPORT, FIELD(K_STR, save) },
 	{ .name = "config", .arg = "FILE", .help = "settings file (default: see collabtui(1))",
 	  .cmds = ALL, .group = G_FILES, .kind = K_EARLY },
 	/* insight */
@@ -212,6 +227,28 @@ static const struct opt_row rows[] = {
 	  .cmds = C(SYNTH), .group = G_SYNTH, FN(set_noise) },
 	{ .name = "out", .arg = "DIR", .help = "where ratings.csv and movies.csv go",
 	  .cmds = C(SYNTH), .group = G_SYNTH, FIELD(K_STR, out) },
+	/* export and import */
+	{ .name = "out", .arg = "DIR",
+	  .help = "where the files go (made if missing; see collabtui(1))",
+	  .cmds = C(EXPORT), .group = G_IMPORT, FIELD(K_STR, out) },
+	{ .name = "run", .arg = "N",
+	  .help = "curves.csv of run N of `collabtui runs` (default:\n"
+		  "the run just trained; none with --load)",
+	  .cmds = C(EXPORT), .group = G_IMPORT, FIELD(K_COUNT, run) },
+	{ .name = "user-factors", .arg = "PATH",
+	  .help = "user factors: Spark's write.json directory, CSV\n"
+		  "id,f1,...,fk[,bias], or .npy with user_ids.txt beside it",
+	  .cmds = C(IMPORT), .group = G_IMPORT, FIELD(K_STR, user_factors) },
+	{ .name = "item-factors", .arg = "PATH",
+	  .help = "item factors, likewise (item_ids.txt; with --item-key\n"
+		  "title, item_titles.txt or a CSV title column)",
+	  .cmds = C(IMPORT), .group = G_IMPORT, FIELD(K_STR, item_factors) },
+	{ .name = "user-bias", .arg = "PATH", .help = "user biases: CSV id,bias or a 1-D .npy",
+	  .cmds = C(IMPORT), .group = G_IMPORT, FIELD(K_STR, user_bias) },
+	{ .name = "item-bias", .arg = "PATH", .help = "item biases, likewise",
+	  .cmds = C(IMPORT), .group = G_IMPORT, FIELD(K_STR, item_bias) },
+	{ .name = "global-bias", .arg = "X", .help = "added to every item bias (default none)",
+	  .cmds = C(IMPORT), .group = G_IMPORT, FN(set_global_bias) },
 	/* interface */
 	{ .name = "theme", .arg = "NAME",
 	  .help = "colours from themes/NAME.yaml (default, light, mono)",
@@ -335,6 +372,15 @@ static int set_noise(struct opts *o, const char *val, char *err, size_t errlen)
 {
 	if (parse_real(val, 0.0, 10.0, 1, &o->noise) != 0) {
 		snprintf(err, errlen, "--noise: expected a number from 0 to 10, got \"%s\"", val);
+		return -1;
+	}
+	return 0;
+}
+
+static int set_global_bias(struct opts *o, const char *val, char *err, size_t errlen)
+{
+	if (parse_real(val, -1e6, 1e6, 1, &o->global_bias) != 0) {
+		snprintf(err, errlen, "--global-bias: expected a number, got \"%s\"", val);
 		return -1;
 	}
 	return 0;
@@ -622,6 +668,7 @@ int opts_parse(int argc, char **argv, const struct cmd_entry *const *cmds,
 	o->cfg = cfg_default();
 	o->top = o->bottom = o->min_ratings = o->components = o->k = o->age = -1;
 	o->noise = -1.0;
+	o->global_bias = NAN;
 	o->cmd = cmds[0];
 
 	/* getopt_long's list: each name once, at the index of its first row */

@@ -37,6 +37,8 @@ enum cmd_id {
 	CMD_PCA,
 	CMD_RECOMMEND,
 	CMD_SYNTH,
+	CMD_EXPORT,
+	CMD_IMPORT,
 	CMD_COUNT
 };
 #define CMD_BIT(id) (1u << (id))
@@ -86,7 +88,11 @@ struct opts {
 	 * --out; 0 / -1 / NULL = synth's default */
 	const char *users, *items;      /* --users U, --items I, checked by synth */
 	double noise;                   /* --noise S; -1 = default */
-	const char *out;                /* --out DIR */
+	const char *out;                /* --out DIR (synth, export) */
+	int run;                        /* export --run N; 0: the run just trained */
+	/* import: the factor files; NULL when not given */
+	const char *user_factors, *item_factors, *user_bias, *item_bias;
+	double global_bias;             /* import --global-bias X; NAN when not given */
 	int help, version;
 };
 

@@ -75,7 +75,8 @@ void runargs_train(const struct cfg *c, struct eng_train_args *ta)
 	ta->train.bs = c->bs;
 	ta->train.lr = c->lr;
 	ta->train.wd = c->wd;
-	ta->train.opt = c->optimizer == VOCAB_OPTIMIZER_SGD ? ENG_OPTIM_SGD : ENG_OPTIM_ADAM;
+	ta->train.opt = c->optimizer == VOCAB_OPTIMIZER_SGD ? ENG_OPTIM_SGD :
+			c->optimizer == VOCAB_OPTIMIZER_ADAROW ? ENG_OPTIM_ADAROW : ENG_OPTIM_ADAM;
 	ta->train.sched = c->schedule == VOCAB_SCHEDULE_CONSTANT ? ENG_SCHED_CONSTANT :
 								   ENG_SCHED_ONE_CYCLE;
 	ta->train.mom = c->mom;

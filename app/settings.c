@@ -308,6 +308,9 @@ const char *cfgkey_check_together(const struct cfg *c)
 	if (c->trainer == VOCAB_TRAINER_FAST &&
 	    (c->fit != VOCAB_FIT_GRADIENT || c->model == VOCAB_MODEL_NN))
 		return "the fast trainer fits only the dot and dotbias models";
+	if (c->optimizer == VOCAB_OPTIMIZER_ADAROW && c->fit == VOCAB_FIT_GRADIENT &&
+	    c->trainer != VOCAB_TRAINER_FAST)
+		return "the adarow optimiser is the fast trainer's (trainer fast)";
 	return NULL;
 }
 

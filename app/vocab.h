@@ -45,7 +45,9 @@
 
 #define VOCAB_OPTIMIZERS(X) \
 	X(VOCAB_OPTIMIZER_ADAM, "adam", "Adam with fastai's defaults") \
-	X(VOCAB_OPTIMIZER_SGD, "sgd", "stochastic gradient descent with momentum")
+	X(VOCAB_OPTIMIZER_SGD, "sgd", "stochastic gradient descent with momentum") \
+	X(VOCAB_OPTIMIZER_ADAROW, "adarow", \
+	  "LIBMF's per-row adaptive learning rates (the fast trainer's)")
 
 #define VOCAB_SCHEDULES(X) \
 	X(VOCAB_SCHEDULE_ONE_CYCLE, "one_cycle", \

@@ -8,6 +8,7 @@
  *   sgd    plain SGD, lr 0.01, constant: FPSGD's update
  *   mom    SGD with momentum 0.9, lr 0.001 (the same steady step)
  *   adam   Adam, beta1 0.9, lr 0.002
+ *   adarow LIBMF's per-row adaptive rates, lr 0.08, wd 0.02 (LIBMF's -l 0.02)
  * Prints one row of make bench's table (bench.h) named TASK and DATASET:
  * the median epoch time of the training pass alone (the validation pass
  * is timed apart, in the note), training ratings per second per thread,
@@ -29,7 +30,7 @@
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: bench_fasttrain PATH THREADS EPOCHS K sgd|mom|adam TASK DATASET\n");
+	fprintf(stderr, "usage: bench_fasttrain PATH THREADS EPOCHS K sgd|mom|adam|adarow TASK DATASET\n");
 	return 2;
 }
 
@@ -51,6 +52,10 @@ int main(int argc, char **argv)
 		tc.opt = ENG_OPTIM_ADAM;
 		tc.mom = 0.9;
 		tc.lr = 0.002;
+	} else if (strcmp(opt, "adarow") == 0) {
+		tc.opt = ENG_OPTIM_ADAROW;
+		tc.lr = 0.08;
+		tc.wd = 0.02;
 	} else if (strcmp(opt, "sgd") != 0) {
 		return usage();
 	}

@@ -33,6 +33,7 @@
 #include <string.h>
 
 #include "bench.h"
+#include "bench_eng.h"
 #include "eng.h"
 #include "fasttrain.h"
 
@@ -104,16 +105,6 @@ static void warm(struct eng *e, struct sink *s, const char *task,
 	row_ms(task, med, note);
 }
 
-static void run_until_idle(struct eng *e, struct sink *s, const struct eng_cmd *c)
-{
-	if (eng_handle(e, c) != 0 || s->errors)
-		exit(1);
-	while (eng_busy(e))
-		eng_work(e);
-	if (s->errors)
-		exit(1);
-}
-
 int main(int argc, char **argv)
 {
 	int synth = argc == 4 && strcmp(argv[1], "synth") == 0;
@@ -134,7 +125,7 @@ int main(int argc, char **argv)
 		snprintf(c.u.load.path, sizeof c.u.load.path, "%s/ml-100k", argv[2]);
 		c.u.load.item_key = ENG_ITEM_KEY_TITLE;
 	}
-	run_until_idle(e, &s, &c);
+	bench_run_until_idle(e, &s.errors, &c);
 
 	/* a new user with ten ratings: ten items spread over the index
 	 * range, rated 5 and 1 alternately */
@@ -155,7 +146,7 @@ int main(int argc, char **argv)
 		tr.u.train.model.use_y_range = 0;
 		tr.u.train.train.threads = 2;
 	}
-	run_until_idle(e, &s, &tr);
+	bench_run_until_idle(e, &s.errors, &tr);
 
 	once(e, &s, "query-first-after-train", &rec, "one run; the fold-in prior estimated");
 	warm(e, &s, "query-recommend-10", &rec, RUNS, "10 ratings: fold-in, score all, top 10");

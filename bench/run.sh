@@ -136,8 +136,8 @@ if want load-5m synth-5M; then
 	synth 5000000 "$tmp/s5m"
 	"$benchdir/bench_load" "$tmp/s5m" "$reps_large" load-5m synth-5M
 fi
-large="synth-25m load-25m fast-train-25m-1thr fast-train-25m-2thr fast-train-25m-mom
-	fast-train-25m-adam"
+large="synth-25m load-25m summary-25m fast-train-25m-1thr fast-train-25m-2thr fast-train-25m-mom
+	fast-train-25m-adam fast-train-25m-adarow fast-train-25m-adarow-2thr scale-first-update scale-run-peak-rss"
 queries="query-first-after-load query-first-after-train query-recommend-10
 	query-similar-items-10 query-similar-users-10 query-bias-10-10 query-item-detail
 	query-recommend-meta-10 query-pca"
@@ -156,6 +156,9 @@ if want_any "$large $queries $tui_scale" synth-25M; then
 	if want load-25m synth-25M; then
 		"$benchdir/bench_load" "$tmp/s25m" "$reps_large" load-25m synth-25M
 	fi
+	row summary-25m synth-25M 25000000 0 \
+		"collabtui summary on the 25M ratings.csv, the whole process" \
+		"$bin" summary --data "$tmp/s25m"
 fi
 
 # ---- the chapter's trainer ------------------------------------------------
@@ -173,13 +176,18 @@ row fast-train-ml100k-20ep ml-100k 1600000 1 "--trainer fast, k 50, 20 epochs, l
 	"$bin" train --data "$ml" --trainer fast --opt sgd --mom 0 --factors 50 --epochs 20 \
 	--lr 0.02 --wd 0.05 --schedule constant --y-range none --seed 1
 for line in "fast-train-25m-1thr 1 sgd" "fast-train-25m-2thr 2 sgd" \
-	"fast-train-25m-mom 1 mom" "fast-train-25m-adam 1 adam"; do
+	"fast-train-25m-mom 1 mom" "fast-train-25m-adam 1 adam" \
+	"fast-train-25m-adarow 1 adarow" "fast-train-25m-adarow-2thr 2 adarow"; do
 	# shellcheck disable=SC2086
 	set -- $line
 	if want "$1" synth-25M; then
 		"$benchdir/bench_fasttrain" "$tmp/s25m" "$2" "$reps_large" 50 "$3" "$1" synth-25M
 	fi
 done
+
+if want_any "scale-first-update scale-run-peak-rss" synth-25M; then
+	"$benchdir/bench_scale" "$tmp/s25m" 10 2 synth-25M | select_rows
+fi
 
 # ---- queries --------------------------------------------------------------
 if want_any "$queries" ml-100k; then

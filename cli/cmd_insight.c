@@ -38,26 +38,13 @@ static int or_default(int v, int def)
 	return v < 0 ? def : v;
 }
 
-/* Refuse with "collabtui: " and the reason; EXIT_INPUT. */
-__attribute__((format(printf, 1, 2)))
-static int refuse(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	fputs("collabtui: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-	va_end(ap);
-	return EXIT_INPUT;
-}
-
 /* What every insight command checks: a model it can read.  The nn model
  * has no factors or biases to inspect, so it is refused before training
  * it (a --load'ed one is refused by the engine, at no cost). */
 static int check_model(struct cli_session *s)
 {
 	if (!s->o->load && s->train->model.kind == ENG_MODEL_NN)
-		return refuse("%s needs a dot or dotbias model: the nn model has no "
+		return cli_refuse("%s needs a dot or dotbias model: the nn model has no "
 			      "biases and no factors to compare or fold a user into",
 			      s->o->cmd->name);
 	return EXIT_OK;
@@ -67,7 +54,7 @@ static int check_model(struct cli_session *s)
 static int check_range(const char *flag, int v, int max)
 {
 	if (v < 1 || v > max)
-		return refuse("%s: expected 1..%d, got %d", flag, max, v);
+		return cli_refuse("%s: expected 1..%d, got %d", flag, max, v);
 	return EXIT_OK;
 }
 
@@ -94,7 +81,7 @@ static int check_bias(struct cli_session *s)
 	q->cmd.u.bias.bottom = or_default(o->bottom, DEF_TOP);
 	q->cmd.u.bias.min_ratings = (uint32_t)or_default(o->min_ratings, 0);
 	if (q->cmd.u.bias.top + q->cmd.u.bias.bottom > ENG_TOPN_MAX)
-		return refuse("--top and --bottom: together at most %d", ENG_TOPN_MAX);
+		return cli_refuse("--top and --bottom: together at most %d", ENG_TOPN_MAX);
 	return check_model(s);
 }
 
@@ -133,14 +120,14 @@ static int check_similar(struct cli_session *s)
 	struct query *q = s->ctx;
 	const struct opts *o = s->o;
 	if (!o->query || !*o->query)
-		return refuse("similar needs a title: collabtui similar \"TITLE\"");
+		return cli_refuse("similar needs a title: collabtui similar \"TITLE\"");
 	uint32_t m[SHOW_MATCHES];
 	int nm;
 	long it = myratings_find_title(s->cat, o->query, m, SHOW_MATCHES, &nm);
 	if (it < 0) {
 		char why[4096];
 		myratings_title_error(s->cat, o->query, it, m, nm, SHOW_MATCHES, why, sizeof why);
-		return refuse("%s", why);
+		return cli_refuse("%s", why);
 	}
 	q->cmd = (struct eng_cmd){ .kind = ENG_CMD_SIMILAR, .req_id = 11 };
 	q->cmd.u.similar.index = (uint32_t)it;
@@ -192,7 +179,7 @@ static int check_pca(struct cli_session *s)
 	/* a loaded model's factors are known only to the engine */
 	int k = o->load ? 1000000 : s->train->model.n_factors;
 	if (q->cmd.u.pca.n_comp < 1 || q->cmd.u.pca.n_comp > k)
-		return refuse("--components: expected 1..%d (the factors), got %d", k,
+		return cli_refuse("--components: expected 1..%d (the factors), got %d", k,
 			      q->cmd.u.pca.n_comp);
 	return check_model(s);
 }
@@ -262,7 +249,7 @@ static int check_recommend(struct cli_session *s)
 	int top = or_default(o->top, DEF_TOP);
 	q->cmd = (struct eng_cmd){ .req_id = 13 };
 	if (o->include_me && (!o->ratings || o->load))
-		return refuse("--include-me goes with recommend --ratings FILE, and trains "
+		return cli_refuse("--include-me goes with recommend --ratings FILE, and trains "
 			      "afresh (not with --load)");
 	int st = check_range("--top", top, ENG_TOPN_MAX);
 	if (st != EXIT_OK)
@@ -272,11 +259,11 @@ static int check_recommend(struct cli_session *s)
 		int rc = myratings_load(&q->mine, o->ratings, s->cat, s->summary->rating_min,
 					s->summary->rating_max, err, sizeof err);
 		if (rc == 1)
-			return refuse("%s: %s", o->ratings, strerror(ENOENT));
+			return cli_refuse("%s: %s", o->ratings, strerror(ENOENT));
 		if (rc != 0)
-			return refuse("%s", err);
+			return cli_refuse("%s", err);
 		if (q->mine.n == 0)
-			return refuse("%s: no ratings (expected lines title_or_id,rating)",
+			return cli_refuse("%s: no ratings (expected lines title_or_id,rating)",
 				      o->ratings);
 		q->cmd.kind = ENG_CMD_RECOMMEND;
 		q->cmd.u.recommend.top = top;
@@ -294,11 +281,11 @@ static int check_recommend(struct cli_session *s)
 		m->top = top;
 		m->age = or_default(o->age, 30);
 		if (o->age >= 0 && (o->age < 1 || o->age > AGE_MAX))
-			return refuse("--age: expected 1..%d, got %d", AGE_MAX, o->age);
+			return cli_refuse("--age: expected 1..%d, got %d", AGE_MAX, o->age);
 		if (o->gender && !check_gender(o->gender))
-			return refuse("--gender: expected M or F, got \"%s\"", o->gender);
+			return cli_refuse("--gender: expected M or F, got \"%s\"", o->gender);
 		if (o->occupation && !check_occupation(o->occupation, sizeof m->occupation))
-			return refuse("--occupation: expected one word of letters (engineer, "
+			return cli_refuse("--occupation: expected one word of letters (engineer, "
 				      "student, ...), got \"%s\"", o->occupation);
 		/* the datasets write M and F */
 		snprintf(m->gender, sizeof m->gender, "%s", o->gender ? o->gender : "");
@@ -306,7 +293,7 @@ static int check_recommend(struct cli_session *s)
 		snprintf(m->occupation, sizeof m->occupation, "%s",
 			 o->occupation ? o->occupation : "");
 	} else {
-		return refuse("recommend needs --ratings FILE, or --age, --gender and "
+		return cli_refuse("recommend needs --ratings FILE, or --age, --gender and "
 			      "--occupation");
 	}
 	return check_model(s);

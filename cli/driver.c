@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <math.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -151,6 +152,8 @@ static void on_event(void *ctx, const struct eng_evt *ev)
 	case ENG_EVT_SIMILAR:
 	case ENG_EVT_PCA:
 	case ENG_EVT_RECS:
+	case ENG_EVT_IMPORTED:
+	case ENG_EVT_EXPORTED:
 		eng_evt_release(&p->reply);
 		p->reply = *ev;         /* cli_drive releases it */
 		return;
@@ -160,6 +163,17 @@ static void on_event(void *ctx, const struct eng_evt *ev)
 	/* Other bulk payloads (biases) are ours to free; unused here. */
 	struct eng_evt owned = *ev;
 	eng_evt_release(&owned);
+}
+
+int cli_refuse(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("collabtui: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	return EXIT_INPUT;
 }
 
 int cli_exit_status(int code)

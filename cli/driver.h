@@ -31,6 +31,8 @@ extern const struct cmd_entry cmd_similar;
 extern const struct cmd_entry cmd_pca;
 extern const struct cmd_entry cmd_recommend;
 extern const struct cmd_entry cmd_synth;
+extern const struct cmd_entry cmd_export;
+extern const struct cmd_entry cmd_import;
 
 /* What a job can see once the data is in. */
 struct cli_session {
@@ -77,6 +79,10 @@ int cli_ask(struct cli_session *s, const struct eng_cmd *c);
  * first line of every headless command's output but summary's, whose
  * dataset line says it.  Nothing otherwise. */
 void cli_label_demo(const struct opts *o);
+
+/* Say "collabtui: " and the formatted reason on stderr; EXIT_INPUT. */
+__attribute__((format(printf, 1, 2)))
+int cli_refuse(const char *fmt, ...);
 
 /* The exit status of an engine error code (0 for success). */
 int cli_exit_status(int code);

@@ -21,6 +21,7 @@
  *     ITEM_DETAIL    ITEM_DETAIL;  BIAS_LIST  BIAS_LIST;  SIMILAR  SIMILAR
  *     PCA            PCA;  RECOMMEND, RECOMMEND_META  RECS;  EVAL  METRICS
  *     HISTORY        no reply
+ *     IMPORT         IMPORTED, BIASES;  EXPORT  EXPORTED
  *
  * and any command may be answered with ERROR instead.  Replies carry the
  * command's req_id.  The few results too big for a message (CATALOG,
@@ -121,10 +122,12 @@ enum eng_fit {
 	ENG_FIT_BPMF,           /* Bayesian MF by Gibbs sampling */
 };
 
-/* The optimiser of ENG_FIT_SGD, as fastai's Adam() and SGD(). */
+/* The optimiser of ENG_FIT_SGD, as fastai's Adam() and SGD(); ADAROW,
+ * LIBMF's per-row adaptive learning rates, is the fast trainer's only. */
 enum eng_optim {
 	ENG_OPTIM_ADAM = 0,
 	ENG_OPTIM_SGD,
+	ENG_OPTIM_ADAROW,
 };
 
 /* The learning-rate and momentum schedule of ENG_FIT_SGD. */
@@ -197,6 +200,11 @@ enum eng_cmd_kind {
 				 * (history.h), "" for none (the default); no reply */
 	ENG_CMD_LR_FIND,        /* u.lr_find: learning-rate sweep of a fresh model;
 				 * LR_PROGRESS, then LR_FOUND (STOP ends it: STOPPED) */
+	ENG_CMD_IMPORT,         /* u.import: factors trained elsewhere become the
+				 * model (as LOAD_MODEL does); IMPORTED, BIASES */
+	ENG_CMD_EXPORT,         /* u.export: write the model's embeddings, biases,
+				 * PCA and a run's curves into a directory;
+				 * EXPORTED */
 };
 
 struct eng_bias_args {
@@ -275,6 +283,29 @@ struct eng_lr_find_args {
 	struct eng_lr_find_hp sweep;
 };
 
+/* IMPORT: where the factors are (factors trained elsewhere: Spark's
+ * write.json directory, CSV id,f1..fk[,bias], or .npy with its keys in
+ * user_ids.txt / item_ids.txt -- item_titles.txt under the title key --
+ * beside it).  The model is dot without biases, dotbias with any. */
+struct eng_import_args {
+	char user_factors[ENG_PATH_MAX];
+	char item_factors[ENG_PATH_MAX];
+	char user_bias[ENG_PATH_MAX];   /* "" for none */
+	char item_bias[ENG_PATH_MAX];   /* "" for none */
+	double global_bias;     /* added into every item bias; NAN for none */
+	int use_y_range;        /* 1: the model applies sigmoid_range(y_lo, y_hi) */
+	float y_lo, y_hi;
+};
+
+/* EXPORT: into an existing directory; the curves of run `run` of the
+ * history file (HISTORY's path) on this dataset, numbered from 1 oldest
+ * first as `collabtui runs` numbers them, or with run 0 of the run
+ * trained last in this engine (none after LOAD_MODEL or IMPORT). */
+struct eng_export_args {
+	char dir[ENG_PATH_MAX];
+	uint32_t run;
+};
+
 struct eng_cmd {
 	enum eng_cmd_kind kind;
 	uint32_t req_id;        /* echoed by every event the command causes */
@@ -290,6 +321,8 @@ struct eng_cmd {
 		struct eng_meta_args meta;
 		struct eng_eval_args eval;
 		struct eng_lr_find_args lr_find;
+		struct eng_import_args import;
+		struct eng_export_args export;
 	} u;
 };
 
@@ -509,6 +542,22 @@ enum eng_evt_kind {
 	ENG_EVT_LOAD_PROGRESS,  /* u.load: how far LOAD_DATA is, at most every
 				 * ENG_PROGRESS_MS and only once it has taken that
 				 * long (droppable: the next says it all) */
+	ENG_EVT_IMPORTED,       /* u.imported: the imported model's shape */
+	ENG_EVT_EXPORTED,       /* u.exported: what EXPORT wrote */
+};
+
+/* What an IMPORT made (IMPORTED). */
+struct eng_imported {
+	enum eng_model_kind kind;
+	uint32_t n_users, n_items;
+	int n_factors;
+};
+
+/* What an EXPORT wrote (EXPORTED). */
+struct eng_exported {
+	int n_files;
+	int curves;             /* 1: curves.csv was written */
+	char dir[ENG_PATH_MAX];
 };
 
 struct eng_evt {
@@ -529,6 +578,8 @@ struct eng_evt {
 		struct eng_recs recs;
 		struct eng_lr_curve lr;
 		struct eng_load_progress load;
+		struct eng_imported imported;
+		struct eng_exported exported;
 		struct {
 			struct eng_metrics_err err;
 			struct eng_metrics_rank rank;

@@ -1,7 +1,8 @@
 #!/bin/sh
 # deps.sh -- make sure the Debian packages collabtui needs are installed.
 #
-#   sh scripts/deps.sh build    compiler, make, pkg-config, ncursesw, openblas, libyaml
+#   sh scripts/deps.sh build    compiler, make, pkg-config, ncursesw, openblas, libyaml,
+#                               jansson (JSON: the run history, Spark's factor files)
 #   sh scripts/deps.sh test     the above, plus Criterion, tmux and clang
 #                               (libFuzzer, for the fuzz harnesses)
 #   sh scripts/deps.sh data     what `make data` needs: curl (or wget), unzip,
@@ -27,7 +28,7 @@ build|test|data) ;;
 esac
 
 # pkg-config module -> Debian package, and command -> Debian package.
-build_mods="ncursesw:libncurses-dev openblas:libopenblas-dev yaml-0.1:libyaml-dev"
+build_mods="ncursesw:libncurses-dev openblas:libopenblas-dev yaml-0.1:libyaml-dev jansson:libjansson-dev"
 build_cmds="cc:build-essential make:build-essential pkg-config:pkg-config"
 test_mods="criterion:libcriterion-dev"
 test_cmds="tmux:tmux clang:clang"

@@ -13,7 +13,9 @@
 
 #include "ckpt.h"
 #include "config.h"
+#include "factors.h"
 #include "history.h"
+#include "npy.h"
 
 /* Call read_one on every seed of tests/fuzz/name (found from
  * COLLABTUI_FIXTURES, BUILD/fixtures); returns how many there were. */
@@ -79,4 +81,52 @@ Test(fuzz_seeds, config)
 Test(fuzz_seeds, model_files)
 {
 	cr_assert_geq(each_seed("ckpt", read_model), 3);
+}
+
+static void read_npy(const char *path)
+{
+	struct npy_array a;
+	char err[1024];
+
+	if (npy_read(path, &a, err, sizeof err) == 0)
+		npy_free(&a);
+}
+
+static void read_factor_csv(const char *path)
+{
+	struct factors t;
+	char err[1024];
+
+	if (factors_read_csv(path, "id", &t, err, sizeof err) == 0)
+		factors_free(&t);
+}
+
+/* A Spark part file's lines, each through the line parser. */
+static void read_spark_lines(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char line[65536], why[512];
+	float v[FACTORS_K_MAX];
+	uint64_t id;
+
+	cr_assert_not_null(f, "%s", path);
+	while (fgets(line, sizeof line, f))
+		factors_spark_line(line, strcspn(line, "\n"), &id, v, FACTORS_K_MAX, why,
+				   sizeof why);
+	fclose(f);
+}
+
+Test(fuzz_seeds, npy)
+{
+	cr_assert_geq(each_seed("npy", read_npy), 3);
+}
+
+Test(fuzz_seeds, factor_csv)
+{
+	cr_assert_geq(each_seed("factorcsv", read_factor_csv), 3);
+}
+
+Test(fuzz_seeds, spark_json)
+{
+	cr_assert_geq(each_seed("spark", read_spark_lines), 3);
 }

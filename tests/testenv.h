@@ -93,6 +93,15 @@ static inline void testenv_rmdir(const char *dir)
 	rmdir(dir);
 }
 
+/* Remove dir and everything under it (subdirectories too). */
+static inline void testenv_rmtree(const char *dir)
+{
+	char cmd[1200];
+
+	cr_assert_lt(snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir), (int)sizeof cmd);
+	cr_assert_eq(system(cmd), 0, "%s failed", cmd);
+}
+
 /* dir/name in one of a few rotating buffers, so two paths can be alive
  * at once (a scratch directory's files: dir short, name at most 700). */
 static inline const char *testenv_in(const char *dir, const char *name)

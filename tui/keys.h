@@ -55,7 +55,8 @@
 	X(LOG_SCALE,   "log_scale",    "L",         "linear or log loss axis") \
 	X(PC_X,        "pc_x",         "x",         "Map: next principal component across") \
 	X(PC_Y,        "pc_y",         "y",         "Map: next principal component up") \
-	X(MAP_ENDS,    "map_ends",     "e",         "Map: the movies at both ends of each axis; again: the map")
+	X(MAP_ENDS,    "map_ends",     "e",         "Map: the movies at both ends of each axis; again: the map") \
+	X(EXPORT,      "export",       "E",         "export the model as CSV and .npy (as collabtui export)")
 
 /* Keys of the movie lists (Movies, Recommendations): bound separately,
  * so in a list `1` rates a movie while elsewhere it focuses a pane.

@@ -438,6 +438,10 @@ static void global_key(struct screen *s, enum keys_action act, int key)
 		}
 		s->status_dirty = 1;
 		break;
+	case ACT_EXPORT:
+		state_export(st);
+		s->status_dirty = 1;
+		break;
 	case ACT_SMOOTHING:
 		s->env.smoothing = !s->env.smoothing;
 		mark(s, DIRTY_TRAIN);

@@ -42,7 +42,8 @@ void session_model_restore(struct state *s)
 	struct eng_cmd cmd = { .kind = ENG_CMD_LOAD_MODEL };
 	struct stat st;
 
-	if (s->trained || s->training ||
+	/* --load names a model: that one, not last session's */
+	if (s->trained || s->training || s->model_path[0] ||
 	    !session_model_path(s, cmd.u.path, sizeof cmd.u.path) ||
 	    stat(cmd.u.path, &st) != 0 || !S_ISREG(st.st_mode))
 		return;

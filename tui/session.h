@@ -3,7 +3,7 @@
  * answers no insight query) the engine saves the model, atomically, to
  * $XDG_DATA_HOME/collabtui/model-DATASET-ITEMKEY.ckpt (beside the run
  * history); when the same dataset is opened again with the same item
- * key, it is loaded before anything else, so last session's
+ * key (and --load names no model), it is loaded first, so last session's
  * recommendations, biases and map are there without retraining, and the
  * Training pane says when that model was trained.
  */

@@ -3,11 +3,14 @@
 #include "session.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
+#include "paths.h"
 #include "runargs.h"
 
 int state_init(struct state *s, const struct cfg *cfg, struct backend *be)
@@ -399,6 +402,57 @@ int state_pca(struct state *s)
 
 /* ---- the run history and presets ------------------------------------------ */
 
+void state_load_model(struct state *s, const char *path)
+{
+	snprintf(s->model_path, sizeof s->model_path, "%s", path);
+}
+
+int state_export(struct state *s)
+{
+	struct eng_cmd cmd = { .kind = ENG_CMD_EXPORT };
+	char *dir = cmd.u.export.dir, name[80];
+
+	if (!s->trained || s->training) {
+		state_message(s, 1, s->training ? "training is running: export when it ends" :
+			      "no model to export: train one first (t)");
+		return -1;
+	}
+	/* "demo (synthetic)" -> "demo-synthetic" */
+	size_t n = 0;
+	for (const char *c = s->load_name; *c && n < sizeof name - 1; c++)
+		if (isalnum((unsigned char)*c) || *c == '-' || *c == '_' || *c == '.')
+			name[n++] = *c;
+		else if (n && name[n - 1] != '-')
+			name[n++] = '-';
+	while (n && name[n - 1] == '-')
+		n--;
+	snprintf(name + n, sizeof name - n, "%s", n ? "" : "model");
+	char rel[128];
+	snprintf(rel, sizeof rel, "export/%s", name);
+	if (paths_user_file(PATHS_DATA, rel, dir, sizeof cmd.u.export.dir) != 0) {
+		state_message(s, 1, "no place to export to (set XDG_DATA_HOME or HOME)");
+		return -1;
+	}
+	/* mkdir -p */
+	for (char *p = dir + 1;; p++) {
+		if (*p && *p != '/')
+			continue;
+		char c = *p;
+		*p = '\0';
+		int rc = mkdir(dir, 0777);
+		*p = c;
+		if (rc != 0 && errno != EEXIST) {
+			char msg[ENG_PATH_MAX + 64];
+			snprintf(msg, sizeof msg, "%s: %s", dir, strerror(errno));
+			state_message(s, 1, msg);
+			return -1;
+		}
+		if (!c)
+			break;
+	}
+	return send(s, &cmd, &s->export_req);
+}
+
 int state_keep_history(struct state *s)
 {
 	struct eng_cmd cmd = { .kind = ENG_CMD_HISTORY };
@@ -629,6 +683,20 @@ unsigned state_apply(struct state *s, struct eng_evt *ev)
 				 s->summary.n_users, s->summary.n_items);
 		state_message(s, 0, msg);
 		state_runs_reload(s);
+		if (s->model_path[0]) {
+			/* its BIASES come with the LOAD_MODEL's req_id */
+			struct eng_cmd cmd = { .kind = ENG_CMD_LOAD_MODEL };
+			snprintf(cmd.u.path, sizeof cmd.u.path, "%s", s->model_path);
+			send(s, &cmd, &s->train_req);
+		}
+		return DIRTY_ALL;
+	case ENG_EVT_MODEL_LOADED:
+		if (ev->req_id != s->train_req || !s->model_path[0])
+			/* or last session's model (session.h) */
+			return session_model_loaded(s, ev);
+		train_ended(s, 1);
+		snprintf(msg, sizeof msg, "model loaded from %.400s", s->model_path);
+		state_message(s, 0, msg);
 		return DIRTY_ALL;
 	case ENG_EVT_CATALOG:
 		if (ev->req_id != s->load_req) {
@@ -725,8 +793,6 @@ unsigned state_apply(struct state *s, struct eng_evt *ev)
 			      "training finished" : "training stopped");
 		return DIRTY_TRAIN | DIRTY_STATUS | DIRTY_PARAMS | DIRTY_RECS |
 		       DIRTY_RUNS;
-	case ENG_EVT_MODEL_LOADED:
-		return session_model_loaded(s, ev);
 	case ENG_EVT_RECS:
 		if (ev->req_id != s->recs_req)
 			return 0;
@@ -754,6 +820,13 @@ unsigned state_apply(struct state *s, struct eng_evt *ev)
 		s->pca = ev->u.pca;
 		ev->u.pca = NULL;
 		return DIRTY_MAP;
+	case ENG_EVT_EXPORTED:
+		if (ev->req_id != s->export_req)
+			return 0;
+		snprintf(msg, sizeof msg, "exported %d files to %.400s", ev->u.exported.n_files,
+			 ev->u.exported.dir);
+		state_message(s, 0, msg);
+		return DIRTY_STATUS;
 	case ENG_EVT_ERROR:
 		snprintf(msg, sizeof msg, "%s", ev->u.error.msg);
 		state_message(s, 1, msg);

@@ -76,6 +76,7 @@ struct state {
 	int training;                   /* TRAIN sent, not yet ended */
 	unsigned long n_progress;       /* PROGRESS and EPOCH events applied */
 	int trained;                    /* a model exists */
+	char model_path[1024];          /* --load: the model to load with the data */
 	int stale;                      /* values changed since it was trained */
 	struct run_curves *curves;
 	struct movielist *movies;
@@ -96,7 +97,7 @@ struct state {
 					 * none, or one trained this session) */
 
 	/* The insight replies the panes show; each valid once its reply came. */
-	uint32_t recs_req, bias_req, similar_req, pca_req;
+	uint32_t recs_req, bias_req, similar_req, pca_req, export_req;
 	int recs_valid, recs_from_form;
 	struct eng_recs recs;
 	struct eng_meta_args form;      /* the last form sent (recs_from_form) */
@@ -212,6 +213,16 @@ int state_similar(struct state *s, uint32_t item);
 
 /* Ask for the embedding map.  0, or -1 with s->status. */
 int state_pca(struct state *s);
+
+/* Load the model file at path once the dataset is in (--load: a model
+ * trained here or written by `collabtui import`); the panes then show it
+ * as after a run. */
+void state_load_model(struct state *s, const char *path);
+
+/* Export the current model as `collabtui export` does, into the data
+ * directory's export/DATASET (made when missing); the status line says
+ * where, or why not (no model yet, training running).  0, or -1. */
+int state_export(struct state *s);
 
 /* Have the engine append every training run to the history file (as
  * headless runs are), when there is a place for one.  0, or -1 when there

@@ -52,6 +52,8 @@ int tui_run(const struct opts *o)
 	/* before LOAD_DATA: the Runs pane reads the history once it is in */
 	state_keep_history(&st);
 	st.demo_instead = demo_instead;
+	if (o->load)
+		state_load_model(&st, o->load);
 	state_load(&st, o->demo || demo_instead ? NULL : path, o->split);
 	rc = ui_init(&u, o->cfg.mouse, err, sizeof err);
 	if (rc != 0) {

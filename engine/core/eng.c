@@ -16,6 +16,8 @@
 
 #include "ckpt.h"
 #include "dataset.h"
+#include "export.h"
+#include "import.h"
 #include "fasttrain.h"
 #include "insight.h"
 #include "load.h"
@@ -187,6 +189,7 @@ static void drop_model(struct eng *e)
 	model_free(e->model);
 	e->model = NULL;
 	insight_forget(e->ins, INSIGHT_MODEL);
+	run_record_forget(&e->record);
 	split_free(&e->sp);
 	e->epochs_done = 0;
 	e->valid_loss = NAN;
@@ -201,6 +204,7 @@ void eng_free(struct eng *e)
 	insight_free(e->ins);
 	ds_free(e->ds);
 	run_record_drop(&e->record);
+	run_record_forget(&e->record);
 	free(e);
 }
 
@@ -405,6 +409,10 @@ static int do_train(struct eng *e, const struct eng_cmd *c)
 			    train_algo_name(a.train.algo));
 	if (a.fast && (a.model.kind == ENG_MODEL_NN || a.train.algo != ENG_FIT_SGD))
 		return fail(e, c->req_id, ENG_EARG, "the fast trainer fits the dot and dotbias models");
+	if (a.train.opt == ENG_OPTIM_ADAROW && a.train.algo == ENG_FIT_SGD &&
+	    (!a.fast || c->kind == ENG_CMD_LR_FIND))
+		return fail(e, c->req_id, ENG_EARG, "the adarow optimiser is the fast trainer's, "
+			    "and the learning-rate finder runs fastai's fit");
 	if (a.resume) {
 		if (!e->model)
 			return fail(e, c->req_id, ENG_ESTATE, "there is no model to resume from");
@@ -596,6 +604,8 @@ static int do_save(struct eng *e, const struct eng_cmd *c)
 		 optim_kind_name(t->opt), sched_kind_name(t->sched), t->lr, t->wd,
 		 t->bs, t->epochs, e->targs.valid_pct,
 		 e->load.split[0] ? e->load.split : "random");
+	if (t->epochs == 0)     /* IMPORT: trained elsewhere */
+		snprintf(meta.hparams, sizeof meta.hparams, "imported: factors trained elsewhere");
 	char err[ENG_MSG_MAX];
 	if (ckpt_save(c->u.path, e->model, &meta, err, sizeof err) != 0)
 		return fail(e, c->req_id, ENG_EIO, "%s", err);
@@ -635,11 +645,68 @@ static int do_load_model(struct eng *e, const struct eng_cmd *c)
 	return 0;
 }
 
+/* Factors trained elsewhere become the model, as a loaded one would. */
+static int do_import(struct eng *e, const struct eng_cmd *c)
+{
+	if (!e->ds)
+		return fail(e, c->req_id, ENG_ESTATE, "load a dataset before importing factors");
+	if (eng_busy(e))
+		return fail(e, c->req_id, ENG_ESTATE, "training is running; stop it first");
+	char err[ENG_MSG_MAX];
+	struct model *m = import_model(e->ds, e->load.item_key, &c->u.import, err, sizeof err);
+	if (!m)
+		return fail(e, c->req_id, ENG_EDATA, "%s", err);
+	drop_model(e);
+	e->model = m;
+	e->targs = (struct eng_train_args){0};
+	struct eng_evt ev = { .kind = ENG_EVT_IMPORTED, .req_id = c->req_id };
+	ev.u.imported = (struct eng_imported){ m->cfg.kind, m->cfg.n_users, m->cfg.n_items,
+					       m->cfg.n_factors };
+	e->emit(e->ctx, &ev);
+	emit_biases(e, c->req_id);
+	return 0;
+}
+
+/* The model's embeddings, biases, PCA and a run's curves as files. */
+static int do_export(struct eng *e, const struct eng_cmd *c)
+{
+	const struct eng_export_args *a = &c->u.export;
+	if (!e->model || running(e))
+		return fail(e, c->req_id, ENG_ESTATE, running(e) ? "training is running; stop "
+			    "it or wait" : "there is no model to export: train or load one");
+	if (e->model->nn)
+		return fail(e, c->req_id, ENG_ESTATE, "the nn model has no embeddings of one "
+			    "width to export: export a dot or dotbias model");
+	char err[ENG_MSG_MAX + ENG_PATH_MAX];
+	struct history_run *runs = NULL, *run = e->record.last;
+	size_t n = 0;
+	if (a->run) {
+		if (!e->record.path[0])
+			return fail(e, c->req_id, ENG_EARG, "run %u: no run history is kept", a->run);
+		if (history_read(e->record.path, ds_name(e->ds), &runs, &n, err, sizeof err) != 0)
+			return fail(e, c->req_id, ENG_EIO, "%s", err);
+		if (a->run > n) {
+			free(runs);
+			return fail(e, c->req_id, ENG_EARG, "run %u: the history has %zu run(s) "
+				    "on %s", a->run, n, ds_name(e->ds));
+		}
+		run = &runs[a->run - 1];
+	}
+	struct eng_evt ev = { .kind = ENG_EVT_EXPORTED, .req_id = c->req_id };
+	int rc = export_model(a->dir, e->ds, e->load.item_key, e->model, e->ins, run,
+			      &ev.u.exported, err, sizeof err);
+	free(runs);
+	if (rc != 0)
+		return fail(e, c->req_id, rc, "%s", err);
+	e->emit(e->ctx, &ev);
+	return 0;
+}
+
 /* The model's error and ranking metrics on the split it trained with. */
 static int do_eval(struct eng *e, const struct eng_cmd *c)
 {
 	const struct eng_eval_args *a = &c->u.eval;
-	if (!e->model || !e->sp.valid || running(e))
+	if (!e->model || !(e->sp.valid || e->sp.valid_bits) || running(e))
 		return fail(e, c->req_id, ENG_ESTATE, "evaluation needs a trained model "
 			    "and its validation set");
 	if (e->targs.n_mine > 0)
@@ -648,6 +715,9 @@ static int do_eval(struct eng *e, const struct eng_cmd *c)
 	if (a->k < 1 || a->k > ENG_TOPN_MAX)
 		return fail(e, c->req_id, ENG_EARG, "the ranking length must be 1..%d",
 			    ENG_TOPN_MAX);
+	/* the metrics walk index lists: a fast run's bitmap split gets them */
+	if (split_expand(&e->sp) != 0)
+		return fail(e, c->req_id, ENG_ENOMEM, "out of memory listing the split");
 	/* the nn scores items in forward passes of this many rows */
 	if (model_reserve(e->model, 4096) != 0)
 		return fail(e, c->req_id, ENG_ENOMEM, "out of memory scoring items");
@@ -723,7 +793,8 @@ int eng_handle(struct eng *e, const struct eng_cmd *c)
 	/* These free or replace the dataset or the model, which a stopped
 	 * preparation may still be reading (and one runs at a time). */
 	if (c->kind == ENG_CMD_LOAD_DATA || c->kind == ENG_CMD_TRAIN ||
-	    c->kind == ENG_CMD_LR_FIND || c->kind == ENG_CMD_LOAD_MODEL)
+	    c->kind == ENG_CMD_LR_FIND || c->kind == ENG_CMD_LOAD_MODEL ||
+	    c->kind == ENG_CMD_IMPORT)
 		settle(e);
 	switch (c->kind) {
 	case ENG_CMD_LOAD_DATA:
@@ -766,6 +837,10 @@ int eng_handle(struct eng *e, const struct eng_cmd *c)
 	case ENG_CMD_HISTORY:
 		snprintf(e->record.path, sizeof e->record.path, "%s", c->u.path);
 		return 0;
+	case ENG_CMD_IMPORT:
+		return do_import(e, c);
+	case ENG_CMD_EXPORT:
+		return do_export(e, c);
 	}
 	return fail(e, c->req_id, ENG_EARG, "unknown command %d", (int)c->kind);
 }

@@ -13,7 +13,7 @@ void run_record_begin(struct run_record *rr, const char *dataset,
 		      const char *load_split, const struct eng_train_args *a)
 {
 	run_record_drop(rr);
-	if (!rr->path[0] || !(rr->run = calloc(1, sizeof *rr->run)))
+	if (!(rr->run = calloc(1, sizeof *rr->run)))
 		return;
 	struct history_run *r = rr->run;
 	time_t now = time(NULL);
@@ -66,8 +66,10 @@ int run_record_end(struct run_record *rr, char *err, size_t errlen)
 	if (!rr->run)
 		return 0;
 	rr->run->seconds = clock_now() - rr->start;
-	int rc = history_append(rr->path, rr->run, err, errlen);
-	run_record_drop(rr);
+	int rc = rr->path[0] ? history_append(rr->path, rr->run, err, errlen) : 0;
+	free(rr->last);
+	rr->last = rr->run;
+	rr->run = NULL;
 	return rc;
 }
 
@@ -75,4 +77,10 @@ void run_record_drop(struct run_record *rr)
 {
 	free(rr->run);
 	rr->run = NULL;
+}
+
+void run_record_forget(struct run_record *rr)
+{
+	free(rr->last);
+	rr->last = NULL;
 }

@@ -30,6 +30,7 @@
 #include <sys/stat.h>
 
 #include "csvline.h"
+#include "hugemem.h"
 #include "idmap.h"
 #include "lines.h"
 #include "synthdemo.h"
@@ -343,6 +344,9 @@ static int reserve(struct load *L, size_t cap)
 		return -1;
 	ds->rating = r;
 	L->cap = cap;
+	hugemem_advise(u, cap * sizeof *u);
+	hugemem_advise(i, cap * sizeof *i);
+	hugemem_advise(r, cap * sizeof *r);
 	return 0;
 }
 

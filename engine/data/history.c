@@ -1,4 +1,10 @@
-/* history.c -- append and read the run history (see history.h). */
+/* history.c -- append and read the run history (see history.h).
+ *
+ * Lines are read with jansson, the project's one JSON library (also
+ * Spark's factor files, sparkjson.c).  They are still written by hand
+ * below: jansson's integers are long long, and the seed, a 64-bit
+ * unsigned number, is written in full; the output is byte for byte what
+ * earlier versions wrote, so their files and ours read alike. */
 #include "history.h"
 
 #include <errno.h>
@@ -13,6 +19,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <jansson.h>
 
 #include "afile.h"
 
@@ -186,100 +194,102 @@ int history_append(const char *path, const struct history_run *r, char *err,
 
 /* ---- reading ------------------------------------------------------------- */
 
-/* The text after "key": in line, or NULL. */
-static const char *field(const char *line, const char *key)
-{
-	char pat[40];
-	snprintf(pat, sizeof pat, "\"%s\":", key);
-	const char *p = strstr(line, pat);
-	return p ? p + strlen(pat) : NULL;
-}
+/* A line is parsed by jansson (JSON_REJECT_DUPLICATES: a key given twice
+ * is not a record), then every field is range-checked here.  Integers are
+ * decoded as doubles (JSON_DECODE_INT_AS_REAL): jansson's integers are
+ * long long, and a seed may be any 64-bit unsigned number, which the
+ * writer prints in full; the seed's exact digits are then read from the
+ * line itself (whole_number), as are the other whole numbers.  Keys the
+ * reader does not know are ignored, so a newer writer's extra fields do
+ * not hide a run. */
 
-/* A string field: its text up to the closing quote, which must fit in
- * buf (n bytes) and hold no control byte (C0 or DEL: the writer never
- * writes one, and they would reach the terminal). */
-static int get_str(const char *line, const char *key, char *buf, size_t n)
+/* A string field that fits buf (n bytes) and holds no control byte (C0,
+ * NUL or DEL: the writer never writes one, and they would reach the
+ * terminal). */
+static int get_str(json_t *o, const char *key, char *buf, size_t n)
 {
-	const char *p = field(line, key);
-	if (!p || *p != '"')
+	json_t *v = json_object_get(o, key);
+	if (!json_is_string(v))
 		return -1;
-	const char *end = strchr(++p, '"');
-	if (!end || (size_t)(end - p) >= n)
+	size_t len = json_string_length(v);
+	const char *s = json_string_value(v);
+	if (len >= n)
 		return -1;
-	for (const char *q = p; q < end; q++)
-		if ((unsigned char)*q < 0x20 || *q == 0x7f)
+	for (size_t j = 0; j < len; j++)
+		if ((unsigned char)s[j] < 0x20 || s[j] == 0x7f)
 			return -1;
-	memcpy(buf, p, (size_t)(end - p));
-	buf[end - p] = '\0';
+	memcpy(buf, s, len);
+	buf[len] = '\0';
 	return 0;
 }
 
-/* Whether p is where a value ends: the next field, or the array or record. */
-static int value_ends(const char *p)
+/* A number or null (NAN); finite (jansson refuses what overflows a double). */
+static int num_of(json_t *v, double *d)
 {
-	return *p == ',' || *p == ']' || *p == '}';
-}
-
-/* A number or null (NAN); *end after it.  A number is JSON's (strtod's
- * hex, "inf" and "nan" are not) and finite (strtod turns a 400-digit one
- * into inf), followed by the end of the value. */
-static int get_num_at(const char *p, double *v, const char **end)
-{
-	if (strncmp(p, "null", 4) == 0) {
-		*v = NAN;
-		*end = p + 4;
-		return value_ends(*end) ? 0 : -1;
+	if (json_is_null(v)) {
+		*d = NAN;
+		return 0;
 	}
-	size_t span = strspn(p, "0123456789+-.eE");
-	char *e;
-	*v = strtod(p, &e);
-	if (e == p || e != p + span || !isfinite(*v) || !value_ends(e))
+	if (!json_is_number(v))
 		return -1;
-	*end = e;
-	return 0;
+	*d = json_number_value(v);
+	return isfinite(*d) ? 0 : -1;
 }
 
 /* A number within [lo, hi] (finite bounds), or null when null_ok. */
-static int get_num(const char *line, const char *key, double lo, double hi, int null_ok,
-		   double *v)
+static int get_num(json_t *o, const char *key, double lo, double hi, int null_ok, double *v)
 {
-	const char *p = field(line, key), *end;
-	if (!p || get_num_at(p, v, &end) != 0)
+	json_t *x = json_object_get(o, key);
+	if (!x || num_of(x, v) != 0)
 		return -1;
 	if (isnan(*v))
 		return null_ok ? 0 : -1;
 	return *v >= lo && *v <= hi ? 0 : -1;
 }
 
-/* A whole number written in decimal digits (an optional '-'), within
- * [lo, hi]: never cast from a double, so nothing out of range reaches an int. */
-static int get_int(const char *line, const char *key, long long lo, long long hi, int *v)
+/* Whether p is where a value ends: the next field, or the array or record. */
+static int value_ends(const char *p)
 {
-	const char *p = field(line, key);
-	if (!p || !(isdigit((unsigned char)*p) || (*p == '-' && isdigit((unsigned char)p[1]))))
-		return -1;
-	char *e;
-	errno = 0;
-	long long x = strtoll(p, &e, 10);
-	if (errno == ERANGE || !value_ends(e) || x < lo || x > hi)
-		return -1;
-	*v = (int)x;
-	return 0;
+	return *p == ',' || *p == ']' || *p == '}' || *p == ' ';
 }
 
-/* The seed: decimal digits of a 64-bit unsigned number, exactly (a double
- * would round seeds above 2^53). */
-static int get_seed(const char *line, uint64_t *v)
+/* A whole number written in decimal digits, exactly: jansson gave its
+ * value as a double d (which rounds above 2^53, and which "6.4e1" gives
+ * too), so take the digits after a "key": of the line whose value rounds
+ * to d.  line is a NUL-terminated string (jansson has refused any NUL in
+ * it). */
+static int whole_number(const char *line, const char *key, double d, uint64_t *v)
 {
-	const char *p = field(line, "seed");
-	if (!p || !isdigit((unsigned char)*p))
+	char pat[40];
+	int n = snprintf(pat, sizeof pat, "\"%s\":", key);
+	if (!(d >= 0.0 && d <= 18446744073709551616.0 && d == floor(d)))
 		return -1;
-	char *e;
-	errno = 0;
-	unsigned long long x = strtoull(p, &e, 10);
-	if (errno == ERANGE || !value_ends(e))
+	for (const char *p = line; (p = strstr(p, pat)); p++) {
+		const char *q = p + n;
+		while (*q == ' ')
+			q++;
+		if (!isdigit((unsigned char)*q))
+			continue;
+		char *e;
+		errno = 0;
+		unsigned long long x = strtoull(q, &e, 10);
+		if (errno != ERANGE && value_ends(e) && (double)x == d) {
+			*v = (uint64_t)x;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* A whole number within [lo, hi] (lo >= 0), in decimal digits: checked
+ * before the cast, so nothing out of range reaches an int. */
+static int get_int(json_t *o, const char *line, const char *key, int lo, int hi, int *v)
+{
+	double d;
+	uint64_t u;
+	if (get_num(o, key, lo, hi, 0, &d) != 0 || whole_number(line, key, d, &u) != 0)
 		return -1;
-	*v = (uint64_t)x;
+	*v = (int)u;
 	return 0;
 }
 
@@ -292,26 +302,38 @@ static int loss_ok(double d)
 /* The losses of key: the first HISTORY_EPOCHS_MAX go into v, later ones
  * are checked and left out (as the header says); *n of them kept, *total
  * in the record. */
-static int get_losses(const char *line, const char *key, float *v, int *n, long *total)
+static int get_losses(json_t *o, const char *key, float *v, int *n, size_t *total)
 {
-	const char *p = field(line, key);
-	if (!p || *p++ != '[')
+	json_t *a = json_object_get(o, key);
+	if (!json_is_array(a))
 		return -1;
-	long k = 0;
-	while (*p != ']') {
+	size_t k = json_array_size(a);
+	for (size_t j = 0; j < k; j++) {
 		double d;
-		if (get_num_at(p, &d, &p) != 0 || !loss_ok(d))
+		if (num_of(json_array_get(a, j), &d) != 0 || !loss_ok(d))
 			return -1;
-		if (k < HISTORY_EPOCHS_MAX)
-			v[k] = (float)d;
-		k++;
-		if (*p == ',' && p[1] != ']')
-			p++;
-		else if (*p != ']')
-			return -1;
+		if (j < HISTORY_EPOCHS_MAX)
+			v[j] = (float)d;
 	}
 	*n = k < HISTORY_EPOCHS_MAX ? (int)k : HISTORY_EPOCHS_MAX;
 	*total = k;
+	return 0;
+}
+
+/* y_range: null, or [lo, hi] of float-sized numbers with lo < hi. */
+static int get_y_range(json_t *o, struct history_run *r)
+{
+	json_t *y = json_object_get(o, "y_range");
+	double lo, hi;
+	if (json_is_null(y))
+		return 0;
+	if (!json_is_array(y) || json_array_size(y) != 2 ||
+	    num_of(json_array_get(y, 0), &lo) != 0 || num_of(json_array_get(y, 1), &hi) != 0 ||
+	    !(fabs(lo) <= FLT_MAX && fabs(hi) <= FLT_MAX && lo < hi))
+		return -1;
+	r->y_range_on = 1;
+	r->y_lo = lo;
+	r->y_hi = hi;
 	return 0;
 }
 
@@ -325,55 +347,50 @@ static int time_ok(const char *s)
 	return s[sizeof shape - 1] == '\0';
 }
 
-int history_parse(const char *line, struct history_run *r)
+/* history_parse of line[0..len) (a NUL inside is not a record). */
+static int parse_record(const char *line, size_t len, struct history_run *r)
 {
-	size_t len = strlen(line);
-	if (len < 2 || line[0] != '{' || line[len - 1] != '}')
-		return -1;
 	memset(r, 0, sizeof *r);
-	double lo;
-	int nt = 0, nv = 0;
-	long total_t = 0, total_v = 0;
-	/* every field range-checked: a record that fails one is skipped */
-	if (get_str(line, "time", r->time, sizeof r->time) || !time_ok(r->time) ||
-	    get_str(line, "dataset", r->dataset, sizeof r->dataset) ||
-	    get_str(line, "split", r->split, sizeof r->split) ||
-	    get_str(line, "model", r->model, sizeof r->model) ||
-	    get_str(line, "optimizer", r->optimizer, sizeof r->optimizer) ||
-	    get_str(line, "schedule", r->schedule, sizeof r->schedule) ||
-	    get_int(line, "factors", 1, INT_MAX, &r->factors) ||
-	    get_int(line, "epochs", 1, INT_MAX, &r->epochs) ||
-	    get_int(line, "bs", 1, INT_MAX, &r->bs) ||
-	    get_num(line, "lr", DBL_MIN, DBL_MAX, 0, &r->lr) ||
-	    get_num(line, "wd", 0.0, DBL_MAX, 0, &r->wd) ||
-	    get_seed(line, &r->seed) ||
-	    get_num(line, "final_valid", 0.0, FLT_MAX, 1, &r->final_valid) ||
-	    get_num(line, "seconds", 0.0, HISTORY_SECONDS_MAX, 0, &r->seconds) ||
-	    get_losses(line, "train_loss", r->train_loss, &nt, &total_t) ||
-	    get_losses(line, "valid_loss", r->valid_loss, &nv, &total_v) ||
-	    total_t != total_v)
-		return -1;
-	r->n_losses = nt;
-	/* optional: older records have none */
-	if (field(line, "item_key") &&
-	    get_str(line, "item_key", r->item_key, sizeof r->item_key))
-		return -1;
-	const char *dv = field(line, "diverged");
-	r->diverged = dv && strncmp(dv, "true", 4) == 0;
-	const char *y = field(line, "y_range");
-	if (!y)
-		return -1;
-	if (*y == '[') {
-		if (get_num_at(y + 1, &lo, &y) != 0 || *y != ',' ||
-		    get_num_at(y + 1, &r->y_hi, &y) != 0 || *y != ']' ||
-		    !(fabs(lo) <= FLT_MAX && fabs(r->y_hi) <= FLT_MAX && lo < r->y_hi))
-			return -1;
-		r->y_range_on = 1;
-		r->y_lo = lo;
-	} else if (strncmp(y, "null", 4) != 0) {
+	json_error_t je;
+	json_t *o = json_loadb(line, len, JSON_REJECT_DUPLICATES | JSON_DECODE_INT_AS_REAL, &je);
+	if (!json_is_object(o)) {
+		json_decref(o);
 		return -1;
 	}
-	return 0;
+	double seed;
+	int nt = 0, nv = 0;
+	size_t total_t = 0, total_v = 0;
+	/* every field range-checked: a record that fails one is skipped */
+	int bad = get_str(o, "time", r->time, sizeof r->time) || !time_ok(r->time) ||
+		  get_str(o, "dataset", r->dataset, sizeof r->dataset) ||
+		  get_str(o, "split", r->split, sizeof r->split) ||
+		  get_str(o, "model", r->model, sizeof r->model) ||
+		  get_str(o, "optimizer", r->optimizer, sizeof r->optimizer) ||
+		  get_str(o, "schedule", r->schedule, sizeof r->schedule) ||
+		  get_int(o, line, "factors", 1, INT_MAX, &r->factors) ||
+		  get_int(o, line, "epochs", 1, INT_MAX, &r->epochs) ||
+		  get_int(o, line, "bs", 1, INT_MAX, &r->bs) ||
+		  get_num(o, "lr", DBL_MIN, DBL_MAX, 0, &r->lr) ||
+		  get_num(o, "wd", 0.0, DBL_MAX, 0, &r->wd) ||
+		  get_num(o, "seed", 0.0, DBL_MAX, 0, &seed) ||
+		  whole_number(line, "seed", seed, &r->seed) ||
+		  get_num(o, "final_valid", 0.0, FLT_MAX, 1, &r->final_valid) ||
+		  get_num(o, "seconds", 0.0, HISTORY_SECONDS_MAX, 0, &r->seconds) ||
+		  get_losses(o, "train_loss", r->train_loss, &nt, &total_t) ||
+		  get_losses(o, "valid_loss", r->valid_loss, &nv, &total_v) ||
+		  total_t != total_v || get_y_range(o, r) ||
+		  /* optional: older records have none */
+		  (json_object_get(o, "item_key") &&
+		   get_str(o, "item_key", r->item_key, sizeof r->item_key));
+	r->n_losses = nt;
+	r->diverged = json_is_true(json_object_get(o, "diverged"));
+	json_decref(o);
+	return bad ? -1 : 0;
+}
+
+int history_parse(const char *line, struct history_run *r)
+{
+	return parse_record(line, strlen(line), r);
 }
 
 int history_read(const char *path, const char *dataset, struct history_run **out,
@@ -412,7 +429,7 @@ int history_read_newest(const char *path, const char *dataset, size_t keep,
 		if (line[got - 1] != '\n')
 			break;
 		line[got - 1] = '\0';
-		if (history_parse(line, &r) != 0 ||
+		if (parse_record(line, (size_t)got - 1, &r) != 0 ||
 		    (dataset && strcmp(r.dataset, dataset) != 0))
 			continue;
 		if (keep) {

@@ -1,8 +1,11 @@
 /* summary.c -- descriptive statistics of a dataset (see summary.h).
  *
- * Two passes over the ratings (distinct values, then counts) plus a sort
- * of the per-user and per-item counts for the medians; the only memory
- * taken is those two count arrays, freed before returning.
+ * One pass over the ratings (sums, per-user and per-item counts, and the
+ * count of each value that is a whole or half number below HALF_SLOTS / 2,
+ * which is every MovieLens rating) plus a sort of the per-user and
+ * per-item counts for the medians; ratings of other values take two more
+ * passes (distinct values, then counts).  The only memory taken is the
+ * two count arrays, freed before returning.
  */
 #include "summary.h"
 
@@ -38,6 +41,27 @@ static void spread(uint32_t *c, uint32_t n, uint32_t *min, uint32_t *med, uint32
 	*min = c[0];
 	*med = c[(n - 1) / 2];
 	*max = c[n - 1];
+}
+
+#define HALF_SLOTS 64   /* slot h counts the rating h / 2 */
+
+/* The histogram from the half-star counts alone, when every rating has a
+ * slot and there are at most ENG_RATING_BINS values: 1, else 0. */
+static int histogram_halves(const uint64_t *half, struct eng_summary *out)
+{
+	int nv = 0;
+
+	for (int h = 0; h < HALF_SLOTS; h++)
+		nv += half[h] > 0;
+	if (nv > ENG_RATING_BINS)
+		return 0;
+	out->n_bins = 0;
+	for (int h = 0; h < HALF_SLOTS; h++)
+		if (half[h]) {
+			out->bin_lo[out->n_bins] = 0.5f * (float)h;
+			out->bin_count[out->n_bins++] = half[h];
+		}
+	return 1;
 }
 
 /* The histogram: one bin per distinct value when there are few, else
@@ -126,6 +150,8 @@ int summary_compute(const struct ds *ds, struct eng_summary *out)
 	uint32_t *cu = calloc(nu ? nu : 1, sizeof *cu);
 	uint32_t *ci = calloc(ni ? ni : 1, sizeof *ci);
 	double sum = 0;
+	uint64_t half[HALF_SLOTS] = {0};
+	size_t unslotted = 0;
 
 	memset(out, 0, sizeof *out);
 	if (!cu || !ci) {
@@ -142,12 +168,19 @@ int summary_compute(const struct ds *ds, struct eng_summary *out)
 	out->rating_min = ds_rating_min(ds);
 	out->rating_max = ds_rating_max(ds);
 	for (size_t i = 0; i < n; i++) {
+		float h2 = 2.0f * r[i];
+
 		sum += r[i];
 		cu[u[i]]++;
 		ci[it[i]]++;
+		if (h2 >= 0.0f && h2 < (float)HALF_SLOTS && (float)(int)h2 == h2)
+			half[(int)h2]++;
+		else
+			unslotted++;
 	}
 	out->mean = n ? sum / (double)n : 0;
-	histogram(ds, out);
+	if (unslotted || !histogram_halves(half, out))
+		histogram(ds, out);
 	top_items(ds, ci, out);   /* before spread() sorts ci */
 	spread(cu, nu, &out->user_min, &out->user_median, &out->user_max);
 	spread(ci, ni, &out->item_min, &out->item_median, &out->item_max);

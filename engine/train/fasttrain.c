@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "hugemem.h"
 #include "pool.h"
 #include "rng.h"
 #include "simd.h"
@@ -42,6 +43,8 @@ enum kopt {
 	KOPT_MOM,               /* state row: velocity (k), bias velocity */
 	KOPT_ADAM,              /* state row: m (k), v (k), bias m, bias v,
 				 * then the products of beta1 and beta2 so far */
+	KOPT_ADAROW,            /* state row: G, the row's summed mean squared
+				 * gradient (LIBMF's per-row adaptive rate) */
 };
 
 /* What the kernel needs for one block. */
@@ -158,6 +161,8 @@ static inline float update1(enum kopt opt, float x, float d, float *st, size_t i
 		st[i] = mom * st[i] + (1.0f - mom) * d;
 		st[i2] = OPTIM_ADAM_SQR_MOM * st[i2] + (1.0f - OPTIM_ADAM_SQR_MOM) * d * d;
 		return x + s * st[i] / (sqrtf(st[i2]) * c + OPTIM_ADAM_EPS);
+	case KOPT_ADAROW:
+		return x + s * d;
 	}
 	return x;
 }
@@ -181,14 +186,28 @@ double portable_body(const struct kargs *a, const struct rec *rec, size_t n, con
 		if (a->pb)
 			x += a->pb[rec[j].u] + a->qb[rec[j].i];
 		float g = grad_term(a, x, a->value[rec[j].r], &sse);
+		float gp2 = 0.0f, gq2 = 0.0f;   /* KOPT_ADAROW: the rows' squared gradients */
 		if (opt == KOPT_ADAM) {
 			adam_row(ps + 2 * k + 2, lr, mom, &sp, &cp);
 			adam_row(qs + 2 * k + 2, lr, mom, &sq, &cq);
 		}
+		if (opt == KOPT_ADAROW) {
+			sp = lr / sqrtf(ps[0]);
+			sq = lr / sqrtf(qs[0]);
+		}
 		for (int f = 0; f < k; f++) {
 			float pv = p[f], qv = q[f];
-			p[f] = update1(opt, pv, g * qv - wd * pv, ps, f, k + f, lr, mom, sp, cp);
-			q[f] = update1(opt, qv, g * pv - wd * qv, qs, f, k + f, lr, mom, sq, cq);
+			float dp = g * qv - wd * pv, dq = g * pv - wd * qv;
+			if (opt == KOPT_ADAROW) {
+				gp2 += dp * dp;
+				gq2 += dq * dq;
+			}
+			p[f] = update1(opt, pv, dp, ps, f, k + f, lr, mom, sp, cp);
+			q[f] = update1(opt, qv, dq, qs, f, k + f, lr, mom, sq, cq);
+		}
+		if (opt == KOPT_ADAROW) {
+			ps[0] += gp2 / (float)k;
+			qs[0] += gq2 / (float)k;
 		}
 		if (a->pb) {
 			float *bu = a->pb + rec[j].u, *bi = a->qb + rec[j].i;
@@ -213,6 +232,11 @@ static double portable_mom(const struct kargs *a, const struct rec *rec, size_t 
 static double portable_adam(const struct kargs *a, const struct rec *rec, size_t n)
 {
 	return portable_body(a, rec, n, KOPT_ADAM);
+}
+
+static double portable_adarow(const struct kargs *a, const struct rec *rec, size_t n)
+{
+	return portable_body(a, rec, n, KOPT_ADAROW);
 }
 
 #if SIMD_HAVE_AVX2
@@ -248,6 +272,10 @@ __m256 step8(const enum kopt opt, __m256 x, __m256 y, __m256 *s1, __m256 *s2,
 		*s2 = _mm256_fmadd_ps(v->b2, *s2, _mm256_mul_ps(_mm256_mul_ps(v->c2, d), d));
 		__m256 den = _mm256_fmadd_ps(_mm256_sqrt_ps(*s2), c, v->eps);
 		return _mm256_fmadd_ps(s, _mm256_div_ps(*s1, den), x);
+	case KOPT_ADAROW:
+		/* s1 brings back the lanes' squared gradients */
+		*s1 = _mm256_mul_ps(d, d);
+		return _mm256_fmadd_ps(s, d, x);
 	}
 	return x;
 }
@@ -266,7 +294,7 @@ void lanes_load(const enum kopt opt, struct lanes *l, const float *p, const floa
 	l->p = _mm256_loadu_ps(p + f);
 	l->q = _mm256_loadu_ps(q + f);
 	l->ps1 = l->ps2 = l->qs1 = l->qs2 = _mm256_setzero_ps();
-	if (opt != KOPT_SGD) {
+	if (opt == KOPT_MOM || opt == KOPT_ADAM) {
 		l->ps1 = _mm256_loadu_ps(ps + f);
 		l->qs1 = _mm256_loadu_ps(qs + f);
 	}
@@ -284,7 +312,7 @@ void lanes_step(const enum kopt opt, struct lanes *l, float *p, float *q, float 
 {
 	_mm256_storeu_ps(p + f, step8(opt, l->p, l->q, &l->ps1, &l->ps2, v, v->sp, v->cp));
 	_mm256_storeu_ps(q + f, step8(opt, l->q, l->p, &l->qs1, &l->qs2, v, v->sq, v->cq));
-	if (opt != KOPT_SGD) {
+	if (opt == KOPT_MOM || opt == KOPT_ADAM) {
 		_mm256_storeu_ps(ps + f, l->ps1);
 		_mm256_storeu_ps(qs + f, l->qs1);
 	}
@@ -292,6 +320,17 @@ void lanes_step(const enum kopt opt, struct lanes *l, float *p, float *q, float 
 		_mm256_storeu_ps(ps + k + f, l->ps2);
 		_mm256_storeu_ps(qs + k + f, l->qs2);
 	}
+}
+
+/* The sum of the 8 lanes. */
+__attribute__((target("avx2,fma")))
+static inline __attribute__((always_inline))
+float hsum8(__m256 acc)
+{
+	__m128 h = _mm_add_ps(_mm256_castps256_ps128(acc), _mm256_extractf128_ps(acc, 1));
+	h = _mm_add_ps(h, _mm_movehl_ps(h, h));
+	h = _mm_add_ss(h, _mm_movehdup_ps(h));
+	return _mm_cvtss_f32(h);
 }
 
 __attribute__((target("avx2,fma")))
@@ -346,11 +385,7 @@ double avx2_body(const struct kargs *a, const struct rec *rec, size_t n, const e
 			lanes_load(opt, &tl, p, q, ps, qs, k, kt);
 			acc1 = _mm256_fmadd_ps(_mm256_and_ps(tl.p, dot_mask), tl.q, acc1);
 		}
-		__m256 acc = _mm256_add_ps(acc0, acc1);
-		__m128 h = _mm_add_ps(_mm256_castps256_ps128(acc), _mm256_extractf128_ps(acc, 1));
-		h = _mm_add_ps(h, _mm_movehl_ps(h, h));
-		h = _mm_add_ss(h, _mm_movehdup_ps(h));
-		float x = _mm_cvtss_f32(h);
+		float x = hsum8(_mm256_add_ps(acc0, acc1));
 		if (a->pb)
 			x += a->pb[rec[j].u] + a->qb[rec[j].i];
 		float g = grad_term(a, x, a->value[rec[j].r], &sse);
@@ -363,13 +398,32 @@ double avx2_body(const struct kargs *a, const struct rec *rec, size_t n, const e
 			v.sq = _mm256_set1_ps(sq);
 			v.cq = _mm256_set1_ps(cq);
 		}
+		if (opt == KOPT_ADAROW) {
+			v.sp = _mm256_set1_ps(sp = lr / sqrtf(ps[0]));
+			v.sq = _mm256_set1_ps(sq = lr / sqrtf(qs[0]));
+		}
+		__m256 gp2 = _mm256_setzero_ps(), gq2 = _mm256_setzero_ps();
 		for (f = 0; f < k8; f += 8) {
 			struct lanes l;
 			lanes_load(opt, &l, p, q, ps, qs, k, f);
 			lanes_step(opt, &l, p, q, ps, qs, k, f, &v);
+			if (opt == KOPT_ADAROW) {
+				gp2 = _mm256_add_ps(gp2, l.ps1);
+				gq2 = _mm256_add_ps(gq2, l.qs1);
+			}
 		}
-		if (tail)
+		if (tail) {
 			lanes_step(opt, &tl, p, q, ps, qs, k, kt, &v);
+			if (opt == KOPT_ADAROW) {
+				/* only the lanes past k8: the others were counted */
+				gp2 = _mm256_add_ps(gp2, _mm256_and_ps(tl.ps1, dot_mask));
+				gq2 = _mm256_add_ps(gq2, _mm256_and_ps(tl.qs1, dot_mask));
+			}
+		}
+		if (opt == KOPT_ADAROW) {
+			ps[0] += hsum8(gp2) / (float)k;
+			qs[0] += hsum8(gq2) / (float)k;
+		}
 		if (a->pb) {
 			float *bu = a->pb + rec[j].u, *bi = a->qb + rec[j].i;
 			size_t o = opt == KOPT_ADAM ? 2 * (size_t)k : (size_t)k;
@@ -397,19 +451,28 @@ static double avx2_adam(const struct kargs *a, const struct rec *rec, size_t n)
 {
 	return avx2_body(a, rec, n, KOPT_ADAM);
 }
+
+__attribute__((target("avx2,fma")))
+static double avx2_adarow(const struct kargs *a, const struct rec *rec, size_t n)
+{
+	return avx2_body(a, rec, n, KOPT_ADAROW);
+}
 #endif
 
 /* The kernel for opt: the AVX2 one when simd is set and k allows it. */
 static kernel_fn pick_kernel(enum kopt opt, int simd, int k)
 {
 #if SIMD_HAVE_AVX2
+	static const kernel_fn avx2[] = { avx2_sgd, avx2_mom, avx2_adam, avx2_adarow };
 	if (simd && k >= 8)
-		return opt == KOPT_SGD ? avx2_sgd : opt == KOPT_MOM ? avx2_mom : avx2_adam;
+		return avx2[opt];
 #else
 	(void)simd;
 	(void)k;
 #endif
-	return opt == KOPT_SGD ? portable_sgd : opt == KOPT_MOM ? portable_mom : portable_adam;
+	static const kernel_fn portable[] = { portable_sgd, portable_mom, portable_adam,
+					      portable_adarow };
+	return portable[opt];
 }
 
 /* ---------------------------------------------------------------------
@@ -456,10 +519,12 @@ static uint32_t stripe_of(const uint32_t *cut, uint32_t nb, uint32_t r)
 	return lo;
 }
 
-/* The code of rating v: its index in t->value, added when new; -1 when
- * VALUES_MAX distinct values are taken.  An open-addressing hash on the
- * float's bits (2 * VALUES_MAX slots), so any data stays fast. */
-static int code_of(struct ftrain *t, float v)
+/* The code of rating v: its index in t->value, added when new and add is
+ * set; -1 when VALUES_MAX distinct values are taken (or, without add,
+ * when v has none).  An open-addressing hash on the float's bits
+ * (2 * VALUES_MAX slots), so any data stays fast; without add it only
+ * reads, and threads may share it. */
+static int code_of(struct ftrain *t, float v, int add)
 {
 	uint32_t bits, mask = 2 * VALUES_MAX - 1;
 
@@ -470,7 +535,7 @@ static int code_of(struct ftrain *t, float v)
 		if (c >= 0 && memcmp(&t->value[c], &v, sizeof v) == 0)
 			return c;
 		if (c < 0) {
-			if (t->n_values == VALUES_MAX)
+			if (!add || t->n_values == VALUES_MAX)
 				return -1;
 			t->value[t->n_values] = v;
 			t->slot[h] = (int32_t)t->n_values;
@@ -580,51 +645,6 @@ static uint64_t *bitmap(const uint32_t *idx, size_t n, size_t *n_all)
 	return set;
 }
 
-/* Place the ratings of the set `in` into the grid's blocks, in storage
- * order within each: block (a, b) becomes (*recs)[(*start)[a*nb+b] ..).
- * ublock and iblock give each row's stripe.  NULL, or why not. */
-static const char *place(struct ftrain *t, const uint64_t *in, size_t n_all,
-			 const uint32_t *ublock, const uint32_t *iblock, size_t **start,
-			 struct rec **recs)
-{
-	size_t nbb = (size_t)t->nb * t->nb;
-	size_t *st = calloc(nbb + 1, sizeof *st), *fill = malloc(nbb * sizeof *fill);
-
-	*start = st;
-	*recs = NULL;
-	if (!st || !fill) {
-		free(fill);
-		return "out of memory preparing the fast trainer";
-	}
-	for (size_t x = 0; x < n_all; x++)
-		if (bit(in, x))
-			st[(size_t)ublock[t->users[x]] * t->nb + iblock[t->items[x]] + 1]++;
-	for (size_t b = 0; b < nbb; b++) {
-		st[b + 1] += st[b];
-		fill[b] = st[b];
-	}
-	struct rec *r = *recs = malloc((st[nbb] ? st[nbb] : 1) * sizeof *r);
-	if (!r) {
-		free(fill);
-		return "out of memory preparing the fast trainer";
-	}
-	for (size_t x = 0; x < n_all; x++) {
-		if (!bit(in, x))
-			continue;
-		uint32_t u = t->users[x], i = t->items[x], a = ublock[u], b = iblock[i];
-		int code = code_of(t, t->ratings[x]);
-		if (code < 0) {
-			free(fill);
-			return "the fast trainer takes at most 65536 distinct rating values";
-		}
-		r[fill[(size_t)a * t->nb + b]++] = (struct rec){
-			(uint16_t)(u - t->ucut[a]), (uint16_t)(i - t->icut[b]), (uint16_t)code
-		};
-	}
-	free(fill);
-	return NULL;
-}
-
 /* The most ratings a block of start holds. */
 static size_t biggest_block(const size_t *start, size_t nbb)
 {
@@ -634,27 +654,250 @@ static size_t biggest_block(const size_t *start, size_t nbb)
 	return big;
 }
 
-/* Choose nb and the cuts, then place the training and validation ratings
- * block by block and order each block.  NULL on success, else why not. */
+/* Laying the ratings out, on the pool's threads.  The ratings are cut
+ * into LAYOUT_CHUNKS ranges of storage order, a number that does not
+ * depend on the threads: each range counts its ratings per block, the
+ * counts become each range's place inside each block, then each range
+ * writes its ratings there.  Within a block the ratings stay in storage
+ * order, whatever the thread count.  Then each block is shuffled (from
+ * a generator seeded by the run's seed and the block's index) and grouped
+ * by user, blocks taken in any order by any thread. */
+#define LAYOUT_CHUNKS 8
+#define LAYOUT_COUNTS_MAX (64u << 20) /* bytes of per-range counts, else one range */
+
+struct layout {
+	struct ftrain *t;
+	const uint64_t *train_set, *valid_set;
+	int train_bit;                  /* a training rating's bit in train_set */
+	size_t n_train_all, n_valid_all; /* each set's bitmap covers this many */
+	size_t n_all;                   /* the larger */
+	const uint32_t *ublock, *iblock; /* stripe of each user, item */
+	int chunks;
+	size_t *tpos, *vpos;            /* (chunks, nb * nb) counts, then places */
+	uint64_t block_seed;
+	uint32_t widest;                /* rows of the widest user stripe */
+	size_t big;                     /* ratings of the biggest block */
+	atomic_uint next;               /* next chunk or block to take */
+	atomic_int failed;              /* a part ran out of memory */
+};
+
+static int is_train(const struct layout *L, size_t x)
+{
+	return x < L->n_train_all && bit(L->train_set, x) == L->train_bit;
+}
+
+static int is_valid(const struct layout *L, size_t x)
+{
+	return x < L->n_valid_all && bit(L->valid_set, x);
+}
+
+/* Block of rating x. */
+static size_t block_of(const struct layout *L, size_t x)
+{
+	const struct ftrain *t = L->t;
+	return (size_t)L->ublock[t->users[x]] * t->nb + L->iblock[t->items[x]];
+}
+
+static void chunk_range(const struct layout *L, unsigned c, size_t *lo, size_t *hi)
+{
+	*lo = L->n_all * c / (unsigned)L->chunks;
+	*hi = L->n_all * (c + 1) / (unsigned)L->chunks;
+}
+
+/* A pool part of the counting pass: chunks' ratings per block. */
+static void layout_count(void *ctx, int part, int n_parts)
+{
+	struct layout *L = ctx;
+	size_t nbb = (size_t)L->t->nb * L->t->nb, lo, hi;
+	unsigned c;
+
+	(void)part;
+	(void)n_parts;
+	while ((c = atomic_fetch_add_explicit(&L->next, 1, memory_order_relaxed)) <
+	       (unsigned)L->chunks) {
+		size_t *tc = L->tpos + c * nbb, *vc = L->vpos + c * nbb;
+
+		chunk_range(L, c, &lo, &hi);
+		for (size_t x = lo; x < hi; x++) {
+			if (is_train(L, x))
+				tc[block_of(L, x)]++;
+			else if (is_valid(L, x))
+				vc[block_of(L, x)]++;
+		}
+	}
+}
+
+/* One rating as its block stores it. */
+static struct rec rec_of(const struct layout *L, size_t x, int code)
+{
+	const struct ftrain *t = L->t;
+	uint32_t u = t->users[x], i = t->items[x];
+	return (struct rec){ (uint16_t)(u - t->ucut[L->ublock[u]]),
+			     (uint16_t)(i - t->icut[L->iblock[i]]), (uint16_t)code };
+}
+
+/* A pool part of the placing pass: chunks' ratings into their blocks. */
+static void layout_place(void *ctx, int part, int n_parts)
+{
+	struct layout *L = ctx;
+	struct ftrain *t = L->t;
+	size_t nbb = (size_t)t->nb * t->nb, lo, hi;
+	unsigned c;
+
+	(void)part;
+	(void)n_parts;
+	while ((c = atomic_fetch_add_explicit(&L->next, 1, memory_order_relaxed)) <
+	       (unsigned)L->chunks) {
+		size_t *tp = L->tpos + c * nbb, *vp = L->vpos + c * nbb;
+		float last = NAN;
+		int code = -1;
+
+		chunk_range(L, c, &lo, &hi);
+		for (size_t x = lo; x < hi; x++) {
+			int tr = is_train(L, x);
+			if (!tr && !is_valid(L, x))
+				continue;
+			/* ratings repeat a handful of values: one lookup a run */
+			if (!(t->ratings[x] == last))
+				code = code_of(t, last = t->ratings[x], 0);
+			size_t b = block_of(L, x);
+			if (tr)
+				t->recs[tp[b]++] = rec_of(L, x, code);
+			else
+				t->vrecs[vp[b]++] = rec_of(L, x, code);
+		}
+	}
+}
+
+/* A pool part of the ordering: blocks shuffled and grouped by user. */
+static void layout_order(void *ctx, int part, int n_parts)
+{
+	struct layout *L = ctx;
+	struct ftrain *t = L->t;
+	size_t nbb = (size_t)t->nb * t->nb;
+	uint32_t *ucnt = malloc(((size_t)L->widest + 1) * sizeof *ucnt);
+	struct rec *tmp = malloc((L->big + 1) * sizeof *tmp);
+	unsigned b;
+
+	(void)part;
+	(void)n_parts;
+	if (!ucnt || !tmp) {
+		atomic_store(&L->failed, 1);
+		free(ucnt);
+		free(tmp);
+		return;
+	}
+	while ((b = atomic_fetch_add_explicit(&L->next, 1, memory_order_relaxed)) < nbb) {
+		uint32_t a = b / t->nb, rows = t->ucut[a + 1] - t->ucut[a];
+		struct rng r;
+
+		rng_seed(&r, L->block_seed ^ (0x9E3779B97F4A7C15ull * (b + 1)));
+		shuffle(&r, t->recs + t->start[b], t->start[b + 1] - t->start[b]);
+		group_by_user(t->recs + t->start[b], t->start[b + 1] - t->start[b], rows, ucnt,
+			      tmp, 1);
+		group_by_user(t->vrecs + t->vstart[b], t->vstart[b + 1] - t->vstart[b], rows, ucnt,
+			      tmp, 0);
+	}
+	free(ucnt);
+	free(tmp);
+}
+
+/* Each range's count of each block becomes its first place there; start
+ * gets the blocks' starts.  0, or -1 without memory. */
+static int places(const struct layout *L, size_t *pos, size_t **start, struct rec **recs)
+{
+	size_t nbb = (size_t)L->t->nb * L->t->nb, at = 0;
+
+	*start = malloc((nbb + 1) * sizeof **start);
+	if (!*start)
+		return -1;
+	for (size_t b = 0; b < nbb; b++) {
+		(*start)[b] = at;
+		for (int c = 0; c < L->chunks; c++) {
+			size_t n = pos[(size_t)c * nbb + b];
+			pos[(size_t)c * nbb + b] = at;
+			at += n;
+		}
+	}
+	(*start)[nbb] = at;
+	*recs = malloc((at ? at : 1) * sizeof **recs);
+	hugemem_advise(*recs, (at ? at : 1) * sizeof **recs);
+	return *recs ? 0 : -1;
+}
+
+/* The codes of every rating either set takes, in storage order (one
+ * thread: the table grows).  NULL, or why not. */
+static const char *code_ratings(struct ftrain *t, const struct layout *L)
+{
+	float last = NAN;
+
+	for (size_t x = 0; x < L->n_all; x++)
+		if (!(t->ratings[x] == last) && (is_train(L, x) || is_valid(L, x))) {
+			if (code_of(t, last = t->ratings[x], 1) < 0)
+				return "the fast trainer takes at most 65536 distinct rating values";
+		}
+	return NULL;
+}
+
+/* Place the training and validation ratings block by block and order
+ * each block (see struct layout).  NULL on success, else why not. */
+static const char *lay_out(struct ftrain *t, struct layout *L)
+{
+	const char *oom = "out of memory preparing the fast trainer", *why;
+	size_t nbb = (size_t)t->nb * t->nb;
+
+	if ((why = code_ratings(t, L)))
+		return why;
+	L->chunks = nbb * LAYOUT_CHUNKS * sizeof(size_t) <= LAYOUT_COUNTS_MAX ? LAYOUT_CHUNKS : 1;
+	L->tpos = calloc(nbb * (size_t)L->chunks, sizeof *L->tpos);
+	L->vpos = calloc(nbb * (size_t)L->chunks, sizeof *L->vpos);
+	if (!L->tpos || !L->vpos)
+		return oom;
+	atomic_store(&L->next, 0);
+	pool_run(t->pool, layout_count, L);
+	if (places(L, L->tpos, &t->start, &t->recs) || places(L, L->vpos, &t->vstart, &t->vrecs))
+		return oom;
+	atomic_store(&L->next, 0);
+	pool_run(t->pool, layout_place, L);
+	size_t big = biggest_block(t->start, nbb), vbig = biggest_block(t->vstart, nbb);
+	L->big = big > vbig ? big : vbig;
+	atomic_store(&L->next, 0);
+	atomic_init(&L->failed, 0);
+	pool_run(t->pool, layout_order, L);
+	return atomic_load(&L->failed) ? oom : NULL;
+}
+
+/* Choose nb and the cuts, then lay the training and validation ratings
+ * out block by block.  NULL on success, else why not. */
 static const char *build_grid(struct ftrain *t)
 {
 	const char *why = "out of memory preparing the fast trainer";
 	const struct split *sp = t->sp;
 	uint32_t nu = t->m->cfg.n_users, ni = t->m->cfg.n_items;
 	uint32_t *ucount = calloc(nu, sizeof *ucount), *icount = calloc(ni, sizeof *icount);
-	uint32_t *ublock = NULL, *iblock = NULL, *ucnt = NULL;
-	size_t n = sp->n_train, n_all, nv_all;
-	struct rec *tmp = NULL;
+	uint32_t *ublock = NULL, *iblock = NULL;
+	size_t n = sp->n_train;
 	/* The passes below walk all ratings in storage order, taking those
 	 * of one side of the split: going through sp->train (a random
-	 * permutation) would miss the cache on every rating. */
-	uint64_t *in_train = bitmap(sp->train, n, &n_all);
-	uint64_t *in_valid = bitmap(sp->valid, sp->n_valid, &nv_all);
+	 * permutation) would miss the cache on every rating.  A bitmap split
+	 * is used as it is: training ratings are its clear bits. */
+	uint64_t *in_train = NULL, *in_valid = NULL;
+	struct layout L = { .t = t, .train_bit = 1,
+			    .block_seed = t->cfg.seed ^ 0xb10cb10cb10cb10cULL };
 
-	if (!ucount || !icount || !in_train || !in_valid || codes_init(t))
+	if (sp->valid_bits) {
+		L.train_set = L.valid_set = sp->valid_bits;
+		L.n_train_all = L.n_valid_all = sp->n_all;
+		L.train_bit = 0;
+	} else {
+		L.train_set = in_train = bitmap(sp->train, n, &L.n_train_all);
+		L.valid_set = in_valid = bitmap(sp->valid, sp->n_valid, &L.n_valid_all);
+	}
+	L.n_all = L.n_train_all > L.n_valid_all ? L.n_train_all : L.n_valid_all;
+	if (!ucount || !icount || !L.train_set || !L.valid_set || codes_init(t))
 		goto out;
-	for (size_t x = 0; x < n_all; x++)
-		if (bit(in_train, x)) {
+	for (size_t x = 0; x < L.n_train_all; x++)
+		if (is_train(&L, x)) {
 			ucount[t->users[x]]++;
 			icount[t->items[x]]++;
 		}
@@ -675,54 +918,33 @@ static const char *build_grid(struct ftrain *t)
 			break;
 	}
 	t->nb = nb;
-	size_t nbb = (size_t)nb * nb;
+	L.widest = widest;
 	t->parts = steps_per_round(nb, n);
 	/* Per-row stripe tables: one lookup per rating in the passes. */
-	ublock = malloc(nu * sizeof *ublock);
-	iblock = malloc(ni * sizeof *iblock);
+	L.ublock = ublock = malloc(nu * sizeof *ublock);
+	L.iblock = iblock = malloc(ni * sizeof *iblock);
 	t->shift = malloc(nb * sizeof *t->shift);
 	t->order = malloc(nb * sizeof *t->order);
 	t->block_loss = malloc(nb * sizeof *t->block_loss);
 	t->valid_sse = malloc(nb * sizeof *t->valid_sse);
-	ucnt = malloc(((size_t)widest + 1) * sizeof *ucnt);
-	if (!ublock || !iblock || !t->shift || !t->order || !t->block_loss || !t->valid_sse ||
-	    !ucnt)
+	if (!ublock || !iblock || !t->shift || !t->order || !t->block_loss || !t->valid_sse)
 		goto out;
 	for (uint32_t r = 0; r < nu; r++)
 		ublock[r] = stripe_of(t->ucut, nb, r);
 	for (uint32_t r = 0; r < ni; r++)
 		iblock[r] = stripe_of(t->icut, nb, r);
-	if ((why = place(t, in_train, n_all, ublock, iblock, &t->start, &t->recs)) ||
-	    (why = place(t, in_valid, nv_all, ublock, iblock, &t->vstart, &t->vrecs)))
-		goto out;
-	why = "out of memory preparing the fast trainer";
-	size_t big = biggest_block(t->start, nbb), vbig = biggest_block(t->vstart, nbb);
-	tmp = malloc(((big > vbig ? big : vbig) + 1) * sizeof *tmp);
-	if (!tmp)
-		goto out;
-	/* One order per block for the whole run: shuffled, then grouped by
-	 * user as LIBMF sorts its blocks, so each user's row is read once
-	 * per block, in address order. */
-	for (size_t b = 0; b < nbb; b++) {
-		uint32_t a = (uint32_t)(b / nb), rows = t->ucut[a + 1] - t->ucut[a];
-		shuffle(&t->rng, t->recs + t->start[b], t->start[b + 1] - t->start[b]);
-		group_by_user(t->recs + t->start[b], t->start[b + 1] - t->start[b], rows, ucnt,
-			      tmp, 1);
-		group_by_user(t->vrecs + t->vstart[b], t->vstart[b + 1] - t->vstart[b], rows, ucnt,
-			      tmp, 0);
-	}
-	why = NULL;
+	why = lay_out(t, &L);
 out:
 	free(t->slot);
 	t->slot = NULL;
+	free(L.tpos);
+	free(L.vpos);
 	free(ucount);
 	free(icount);
 	free(ublock);
 	free(iblock);
 	free(in_train);
 	free(in_valid);
-	free(tmp);
-	free(ucnt);
 	return why;
 }
 
@@ -739,7 +961,8 @@ static int state_init(struct ftrain *t)
 	free(t->ustate);
 	free(t->istate);
 	t->ustate = t->istate = NULL;
-	t->ka.sw = t->opt == KOPT_MOM ? k + 1 : t->opt == KOPT_ADAM ? 2 * k + 4 : 0;
+	t->ka.sw = t->opt == KOPT_MOM ? k + 1 : t->opt == KOPT_ADAM ? 2 * k + 4
+		: t->opt == KOPT_ADAROW ? 1 : 0;
 	if (t->opt == KOPT_SGD)
 		return 0;
 	size_t sw = (size_t)t->ka.sw;
@@ -747,6 +970,13 @@ static int state_init(struct ftrain *t)
 	t->istate = calloc((size_t)m->cfg.n_items * sw, sizeof(float));
 	if (!t->ustate || !t->istate)
 		return -1;
+	if (t->opt == KOPT_ADAROW) {
+		/* LIBMF's G starts at 1: the first steps are lr's */
+		for (size_t r = 0; r < m->cfg.n_users; r++)
+			t->ustate[r] = 1.0f;
+		for (size_t r = 0; r < m->cfg.n_items; r++)
+			t->istate[r] = 1.0f;
+	}
 	if (t->opt == KOPT_ADAM) {
 		for (size_t r = 0; r < m->cfg.n_users; r++)
 			t->ustate[r * sw + sw - 2] = t->ustate[r * sw + sw - 1] = 1.0f;
@@ -790,15 +1020,15 @@ struct ftrain *ftrain_new(struct model *m, const uint32_t *users,
 	if (init)
 		model_init(m, &init_rng);
 	rng_seed(&t->rng, cfg->seed ^ 0xa5a5a5a5deadbeefULL);
+	t->pool = pool_new(cfg->threads);
+	if (!t->pool)
+		goto oom;
 	const char *why = build_grid(t);
 	if (why) {
 		ftrain_free(t);
 		snprintf(err, errlen, "%s", why);
 		return NULL;
 	}
-	t->pool = pool_new(cfg->threads);
-	if (!t->pool)
-		goto oom;
 	t->ka = (struct kargs){
 		.k = m->cfg.n_factors,
 		.wd = (float)cfg->wd,
@@ -810,6 +1040,8 @@ struct ftrain *ftrain_new(struct model *m, const uint32_t *users,
 	 * FPSGD's update, run without the state's memory traffic. */
 	if (cfg->opt == ENG_OPTIM_ADAM)
 		t->opt = KOPT_ADAM;
+	else if (cfg->opt == ENG_OPTIM_ADAROW)
+		t->opt = KOPT_ADAROW;
 	else
 		t->opt = cfg->sched == ENG_SCHED_ONE_CYCLE || cfg->mom > 0.0 ? KOPT_MOM : KOPT_SGD;
 	if (state_init(t))

@@ -12,7 +12,7 @@
  * and the eng_train_hp's optimiser moves it:
  *   sgd, momentum 0 under a constant rate (plain SGD, the update of
  *   LIBMF's FPSGD paper; LIBMF 2 also scales each row's rate by the root
- *   of its summed squared gradients, which is not done here):
+ *   of its summed squared gradients: adarow below):
  *       x += lr d
  *   sgd with momentum mom (lazy, per row, as TensorFlow's sparse
  *   momentum):
@@ -20,6 +20,10 @@
  *   adam (lazy, per row; fastai's sqr_mom 0.99 and eps 1e-5):
  *       m = mom m + (1 - mom) d,  s = 0.99 s + 0.01 d^2,
  *       x += lr / (1 - B1) * m / (sqrt(s / (1 - B2)) + eps)
+ *   adarow (LIBMF 2's per-row adaptive rate; Chin, Zhuang, Juan, Lin
+ *   2015), one number G per row, starting at 1:
+ *       x += lr / sqrt(G) d  for the row's factors and bias, then
+ *       G += (sum over the row's k factors of d^2) / k
  * The state (v, or m and s) belongs to the row and moves only when a
  * rating of that row is trained: a row's average runs over its own
  * ratings, not over the millions of steps between two of them, which
@@ -70,9 +74,10 @@ struct eng_train_hp ftrain_cfg_plain(int epochs, double lr, double wd);
  * training side, borrowed as in train_new(); with init set the model is
  * re-initialised from cfg->seed (the optimiser state always starts
  * fresh).  Uses cfg's epochs, lr, wd, opt, mom, sched, seed and threads.
- * Copies the training ratings into the block layout (6 bytes each); the
+ * sp may be an index split or a bitmap split (split.h), whose clear bits
+ * train.  Copies the ratings into the block layout (6 bytes each); the
  * optimiser state takes k + 1 floats per user and item for momentum,
- * 2k + 4 for Adam.  NULL with a message in err when cfg is invalid, there are no
+ * 2k + 4 for Adam, 1 for adarow.  NULL with a message in err when cfg is invalid, there are no
  * training ratings, or memory or threads run out. */
 struct ftrain *ftrain_new(struct model *m, const uint32_t *users,
 			  const uint32_t *items, const float *ratings,

@@ -68,7 +68,7 @@ struct optim_cfg optim_cfg_default(enum eng_optim kind)
 
 const char *optim_kind_name(enum eng_optim kind)
 {
-	return kind == ENG_OPTIM_SGD ? "sgd" : "adam";
+	return kind == ENG_OPTIM_SGD ? "sgd" : kind == ENG_OPTIM_ADAROW ? "adarow" : "adam";
 }
 
 static float *alloc_floats(size_t n)

@@ -542,7 +542,7 @@ ParameterizedTestParameters(config, rejects)
 		{ "item_key: name\n", 1, 11, 0,
 		  "item_key: expected one of id|title, found 'name'" },
 		{ "optimizer: Adam\n", 1, 12, 0,
-		  "optimizer: expected one of adam|sgd, found 'Adam'" },
+		  "optimizer: expected one of adam|sgd|adarow, found 'Adam'" },
 		{ "schedule: cosine\n", 1, 11, 0,
 		  "schedule: expected one of one_cycle|constant, found 'cosine'" },
 		{ "model: dotbias-with-a-very-long-name\n", 1, 8, 0,
@@ -1082,7 +1082,7 @@ Test(vocab, word_lists_come_from_the_rows)
 	}
 	cr_assert_str_eq(vocab_model_words(), "dot|dotbias|nn");
 	cr_assert_str_eq(vocab_fit_words(), "gradient|als|bpmf");
-	cr_assert_str_eq(vocab_optimizer_words(), "adam|sgd");
+	cr_assert_str_eq(vocab_optimizer_words(), "adam|sgd|adarow");
 	cr_assert_str_eq(vocab_schedule_words(), "one_cycle|constant");
 	cr_assert_str_eq(vocab_trainer_words(), "fastai|fast");
 	cr_assert_str_eq(vocab_format_words(), "auto|ml-100k|ml-dat|ml-csv|csv|tsv");
@@ -1110,7 +1110,7 @@ Test(vocab, typed_functions_agree_with_the_tables)
 	cr_assert_eq(k, VOCAB_ITEM_KEY_TITLE);
 	cr_assert_str_eq(vocab_trainer_word(VOCAB_TRAINER_FAST), "fast");
 	cr_assert_str_eq(vocab_chart_word(VOCAB_CHART_UNICODE), "unicode");
-	cr_assert_null(vocab_optimizer_word((enum vocab_optimizer)2));
+	cr_assert_null(vocab_optimizer_word((enum vocab_optimizer)3));
 }
 
 Test(vocab, the_model_setting_splits_model_and_fit)

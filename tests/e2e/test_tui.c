@@ -721,9 +721,8 @@ Test(tui, stderr_is_shown_after_exit)
 	TMX_WAIT_TEXT(&T, "users 943");
 	tmx_keys(&T, "q");
 	cr_assert_eq(tmx_wait_exit(&T), 1, "a trace that cannot be written: status 1");
-	/* main's 1118407 writes the trace through afile, which words it so */
-	TMX_WAIT_TEXT(&T, "collabtui: --trace: no-such-dir/trace.txt: cannot create a "
-		      "temporary file in no-such-dir: No such file or directory");
+	TMX_WAIT_TEXT(&T, "collabtui: --trace: no-such-dir/trace.txt: cannot create a temporary "
+		      "file in no-such-dir: No such file or directory");
 	assert_clean_terminal(&T, 1);
 }
 

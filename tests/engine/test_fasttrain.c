@@ -187,39 +187,48 @@ Test(fasttrain, momentum_and_adam_recover_a_planted_model)
 	struct ds *ds = planted(dir, sizeof dir);
 	double base = mean_rmse(ds);
 	struct eng_train_hp sgd = ftrain_cfg_plain(12, 0.02, 0.01), mom = sgd, adam = sgd;
+	struct eng_train_hp ada = sgd;
 	mom.mom = 0.9;
 	mom.lr = 0.002;
 	adam.opt = ENG_OPTIM_ADAM;
 	adam.lr = 0.003;
+	ada.opt = ENG_OPTIM_ADAROW;
+	ada.lr = 0.05;
 	double r_sgd = sqrt(fit_cfg(ds, &sgd, 1, 0, 0, NULL));
 	double r_mom = sqrt(fit_cfg(ds, &mom, 1, 0, 0, NULL));
 	double r_adam = sqrt(fit_cfg(ds, &adam, 1, 0, 0, NULL));
-	cr_log_info("valid RMSE: mean %.4f, sgd %.4f, momentum %.4f, adam %.4f", base, r_sgd,
-		    r_mom, r_adam);
+	double r_ada = sqrt(fit_cfg(ds, &ada, 1, 0, 0, NULL));
+	cr_log_info("valid RMSE: mean %.4f, sgd %.4f, momentum %.4f, adam %.4f, adarow %.4f",
+		    base, r_sgd, r_mom, r_adam, r_ada);
 	cr_assert_lt(r_mom, 0.5 * base, "momentum %.4f vs the mean's %.4f", r_mom, base);
 	cr_assert_lt(r_adam, 0.5 * base, "adam %.4f vs the mean's %.4f", r_adam, base);
+	cr_assert_lt(r_ada, 0.5 * base, "adarow %.4f vs the mean's %.4f", r_ada, base);
 	cr_assert_lt(r_mom, r_sgd + 0.01, "momentum %.4f, plain %.4f", r_mom, r_sgd);
 	ds_free(ds);
 	testenv_rmdir(dir);
 }
 
-/* The AVX2 kernels of momentum and Adam agree with the portable ones to
- * float rounding (FMA, summation order, Adam's sqrt and division). */
+/* The AVX2 kernels of momentum, Adam and the per-row adaptive rates
+ * agree with the portable ones to float rounding (FMA, summation order,
+ * the square roots and divisions). */
 Test(fasttrain, simd_matches_portable_for_momentum_and_adam)
 {
 	char dir[4096];
 	struct ds *ds = planted(dir, sizeof dir);
-	struct eng_train_hp mom = ftrain_cfg_plain(5, 0.002, 0.01), adam = mom;
+	struct eng_train_hp mom = ftrain_cfg_plain(5, 0.002, 0.01), adam = mom, ada = mom;
 	mom.mom = 0.9;
 	adam.opt = ENG_OPTIM_ADAM;
 	adam.lr = 0.003;
-	const struct eng_train_hp *cfgs[] = { &mom, &adam };
-	for (int c = 0; c < 2; c++) {
+	ada.opt = ENG_OPTIM_ADAROW;
+	ada.lr = 0.05;
+	const struct eng_train_hp *cfgs[] = { &mom, &adam, &ada };
+	const char *names[] = { "momentum", "adam", "adarow" };
+	for (int c = 0; c < 3; c++) {
 		struct model *a, *b;
 		double vec = fit_cfg(ds, cfgs[c], 1, 0, 1, &a), port = fit_cfg(ds, cfgs[c], 0, 0, 1, &b);
 		double worst = max_diff(a, b);
 		cr_log_info("%s: valid MSE simd %.6f, portable %.6f, largest difference %g",
-			    c ? "adam" : "momentum", vec, port, worst);
+			    names[c], vec, port, worst);
 		cr_assert_lt(fabs(vec - port), 1e-3, "simd %.6f, portable %.6f", vec, port);
 		cr_assert_lt(worst, 0.02, "largest parameter difference %g", worst);
 		model_free(a);
@@ -266,4 +275,61 @@ Test(fasttrain, steps_are_chunks)
 	split_free(&sp);
 	ds_free(ds);
 	testenv_rmdir(dir);
+}
+
+/* A bitmap split (what the engine gives the fast trainer) places the
+ * same ratings in the same order as the index split it stands for: the
+ * same model to the bit. */
+Test(fasttrain, bitmap_split_trains_the_same_model)
+{
+	struct ds *ds = ml100k();
+	struct eng_train_hp tc = ftrain_cfg_plain(3, 0.02, 0.05);
+	struct eng_model_hp mc = model_cfg_default();
+	mc.n_users = ds_n_users(ds);
+	mc.n_items = ds_n_items(ds);
+	struct model *m[2];
+	double mse[2];
+	for (int b = 0; b < 2; b++) {
+		struct split sp;
+		cr_assert_eq((b ? split_random_bits : split_random)(ds_n_ratings(ds), 0.2, 1, &sp), 0);
+		m[b] = model_new(&mc, err, sizeof err);
+		struct ftrain *t = ftrain_new(m[b], ds_users(ds), ds_items(ds), ds_ratings(ds), &sp,
+					      &tc, 1, err, sizeof err);
+		cr_assert_not_null(t, "%s", err);
+		struct eng_train_report rep;
+		while (ftrain_step(t, 5, &rep) != TRAIN_DONE)
+			;
+		mse[b] = rep.valid_loss;
+		ftrain_free(t);
+		split_free(&sp);
+	}
+	cr_assert_eq(mse[0], mse[1], "index %.9f, bitmap %.9f", mse[0], mse[1]);
+	cr_assert(memcmp(m[0]->params, m[1]->params, m[0]->n_params * sizeof(float)) == 0);
+	model_free(m[0]);
+	model_free(m[1]);
+	ds_free(ds);
+}
+
+/* LIBMF's per-row adaptive rates keep the grid's promise: the same model
+ * to the bit on 1 and 2 threads; and a row's rate shrinks as its squared
+ * gradients add up, so a rate far too large for plain SGD still learns. */
+Test(fasttrain, adarow_is_thread_free_and_tames_a_large_rate)
+{
+	struct ds *ds = ml100k();
+	struct eng_train_hp ada = ftrain_cfg_plain(5, 0.1, 0.02), sgd = ada;
+	ada.opt = ENG_OPTIM_ADAROW;
+	struct model *a, *b;
+	ada.threads = 1;
+	double one = fit_cfg(ds, &ada, 1, 0, 1, &a);
+	ada.threads = 2;
+	double two = fit_cfg(ds, &ada, 1, 0, 1, &b);
+	cr_assert_eq(one, two, "1 thread %.9f, 2 threads %.9f", one, two);
+	cr_assert(memcmp(a->params, b->params, a->n_params * sizeof(float)) == 0);
+	double plain = fit_cfg(ds, &sgd, 1, 0, 1, NULL);
+	cr_log_info("valid MSE at lr 0.1: adarow %.4f, plain SGD %.4f", one, plain);
+	cr_assert_lt(one, 0.95, "adarow valid MSE %.4f", one);
+	cr_assert_lt(one, plain, "adarow %.4f, plain SGD %.4f", one, plain);
+	model_free(a);
+	model_free(b);
+	ds_free(ds);
 }
