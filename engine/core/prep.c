@@ -16,6 +16,9 @@ static int make_split(const struct ds *ds, const struct eng_train_args *a,
 		return split_kfold(n, a->folds, a->fold, a->train.seed, out);
 	if (n_train)
 		return split_prefix(n, n_train, out);
+	if (a->per_user)
+		return split_per_user(ds_users(ds), n, ds_n_users(ds), a->valid_pct,
+				      a->train.seed, out);
 	return split_random(n, a->valid_pct, a->train.seed, out);
 }
 
