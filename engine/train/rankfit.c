@@ -11,6 +11,7 @@
 
 #include "als.h"
 #include "clock.h"
+#include "dot.h"
 #include "lapack.h"
 #include "pool.h"
 #include "rng.h"
@@ -38,7 +39,8 @@ struct rankfit {
 	int have_csr;
 	struct pool *pool;              /* iALS */
 	float *gram;                    /* iALS: (k, k) Y^T Y + reg I */
-	float *work;                    /* iALS: 3 k per pool part */
+	float *work;                    /* iALS: work_floats per pool part */
+	size_t work_floats;             /* (3 + the longest row) k */
 };
 
 /* Mean of (1 - score)^2 over the ratings idx[0..n): how well the model
@@ -109,42 +111,62 @@ struct ials_half {
 	int k;
 	float alpha;
 	const float *other;     /* (n_other, k) fixed factors */
-	const float *gram;      /* (k, k) other^T other + reg I */
+	const float *gram;      /* (k, k) other^T other + reg I, both triangles */
 	float *f;               /* (side->n_rows, k) solved, warm-started */
-	float *work;            /* 3 k per part */
+	float *work;            /* work_floats per part */
+	size_t work_floats;
 };
 
-/* Conjugate gradient on one row's normal equations, from its value. */
+/* y += a x over k floats (a loop the compiler vectorises). */
+static inline void axpy_k(int k, float a, const float *restrict x, float *restrict y)
+{
+	for (int j = 0; j < k; j++)
+		y[j] += a * x[j];
+}
+
+/* Conjugate gradient on one row's normal equations, from its value.  The
+ * row's watched items' factors are first copied together into w, so the
+ * four passes over them (the residual, three steps) read a contiguous
+ * block instead of gathering from the whole factor matrix each time.  The
+ * k-long vector operations are inline loops: a BLAS call per watched item
+ * costs more than the item's arithmetic, and OpenBLAS would start threads
+ * of its own inside the pool's. */
 static void ials_row(const struct ials_half *h, uint32_t r, float *w)
 {
 	int k = h->k;
 	const struct als_side *s = h->side;
+	uint32_t deg = s->ptr[r + 1] - s->ptr[r];
 	float *x = h->f + (size_t)r * k, *res = w, *p = w + k, *ap = w + 2 * k;
+	float *ys = w + 3 * k;                  /* (deg, k) */
 	float conf = 1.0f + h->alpha;
+	for (uint32_t t = 0; t < deg; t++)
+		memcpy(ys + (size_t)t * k, h->other + (size_t)s->idx[s->ptr[r] + t] * k,
+		       (size_t)k * sizeof *ys);
 	/* res = b - A x, with b = conf sum y, A = gram + alpha sum y y^T */
-	cblas_ssymv(CblasRowMajor, CblasUpper, k, -1.0f, h->gram, k, x, 1, 0.0f, res, 1);
-	for (uint32_t j = s->ptr[r]; j < s->ptr[r + 1]; j++) {
-		const float *y = h->other + (size_t)s->idx[j] * k;
-		float c = conf - h->alpha * cblas_sdot(k, y, 1, x, 1);
-		cblas_saxpy(k, c, y, 1, res, 1);
+	for (int i = 0; i < k; i++)
+		res[i] = -dot_f32(h->gram + (size_t)i * k, x, k);
+	for (uint32_t t = 0; t < deg; t++) {
+		const float *y = ys + (size_t)t * k;
+		axpy_k(k, conf - h->alpha * dot_f32(y, x, k), y, res);
 	}
 	memcpy(p, res, (size_t)k * sizeof *p);
-	float rs_old = cblas_sdot(k, res, 1, res, 1);
+	float rs_old = dot_f32(res, res, k);
 	for (int it = 0; it < IALS_CG_STEPS && rs_old > 1e-20f; it++) {
-		cblas_ssymv(CblasRowMajor, CblasUpper, k, 1.0f, h->gram, k, p, 1, 0.0f, ap, 1);
-		for (uint32_t j = s->ptr[r]; j < s->ptr[r + 1]; j++) {
-			const float *y = h->other + (size_t)s->idx[j] * k;
-			cblas_saxpy(k, h->alpha * cblas_sdot(k, y, 1, p, 1), y, 1, ap, 1);
+		for (int i = 0; i < k; i++)
+			ap[i] = dot_f32(h->gram + (size_t)i * k, p, k);
+		for (uint32_t t = 0; t < deg; t++) {
+			const float *y = ys + (size_t)t * k;
+			axpy_k(k, h->alpha * dot_f32(y, p, k), y, ap);
 		}
-		float pap = cblas_sdot(k, p, 1, ap, 1);
+		float pap = dot_f32(p, ap, k);
 		if (!(pap > 0.0f))
 			break;
 		float a = rs_old / pap;
-		cblas_saxpy(k, a, p, 1, x, 1);
-		cblas_saxpy(k, -a, ap, 1, res, 1);
-		float rs_new = cblas_sdot(k, res, 1, res, 1);
-		cblas_sscal(k, rs_new / rs_old, p, 1);
-		cblas_saxpy(k, 1.0f, res, 1, p, 1);
+		axpy_k(k, a, p, x);
+		axpy_k(k, -a, ap, res);
+		float rs_new = dot_f32(res, res, k);
+		for (int j = 0; j < k; j++)
+			p[j] = res[j] + rs_new / rs_old * p[j];
 		rs_old = rs_new;
 	}
 }
@@ -152,9 +174,44 @@ static void ials_row(const struct ials_half *h, uint32_t r, float *w)
 static void ials_part(void *ctx, int part, int n_parts)
 {
 	const struct ials_half *h = ctx;
-	float *w = h->work + (size_t)part * 3 * (size_t)h->k;
+	float *w = h->work + (size_t)part * h->work_floats;
 	for (uint32_t r = (uint32_t)part; r < h->side->n_rows; r += (uint32_t)n_parts)
 		ials_row(h, r, w);
+}
+
+/* The training loss of iALS over the pool: part p sums rows p, p + n,
+ * ... of the user side into sums[p]. */
+struct ials_loss {
+	const struct als_side *side;
+	const float *uf, *itf;
+	int k;
+	double *sums;
+};
+
+static void ials_loss_part(void *ctx, int part, int n_parts)
+{
+	const struct ials_loss *l = ctx;
+	double se = 0.0;
+	for (uint32_t r = (uint32_t)part; r < l->side->n_rows; r += (uint32_t)n_parts)
+		for (uint32_t j = l->side->ptr[r]; j < l->side->ptr[r + 1]; j++) {
+			double d = 1.0 - dot_f32(l->uf + (size_t)r * l->k,
+						 l->itf + (size_t)l->side->idx[j] * l->k, l->k);
+			se += d * d;
+		}
+	l->sums[part] = se;
+}
+
+static double ials_train_loss(struct rankfit *f)
+{
+	double sums[POOL_THREADS_MAX];
+	struct ials_loss l = { .side = &f->csr.by_user, .uf = f->m->user_f,
+			       .itf = f->m->item_f, .k = f->m->cfg.n_factors, .sums = sums };
+	pool_run(f->pool, ials_loss_part, &l);
+	double se = 0.0;
+	for (int p = 0; p < pool_threads(f->pool); p++)
+		se += sums[p];
+	size_t n = f->v.sp->n_train;
+	return n ? se / (double)n : NAN;
 }
 
 static void ials_half_step(struct rankfit *f, const struct als_side *side,
@@ -163,11 +220,14 @@ static void ials_half_step(struct rankfit *f, const struct als_side *side,
 	int k = f->m->cfg.n_factors;
 	cblas_ssyrk(CblasRowMajor, CblasUpper, CblasTrans, k, (int)n_other, 1.0f, other, k,
 		    0.0f, f->gram, k);
-	for (int i = 0; i < k; i++)
+	for (int i = 0; i < k; i++) {
 		f->gram[(size_t)i * k + i] += (float)f->lambda;
+		for (int j = 0; j < i; j++)     /* the rows read it whole */
+			f->gram[(size_t)i * k + j] = f->gram[(size_t)j * k + i];
+	}
 	struct ials_half h = {
 		.side = side, .k = k, .alpha = f->alpha, .other = other, .gram = f->gram,
-		.f = solved, .work = f->work,
+		.f = solved, .work = f->work, .work_floats = f->work_floats,
 	};
 	pool_run(f->pool, ials_part, &h);
 }
@@ -182,7 +242,10 @@ static int ials_prepare(struct rankfit *f, uint64_t seed, int threads)
 	f->have_csr = 1;
 	f->pool = pool_new(threads);
 	f->gram = malloc((size_t)k * (size_t)k * sizeof *f->gram);
-	f->work = malloc((size_t)threads * 3 * (size_t)k * sizeof *f->work);
+	uint32_t longest = f->csr.by_user.max_deg > f->csr.by_item.max_deg
+		? f->csr.by_user.max_deg : f->csr.by_item.max_deg;
+	f->work_floats = (3 + (size_t)longest) * (size_t)k;
+	f->work = malloc((size_t)threads * f->work_floats * sizeof *f->work);
 	if (!f->pool || !f->gram || !f->work)
 		return -1;
 	/* small random factors, as implicit starts; no biases */
@@ -296,8 +359,9 @@ static enum train_status rankfit_step(void *self, long max_steps, struct eng_tra
 		ials_half_step(f, &f->csr.by_item, m->user_f, m->cfg.n_users, m->item_f);
 	}
 	const struct split *sp = f->v.sp;
-	double loss = ok && f->algo != ENG_FIT_POP
-		? implicit_loss(m, &f->v, sp->train, sp->n_train) : ok ? 0.0 : NAN;
+	double loss = !ok ? NAN : f->algo == ENG_FIT_POP ? 0.0
+		: f->algo == ENG_FIT_IALS ? ials_train_loss(f)
+		: implicit_loss(m, &f->v, sp->train, sp->n_train);
 	rep->lr = rep->mom = 0.0;
 	rep->batch = 1;
 	rep->batch_loss = rep->smooth_loss = rep->train_loss = loss;
