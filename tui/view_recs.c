@@ -4,7 +4,10 @@
  * lines the chapter asks for: what the list is based on (the fold-in, the
  * metadata form, or the popularity fallback), whether the model is
  * untrained or stale, and how much of the list comes from the 10%
- * most-rated movies.  Before you rate anything on a dataset with user
+ * most-rated movies.  A ranking model's list (ENG_RECS_RANKED) shows
+ * scores, says which model ranked it and how many of your ratings were
+ * "not for me", and names the liked movie behind each row.  Before you
+ * rate anything on a dataset with user
  * metadata, Enter opens a one-line form (age, gender, occupation). */
 #define _XOPEN_SOURCE_EXTENDED 1
 #include <math.h>
@@ -81,7 +84,7 @@ static void draw_model(struct panel *p, const struct panel_env *env)
 	else if (st->training)
 		c = panel_printf(p, env, 1, 1, ROLE_LABEL, "model training");
 	else
-		c = panel_printf(p, env, 1, 1, ROLE_GOOD, "model %s trained", st->recs.model);
+		c = panel_printf(p, env, 1, 1, ROLE_GOOD, "model trained: %s", st->recs.model);
 	panel_printf(p, env, 1, 1 + c, ROLE_LABEL, "   popular: %.0f%% from the "
 		     "10%% most-rated", 100.0 * st->recs.pop_share);
 }
