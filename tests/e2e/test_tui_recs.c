@@ -72,6 +72,17 @@ static void rate(const char *title, int stars)
 	tmx_keys(&S, k);
 }
 
+/* Focus the movie list and rate Star Wars 5, Fargo 1, Toy Story 4. */
+static void rate_three(void)
+{
+	tmx_keys(&S, "4");
+	rate("star wars", 5);
+	TMX_WAIT_TEXT(&S, "your ratings 1");
+	rate("fargo", 1);
+	TMX_WAIT_TEXT(&S, "your ratings 2");
+	rate("toy story", 4);
+}
+
 TestSuite(tui_recs, .fini = fini, .timeout = 600);
 
 Test(tui_recs, ratings_change_recommendations_and_persist)
@@ -89,13 +100,7 @@ Test(tui_recs, ratings_change_recommendations_and_persist)
 	TMX_WAIT_TEXT(&S, "model trained");
 	recs_rows(before, sizeof before);
 
-	/* focus the movie list, rate three movies */
-	tmx_keys(&S, "4");
-	rate("star wars", 5);
-	TMX_WAIT_TEXT(&S, "your ratings 1");
-	rate("fargo", 1);
-	TMX_WAIT_TEXT(&S, "your ratings 2");
-	rate("toy story", 4);
+	rate_three();
 	TMX_WAIT_TEXT(&S, "from your 3 ratings, folded in");
 	recs_rows(after, sizeof after);
 	cr_assert_str_neq(after, before, "the recommendations did not change:\n%s", S.cap);
@@ -150,12 +155,7 @@ Test(tui_recs, a_ranking_model_ranks_and_explains_the_list)
 	tmx_keys(&S, "t");
 	TMX_WAIT_TEXT(&S, "training finished");
 	TMX_WAIT_TEXT(&S, "model trained: ease");
-	tmx_keys(&S, "4");
-	rate("star wars", 5);
-	TMX_WAIT_TEXT(&S, "your ratings 1");
-	rate("fargo", 1);
-	TMX_WAIT_TEXT(&S, "your ratings 2");
-	rate("toy story", 4);
+	rate_three();
 	TMX_WAIT_TEXT(&S, "ranked by ease from your 3 ratings: 2 watched, 1 not for me");
 	TMX_ON_SCREEN(&S, "most from your");
 	/* the explanations name the liked movies, never the panned one */
