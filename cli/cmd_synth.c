@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "afile.h"
 #include "synth.h"
 
 /* A count: digits only, at most max.  0 on success. */
@@ -71,6 +72,16 @@ static int run(const struct opts *o)
 	if (why) {
 		fprintf(stderr, "collabtui: synth: %s\n", why);
 		return EXIT_INPUT;
+	}
+	/* a FIFO, a device or a directory where a file goes: refused now */
+	for (int i = 0; i < 2; i++) {
+		char path[4200];
+
+		snprintf(path, sizeof path, "%s/%s", o->out, i ? "movies.csv" : "ratings.csv");
+		if (afile_check_target(path, err, sizeof err) != 0) {
+			fprintf(stderr, "collabtui: synth: %s\n", err);
+			return EXIT_INPUT;
+		}
 	}
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);

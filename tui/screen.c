@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "afile.h"
 #include "help.h"
 #include "views.h"
 
@@ -690,23 +691,26 @@ static void trace_done(struct screen *s)
 }
 
 /* Write one --trace file: the key latencies (events 0), one number a
- * line, or the events, "WHAT US" a line.  0, or -1 with a message. */
+ * line, or the events, "WHAT US" a line; atomically (afile.h), so a FIFO
+ * or a device there is refused, not written to.  0, or -1 with a
+ * message. */
 static int write_lines(const struct screen *s, const char *path, int events)
 {
-	FILE *f = fopen(path, "w");
+	char err[4200], line[64];
+	struct afile *f = afile_open(path, err, sizeof err);
 
 	if (!f) {
-		fprintf(stderr, "collabtui: --trace %s: %s\n", path, strerror(errno));
+		fprintf(stderr, "collabtui: --trace: %s\n", err);
 		return -1;
 	}
-	if (events)
-		for (long i = 0; i < s->n_events; i++)
-			fprintf(f, "%s %ld\n", s->events[i].what, s->events[i].us);
-	else
-		for (long i = 0; i < s->n_trace; i++)
-			fprintf(f, "%ld\n", s->trace_us[i]);
-	if (fclose(f) != 0) {
-		fprintf(stderr, "collabtui: --trace %s: %s\n", path, strerror(errno));
+	for (long i = 0; i < (events ? s->n_events : s->n_trace); i++) {
+		int n = events ? snprintf(line, sizeof line, "%s %ld\n", s->events[i].what, s->events[i].us)
+			       : snprintf(line, sizeof line, "%ld\n", s->trace_us[i]);
+
+		afile_write(f, line, (size_t)n);
+	}
+	if (afile_commit(f, err, sizeof err) != 0) {
+		fprintf(stderr, "collabtui: --trace: %s\n", err);
 		return -1;
 	}
 	return 0;

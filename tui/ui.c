@@ -23,8 +23,16 @@
  *
  * No handler draws, allocates or calls curses.  A signal ignored when
  * ui_init runs (nohup's SIGHUP) stays ignored.  SIGKILL cannot be caught:
- * after kill -9 the terminal needs `reset`.  SIGWINCH and SIGTSTP are left
- * to ncurses (KEY_RESIZE; Ctrl-Z and fg).
+ * after kill -9 the terminal needs `reset`.  SIGTSTP is left to ncurses
+ * (Ctrl-Z and fg).
+ *
+ * SIGWINCH is ncurses' (it turns it into KEY_RESIZE), with ours chained in
+ * front (on_winch): ncurses' handler only sets a flag that the next
+ * get_wch() looks at, and a resize that lands while the loop is drawing,
+ * not blocked in poll(), interrupts nothing, so the loop would sleep in
+ * poll() at the old size until the next key.  on_winch calls ncurses'
+ * handler, then writes SIGWINCH to the same pipe, which wakes poll();
+ * ui_take_signal drains such bytes without reporting them as a quit.
  */
 #define _XOPEN_SOURCE_EXTENDED 1
 #include "ui.h"
@@ -73,6 +81,9 @@ static volatile sig_atomic_t restore_armed;     /* curses is up: restore */
 static volatile sig_atomic_t fault_stderr = -1; /* the real stderr, while captured */
 static volatile sig_atomic_t fault_capture = -1;/* the file it is captured in */
 
+/* ncurses' SIGWINCH action, which on_winch calls first */
+static struct sigaction curses_winch;
+
 static void on_signal(int sig)
 {
 	int saved = errno;
@@ -82,6 +93,32 @@ static void on_signal(int sig)
 		/* the pipe is full: a quit is already pending */
 	}
 	errno = saved;
+}
+
+static void on_winch(int sig, siginfo_t *info, void *uctx)
+{
+	if (curses_winch.sa_flags & SA_SIGINFO)
+		curses_winch.sa_sigaction(sig, info, uctx);
+	else if (curses_winch.sa_handler != SIG_DFL &&
+		 curses_winch.sa_handler != SIG_IGN)
+		curses_winch.sa_handler(sig);
+	on_signal(sig);
+}
+
+/* Chain on_winch in front of the SIGWINCH action newterm installed. */
+static void chain_winch(void)
+{
+	struct sigaction sa;
+
+	if (sigaction(SIGWINCH, NULL, &curses_winch) != 0)
+		return;
+	memset(&sa, 0, sizeof sa);
+	sigemptyset(&sa.sa_mask);
+	sa.sa_sigaction = on_winch;
+	sa.sa_flags = SA_SIGINFO | (curses_winch.sa_flags & SA_RESTART);
+	if (sigaction(SIGWINCH, &sa, NULL) == 0)
+		caught[SIGWINCH] = 1;
+	found_action[SIGWINCH] = curses_winch;
 }
 
 /* Put the real stderr back, with what was captured so far on it, so
@@ -265,6 +302,7 @@ int ui_init(struct ui *u, int mouse, char *err, size_t errlen)
 		ui_done(u);
 		return -2;
 	}
+	chain_winch();
 	capture_stderr(u);
 	u->active = 1;
 	cbreak();
@@ -289,6 +327,10 @@ int ui_init(struct ui *u, int mouse, char *err, size_t errlen)
 
 void ui_done(struct ui *u)
 {
+	if (caught[SIGWINCH]) {         /* ncurses' own back, for endwin */
+		sigaction(SIGWINCH, &found_action[SIGWINCH], NULL);
+		caught[SIGWINCH] = 0;
+	}
 	if (u->active) {
 		restore_armed = 0;
 		if (u->mouse)
@@ -326,7 +368,8 @@ int ui_take_signal(struct ui *u)
 	int sig = 0;
 
 	while (u->sig_pipe[0] >= 0 && read(u->sig_pipe[0], &b, 1) == 1)
-		sig = b;
+		if (b != SIGWINCH)      /* a resize only wakes the loop */
+			sig = b;
 	if (sig)
 		u->signal = sig;
 	return sig;

@@ -13,8 +13,10 @@
  *     (SIGSEGV, SIGABRT ...) restore the terminal in the handler, with
  *     async-signal-safe calls only, and happen again under the
  *     disposition they had; no handler draws, allocates or calls curses;
- *   - SIGWINCH and SIGTSTP are left to ncurses: it turns a resize into
- *     KEY_RESIZE and handles Ctrl-Z / fg itself.
+ *   - SIGWINCH is ncurses' (a resize becomes KEY_RESIZE), with a byte
+ *     written to the same pipe as well, so a resize wakes poll() even
+ *     when it lands while the loop is drawing; SIGTSTP is left to
+ *     ncurses (Ctrl-Z / fg).
  * Only the thread that called ui_init may call curses.
  */
 #ifndef COLLABTUI_UI_H
@@ -27,7 +29,7 @@ struct ui {
 	void *screen;           /* the SCREEN newterm made (curses.h-free) */
 	int saved_stderr;       /* dup of the real stderr, -1 if not captured */
 	int capture_fd;         /* the unlinked file stderr goes to, or -1 */
-	int sig_pipe[2];        /* a quit signal -> one byte, its number */
+	int sig_pipe[2];        /* a quit signal or SIGWINCH -> its number */
 	int signal;             /* the last signal ui_take_signal took, or 0 */
 	int unicode;            /* the locale's codeset is UTF-8 */
 	int mouse;              /* mouse events are enabled */
@@ -44,11 +46,12 @@ int ui_init(struct ui *u, int mouse, char *err, size_t errlen);
  * and was not taken yet is taken (u->signal).  Safe to call twice. */
 void ui_done(struct ui *u);
 
-/* Readable when a quit signal (SIGINT, SIGTERM, SIGHUP ...) arrived. */
+/* Readable when a quit signal (SIGINT, SIGTERM, SIGHUP ...) or a resize
+ * (SIGWINCH, which get_wch then reads as KEY_RESIZE) arrived. */
 int ui_signal_fd(const struct ui *u);
 
-/* The signal that arrived (draining the pipe), or 0; also kept in
- * u->signal. */
+/* The quit signal that arrived (draining the pipe; resizes are not
+ * reported), or 0; also kept in u->signal. */
 int ui_take_signal(struct ui *u);
 
 /* End the process by sig, with its default action, as if it had never

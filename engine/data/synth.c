@@ -11,6 +11,7 @@
  */
 #include "synth.h"
 #include "synthdemo.h"
+#include "afile.h"
 #include "errmsg.h"
 
 #include <errno.h>
@@ -98,6 +99,9 @@ static int out_open(struct out *o, const char *dir, const char *name, char *err,
 		errmsg_set(err, errlen, "path too long: %s/%s", dir, name);
 		return -1;
 	}
+	/* a FIFO, a device or a directory there is refused, not replaced */
+	if (afile_check_target(o->path, err, errlen) != 0)
+		return -1;
 	o->buf = malloc(OUT_BUF);
 	if (!o->buf) {
 		errmsg_set(err, errlen, "out of memory");

@@ -107,6 +107,27 @@ Test(cli_files, save_refuses_a_fifo_and_keeps_a_files_mode, .timeout = 120)
 	testenv_rmdir(dir);
 }
 
+/* synth writes its two files by rename: a FIFO where one goes is
+ * refused before any work, and left a FIFO */
+Test(cli_files, synth_refuses_a_fifo_target, .timeout = 60)
+{
+	char dir[512], p[1024];
+	struct cli_result r;
+	struct stat st;
+
+	testenv_tmpdir(dir, sizeof dir);
+	snprintf(p, sizeof p, "%s/movies.csv", dir);
+	cr_assert_eq(mkfifo(p, 0600), 0);
+	cli_run(&r, dir, "synth --out . --ratings 1000 --users 50 --items 40");
+	cr_assert_eq(r.status, 2, "status %d: %s", r.status, r.err);
+	cr_assert(strstr(r.err, "movies.csv: not a regular file (a FIFO)"), "%s", r.err);
+	cr_assert_eq(lstat(p, &st), 0);
+	cr_assert(S_ISFIFO(st.st_mode), "the FIFO was replaced");
+	snprintf(p, sizeof p, "%s/ratings.csv", dir);
+	cr_assert_neq(access(p, F_OK), 0, "ratings.csv was written before the refusal");
+	testenv_rmdir(dir);
+}
+
 Test(cli_files, a_long_comment_in_a_ratings_file_stays_a_comment, .timeout = 120)
 {
 	char dir[512], p[1024];

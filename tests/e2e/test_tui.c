@@ -451,6 +451,36 @@ Test(tui, resize_to_tabs_and_back)
 	cr_assert_eq(tmx_wait_exit(&T), 0);
 }
 
+/* The status line on the screen's last row: drawn at the window's size. */
+static int status_on_last_row(const char *cap, const void *rows)
+{
+	const char *line = cap;
+
+	for (int r = 1; r < *(const int *)rows && line; r++)
+		if ((line = strchr(line, '\n')) != NULL)
+			line++;
+	return line && strstr(line, "q quit") != NULL;
+}
+
+/* Resizes that land while the interface is drawing still wake it: after a
+ * burst of them, with no key pressed, it is drawn at the last size. */
+Test(tui, a_burst_of_resizes_is_drawn_at_the_last_size)
+{
+	char w[8], h[8];
+	int rows = 30;
+
+	start_loaded(&T, "");
+	for (int i = 0; i < 60; i++) {
+		snprintf(w, sizeof w, "%d", i % 2 ? 80 : 150);
+		snprintf(h, sizeof h, "%d", i % 2 ? 24 : 45);
+		cr_assert_eq(TMX(&T, "resize-window", "-t", "c", "-x", w, "-y", h), 0);
+	}
+	cr_assert_eq(TMX(&T, "resize-window", "-t", "c", "-x", "100", "-y", "30"), 0);
+	cr_assert(tmx_wait_for(&T, status_on_last_row, &rows, 3.0),
+		  "not drawn at 100x30 without a key; the screen:\n%s", T.cap);
+	cr_assert(tmx_alive(&T));
+}
+
 Test(tui, too_small_terminal)
 {
 	start_loaded(&T, "");
