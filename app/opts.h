@@ -67,6 +67,8 @@ struct opts {
 	int sort_valid;                 /* runs --sort valid (else by time) */
 	int compare[OPTS_COMPARE_MAX];  /* runs --compare ID ID ...: the #s */
 	int n_compare;
+	int protocol_ranking;           /* eval --protocol ranking */
+	int seeds;                      /* eval --seeds N; -1 = the default (5) */
 	const char *save;               /* --save FILE or NULL */
 	const char *load;               /* --load FILE or NULL */
 	const char *trace;              /* --trace FILE or NULL */
