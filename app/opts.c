@@ -644,6 +644,8 @@ static int apply(const struct opt_row *r, struct opts *o, const char *val, char 
 	switch (r->kind) {
 	case K_CFG:
 		o->factors_set |= strcmp(r->key, "factors") == 0;
+		if (o->n_given < OPTS_GIVEN_MAX)
+			o->given[o->n_given++] = (struct opts_given){ r->key, val };
 		if (cfg_set(&o->cfg, r->key, val, err, errlen) != 0) {
 			/* name the flag the user typed before cfg_set's reason */
 			char tmp[512];
@@ -759,6 +761,7 @@ int opts_parse(int argc, char **argv, const struct cmd_entry *const *cmds,
 		return -1;
 	/* A preset sits between the file and the options: it overrides the
 	 * file's settings, and any option given overrides it. */
+	o->preset = preset;
 	if (preset && cfg_preset_apply(&o->cfg, preset, err, errlen) != 0) {
 		char tmp[512];
 		snprintf(tmp, sizeof tmp, "--preset: %s", err);

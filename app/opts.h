@@ -22,6 +22,7 @@
 
 #define OPTS_PATH_MAX 1024
 #define OPTS_COMPARE_MAX 8      /* runs --compare: as many runs at most */
+#define OPTS_GIVEN_MAX 48       /* config.yaml keys recorded as given */
 
 /* The commands, as the option table names them: each option row says
  * which of these take it (a set of CMD_BIT()s). */
@@ -44,6 +45,11 @@ enum cmd_id {
 #define CMD_BIT(id) (1u << (id))
 
 struct opts;
+
+/* One config.yaml key the command line set, with the text it gave. */
+struct opts_given {
+	const char *key, *value;
+};
 
 /* One command (tmux's cmd_entry): what `collabtui --help` lists and
  * `collabtui NAME --help` prints, and the function that runs it. */
@@ -95,6 +101,13 @@ struct opts {
 	/* import: the factor files; NULL when not given */
 	const char *user_factors, *item_factors, *user_bias, *item_bias;
 	double global_bias;             /* import --global-bias X; NAN when not given */
+	/* What the command line itself set, in order: --preset's name (NULL
+	 * for none) and the config.yaml keys of its options with their text,
+	 * so that they can win again over settings restored later (the
+	 * interface's last session). */
+	const char *preset;
+	struct opts_given given[OPTS_GIVEN_MAX];
+	int n_given;
 	int help, version;
 };
 

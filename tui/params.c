@@ -442,3 +442,8 @@ int params_from_run(struct cfg *c, const struct history_run *r, char *why,
 	*c = t;
 	return 0;
 }
+
+const char *params_key(enum params_field f)
+{
+	return fields[f].key;
+}

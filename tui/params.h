@@ -91,4 +91,8 @@ double params_ladder(double v, int dir);
 int params_from_run(struct cfg *c, const struct history_run *r, char *why,
 		    size_t n);
 
+/* The config.yaml key field f sets ("factors" for n_factors), NULL for the
+ * preset row, which is not one. */
+const char *params_key(enum params_field f);
+
 #endif

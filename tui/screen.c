@@ -96,6 +96,7 @@ struct screen *screen_new(struct ui *u, struct state *st,
 		return NULL;
 	}
 	s->focus = PANE_PARAMS;
+	st->focus = PANE_PARAMS + 1;
 	return s;
 }
 
@@ -170,6 +171,7 @@ static void set_focus(struct screen *s, int i)
 	s->pane[s->focus]->focused = 0;
 	s->pane[s->focus]->needs_redraw = 1;
 	s->focus = (i + N_PANES) % N_PANES;
+	s->st->focus = s->focus + 1;    /* kept for the next session */
 	s->pane[s->focus]->focused = 1;
 	s->pane[s->focus]->needs_redraw = 1;
 	s->status_dirty = 1;
@@ -763,6 +765,10 @@ int screen_run(struct screen *s)
 	s->loading_seen = s->st->loading;
 	while (!s->quit) {
 		mark(s, state_pump(s->st));
+		if (s->st->focus_want) {        /* last session's pane */
+			set_focus(s, s->st->focus_want - 1);
+			s->st->focus_want = 0;
+		}
 		if (render(s))
 			refresh();
 		trace_done(s);

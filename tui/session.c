@@ -4,13 +4,17 @@
 
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
 
+#include "afile.h"
 #include "history.h"
 
-const char *session_model_path(const struct state *s, char *buf, size_t n)
+/* The file PREFIX-DATASET-ITEMKEY.EXT beside the run history into buf. */
+static const char *session_file(const struct state *s, const char *prefix,
+				const char *ext, char *buf, size_t n)
 {
 	char dir[ENG_PATH_MAX], name[64];
 
@@ -23,9 +27,19 @@ const char *session_model_path(const struct state *s, char *buf, size_t n)
 	for (char *c = name; *c; c++)
 		if (!isalnum((unsigned char)*c) && *c != '-' && *c != '_' && *c != '.')
 			*c = '_';
-	int len = snprintf(buf, n, "%s/model-%s-%s.ckpt", dir, name,
-			   vocab_item_key_word(s->cfg.item_key));
+	int len = snprintf(buf, n, "%s/%s-%s-%s.%s", dir, prefix, name,
+			   vocab_item_key_word(s->cfg.item_key), ext);
 	return len > 0 && (size_t)len < n ? buf : NULL;
+}
+
+const char *session_model_path(const struct state *s, char *buf, size_t n)
+{
+	return session_file(s, "model", "ckpt", buf, n);
+}
+
+const char *session_view_path(const struct state *s, char *buf, size_t n)
+{
+	return session_file(s, "session", "txt", buf, n);
 }
 
 void session_model_keep(struct state *s)
@@ -71,4 +85,112 @@ unsigned session_model_loaded(struct state *s, const struct eng_evt *ev)
 		state_bias_list(s, s->bias_min);
 	state_pca(s);
 	return DIRTY_ALL;
+}
+
+/* ---- what the panes showed ------------------------------------------------ */
+
+int session_view_save(const struct state *s, char *err, size_t n)
+{
+	char path[ENG_PATH_MAX], line[600], val[400];
+	struct afile *f;
+
+	if (!session_view_path(s, path, sizeof path))
+		return 0;       /* nowhere to keep it, or no dataset came */
+	f = afile_open(path, err, n);
+	if (!f)
+		return -1;
+	snprintf(line, sizeof line, "# collabtui: the interface as it was left "
+		 "(read at start; options given win)\n");
+	afile_write(f, line, strlen(line));
+	for (int i = 0; i < PARAM_COUNT; i++) {
+		if (!params_key(i))
+			continue;
+		params_format(&s->cfg, i, val, sizeof val);
+		int len = snprintf(line, sizeof line, "%s %s\n", params_key(i), val);
+		afile_write(f, line, (size_t)len);
+	}
+	int len = snprintf(line, sizeof line, "pane %d\nsort %d\nsearch %s\n",
+			   s->focus, (int)movielist_sort(s->movies),
+			   movielist_query(s->movies));
+	afile_write(f, line, (size_t)len);
+	return afile_commit(f, err, n);
+}
+
+/* One line "KEY VALUE" of the session file into c, the list and the
+ * pane; 0, or -1 when it is not one this build takes. */
+static int view_line(struct state *s, struct cfg *c, char *key, char *val)
+{
+	char why[300];
+	int v;
+
+	if (strcmp(key, "pane") == 0 || strcmp(key, "sort") == 0) {
+		char *end;
+		long l = strtol(val, &end, 10);
+
+		if (*end || end == val)
+			return -1;
+		v = (int)l;
+		if (key[0] == 'p' ? l < 1 || l > 7 : l < 0 || l >= SORT_COUNT)
+			return -1;
+		if (key[0] == 'p')
+			s->focus_want = v;
+		else
+			movielist_set_sort(s->movies, (enum movielist_sort)v);
+		return 0;
+	}
+	if (strcmp(key, "search") == 0) {
+		/* from a file, on its way to the terminal: no controls */
+		for (char *ch = val; *ch; ch++)
+			if ((unsigned char)*ch < ' ' || *ch == 0x7F)
+				*ch = '?';
+		movielist_set_query(s->movies, val);
+		return 0;
+	}
+	for (int i = 0; i < PARAM_COUNT; i++)
+		if (params_key(i) && strcmp(params_key(i), key) == 0)
+			return cfg_set(c, key, val, why, sizeof why);
+	return -1;
+}
+
+void session_view_restore(struct state *s)
+{
+	char path[ENG_PATH_MAX], line[600], err[ENG_PATH_MAX + 100];
+	struct cfg c = s->cfg;
+	unsigned long lineno = 0, bad = 0;
+	FILE *in;
+
+	if (!session_view_path(s, path, sizeof path))
+		return;
+	in = afile_fopen_read(path, err, sizeof err);
+	if (!in)
+		return;         /* none yet (or not a file): as the options say */
+	while (fgets(line, sizeof line, in)) {
+		lineno++;
+		line[strcspn(line, "\n")] = '\0';
+		if (line[0] == '#' || line[0] == '\0')
+			continue;
+		char *sp = strchr(line, ' ');
+		if (!sp || view_line(s, &c, line, (*sp = '\0', sp + 1)) != 0)
+			bad = bad ? bad : lineno;
+	}
+	fclose(in);
+	/* the command line wins: --preset, then each option, as it parsed */
+	const struct opts *o = s->given;
+	if (o && o->preset)
+		cfg_preset_apply(&c, o->preset, err, sizeof err);
+	for (int i = 0; o && i < o->n_given; i++)
+		cfg_set(&c, o->given[i].key, o->given[i].value, err, sizeof err);
+	if (cfg_check(&c) == NULL) {
+		s->cfg = c;
+	} else {
+		snprintf(err, sizeof err, "%.900s: the values do not go together; "
+			 "kept the options' (%s)", path, cfg_check(&c));
+		state_message(s, 1, err);
+		return;
+	}
+	if (bad) {
+		snprintf(err, sizeof err, "%.900s:%lu: not a setting this version "
+			 "knows; skipped", path, bad);
+		state_message(s, 1, err);
+	}
 }

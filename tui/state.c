@@ -684,6 +684,7 @@ unsigned state_apply(struct state *s, struct eng_evt *ev)
 				 s->demo ? "" : " ", s->demo ? "" : s->summary.name,
 				 s->summary.n_users, s->summary.n_items);
 		state_message(s, 0, msg);
+		session_view_restore(s);
 		state_runs_reload(s);
 		if (s->model_path[0]) {
 			/* its BIASES come with the LOAD_MODEL's req_id */

@@ -15,6 +15,7 @@
 
 #include "backend.h"
 #include "config.h"
+#include "opts.h"
 #include "eng.h"
 #include "runcurves.h"
 #include "runmarks.h"
@@ -128,6 +129,13 @@ struct state {
 	struct history_run overlay;     /* this one (a copy: runs is reread) */
 	struct run_marks *marks;        /* runs marked for comparing; NULL
 					 * until the first mark (owned) */
+
+	/* The session (session.h): what the command line set, which wins
+	 * over the restored values (borrowed; NULL: nothing); the focused
+	 * pane's number 1..7, which the screen keeps up to date; and a pane
+	 * for the screen to focus, 0 for none. */
+	const struct opts *given;
+	int focus, focus_want;
 };
 
 /* Initialise s with the settings in cfg, talking to the engine through be

@@ -13,6 +13,7 @@
 #include "exitcode.h"
 #include "keys.h"
 #include "screen.h"
+#include "session.h"
 #include "state.h"
 #include "theme.h"
 #include "ui.h"
@@ -49,6 +50,7 @@ int tui_run(const struct opts *o)
 		fprintf(stderr, "collabtui: out of memory\n");
 		return EXIT_RUNTIME;
 	}
+	st.given = o;   /* the options win over last session's values */
 	/* before LOAD_DATA: the Runs pane reads the history once it is in */
 	state_keep_history(&st);
 	st.demo_instead = demo_instead;
@@ -79,6 +81,9 @@ int tui_run(const struct opts *o)
 	/* the terminal first: stopping the engine may take a chunk of work */
 	ui_done(&u);
 	be.stop(be.ctx);
+	/* what the panes showed, for the next start (session.h) */
+	if (session_view_save(&st, err, sizeof err) != 0)
+		fprintf(stderr, "collabtui: the session was not kept: %s\n", err);
 	state_done(&st);
 	/* ended by a signal (Ctrl-C, SIGTERM, SIGHUP ...): die of it now that
 	 * everything is down, so the exit status tells the truth */

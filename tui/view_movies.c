@@ -204,6 +204,9 @@ static void draw(struct panel *p, const struct panel_env *env)
 {
 	struct movies_view *v = (struct movies_view *)p;
 	const struct movielist *ml = env->st->movies;
+
+	/* the list's search, also when last session's was put back */
+	snprintf(v->query, sizeof v->query, "%s", movielist_query(ml));
 	int w = panel_inner_w(p), rows = list_rows(v), title_w = w - NUM_W - 2;
 	int has_bias = movielist_has_biases(ml);
 

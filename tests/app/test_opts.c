@@ -136,3 +136,26 @@ Test(opts, help_is_made_from_the_tables)
 	cr_assert(strstr(text, "--model dot|dotbias|nn|als|bpmf|ease|ials|pop"), "%s", text);
 	free(text);
 }
+
+/* What the command line itself set is recorded, in order, with its text,
+ * so that it can win over values restored later (the interface's last
+ * session): --preset's name and each config.yaml key; other options and
+ * config.yaml's own values are not. */
+Test(opts, the_keys_the_command_line_set_are_recorded)
+{
+	struct opts o;
+	char err[512];
+
+	cr_assert_eq(parse(&o, err, sizeof err, "--wd 0.05 --epochs 3 --preset als --wd 0.2"), 0, "%s", err);
+	cr_assert_str_eq(o.preset, "als");
+	cr_assert_eq(o.n_given, 3);
+	cr_assert_str_eq(o.given[0].key, "wd");
+	cr_assert_str_eq(o.given[0].value, "0.05");
+	cr_assert_str_eq(o.given[1].key, "epochs");
+	cr_assert_str_eq(o.given[1].value, "3");
+	cr_assert_str_eq(o.given[2].value, "0.2");
+	cr_assert_eq(parse(&o, err, sizeof err, "train --seed 7"), 0, "%s", err);
+	cr_assert_null(o.preset);
+	cr_assert_eq(o.n_given, 1);
+	cr_assert_str_eq(o.given[0].key, "seed");
+}

@@ -256,6 +256,60 @@ Test(tui_lab, model_comes_back_80x24) { model_comes_back(80, 24); }
 Test(tui_lab, model_comes_back_120x40) { model_comes_back(120, 40); }
 Test(tui_lab, model_comes_back_200x60) { model_comes_back(200, 60); }
 
+/* Quit with q, and see collabtui end well. */
+static void quit_cleanly(void)
+{
+	tmx_keys(&L, "q");
+	cr_assert_eq(tmx_wait_exit(&L), 0);
+	tmx_stop(&L);
+}
+
+/* Start with options more: wd as wd_re says, the list by mean, searched
+ * for "star". */
+static void see_the_panes_back(const char *more, const char *wd_re)
+{
+	start(120, 40, more);
+	tmx_wait_regex(&L, wd_re);
+	TMX_WAIT_TEXT(&L, "by mean");
+	TMX_WAIT_TEXT(&L, "/star   (Esc clears)");
+	TMX_WAIT_TEXT(&L, "Star Wars (1977)");
+	TMX_NOT_ON_SCREEN(&L, "Toy Story");
+}
+
+/* Change wd, the movie list's order and search, focus the Movies pane,
+ * quit: a restart shows them all as they were left (from
+ * session-ml-100k-id.txt beside the history); an option given on the
+ * command line wins over the restored value, the rest still come back. */
+Test(tui_lab, the_panes_come_back_as_left_120x40)
+{
+	char path[700];
+	struct stat st;
+
+	start(120, 40, "");
+	TMX_WAIT_TEXT(&L, "Enter edit p preset");       /* Params focused */
+	tmx_wait_regex(&L, "wd +0\\.1 ");
+	tmx_keys(&L, "Down Down Down Down Right");     /* wd 0.1 -> 0.2 */
+	tmx_wait_regex(&L, "wd +0\\.2 ");
+	tmx_keys(&L, "4 o o / s t a r Enter");
+	TMX_WAIT_TEXT(&L, "by mean");
+	TMX_WAIT_TEXT(&L, "/star   (Esc clears)");
+	quit_cleanly();
+	snprintf(path, sizeof path, "%s/collabtui/session-ml-100k-id.txt", L.dir);
+	cr_assert_eq(stat(path, &st), 0, "no %s", path);
+
+	see_the_panes_back("", "wd +0\\.2 ");
+	/* the Movies pane has the keys: Enter opens the selected movie's
+	 * details (in the Hyperparameters pane it would edit the preset) */
+	tmx_keys(&L, "Enter");
+	TMX_WAIT_TEXT(&L, "genres ");
+	tmx_keys(&L, "Escape");
+	quit_cleanly();
+
+	/* the command line wins, the rest is still restored */
+	see_the_panes_back("--wd 0.05", "wd +0\\.05 ");
+	cr_assert(tmx_alive(&L));
+}
+
 /* ---- polish ------------------------------------------------------------------ */
 
 /* `?` says when there is more than fits, and every key can be reached:
