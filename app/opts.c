@@ -8,6 +8,7 @@
  * by side.  Nothing here knows a command by name: rows name commands by
  * their CMD_* bit, and the command table comes from the caller. */
 #include "opts.h"
+#include "occupation.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -227,7 +228,7 @@ static const struct opt_row rows[] = {
 	{ .name = "gender", .arg = "M|F", .help = "your gender, to recommend without --ratings",
 	  .cmds = C(RECOMMEND), .group = G_INSIGHT, FIELD(K_STR, gender) },
 	{ .name = "occupation", .arg = "WORD",
-	  .help = "your occupation (engineer, student, ...), likewise",
+	  .help = "your occupation, likewise: one of\n" OCCUPATION_LINES,
 	  .cmds = C(RECOMMEND), .group = G_INSIGHT, FIELD(K_STR, occupation) },
 	/* synth */
 	{ .name = "ratings", .arg = "N", .help = "ratings to write (default ML-25M's)",

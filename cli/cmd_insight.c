@@ -17,6 +17,7 @@
 #include <strings.h>
 
 #include "myratings.h"
+#include "occupation.h"
 
 /* Defaults of the options left at -1. */
 #define DEF_TOP 10
@@ -227,19 +228,6 @@ static int check_gender(const char *g)
 	return (g[0] == 'M' || g[0] == 'F' || g[0] == 'm' || g[0] == 'f') && !g[1];
 }
 
-/* --occupation: a word of letters (u.occupation's "engineer", "student"),
- * short enough for the engine's field. */
-static int check_occupation(const char *w, size_t max)
-{
-	size_t n = strlen(w);
-	if (n == 0 || n >= max)
-		return 0;
-	for (; *w; w++)
-		if (!((*w >= 'a' && *w <= 'z') || (*w >= 'A' && *w <= 'Z')))
-			return 0;
-	return 1;
-}
-
 /* recommend's input: your ratings (read and resolved now, so a bad line
  * costs no training), or your age, gender and occupation. */
 static int check_recommend(struct cli_session *s)
@@ -284,9 +272,9 @@ static int check_recommend(struct cli_session *s)
 			return cli_refuse("--age: expected 1..%d, got %d", AGE_MAX, o->age);
 		if (o->gender && !check_gender(o->gender))
 			return cli_refuse("--gender: expected M or F, got \"%s\"", o->gender);
-		if (o->occupation && !check_occupation(o->occupation, sizeof m->occupation))
-			return cli_refuse("--occupation: expected one word of letters (engineer, "
-				      "student, ...), got \"%s\"", o->occupation);
+		if (o->occupation && !occupation_known(o->occupation))
+			return cli_refuse("--occupation: expected one of %s; got \"%s\"",
+				      OCCUPATION_LIST, o->occupation);
 		/* the datasets write M and F */
 		snprintf(m->gender, sizeof m->gender, "%s", o->gender ? o->gender : "");
 		m->gender[0] = (char)toupper((unsigned char)m->gender[0]);

@@ -1,5 +1,6 @@
 /* state.c -- the interface's model of the engine (see state.h). */
 #include "state.h"
+#include "occupation.h"
 #include "session.h"
 
 #include <ctype.h>
@@ -337,6 +338,15 @@ int state_parse_form(const char *text, struct eng_meta_args *a, char *why,
 		snprintf(why, n, "gender or occupation too long");
 		return -1;
 	}
+	if (strlen(tok[1]) != 1 || !strchr("MFmf", tok[1][0])) {
+		snprintf(why, n, "the gender '%.20s': expected M or F", tok[1]);
+		return -1;
+	}
+	if (!occupation_known(tok[2])) {
+		snprintf(why, n, "the occupation '%.20s': expected one of %s", tok[2],
+			 OCCUPATION_LIST);
+		return -1;
+	}
 	memset(a, 0, sizeof *a);
 	a->top = STATE_RECS_TOP;
 	a->age = (int)age;
@@ -350,7 +360,7 @@ int state_parse_form(const char *text, struct eng_meta_args *a, char *why,
 int state_recommend_form(struct state *s, const char *text)
 {
 	struct eng_cmd cmd = { .kind = ENG_CMD_RECOMMEND_META };
-	char why[100];
+	char why[400];
 
 	if (state_parse_form(text, &cmd.u.meta, why, sizeof why) != 0) {
 		state_message(s, 1, why);

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "views.h"
+#include "occupation.h"
 
 #define FORM_MAX 64
 #define HEAD_ROWS 3             /* basis, model, form or hint */
@@ -89,6 +90,30 @@ static void draw_model(struct panel *p, const struct panel_env *env)
 		     "10%% most-rated", 100.0 * st->recs.pop_share);
 }
 
+/* While the form is open: the occupations it takes, word-wrapped over
+ * the rows under it. */
+static void draw_occupations(struct panel *p, const struct panel_env *env)
+{
+	const char *w = "occupations: " OCCUPATION_LIST;
+	int width = panel_inner_w(p) - 2, r = 3;
+
+	while (*w && r < panel_inner_h(p) && width > 0) {
+		int len = (int)strlen(w);
+
+		if (len > width) {      /* cut after the last ", " that fits */
+			len = width;
+			while (len > 0 && w[len] != ' ')
+				len--;
+			if (len == 0)
+				len = width;
+		}
+		panel_clear_row(p, env, r);
+		panel_printf(p, env, r++, 1, ROLE_LABEL, "%.*s", len, w);
+		w += len;
+		w += strspn(w, " ");
+	}
+}
+
 static void draw(struct panel *p, const struct panel_env *env)
 {
 	struct recs_view *v = (struct recs_view *)p;
@@ -137,6 +162,8 @@ static void draw(struct panel *p, const struct panel_env *env)
 			panel_text(p, env, y, 9 + title_w, because_w, sel ? role : ROLE_LABEL,
 				   movielist_item(ml, e->because)->title);
 	}
+	if (v->editing)
+		draw_occupations(p, env);
 }
 
 static unsigned form_key(struct recs_view *v, int key, const struct panel_env *env)

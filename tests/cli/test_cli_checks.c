@@ -62,7 +62,11 @@ Test(cli_checks, insight_inputs_are_checked_before_training, .timeout = 120)
 	refused(dir, "recommend", "--ratings bad.csv --include-me", "bad.csv:2:");
 	refused(dir, "recommend", "--gender X", "--gender: expected M or F");
 	refused(dir, "recommend", "--age 500", "--age: expected 1..120");
-	refused(dir, "recommend", "--occupation 'two words'", "--occupation: expected one word");
+	/* an unknown occupation is named with every one the data knows */
+	refused(dir, "recommend", "--occupation 'two words'",
+		"--occupation: expected one of administrator, artist,");
+	refused(dir, "recommend", "--age 30 --gender F --occupation pilot",
+		"technician, writer; got \"pilot\"");
 	refused(dir, "recommend", "--age 30 --top 0", "--top: expected 1..100");
 	refused(dir, "similar", "xyzzy", "no movie title contains \"xyzzy\"");
 	refused(dir, "similar", "star", "\"star\" matches");

@@ -927,6 +927,14 @@ Test(tui_state, training_refreshes_insight_and_stale_shows, .init = utf8_locale)
 	cr_assert_str_eq(last_sent(&f)->u.meta.occupation, "engineer");
 	cr_assert_eq(state_recommend_form(&st, "old F student"), -1);
 	cr_assert(strstr(st.status, "'old'"), "%s", st.status);
+	/* the form refuses what the data cannot match, and lists the
+	 * occupations it takes */
+	cr_assert_eq(state_recommend_form(&st, "34 X student"), -1);
+	cr_assert(strstr(st.status, "expected M or F"), "%s", st.status);
+	cr_assert_eq(state_recommend_form(&st, "34 F pilot"), -1);
+	cr_assert(strstr(st.status, "'pilot': expected one of administrator"), "%s",
+		  st.status);
+	cr_assert(strstr(st.status, "technician, writer"), "%s", st.status);
 
 	cr_assert_eq(state_train(&st, 0), 0);
 	uint32_t req = last_sent(&f)->req_id;
