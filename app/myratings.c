@@ -59,6 +59,48 @@ long myratings_find_title(const struct eng_catalog *cat, const char *text,
 	return *n_matches > 1 ? -2 : found;
 }
 
+/* A line of a file that names both (see myratings.h): the movie with
+ * that id and title, else (the other item key) the title, else the id;
+ * -1 when neither is in cat. */
+static long find_id_title(const struct eng_catalog *cat, unsigned long long id,
+			  const char *title)
+{
+	long by_title = -1, by_id = -1;
+
+	for (uint32_t i = 0; i < cat->n_items; i++) {
+		int same_title = strcasecmp(cat->items[i].title, title) == 0;
+
+		if (same_title && cat->items[i].id == id)
+			return i;
+		if (same_title && by_title < 0)
+			by_title = i;
+		if (cat->items[i].id == id && by_id < 0)
+			by_id = i;
+	}
+	return by_title >= 0 ? by_title : by_id;
+}
+
+/* The file's first line when its lines end in the movie id. */
+static const char header_v2[] = "title,rating,id";
+
+/* Cut ",ID" off the end of line into *id; 0, or -1 when it does not end
+ * in one. */
+static int split_id(char *line, unsigned long long *id)
+{
+	char *comma = strrchr(line, ',');
+	char *digits = comma ? comma + 1 : NULL;
+
+	if (!comma)
+		return -1;
+	digits += strspn(digits, " \t");
+	size_t n = strspn(digits, "0123456789");
+	if (n == 0 || n > 19 || digits[n + strspn(digits + n, " \t\r\n")] != '\0')
+		return -1;
+	*id = strtoull(digits, NULL, 10);
+	*comma = '\0';
+	return 0;
+}
+
 /* Trim spaces, tabs and a line end from both ends of s, in place. */
 static char *trim(char *s)
 {
@@ -169,7 +211,10 @@ int myratings_path(const char *name, const char *key, char *out, size_t n,
 			  c == '_' ? c : '_';
 	}
 	safe[i] = '\0';
-	snprintf(file, sizeof file, "ratings-%s-%.40s.csv", safe, key);
+	if (key)
+		snprintf(file, sizeof file, "ratings-%s-%.40s.csv", safe, key);
+	else
+		snprintf(file, sizeof file, "ratings-%s.csv", safe);
 	int rc = paths_user_file(PATHS_DATA, file, out, n);
 	if (rc == -2)
 		snprintf(err, errlen, "the path of the ratings file is too long");
@@ -277,7 +322,8 @@ static int read_file(struct myratings *m, const char *path,
 	char *line = NULL, why[600] = "", shown[41];
 	size_t cap = 0;
 	ssize_t got;
-	int ln = 0, bad = 0;
+	int ln = 0, bad = 0, v2 = 0;
+	unsigned long long id = 0;
 
 	m->n = 0;
 	note_file(m, -1);
@@ -300,6 +346,13 @@ static int read_file(struct myratings *m, const char *path,
 				 LINE_MAX_BYTES);
 		else if (memchr(line, '\0', len))
 			snprintf(why, sizeof why, "a NUL byte in the line");
+		else if (ln == 1 && strcmp(trim(line + (strncmp(line, "\xEF\xBB\xBF", 3) ?
+							 0 : 3)), header_v2) == 0) {
+			v2 = 1;         /* lines title,rating,id */
+			continue;
+		}
+		else if (v2 && *trim(line) && *trim(line) != '#' && split_id(line, &id) != 0)
+			snprintf(why, sizeof why, "expected title,rating,id");
 		else if ((rc = parse_line(line, ln, &l)) == MYRATINGS_SKIP)
 			continue;
 		else if (rc == MYRATINGS_NO_COMMA)
@@ -311,8 +364,12 @@ static int read_file(struct myratings *m, const char *path,
 		else if (l.rating < lo || l.rating > hi)
 			snprintf(why, sizeof why, "rating %g is outside the dataset's "
 				 "%g..%g", l.rating, lo, hi);
-		else if ((it = myratings_find_title(cat, l.name, matches, SHOW_MATCHES,
-						&nm)) < 0)
+		else if (v2 && (it = find_id_title(cat, id, l.name)) < 0)
+			snprintf(why, sizeof why, "neither movie id %llu nor the title "
+				 "\"%.200s\" is in the dataset", id,
+				 text_clean(shown, 41, l.name, strlen(l.name)));
+		else if (!v2 && (it = myratings_find_title(cat, l.name, matches,
+							   SHOW_MATCHES, &nm)) < 0)
 			myratings_title_error(cat, l.name, it, matches, nm, SHOW_MATCHES, why,
 					      sizeof why);
 		else if (myratings_set(m, (uint32_t)it, (float)l.rating) != 0)
@@ -459,7 +516,7 @@ int myratings_save(struct myratings *m, const char *path,
 {
 	struct myratings *theirs = NULL, *out = NULL;
 	struct afile *f;
-	static const char header[] = "title,rating\n";
+
 	char why[600];
 	int lock = -1, rc = -1;
 
@@ -489,13 +546,16 @@ int myratings_save(struct myratings *m, const char *path,
 	f = afile_open(path, err, errlen);
 	if (!f)
 		goto done;
-	afile_write(f, header, sizeof header - 1);
+	afile_write(f, header_v2, sizeof header_v2 - 1);
+	afile_write(f, "\n", 1);
 	for (int i = 0; i < out->n; i++) {
-		char num[32];
+		const struct eng_item *it = &cat->items[out->r[i].item];
+		char num[64];
 		int k;
 
-		write_name(f, cat->items[out->r[i].item].title);
-		k = snprintf(num, sizeof num, ",%g\n", out->r[i].rating);
+		write_name(f, it->title);
+		k = snprintf(num, sizeof num, ",%g,%llu\n", out->r[i].rating,
+			     (unsigned long long)it->id);
 		afile_write(f, num, (size_t)k);
 	}
 	if (afile_commit(f, err, errlen) != 0)

@@ -5,9 +5,14 @@
  * `recommend --ratings` and the interface (loading, saving after every
  * change).
  *
- * The file lives at $XDG_DATA_HOME/collabtui/ratings-NAME-KEY.csv (else
- * ~/.local/share/collabtui/...), one per dataset name and item key, since
- * an item index means different movies under the two keys.  Saving goes
+ * The interface's file lives at $XDG_DATA_HOME/collabtui/ratings-NAME.csv
+ * (else ~/.local/share/collabtui/...), one per dataset name for both item
+ * keys: it is written as "title,rating,id" lines under that header, so a
+ * movie rated under --item-key id is found under --item-key title (by its
+ * title) and the reverse (by the id and title, else the id).  Files
+ * without that header are read as title_or_id,rating lines, as before;
+ * the interface reads the ratings-NAME-KEY.csv of earlier versions when
+ * ratings-NAME.csv is not there yet.  Saving goes
  * through afile (temporary, fsync, rename), so a crash or a `kill -9` at
  * any moment leaves the old file or the new one.  A process killed while
  * saving leaves its temporary behind; myratings_clean_temps() removes such
@@ -48,8 +53,9 @@ struct myratings {
 	unsigned long long file_dev, file_ino, file_size, file_mtime_ns;
 };
 
-/* The file for dataset `name` under item key `key` ("title" or "id"):
- * $XDG_DATA_HOME/collabtui/ratings-NAME-KEY.csv, else under
+/* The file for dataset `name`: $XDG_DATA_HOME/collabtui/ratings-NAME.csv,
+ * or, for the item key `key` ("title" or "id", non-NULL) earlier versions
+ * kept it under, ratings-NAME-KEY.csv; else under
  * $HOME/.local/share.  Characters of name outside [A-Za-z0-9._-] become
  * '_'.  Returns 0, or -1 when neither variable is set (or out is too
  * small), with the reason in err. */

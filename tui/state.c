@@ -654,17 +654,32 @@ static void load_mine(struct state *s)
 
 	s->mine.n = 0;
 	s->mine_keep = 0;
-	if (myratings_path(s->summary.name, vocab_item_key_word(s->cfg.item_key),
-			   s->mine_path, sizeof s->mine_path, err, sizeof err) != 0) {
+	/* one file for both item keys (its lines name the movie by both) */
+	if (myratings_path(s->summary.name, NULL, s->mine_path,
+			   sizeof s->mine_path, err, sizeof err) != 0) {
 		s->mine_path[0] = '\0';
 		state_message(s, 1, err);
-	} else {
-		myratings_clean_temps(s->mine_path);
-		if (myratings_load(&s->mine, s->mine_path, movielist_catalog(s->movies),
-				   s->range.lo, s->range.hi, err, sizeof err) < 0) {
-			s->mine_keep = 1;
-			state_message(s, 1, err);
-		}
+		state_recommend(s);
+		return;
+	}
+	myratings_clean_temps(s->mine_path);
+	int rc = myratings_load(&s->mine, s->mine_path, movielist_catalog(s->movies),
+				s->range.lo, s->range.hi, err, sizeof err);
+	char old[ENG_PATH_MAX];
+	/* none yet: the file of one item key that earlier versions kept,
+	 * read, not written; all of it is this session's to save */
+	if (rc == 1 && myratings_path(s->summary.name,
+				      vocab_item_key_word(s->cfg.item_key), old,
+				      sizeof old, err, sizeof err) == 0) {
+		rc = myratings_load(&s->mine, old, movielist_catalog(s->movies),
+				    s->range.lo, s->range.hi, err, sizeof err);
+		s->mine.n_base = 0;
+		s->mine.file_dev = s->mine.file_ino = 0;
+		s->mine.file_size = s->mine.file_mtime_ns = 0;
+	}
+	if (rc < 0) {
+		s->mine_keep = 1;
+		state_message(s, 1, err);
 	}
 	state_recommend(s);
 }

@@ -49,6 +49,9 @@ Test(myratings, path_follows_xdg_then_home)
 	cr_assert_eq(myratings_path("my data/set", "title", path, sizeof path, err,
 				    sizeof err), 0);
 	cr_assert_str_eq(path, "/home/u/.local/share/collabtui/ratings-my_data_set-title.csv");
+	cr_assert_eq(myratings_path("my data/set", NULL, path, sizeof path, err,
+				    sizeof err), 0);
+	cr_assert_str_eq(path, "/home/u/.local/share/collabtui/ratings-my_data_set.csv");
 	unsetenv("XDG_DATA_HOME");
 	unsetenv("HOME");
 	cr_assert_eq(myratings_path("x", "id", path, sizeof path, err, sizeof err), -1);
@@ -100,9 +103,9 @@ Test(myratings, round_trip_quotes_awkward_titles)
 	FILE *f = fopen(path, "r");
 	char line[128];
 	cr_assert(fgets(line, sizeof line, f));
-	cr_assert_str_eq(line, "title,rating\n");
+	cr_assert_str_eq(line, "title,rating,id\n");
 	cr_assert(fgets(line, sizeof line, f));
-	cr_assert_str_eq(line, "\"\"\"Quoted\"\", with \"\"\"\"marks\"\"\",3.5\n");
+	cr_assert_str_eq(line, "\"\"\"Quoted\"\", with \"\"\"\"marks\"\"\",3.5,3\n");
 	fclose(f);
 	snprintf(path, sizeof path, "%s/sub/dir", dir);
 	testenv_rmdir(path);
@@ -436,4 +439,64 @@ Test(myratings, an_all_digit_name_is_the_movie_id_first)
 	free(c->items);
 	free(c->strings);
 	free(c);
+}
+
+/* Your ratings belong to you, not to an item key: saved under the id
+ * key's catalogue (where two movies share a title), they load under the
+ * title key's (one item per title, its smallest id) by title, and back
+ * again by id and title, so the rated one of the two is found.  A file
+ * of earlier versions (title_or_id,rating) is still read. */
+Test(myratings, ratings_resolve_under_either_item_key)
+{
+	char dir[256], path[512], err[600];
+	struct eng_catalog *by_id = catalog(4, 0), *by_title = catalog(3, 0);
+	struct myratings m = { 0 }, back;
+
+	/* by id: ids 1..4, the movies of ids 3 and 4 share a title; by
+	 * title: that title once, with the smallest id, 3 */
+	by_id->items[3].title = by_id->items[2].title;
+	by_title->items[0].id = 2;
+	by_title->items[0].title = by_id->items[1].title;
+	by_title->items[1].id = 3;
+	by_title->items[1].title = by_id->items[2].title;
+	by_title->items[2].id = 1;
+	by_title->items[2].title = by_id->items[0].title;
+	testenv_tmpdir(dir, sizeof dir);
+	snprintf(path, sizeof path, "%s/ratings.csv", dir);
+	myratings_set(&m, 0, 5);        /* id 1 */
+	myratings_set(&m, 3, 2);        /* id 4, the shared title */
+	cr_assert_eq(myratings_save(&m, path, by_id, err, sizeof err), 0, "%s", err);
+
+	cr_assert_eq(myratings_load(&back, path, by_title, 1, 5, err, sizeof err), 0, "%s", err);
+	cr_assert_eq(back.n, 2);
+	cr_assert_float_eq(myratings_get(&back, 2), 5, 0, "id 1 by its title");
+	cr_assert_float_eq(myratings_get(&back, 1), 2, 0, "the shared title");
+	/* saved under the title key: the shared title is written with id 3 */
+	cr_assert_eq(myratings_save(&back, path, by_title, err, sizeof err), 0, "%s", err);
+	cr_assert_eq(myratings_load(&m, path, by_id, 1, 5, err, sizeof err), 0, "%s", err);
+	cr_assert_eq(m.n, 2);
+	cr_assert_float_eq(myratings_get(&m, 0), 5, 0);
+	cr_assert_float_eq(myratings_get(&m, 2), 2, 0, "id 3 and its title");
+
+	/* the old format, and a line of the new one that names nothing */
+	FILE *f = fopen(path, "w");
+	fputs("title,rating\n4,3\nMovie 001, The  (1990),1\n", f);
+	fclose(f);
+	cr_assert_eq(myratings_load(&m, path, by_id, 1, 5, err, sizeof err), 0, "%s", err);
+	cr_assert_float_eq(myratings_get(&m, 3), 3, 0, "an all-digit name is the id");
+	cr_assert_float_eq(myratings_get(&m, 1), 1, 0);
+	f = fopen(path, "w");
+	fputs("title,rating,id\nNo Such Movie (1990),4,99\n", f);
+	fclose(f);
+	cr_assert_eq(myratings_load(&m, path, by_id, 1, 5, err, sizeof err), -1);
+	cr_assert(strstr(err, ":2: neither movie id 99 nor the title \"No Such Movie (1990)\""),
+		  "%s", err);
+	f = fopen(path, "w");
+	fputs("title,rating,id\nMovie 001 (1990),4.5\n", f);
+	fclose(f);
+	cr_assert_eq(myratings_load(&m, path, by_id, 1, 5, err, sizeof err), -1);
+	cr_assert(strstr(err, ":2: expected title,rating,id"), "%s", err);
+	testenv_rmdir(dir);
+	eng_catalog_free(by_id);
+	eng_catalog_free(by_title);
 }

@@ -109,10 +109,10 @@ Test(tui_recs, ratings_change_recommendations_and_persist)
 	tmx_stop(&S);
 
 	/* the file, in the format headless recommend reads */
-	snprintf(path, sizeof path, "%s/collabtui/ratings-ml-100k-id.csv", S.dir);
+	snprintf(path, sizeof path, "%s/collabtui/ratings-ml-100k.csv", S.dir);
 	cli_slurp(path, before, sizeof before);
-	cr_assert_str_eq(before, "title,rating\nStar Wars (1977),5\nFargo (1996),1\n"
-			 "Toy Story (1995),4\n");
+	cr_assert_str_eq(before, "title,rating,id\nStar Wars (1977),5,50\nFargo (1996),1,100\n"
+			 "Toy Story (1995),4,1\n");
 	char ds[512];
 	cli_run(&r, S.dir, "recommend --ratings '%s' --data '%s' --epochs 1 --top 3", path,
 		testenv_dataset(ds, sizeof ds, "ml-100k"));
@@ -127,7 +127,9 @@ Test(tui_recs, ratings_change_recommendations_and_persist)
 	TMX_WAIT_TEXT(&S, "from your 3 ratings, folded in");
 	recs_rows(again, sizeof again);
 	cr_assert_str_eq(again, after, "after a restart:\n%s", S.cap);
-	tmx_keys(&S, "4 / star Space wars Enter");
+	/* last session's search came back too: Esc clears it */
+	TMX_WAIT_TEXT(&S, "/toy story   (Esc clears)");
+	tmx_keys(&S, "4 Escape / star Space wars Enter");
 	TMX_WAIT_TEXT(&S, "1 of 1682");
 	/* the yours column of Star Wars' row holds the 5: offsets from the
 	 * Movies pane's left border, where the text is ASCII (what is left
@@ -138,6 +140,15 @@ Test(tui_recs, ratings_change_recommendations_and_persist)
 	const char *col = strstr(hb, "yours");
 	cr_assert_not_null(col);
 	cr_assert_eq(rb[(col - hb) + 4], '5', "the yours column lacks the 5:\n%s", S.cap);
+
+	/* made under --item-key id, they are yours under --item-key title too */
+	tmx_keys(&S, "q");
+	TMX_WAIT_GONE(&S, "users 943");
+	tmx_stop(&S);
+	char args[700];
+	snprintf(args, sizeof args, "--data '%s' --item-key title", ds);
+	tmx_start(&S, 120, 40, "", args);
+	TMX_WAIT_TEXT(&S, "your ratings 3");
 }
 
 /* A ranking model in the pane: trained with --model ease, the list says

@@ -815,8 +815,8 @@ Test(tui_state, rating_sends_recommend_and_saves, .init = utf8_locale)
 	load_fake(&st, &f);
 	cr_assert(st.has_meta);
 	cr_assert_not(state_half_stars(&st));
-	snprintf(path, sizeof path, "%s/collabtui/ratings-fake-%s.csv", dir,
-		 vocab_item_key_word(c.item_key));
+	/* one file for both item keys */
+	snprintf(path, sizeof path, "%s/collabtui/ratings-fake.csv", dir);
 	cr_assert_str_eq(st.mine_path, path);
 	/* no ratings yet: the first recommendations are asked for at once */
 	cmd = last_sent(&f);
@@ -873,10 +873,33 @@ Test(tui_state, rating_sends_recommend_and_saves, .init = utf8_locale)
 	FILE *fp = fopen(path, "r");
 	char line[128];
 	cr_assert(fgets(line, sizeof line, fp) && fgets(line, sizeof line, fp));
-	cr_assert_str_eq(line, "Alien (1979),5\n");
+	cr_assert_str_eq(line, "Alien (1979),5,0\n");      /* the fake has no ids */
 	fclose(fp);
 	state_done(&st);
 	unlink(path);
+
+	/* none yet, but the file of one item key an earlier version kept:
+	 * read, and what the next save writes to the new file */
+	char old[600];
+	snprintf(old, sizeof old, "%s/collabtui/ratings-fake-%s.csv", dir,
+		 vocab_item_key_word(c.item_key));
+	fp = fopen(old, "w");
+	fputs("title,rating\nAlien (1979),4\n", fp);
+	fclose(fp);
+	memset(&f, 0, sizeof f);
+	cr_assert_eq(state_init(&st, &c, &be), 0);
+	load_fake(&st, &f);
+	cr_assert_eq(st.mine.n, 1);
+	cr_assert_eq(st.mine.r[0].item, 2);
+	cr_assert_eq(state_rate(&st, 1, 3), 0);
+	state_done(&st);
+	fp = fopen(path, "r");
+	cr_assert_not_null(fp, "no %s", path);
+	cr_assert(fgets(line, sizeof line, fp) && fgets(line, sizeof line, fp));
+	cr_assert_str_eq(line, "Alien (1979),4,0\n");
+	fclose(fp);
+	unlink(path);
+	unlink(old);
 	snprintf(path, sizeof path, "%s/collabtui", dir);
 	rmdir(path);
 	testenv_rmdir(dir);
