@@ -52,6 +52,7 @@ struct screen {
 	unsigned long progress_seen;    /* st->n_progress on screen */
 	struct timespec progress_at;    /* when that screen was drawn */
 	int loading_seen;               /* st->loading on the last screen */
+	int params_n;                   /* Hyperparameters rows laid out for */
 };
 
 static const unsigned pane_dirty[N_PANES] = {
@@ -132,11 +133,13 @@ static void relayout(struct screen *s)
 
 	if (W >= SCREEN_FULL_W && H >= SCREEN_FULL_H) {
 		int left = W >= 120 ? 44 : 40, body = H - 1;
-		/* the fields, and three lines more (a refusal's reason, stale,
-		 * the keys) while Dataset keeps 15 rows: its summary, ML-100K's
-		 * histogram and the most rated movie */
-		int params_h = PARAM_COUNT + 2 + 3 <= body - 15 ? PARAM_COUNT + 2 + 3 :
-								  PARAM_COUNT + 2;
+		/* the rows the values give (the nn's only for nn), and three
+		 * lines more (a refusal's reason, stale, the keys) while
+		 * Dataset keeps 15 rows: its summary, ML-100K's histogram and
+		 * the most rated movie */
+		enum params_field rows[PARAM_COUNT];
+		int n = s->params_n = params_rows(&s->st->cfg, rows);
+		int params_h = n + 2 + 3 <= body - 15 ? n + 2 + 3 : n + 2;
 		/* right column: Training (or Map), Movies, Recommendations */
 		int train_h = body * 45 / 100, recs_h = (body - train_h) / 2;
 
@@ -342,7 +345,13 @@ static void draw_small(struct screen *s)
 static int render(struct screen *s)
 {
 	int drew = 0;
+	enum params_field rows[PARAM_COUNT];
 
+	/* a model with other rows (nn's network, ials's alpha) gives the
+	 * Hyperparameters pane another height */
+	if (s->layout == LAYOUT_FULL &&
+	    params_rows(&s->st->cfg, rows) != s->params_n)
+		relayout(s);
 	if (s->layout == LAYOUT_SMALL) {
 		if (!s->full_redraw)
 			return 0;
