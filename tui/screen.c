@@ -20,6 +20,9 @@ enum layout { LAYOUT_FULL, LAYOUT_TABS, LAYOUT_SMALL };
 #define TRACE_MAX 200000        /* key presses recorded by --trace */
 #define PENDING_MAX 64          /* keys read but not yet on screen */
 #define EVENTS_MAX 100000       /* training gaps, stops and loads recorded */
+#define LEFT_MIN_W 40           /* the full layout's left column, */
+#define LEFT_MAX_W 64           /* a share of the width within these */
+#define TRAIN_MIN_H 15          /* Training's height, border included */
 
 struct screen {
 	struct ui *ui;
@@ -132,7 +135,13 @@ static void relayout(struct screen *s)
 	int W = COLS, H = LINES, rc = 0;
 
 	if (W >= SCREEN_FULL_W && H >= SCREEN_FULL_H) {
-		int left = W >= 120 ? 44 : 40, body = H - 1;
+		/* the left column a share of the width: 40 at 100 columns,
+		 * 44 at 120, 64 at 200 and no wider */
+		int left = W * 37 / 100, body = H - 1;
+		if (left < LEFT_MIN_W)
+			left = LEFT_MIN_W;
+		if (left > LEFT_MAX_W)
+			left = LEFT_MAX_W;
 		/* the rows the values give (the nn's only for nn), and three
 		 * lines more (a refusal's reason, stale, the keys) while
 		 * Dataset keeps 15 rows: its summary, ML-100K's histogram and
@@ -140,8 +149,13 @@ static void relayout(struct screen *s)
 		enum params_field rows[PARAM_COUNT];
 		int n = s->params_n = params_rows(&s->st->cfg, rows);
 		int params_h = n + 2 + 3 <= body - 15 ? n + 2 + 3 : n + 2;
-		/* right column: Training (or Map), Movies, Recommendations */
-		int train_h = body * 45 / 100, recs_h = (body - train_h) / 2;
+		/* right column: Training (or Map), Movies, Recommendations;
+		 * Training tall enough for a chart of 4 rows above a 5-epoch
+		 * table (from epoch 0) on a short screen */
+		int train_h = body * 45 / 100, recs_h;
+		if (train_h < TRAIN_MIN_H)
+			train_h = TRAIN_MIN_H;
+		recs_h = (body - train_h) / 2;
 
 		s->layout = LAYOUT_FULL;
 		rc |= panel_move(s->pane[PANE_DATASET], 0, 0, left, body - params_h);

@@ -15,6 +15,9 @@
 
 /* Columns right of the title: year, ratings, mean, bias, yours. */
 #define NUM_W 33
+/* The title column's widest: longer titles are cut, and on a wide screen
+ * the numbers stay near the titles rather than 100 columns away. */
+#define TITLE_MAX_W 64
 
 struct movies_view {
 	struct panel super;
@@ -227,6 +230,8 @@ static void draw(struct panel *p, const struct panel_env *env)
 	}
 	if (title_w < 8)
 		title_w = 8;
+	if (title_w > TITLE_MAX_W)
+		title_w = TITLE_MAX_W;
 	panel_printf(p, env, 0, 1, ROLE_LABEL, "%-*s %4s %7s %5s %7s %5s",
 		     title_w, "title", "year", "ratings", "mean", "bias", "yours");
 	for (int r = 0; r < rows && p->top + r < p->n_rows; r++) {

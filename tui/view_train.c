@@ -19,6 +19,7 @@
 
 #define YLABEL_W 8              /* "10.38 ┤" */
 #define TABLE_MAX 6             /* epoch rows shown below the chart */
+#define CHART_MIN_ROWS 4        /* the chart's least height, before the table's */
 
 /* Chart cell roles, in drawing priority. */
 enum { CR_OLD = 1, CR_TRAIN, CR_VALID };
@@ -449,9 +450,9 @@ static void draw(struct panel *p, const struct panel_env *env)
 	best = curves_best(cur);
 	table = cur->planned_epochs < TABLE_MAX ? cur->planned_epochs + 1 : TABLE_MAX + 1;
 	chart_rows = ih - 2 - 1 - table;
-	if (chart_rows < 3) {           /* a short pane keeps the chart */
-		table = ih - 2 - 1 - 3;
-		chart_rows = 3;
+	if (chart_rows < CHART_MIN_ROWS) {      /* a short pane keeps the chart */
+		table = ih - 2 - 1 - CHART_MIN_ROWS;
+		chart_rows = CHART_MIN_ROWS;
 	}
 	draw_legend(p, env, cur, best);
 	draw_chart(p, env, v, cur, best, 2, chart_rows);
