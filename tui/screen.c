@@ -56,6 +56,7 @@ struct screen {
 	struct timespec progress_at;    /* when that screen was drawn */
 	int loading_seen;               /* st->loading on the last screen */
 	int params_n;                   /* Hyperparameters rows laid out for */
+	int overlay_shown;              /* a pane's popup is on screen */
 };
 
 static const unsigned pane_dirty[N_PANES] = {
@@ -184,6 +185,8 @@ static void relayout(struct screen *s)
 
 static void set_focus(struct screen *s, int i)
 {
+	if (s->overlay_shown)
+		s->full_redraw = 1;     /* the popup goes with the focus */
 	s->pane[s->focus]->focused = 0;
 	s->pane[s->focus]->needs_redraw = 1;
 	s->focus = (i + N_PANES) % N_PANES;
@@ -392,6 +395,11 @@ static int render(struct screen *s)
 		s->status_dirty = 0;
 		drew = 1;
 	}
+	/* the focused pane's popup over everything but the help */
+	struct panel *f = s->pane[s->focus];
+	if (drew)
+		s->overlay_shown = visible(s, s->focus) && f->cls->overlay &&
+				   f->cls->overlay(f, &s->env);
 	if (s->help_open && drew)
 		help_draw(&s->env, s->help_scroll);
 	s->full_redraw = 0;
@@ -585,6 +593,10 @@ static void handle_key(struct screen *s, int key)
 	r = p->cls->on_key(p, key, act, &s->env);
 	if (r & PANEL_REDRAW)
 		p->needs_redraw = 1;
+	/* a popup spans other panes: what it covered comes back when it
+	 * closes or moves */
+	if ((r & PANEL_REDRAW) && s->overlay_shown)
+		s->full_redraw = 1;
 	if (r & PANEL_STATUS)
 		s->status_dirty = 1;
 	if (r & PANEL_PARAMS) {

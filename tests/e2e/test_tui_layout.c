@@ -1,7 +1,9 @@
 /* test_tui_layout.c -- the screen's room goes where it means something,
  * end to end in tmux on $COLLABTUI_DATASETS/ml-100k: Hyperparameters rows
  * only for the model that uses them (so Dataset keeps its most rated
- * list).  Assertions look for the text a user reads. */
+ * list), columns that share out a wide screen and keep the chart on a
+ * short one, popups sized to the screen.  Assertions look for the text
+ * a user reads (and, for proportions, where it is). */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <string.h>
@@ -75,6 +77,26 @@ Test(tui_layout, rows_follow_the_model_200x60) { rows_follow_the_model(200, 60);
 
 /* ---- proportions ------------------------------------------------------- */
 
+/* Lines of the screen matching the extended regex. */
+static int lines_matching(const char *cap, const char *pattern)
+{
+	regex_t re;
+	int n = 0;
+
+	cr_assert_eq(regcomp(&re, pattern, REG_EXTENDED | REG_NEWLINE), 0);
+	for (const char *line = cap; *line;) {
+		const char *end = strchr(line, '\n');
+		char one[2048];
+		size_t len = end ? (size_t)(end - line) : strlen(line);
+
+		snprintf(one, sizeof one, "%.*s", (int)len, line);
+		n += regexec(&re, one, 0, NULL, 0) == 0;
+		line = end ? end + 1 : line + len;
+	}
+	regfree(&re);
+	return n;
+}
+
 /* The column (in characters, not bytes) where needle starts on the first
  * screen line holding both needle and also; -1 when none does. */
 static int column_of(const char *cap, const char *needle, const char *also)
@@ -94,26 +116,6 @@ static int column_of(const char *cap, const char *needle, const char *also)
 		line = end ? end + 1 : line + len;
 	}
 	return -1;
-}
-
-/* Screen lines of the Training chart: a y axis "│" after the label. */
-static int chart_lines(const char *cap)
-{
-	regex_t re;
-	int n = 0;
-
-	cr_assert_eq(regcomp(&re, "│ [ 0-9.e+-]{5} │", REG_EXTENDED | REG_NEWLINE), 0);
-	for (const char *line = cap; *line;) {
-		const char *end = strchr(line, '\n');
-		char one[2048];
-		size_t len = end ? (size_t)(end - line) : strlen(line);
-
-		snprintf(one, sizeof one, "%.*s", (int)len, line);
-		n += regexec(&re, one, 0, NULL, 0) == 0;
-		line = end ? end + 1 : line + len;
-	}
-	regfree(&re);
-	return n;
 }
 
 /* At 200x60 the left column takes its share (wider than 44) and the
@@ -141,6 +143,67 @@ Test(tui_layout, short_screen_keeps_the_chart_100x30)
 	TMX_WAIT_TEXT(&L, "done");
 	tmx_wait_regex(&L, "│ 0 +[0-9]\\.[0-9]+ +[0-9]\\.[0-9]+ +00:");
 	tmx_wait_regex(&L, "│ 4 +[0-9]\\.[0-9]+ +[0-9]\\.[0-9]+ +00:");
-	cr_assert_geq(chart_lines(L.cap), 4, "the chart:\n%s", L.cap);
+	/* the chart's lines: a y axis "│" after the label */
+	cr_assert_geq(lines_matching(L.cap, "│ [ 0-9.e+-]{5} │"), 4, "the chart:\n%s", L.cap);
 	cr_assert(tmx_alive(&L));
 }
+
+/* ---- popups ------------------------------------------------------------ */
+
+/* The popup's frame has blank cells beside it: the line holding text has
+ * a space before its "│" and after the closing one. */
+static void blank_beside(const char *cap, const char *text)
+{
+	const char *at = strstr(cap, text), *bol = at, *eol;
+
+	cr_assert(at, "\"%s\" not on screen:\n%s", text, cap);
+	while (bol > cap && bol[-1] != '\n')
+		bol--;
+	eol = strchr(at, '\n');
+	if (!eol)
+		eol = at + strlen(at);
+	/* "│" is 3 bytes: the cell before the popup's left border */
+	const char *left = at - 1;
+	while (left > bol && strncmp(left, "│", 3) != 0)
+		left--;
+	cr_assert(left > bol && left[-1] == ' ',
+		  "no blank cell left of the popup on:\n%.*s", (int)(eol - bol), bol);
+	const char *right = strstr(at, "│");
+	/* capture-pane drops blanks at the end of a line */
+	cr_assert(right && right < eol && (right[3] == ' ' || right + 3 == eol),
+		  "no blank cell right of the popup on:\n%.*s", (int)(eol - bol), bol);
+}
+
+/* Movie details show every star of the histogram, and similar movies all
+ * 15 neighbours, whatever the Movies pane's height; nothing from the
+ * panes underneath sits against their borders. */
+static void popups_fit_the_screen(int w, int h)
+{
+	start(w, h, "--epochs 1");
+	tmx_keys(&L, "t");
+	TMX_WAIT_TEXT(&L, "training finished");
+	/* 12 Angry Men: 125 ratings, 60 of them 5 stars, none 1 star */
+	tmx_keys(&L, "4 g j j j Enter");
+	TMX_WAIT_TEXT(&L, "genres Drama");
+	tmx_wait_regex(&L, "│ +5 [^│]* 60 +│");
+	tmx_wait_regex(&L, "│ +1 [^│]* 0 +│");
+	blank_beside(L.cap, "genres Drama");
+	tmx_keys(&L, "Escape");
+	TMX_WAIT_GONE(&L, "genres Drama");
+	tmx_keys(&L, "S");
+	TMX_WAIT_TEXT(&L, "similar to 12 Angry Men");
+	tmx_wait_regex(&L, "cosine +mean +n +title");
+	cr_assert_geq(lines_matching(L.cap, "│ +0\\.[0-9]{3} +[0-9.-]+ +[0-9]+ "), 15,
+		      "fewer than 15 similar movies:\n%s", L.cap);
+	blank_beside(L.cap, "similar to 12 Angry Men");
+	/* closed, what was under it is back */
+	tmx_keys(&L, "Escape");
+	TMX_WAIT_GONE(&L, "similar to");
+	TMX_WAIT_TEXT(&L, "1682 of 1682");
+	if (h >= 40)    /* the Dataset pane, which the popup covered */
+		TMX_WAIT_TEXT(&L, "Return of the Jedi (1983)");
+	cr_assert(tmx_alive(&L));
+}
+
+Test(tui_layout, popups_fit_the_screen_80x24) { popups_fit_the_screen(80, 24); }
+Test(tui_layout, popups_fit_the_screen_120x40) { popups_fit_the_screen(120, 40); }
