@@ -234,3 +234,32 @@ void panel_bar(struct panel *p, const struct panel_env *env, int r, int c,
 	if (env->unicode && frac > 0 && full < room)
 		addnwstr(&eighths[frac], 1);
 }
+
+int panel_wrap(struct panel *p, const struct panel_env *env, int r, int h,
+		enum theme_role role, const char *text, int draw)
+{
+	int w = panel_inner_w(p) - 2;
+
+	while (*text && r < h && w > 0) {
+		int len = (int)strlen(text), cut = len;
+		char line[512];
+
+		/* by bytes: a cut inside a character is avoided by cutting
+		 * at a space, and panel_text cuts by columns anyway */
+		if (len > w) {
+			cut = w;
+			while (cut > 0 && text[cut] != ' ')
+				cut--;
+			if (cut == 0)
+				cut = w;
+		}
+		snprintf(line, sizeof line, "%.*s", cut, text);
+		if (draw)
+			panel_text(p, env, r, 1, w, role, line);
+		r++;
+		text += cut;
+		while (*text == ' ')
+			text++;
+	}
+	return r;
+}

@@ -125,6 +125,12 @@ int panel_printf(struct panel *p, const struct panel_env *env, int r, int c,
 int panel_text(struct panel *p, const struct panel_env *env, int r, int c,
 	       int max, enum theme_role role, const char *utf8);
 
+/* Count (draw = 0) or draw text wrapped at spaces, from column 1 and
+ * inner row r while r < h (a word longer than a line is cut); returns the
+ * row after the last one.  For messages that must be read whole. */
+int panel_wrap(struct panel *p, const struct panel_env *env, int r, int h,
+	       enum theme_role role, const char *text, int draw);
+
 /* A horizontal bar of `cols` columns (eighth blocks with UTF-8, '#'
  * otherwise) at inside row r, column c. */
 void panel_bar(struct panel *p, const struct panel_env *env, int r, int c,

@@ -27,37 +27,6 @@ struct params_view {
 	char why[PARAM_COUNT][256];     /* the last refusal per field, or "" */
 };
 
-/* Count (draw = 0) or draw text wrapped at spaces into the pane's rows
- * from r while r < h; returns the row after the last one. */
-static int wrap(struct panel *p, const struct panel_env *env, int r, int h,
-		enum theme_role role, const char *text, int draw)
-{
-	int w = panel_inner_w(p) - 2;
-
-	while (*text && r < h && w > 0) {
-		int len = (int)strlen(text), cut = len;
-		char line[512];
-
-		/* by bytes: a cut inside a character is avoided by cutting
-		 * at a space, and panel_text cuts by columns anyway */
-		if (len > w) {
-			cut = w;
-			while (cut > 0 && text[cut] != ' ')
-				cut--;
-			if (cut == 0)
-				cut = w;
-		}
-		snprintf(line, sizeof line, "%.*s", cut, text);
-		if (draw)
-			panel_text(p, env, r, 1, w, role, line);
-		r++;
-		text += cut;
-		while (*text == ' ')
-			text++;
-	}
-	return r;
-}
-
 /* The rows for the current values into fields, p->n_rows set to their
  * count and the selection kept on one of them; returns the selected
  * field. */
@@ -83,7 +52,7 @@ static void draw(struct panel *p, const struct panel_env *env)
 	/* the selected field's explanation under the fields: the rows
 	 * scroll rather than cut it (up to 3 lines; it needs 2 at 80x24) */
 	params_explain(&st->cfg, cur, tip, sizeof tip);
-	int need = wrap(p, env, 0, 3, ROLE_LABEL, tip, 0);
+	int need = panel_wrap(p, env, 0, 3, ROLE_LABEL, tip, 0);
 	int rows = h - need < count ? h - need : count;
 
 	if (rows < 1)
@@ -129,8 +98,8 @@ static void draw(struct panel *p, const struct panel_env *env)
 	/* a blank line after the fields when there is room for it */
 	int r = rows + (h - rows > need + 1 ? 1 : 0);
 	/* the selected field's full reason, then what the field does */
-	r = wrap(p, env, r, h, ROLE_BAD, v->why[cur], 1);
-	r = wrap(p, env, r, h, ROLE_LABEL, tip, 1);
+	r = panel_wrap(p, env, r, h, ROLE_BAD, v->why[cur], 1);
+	r = panel_wrap(p, env, r, h, ROLE_LABEL, tip, 1);
 	if (r < h)
 		panel_printf(p, env, r, 1, ROLE_LABEL,
 			     "Enter edit  %s step  t train  s stop",

@@ -378,10 +378,14 @@ static void draw_lr(struct panel *p, const struct panel_env *env,
 	if (env->st->lr_running)
 		panel_printf(p, env, 0, 1 + c0, ROLE_VALUE, "  sweeping %d/%d", c->n, c->num_it);
 	else if (c->suggest.valley >= 0)
-		panel_printf(p, env, 0, 1 + c0, ROLE_BEST, "  %s valley %.2e (A sets lr)  steepest %.2e",
-			     env->unicode ? "\u25c6" : "#", c->lr[c->suggest.valley],
-			     c->lr[c->suggest.steep]);
-	panel_printf(p, env, 1, 1, ROLE_LABEL, "%s",
+		panel_printf(p, env, 0, 1 + c0, ROLE_BEST, "  %s valley %.2e (A sets lr)",
+			     env->unicode ? "\u25c6" : "#", c->lr[c->suggest.valley]);
+	/* steepest on the next line, so a narrow pane does not cut it */
+	int c1 = 0;
+	if (!env->st->lr_running && c->suggest.valley >= 0)
+		c1 = panel_printf(p, env, 1, 1, ROLE_BEST, "steepest %.2e  ",
+				  c->lr[c->suggest.steep]);
+	panel_printf(p, env, 1, 1 + c1, ROLE_LABEL, "%s",
 		     c->diverged ? "stopped: the loss diverged" : "learning-rate finder (F), t trains");
 	if (cw < 4 || rows < 2 || (size_t)(cw * rows) > v->n_cells || c->n < 1)
 		return;

@@ -207,3 +207,27 @@ static void popups_fit_the_screen(int w, int h)
 
 Test(tui_layout, popups_fit_the_screen_80x24) { popups_fit_the_screen(80, 24); }
 Test(tui_layout, popups_fit_the_screen_120x40) { popups_fit_the_screen(120, 40); }
+
+/* ---- messages read whole ----------------------------------------------- */
+
+/* At 80x24 the Recommendations fallback's reason wraps inside the pane
+ * rather than stopping at "the glo"; at 100x30 (a Training pane 58
+ * columns wide) the lr finder's steepest rate is whole. */
+Test(tui_layout, messages_are_read_whole_80x24)
+{
+	start(80, 24, "");
+	tmx_keys(&L, "5");
+	TMX_WAIT_TEXT(&L, "fallback: no trained model");
+	tmx_wait_regex(&L, "shrunk towards the global +│$");
+	tmx_wait_regex(&L, "^│ mean +│$");
+	cr_assert(tmx_alive(&L));
+}
+
+Test(tui_layout, lr_finder_says_its_rates_whole_100x30)
+{
+	start(100, 30, "");
+	tmx_keys(&L, "F");
+	tmx_wait_regex(&L, "valley [0-9]\\.[0-9]{2}e-[0-9]{2} \\(A sets lr\\)");
+	tmx_wait_regex(&L, "steepest [0-9]\\.[0-9]{2}e-[0-9]{2} ");
+	cr_assert(tmx_alive(&L));
+}
