@@ -79,15 +79,23 @@ static inline const char *testenv_write(char *buf, size_t n, const char *dir,
 	return buf;
 }
 
-/* Remove a directory made by testenv_tmpdir and the files in it. */
+/* Remove a directory made by testenv_tmpdir and the files in it, and the
+ * directories in it (the collabtui/ a command run with HOME there makes
+ * for its run history): a scratch directory left behind is one more in
+ * /tmp on every run of the suite. */
 static inline void testenv_rmdir(const char *dir)
 {
 	DIR *d = opendir(dir);
 	struct dirent *e;
+	char sub[1200];
 
-	while (d && (e = readdir(d)) != NULL)
-		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
-			unlinkat(dirfd(d), e->d_name, 0);
+	while (d && (e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		if (unlinkat(dirfd(d), e->d_name, 0) != 0 && errno == EISDIR &&
+		    snprintf(sub, sizeof sub, "%s/%s", dir, e->d_name) < (int)sizeof sub)
+			testenv_rmdir(sub);
+	}
 	if (d)
 		closedir(d);
 	rmdir(dir);

@@ -72,6 +72,31 @@ void panel_box(const struct panel_env *env, int x, int y, int w, int h,
 	draw_border(x, y, w, h);
 }
 
+int panel_popup(struct panel *box, const struct panel *p,
+		const struct panel_env *env, int w, int h, int min_w, int min_h)
+{
+	/* a margin each side, and the status line below */
+	if (w > COLS - 2)
+		w = COLS - 2;
+	if (h > LINES - 3)
+		h = LINES - 3;
+	if (w < min_w || h < min_h)
+		return -1;
+	*box = *p;
+	box->x = (COLS - w) / 2;
+	box->y = (LINES - 1 - h) / 2;
+	box->w = w;
+	box->h = h;
+	/* the margin: a blank ring, clipped to the screen */
+	attrset(theme_attr(env->th, ROLE_NORMAL));
+	for (int r = box->y - 1; r <= box->y + h; r++)
+		if (r >= 0 && r < LINES - 1)
+			mvhline(r, box->x - 1 < 0 ? 0 : box->x - 1, ' ',
+				w + 2 > COLS ? COLS : w + 2);
+	panel_box(env, box->x, box->y, w, h, ROLE_BORDER_FOCUS);
+	return 0;
+}
+
 /* The border and the title line; the inside is drawn already. */
 static void draw_frame(struct panel *p, const struct panel_env *env)
 {
@@ -208,4 +233,33 @@ void panel_bar(struct panel *p, const struct panel_env *env, int r, int c,
 		addnwstr(env->unicode ? L"\u2588" : L"#", 1);
 	if (env->unicode && frac > 0 && full < room)
 		addnwstr(&eighths[frac], 1);
+}
+
+int panel_wrap(struct panel *p, const struct panel_env *env, int r, int h,
+		enum theme_role role, const char *text, int draw)
+{
+	int w = panel_inner_w(p) - 2;
+
+	while (*text && r < h && w > 0) {
+		int len = (int)strlen(text), cut = len;
+		char line[512];
+
+		/* by bytes: a cut inside a character is avoided by cutting
+		 * at a space, and panel_text cuts by columns anyway */
+		if (len > w) {
+			cut = w;
+			while (cut > 0 && text[cut] != ' ')
+				cut--;
+			if (cut == 0)
+				cut = w;
+		}
+		snprintf(line, sizeof line, "%.*s", cut, text);
+		if (draw)
+			panel_text(p, env, r, 1, w, role, line);
+		r++;
+		text += cut;
+		while (*text == ' ')
+			text++;
+	}
+	return r;
 }

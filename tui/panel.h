@@ -55,6 +55,10 @@ struct panel_class {
 	int (*resized)(struct panel *p);
 	/* Free the concrete pane's own memory (not p itself). NULL if none. */
 	void (*done)(struct panel *p);
+	/* Draw the pane's popup (details, similar movies) over the whole
+	 * screen, after every pane; returns whether one is open.  Called
+	 * only while the pane is focused and visible.  NULL when none. */
+	int (*overlay)(struct panel *p, const struct panel_env *env);
 	/* 1: a movie list, where the list keys (KEYS_LIST_ACTIONS: 1-5
 	 * rate, ...) take precedence over the global ones. */
 	int list_keys;
@@ -88,6 +92,14 @@ int panel_move(struct panel *p, int x, int y, int w, int h);
 void panel_box(const struct panel_env *env, int x, int y, int w, int h,
 	       enum theme_role role);
 
+/* A popup of up to w x h (border included) centred on the screen above
+ * the status line, with a blank margin of one cell around its border so
+ * nothing from the panes underneath touches it; *box becomes p placed
+ * there, to draw into with the panel_* functions.  Returns 0, or -1 (and
+ * draws nothing) when the screen has no room for min_w x min_h. */
+int panel_popup(struct panel *box, const struct panel *p,
+		const struct panel_env *env, int w, int h, int min_w, int min_h);
+
 /* Draw frame and inside now, and clear needs_redraw. */
 void panel_draw(struct panel *p, const struct panel_env *env);
 
@@ -112,6 +124,12 @@ int panel_printf(struct panel *p, const struct panel_env *env, int r, int c,
  * Returns the columns written. */
 int panel_text(struct panel *p, const struct panel_env *env, int r, int c,
 	       int max, enum theme_role role, const char *utf8);
+
+/* Count (draw = 0) or draw text wrapped at spaces, from column 1 and
+ * inner row r while r < h (a word longer than a line is cut); returns the
+ * row after the last one.  For messages that must be read whole. */
+int panel_wrap(struct panel *p, const struct panel_env *env, int r, int h,
+	       enum theme_role role, const char *text, int draw);
 
 /* A horizontal bar of `cols` columns (eighth blocks with UTF-8, '#'
  * otherwise) at inside row r, column c. */

@@ -33,12 +33,37 @@ static const struct {
 	[PARAM_LAYERS]    = { "layers", "layers" },
 	[PARAM_EMB_DROP]  = { "emb_drop", "emb_drop" },
 	[PARAM_PS]        = { "ps", "ps" },
+	[PARAM_ALPHA]     = { "alpha", "alpha" },
 	[PARAM_LR_FIND]   = { "lr_find", "lr_find" },
 };
 
 const char *params_label(enum params_field f)
 {
 	return fields[f].label;
+}
+
+int params_shown(const struct cfg *c, enum params_field f)
+{
+	switch (f) {
+	case PARAM_LAYERS:
+	case PARAM_EMB_DROP:
+	case PARAM_PS:
+		return c->model == VOCAB_MODEL_NN;
+	case PARAM_ALPHA:
+		return c->fit == VOCAB_FIT_IALS;
+	default:
+		return 1;
+	}
+}
+
+int params_rows(const struct cfg *c, enum params_field rows[PARAM_COUNT])
+{
+	int n = 0;
+
+	for (int f = 0; f < PARAM_COUNT; f++)
+		if (params_shown(c, (enum params_field)f))
+			rows[n++] = (enum params_field)f;
+	return n;
 }
 
 /* One sentence per field, after the chapter (fastai's "Collaborative
@@ -78,6 +103,9 @@ static const char *const explain[PARAM_COUNT] = {
 	[PARAM_EMB_DROP]  = "dropout after the nn model's embeddings: a share "
 			    "of them zeroed per batch, against overfitting",
 	[PARAM_PS]        = "dropout after each of the nn model's hidden layers",
+	[PARAM_ALPHA]     = "iALS's confidence in a watched movie: it weighs "
+			    "1 + alpha in the loss, an unwatched one 1 (Hu, "
+			    "Koren, Volinsky 2008)",
 	[PARAM_LR_FIND]   = "START,END,NUM_IT of F's sweep of lr: the loss at "
 			    "each lr, to pick one before the valley's bottom",
 };
@@ -96,6 +124,12 @@ static const struct {
 		 "solved exactly in turn; wd is the ridge weight, no lr" },
 	{ "bpmf", "dotbias sampled by Bayesian MF (Gibbs): priors instead of "
 		  "wd, an epoch is a sweep, no lr" },
+	{ "ease", "ranks rather than predicts: Steck's item x item weights "
+		  "solved in closed form; wd is its lambda, no lr" },
+	{ "ials", "ranks rather than predicts: implicit ALS (Hu et al.), "
+		  "watched or not weighed by alpha; wd the ridge weight, no lr" },
+	{ "pop", "ranks the most rated movies first for everyone: the "
+		 "baseline a ranking model must beat" },
 };
 
 void params_explain(const struct cfg *c, enum params_field f, char *buf,
@@ -196,6 +230,7 @@ void params_format(const struct cfg *c, enum params_field f, char *buf,
 	case PARAM_LAYERS:    cfg_layers_text(c, buf, n); break;
 	case PARAM_EMB_DROP:  snprintf(buf, n, "%g", c->emb_drop); break;
 	case PARAM_PS:        snprintf(buf, n, "%g", c->ps); break;
+	case PARAM_ALPHA:     snprintf(buf, n, "%g", c->alpha); break;
 	case PARAM_LR_FIND:
 		snprintf(buf, n, "%g,%g,%d", c->lr_find.start, c->lr_find.end,
 			 c->lr_find.num_it);
@@ -385,6 +420,9 @@ int params_step(struct cfg *c, enum params_field f, int dir,
 	case PARAM_PS:
 		d = round((f == PARAM_PS ? c->ps : c->emb_drop) * 20 + dir) / 20;
 		snprintf(text, sizeof text, "%g", d);
+		break;
+	case PARAM_ALPHA:
+		snprintf(text, sizeof text, "%g", c->alpha + dir);
 		break;
 	case PARAM_Y_RANGE:
 		if (!c->y_range_on)

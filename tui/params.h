@@ -25,7 +25,7 @@ enum params_field {
 	PARAM_PRESET, PARAM_MODEL, PARAM_TRAINER, PARAM_FACTORS, PARAM_WD,
 	PARAM_LR, PARAM_EPOCHS, PARAM_BS, PARAM_Y_RANGE, PARAM_OPTIMIZER,
 	PARAM_MOM, PARAM_SCHEDULE, PARAM_SEED, PARAM_THREADS, PARAM_VALID,
-	PARAM_LAYERS, PARAM_EMB_DROP, PARAM_PS, PARAM_LR_FIND,
+	PARAM_LAYERS, PARAM_EMB_DROP, PARAM_PS, PARAM_ALPHA, PARAM_LR_FIND,
 	PARAM_COUNT
 };
 
@@ -37,6 +37,15 @@ struct params_range {
 
 /* The field's label as the pane shows it ("n_factors", "lr", ...). */
 const char *params_label(enum params_field f);
+
+/* Whether field f means something for the values in *c, and so has a
+ * row: layers, emb_drop and ps only for the nn model, alpha only for
+ * ials; every other field always. */
+int params_shown(const struct cfg *c, enum params_field f);
+
+/* The fields that have a row for *c (params_shown), in the pane's order,
+ * into rows; returns how many. */
+int params_rows(const struct cfg *c, enum params_field rows[PARAM_COUNT]);
 
 /* What field f does, in a sentence or two drawn from the chapter, with what
  * the current values add (the model row explains the model chosen, the
@@ -72,7 +81,7 @@ int params_set(struct cfg *c, enum params_field f, const char *text,
  * ladder (1e-3, 2e-3, 5e-3, 1e-2 ...; wd reaches 0 below 1e-6), factors,
  * bs, lr_find's num_it and every width of layers by doubling, keywords
  * and presets cycle (from custom values: the first or the last preset),
- * the rest by one (valid_pct, emb_drop and ps by 0.05, y_range's hi by
+ * the rest by one (alpha too; valid_pct, emb_drop and ps by 0.05, y_range's hi by
  * 0.5).  Returns 0, or -1 with why
  * when the next value is refused as params_set() refuses (*c is then
  * unchanged). */

@@ -20,6 +20,9 @@ enum layout { LAYOUT_FULL, LAYOUT_TABS, LAYOUT_SMALL };
 #define TRACE_MAX 200000        /* key presses recorded by --trace */
 #define PENDING_MAX 64          /* keys read but not yet on screen */
 #define EVENTS_MAX 100000       /* training gaps, stops and loads recorded */
+#define LEFT_MIN_W 40           /* the full layout's left column, */
+#define LEFT_MAX_W 64           /* a share of the width within these */
+#define TRAIN_MIN_H 15          /* Training's height, border included */
 
 struct screen {
 	struct ui *ui;
@@ -52,6 +55,8 @@ struct screen {
 	unsigned long progress_seen;    /* st->n_progress on screen */
 	struct timespec progress_at;    /* when that screen was drawn */
 	int loading_seen;               /* st->loading on the last screen */
+	int params_n;                   /* Hyperparameters rows laid out for */
+	int overlay_shown;              /* a pane's popup is on screen */
 };
 
 static const unsigned pane_dirty[N_PANES] = {
@@ -132,14 +137,27 @@ static void relayout(struct screen *s)
 	int W = COLS, H = LINES, rc = 0;
 
 	if (W >= SCREEN_FULL_W && H >= SCREEN_FULL_H) {
-		int left = W >= 120 ? 44 : 40, body = H - 1;
-		/* the fields, and three lines more (a refusal's reason, stale,
-		 * the keys) while Dataset keeps 15 rows: its summary, ML-100K's
-		 * histogram and the most rated movie */
-		int params_h = PARAM_COUNT + 2 + 3 <= body - 15 ? PARAM_COUNT + 2 + 3 :
-								  PARAM_COUNT + 2;
-		/* right column: Training (or Map), Movies, Recommendations */
-		int train_h = body * 45 / 100, recs_h = (body - train_h) / 2;
+		/* the left column a share of the width: 40 at 100 columns,
+		 * 44 at 120, 64 at 200 and no wider */
+		int left = W * 37 / 100, body = H - 1;
+		if (left < LEFT_MIN_W)
+			left = LEFT_MIN_W;
+		if (left > LEFT_MAX_W)
+			left = LEFT_MAX_W;
+		/* the rows the values give (the nn's only for nn), and three
+		 * lines more (a refusal's reason, stale, the keys) while
+		 * Dataset keeps 15 rows: its summary, ML-100K's histogram and
+		 * the most rated movie */
+		enum params_field rows[PARAM_COUNT];
+		int n = s->params_n = params_rows(&s->st->cfg, rows);
+		int params_h = n + 2 + 3 <= body - 15 ? n + 2 + 3 : n + 2;
+		/* right column: Training (or Map), Movies, Recommendations;
+		 * Training tall enough for a chart of 4 rows above a 5-epoch
+		 * table (from epoch 0) on a short screen */
+		int train_h = body * 45 / 100, recs_h;
+		if (train_h < TRAIN_MIN_H)
+			train_h = TRAIN_MIN_H;
+		recs_h = (body - train_h) / 2;
 
 		s->layout = LAYOUT_FULL;
 		rc |= panel_move(s->pane[PANE_DATASET], 0, 0, left, body - params_h);
@@ -168,6 +186,8 @@ static void relayout(struct screen *s)
 
 static void set_focus(struct screen *s, int i)
 {
+	if (s->overlay_shown)
+		s->full_redraw = 1;     /* the popup goes with the focus */
 	s->pane[s->focus]->focused = 0;
 	s->pane[s->focus]->needs_redraw = 1;
 	s->focus = (i + N_PANES) % N_PANES;
@@ -344,7 +364,13 @@ static void draw_small(struct screen *s)
 static int render(struct screen *s)
 {
 	int drew = 0;
+	enum params_field rows[PARAM_COUNT];
 
+	/* a model with other rows (nn's network, ials's alpha) gives the
+	 * Hyperparameters pane another height */
+	if (s->layout == LAYOUT_FULL &&
+	    params_rows(&s->st->cfg, rows) != s->params_n)
+		relayout(s);
 	if (s->layout == LAYOUT_SMALL) {
 		if (!s->full_redraw)
 			return 0;
@@ -371,6 +397,11 @@ static int render(struct screen *s)
 		s->status_dirty = 0;
 		drew = 1;
 	}
+	/* the focused pane's popup over everything but the help */
+	struct panel *f = s->pane[s->focus];
+	if (drew)
+		s->overlay_shown = visible(s, s->focus) && f->cls->overlay &&
+				   f->cls->overlay(f, &s->env);
 	if (s->help_open && drew)
 		help_draw(&s->env, s->help_scroll);
 	s->full_redraw = 0;
@@ -564,6 +595,10 @@ static void handle_key(struct screen *s, int key)
 	r = p->cls->on_key(p, key, act, &s->env);
 	if (r & PANEL_REDRAW)
 		p->needs_redraw = 1;
+	/* a popup spans other panes: what it covered comes back when it
+	 * closes or moves */
+	if ((r & PANEL_REDRAW) && s->overlay_shown)
+		s->full_redraw = 1;
 	if (r & PANEL_STATUS)
 		s->status_dirty = 1;
 	if (r & PANEL_PARAMS) {

@@ -15,6 +15,9 @@
 
 /* Columns right of the title: year, ratings, mean, bias, yours. */
 #define NUM_W 33
+/* The title column's widest: longer titles are cut, and on a wide screen
+ * the numbers stay near the titles rather than 100 columns away. */
+#define TITLE_MAX_W 64
 
 struct movies_view {
 	struct panel super;
@@ -74,16 +77,13 @@ static void draw_similar(struct panel *p, const struct panel_env *env)
 {
 	const struct state *st = env->st;
 	const struct movielist *ml = st->movies;
-	int w = panel_inner_w(p) - 4, h = panel_inner_h(p) - 1;
-	struct panel box = *p;
+	struct panel box;
 
-	if (w < 24 || h < 5 || st->similar_item >= movielist_items(ml))
+	/* the list, its header and the title line, on the screen */
+	if (st->similar_item >= movielist_items(ml) ||
+	    panel_popup(&box, p, env, 96, STATE_SIMILAR_K + 4, 24, 5) != 0)
 		return;
-	box.x = p->x + 3;
-	box.y = p->y + 1;
-	box.w = w;
-	box.h = h;
-	panel_box(env, box.x, box.y, w, h, ROLE_BORDER_FOCUS);
+	int w = box.w, h = box.h;
 	panel_printf(&box, env, 0, 1, ROLE_LABEL, "similar to ");
 	panel_text(&box, env, 0, 12, w - 14, ROLE_VALUE,
 		   movielist_item(ml, st->similar_item)->title);
@@ -153,22 +153,18 @@ static void draw_detail(struct panel *p, const struct panel_env *env)
 	const struct state *st = env->st;
 	const struct state_detail *d = &st->detail;
 	const struct eng_item *it;
-	int w = panel_inner_w(p) - 4, h = panel_inner_h(p) - 2, r = 0;
-	int x0 = p->x + 3, y0 = p->y + 2;
+	int r = 0;
 	uint32_t top = 1;
+	struct panel box;
 
-	if (w < 20 || h < 6 || d->item >= movielist_items(st->movies))
+	/* title, year, genres, ratings and a row per histogram bin (ten
+	 * for half stars), on the screen */
+	if (d->item >= movielist_items(st->movies) ||
+	    panel_popup(&box, p, env, 72, 4 + (d->valid && d->n_bins > 0 ?
+					   d->n_bins : 1) + 2, 20, 6) != 0)
 		return;
+	int w = box.w, h = box.h;
 	it = movielist_item(st->movies, d->item);
-	/* a box over the list */
-	panel_box(env, x0, y0, w, h, ROLE_BORDER_FOCUS);
-
-	/* draw through a pane-shaped view of the box */
-	struct panel box = *p;
-	box.x = x0;
-	box.y = y0;
-	box.w = w;
-	box.h = h;
 	panel_text(&box, env, r++, 1, w - 4, ROLE_VALUE, it->title);
 	if (it->year)
 		panel_printf(&box, env, r++, 1, ROLE_LABEL, "year %d", it->year);
@@ -212,10 +208,6 @@ static void draw(struct panel *p, const struct panel_env *env)
 
 	if (v->loved && movielist_items(ml)) {
 		draw_loved(p, env, rows);
-		if (v->detail_open)
-			draw_detail(p, env);
-		if (v->similar_open)
-			draw_similar(p, env);
 		return;
 	}
 	p->n_rows = movielist_rows(ml);
@@ -230,6 +222,8 @@ static void draw(struct panel *p, const struct panel_env *env)
 	}
 	if (title_w < 8)
 		title_w = 8;
+	if (title_w > TITLE_MAX_W)
+		title_w = TITLE_MAX_W;
 	panel_printf(p, env, 0, 1, ROLE_LABEL, "%-*s %4s %7s %5s %7s %5s",
 		     title_w, "title", "year", "ratings", "mean", "bias", "yours");
 	for (int r = 0; r < rows && p->top + r < p->n_rows; r++) {
@@ -261,10 +255,20 @@ static void draw(struct panel *p, const struct panel_env *env)
 		panel_printf(p, env, panel_inner_h(p) - 1, 1,
 			     v->searching ? ROLE_EDIT : ROLE_LABEL, "/%s%s", v->query,
 			     v->searching ? "_" : "   (Esc clears)");
+}
+
+/* The details or similar movies popup, over the screen. */
+static int draw_popup(struct panel *p, const struct panel_env *env)
+{
+	struct movies_view *v = (struct movies_view *)p;
+
+	if (!movielist_items(env->st->movies))
+		return 0;
 	if (v->detail_open)
 		draw_detail(p, env);
-	if (v->similar_open)
+	else if (v->similar_open)
 		draw_similar(p, env);
+	return v->detail_open || v->similar_open;
 }
 
 static void set_query(struct movies_view *v, const struct panel_env *env)
@@ -423,7 +427,7 @@ static int typing(const struct panel *p)
 
 static const struct panel_class movies_class = {
 	.name = "movies", .draw = draw, .on_key = on_key, .typing = typing,
-	.list_keys = 1,
+	.overlay = draw_popup, .list_keys = 1,
 };
 
 struct panel *view_movies_new(void)

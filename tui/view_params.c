@@ -3,8 +3,11 @@
  * replaces the old value, Backspace edits it) or stepped with left/right.  A
  * refused value keeps the old one, and the reason stays beside the field
  * (and on the status line, which has room for all of it) until the field
- * is changed successfully.  The rows scroll when the pane is shorter than
- * the fields (the one-pane layout of small terminals). */
+ * is changed successfully.  Only the fields that mean something for the
+ * values have a row (params_rows: the nn's network for nn, alpha for
+ * ials); the selection is a row, so it stays on the row when others come
+ * and go.  The rows scroll when the pane is shorter than the fields (the
+ * one-pane layout of small terminals). */
 #define _XOPEN_SOURCE_EXTENDED 1
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,35 +27,16 @@ struct params_view {
 	char why[PARAM_COUNT][256];     /* the last refusal per field, or "" */
 };
 
-/* Count (draw = 0) or draw text wrapped at spaces into the pane's rows
- * from r while r < h; returns the row after the last one. */
-static int wrap(struct panel *p, const struct panel_env *env, int r, int h,
-		enum theme_role role, const char *text, int draw)
+/* The rows for the current values into fields, p->n_rows set to their
+ * count and the selection kept on one of them; returns the selected
+ * field. */
+static enum params_field selected(struct panel *p, const struct cfg *c,
+				  enum params_field fields[PARAM_COUNT])
 {
-	int w = panel_inner_w(p) - 2;
-
-	while (*text && r < h && w > 0) {
-		int len = (int)strlen(text), cut = len;
-		char line[512];
-
-		/* by bytes: a cut inside a character is avoided by cutting
-		 * at a space, and panel_text cuts by columns anyway */
-		if (len > w) {
-			cut = w;
-			while (cut > 0 && text[cut] != ' ')
-				cut--;
-			if (cut == 0)
-				cut = w;
-		}
-		snprintf(line, sizeof line, "%.*s", cut, text);
-		if (draw)
-			panel_text(p, env, r, 1, w, role, line);
-		r++;
-		text += cut;
-		while (*text == ' ')
-			text++;
-	}
-	return r;
+	p->n_rows = params_rows(c, fields);
+	if (p->sel >= p->n_rows)
+		p->sel = p->n_rows - 1;
+	return fields[p->sel];
 }
 
 static void draw(struct panel *p, const struct panel_env *env)
@@ -61,12 +45,15 @@ static void draw(struct panel *p, const struct panel_env *env)
 	const struct state *st = env->st;
 	int h = panel_inner_h(p);
 	char tip[512];
+	enum params_field fields[PARAM_COUNT];
+	enum params_field cur = selected(p, &st->cfg, fields);
+	int count = (int)p->n_rows;
 
 	/* the selected field's explanation under the fields: the rows
 	 * scroll rather than cut it (up to 3 lines; it needs 2 at 80x24) */
-	params_explain(&st->cfg, (enum params_field)p->sel, tip, sizeof tip);
-	int need = wrap(p, env, 0, 3, ROLE_LABEL, tip, 0);
-	int rows = h - need < PARAM_COUNT ? h - need : PARAM_COUNT;
+	params_explain(&st->cfg, cur, tip, sizeof tip);
+	int need = panel_wrap(p, env, 0, 3, ROLE_LABEL, tip, 0);
+	int rows = h - need < count ? h - need : count;
 
 	if (rows < 1)
 		rows = h < 1 ? 0 : 1;
@@ -75,18 +62,17 @@ static void draw(struct panel *p, const struct panel_env *env)
 		 st->stale ? "stale: t retrains" : "");
 	if (rows <= 0)
 		return;
-	p->n_rows = PARAM_COUNT;
 	/* keep the selection in view, and no blank rows, after a resize */
 	if (p->top > p->sel)
 		p->top = p->sel;
 	if (p->sel >= p->top + rows)
 		p->top = p->sel - rows + 1;
-	if (p->top > PARAM_COUNT - rows)
-		p->top = PARAM_COUNT - rows;
+	if (p->top > count - rows)
+		p->top = count - rows;
 	for (int row = 0; row < rows; row++) {
-		int f = (int)p->top + row;
+		int f = (int)fields[p->top + row];
 		char val[64];
-		int sel = f == p->sel, c;
+		int sel = f == (int)cur, c;
 		enum theme_role vr = ROLE_VALUE;
 
 		if (sel) {
@@ -112,8 +98,8 @@ static void draw(struct panel *p, const struct panel_env *env)
 	/* a blank line after the fields when there is room for it */
 	int r = rows + (h - rows > need + 1 ? 1 : 0);
 	/* the selected field's full reason, then what the field does */
-	r = wrap(p, env, r, h, ROLE_BAD, v->why[p->sel], 1);
-	r = wrap(p, env, r, h, ROLE_LABEL, tip, 1);
+	r = panel_wrap(p, env, r, h, ROLE_BAD, v->why[cur], 1);
+	r = panel_wrap(p, env, r, h, ROLE_LABEL, tip, 1);
 	if (r < h)
 		panel_printf(p, env, r, 1, ROLE_LABEL,
 			     "Enter edit  %s step  t train  s stop",
@@ -161,16 +147,18 @@ static unsigned edit_key(struct params_view *v, int key,
 {
 	struct panel *p = &v->super;
 	char why[256];
+	enum params_field fields[PARAM_COUNT];
+	enum params_field cur = selected(p, &env->st->cfg, fields);
 
 	if (key == 27) {
 		v->editing = 0;
 		return PANEL_HANDLED | PANEL_REDRAW;
 	}
 	if (key == '\n') {
-		int rc = params_set(&env->st->cfg, (enum params_field)p->sel, v->buf,
+		int rc = params_set(&env->st->cfg, cur, v->buf,
 				    &env->st->range, why, sizeof why);
 		v->editing = 0;
-		return settle(v, (int)p->sel, rc, why, env);
+		return settle(v, (int)cur, rc, why, env);
 	}
 	if (key == 127 || key == 8 || key == KEYS_FN(KEY_BACKSPACE)) {
 		if (v->len > 0)
@@ -195,26 +183,26 @@ static unsigned on_key(struct panel *p, int key, enum keys_action act,
 {
 	struct params_view *v = (struct params_view *)p;
 	char why[256];
+	enum params_field fields[PARAM_COUNT];
+	enum params_field cur = selected(p, &env->st->cfg, fields);
 
 	if (v->editing)
 		return edit_key(v, key, env);
 	switch (act) {
 	case ACT_SELECT:
-		params_format(&env->st->cfg, (enum params_field)p->sel, v->buf,
-			      sizeof v->buf);
+		params_format(&env->st->cfg, cur, v->buf, sizeof v->buf);
 		v->len = (int)strlen(v->buf);
 		v->editing = 1;
 		v->fresh = 1;
 		return PANEL_HANDLED | PANEL_REDRAW;
 	case ACT_LEFT:
 	case ACT_RIGHT: {
-		int rc = params_step(&env->st->cfg, (enum params_field)p->sel,
+		int rc = params_step(&env->st->cfg, cur,
 				     act == ACT_RIGHT ? 1 : -1, &env->st->range,
 				     why, sizeof why);
-		return settle(v, (int)p->sel, rc, why, env);
+		return settle(v, (int)cur, rc, why, env);
 	}
 	default:
-		p->n_rows = PARAM_COUNT;
 		return panel_navigate(p, act, panel_inner_h(p)) ?
 		       PANEL_HANDLED | PANEL_REDRAW :
 		       (act == ACT_UP || act == ACT_DOWN ? PANEL_HANDLED :

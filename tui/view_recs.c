@@ -19,74 +19,89 @@
 #include "occupation.h"
 
 #define FORM_MAX 64
-#define HEAD_ROWS 3             /* basis, model, form or hint */
+#define BASIS_MAX_ROWS 2        /* the basis wraps to at most this many */
 
 struct recs_view {
 	struct panel super;
 	int editing;
 	char form[FORM_MAX];
+	int head;               /* rows above the list's header: basis (1 or
+				 * 2), model, form or hint */
 };
 
 static int list_rows(const struct panel *p)
 {
-	int rows = panel_inner_h(p) - HEAD_ROWS - 1;
+	int rows = panel_inner_h(p) - ((const struct recs_view *)p)->head - 1;
 
 	return rows > 0 ? rows : 0;
 }
 
-/* Line 0: what the list is based on. */
-static void draw_basis(struct panel *p, const struct panel_env *env)
+/* Line 0: what the list is based on, wrapped (a fallback's reason is
+ * read whole); returns the rows it took. */
+static int draw_basis(struct panel *p, const struct panel_env *env)
 {
 	const struct state *st = env->st;
 	const struct eng_recs *r = &st->recs;
+	enum theme_role role = ROLE_NORMAL;
+	char msg[512] = "";
 
 	switch (r->basis) {
 	case ENG_RECS_FOLDIN:
-		if (r->n_rated)
-			panel_printf(p, env, 0, 1, ROLE_NORMAL, "from your %d rating%s, "
-				     "folded in as a new user", r->n_rated,
-				     r->n_rated == 1 ? "" : "s");
-		else
-			panel_printf(p, env, 0, 1, ROLE_WARN, "no ratings yet: an average "
-				     "user's list; rate movies with 1-5");
+		if (r->n_rated) {
+			snprintf(msg, sizeof msg, "from your %d rating%s, folded in "
+				 "as a new user", r->n_rated, r->n_rated == 1 ? "" : "s");
+		} else {
+			role = ROLE_WARN;
+			snprintf(msg, sizeof msg, "no ratings yet: an average user's "
+				 "list; rate movies with 1-5");
+		}
 		break;
 	case ENG_RECS_META:
-		panel_printf(p, env, 0, 1, ROLE_NORMAL, "from age %d, %s, %s%s%s",
-			     st->form.age, st->form.gender, st->form.occupation,
-			     r->unknown & ENG_RECS_UNKNOWN_GENDER ? " (gender unknown)" : "",
-			     r->unknown & ENG_RECS_UNKNOWN_OCCUPATION ?
-			     " (occupation unknown)" : "");
+		snprintf(msg, sizeof msg, "from age %d, %s, %s%s%s",
+			 st->form.age, st->form.gender, st->form.occupation,
+			 r->unknown & ENG_RECS_UNKNOWN_GENDER ? " (gender unknown)" : "",
+			 r->unknown & ENG_RECS_UNKNOWN_OCCUPATION ?
+			 " (occupation unknown)" : "");
 		break;
 	case ENG_RECS_POPULAR:
-		panel_printf(p, env, 0, 1, ROLE_WARN, "fallback: %s", r->note);
+		role = ROLE_WARN;
+		snprintf(msg, sizeof msg, "fallback: %s", r->note);
 		break;
 	case ENG_RECS_RANKED:
 		/* a ranking model: the low ratings are "not for me" */
-		panel_printf(p, env, 0, 1, ROLE_NORMAL, "ranked by %s from your %d "
-			     "rating%s: %d watched, %d not for me (below %g)", r->model,
-			     r->n_rated, r->n_rated == 1 ? "" : "s", r->n_liked,
-			     r->n_rated - r->n_liked,
-			     0.5f * (st->summary.rating_min + st->summary.rating_max));
+		snprintf(msg, sizeof msg, "ranked by %s from your %d rating%s: %d "
+			 "watched, %d not for me (below %g)", r->model, r->n_rated,
+			 r->n_rated == 1 ? "" : "s", r->n_liked,
+			 r->n_rated - r->n_liked,
+			 0.5f * (st->summary.rating_min + st->summary.rating_max));
 		break;
 	}
+	/* a second row only when the pane has a list to spare it from;
+	 * else one row, cut with an ellipsis */
+	if (panel_inner_h(p) < 8) {
+		panel_text(p, env, 0, 1, panel_inner_w(p) - 1, role, msg);
+		return 1;
+	}
+	int rows = panel_wrap(p, env, 0, BASIS_MAX_ROWS, role, msg, 1);
+	return rows > 0 ? rows : 1;
 }
 
-/* Line 1: the model's state and the popularity skew. */
-static void draw_model(struct panel *p, const struct panel_env *env)
+/* Row y: the model's state and the popularity skew. */
+static void draw_model(struct panel *p, const struct panel_env *env, int y)
 {
 	const struct state *st = env->st;
 	int c;
 
 	if (st->recs.basis == ENG_RECS_POPULAR || !st->trained)
-		c = panel_printf(p, env, 1, 1, ROLE_WARN, "model untrained");
+		c = panel_printf(p, env, y, 1, ROLE_WARN, "model untrained");
 	else if (st->stale)
-		c = panel_printf(p, env, 1, 1, ROLE_WARN, "model STALE (values "
+		c = panel_printf(p, env, y, 1, ROLE_WARN, "model STALE (values "
 				 "changed since training; t retrains)");
 	else if (st->training)
-		c = panel_printf(p, env, 1, 1, ROLE_LABEL, "model training");
+		c = panel_printf(p, env, y, 1, ROLE_LABEL, "model training");
 	else
-		c = panel_printf(p, env, 1, 1, ROLE_GOOD, "model trained: %s", st->recs.model);
-	panel_printf(p, env, 1, 1 + c, ROLE_LABEL, "   popular: %.0f%% from the "
+		c = panel_printf(p, env, y, 1, ROLE_GOOD, "model trained: %s", st->recs.model);
+	panel_printf(p, env, y, 1 + c, ROLE_LABEL, "   popular: %.0f%% from the "
 		     "10%% most-rated", 100.0 * st->recs.pop_share);
 }
 
@@ -119,7 +134,7 @@ static void draw(struct panel *p, const struct panel_env *env)
 	struct recs_view *v = (struct recs_view *)p;
 	const struct state *st = env->st;
 	const struct movielist *ml = st->movies;
-	int w = panel_inner_w(p), rows = list_rows(p);
+	int w = panel_inner_w(p), rows;
 	int title_w = (w - 8) * 3 / 5, because_w = w - 8 - title_w - 2;
 
 	snprintf(p->subtitle, sizeof p->subtitle, "your ratings %d", st->mine.n);
@@ -129,19 +144,21 @@ static void draw(struct panel *p, const struct panel_env *env)
 			     "no dataset loaded");
 		return;
 	}
-	draw_basis(p, env);
-	draw_model(p, env);
+	int basis = draw_basis(p, env);
+	v->head = basis + 2;
+	rows = list_rows(p);
+	draw_model(p, env, basis);
 	if (v->editing)
-		panel_printf(p, env, 2, 1, ROLE_EDIT, "age gender occupation: %s_",
-			     v->form);
+		panel_printf(p, env, basis + 1, 1, ROLE_EDIT,
+			     "age gender occupation: %s_", v->form);
 	else if (st->has_meta && st->mine.n == 0)
-		panel_printf(p, env, 2, 1, ROLE_LABEL, "Enter: your age, gender and "
-			     "occupation for first recommendations");
+		panel_printf(p, env, basis + 1, 1, ROLE_LABEL, "Enter: your age, "
+			     "gender and occupation for first recommendations");
 	p->n_rows = st->recs.n;
 	if (p->sel >= p->n_rows)
 		p->sel = p->n_rows > 0 ? p->n_rows - 1 : 0;
 	int ranked = st->recs.basis == ENG_RECS_RANKED;
-	panel_printf(p, env, HEAD_ROWS, 1, ROLE_LABEL, "%5s  %-*s %s", ranked ? "score" : "pred",
+	panel_printf(p, env, v->head, 1, ROLE_LABEL, "%5s  %-*s %s", ranked ? "score" : "pred",
 		     title_w, "title", because_w > 8 ? ranked ? "most from your" :
 		     "because you rated" : "");
 	for (int r = 0; r < rows && p->top + r < p->n_rows; r++) {
@@ -150,7 +167,7 @@ static void draw(struct panel *p, const struct panel_env *env)
 		int sel = row == p->sel;
 		enum theme_role role = sel ? (p->focused ? ROLE_SELECTION :
 					      ROLE_SELECTION_DIM) : ROLE_NORMAL;
-		int y = HEAD_ROWS + 1 + r;
+		int y = v->head + 1 + r;
 
 		if (sel) {
 			attrset(theme_attr(env->th, role));
@@ -243,5 +260,6 @@ struct panel *view_recs_new(void)
 		return NULL;
 	panel_init(&v->super, &recs_class, "Recommendations");
 	v->super.tab = "Recs";
+	v->head = 3;
 	return &v->super;
 }

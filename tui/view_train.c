@@ -19,6 +19,7 @@
 
 #define YLABEL_W 8              /* "10.38 ┤" */
 #define TABLE_MAX 6             /* epoch rows shown below the chart */
+#define CHART_MIN_ROWS 4        /* the chart's least height, before the table's */
 
 /* Chart cell roles, in drawing priority. */
 enum { CR_OLD = 1, CR_TRAIN, CR_VALID };
@@ -377,10 +378,14 @@ static void draw_lr(struct panel *p, const struct panel_env *env,
 	if (env->st->lr_running)
 		panel_printf(p, env, 0, 1 + c0, ROLE_VALUE, "  sweeping %d/%d", c->n, c->num_it);
 	else if (c->suggest.valley >= 0)
-		panel_printf(p, env, 0, 1 + c0, ROLE_BEST, "  %s valley %.2e (A sets lr)  steepest %.2e",
-			     env->unicode ? "\u25c6" : "#", c->lr[c->suggest.valley],
-			     c->lr[c->suggest.steep]);
-	panel_printf(p, env, 1, 1, ROLE_LABEL, "%s",
+		panel_printf(p, env, 0, 1 + c0, ROLE_BEST, "  %s valley %.2e (A sets lr)",
+			     env->unicode ? "\u25c6" : "#", c->lr[c->suggest.valley]);
+	/* steepest on the next line, so a narrow pane does not cut it */
+	int c1 = 0;
+	if (!env->st->lr_running && c->suggest.valley >= 0)
+		c1 = panel_printf(p, env, 1, 1, ROLE_BEST, "steepest %.2e  ",
+				  c->lr[c->suggest.steep]);
+	panel_printf(p, env, 1, 1 + c1, ROLE_LABEL, "%s",
 		     c->diverged ? "stopped: the loss diverged" : "learning-rate finder (F), t trains");
 	if (cw < 4 || rows < 2 || (size_t)(cw * rows) > v->n_cells || c->n < 1)
 		return;
@@ -449,9 +454,9 @@ static void draw(struct panel *p, const struct panel_env *env)
 	best = curves_best(cur);
 	table = cur->planned_epochs < TABLE_MAX ? cur->planned_epochs + 1 : TABLE_MAX + 1;
 	chart_rows = ih - 2 - 1 - table;
-	if (chart_rows < 3) {           /* a short pane keeps the chart */
-		table = ih - 2 - 1 - 3;
-		chart_rows = 3;
+	if (chart_rows < CHART_MIN_ROWS) {      /* a short pane keeps the chart */
+		table = ih - 2 - 1 - CHART_MIN_ROWS;
+		chart_rows = CHART_MIN_ROWS;
 	}
 	draw_legend(p, env, cur, best);
 	draw_chart(p, env, v, cur, best, 2, chart_rows);

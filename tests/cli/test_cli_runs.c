@@ -66,6 +66,7 @@ static void setup(void)
 
 static void teardown(void)
 {
+	testenv_rmdir(dir);
 }
 
 /* `collabtui runs --data DIR/gone ARGS` on the history above. */

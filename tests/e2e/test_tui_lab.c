@@ -38,8 +38,9 @@ static void start(int w, int h, const char *more)
 
 TestSuite(tui_lab, .fini = fini, .timeout = 300);
 
-/* The start of each row's explanation, in the pane's order: short enough
- * to sit on the first line the explanation wraps to. */
+/* The start of each row's explanation, in the pane's order for the
+ * dotbias model (the nn's rows are tests/e2e/test_tui_layout.c's): short
+ * enough to sit on the first line the explanation wraps to. */
 static const char *const explained[][2] = {
 	{ "preset", "a named set of values" },
 	{ "model", "dotbias: dot plus a bias" },
@@ -56,9 +57,6 @@ static const char *const explained[][2] = {
 	{ "seed", "seeds the initial" },
 	{ "threads", "threads for the" },
 	{ "valid split", "share of ratings held" },
-	{ "layers", "hidden layer widths" },
-	{ "emb_drop", "dropout after the nn" },
-	{ "ps", "dropout after each of" },
 	{ "lr_find", "START,END,NUM_IT of" },
 };
 

@@ -1297,6 +1297,37 @@ Test(tui_state, run_history_lists_overlays_and_restores, .init = utf8_locale)
 
 /* ---- the nn's network from the pane (layers, emb_drop, ps) ---------------- */
 
+/* A row only where it means something: the nn's network for nn, alpha for
+ * ials; the rest always, in the pane's order. */
+Test(tui_params, rows_follow_the_model)
+{
+	struct cfg c = cfg_default();
+	enum params_field rows[PARAM_COUNT];
+	char why[256], text[64];
+
+	cr_assert_eq(params_rows(&c, rows), PARAM_COUNT - 4, "dotbias: no nn rows, no alpha");
+	cr_assert_eq(rows[0], PARAM_PRESET);
+	cr_assert_eq(rows[PARAM_COUNT - 5], PARAM_LR_FIND);
+	cr_assert_not(params_shown(&c, PARAM_LAYERS));
+	cr_assert_not(params_shown(&c, PARAM_ALPHA));
+	cr_assert_eq(params_set(&c, PARAM_MODEL, "nn", &r15, why, sizeof why), 0, "%s", why);
+	cr_assert_eq(params_rows(&c, rows), PARAM_COUNT - 1);
+	cr_assert(params_shown(&c, PARAM_EMB_DROP) && params_shown(&c, PARAM_PS));
+	cr_assert_not(params_shown(&c, PARAM_ALPHA));
+	cr_assert_eq(params_set(&c, PARAM_MODEL, "ials", &r15, why, sizeof why), 0, "%s", why);
+	cr_assert_eq(params_rows(&c, rows), PARAM_COUNT - 3);
+	cr_assert_eq(rows[PARAM_COUNT - 5], PARAM_ALPHA);
+	/* alpha: shown, stepped by 1, refused below 0 with cfg_set's words */
+	params_format(&c, PARAM_ALPHA, text, sizeof text);
+	cr_assert_str_eq(text, "4");
+	cr_assert_eq(params_step(&c, PARAM_ALPHA, 1, &r15, why, sizeof why), 0, "%s", why);
+	cr_assert_float_eq(c.alpha, 5.0, 1e-12);
+	cr_assert_eq(params_set(&c, PARAM_ALPHA, "-1", &r15, why, sizeof why), -1);
+	cr_assert(strstr(why, "alpha"), "%s", why);
+	params_explain(&c, PARAM_ALPHA, text, sizeof text);
+	cr_assert(strstr(text, "confidence"), "%s", text);
+}
+
 Test(tui_params, the_nn_rows_show_set_and_step)
 {
 	struct cfg c = cfg_default(), before;
