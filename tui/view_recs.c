@@ -107,10 +107,11 @@ static void draw_model(struct panel *p, const struct panel_env *env, int y)
 
 /* While the form is open: the occupations it takes, word-wrapped over
  * the rows under it. */
-static void draw_occupations(struct panel *p, const struct panel_env *env)
+static void draw_occupations(struct panel *p, const struct panel_env *env,
+			     int r)
 {
 	const char *w = "occupations: " OCCUPATION_LIST;
-	int width = panel_inner_w(p) - 2, r = 3;
+	int width = panel_inner_w(p) - 2;
 
 	while (*w && r < panel_inner_h(p) && width > 0) {
 		int len = (int)strlen(w);
@@ -180,7 +181,7 @@ static void draw(struct panel *p, const struct panel_env *env)
 				   movielist_item(ml, e->because)->title);
 	}
 	if (v->editing)
-		draw_occupations(p, env);
+		draw_occupations(p, env, basis + 2);
 }
 
 static unsigned form_key(struct recs_view *v, int key, const struct panel_env *env)
