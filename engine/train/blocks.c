@@ -114,9 +114,7 @@ static int bit(const uint64_t *set, size_t x)
 	return set[x / 64] >> (x % 64) & 1;
 }
 
-/* The set of n indices as a bitmap over 0..*n_all-1, *n_all the largest
- * index + 1.  NULL when memory runs out. */
-static uint64_t *bitmap(const uint32_t *idx, size_t n, size_t *n_all)
+uint64_t *blocks_bitmap(const uint32_t *idx, size_t n, size_t *n_all)
 {
 	size_t all = 0;
 	for (size_t j = 0; j < n; j++)
@@ -153,13 +151,12 @@ struct layout {
 	struct blocks *g;
 	const struct blocks_src *src;
 	int32_t *slot;                  /* (2 * VALUES_MAX) hash of value -> code, -1 empty */
-	const uint64_t *train_set, *valid_set;
+	const uint64_t *train_set;
 	int train_bit;                  /* a training rating's bit in train_set */
-	size_t n_train_all, n_valid_all; /* each set's bitmap covers this many */
-	size_t n_all;                   /* the larger */
+	size_t n_all;                   /* train_set covers this many ratings */
 	const uint32_t *ublock, *iblock; /* stripe of each user, item */
 	int chunks;
-	size_t *tpos, *vpos;            /* (chunks, nb * nb) counts, then places */
+	size_t *tpos;                   /* (chunks, nb * nb) counts, then places */
 	uint64_t block_seed;
 	uint32_t widest;                /* rows of the widest user stripe */
 	size_t big;                     /* ratings of the biggest block */
@@ -208,12 +205,7 @@ static int codes_init(struct layout *L)
 
 static int is_train(const struct layout *L, size_t x)
 {
-	return x < L->n_train_all && bit(L->train_set, x) == L->train_bit;
-}
-
-static int is_valid(const struct layout *L, size_t x)
-{
-	return x < L->n_valid_all && bit(L->valid_set, x);
+	return x < L->n_all && bit(L->train_set, x) == L->train_bit;
 }
 
 /* Block of rating x. */
@@ -239,14 +231,12 @@ static void layout_count(void *ctx, int part, int n_parts)
 	(void)n_parts;
 	while ((c = atomic_fetch_add_explicit(&L->next, 1, memory_order_relaxed)) <
 	       (unsigned)L->chunks) {
-		size_t *tc = L->tpos + c * nbb, *vc = L->vpos + c * nbb;
+		size_t *tc = L->tpos + c * nbb;
 
 		chunk_range(L, c, &lo, &hi);
 		for (size_t x = lo; x < hi; x++) {
 			if (is_train(L, x))
 				tc[block_of(L, x)]++;
-			else if (is_valid(L, x))
-				vc[block_of(L, x)]++;
 		}
 	}
 }
@@ -273,23 +263,18 @@ static void layout_place(void *ctx, int part, int n_parts)
 	(void)n_parts;
 	while ((c = atomic_fetch_add_explicit(&L->next, 1, memory_order_relaxed)) <
 	       (unsigned)L->chunks) {
-		size_t *tp = L->tpos + c * nbb, *vp = L->vpos + c * nbb;
+		size_t *tp = L->tpos + c * nbb;
 		float last = NAN;
 		int code = -1;
 
 		chunk_range(L, c, &lo, &hi);
 		for (size_t x = lo; x < hi; x++) {
-			int tr = is_train(L, x);
-			if (!tr && !is_valid(L, x))
+			if (!is_train(L, x))
 				continue;
 			/* ratings repeat a handful of values: one lookup a run */
 			if (!(ratings[x] == last))
 				code = code_of(L, last = ratings[x], 0);
-			size_t b = block_of(L, x);
-			if (tr)
-				g->recs[tp[b]++] = rec_of(L, x, code);
-			else
-				g->vrecs[vp[b]++] = rec_of(L, x, code);
+			g->recs[tp[block_of(L, x)]++] = rec_of(L, x, code);
 		}
 	}
 }
@@ -320,8 +305,6 @@ static void layout_order(void *ctx, int part, int n_parts)
 		shuffle(&r, g->recs + g->start[b], g->start[b + 1] - g->start[b]);
 		group_by_user(g->recs + g->start[b], g->start[b + 1] - g->start[b], rows, ucnt,
 			      tmp, 1);
-		group_by_user(g->vrecs + g->vstart[b], g->vstart[b + 1] - g->vstart[b], rows, ucnt,
-			      tmp, 0);
 	}
 	free(ucnt);
 	free(tmp);
@@ -350,7 +333,7 @@ static int places(const struct layout *L, size_t *pos, size_t **start, struct re
 	return *recs ? 0 : -1;
 }
 
-/* The codes of every rating either set takes, in storage order (one
+/* The codes of every training rating, in storage order (one
  * thread: the table grows).  NULL, or why not. */
 static const char *code_ratings(struct layout *L)
 {
@@ -358,14 +341,14 @@ static const char *code_ratings(struct layout *L)
 	float last = NAN;
 
 	for (size_t x = 0; x < L->n_all; x++)
-		if (!(ratings[x] == last) && (is_train(L, x) || is_valid(L, x))) {
+		if (!(ratings[x] == last) && is_train(L, x)) {
 			if (code_of(L, last = ratings[x], 1) < 0)
 				return "the fast trainer takes at most 65536 distinct rating values";
 		}
 	return NULL;
 }
 
-/* Place the training and validation ratings block by block and order
+/* Place the training ratings block by block and order
  * each block (see struct layout).  NULL on success, else why not. */
 static const char *lay_out(struct layout *L, struct pool *pool)
 {
@@ -377,17 +360,15 @@ static const char *lay_out(struct layout *L, struct pool *pool)
 		return why;
 	L->chunks = nbb * LAYOUT_CHUNKS * sizeof(size_t) <= LAYOUT_COUNTS_MAX ? LAYOUT_CHUNKS : 1;
 	L->tpos = calloc(nbb * (size_t)L->chunks, sizeof *L->tpos);
-	L->vpos = calloc(nbb * (size_t)L->chunks, sizeof *L->vpos);
-	if (!L->tpos || !L->vpos)
+	if (!L->tpos)
 		return oom;
 	atomic_store(&L->next, 0);
 	pool_run(pool, layout_count, L);
-	if (places(L, L->tpos, &g->start, &g->recs) || places(L, L->vpos, &g->vstart, &g->vrecs))
+	if (places(L, L->tpos, &g->start, &g->recs))
 		return oom;
 	atomic_store(&L->next, 0);
 	pool_run(pool, layout_place, L);
-	size_t big = biggest_block(g->start, nbb), vbig = biggest_block(g->vstart, nbb);
-	L->big = big > vbig ? big : vbig;
+	L->big = biggest_block(g->start, nbb);
 	atomic_store(&L->next, 0);
 	atomic_init(&L->failed, 0);
 	pool_run(pool, layout_order, L);
@@ -407,22 +388,20 @@ const char *blocks_build(struct blocks *g, const struct blocks_src *src, int k,
 	 * of one side of the split: going through sp->train (a random
 	 * permutation) would miss the cache on every rating.  A bitmap split
 	 * is used as it is: training ratings are its clear bits. */
-	uint64_t *in_train = NULL, *in_valid = NULL;
+	uint64_t *in_train = NULL;
 	struct layout L = { .g = g, .src = src, .train_bit = 1,
 			    .block_seed = seed ^ 0xb10cb10cb10cb10cULL };
 
 	if (sp->valid_bits) {
-		L.train_set = L.valid_set = sp->valid_bits;
-		L.n_train_all = L.n_valid_all = sp->n_all;
+		L.train_set = sp->valid_bits;
+		L.n_all = sp->n_all;
 		L.train_bit = 0;
 	} else {
-		L.train_set = in_train = bitmap(sp->train, n, &L.n_train_all);
-		L.valid_set = in_valid = bitmap(sp->valid, sp->n_valid, &L.n_valid_all);
+		L.train_set = in_train = blocks_bitmap(sp->train, n, &L.n_all);
 	}
-	L.n_all = L.n_train_all > L.n_valid_all ? L.n_train_all : L.n_valid_all;
-	if (!ucount || !icount || !L.train_set || !L.valid_set || codes_init(&L))
+	if (!ucount || !icount || !L.train_set || codes_init(&L))
 		goto out;
-	for (size_t x = 0; x < L.n_train_all; x++)
+	for (size_t x = 0; x < L.n_all; x++)
 		if (is_train(&L, x)) {
 			ucount[src->users[x]]++;
 			icount[src->items[x]]++;
@@ -458,13 +437,11 @@ const char *blocks_build(struct blocks *g, const struct blocks_src *src, int k,
 out:
 	free(L.slot);
 	free(L.tpos);
-	free(L.vpos);
 	free(ucount);
 	free(icount);
 	free(ublock);
 	free(iblock);
 	free(in_train);
-	free(in_valid);
 	return why;
 }
 
@@ -474,8 +451,6 @@ void blocks_free(struct blocks *g)
 	free(g->icut);
 	free(g->start);
 	free(g->recs);
-	free(g->vstart);
-	free(g->vrecs);
 	free(g->value);
 	*g = (struct blocks){0};
 }

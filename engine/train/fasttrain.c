@@ -20,6 +20,9 @@
 
 #define STEP_RATINGS 200000     /* target ratings per step (one chunk) */
 #define VALID_STEP 400000       /* validation ratings a step walks at least */
+#define VALID_RANGE 65536       /* ratings of storage order per range of the pass */
+#define VALID_BATCH 1024        /* validation ratings gathered at a time (a multiple of 64) */
+#define VALID_AHEAD 8           /* ratings: the item row of this one is fetched */
 #define PREFETCH_AHEAD 4        /* ratings: the item row of this one is fetched */
 #define STEP_BLOCKS 4           /* a step's blocks: a multiple of this, for 1, 2, 4 threads */
 
@@ -60,21 +63,26 @@ struct ftrain {
 	int simd;               /* the AVX2 kernels are in use */
 	kernel_fn kernel;
 
-	/* The training ratings, and the validation ratings in the same
-	 * grid, so the validation pass too reads an item stripe from L2
-	 * while the users stream past. */
-	struct blocks g;
+	struct blocks g;        /* the training ratings */
 	uint32_t parts;         /* steps per round */
 	uint32_t *shift;        /* (nb) this epoch's item stripe of user stripe a, round 0 */
 	uint32_t *order;        /* (nb) this epoch's round order */
 	double *block_loss;     /* (nb) squared errors of the round's blocks, by user stripe */
 	float *ustate, *istate; /* (n_users, sw), (n_items, sw) optimiser state; NULL for SGD */
-	double *valid_sse;      /* (nb) squared errors by user stripe */
-	/* The pass is cut into steps of whole user stripes (VALID_STEP
+	/* The validation ratings are read where they are, in storage order
+	 * (a copy in the grid took 6 bytes each, 29 MiB at 25M): ranges of
+	 * VALID_RANGE ratings, each one's squared errors summed apart and the
+	 * ranges added in order, so the MSE does not depend on the threads.
+	 * The pass is cut into steps of whole ranges (VALID_STEP validation
 	 * ratings or more), so an epoch's end is a chunk like a step: on 25M
-	 * ratings the whole pass takes 0.15 s, too long to leave a STOP or a
-	 * query waiting. */
-	uint32_t valid_a;       /* user stripes validated so far this pass */
+	 * ratings the whole pass takes 0.15 s or more, too long to leave a
+	 * STOP or a query waiting. */
+	const uint64_t *vbits;  /* bit x set: rating x validates */
+	uint64_t *own_vbits;    /* vbits made from an index split, else NULL */
+	size_t n_pos;           /* vbits covers ratings 0..n_pos-1 */
+	uint32_t n_ranges;      /* ceil(n_pos / VALID_RANGE) */
+	double *valid_sse;      /* (n_ranges) squared errors by range */
+	uint32_t valid_a;       /* ranges validated so far this pass */
 
 	/* the step being run, shared with the pool's parts */
 	atomic_uint next;       /* next user stripe to take */
@@ -490,8 +498,15 @@ static const char *grid(struct ftrain *t)
 	t->shift = malloc(nb * sizeof *t->shift);
 	t->order = malloc(nb * sizeof *t->order);
 	t->block_loss = malloc(nb * sizeof *t->block_loss);
-	t->valid_sse = malloc(nb * sizeof *t->valid_sse);
-	if (!t->shift || !t->order || !t->block_loss || !t->valid_sse)
+	if (t->sp->valid_bits) {
+		t->vbits = t->sp->valid_bits;
+		t->n_pos = t->sp->n_all;
+	} else {
+		t->vbits = t->own_vbits = blocks_bitmap(t->sp->valid, t->sp->n_valid, &t->n_pos);
+	}
+	t->n_ranges = (uint32_t)((t->n_pos + VALID_RANGE - 1) / VALID_RANGE);
+	t->valid_sse = malloc((t->n_ranges + 1) * sizeof *t->valid_sse);
+	if (!t->shift || !t->order || !t->block_loss || !t->vbits || !t->valid_sse)
 		return "out of memory preparing the fast trainer";
 	return NULL;
 }
@@ -616,6 +631,7 @@ void ftrain_free(struct ftrain *t)
 	free(t->ustate);
 	free(t->istate);
 	free(t->valid_sse);
+	free(t->own_vbits);
 	free(t);
 }
 
@@ -650,65 +666,80 @@ static void permutation(struct rng *r, uint32_t *a, uint32_t n)
 	rng_shuffle_u32(r, a, n);
 }
 
-/* The squared errors of block (a, b)'s n validation ratings r.  The
- * prediction is model_predict()'s for the dot models, with the dot
- * product of dot.h: model_predict()'s one chain of k dependent additions
- * per rating made this pass take nearly as long as the training pass. */
-static double valid_block(const struct ftrain *t, uint32_t a, uint32_t b, const struct rec *r,
-			  size_t n)
+/* The squared errors of the validation ratings among ratings [lo, hi)
+ * of storage order.  The prediction is model_predict()'s for the dot
+ * models, with the dot product of dot.h: model_predict()'s one chain of k
+ * dependent additions per rating made this pass take nearly as long as
+ * the training pass. */
+static double valid_range(const struct ftrain *t, size_t lo, size_t hi)
 {
 	const struct model *m = t->m;
 	const struct kargs *ka = &t->ka;
 	const int k = ka->k;
-	const float *pf = m->user_f + (size_t)t->g.ucut[a] * k, *qf = m->item_f + (size_t)t->g.icut[b] * k;
+	const size_t row = (size_t)k * sizeof(float);
 	double sse = 0.0;
+	/* The ratings of a batch of set bits, so that the item row of the
+	 * rating VALID_AHEAD ahead can be fetched while this one is scored:
+	 * in storage order the items come at random. */
+	uint32_t x[VALID_BATCH];
 
-	for (size_t j = 0; j < n; j++) {
-		const float *p = pf + (size_t)r[j].u * k, *q = qf + (size_t)r[j].i * k;
-		float x = dot_f32(p, q, k);
-		if (m->user_b)
-			x += m->user_b[t->g.ucut[a] + r[j].u] + m->item_b[t->g.icut[b] + r[j].i];
-		if (ka->squash)
-			x = ka->lo + ka->span / (1.0f + expf(-x));
-		double e = (double)t->g.value[r[j].r] - x;
-		sse += e * e;
+	for (size_t w = lo; w < hi;) {
+		size_t n = 0;
+		for (; w < hi && n + 64 <= VALID_BATCH; w += 64) {
+			uint64_t bits = t->vbits[w / 64];
+			if (hi - w < 64)
+				bits &= (1ull << (hi - w)) - 1;
+			for (; bits; bits &= bits - 1)
+				x[n++] = (uint32_t)(w + (size_t)__builtin_ctzll(bits));
+		}
+		for (size_t j = 0; j < n; j++) {
+			if (j + VALID_AHEAD < n) {
+				const char *nq = (const char *)(m->item_f +
+								(size_t)t->items[x[j + VALID_AHEAD]] * k);
+				for (size_t off = 0; off < row; off += 64)
+					__builtin_prefetch(nq + off);
+			}
+			uint32_t u = t->users[x[j]], i = t->items[x[j]];
+			float p = dot_f32(m->user_f + (size_t)u * k, m->item_f + (size_t)i * k, k);
+			if (m->user_b)
+				p += m->user_b[u] + m->item_b[i];
+			if (ka->squash)
+				p = ka->lo + ka->span / (1.0f + expf(-p));
+			double e = (double)t->ratings[x[j]] - p;
+			sse += e * e;
+		}
 	}
 	return sse;
 }
 
-/* A pool part of the validation pass: whole user stripes, each one's
- * blocks in order. */
+/* A pool part of the validation pass: whole ranges. */
 static void valid_part(void *ctx, int part, int n_parts)
 {
 	struct ftrain *t = ctx;
-	uint32_t nb = t->g.nb, a;
+	uint32_t c;
 
 	(void)part;
 	(void)n_parts;
-	while ((a = atomic_fetch_add_explicit(&t->next, 1, memory_order_relaxed)) < t->a_end) {
-		double sse = 0.0;
-
-		for (uint32_t b = 0; b < nb; b++) {
-			size_t blk = (size_t)a * nb + b;
-			sse += valid_block(t, a, b, t->g.vrecs + t->g.vstart[blk],
-					   t->g.vstart[blk + 1] - t->g.vstart[blk]);
-		}
-		t->valid_sse[a] = sse;
+	while ((c = atomic_fetch_add_explicit(&t->next, 1, memory_order_relaxed)) < t->a_end) {
+		size_t lo = (size_t)c * VALID_RANGE, hi = lo + VALID_RANGE;
+		t->valid_sse[c] = valid_range(t, lo, hi < t->n_pos ? hi : t->n_pos);
 	}
 }
 
-/* One step of the validation pass, on every thread: the next user
- * stripes up to VALID_STEP ratings.  Returns 1 when the pass is through,
- * with the MSE in *mse, summed by stripe in a fixed order so independent
- * of the threads' number. */
+/* One step of the validation pass, on every thread: the next ranges, up
+ * to about VALID_STEP validation ratings.  Returns 1 when the pass is
+ * through, with the MSE in *mse, summed by range in a fixed order so
+ * independent of the threads' number. */
 static int valid_step(struct ftrain *t, double *mse)
 {
-	uint32_t nb = t->g.nb, a1 = t->valid_a;
+	uint32_t a1 = t->valid_a;
+	/* about n_valid / n_pos of a range's ratings validate */
+	size_t per = (size_t)((double)VALID_RANGE * (double)t->sp->n_valid / (double)t->n_pos) + 1;
 	size_t n = 0;
 	double v0 = clock_now();
 
-	while (a1 < nb && n < VALID_STEP) {
-		n += t->g.vstart[(size_t)(a1 + 1) * nb] - t->g.vstart[(size_t)a1 * nb];
+	while (a1 < t->n_ranges && n < VALID_STEP) {
+		n += per;
 		a1++;
 	}
 	t->a_end = a1;
@@ -716,12 +747,12 @@ static int valid_step(struct ftrain *t, double *mse)
 	pool_run(t->pool, valid_part, t);
 	t->valid_a = a1;
 	t->valid_run += clock_now() - v0;
-	if (a1 < nb)
+	if (a1 < t->n_ranges)
 		return 0;
 	double sse = 0.0;
 
-	for (uint32_t a = 0; a < nb; a++)
-		sse += t->valid_sse[a];
+	for (uint32_t c = 0; c < t->n_ranges; c++)
+		sse += t->valid_sse[c];
 	*mse = sse / (double)t->sp->n_valid;
 	t->valid_seconds = t->valid_run;
 	t->valid_run = 0.0;
