@@ -157,6 +157,7 @@ struct layout {
 	const uint32_t *ublock, *iblock; /* stripe of each user, item */
 	int chunks;
 	size_t *tpos;                   /* (chunks, nb * nb) counts, then places */
+	uint32_t *rows;                 /* (threads, n_users + n_items) ratings per row */
 	uint64_t block_seed;
 	uint32_t widest;                /* rows of the widest user stripe */
 	size_t big;                     /* ratings of the biggest block */
@@ -218,6 +219,55 @@ static void chunk_range(const struct layout *L, unsigned c, size_t *lo, size_t *
 {
 	*lo = L->n_all * c / (unsigned)L->chunks;
 	*hi = L->n_all * (c + 1) / (unsigned)L->chunks;
+}
+
+/* A pool part of the row counts: chunks' training ratings per user and
+ * item, into the part's own table of L->rows (summed after: whole
+ * numbers, so the sum does not depend on the threads). */
+static void layout_rows(void *ctx, int part, int n_parts)
+{
+	struct layout *L = ctx;
+	const uint32_t *users = L->src->users, *items = L->src->items, nu = L->src->n_users;
+	uint32_t *cnt = L->rows + (size_t)part * (nu + L->src->n_items);
+	size_t lo, hi;
+	unsigned c;
+
+	(void)n_parts;
+	while ((c = atomic_fetch_add_explicit(&L->next, 1, memory_order_relaxed)) <
+	       (unsigned)L->chunks) {
+		chunk_range(L, c, &lo, &hi);
+		for (size_t x = lo; x < hi; x++)
+			if (is_train(L, x)) {
+				cnt[users[x]]++;
+				cnt[nu + items[x]]++;
+			}
+	}
+}
+
+/* The training ratings of each user (ucount) and item (icount), counted
+ * on the pool's threads.  0, or -1 without memory. */
+static int count_rows(struct layout *L, struct pool *pool, uint32_t *ucount, uint32_t *icount)
+{
+	uint32_t nu = L->src->n_users, ni = L->src->n_items;
+	size_t len = (size_t)nu + ni;
+	int threads = pool_threads(pool);
+
+	L->rows = calloc(len * (size_t)threads, sizeof *L->rows);
+	if (!L->rows)
+		return -1;
+	L->chunks = LAYOUT_CHUNKS;
+	atomic_store(&L->next, 0);
+	pool_run(pool, layout_rows, L);
+	for (int p = 0; p < threads; p++) {
+		const uint32_t *cnt = L->rows + (size_t)p * len;
+		for (uint32_t r = 0; r < nu; r++)
+			ucount[r] += cnt[r];
+		for (uint32_t r = 0; r < ni; r++)
+			icount[r] += cnt[nu + r];
+	}
+	free(L->rows);
+	L->rows = NULL;
+	return 0;
 }
 
 /* A pool part of the counting pass: chunks' ratings per block. */
@@ -399,13 +449,9 @@ const char *blocks_build(struct blocks *g, const struct blocks_src *src, int k,
 	} else {
 		L.train_set = in_train = blocks_bitmap(sp->train, n, &L.n_all);
 	}
-	if (!ucount || !icount || !L.train_set || codes_init(&L))
+	if (!ucount || !icount || !L.train_set || codes_init(&L) ||
+	    count_rows(&L, pool, ucount, icount))
 		goto out;
-	for (size_t x = 0; x < L.n_all; x++)
-		if (is_train(&L, x)) {
-			ucount[src->users[x]]++;
-			icount[src->items[x]]++;
-		}
 	uint32_t nb = stripes_for(ni, k), widest;
 	for (;; nb *= 2) {
 		if (nb > NB_MAX) {
