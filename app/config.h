@@ -70,6 +70,7 @@ struct cfg {
 	int epochs;                     /* >= 1 */
 	double lr;                      /* > 0 */
 	double wd;                      /* >= 0 */
+	double alpha;                   /* >= 0: ials's confidence of a watched item */
 	int bs;                         /* >= 1 */
 	int y_range_on;                 /* 0: `y_range: none`, no sigmoid */
 	double y_range[2];              /* lo < hi, used when y_range_on */

@@ -73,6 +73,7 @@ struct opt_row {
 static int set_split(struct opts *o, const char *val, char *err, size_t errlen);
 static int set_cv(struct opts *o, const char *val, char *err, size_t errlen);
 static int set_sort(struct opts *o, const char *val, char *err, size_t errlen);
+static int set_protocol(struct opts *o, const char *val, char *err, size_t errlen);
 static int set_noise(struct opts *o, const char *val, char *err, size_t errlen);
 static int set_no_mouse(struct opts *o, const char *val, char *err, size_t errlen);
 static int set_global_bias(struct opts *o, const char *val, char *err, size_t errlen);
@@ -105,8 +106,16 @@ static const struct opt_row rows[] = {
 	{ .name = "cv", .arg = "u1-u5|K",
 	  .help = "the five canonical folds, or K random folds",
 	  .cmds = C(EVAL), .group = G_DATA, FN(set_cv) },
+	{ .name = "protocol", .arg = "ranking",
+	  .help = "Microsoft Recommenders' top-10 benchmark: a 75/25 split\n"
+		  "per user, every held-out item relevant, MAP too",
+	  .cmds = C(EVAL), .group = G_DATA, FN(set_protocol) },
+	{ .name = "seeds", .arg = "N",
+	  .help = "--protocol ranking: splits seed, seed+1, ... (default 5)",
+	  .cmds = C(EVAL), .group = G_DATA, FIELD(K_COUNT, seeds) },
 	{ .name = "preset", .arg = "NAME",
-	  .help = "settings from config.yaml's presets (fastai, als, u1-best)",
+	  .help = "settings from config.yaml's presets (fastai, als, u1-best,\n"
+		  "ranking-best)",
 	  .cmds = SETTINGS, .group = G_DATA, .kind = K_EARLY },
 	{ .name = "sort", .arg = "valid|time",
 	  .help = "order by validation loss (best first) or time",
@@ -115,7 +124,8 @@ static const struct opt_row rows[] = {
 	{ .name = "model", .words = vocab_model_setting_words,
 	  .help = "dot product, or with user and item biases (default);\n"
 		  "nn: fastai's EmbeddingNN (collab_learner(use_nn=True));\n"
-		  "als, bpmf: biased MF fitted by ALS or by Gibbs sampling",
+		  "als, bpmf: biased MF fitted by ALS or by Gibbs sampling;\n"
+		  "ease, ials, pop: ranking models (a rating = watched)",
 	  .cmds = SETTINGS, .group = G_MODEL, CFG("model") },
 	{ .name = "factors", .arg = "N", .help = "embedding size (default 50)",
 	  .cmds = SETTINGS, .group = G_MODEL, CFG("factors") },
@@ -162,6 +172,9 @@ static const struct opt_row rows[] = {
 	  .cmds = SETTINGS, .group = G_MODEL, CFG("emb_drop") },
 	{ .name = "ps", .arg = "P", .help = "nn: dropout after each hidden layer (default 0)",
 	  .cmds = SETTINGS, .group = G_MODEL, CFG("ps") },
+	{ .name = "alpha", .arg = "X",
+	  .help = "ials: confidence 1 + X of a watched item (default 4)",
+	  .cmds = SETTINGS, .group = G_MODEL, CFG("alpha") },
 	{ .name = "start-lr", .arg = "X", .help = "the lr finder's first lr (default 1e-7)",
 	  .cmds = C(LR_FIND) | C(TUI), .group = G_MODEL, CFG("lr_find.start") },
 	{ .name = "end-lr", .arg = "X", .help = "the lr finder's last lr (default 10)",
@@ -328,6 +341,16 @@ static int set_cv(struct opts *o, const char *val, char *err, size_t errlen)
 		return -1;
 	}
 	snprintf(o->cv, sizeof o->cv, "%s", val);
+	return 0;
+}
+
+static int set_protocol(struct opts *o, const char *val, char *err, size_t errlen)
+{
+	if (strcmp(val, "ranking") != 0) {
+		snprintf(err, errlen, "--protocol: expected ranking, got \"%s\"", val);
+		return -1;
+	}
+	o->protocol_ranking = 1;
 	return 0;
 }
 
@@ -640,6 +663,7 @@ int opts_parse(int argc, char **argv, const struct cmd_entry *const *cmds,
 	memset(o, 0, sizeof *o);
 	o->cfg = cfg_default();
 	o->top = o->bottom = o->min_ratings = o->components = o->k = o->age = -1;
+	o->seeds = -1;
 	o->noise = -1.0;
 	o->global_bias = NAN;
 	o->cmd = cmds[0];

@@ -64,6 +64,8 @@ struct opts {
 	char split[8];                  /* --split NAME, "" when random */
 	char cv[16];                    /* eval --cv: "u1-u5" or K; "" for one split */
 	int sort_valid;                 /* runs --sort valid (else by time) */
+	int protocol_ranking;           /* eval --protocol ranking */
+	int seeds;                      /* eval --seeds N; -1 = the default (5) */
 	const char *save;               /* --save FILE or NULL */
 	const char *load;               /* --load FILE or NULL */
 	const char *trace;              /* --trace FILE or NULL */

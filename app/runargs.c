@@ -39,6 +39,9 @@ static enum eng_fit fit_arg(enum vocab_fit f)
 	switch (f) {
 	case VOCAB_FIT_ALS:      return ENG_FIT_ALS;
 	case VOCAB_FIT_BPMF:     return ENG_FIT_BPMF;
+	case VOCAB_FIT_EASE:     return ENG_FIT_EASE;
+	case VOCAB_FIT_IALS:     return ENG_FIT_IALS;
+	case VOCAB_FIT_POP:      return ENG_FIT_POP;
 	case VOCAB_FIT_GRADIENT: break;
 	}
 	return ENG_FIT_SGD;
@@ -75,6 +78,7 @@ void runargs_train(const struct cfg *c, struct eng_train_args *ta)
 	ta->train.bs = c->bs;
 	ta->train.lr = c->lr;
 	ta->train.wd = c->wd;
+	ta->train.alpha = c->alpha;
 	ta->train.opt = c->optimizer == VOCAB_OPTIMIZER_SGD ? ENG_OPTIM_SGD :
 			c->optimizer == VOCAB_OPTIMIZER_ADAROW ? ENG_OPTIM_ADAROW : ENG_OPTIM_ADAM;
 	ta->train.sched = c->schedule == VOCAB_SCHEDULE_CONSTANT ? ENG_SCHED_CONSTANT :

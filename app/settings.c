@@ -58,6 +58,7 @@ const struct key cfgkey_table[K_COUNT] = {
 	[K_LAYERS]    = NUM_KEY(layers, T_LAYERS),
 	[K_EMB_DROP]  = NUM_KEY(emb_drop, T_DOUBLE),
 	[K_PS]        = NUM_KEY(ps, T_DOUBLE),
+	[K_ALPHA]     = NUM_KEY(alpha, T_DOUBLE),
 	[K_LR_FIND]   = NUM_KEY(lr_find, T_LRFIND),
 	[K_THEME]     = STR_KEY(theme, T_WORD),
 	[K_CHART]     = NAME_KEY(chart, vocab_charts),
@@ -134,6 +135,16 @@ static void add_builtin_presets(struct cfg *c)
 	preset_add(p, "wd", "12");
 	preset_add(p, "threads", "2");
 	preset_add(p, "trainer", fastai);
+	/* the best top-10 lists on ML-100K: implicit ALS */
+	p = preset_new(c, "ranking-best");
+	preset_add(p, "model", vocab_model_setting_word(VOCAB_MODEL_DOTBIAS,
+							VOCAB_FIT_IALS));
+	preset_add(p, "factors", "160");
+	preset_add(p, "epochs", "15");
+	preset_add(p, "wd", "50");
+	preset_add(p, "alpha", "6");
+	preset_add(p, "threads", "2");
+	preset_add(p, "trainer", fastai);
 }
 
 struct cfg cfg_default(void)
@@ -166,6 +177,7 @@ struct cfg cfg_default(void)
 	c.layers[1] = 50;
 	c.emb_drop = 0.0;
 	c.ps = 0.0;
+	c.alpha = 4.0;
 	/* fastai's lr_find(start_lr=1e-7, end_lr=10, num_it=100) */
 	c.lr_find.start = 1e-7;
 	c.lr_find.end = 10.0;
@@ -251,6 +263,9 @@ const char *cfgkey_check(const struct cfg *c, enum key_id k)
 	case K_PS:
 		return c->ps >= 0 && c->ps < 1 ? NULL :
 		       "ps must be at least 0 and less than 1";
+	case K_ALPHA:
+		return c->alpha >= 0 && isfinite(c->alpha) ? NULL :
+		       "alpha must be zero or a positive number";
 	case K_FACTORS:
 		return c->factors >= 1 ? NULL : "factors must be at least 1";
 	case K_EPOCHS:

@@ -37,7 +37,12 @@
 	X(VOCAB_FIT_ALS, "als", \
 	  "alternating least squares on dotbias; wd is the ridge weight") \
 	X(VOCAB_FIT_BPMF, "bpmf", \
-	  "Bayesian MF by Gibbs sampling on dotbias; an epoch is a sweep")
+	  "Bayesian MF by Gibbs sampling on dotbias; an epoch is a sweep") \
+	X(VOCAB_FIT_EASE, "ease", \
+	  "ranking: Steck's EASE item x item model; wd is its lambda") \
+	X(VOCAB_FIT_IALS, "ials", \
+	  "ranking: implicit ALS (Hu et al.); wd the ridge weight, alpha the confidence") \
+	X(VOCAB_FIT_POP, "pop", "ranking: the most popular items, a baseline")
 #define VOCAB_FITS(X) \
 	X(VOCAB_FIT_GRADIENT, "gradient", \
 	  "mini-batch gradient steps of the optimiser (fastai's fit)") \

@@ -25,6 +25,9 @@
  * then RUNS times: median, and the 99th percentile in the note.  Targets: ML-100K 1 ms each, PCA 50 ms;
  * item detail 0.1 ms at any size (the movie details view asks on every
  * cursor move);
+ * query-recommend-ease and query-recommend-ials (ML-100K only) fold the
+ * same ten ratings into a ranking model (rankrec.h; the 1s are "not for
+ * me"): a new user's ranked list, 1 ms;
  * the 25M-shaped model 5 ms for recommend, similar and bias.  Rows are in
  * make bench's table format (bench.h); the peak RSS is the process's.
  */
@@ -175,6 +178,31 @@ int main(int argc, char **argv)
 		snprintf(meta.u.meta.gender, sizeof meta.u.meta.gender, "M");
 		snprintf(meta.u.meta.occupation, sizeof meta.u.meta.occupation, "engineer");
 		warm(e, &s, "query-recommend-meta-10", &meta, RUNS, "age, gender, occupation: top 10");
+	}
+
+	if (!synth) {
+		/* the ranking models: the same ten ratings folded in at once
+		 * (the five 1s are "not for me"), every item scored, top 10,
+		 * each explained */
+		tr.u.train.train.algo = ENG_FIT_EASE;
+		tr.u.train.train.wd = 400;
+		tr.u.train.model.use_y_range = 0;
+		run_until_idle(e, &s, &tr);
+		warm(e, &s, "query-recommend-ease", &rec, RUNS,
+		     "ease: x.B, top 10, the liked movie behind each");
+		tr.u.train.train.algo = ENG_FIT_IALS;
+		tr.u.train.model.n_factors = 160;
+		tr.u.train.train.epochs = 15;
+		tr.u.train.train.wd = 50;
+		tr.u.train.train.alpha = 6;
+		tr.u.train.train.threads = 2;
+		run_until_idle(e, &s, &tr);
+		warm(e, &s, "query-recommend-ials", &rec, RUNS,
+		     "ials k 160: one 160x160 solve, top 10, the liked movie behind each");
+		tr.u.train.train = train_cfg_default();
+		tr.u.train.train.seed = 1;
+		tr.u.train.model = model_cfg_default();
+		run_until_idle(e, &s, &tr);
 	}
 
 	struct eng_cmd pca = { .kind = ENG_CMD_PCA, .req_id = 7 };

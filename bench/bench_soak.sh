@@ -26,8 +26,11 @@
 #     may be at most SLOPE_KIB (default 2) KiB a run: a leak of a few KB a
 #     run (the Runs pane before its cap, ~12 KB a run) stays under any
 #     fixed bound for a few hundred runs, but not under this.  The Runs
-#     pane keeps the newest 200 runs (STATE_RUNS_MAX), so the last half of
-#     the default 400 runs is past its cap.
+#     pane keeps the newest 200 runs (STATE_RUNS_MAX), and its array fills
+#     a page every other run until then (a stopped run is not recorded), so
+#     the run history is filled with PREFILL (default 200) copies of one
+#     headless run before the interface starts: every run of the soak is
+#     then past the cap, and what grows is a leak, not the pane filling.
 # Either failing prints "bench: tui-soak FAILED: ..." and exits 1.
 set -eu
 
@@ -55,6 +58,18 @@ fi
 
 . "$(dirname "$0")/tmuxbench.sh"
 tmuxbench_setup soak
+
+# the Runs pane at its cap from the start: PREFILL records of one run
+prefill=${PREFILL:-200}
+env HOME="$tmp" XDG_DATA_HOME="$tmp" XDG_CONFIG_HOME="$tmp" "$bin" train --demo --epochs 1 \
+	>/dev/null 2>&1 || { echo "bench: tui-soak: $bin train --demo failed" >&2; exit 1; }
+hist="$tmp/collabtui/history.jsonl"
+line=$(tail -n 1 "$hist")
+i=1
+while [ $i -lt "$prefill" ]; do
+	printf '%s\n' "$line"
+	i=$((i + 1))
+done >> "$hist"
 
 tm start-server \; set-option -g status off \; \
 	set-option -g default-shell /bin/sh \; \

@@ -137,9 +137,10 @@ if want load-5m synth-5M; then
 	"$benchdir/bench_load" "$tmp/s5m" "$reps_large" load-5m synth-5M
 fi
 large="synth-25m load-25m summary-25m fast-train-25m-1thr fast-train-25m-2thr fast-train-25m-mom
-	fast-train-25m-adam fast-train-25m-adarow fast-train-25m-adarow-2thr scale-first-update scale-run-peak-rss"
+	fast-train-25m-adam fast-train-25m-adarow fast-train-25m-adarow-2thr scale-first-update scale-run-peak-rss
+	ials-sweep-25m-2thr"
 queries="query-first-after-load query-first-after-train query-recommend-10
-	query-similar-items-10 query-similar-users-10 query-bias-10-10 query-item-detail
+	query-recommend-ease query-recommend-ials query-similar-items-10 query-similar-users-10 query-bias-10-10 query-item-detail
 	query-recommend-meta-10 query-pca"
 tui_scale="tui-load tui-key-latency tui-curve-gap tui-stop"
 if want_any "$large $queries $tui_scale" synth-25M; then
@@ -187,6 +188,26 @@ done
 
 if want_any "scale-first-update scale-run-peak-rss" synth-25M; then
 	"$benchdir/bench_scale" "$tmp/s25m" 10 2 synth-25M | select_rows
+fi
+
+# ---- the ranking models -----------------------------------------------------
+# The top-10 protocol, one seed, whole command (load, fit, evaluate): the
+# issue's bound is fit + evaluation <= 5 s on 2 cores.
+row rank-protocol-ials ml-100k 0 0 "eval --protocol ranking --preset ranking-best --seeds 1" \
+	"$bin" eval --protocol ranking --data "$ml" --preset ranking-best --seeds 1
+row rank-protocol-ease ml-100k 0 0 "eval --protocol ranking --model ease --wd 400 --seeds 1" \
+	"$bin" eval --protocol ranking --data "$ml" --model ease --wd 400 --seeds 1
+# The quality target: mean precision@10 and NDCG@10 over seeds 42..46.
+if want rank-quality-ials ml-100k; then
+	"$bin" eval --protocol ranking --data "$ml" --preset ranking-best > "$tmp/out"
+	p=$(awk '/^precision@10/ { print $(NF - 1) }' "$tmp/out")
+	n=$(awk '/^NDCG@10/ { print $(NF - 1) }' "$tmp/out")
+	m=$(awk '/^MAP/ { print $(NF - 1) }' "$tmp/out")
+	printf "$fmt" rank-quality-ials ml-100k "$p" - - \
+		"mean precision@10 of seeds 42-46 (target >= 0.42); NDCG@10 $n (>= 0.48), MAP $m"
+fi
+if want ials-sweep-25m-2thr synth-25M; then
+	"$benchdir/bench_ials" "$tmp/s25m" 2 "$reps_large" 64 ials-sweep-25m-2thr synth-25M
 fi
 
 # ---- queries --------------------------------------------------------------

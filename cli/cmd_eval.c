@@ -4,7 +4,14 @@
  *
  * The folds: --cv u1-u5 (the canonical files), --cv K (a seeded K-fold
  * split of all ratings), else one fold: --split NAME or the random
- * valid_pct hold-out. */
+ * valid_pct hold-out.
+ *
+ * --protocol ranking is Microsoft Recommenders' top-10 benchmark instead:
+ * per seed (--seeds N: seed, seed + 1, ...) a 75/25 split of each user's
+ * ratings, every held-out item relevant whatever its rating, the items a
+ * user trained on left out of their list, k = 10; precision, recall,
+ * NDCG and MAP as that library defines them, with coverage, the lists'
+ * share of the 10% most-rated items, and the fit time. */
 #include "driver.h"
 
 #include <errno.h>
@@ -19,6 +26,8 @@
 #define EVAL_MAX_FOLDS 20
 #define EVAL_K 10               /* precision@10 and friends */
 #define EVAL_RELEVANT 4.0f      /* a held-out rating >= 4 is relevant */
+#define RANK_SEEDS 5            /* --protocol ranking's default --seeds */
+#define RANK_VALID 0.25         /* its per-user test share */
 
 enum { M_RMSE, M_MAE, M_PREC, M_RECALL, M_NDCG, M_COVER, M_POP, M_FIT, M_COUNT };
 
@@ -77,6 +86,26 @@ static int parse_cv(const char *cv, int *folds)
 	return 0;
 }
 
+/* Run train, then EVAL under args: the metrics in col, the training's
+ * wall time in *fit; an exit status. */
+static int train_and_eval(struct eng *e, struct collector *col, struct eng_cmd *train,
+			  const struct eng_eval_args *args, double *fit)
+{
+	double t0 = now_s();
+	int rc = eng_handle(e, train);
+	while (rc == 0 && eng_busy(e))
+		eng_work(e);
+	*fit = now_s() - t0;
+	if (rc != 0 || col->err_code)
+		return rc == ENG_EARG || col->err_code == ENG_EARG ? EXIT_INPUT : EXIT_RUNTIME;
+	struct eng_cmd ev = { .kind = ENG_CMD_EVAL, .req_id = 10 };
+	ev.u.eval = *args;
+	col->have_metrics = 0;
+	if (eng_handle(e, &ev) != 0 || !col->have_metrics)
+		return EXIT_RUNTIME;
+	return EXIT_OK;
+}
+
 /* Train fold f and measure it into vals[.][f]; an exit status. */
 static int run_fold(struct eng *e, struct collector *col, struct eng_cmd *load,
 		    struct eng_cmd *train, int reload, double vals[M_COUNT][EVAL_MAX_FOLDS],
@@ -84,18 +113,11 @@ static int run_fold(struct eng *e, struct collector *col, struct eng_cmd *load,
 {
 	if (reload && eng_handle(e, load) != 0)
 		return EXIT_INPUT;
-	double t0 = now_s();
-	int rc = eng_handle(e, train);
-	while (rc == 0 && eng_busy(e))
-		eng_work(e);
-	double fit = now_s() - t0;
-	if (rc != 0 || col->err_code)
-		return rc == ENG_EARG || col->err_code == ENG_EARG ? EXIT_INPUT : EXIT_RUNTIME;
-	struct eng_cmd ev = { .kind = ENG_CMD_EVAL, .req_id = 10 };
-	ev.u.eval = (struct eng_eval_args){ .k = EVAL_K, .relevant = EVAL_RELEVANT, .clip = 1 };
-	col->have_metrics = 0;
-	if (eng_handle(e, &ev) != 0 || !col->have_metrics)
-		return EXIT_RUNTIME;
+	const struct eng_eval_args args = { .k = EVAL_K, .relevant = EVAL_RELEVANT, .clip = 1 };
+	double fit;
+	int st = train_and_eval(e, col, train, &args, &fit);
+	if (st != EXIT_OK)
+		return st;
 	vals[M_RMSE][f] = col->err.rmse;
 	vals[M_MAE][f] = col->err.mae;
 	vals[M_PREC][f] = col->rank.precision;
@@ -107,34 +129,142 @@ static int run_fold(struct eng *e, struct collector *col, struct eng_cmd *load,
 	return EXIT_OK;
 }
 
-static void print_table(const char *model, const char *how, int n,
-			double vals[M_COUNT][EVAL_MAX_FOLDS])
+/* A table: a header of columns "WORD first", "WORD first+1", ..., then
+ * each row's value per column, their mean and standard deviation;
+ * fmt_of(m) is row m's number format. */
+static void print_rows(const char *word, uint64_t first, const char *const *names,
+		       int n_rows, int n, double vals[][EVAL_MAX_FOLDS],
+		       const char *(*fmt_of)(int m))
 {
-	printf("Evaluating RMSE, MAE, precision@%d, recall@%d, NDCG@%d of %s on %d split(s) (%s).\n\n",
-	       EVAL_K, EVAL_K, EVAL_K, model, n, how);
 	printf("%-16s", "");
 	for (int f = 0; f < n; f++)
-		printf("Fold %-4d", f + 1);
+		printf("%s %-4llu", word, (unsigned long long)(first + (uint64_t)f));
 	printf("Mean     Std\n");
-	for (int m = 0; m < M_COUNT; m++) {
+	for (int m = 0; m < n_rows; m++) {
 		double sum = 0.0, ss = 0.0;
 		for (int f = 0; f < n; f++)
 			sum += vals[m][f];
 		double mean = sum / n;
 		for (int f = 0; f < n; f++)
 			ss += (vals[m][f] - mean) * (vals[m][f] - mean);
-		/* popularity is a count of ratings, the rest are rates */
-		const char *fmt = m == M_POP ? "%-9.1f" : m == M_FIT ? "%-9.2f" : "%-9.4f";
-		printf("%-16s", row_name[m]);
+		const char *fmt = fmt_of(m);
+		printf("%-16s", names[m]);
 		for (int f = 0; f < n; f++)
 			printf(fmt, vals[m][f]);
 		printf(fmt, mean);
-		printf(m == M_POP ? "%.1f\n" : "%.4f\n", sqrt(ss / n));
+		/* the deviation to the mean's precision, at least 4 places */
+		printf(strstr(fmt, ".1f") ? "%.1f\n" : "%.4f\n", sqrt(ss / n));
 	}
+}
+
+/* popularity is a count of ratings, the rest are rates */
+static const char *fold_fmt(int m)
+{
+	return m == M_POP ? "%-9.1f" : m == M_FIT ? "%-9.2f" : "%-9.4f";
+}
+
+static void print_table(const char *model, const char *how, int n,
+			double vals[M_COUNT][EVAL_MAX_FOLDS])
+{
+	printf("Evaluating RMSE, MAE, precision@%d, recall@%d, NDCG@%d of %s on %d split(s) (%s).\n\n",
+	       EVAL_K, EVAL_K, EVAL_K, model, n, how);
+	print_rows("Fold", 1, row_name, M_COUNT, n, vals, fold_fmt);
+}
+
+/* The load and train commands of o's settings and an engine reporting to
+ * col, with the run history kept: EXIT_OK with *e set, or an exit status. */
+static int open_engine(const struct opts *o, struct eng_cmd *load, struct eng_cmd *train,
+		       struct collector *col, struct eng **e)
+{
+	*load = (struct eng_cmd){ .kind = ENG_CMD_LOAD_DATA, .req_id = 1 };
+	*train = (struct eng_cmd){ .kind = ENG_CMD_TRAIN, .req_id = 2 };
+	int st = runargs_build(o, &load->u.load, &train->u.train);
+	if (st != EXIT_OK)
+		return st;
+	*e = eng_new(on_event, col);
+	if (!*e) {
+		fprintf(stderr, "collabtui: out of memory\n");
+		return EXIT_RUNTIME;
+	}
+	runargs_keep_history(*e);
+	return EXIT_OK;
+}
+
+enum { R_PREC, R_RECALL, R_NDCG, R_MAP, R_COVER, R_POP, R_FIT, R_COUNT };
+
+static const char *const rank_row_name[R_COUNT] = {
+	"precision@10", "recall@10", "NDCG@10", "MAP", "coverage", "pop share",
+	"Fit time (s)",
+};
+
+static const char *rank_fmt(int m)
+{
+	return m == R_FIT ? "%-9.2f" : "%-9.4f";
+}
+
+/* Train on seed f's per-user split and rank: vals[.][f]; an exit status. */
+static int run_rank_seed(struct eng *e, struct collector *col, struct eng_cmd *train,
+			 double vals[R_COUNT][EVAL_MAX_FOLDS], int f)
+{
+	/* every held-out item is relevant, whatever its rating */
+	const struct eng_eval_args args = { .k = EVAL_K, .relevant = -INFINITY };
+	double fit;
+	int st = train_and_eval(e, col, train, &args, &fit);
+	if (st != EXIT_OK)
+		return st;
+	vals[R_PREC][f] = col->rank.precision;
+	vals[R_RECALL][f] = col->rank.recall;
+	vals[R_NDCG][f] = col->rank.ndcg;
+	vals[R_MAP][f] = col->rank.map;
+	vals[R_COVER][f] = col->rank.coverage;
+	vals[R_POP][f] = col->rank.pop_share;
+	vals[R_FIT][f] = fit;
+	return EXIT_OK;
+}
+
+static int run_ranking(const struct opts *o)
+{
+	int n = o->seeds < 0 ? RANK_SEEDS : o->seeds;
+	if (n < 1 || n > EVAL_MAX_FOLDS) {
+		fprintf(stderr, "collabtui: --seeds: expected 1..%d\n", EVAL_MAX_FOLDS);
+		return EXIT_INPUT;
+	}
+	if (o->cv[0] || o->split[0]) {
+		fprintf(stderr, "collabtui: --protocol ranking makes its own split; "
+			"drop --cv and --split\n");
+		return EXIT_INPUT;
+	}
+	struct eng_cmd load, train;
+	struct collector col = {0};
+	struct eng *e;
+	int st = open_engine(o, &load, &train, &col, &e);
+	if (st != EXIT_OK)
+		return st;
+	train.u.train.per_user = 1;
+	train.u.train.valid_pct = RANK_VALID;
+	uint64_t seed0 = train.u.train.train.seed;
+	static double vals[R_COUNT][EVAL_MAX_FOLDS];
+	st = eng_handle(e, &load) != 0 ? EXIT_INPUT : EXIT_OK;
+	for (int f = 0; f < n && st == EXIT_OK; f++) {
+		train.u.train.train.seed = seed0 + (uint64_t)f;
+		st = run_rank_seed(e, &col, &train, vals, f);
+	}
+	eng_free(e);
+	if (st != EXIT_OK)
+		return st;
+	cli_label_demo(o);
+	printf("Ranking protocol (Microsoft Recommenders): %s, per-user 75/25 split, "
+	       "seeds %llu..%llu,\nevery test item relevant, training items left out, "
+	       "k = %d.\n\n", vocab_model_setting_word(o->cfg.model, o->cfg.fit),
+	       (unsigned long long)seed0, (unsigned long long)(seed0 + (uint64_t)n - 1), EVAL_K);
+	print_rows("Seed", seed0, rank_row_name, R_COUNT, n, vals, rank_fmt);
+	return EXIT_OK;
 }
 
 static int run(const struct opts *o)
 {
+	if (o->protocol_ranking)
+		return run_ranking(o);
 	static const char *const canonical[5] = { "u1", "u2", "u3", "u4", "u5" };
 	int folds;
 	if (parse_cv(o->cv, &folds) != 0) {
@@ -146,18 +276,12 @@ static int run(const struct opts *o)
 		fprintf(stderr, "collabtui: --cv and --split both choose the split; give one\n");
 		return EXIT_INPUT;
 	}
-	struct eng_cmd load = { .kind = ENG_CMD_LOAD_DATA, .req_id = 1 };
-	struct eng_cmd train = { .kind = ENG_CMD_TRAIN, .req_id = 2 };
-	int st = runargs_build(o, &load.u.load, &train.u.train);
+	struct eng_cmd load, train;
+	struct collector col = {0};
+	struct eng *e;
+	int st = open_engine(o, &load, &train, &col, &e);
 	if (st != EXIT_OK)
 		return st;
-	struct collector col = {0};
-	struct eng *e = eng_new(on_event, &col);
-	if (!e) {
-		fprintf(stderr, "collabtui: out of memory\n");
-		return EXIT_RUNTIME;
-	}
-	runargs_keep_history(e);
 	static double vals[M_COUNT][EVAL_MAX_FOLDS];
 	int n = folds == 0 ? 1 : folds < 0 ? -folds : folds;
 	char how[64];

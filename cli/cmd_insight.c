@@ -318,13 +318,19 @@ static int report_recommend(struct cli_session *s)
 		       *m->occupation ? m->occupation : "?",
 		       r->unknown & ENG_RECS_UNKNOWN_GENDER ? "; gender not recognised" : "",
 		       r->unknown & ENG_RECS_UNKNOWN_OCCUPATION ? "; occupation not recognised" : "");
+	else if (r->basis == ENG_RECS_RANKED)
+		printf("Recommendations ranked by %s from your %d ratings (%d watched and "
+		       "liked, folded in; %d below the scale's middle count as not for me)\n",
+		       r->model, r->n_rated, r->n_liked, r->n_rated - r->n_liked);
 	else
 		printf("Recommendations by popularity (%s)\n", r->note);
-	printf("rank   rating  mean      n  title\n");
+	int ranked = r->basis == ENG_RECS_RANKED;
+	printf(ranked ? "rank    score  mean      n  title\n" : "rank   rating  mean      n  title\n");
 	for (int j = 0; j < r->n; j++) {
 		print_ranked(cat, &r->e[j], j + 1, "%7.2f");
 		if (r->e[j].because != UINT32_MAX)
-			printf("  (because you rated %s)", cat->items[r->e[j].because].title);
+			printf(ranked ? "  (most from your %s)" : "  (because you rated %s)",
+			       cat->items[r->e[j].because].title);
 		printf("\n");
 	}
 	printf("popularity: %.0f%% of these are among the 10%% most-rated movies\n",

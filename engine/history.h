@@ -75,6 +75,12 @@ int history_read_newest(const char *path, const char *dataset, size_t keep,
 			struct history_run **out, size_t *n, size_t *n_total,
 			char *err, size_t errlen);
 
+/* As history_read_newest() with keep >= 1, into buf, the caller's array of
+ * keep records (no allocation besides the line being read): the interface
+ * rereads its runs after every run into the same memory. */
+int history_read_newest_into(const char *path, const char *dataset, struct history_run *buf,
+			     size_t keep, size_t *n, size_t *n_total, char *err, size_t errlen);
+
 /* Sort v (n records) by final validation loss, best first; runs without
  * one go last (`runs --sort valid`, the TUI's Runs pane). */
 void history_sort_valid(struct history_run *v, size_t n);

@@ -120,6 +120,20 @@ enum eng_fit {
 	ENG_FIT_SGD = 0,        /* mini-batches of an optimiser (fastai's fit) */
 	ENG_FIT_ALS,            /* alternating least squares; wd = its ridge weight */
 	ENG_FIT_BPMF,           /* Bayesian MF by Gibbs sampling */
+	/* The ranking models: a rating means "watched" (implicit feedback),
+	 * and what they learn is an order of the unrated items, not a rating.
+	 * Each fits ENG_MODEL_DOTBIAS without y_range, so every query works:
+	 *   EASE   Steck's item x item linear model: n_factors = n_items, a
+	 *          user's factors are the 0/1 row of what they watched, the
+	 *          item factors B^T; wd is its lambda; one step.
+	 *   IALS   Hu, Koren and Volinsky's implicit ALS: wd is the ridge
+	 *          weight, alpha the confidence of a watched item; an epoch
+	 *          is one sweep.
+	 *   POP    most popular: the item bias is the item's number of
+	 *          training ratings, every factor 0; one step. */
+	ENG_FIT_EASE,
+	ENG_FIT_IALS,
+	ENG_FIT_POP,
 };
 
 /* The optimiser of ENG_FIT_SGD, as fastai's Adam() and SGD(); ADAROW,
@@ -168,6 +182,7 @@ struct eng_train_hp {
 	double mom;             /* momentum (Adam beta1) under ENG_SCHED_CONSTANT */
 	uint64_t seed;          /* initialisation, shuffling and the random split */
 	int threads;            /* optimiser threads; results do not depend on it */
+	double alpha;           /* ENG_FIT_IALS: confidence 1 + alpha of a watched item */
 };
 
 /* fastai's learning-rate finder (Learner.lr_find): the lr grows
@@ -259,6 +274,10 @@ struct eng_train_args {
 	 * of the ratings, seeded by train.seed, instead of a valid_pct
 	 * hold-out. */
 	int folds, fold;
+	/* 1: the valid_pct hold-out is drawn per user (Microsoft Recommenders'
+	 * python_stratified_split): each user's ratings shuffled, the first
+	 * round(share) of them validate.  Ignored with folds or a file split. */
+	int per_user;
 	/* "Retrain with you included": when n_mine > 0, these ratings join the
 	 * training set as one more user.  Their row is dropped when training
 	 * ends, so the model keeps the dataset's shape; what stays is item
@@ -392,8 +411,13 @@ struct eng_metrics_err {
 struct eng_metrics_rank {
 	uint32_t n_users;       /* users ranked: those with a relevant held-out item */
 	double precision, recall, ndcg; /* @k, 0..1 */
+	double map;             /* Microsoft Recommenders' map_at_k: per user the
+				 * sum over hits of hits-so-far / rank, divided by
+				 * the number of relevant items */
 	double coverage;        /* distinct recommended items / n_items */
 	double popularity;      /* mean training ratings of a recommended item */
+	double pop_share;       /* share of the lists' entries among the 10%
+				 * most-rated items (by training ratings) */
 };
 
 /* One item as the movie browser shows it; strings point into the
@@ -459,6 +483,12 @@ enum eng_recs_basis {
 	ENG_RECS_POPULAR,       /* no trained model (or no metadata): items by
 				 * their mean rating shrunk towards the global
 				 * mean, which favours well-liked, much-rated ones */
+	ENG_RECS_RANKED,        /* the ratings folded into a ranking model (ease,
+				 * ials, pop): the ones at or above the middle of
+				 * the scale as "watched", the lower ones as "not
+				 * for me"; scores order the list and are not
+				 * ratings; `because` is the liked movie that
+				 * added most to the score */
 };
 
 #define ENG_RECS_UNKNOWN_GENDER 1       /* not a gender of the dataset */
@@ -470,6 +500,8 @@ struct eng_recs {
 	int unknown;            /* META: ENG_RECS_UNKNOWN_* bits */
 	float lambda_f, lambda_b;/* FOLDIN: the ridge prior's weights on factors, bias */
 	float pop_share;        /* share of e[] among the 10% most-rated items, 0..1 */
+	char model[16];         /* the model that ranked: "ease", "dotbias", ... */
+	int n_liked;            /* RANKED: ratings folded in as watched */
 	char note[128];         /* POPULAR: why there was no better basis */
 	int n;                  /* 0..ENG_TOPN_MAX */
 	struct eng_ranked e[ENG_TOPN_MAX];      /* (n) best first */

@@ -462,31 +462,33 @@ int state_keep_history(struct state *s)
 int state_runs_reload(struct state *s)
 {
 	char err[ENG_PATH_MAX + 200];
-	struct history_run *v;
 	size_t n;
 
-	free(s->runs);
-	s->runs = NULL;
 	s->n_runs = s->n_runs_file = 0;
 	if (!s->history_path[0] || !s->loaded)
 		return 0;
-	if (history_read_newest(s->history_path, s->summary.name, STATE_RUNS_MAX, &v, &n,
-				&s->n_runs_file, err, sizeof err) != 0) {
+	/* one array for the session: rereading after every run allocates
+	 * nothing (bench/bench_soak.sh) */
+	if (!s->runs && !(s->runs = malloc(STATE_RUNS_MAX * sizeof *s->runs))) {
+		state_message(s, 1, "out of memory for the run history");
+		return -1;
+	}
+	if (history_read_newest_into(s->history_path, s->summary.name, s->runs, STATE_RUNS_MAX,
+				     &n, &s->n_runs_file, err, sizeof err) != 0) {
 		state_message(s, 1, err);
 		return -1;
 	}
 	if (s->runs_by_valid) {
-		history_sort_valid(v, n);
+		history_sort_valid(s->runs, n);
 	} else {
 		/* the file is oldest first; the pane lists the newest first */
 		for (size_t i = 0; i < n / 2; i++) {
-			struct history_run t = v[i];
+			struct history_run t = s->runs[i];
 
-			v[i] = v[n - 1 - i];
-			v[n - 1 - i] = t;
+			s->runs[i] = s->runs[n - 1 - i];
+			s->runs[n - 1 - i] = t;
 		}
 	}
-	s->runs = v;
 	s->n_runs = n;
 	return 0;
 }

@@ -116,7 +116,7 @@ struct state {
 	 * TUI's runs like headless ones), and the past runs on this dataset
 	 * that the Runs pane lists, newest first or best valid loss first. */
 	char history_path[ENG_PATH_MAX];        /* "" when there is none */
-	struct history_run *runs;       /* (n_runs) owned */
+	struct history_run *runs;       /* (n_runs of STATE_RUNS_MAX) owned */
 	size_t n_runs;                  /* at most STATE_RUNS_MAX */
 	size_t n_runs_file;             /* the dataset's runs in the file */
 	int runs_by_valid;

@@ -4,7 +4,10 @@
  * lines the chapter asks for: what the list is based on (the fold-in, the
  * metadata form, or the popularity fallback), whether the model is
  * untrained or stale, and how much of the list comes from the 10%
- * most-rated movies.  Before you rate anything on a dataset with user
+ * most-rated movies.  A ranking model's list (ENG_RECS_RANKED) shows
+ * scores, says which model ranked it and how many of your ratings were
+ * "not for me", and names the liked movie behind each row.  Before you
+ * rate anything on a dataset with user
  * metadata, Enter opens a one-line form (age, gender, occupation). */
 #define _XOPEN_SOURCE_EXTENDED 1
 #include <math.h>
@@ -56,6 +59,14 @@ static void draw_basis(struct panel *p, const struct panel_env *env)
 	case ENG_RECS_POPULAR:
 		panel_printf(p, env, 0, 1, ROLE_WARN, "fallback: %s", r->note);
 		break;
+	case ENG_RECS_RANKED:
+		/* a ranking model: the low ratings are "not for me" */
+		panel_printf(p, env, 0, 1, ROLE_NORMAL, "ranked by %s from your %d "
+			     "rating%s: %d watched, %d not for me (below %g)", r->model,
+			     r->n_rated, r->n_rated == 1 ? "" : "s", r->n_liked,
+			     r->n_rated - r->n_liked,
+			     0.5f * (st->summary.rating_min + st->summary.rating_max));
+		break;
 	}
 }
 
@@ -73,7 +84,7 @@ static void draw_model(struct panel *p, const struct panel_env *env)
 	else if (st->training)
 		c = panel_printf(p, env, 1, 1, ROLE_LABEL, "model training");
 	else
-		c = panel_printf(p, env, 1, 1, ROLE_GOOD, "model trained");
+		c = panel_printf(p, env, 1, 1, ROLE_GOOD, "model trained: %s", st->recs.model);
 	panel_printf(p, env, 1, 1 + c, ROLE_LABEL, "   popular: %.0f%% from the "
 		     "10%% most-rated", 100.0 * st->recs.pop_share);
 }
@@ -104,8 +115,10 @@ static void draw(struct panel *p, const struct panel_env *env)
 	p->n_rows = st->recs.n;
 	if (p->sel >= p->n_rows)
 		p->sel = p->n_rows > 0 ? p->n_rows - 1 : 0;
-	panel_printf(p, env, HEAD_ROWS, 1, ROLE_LABEL, "%5s  %-*s %s", "pred",
-		     title_w, "title", because_w > 8 ? "because you rated" : "");
+	int ranked = st->recs.basis == ENG_RECS_RANKED;
+	panel_printf(p, env, HEAD_ROWS, 1, ROLE_LABEL, "%5s  %-*s %s", ranked ? "score" : "pred",
+		     title_w, "title", because_w > 8 ? ranked ? "most from your" :
+		     "because you rated" : "");
 	for (int r = 0; r < rows && p->top + r < p->n_rows; r++) {
 		long row = p->top + r;
 		const struct eng_ranked *e = &st->recs.e[row];

@@ -25,6 +25,7 @@
 #include "metrics.h"
 #include "model.h"
 #include "prep.h"
+#include "rankfit.h"
 #include "runrecord.h"
 #include "split.h"
 #include "summary.h"
@@ -50,6 +51,13 @@ struct eng {
 	struct split sp;                /* the split the model was trained on */
 	struct model *model;
 	struct eng_train_args targs;    /* the last training request */
+	/* The ranking model the current model is (rankfit.h), with its ridge
+	 * weight and confidence, for RECOMMEND's fold-in: from its training
+	 * or its file's hparams; ENG_FIT_SGD for a rating model. */
+	struct {
+		enum eng_fit algo;
+		double reg, alpha;
+	} ranker;
 	int epochs_done;
 	double valid_loss;
 
@@ -188,6 +196,7 @@ static void drop_model(struct eng *e)
 	drop_training(e);
 	model_free(e->model);
 	e->model = NULL;
+	e->ranker.algo = ENG_FIT_SGD;
 	insight_forget(e->ins, INSIGHT_MODEL);
 	run_record_forget(&e->record);
 	split_free(&e->sp);
@@ -359,6 +368,9 @@ static void prep_install(struct eng *e)
 	e->tr = p->tr;
 	p->tr = NULL;
 	e->targs = p->a;
+	e->ranker.algo = rankfit_is_ranking(p->a.train.algo) ? p->a.train.algo : ENG_FIT_SGD;
+	e->ranker.reg = p->a.train.wd;
+	e->ranker.alpha = p->a.train.alpha;
 	run_record_begin(&e->record, ds_name(e->ds), e->load.split, &e->targs);
 	e->train_req = p->req;
 	e->last_progress = clock_now();
@@ -401,6 +413,11 @@ static int do_train(struct eng *e, const struct eng_cmd *c)
 	struct eng_model_hp shape = a.model;
 	shape.n_users += a.n_mine > 0;
 	shape.n_factors = train_model_factors(&a.train, a.model.n_factors);
+	if (a.train.algo == ENG_FIT_EASE && a.model.n_items > RANKFIT_EASE_MAX_ITEMS)
+		return fail(e, c->req_id, ENG_EARG, "ease solves an item x item system: at most "
+			    "%d items (this dataset has %u); ials scales further",
+			    RANKFIT_EASE_MAX_ITEMS, a.model.n_items);
+	shape.n_factors = rankfit_factors(a.train.algo, shape.n_factors, a.model.n_items);
 	if (a.resume && a.train.algo != ENG_FIT_SGD)
 		return fail(e, c->req_id, ENG_EARG, "%s starts afresh; it cannot resume a model",
 			    train_algo_name(a.train.algo));
@@ -490,6 +507,9 @@ static const char *divergence_hint(enum eng_fit algo)
 	case ENG_FIT_SGD: break;
 	case ENG_FIT_ALS: return "try a larger wd (the ridge weight)";
 	case ENG_FIT_BPMF: return "try fewer factors or another seed";
+	case ENG_FIT_EASE: return "try a larger wd (its lambda)";
+	case ENG_FIT_IALS: return "try a larger wd (the ridge weight) or a smaller alpha";
+	case ENG_FIT_POP: break;
 	}
 	return "try a lower lr";
 }
@@ -603,11 +623,35 @@ static int do_save(struct eng *e, const struct eng_cmd *c)
 		 e->load.split[0] ? e->load.split : "random");
 	if (t->epochs == 0)     /* IMPORT: trained elsewhere */
 		snprintf(meta.hparams, sizeof meta.hparams, "imported: factors trained elsewhere");
+	if (e->ranker.algo != ENG_FIT_SGD) {
+		size_t used = strlen(meta.hparams);
+		snprintf(meta.hparams + used, sizeof meta.hparams - used, " fit=%s alpha=%g",
+			 train_algo_name(e->ranker.algo), e->ranker.alpha);
+	}
 	char err[ENG_MSG_MAX];
 	if (ckpt_save(c->u.path, e->model, &meta, err, sizeof err) != 0)
 		return fail(e, c->req_id, ENG_EIO, "%s", err);
 	emit_simple(e, ENG_EVT_SAVED, c->req_id);
 	return 0;
+}
+
+/* A saved ranking model says so in its hparams: "... wd=W ... fit=NAME
+ * alpha=A" (do_save_model). */
+static void ranker_from_hparams(struct eng *e, const char *hp)
+{
+	static const enum eng_fit algos[] = { ENG_FIT_EASE, ENG_FIT_IALS, ENG_FIT_POP };
+	const char *f = strstr(hp, " fit="), *wd = strstr(hp, "wd="), *al = strstr(hp, " alpha=");
+	e->ranker.algo = ENG_FIT_SGD;
+	if (!f || !wd || !al)
+		return;
+	for (size_t j = 0; j < sizeof algos / sizeof algos[0]; j++) {
+		const char *name = train_algo_name(algos[j]);
+		size_t n = strlen(name);
+		if (strncmp(f + 5, name, n) == 0 && f[5 + n] == ' ')
+			e->ranker.algo = algos[j];
+	}
+	e->ranker.reg = strtod(wd + 3, NULL);
+	e->ranker.alpha = strtod(al + 7, NULL);
 }
 
 static int do_load_model(struct eng *e, const struct eng_cmd *c)
@@ -635,6 +679,7 @@ static int do_load_model(struct eng *e, const struct eng_cmd *c)
 	}
 	drop_model(e);
 	e->model = m;
+	ranker_from_hparams(e, meta.hparams);
 	e->epochs_done = (int)meta.epochs;
 	e->valid_loss = meta.valid_loss;
 	emit_simple(e, ENG_EVT_MODEL_LOADED, c->req_id);
@@ -738,6 +783,17 @@ static int do_eval(struct eng *e, const struct eng_cmd *c)
 	return 0;
 }
 
+/* What made the current model, for a list's reader: the solver's name,
+ * else the model kind's; "" without a model. */
+static const char *model_name(const struct eng *e)
+{
+	if (!e->model)
+		return "";
+	if (e->ranker.algo != ENG_FIT_SGD)
+		return train_algo_name(e->ranker.algo);
+	return model_kind_name(e->model->cfg.kind);
+}
+
 /* The insight queries: read-only on the model, answered at once. */
 static int do_insight(struct eng *e, const struct eng_cmd *c)
 {
@@ -767,8 +823,15 @@ static int do_insight(struct eng *e, const struct eng_cmd *c)
 		break;
 	case ENG_CMD_RECOMMEND:
 		ev.kind = ENG_EVT_RECS;
-		rc = insight_recommend(e->ins, e->ds, e->model, &c->u.recommend, &ev.u.recs,
-				       err, sizeof err);
+		if (e->model && e->ranker.algo != ENG_FIT_SGD)
+			rc = insight_recommend_ranked(e->ins, e->ds, e->model, e->ranker.algo,
+						      e->ranker.reg, e->ranker.alpha,
+						      &c->u.recommend, &ev.u.recs, err,
+						      sizeof err);
+		else
+			rc = insight_recommend(e->ins, e->ds, e->model, &c->u.recommend,
+					       &ev.u.recs, err, sizeof err);
+		snprintf(ev.u.recs.model, sizeof ev.u.recs.model, "%s", model_name(e));
 		break;
 	case ENG_CMD_RECOMMEND_META:
 		ev.kind = ENG_EVT_RECS;

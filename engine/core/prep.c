@@ -20,6 +20,9 @@ static int make_split(const struct ds *ds, const struct eng_train_args *a, int b
 		rc = split_kfold(n, a->folds, a->fold, a->train.seed, out);
 	else if (n_train)
 		rc = split_prefix(n, n_train, out);
+	else if (a->per_user)
+		rc = split_per_user(ds_users(ds), n, ds_n_users(ds), a->valid_pct,
+				    a->train.seed, out);
 	else if (bits)
 		return split_random_bits(n, a->valid_pct, a->train.seed, out);
 	else

@@ -394,90 +394,131 @@ int history_read(const char *path, const char *dataset, struct history_run **out
 	return history_read_newest(path, dataset, 0, out, n, NULL, err, errlen);
 }
 
-int history_read_newest(const char *path, const char *dataset, size_t keep,
-			struct history_run **out, size_t *n, size_t *n_total,
-			char *err, size_t errlen)
+/* Reverse v[0..n). */
+static void reverse_runs(struct history_run *v, size_t n)
 {
-	*out = NULL;
-	*n = 0;
-	if (n_total)
-		*n_total = 0;
-	FILE *f = afile_fopen_read(path, err, errlen);
-	if (!f)
-		return errno == ENOENT ? 0 : -1;
-	char *line = NULL;
-	size_t cap = 0, have = 0, total = 0;
-	ssize_t got;
-	struct history_run *v = NULL, r;
-	int rc = 0;
-	/* With keep, the array is a ring of keep records allocated once, so
-	 * reading a long history takes the same memory every time (a session
-	 * that rereads it after each run must not grow with the file). */
-	if (keep && !(v = malloc(keep * sizeof *v))) {
-		snprintf(err, errlen, "%s: out of memory", path);
-		fclose(f);
-		return -1;
+	for (size_t i = 0; i < n / 2; i++) {
+		struct history_run t = v[i];
+
+		v[i] = v[n - 1 - i];
+		v[n - 1 - i] = t;
 	}
-	have = keep;
+}
+
+/* Read the matching records into v: all of them, growing v (keep 0), or
+ * the newest keep, with v a ring of keep records the caller gave.  *total
+ * gets how many matched.  0, or -1 with a message. */
+static int read_records(FILE *f, const char *path, const char *dataset, size_t keep,
+			struct history_run **v, size_t *total, char *err, size_t errlen)
+{
+	char *line = NULL;
+	size_t cap = 0, have = keep;
+	ssize_t got;
+	struct history_run r;
+	int rc = 0;
+
+	*total = 0;
 	while ((got = getline(&line, &cap, f)) > 0) {
 		/* no '\n': the last line, cut short by a crash */
 		if (line[got - 1] != '\n')
 			break;
 		line[got - 1] = '\0';
-		if (parse_record(line, (size_t)got - 1, &r) != 0 ||
+		if (history_parse(line, &r) != 0 ||
 		    (dataset && strcmp(r.dataset, dataset) != 0))
 			continue;
 		if (keep) {
-			v[total % keep] = r;
-			total++;
+			(*v)[*total % keep] = r;
+			++*total;
 			continue;
 		}
-		if (total == have) {
+		if (*total == have) {
 			size_t want = have ? 2 * have : 16;
-			struct history_run *q = realloc(v, want * sizeof *q);
+			struct history_run *q = realloc(*v, want * sizeof *q);
 			if (!q) {
 				snprintf(err, errlen, "%s: out of memory", path);
 				rc = -1;
 				break;
 			}
-			v = q;
+			*v = q;
 			have = want;
 		}
-		v[total++] = r;
+		(*v)[(*total)++] = r;
 	}
 	if (rc == 0 && ferror(f)) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		rc = -1;
 	}
 	free(line);
+	return rc;
+}
+
+int history_read_newest_into(const char *path, const char *dataset, struct history_run *buf,
+			     size_t keep, size_t *n, size_t *n_total, char *err, size_t errlen)
+{
+	size_t total;
+
+	*n = 0;
+	if (n_total)
+		*n_total = 0;
+	FILE *f = afile_fopen_read(path, err, errlen);
+	if (!f)
+		return errno == ENOENT ? 0 : -1;
+	int rc = read_records(f, path, dataset, keep, &buf, &total, err, errlen);
 	fclose(f);
-	if (rc != 0) {
-		free(v);
+	if (rc != 0)
 		return -1;
-	}
-	size_t kept = keep && total > keep ? keep : total;
-	if (keep && total > keep) {
-		/* the ring's oldest record is at total % keep: rotate it first */
+	if (total > keep) {
+		/* the ring's oldest record is at total % keep: rotate it to the
+		 * front in place (three reversals), oldest first again */
 		size_t first = total % keep;
-		struct history_run *o = malloc(keep * sizeof *o);
-		if (!o) {
-			free(v);
+
+		reverse_runs(buf, first);
+		reverse_runs(buf + first, keep - first);
+		reverse_runs(buf, keep);
+	}
+	*n = total > keep ? keep : total;
+	if (n_total)
+		*n_total = total;
+	return 0;
+}
+
+int history_read_newest(const char *path, const char *dataset, size_t keep,
+			struct history_run **out, size_t *n, size_t *n_total,
+			char *err, size_t errlen)
+{
+	struct history_run *v = NULL;
+	size_t total = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (n_total)
+		*n_total = 0;
+	if (keep) {
+		/* a ring of keep records, allocated once: reading a long
+		 * history takes the same memory every time */
+		if (!(v = malloc(keep * sizeof *v))) {
 			snprintf(err, errlen, "%s: out of memory", path);
 			return -1;
 		}
-		memcpy(o, v + first, (keep - first) * sizeof *o);
-		memcpy(o + (keep - first), v, first * sizeof *o);
-		free(v);
-		v = o;
+		rc = history_read_newest_into(path, dataset, v, keep, n, n_total, err, errlen);
+	} else {
+		FILE *f = afile_fopen_read(path, err, errlen);
+
+		if (!f)
+			return errno == ENOENT ? 0 : -1;
+		rc = read_records(f, path, dataset, 0, &v, &total, err, errlen);
+		fclose(f);
+		*n = total;
+		if (n_total)
+			*n_total = total;
 	}
-	if (kept == 0) {
+	if (rc != 0 || *n == 0) {
 		free(v);
-		v = NULL;
+		*n = 0;
+		return rc;
 	}
 	*out = v;
-	*n = kept;
-	if (n_total)
-		*n_total = total;
 	return 0;
 }
 

@@ -3,6 +3,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "hugemem.h"
 #include "rng.h"
@@ -113,6 +114,60 @@ int split_kfold(size_t n, int k, int fold, uint64_t seed, struct split *out)
 	}
 	free(perm);
 	return 0;
+}
+
+int split_per_user(const uint32_t *users, size_t n, uint32_t n_users, double valid_pct,
+		   uint64_t seed, struct split *out)
+{
+	*out = (struct split){0};
+	if (!(valid_pct >= 0.0 && valid_pct < 1.0) || n > UINT32_MAX)
+		return -1;
+	uint32_t *perm = permutation(n, seed ^ 0x57a7b17eULL);
+	uint32_t *start = calloc((size_t)n_users + 1, sizeof *start);
+	uint32_t *by_user = malloc((n + 1) * sizeof *by_user);
+	int rc = -1;
+	if (!perm || !start || !by_user)
+		goto done;
+	for (size_t j = 0; j < n; j++) {
+		if (users[j] >= n_users)
+			goto done;
+		start[users[j] + 1]++;
+	}
+	for (uint32_t u = 0; u < n_users; u++)
+		start[u + 1] += start[u];
+	/* a stable bucket sort of the shuffled indices: each user's ratings
+	 * in a random order, users one after another */
+	uint32_t *fill = malloc(((size_t)n_users + 1) * sizeof *fill);
+	if (!fill)
+		goto done;
+	memcpy(fill, start, ((size_t)n_users + 1) * sizeof *fill);
+	for (size_t j = 0; j < n; j++)
+		by_user[fill[users[perm[j]]]++] = perm[j];
+	free(fill);
+	/* Python's round(), as the library rounds: half to even */
+	size_t n_train = 0;
+	for (uint32_t u = 0; u < n_users; u++)
+		n_train += (size_t)nearbyint((1.0 - valid_pct) * (start[u + 1] - start[u]));
+	if (alloc_split(n_train, n - n_train, out) != 0)
+		goto done;
+	size_t t = 0, v = 0;
+	for (uint32_t u = 0; u < n_users; u++) {
+		uint32_t cnt = start[u + 1] - start[u];
+		uint32_t keep = (uint32_t)nearbyint((1.0 - valid_pct) * cnt);
+		for (uint32_t j = 0; j < cnt; j++) {
+			uint32_t r = by_user[start[u] + j];
+			if (j < keep)
+				out->train[t++] = r;
+			else
+				out->valid[v++] = r;
+		}
+	}
+	rc = 0;
+done:
+	free(perm);
+	free(start);
+	free(by_user);
+	return rc;
 }
 
 int split_prefix(size_t n, size_t n_train, struct split *out)

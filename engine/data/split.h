@@ -47,6 +47,15 @@ int split_random(size_t n, double valid_pct, uint64_t seed, struct split *out);
  * 0, or -1 for bad arguments or no memory (out is then left empty). */
 int split_kfold(size_t n, int k, int fold, uint64_t seed, struct split *out);
 
+/* Microsoft Recommenders' python_stratified_split, by user: each user's
+ * ratings (users[j] < n_users) in a seeded random order, the first
+ * round((1 - valid_pct) * count) of them train (rounding half to even, as
+ * Python's round()), the rest validate; so every user with two or more
+ * ratings is on both sides.  0, or -1 for a bad share, a user index out of
+ * range or no memory (out is then left empty). */
+int split_per_user(const uint32_t *users, size_t n, uint32_t n_users, double valid_pct,
+		   uint64_t seed, struct split *out);
+
 /* Ratings [0, n_train) train, [n_train, n) validate.  0 or -1 as above. */
 int split_prefix(size_t n, size_t n_train, struct split *out);
 

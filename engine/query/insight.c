@@ -14,6 +14,7 @@
 #include "meta.h"
 #include "pca.h"
 #include "rank.h"
+#include "rankrec.h"
 #include "sim.h"
 
 static_assert(ENG_RECS_UNKNOWN_GENDER == META_UNKNOWN_GENDER &&
@@ -54,6 +55,7 @@ struct insight {
 	const char *meta_why;           /* why meta is NULL after a failed fit */
 	float *scores;                  /* (n_items) scratch */
 	float *w;                       /* (foldin_dim) a new user's weights */
+	struct rankrec *rr;             /* a ranking model's fold-in */
 };
 
 __attribute__((format(printf, 4, 5)))
@@ -79,6 +81,8 @@ void insight_forget(struct insight *in, enum insight_scope what)
 	free(in->prior.mean);
 	free(in->scores);
 	free(in->w);
+	rankrec_free(in->rr);
+	in->rr = NULL;
 	in->item_sim = in->user_sim = NULL;
 	in->meta = NULL;
 	in->meta_why = NULL;
@@ -379,16 +383,16 @@ static int popular(struct insight *in, const uint32_t *skip, size_t n_skip, int 
 	return 0;
 }
 
-int insight_recommend(struct insight *in, const struct ds *ds, const struct model *m,
-		      const struct eng_recommend_args *a, struct eng_recs *out,
-		      char *err, size_t errlen)
+/* The checks of a RECOMMEND's ratings, copied into items and r (a->n),
+ * and out cleared: 0 or an enum eng_err. */
+static int check_ratings(struct insight *in, const struct ds *ds,
+			 const struct eng_recommend_args *a, uint32_t *items, float *r,
+			 struct eng_recs *out, char *err, size_t errlen)
 {
 	if (a->top < 1 || a->top > ENG_TOPN_MAX)
 		return say(err, errlen, ENG_EARG, "top must be in 1..%d", ENG_TOPN_MAX);
 	if (a->n < 0 || a->n > ENG_RATED_MAX)
 		return say(err, errlen, ENG_EARG, "at most %d ratings", ENG_RATED_MAX);
-	uint32_t items[ENG_RATED_MAX];
-	float r[ENG_RATED_MAX];
 	for (int j = 0; j < a->n; j++) {
 		items[j] = a->r[j].item;
 		r[j] = a->r[j].rating;
@@ -402,6 +406,47 @@ int insight_recommend(struct insight *in, const struct ds *ds, const struct mode
 		return say(err, errlen, ENG_ENOMEM, "out of memory counting ratings");
 	memset(out, 0, sizeof *out);
 	out->n_rated = a->n;
+	return 0;
+}
+
+int insight_recommend_ranked(struct insight *in, const struct ds *ds, const struct model *m,
+			     enum eng_fit algo, double reg, double alpha,
+			     const struct eng_recommend_args *a, struct eng_recs *out,
+			     char *err, size_t errlen)
+{
+	uint32_t items[ENG_RATED_MAX], liked[ENG_RATED_MAX];
+	float r[ENG_RATED_MAX];
+	int rc = check_ratings(in, ds, a, items, r, out, err, errlen);
+	if (rc != 0)
+		return rc;
+	if (!in->rr && !(in->rr = rankrec_new(m, algo, reg, alpha)))
+		return say(err, errlen, ENG_ENOMEM, "out of memory preparing the fold-in");
+	if (need_scores(in, m) != 0)
+		return say(err, errlen, ENG_ENOMEM, "out of memory preparing the scores");
+	size_t n_liked = 0;
+	for (int j = 0; j < a->n; j++)
+		if (rankrec_liked(r[j], ds_rating_min(ds), ds_rating_max(ds)))
+			liked[n_liked++] = items[j];
+	if (rankrec_scores(in->rr, liked, n_liked, in->scores) != 0)
+		return say(err, errlen, ENG_EDATA, "the fold-in could not be solved");
+	out->basis = ENG_RECS_RANKED;
+	out->n_liked = (int)n_liked;
+	if (rank_into(in, in->scores, items, (size_t)a->n, NULL, NULL, 0, a->top, out) != 0)
+		return say(err, errlen, ENG_ENOMEM, "out of memory ranking items");
+	for (int j = 0; j < out->n; j++)
+		out->e[j].because = rankrec_because(in->rr, liked, n_liked, out->e[j].idx);
+	return 0;
+}
+
+int insight_recommend(struct insight *in, const struct ds *ds, const struct model *m,
+		      const struct eng_recommend_args *a, struct eng_recs *out,
+		      char *err, size_t errlen)
+{
+	uint32_t items[ENG_RATED_MAX];
+	float r[ENG_RATED_MAX];
+	int rc0 = check_ratings(in, ds, a, items, r, out, err, errlen);
+	if (rc0 != 0)
+		return rc0;
 	size_t nr = (size_t)a->n;
 	if (!m)
 		return popular(in, items, nr, a->top,

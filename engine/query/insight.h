@@ -66,6 +66,14 @@ int insight_recommend(struct insight *in, const struct ds *ds, const struct mode
 		      const struct eng_recommend_args *a, struct eng_recs *out,
 		      char *err, size_t errlen);
 
+/* Fold the given ratings into m, a ranking model fitted by algo with
+ * ridge weight reg and confidence alpha (rankrec.h), and rank the
+ * unrated items: basis ENG_RECS_RANKED. */
+int insight_recommend_ranked(struct insight *in, const struct ds *ds, const struct model *m,
+			     enum eng_fit algo, double reg, double alpha,
+			     const struct eng_recommend_args *a, struct eng_recs *out,
+			     char *err, size_t errlen);
+
 /* Recommend for a new user described by age, gender and occupation (the
  * metadata regression of meta.h); falls back like insight_recommend when
  * there is no model or the dataset has no user metadata. */

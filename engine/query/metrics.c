@@ -79,6 +79,34 @@ static double dcg_at(int pos)
 	return 1.0 / log2((double)pos + 2.0);      /* pos is 0-based */
 }
 
+struct by_count { uint32_t n, idx; };
+
+/* Most ratings first, then the lower index. */
+static int cmp_by_count(const void *a, const void *b)
+{
+	const struct by_count *x = a, *y = b;
+	if (x->n != y->n)
+		return x->n > y->n ? -1 : 1;
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+/* popular[i] = 1 for the ceil(10%) items with the most training ratings
+ * pop[] (ties by index), as the recommendations' pop_share counts them. */
+static int mark_popular(const uint32_t *pop, size_t ni, unsigned char *popular)
+{
+	struct by_count *order = malloc((ni ? ni : 1) * sizeof *order);
+	if (!order)
+		return -1;
+	for (size_t i = 0; i < ni; i++)
+		order[i] = (struct by_count){ pop[i], (uint32_t)i };
+	qsort(order, ni, sizeof *order, cmp_by_count);
+	size_t n_pop = (size_t)ceil(0.1 * (double)ni);
+	for (size_t j = 0; j < n_pop && j < ni; j++)
+		popular[order[j].idx] = 1;
+	free(order);
+	return 0;
+}
+
 int metrics_ranking(const struct metrics_rank_in *in, struct eng_metrics_rank *out)
 {
 	memset(out, 0, sizeof *out);
@@ -90,6 +118,7 @@ int metrics_ranking(const struct metrics_rank_in *in, struct eng_metrics_rank *o
 	float *scores = malloc((size_t)SCORE_BLOCK * ni * sizeof *scores);
 	unsigned char *mark = calloc(ni ? ni : 1, 1);   /* 1 train, 2 relevant */
 	unsigned char *shown = calloc(ni ? ni : 1, 1);  /* ever recommended */
+	unsigned char *popular = calloc(ni ? ni : 1, 1);
 	uint32_t *pop = calloc(ni ? ni : 1, sizeof *pop);
 	struct rank_pick *top = malloc(k * sizeof *top);
 	int rc_t = als_csr_build(&train, in->n_users, in->n_items, in->users, in->items,
@@ -97,13 +126,15 @@ int metrics_ranking(const struct metrics_rank_in *in, struct eng_metrics_rank *o
 	int rc_v = als_csr_build(&valid, in->n_users, in->n_items, in->users, in->items,
 				 in->ratings, &held);
 	int rc = -1;
-	if (!scores || !mark || !shown || !pop || !top || rc_t || rc_v)
+	if (!scores || !mark || !shown || !popular || !pop || !top || rc_t || rc_v)
 		goto done;
 	for (size_t j = 0; j < in->sp->n_train; j++)
 		pop[in->items[in->sp->train[j]]]++;
+	if (mark_popular(pop, ni, popular) != 0)
+		goto done;
 
-	double sum_p = 0.0, sum_r = 0.0, sum_n = 0.0, sum_pop = 0.0;
-	size_t n_recs = 0;
+	double sum_p = 0.0, sum_r = 0.0, sum_n = 0.0, sum_ap = 0.0, sum_pop = 0.0;
+	size_t n_recs = 0, n_popular = 0;
 	for (uint32_t u0 = 0; u0 < in->n_users; u0 += SCORE_BLOCK) {
 		uint32_t nb = in->n_users - u0 < SCORE_BLOCK ? in->n_users - u0 : SCORE_BLOCK;
 		in->score(in->score_ctx, u0, nb, scores);
@@ -126,13 +157,15 @@ int metrics_ranking(const struct metrics_rank_in *in, struct eng_metrics_rank *o
 					if (mark[i] != 1)
 						rank_topk_push(&sel, i, s[i]);
 				size_t got = rank_topk_finish(&sel);
-				double hits = 0.0, dcg = 0.0, idcg = 0.0;
+				double hits = 0.0, dcg = 0.0, idcg = 0.0, ap = 0.0;
 				for (size_t p = 0; p < got; p++) {
 					shown[top[p].idx] = 1;
 					sum_pop += pop[top[p].idx];
+					n_popular += popular[top[p].idx];
 					if (mark[top[p].idx] == 2) {
 						hits += 1.0;
 						dcg += dcg_at((int)p);
+						ap += hits / (double)(p + 1);
 					}
 				}
 				for (size_t p = 0; p < n_rel && p < k; p++)
@@ -141,6 +174,7 @@ int metrics_ranking(const struct metrics_rank_in *in, struct eng_metrics_rank *o
 				sum_p += hits / (double)k;
 				sum_r += hits / (double)n_rel;
 				sum_n += dcg / idcg;
+				sum_ap += ap / (double)n_rel;
 				out->n_users++;
 			}
 			for (uint32_t j = v->ptr[u]; j < v->ptr[u + 1]; j++)
@@ -153,12 +187,14 @@ int metrics_ranking(const struct metrics_rank_in *in, struct eng_metrics_rank *o
 		out->precision = sum_p / out->n_users;
 		out->recall = sum_r / out->n_users;
 		out->ndcg = sum_n / out->n_users;
+		out->map = sum_ap / out->n_users;
 	}
 	size_t n_shown = 0;
 	for (size_t i = 0; i < ni; i++)
 		n_shown += shown[i];
 	out->coverage = ni ? (double)n_shown / (double)ni : 0.0;
 	out->popularity = n_recs ? sum_pop / (double)n_recs : 0.0;
+	out->pop_share = n_recs ? (double)n_popular / (double)n_recs : 0.0;
 	rc = 0;
 done:
 	if (!rc_t)
@@ -168,6 +204,7 @@ done:
 	free(scores);
 	free(mark);
 	free(shown);
+	free(popular);
 	free(pop);
 	free(top);
 	return rc;

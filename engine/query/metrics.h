@@ -8,9 +8,14 @@
  *             among those the user did not rate in training, then
  *             precision@k (hits / k), recall@k (hits / relevant), NDCG@k
  *             with binary gains (DCG / the ideal DCG of min(relevant, k)
- *             hits), each averaged over those users; catalogue coverage
- *             (distinct recommended items / all items) and the mean
- *             popularity (training ratings) of the recommended items.
+ *             hits), MAP as Microsoft Recommenders' map_at_k (per user,
+ *             the sum over hits of hits-so-far / rank, divided by the
+ *             number of relevant items), each averaged over those users;
+ *             catalogue coverage (distinct recommended items / all
+ *             items), the mean popularity (training ratings) of the
+ *             recommended items and the share of them among the 10%
+ *             most-rated items.  A threshold of -INFINITY makes every
+ *             held-out item relevant, as that library's benchmark does.
  *
  * Scores come from a callback over blocks of users, so the ranking code
  * does not depend on the model (tests feed it a fixed matrix);

@@ -13,10 +13,19 @@
 #include "als.h"
 #include "bpmf.h"
 #include "pool.h"
+#include "rankfit.h"
 
 const char *train_algo_name(enum eng_fit a)
 {
-	return a == ENG_FIT_ALS ? "als" : a == ENG_FIT_BPMF ? "bpmf" : "sgd";
+	switch (a) {
+	case ENG_FIT_ALS: return "als";
+	case ENG_FIT_BPMF: return "bpmf";
+	case ENG_FIT_EASE: return "ease";
+	case ENG_FIT_IALS: return "ials";
+	case ENG_FIT_POP: return "pop";
+	case ENG_FIT_SGD: break;
+	}
+	return "sgd";
 }
 
 int train_model_factors(const struct eng_train_hp *c, int k)
@@ -52,7 +61,8 @@ const char *train_cfg_check(const struct eng_train_hp *c)
 		return "learning rate must be a positive number";
 	if (!(c->wd >= 0.0 && isfinite(c->wd)))
 		return "weight decay must be zero or a positive number";
-	if (c->lr * c->wd >= 1.0)
+	/* the solvers use no lr: their wd is a ridge weight or lambda */
+	if (c->algo == ENG_FIT_SGD && c->lr * c->wd >= 1.0)
 		return "lr * wd must be below 1, or weight decay flips the weights' sign";
 	const char *why = pool_threads_check(c->threads);
 	if (why)
@@ -89,6 +99,9 @@ const struct trainer_ops *trainer_ops_for(const struct eng_train_hp *cfg, int fa
 	switch (cfg->algo) {
 	case ENG_FIT_ALS: return &als_trainer_ops;
 	case ENG_FIT_BPMF: return &bpmf_trainer_ops;
+	case ENG_FIT_EASE: return &ease_trainer_ops;
+	case ENG_FIT_IALS: return &ials_trainer_ops;
+	case ENG_FIT_POP: return &pop_trainer_ops;
 	case ENG_FIT_SGD: break;
 	}
 	return fast ? &fast_trainer_ops : &fit_trainer_ops;

@@ -7,6 +7,7 @@
  *   fast     the per-rating block trainer for large data (fasttrain.h)
  *   als      alternating least squares (als.h)
  *   bpmf     Bayesian MF by Gibbs sampling (bpmf.h)
+ *   ease, ials, pop   the ranking models (rankfit.h)
  *
  * Each implementation exports a `const struct trainer_ops`; the engine
  * picks one with trainer_ops_for() and drives it through struct trainer,
@@ -93,7 +94,7 @@ extern const struct trainer_ops als_trainer_ops;   /* train.c, over als.h */
 extern const struct trainer_ops bpmf_trainer_ops;  /* train.c, over bpmf.h */
 
 /* The trainer for cfg's algorithm: fastai's fit, or the fast trainer when
- * fast is set (SGD models only); ALS and BPMF have one each. */
+ * fast is set (SGD models only); the solvers have one each. */
 const struct trainer_ops *trainer_ops_for(const struct eng_train_hp *cfg, int fast);
 
 /* A trainer of any kind: its operations and their state. */

@@ -1,4 +1,4 @@
-/* lapack.h -- the two LAPACK routines the engine calls, declared by hand.
+/* lapack.h -- the LAPACK routines the engine calls, declared by hand.
  *
  * OpenBLAS exports LAPACK's Fortran symbols, but Debian's libopenblas-dev
  * ships no lapacke.h, so the prototypes are written here once.  Fortran
@@ -18,6 +18,19 @@
  * positive definite. */
 void sposv_(const char *uplo, const int *n, const int *nrhs, float *a,
 	    const int *lda, float *b, const int *ldb, int *info, size_t uplo_len);
+
+/* The Cholesky factor of symmetric positive definite A (n, n), in place
+ * (the uplo triangle).  info > 0: A is not positive definite. */
+void spotrf_(const char *uplo, const int *n, float *a, const int *lda, int *info,
+	     size_t uplo_len);
+
+/* The inverse of A from spotrf's factor, in place (the uplo triangle). */
+void spotri_(const char *uplo, const int *n, float *a, const int *lda, int *info,
+	     size_t uplo_len);
+
+/* Solve A X = B (n, nrhs) with spotrf's factor of A; B becomes X. */
+void spotrs_(const char *uplo, const int *n, const int *nrhs, const float *a,
+	     const int *lda, float *b, const int *ldb, int *info, size_t uplo_len);
 
 /* Eigenvalues (ascending, into w) and, with jobz "V", eigenvectors
  * (overwriting a, one per column) of symmetric A (n, n); divide and

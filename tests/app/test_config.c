@@ -472,7 +472,7 @@ ParameterizedTestParameters(config, rejects)
 		  "unknown key 'factor' (expected one of data, format, "
 		  "item_key, model, factors, epochs, lr, wd, bs, y_range, "
 		  "optimizer, mom, schedule, valid_pct, seed, threads, trainer, "
-		  "layers, emb_drop, ps, lr_find, theme" },
+		  "layers, emb_drop, ps, alpha, lr_find" },
 		{ "lr: 1\n[a, b]: 2\n", 2, 1, 1,
 		  "expected a setting name, found a sequence" },
 		/* duplicate key */
@@ -535,7 +535,7 @@ ParameterizedTestParameters(config, rejects)
 		  "threads must be between 1 and 256" },
 		/* keywords */
 		{ "model: mf\n", 1, 8, 0,
-		  "model: expected one of dot|dotbias|nn|als|bpmf, found 'mf'" },
+		  "model: expected one of dot|dotbias|nn|als|bpmf|ease|ials|pop, found 'mf'" },
 		{ "format: xml\n", 1, 9, 0,
 		  "format: expected one of auto|ml-100k|ml-dat|ml-csv|csv|tsv, "
 		  "found 'xml'" },
@@ -546,10 +546,10 @@ ParameterizedTestParameters(config, rejects)
 		{ "schedule: cosine\n", 1, 11, 0,
 		  "schedule: expected one of one_cycle|constant, found 'cosine'" },
 		{ "model: dotbias-with-a-very-long-name\n", 1, 8, 0,
-		  "model: expected one of dot|dotbias|nn|als|bpmf, found "
+		  "model: expected one of dot|dotbias|nn|als|bpmf|ease|ials|pop, found "
 		  "'dotbias-with-a-very-long-name'" },
 		{ "model: {a: 1}\n", 1, 8, 0,
-		  "model: expected one of dot|dotbias|nn|als|bpmf, found a mapping" },
+		  "model: expected one of dot|dotbias|nn|als|bpmf|ease|ials|pop, found a mapping" },
 		{ "trainer: slow\n", 1, 10, 0,
 		  "trainer: expected one of fastai|fast, found 'slow'" },
 		/* the fast trainer with a model it cannot fit: at the trainer */
@@ -719,7 +719,7 @@ Test(config, set_rejects_like_the_file)
 		{ "mom", "-0.1", "mom must be at least 0 and less than 1" },
 		{ "seed", "-5", "expected an integer from 0 to "
 				"18446744073709551615, found '-5'" },
-		{ "model", "mf", "expected one of dot|dotbias|nn|als|bpmf, found 'mf'" },
+		{ "model", "mf", "expected one of dot|dotbias|nn|als|bpmf|ease|ials|pop, found 'mf'" },
 		{ "y_range", "5", "expected LO,HI (two numbers) or none, found '5'" },
 		{ "y_range", "1,2,3", "expected LO,HI (two numbers) or none, "
 				      "found '1,2,3'" },
@@ -828,7 +828,7 @@ Test(config, presets_hold_until_a_value_moves)
 			 "setting"), "%s", err);
 	/* an unknown name is refused with the known ones */
 	cr_assert_eq(cfg_preset_apply(&c, "best", err, sizeof err), -1);
-	cr_assert_str_eq(err, "no preset 'best' (the presets are fastai, u1-best, als)");
+	cr_assert_str_eq(err, "no preset 'best' (the presets are fastai, u1-best, als, ranking-best)");
 	c.n_presets = 0;
 	cr_assert_eq(cfg_preset_apply(&c, "best", err, sizeof err), -1);
 	cr_assert(strstr(err, "there are none"), "%s", err);
@@ -1081,14 +1081,14 @@ Test(vocab, word_lists_come_from_the_rows)
 		cr_assert_str_eq(vocabs[t]->words, want);
 	}
 	cr_assert_str_eq(vocab_model_words(), "dot|dotbias|nn");
-	cr_assert_str_eq(vocab_fit_words(), "gradient|als|bpmf");
+	cr_assert_str_eq(vocab_fit_words(), "gradient|als|bpmf|ease|ials|pop");
 	cr_assert_str_eq(vocab_optimizer_words(), "adam|sgd|adarow");
 	cr_assert_str_eq(vocab_schedule_words(), "one_cycle|constant");
 	cr_assert_str_eq(vocab_trainer_words(), "fastai|fast");
 	cr_assert_str_eq(vocab_format_words(), "auto|ml-100k|ml-dat|ml-csv|csv|tsv");
 	cr_assert_str_eq(vocab_item_key_words(), "id|title");
 	cr_assert_str_eq(vocab_chart_words(), "auto|unicode|ascii");
-	cr_assert_str_eq(vocab_model_setting_words(), "dot|dotbias|nn|als|bpmf");
+	cr_assert_str_eq(vocab_model_setting_words(), "dot|dotbias|nn|als|bpmf|ease|ials|pop");
 }
 
 Test(vocab, typed_functions_agree_with_the_tables)
@@ -1125,6 +1125,9 @@ Test(vocab, the_model_setting_splits_model_and_fit)
 		{ "nn", VOCAB_MODEL_NN, VOCAB_FIT_GRADIENT },
 		{ "als", VOCAB_MODEL_DOTBIAS, VOCAB_FIT_ALS },
 		{ "bpmf", VOCAB_MODEL_DOTBIAS, VOCAB_FIT_BPMF },
+		{ "ease", VOCAB_MODEL_DOTBIAS, VOCAB_FIT_EASE },
+		{ "ials", VOCAB_MODEL_DOTBIAS, VOCAB_FIT_IALS },
+		{ "pop", VOCAB_MODEL_DOTBIAS, VOCAB_FIT_POP },
 	};
 	const size_t n = sizeof rows / sizeof rows[0];
 

@@ -133,6 +133,6 @@ Test(opts, help_is_made_from_the_tables)
 	cr_assert(strstr(text, "  -k, --k N              similar: neighbours"), "%s", text);
 	/* a row of commands the table lacks is listed without their names */
 	cr_assert(strstr(text, "  --bottom N             list the N lowest too"), "%s", text);
-	cr_assert(strstr(text, "--model dot|dotbias|nn|als|bpmf"), "%s", text);
+	cr_assert(strstr(text, "--model dot|dotbias|nn|als|bpmf|ease|ials|pop"), "%s", text);
 	free(text);
 }

@@ -151,6 +151,6 @@ Test(cli_checks, command_help_lists_only_its_options)
 		  !strstr(r.out, "--ratings FILE") && !strstr(r.out, "--epochs"), "%s", r.out);
 	cli_run(&r, NULL, "--help");
 	cr_assert_eq(r.status, 0);
-	cr_assert(strstr(r.out, "--model dot|dotbias|nn|als|bpmf") && strstr(r.out, "als, u1-best"),
+	cr_assert(strstr(r.out, "--model dot|dotbias|nn|als|bpmf|ease|ials|pop") && strstr(r.out, "als, u1-best"),
 		  "%s", r.out);
 }

@@ -142,7 +142,7 @@ Test(presets, errors_name_the_place)
 	cr_assert_eq(load_text(dir, "presets:\n  a: {}\n  a: {}\n", &c, err, sizeof err), -1);
 	cr_assert(strstr(err, ":3:3: presets: duplicate preset 'a'"), "%s", err);
 	cr_assert_eq(load_text(dir, "presets:\n  a:\n    model: svd\n", &c, err, sizeof err), -1);
-	cr_assert(strstr(err, ":3:12: model: expected one of dot|dotbias|nn|als|bpmf, found 'svd'"), "%s", err);
+	cr_assert(strstr(err, ":3:12: model: expected one of dot|dotbias|nn|als|bpmf|ease|ials|pop, found 'svd'"), "%s", err);
 	testenv_rmdir(dir);
 }
 

@@ -4,7 +4,8 @@
  * XDG_DATA_HOME), trains, rates three movies from the movie list and sees
  * the Recommendations pane change; after quitting and starting again the
  * ratings are back (in the list, and in the file headless `recommend
- * --ratings` reads) and, retrained with the same seed, so is the list. */
+ * --ratings` reads) and, retrained with the same seed, so is the list.
+ * With a ranking model (ease) the pane says so and explains each row. */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <string.h>
@@ -30,11 +31,12 @@ static void fini(void)
 	tmx_done(&S);
 }
 
-/* The Recommendations list: the rows under its "pred  title" header,
- * right of the pane's left border, joined with newlines. */
-static void recs_rows(char *out, size_t n)
+/* The Recommendations list: the rows under its header (" pred  title",
+ * or " score  title" for a ranking model), right of the pane's left
+ * border, joined with newlines. */
+static void recs_rows_under(const char *header, char *out, size_t n)
 {
-	const char *l = strstr(tmx_capture(&S, 0), " pred  title");
+	const char *l = strstr(tmx_capture(&S, 0), header);
 	size_t used = 0;
 
 	cr_assert_not_null(l, "no recommendations header:\n%s", S.cap);
@@ -51,6 +53,11 @@ static void recs_rows(char *out, size_t n)
 	cr_assert(used > 0, "an empty recommendations list:\n%s", S.cap);
 }
 
+static void recs_rows(char *out, size_t n)
+{
+	recs_rows_under(" pred  title", out, n);
+}
+
 /* Search the movie list for title and give it stars (keys 1-5). */
 static void rate(const char *title, int stars)
 {
@@ -63,6 +70,17 @@ static void rate(const char *title, int stars)
 	tmx_type(&S, title);
 	snprintf(k, sizeof k, "Enter %d", stars);
 	tmx_keys(&S, k);
+}
+
+/* Focus the movie list and rate Star Wars 5, Fargo 1, Toy Story 4. */
+static void rate_three(void)
+{
+	tmx_keys(&S, "4");
+	rate("star wars", 5);
+	TMX_WAIT_TEXT(&S, "your ratings 1");
+	rate("fargo", 1);
+	TMX_WAIT_TEXT(&S, "your ratings 2");
+	rate("toy story", 4);
 }
 
 TestSuite(tui_recs, .fini = fini, .timeout = 600);
@@ -82,13 +100,7 @@ Test(tui_recs, ratings_change_recommendations_and_persist)
 	TMX_WAIT_TEXT(&S, "model trained");
 	recs_rows(before, sizeof before);
 
-	/* focus the movie list, rate three movies */
-	tmx_keys(&S, "4");
-	rate("star wars", 5);
-	TMX_WAIT_TEXT(&S, "your ratings 1");
-	rate("fargo", 1);
-	TMX_WAIT_TEXT(&S, "your ratings 2");
-	rate("toy story", 4);
+	rate_three();
 	TMX_WAIT_TEXT(&S, "from your 3 ratings, folded in");
 	recs_rows(after, sizeof after);
 	cr_assert_str_neq(after, before, "the recommendations did not change:\n%s", S.cap);
@@ -126,4 +138,29 @@ Test(tui_recs, ratings_change_recommendations_and_persist)
 	const char *col = strstr(hb, "yours");
 	cr_assert_not_null(col);
 	cr_assert_eq(rb[(col - hb) + 4], '5', "the yours column lacks the 5:\n%s", S.cap);
+}
+
+/* A ranking model in the pane: trained with --model ease, the list says
+ * which model ranked it, folds your liked movies in as watched and your
+ * low rating as "not for me", and names the movie behind each row. */
+Test(tui_recs, a_ranking_model_ranks_and_explains_the_list)
+{
+	char ds[512], args[700];
+
+	testenv_tmpdir(S.dir, sizeof S.dir);
+	snprintf(args, sizeof args, "--data '%s' --model ease --wd 400",
+		 testenv_dataset(ds, sizeof ds, "ml-100k"));
+	tmx_start(&S, 120, 40, "", args);
+	TMX_WAIT_TEXT(&S, "users 943");
+	tmx_keys(&S, "t");
+	TMX_WAIT_TEXT(&S, "training finished");
+	TMX_WAIT_TEXT(&S, "model trained: ease");
+	rate_three();
+	TMX_WAIT_TEXT(&S, "ranked by ease from your 3 ratings: 2 watched, 1 not for me");
+	TMX_ON_SCREEN(&S, "most from your");
+	/* the explanations name the liked movies, never the panned one */
+	char rows[4096];
+	recs_rows_under(" score  title", rows, sizeof rows);
+	cr_assert(strstr(rows, "Star Wars (1977)") || strstr(rows, "Toy Story (1995)"), "%s", S.cap);
+	cr_assert_null(strstr(rows, "Fargo (1996)"), "the panned movie explains a row:\n%s", rows);
 }

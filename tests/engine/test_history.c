@@ -339,6 +339,18 @@ Test(history, read_newest_keeps_the_last_records)
 	cr_assert_float_eq(v[0].final_valid, 0.51, 1e-9);
 	cr_assert_float_eq(v[4].final_valid, 0.59, 1e-9);
 	free(v);
+	/* into the caller's ring, every rotation: the newest keep, in order */
+	for (size_t keep = 1; keep <= 6; keep++) {
+		struct history_run buf[6];
+
+		cr_assert_eq(history_read_newest_into(path, "ml-100k", buf, keep, &n, &total,
+						      err, sizeof err), 0, "%s", err);
+		cr_assert_eq(n, keep < 5 ? keep : 5);
+		cr_assert_eq(total, 5);
+		for (size_t i = 0; i < n; i++)
+			cr_assert_float_eq(buf[i].final_valid, 0.50 + 0.02 * (double)(5 - n + i), 1e-9,
+					   "keep %zu: record %zu is %g", keep, i, buf[i].final_valid);
+	}
 	/* none of that dataset */
 	cr_assert_eq(history_read_newest(path, "none", 3, &v, &n, &total, err, sizeof err), 0);
 	cr_assert_eq(n, 0);

@@ -42,12 +42,13 @@ static const float score_mat[2][5] = {
 	{ 0, 0, 0, 0, 0 },
 };
 
-static void fixed_scores(void *ctx, uint32_t u0, uint32_t nb, float *out)
+/* The scores of a (2, 5) matrix given as ctx. */
+static void matrix_scores(void *ctx, uint32_t u0, uint32_t nb, float *out)
 {
-	(void)ctx;
+	const float (*mat)[5] = ctx;
 	for (uint32_t b = 0; b < nb; b++)
 		for (int i = 0; i < 5; i++)
-			out[b * 5 + i] = score_mat[u0 + b][i];
+			out[b * 5 + i] = mat[u0 + b][i];
 }
 
 Test(metrics, ranking_by_hand)
@@ -55,7 +56,8 @@ Test(metrics, ranking_by_hand)
 	struct split sp = { .train = train_idx, .n_train = 4, .valid = valid_idx, .n_valid = 4 };
 	struct metrics_rank_in in = {
 		.n_users = 2, .n_items = 5, .users = ru, .items = ri, .ratings = rr,
-		.sp = &sp, .relevant = 4.0f, .k = 2, .score = fixed_scores,
+		.sp = &sp, .relevant = 4.0f, .k = 2, .score = matrix_scores,
+		.score_ctx = (void *)score_mat,
 	};
 	struct eng_metrics_rank m;
 	cr_assert_eq(metrics_ranking(&in, &m), 0);
@@ -84,7 +86,8 @@ Test(metrics, ranking_with_nobody_to_rank)
 	struct split sp = { .train = train_idx, .n_train = 4, .valid = valid_idx, .n_valid = 4 };
 	struct metrics_rank_in in = {
 		.n_users = 2, .n_items = 5, .users = ru, .items = ri, .ratings = rr,
-		.sp = &sp, .relevant = 6.0f, .k = 10, .score = fixed_scores,
+		.sp = &sp, .relevant = 6.0f, .k = 10, .score = matrix_scores,
+		.score_ctx = (void *)score_mat,
 	};
 	struct eng_metrics_rank m;
 	cr_assert_eq(metrics_ranking(&in, &m), 0);
@@ -111,4 +114,42 @@ Test(metrics, model_scores_rank_like_predictions)
 		for (uint32_t i = 0; i < 3; i++)
 			cr_assert_float_eq(s[u * 3 + i] + m->user_b[u], model_predict(m, u, i), 1e-4);
 	model_free(m);
+}
+
+/* Microsoft Recommenders' benchmark: every held-out item relevant (a
+ * threshold of -INFINITY), MAP as its map_at_k.  User 0's candidates in
+ * score order are items 2, 3, 4, 1; relevant are 1, 3, 4 (ratings 5, 4,
+ * 2), so at k = 3 the hits are at ranks 2 and 3.  User 1 trained on 1,
+ * 2, 3 and holds out item 0: its list is items 0, 4 (scores 5, 3), a hit
+ * at rank 1. */
+static const float score_mat2[2][5] = {
+	{ 9, 1, 8, 7, 6 },
+	{ 5, 9, 9, 9, 3 },
+};
+
+Test(metrics, every_held_out_item_relevant_and_map_by_hand)
+{
+	struct split sp = { .train = train_idx, .n_train = 4, .valid = valid_idx, .n_valid = 4 };
+	struct metrics_rank_in in = {
+		.n_users = 2, .n_items = 5, .users = ru, .items = ri, .ratings = rr,
+		.sp = &sp, .relevant = -INFINITY, .k = 3, .score = matrix_scores,
+		.score_ctx = (void *)score_mat2,
+	};
+	struct eng_metrics_rank m;
+	cr_assert_eq(metrics_ranking(&in, &m), 0);
+	cr_assert_eq(m.n_users, 2);
+	/* precision: (2/3 + 1/3) / 2; recall: (2/3 + 1/1) / 2 */
+	cr_assert_float_eq(m.precision, (2.0 / 3 + 1.0 / 3) / 2, 1e-12);
+	cr_assert_float_eq(m.recall, (2.0 / 3 + 1.0) / 2, 1e-12);
+	/* NDCG: user 0 hits at ranks 2, 3 of an ideal 3 hits; user 1 ideal */
+	double d0 = 1 / log2(3.0) + 1 / log2(4.0), i0 = 1 + 1 / log2(3.0) + 1 / log2(4.0);
+	cr_assert_float_eq(m.ndcg, (d0 / i0 + 1.0) / 2, 1e-12);
+	/* MAP: user 0 (1/2 + 2/3) / 3 relevant; user 1 (1/1) / 1 */
+	cr_assert_float_eq(m.map, ((1.0 / 2 + 2.0 / 3) / 3 + 1.0) / 2, 1e-12);
+	/* shown: 2, 3, 4 and 0 of 5 items */
+	cr_assert_float_eq(m.coverage, 4.0 / 5, 1e-12);
+	/* The popular items are the ceil(10%) most-rated in training: of
+	 * five, one.  Items 0, 1, 2, 3 have one training rating each and ties
+	 * go to the lower index: item 0, one entry of the five listed. */
+	cr_assert_float_eq(m.pop_share, 1.0 / 5, 1e-12);
 }

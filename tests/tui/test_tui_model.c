@@ -104,8 +104,9 @@ Test(tui_params, lr_and_wd_step_on_a_log_ladder)
 	cr_assert_eq(params_step(&c, PARAM_FACTORS, 1, &r15, why, sizeof why), 0);
 	cr_assert_eq(c.factors, 100);
 	/* every model of --model, cyclically */
-	static const char *const next[] = { "nn", "als", "bpmf", "dot", "dotbias" };
-	for (int i = 0; i < 5; i++) {
+	static const char *const next[] = { "nn", "als", "bpmf", "ease", "ials", "pop",
+					    "dot", "dotbias" };
+	for (int i = 0; i < 8; i++) {
 		cr_assert_eq(params_step(&c, PARAM_MODEL, 1, &r15, why, sizeof why), 0);
 		cr_assert_str_eq(MODEL_WORD(c), next[i]);
 	}
@@ -311,11 +312,11 @@ Test(tui_params, the_preset_row_names_applies_and_cycles)
 	cr_assert_str_eq(text, "als");
 	before = c;
 	cr_assert_eq(params_set(&c, PARAM_PRESET, "best", &r15, why, sizeof why), -1);
-	cr_assert_str_eq(why, "no preset 'best' (the presets are fastai, u1-best, als)");
+	cr_assert_str_eq(why, "no preset 'best' (the presets are fastai, u1-best, als, ranking-best)");
 	cr_assert_eq(memcmp(&c, &before, sizeof c), 0, "a refusal changed cfg");
 	/* stepped: cyclically from the one shown; from custom, the first */
 	cr_assert_eq(params_step(&c, PARAM_PRESET, 1, &r15, why, sizeof why), 0, "%s", why);
-	cr_assert_str_eq(MODEL_WORD(c), "dotbias");
+	cr_assert_str_eq(MODEL_WORD(c), "ials");
 	cr_assert_eq(params_step(&c, PARAM_PRESET, -1, &r15, why, sizeof why), 0, "%s", why);
 	cr_assert_str_eq(MODEL_WORD(c), "als");
 	cr_assert_eq(params_step(&c, PARAM_PRESET, -1, &r15, why, sizeof why), 0, "%s", why);
