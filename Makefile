@@ -1,7 +1,7 @@
 # collabtui -- build, test, benchmark, install.
 #
 #   make            build ./collabtui
-#   make run        build and launch it on the default dataset
+#   make run        build and launch it on the default dataset (ARGS=options)
 #   make check      every test, then again under ASan+UBSan (build-asan/),
 #                   TSan, and each fuzz harness for a short while
 #   make fuzz       the libFuzzer harnesses, FUZZ_SECONDS each (build-fuzz/)
@@ -134,13 +134,14 @@ $(B)/tests/run: $(TEST_OBJ) $(FRONT_OBJ) $(ENGINE_OBJ)
 # With no DATA and no data/ml-100k, fetch it (as `make data`); when that
 # fails (offline: data/fetch-ml100k.sh gives up in seconds and says in one
 # line how else to get it), open the interface on the demo set instead.
+# ARGS: more options, passed through (make run ARGS='--item-key title').
 run: all
 ifneq ($(DATA),)
-	./collabtui --data '$(DATA)'
+	./collabtui --data '$(DATA)' $(ARGS)
 else
 	@if [ -f data/ml-100k/u.data ] || { sh scripts/deps.sh data && sh data/fetch-ml100k.sh data; }; \
-	then echo ./collabtui; ./collabtui; \
-	else echo "./collabtui --demo   # the synthetic demo set, not MovieLens"; ./collabtui --demo; fi
+	then echo ./collabtui $(ARGS); ./collabtui $(ARGS); \
+	else echo "./collabtui --demo $(ARGS)  # the synthetic demo set, not MovieLens"; ./collabtui --demo $(ARGS); fi
 endif
 
 # --- tests ----------------------------------------------------------------
@@ -269,7 +270,9 @@ FORCE:
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DATADIR)/themes
 	install -m 755 collabtui $(DESTDIR)$(BINDIR)/collabtui
-	install -m 644 man/collabtui.1 $(DESTDIR)$(MANDIR)/man1/collabtui.1
+	# the manual names the data directory this build looks in
+	sed 's|/usr/local/share/collabtui|$(DATADIR)|g' man/collabtui.1 > $(B)/collabtui.1
+	install -m 644 $(B)/collabtui.1 $(DESTDIR)$(MANDIR)/man1/collabtui.1
 	install -m 644 config.yaml $(DESTDIR)$(DATADIR)/config.yaml
 	for f in themes/*.yaml; do [ -e "$$f" ] && install -m 644 "$$f" $(DESTDIR)$(DATADIR)/themes/; done; true
 

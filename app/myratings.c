@@ -38,6 +38,15 @@ long myratings_find_title(const struct eng_catalog *cat, const char *text,
 	for (uint32_t i = 0; i < cat->n_items; i++)
 		if (strcasecmp(cat->items[i].title, text) == 0)
 			return i;
+	/* all digits and no such title: the movie id first, before "50"
+	 * matches every title with a 50 in it */
+	if (*text && strspn(text, "0123456789") == strlen(text)) {
+		errno = 0;
+		unsigned long long id = strtoull(text, NULL, 10);
+		for (uint32_t i = 0; errno == 0 && i < cat->n_items; i++)
+			if (cat->items[i].id == id)
+				return i;
+	}
 	long found = -1;
 	for (uint32_t i = 0; i < cat->n_items; i++) {
 		if (!contains_nocase(cat->items[i].title, text))
@@ -47,16 +56,7 @@ long myratings_find_title(const struct eng_catalog *cat, const char *text,
 		if (++*n_matches == 1)
 			found = i;
 	}
-	if (*n_matches > 1)
-		return -2;
-	if (found >= 0 || !*text || strspn(text, "0123456789") != strlen(text))
-		return found;
-	errno = 0;
-	unsigned long long id = strtoull(text, NULL, 10);
-	for (uint32_t i = 0; errno == 0 && i < cat->n_items; i++)
-		if (cat->items[i].id == id)
-			return i;
-	return -1;
+	return *n_matches > 1 ? -2 : found;
 }
 
 /* Trim spaces, tabs and a line end from both ends of s, in place. */

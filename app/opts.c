@@ -73,6 +73,7 @@ struct opt_row {
 static int set_split(struct opts *o, const char *val, char *err, size_t errlen);
 static int set_cv(struct opts *o, const char *val, char *err, size_t errlen);
 static int set_sort(struct opts *o, const char *val, char *err, size_t errlen);
+static int set_compare(struct opts *o, const char *val, char *err, size_t errlen);
 static int set_protocol(struct opts *o, const char *val, char *err, size_t errlen);
 static int set_noise(struct opts *o, const char *val, char *err, size_t errlen);
 static int set_no_mouse(struct opts *o, const char *val, char *err, size_t errlen);
@@ -120,6 +121,9 @@ static const struct opt_row rows[] = {
 	{ .name = "sort", .arg = "valid|time",
 	  .help = "order by validation loss (best first) or time",
 	  .cmds = C(RUNS), .group = G_DATA, FN(set_sort) },
+	{ .name = "compare", .arg = "ID",
+	  .help = "runs side by side: --compare ID ID ... (the # of runs)",
+	  .cmds = C(RUNS), .group = G_DATA, FN(set_compare) },
 	/* model and training */
 	{ .name = "model", .words = vocab_model_setting_words,
 	  .help = "dot product, or with user and item biases (default);\n"
@@ -361,6 +365,29 @@ static int set_sort(struct opts *o, const char *val, char *err, size_t errlen)
 		return -1;
 	}
 	o->sort_valid = strcmp(val, "valid") == 0;
+	return 0;
+}
+
+/* One run's # (runs numbers them from 1, oldest first); more come as
+ * operands after it, or as a comma list. */
+static int set_compare(struct opts *o, const char *val, char *err, size_t errlen)
+{
+	char buf[128], *save = NULL;
+
+	snprintf(buf, sizeof buf, "%s", val);
+	for (char *w = strtok_r(buf, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+		int id;
+		if (parse_count(w, &id) != 0 || id < 1) {
+			snprintf(err, errlen, "--compare: expected a run's # (as runs "
+				 "lists them), got \"%s\"", w);
+			return -1;
+		}
+		if (o->n_compare == OPTS_COMPARE_MAX) {
+			snprintf(err, errlen, "--compare: at most %d runs", OPTS_COMPARE_MAX);
+			return -1;
+		}
+		o->compare[o->n_compare++] = id;
+	}
 	return 0;
 }
 
@@ -770,6 +797,11 @@ int opts_parse(int argc, char **argv, const struct cmd_entry *const *cmds,
 	}
 	if (o->cmd->arg && !o->query && optind == ac - 1)
 		o->query = av[optind++];
+	/* `runs --compare 3 5`: the other #s follow as operands */
+	while (o->n_compare > 0 && optind < ac &&
+	       strspn(av[optind], "0123456789,") == strlen(av[optind]))
+		if (set_compare(o, av[optind++], err, errlen) != 0)
+			return -1;
 	if (optind < ac) {
 		snprintf(err, errlen, "unexpected argument \"%s\"", av[optind]);
 		return -1;

@@ -21,6 +21,7 @@
 #include "config.h"
 
 #define OPTS_PATH_MAX 1024
+#define OPTS_COMPARE_MAX 8      /* runs --compare: as many runs at most */
 
 /* The commands, as the option table names them: each option row says
  * which of these take it (a set of CMD_BIT()s). */
@@ -64,6 +65,8 @@ struct opts {
 	char split[8];                  /* --split NAME, "" when random */
 	char cv[16];                    /* eval --cv: "u1-u5" or K; "" for one split */
 	int sort_valid;                 /* runs --sort valid (else by time) */
+	int compare[OPTS_COMPARE_MAX];  /* runs --compare ID ID ...: the #s */
+	int n_compare;
 	int protocol_ranking;           /* eval --protocol ranking */
 	int seeds;                      /* eval --seeds N; -1 = the default (5) */
 	const char *save;               /* --save FILE or NULL */

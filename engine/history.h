@@ -32,6 +32,8 @@ struct history_run {
 	char dataset[64];
 	char split[32];         /* "u1", "random 0.2", "fold 2/5" */
 	char model[16];         /* dot, dotbias, als, bpmf, nn */
+	char item_key[8];       /* "id" or "title"; "" in records from before
+				 * it was written */
 	int factors, epochs, bs;
 	double lr, wd;
 	int y_range_on;
@@ -81,8 +83,13 @@ int history_read_newest(const char *path, const char *dataset, size_t keep,
 int history_read_newest_into(const char *path, const char *dataset, struct history_run *buf,
 			     size_t keep, size_t *n, size_t *n_total, char *err, size_t errlen);
 
-/* Sort v (n records) by final validation loss, best first; runs without
- * one go last (`runs --sort valid`, the TUI's Runs pane). */
+/* The order of `runs --sort valid` and the TUI's Runs pane: like with
+ * like, grouped by split and then item key (as strings), and within a
+ * group by final validation loss, best first, runs without one last.
+ * <0, 0 or >0 as for qsort. */
+int history_cmp_valid(const struct history_run *a, const struct history_run *b);
+
+/* Sort v (n records) in history_cmp_valid()'s order. */
 void history_sort_valid(struct history_run *v, size_t n);
 
 /* Parse one line (without its '\n') into r.  0, or -1 if it is not a

@@ -9,6 +9,19 @@ int help_lines(void)
 	return ACT_COUNT - 1;
 }
 
+/* The overlay's rows of text at this screen size. */
+static int help_rows(void)
+{
+	return LINES - 4 - 2;
+}
+
+int help_max_scroll(void)
+{
+	int m = help_lines() - help_rows();
+
+	return m > 0 ? m : 0;
+}
+
 void help_draw(const struct panel_env *env, int scroll)
 {
 	int w = COLS - 8 < 76 ? COLS - 8 : 76, h = LINES - 4;
@@ -24,10 +37,22 @@ void help_draw(const struct panel_env *env, int scroll)
 	box.h = h;
 	box.title = "Keys";
 	panel_box(env, box.x, box.y, w, h, ROLE_BORDER_FOCUS);
-	attrset(theme_attr(env->th, ROLE_TITLE_FOCUS));
-	mvaddstr(box.y, box.x + 2, " Keys (any key closes) ");
-
 	int rows = h - 2;
+	if (scroll > help_max_scroll())
+		scroll = help_max_scroll();
+	attrset(theme_attr(env->th, ROLE_TITLE_FOCUS));
+	mvaddstr(box.y, box.x + 2, help_max_scroll() > 0 ?
+		 " Keys (j/k PgDn/PgUp scroll, any other key closes) " :
+		 " Keys (any key closes) ");
+	/* what is out of view, on the border */
+	int below = help_lines() - scroll - rows;
+	attrset(theme_attr(env->th, ROLE_WARN));
+	if (scroll > 0)
+		mvprintw(box.y, box.x + w - 16, " %s %d above ",
+			 env->unicode ? "\u2191" : "^", scroll);
+	if (below > 0)
+		mvprintw(box.y + h - 1, box.x + w - 24, " %s %d more below ",
+			 env->unicode ? "\u2193" : "v", below);
 	for (int r = 0; r < rows; r++) {
 		int a = 1 + scroll + r;
 

@@ -8,6 +8,9 @@
 /* Lines of help text (for scrolling). */
 int help_lines(void);
 
+/* The furthest the overlay scrolls at this screen size (0: it all fits). */
+int help_max_scroll(void);
+
 /* Draw the overlay centred on the screen, starting at line `scroll`. */
 void help_draw(const struct panel_env *env, int scroll);
 

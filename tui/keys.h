@@ -47,12 +47,15 @@
 	X(RUNS_SORT,   "runs_sort",    "v",         "Runs: newest first or best valid loss first") \
 	X(RUNS_OVERLAY, "runs_overlay", "c",        "Runs: its valid curve on the Training chart; again: off") \
 	X(RUNS_RESTORE, "runs_restore", "r",        "Runs: restore the run's hyperparameters") \
+	X(RUNS_MARK,   "runs_mark",    "Space",     "Runs: mark the run for comparing; again: unmark") \
+	X(RUNS_COMPARE, "runs_compare", "C",        "Runs: the marked runs side by side; again: back") \
 	X(SEARCH,      "search",       "/",         "search movie titles as you type") \
 	X(SORT,        "sort",         "o",         "cycle the movie order: title, ratings, mean, bias") \
 	X(SMOOTHING,   "smoothing",    "m",         "smoothed or raw training loss") \
 	X(LOG_SCALE,   "log_scale",    "L",         "linear or log loss axis") \
 	X(PC_X,        "pc_x",         "x",         "Map: next principal component across") \
 	X(PC_Y,        "pc_y",         "y",         "Map: next principal component up") \
+	X(MAP_ENDS,    "map_ends",     "e",         "Map: the movies at both ends of each axis; again: the map") \
 	X(EXPORT,      "export",       "E",         "export the model as CSV and .npy (as collabtui export)")
 
 /* Keys of the movie lists (Movies, Recommendations): bound separately,

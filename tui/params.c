@@ -41,6 +41,121 @@ const char *params_label(enum params_field f)
 	return fields[f].label;
 }
 
+/* One sentence per field, after the chapter (fastai's "Collaborative
+ * Filtering Deep Dive"); the rows whose meaning depends on the values get
+ * their words in params_explain(). */
+static const char *const explain[PARAM_COUNT] = {
+	[PARAM_FACTORS]   = "the size of each embedding: how many latent "
+			    "factors describe a user and a movie (the book: 50)",
+	[PARAM_WD]        = "weight decay: adds wd\u00b7\u03a3w\u00b2 to the "
+			    "loss, keeps weights small, fights overfitting "
+			    "(the book: 0.1)",
+	[PARAM_LR]        = "learning rate: how far each step moves the "
+			    "weights; too high diverges, too low crawls "
+			    "(F finds one)",
+	[PARAM_EPOCHS]    = "passes over the training ratings; too many and "
+			    "valid loss turns up while train loss falls "
+			    "(overfitting)",
+	[PARAM_BS]        = "batch size: ratings averaged into each gradient "
+			    "step (the book: 64)",
+	[PARAM_Y_RANGE]   = "sigmoid_range(lo,hi) squashes predictions; 5.5 "
+			    "not 5, as a sigmoid never reaches its top and 5 "
+			    "stars must be predictable",
+	[PARAM_OPTIMIZER] = "how gradients become steps: adam keeps a running "
+			    "average per weight (fastai's default), sgd adds "
+			    "momentum only",
+	[PARAM_MOM]       = "momentum: the share of the last step carried into "
+			    "the next (Adam's beta1); one-cycle moves it "
+			    "0.95-0.85 itself",
+	[PARAM_SEED]      = "seeds the initial weights, the random split and "
+			    "the batch order: the same seed repeats a run",
+	[PARAM_THREADS]   = "threads for the optimiser step; the numbers do "
+			    "not depend on it",
+	[PARAM_VALID]     = "share of ratings held out and never trained on; "
+			    "valid loss is measured on them (the book: 0.2)",
+	[PARAM_LAYERS]    = "hidden layer widths W1,W2,... of the nn model's "
+			    "EmbeddingNN",
+	[PARAM_EMB_DROP]  = "dropout after the nn model's embeddings: a share "
+			    "of them zeroed per batch, against overfitting",
+	[PARAM_PS]        = "dropout after each of the nn model's hidden layers",
+	[PARAM_LR_FIND]   = "START,END,NUM_IT of F's sweep of lr: the loss at "
+			    "each lr, to pick one before the valley's bottom",
+};
+
+/* What each model adds, by its word (the model row's value). */
+static const struct {
+	const char *word, *adds;
+} model_adds[] = {
+	{ "dot", "a user's and a movie's factors multiplied and summed; no "
+		 "biases" },
+	{ "dotbias", "dot plus a bias per user and per movie (some movies "
+		     "are liked by everyone): the chapter's model" },
+	{ "nn", "embeddings concatenated through hidden layers (EmbeddingNN) "
+		"instead of a dot product" },
+	{ "als", "dotbias fitted by alternating least squares: each side "
+		 "solved exactly in turn; wd is the ridge weight, no lr" },
+	{ "bpmf", "dotbias sampled by Bayesian MF (Gibbs): priors instead of "
+		  "wd, an epoch is a sweep, no lr" },
+};
+
+void params_explain(const struct cfg *c, enum params_field f, char *buf,
+		    size_t n)
+{
+	size_t used = 0;
+	const char *w;
+
+	switch (f) {
+	case PARAM_PRESET:
+		used = (size_t)snprintf(buf, n, "a named set of values; "
+					"presets:");
+		for (int i = 0; i < c->n_presets && used < n; i++)
+			used += (size_t)snprintf(buf + used, n - used, " %s",
+						 c->presets[i].name);
+		return;
+	case PARAM_MODEL:
+		w = vocab_model_setting_word(c->model, c->fit);
+		for (size_t i = 0; i < sizeof model_adds / sizeof model_adds[0]; i++)
+			if (strcmp(w, model_adds[i].word) == 0) {
+				snprintf(buf, n, "%s: %s", w, model_adds[i].adds);
+				return;
+			}
+		snprintf(buf, n, "%s", vocab_help(&vocab_models, (int)c->model));
+		return;
+	case PARAM_TRAINER:
+		snprintf(buf, n, "%s", vocab_help(&vocab_trainers, (int)c->trainer));
+		return;
+	case PARAM_SCHEDULE:
+		snprintf(buf, n, "%s", vocab_help(&vocab_schedules, (int)c->schedule));
+		return;
+	case PARAM_BS:
+	case PARAM_OPTIMIZER:
+		snprintf(buf, n, "%s%s", explain[f],
+			 c->trainer == VOCAB_TRAINER_FAST ?
+			 "; the fast trainer does not use it" : "");
+		return;
+	case PARAM_WD:
+		snprintf(buf, n, "%s%s", explain[f], c->fit == VOCAB_FIT_BPMF ?
+			 "; bpmf does not use it" : c->fit == VOCAB_FIT_ALS ?
+			 "; als: the ridge weight" : "");
+		return;
+	case PARAM_LR:
+	case PARAM_MOM:
+		snprintf(buf, n, "%s%s", explain[f],
+			 c->fit != VOCAB_FIT_GRADIENT ?
+			 "; this model's solver does not use it" : "");
+		return;
+	case PARAM_LAYERS:
+	case PARAM_EMB_DROP:
+	case PARAM_PS:
+		snprintf(buf, n, "%s%s", explain[f], c->model == VOCAB_MODEL_NN ?
+			 "" : " (for the nn model only)");
+		return;
+	default:
+		snprintf(buf, n, "%s", explain[f] ? explain[f] : "");
+		return;
+	}
+}
+
 void params_format(const struct cfg *c, enum params_field f, char *buf,
 		   size_t n)
 {

@@ -38,6 +38,13 @@ struct params_range {
 /* The field's label as the pane shows it ("n_factors", "lr", ...). */
 const char *params_label(enum params_field f);
 
+/* What field f does, in a sentence or two drawn from the chapter, with what
+ * the current values add (the model row explains the model chosen, the
+ * preset row lists the presets, rows the values make moot say so): into
+ * buf, never empty.  The pane shows it under the fields. */
+void params_explain(const struct cfg *c, enum params_field f, char *buf,
+		    size_t n);
+
 /* The field's value as text, in the form params_set() accepts back
  * ("5e-03", "0,5.5", "dotbias", "100,50" for the nn's layers,
  * "1e-07,10,100" for lr_find's START,END,NUM_IT), or "custom" for a

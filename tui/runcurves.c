@@ -179,3 +179,21 @@ int curves_best(const struct curve_run *r)
 			best = i;
 	return best;
 }
+
+int curves_overfit_since(const struct curve_run *r)
+{
+	int best = curves_best(r), last = r->n_epochs - 1;
+
+	if (best < 0 || best == last)
+		return -1;
+	/* a rise within 0.5% is noise, not overfitting (the chapter's own run
+	 * ends 0.8085 -> 0.8096 on ml-100k) */
+	if (!(r->ep[last].valid > r->ep[best].valid * (1 + CURVES_OVERFIT_RISE)))
+		return -1;
+	/* every epoch after the best one above it, and train loss lower at
+	 * the end than at the best epoch */
+	for (int e = best + 1; e <= last; e++)
+		if (!(r->ep[e].valid > r->ep[best].valid))
+			return -1;
+	return r->ep[last].train < r->ep[best].train ? best + 1 : -1;
+}

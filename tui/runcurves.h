@@ -85,4 +85,11 @@ const struct curve_run *curves_run(const struct run_curves *h, int i);
  * one. */
 int curves_best(const struct curve_run *r);
 
+/* Overfitting, as the chapter shows it: the epoch (0-based, as fastai's
+ * table counts) from which validation loss has stayed above its lowest
+ * while training loss kept falling, up to the last finished epoch, and
+ * ends more than CURVES_OVERFIT_RISE (relative) above it; -1 otherwise. */
+#define CURVES_OVERFIT_RISE 0.005
+int curves_overfit_since(const struct curve_run *r);
+
 #endif

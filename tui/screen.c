@@ -227,6 +227,7 @@ static void draw_status(struct screen *s)
 	}
 	x = draw_hint(s, x, ACT_QUIT, " quit ");
 	x = draw_hint(s, x, ACT_HELP, " help ");
+	int x_keep = x;         /* quit and help stay whatever is said */
 	x = draw_hint(s, x, ACT_NEXT_PANE, " pane ");
 	x = draw_hint(s, x, ACT_TRAIN, " train ");
 	x = draw_hint(s, x, ACT_STOP, " stop ");
@@ -264,6 +265,14 @@ static void draw_status(struct screen *s)
 		snprintf(right, sizeof right, "%.*s", st->demo ? (int)strlen(ENG_DEMO_NAME) : 0,
 			 demo);
 	int len = (int)strlen(right), at = COLS - len - 1;
+	/* a message that does not fit beside the hints takes the place of
+	 * all but quit and help: what was just said matters more than the
+	 * rest of the key list */
+	if (at < x + 1 && len) {
+		attrset(theme_attr(s->env.th, ROLE_STATUS));
+		mvhline(LINES - 1, x_keep, ' ', COLS - x_keep);
+		x = x_keep;
+	}
 	if (at < x + 1)
 		at = x + 1;
 	if (len && at < COLS) {
@@ -532,12 +541,18 @@ static void handle_key(struct screen *s, int key)
 		return;
 	}
 	if (s->help_open) {
-		if (act == ACT_DOWN || act == ACT_UP) {
-			s->help_scroll += act == ACT_DOWN ? 1 : -1;
+		if (act == ACT_DOWN || act == ACT_UP || act == ACT_PAGE_DOWN ||
+		    act == ACT_PAGE_UP || act == ACT_HOME || act == ACT_END) {
+			int page = LINES / 2;
+
+			s->help_scroll += act == ACT_DOWN ? 1 : act == ACT_UP ? -1 :
+					  act == ACT_PAGE_DOWN ? page :
+					  act == ACT_PAGE_UP ? -page :
+					  act == ACT_END ? help_lines() : -help_lines();
+			if (s->help_scroll > help_max_scroll())
+				s->help_scroll = help_max_scroll();
 			if (s->help_scroll < 0)
 				s->help_scroll = 0;
-			if (s->help_scroll > help_lines() - 1)
-				s->help_scroll = help_lines() - 1;
 		} else {
 			s->help_open = 0;
 		}

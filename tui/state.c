@@ -1,5 +1,6 @@
 /* state.c -- the interface's model of the engine (see state.h). */
 #include "state.h"
+#include "session.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -33,6 +34,8 @@ void state_done(struct state *s)
 	movielist_free(s->movies);
 	eng_pca_free(s->pca);
 	free(s->runs);
+	free(s->marks);
+	s->marks = NULL;
 	s->runs = NULL;
 	s->n_runs = s->n_runs_file = 0;
 	s->curves = NULL;
@@ -57,6 +60,11 @@ static int send(struct state *s, struct eng_cmd *cmd, uint32_t *req)
 	}
 	*req = cmd->req_id;
 	return 0;
+}
+
+int state_send(struct state *s, struct eng_cmd *cmd, uint32_t *req)
+{
+	return send(s, cmd, req);
 }
 
 int state_load(struct state *s, const char *path, const char *split)
@@ -608,11 +616,13 @@ static void train_ended(struct state *s, int began)
 	if (!began)
 		return;
 	s->trained = 1;
+	s->model_when[0] = '\0';       /* this session's model now */
 	/* the engine appended the run before its end event */
 	state_runs_reload(s);
 	/* the nn model answers no insight query: keep what the panes show */
 	if (s->cfg.model == VOCAB_MODEL_NN)
 		return;
+	session_model_keep(s);
 	/* what the panes show came from the old model: ask again */
 	if (s->recs_from_form && s->mine.n == 0) {
 		struct eng_cmd cmd = { .kind = ENG_CMD_RECOMMEND_META };
@@ -684,7 +694,8 @@ unsigned state_apply(struct state *s, struct eng_evt *ev)
 		return DIRTY_ALL;
 	case ENG_EVT_MODEL_LOADED:
 		if (ev->req_id != s->train_req || !s->model_path[0])
-			return 0;
+			/* or last session's model (session.h) */
+			return session_model_loaded(s, ev);
 		train_ended(s, 1);
 		snprintf(msg, sizeof msg, "model loaded from %.400s", s->model_path);
 		state_message(s, 0, msg);
@@ -694,10 +705,12 @@ unsigned state_apply(struct state *s, struct eng_evt *ev)
 			eng_evt_release(ev);
 			return 0;
 		}
-		if (movielist_set_catalog(s->movies, ev->u.catalog) != 0)
+		if (movielist_set_catalog(s->movies, ev->u.catalog) != 0) {
 			state_message(s, 1, "out of memory for the movie list");
-		else
+		} else {
 			load_mine(s);
+			session_model_restore(s);
+		}
 		ev->u.catalog = NULL;
 		return DIRTY_MOVIES | DIRTY_STATUS | DIRTY_RECS;
 	case ENG_EVT_BIASES:

@@ -17,6 +17,7 @@
 #include "config.h"
 #include "eng.h"
 #include "runcurves.h"
+#include "runmarks.h"
 #include "history.h"
 #include "movielist.h"
 #include "myratings.h"
@@ -91,6 +92,9 @@ struct state {
 					 * never overwrite it */
 	int has_meta;                   /* the dataset has age, gender, occupation */
 	int trained_factors;            /* the model's k, for the PCA */
+	uint32_t model_req;             /* LOAD_MODEL of last session's model */
+	char model_when[40];            /* when that model was trained ("" for
+					 * none, or one trained this session) */
 
 	/* The insight replies the panes show; each valid once its reply came. */
 	uint32_t recs_req, bias_req, similar_req, pca_req, export_req;
@@ -122,6 +126,8 @@ struct state {
 	int runs_by_valid;
 	int overlay_on;                 /* a past run is on the Training chart: */
 	struct history_run overlay;     /* this one (a copy: runs is reread) */
+	struct run_marks *marks;        /* runs marked for comparing; NULL
+					 * until the first mark (owned) */
 };
 
 /* Initialise s with the settings in cfg, talking to the engine through be
@@ -222,6 +228,10 @@ int state_export(struct state *s);
  * headless runs are), when there is a place for one.  0, or -1 when there
  * is none or the command could not be sent (runs then go unrecorded). */
 int state_keep_history(struct state *s);
+
+/* Send cmd to the engine under a new request id, into *req.  0, or -1
+ * with s->status (the engine's queue is full). */
+int state_send(struct state *s, struct eng_cmd *cmd, uint32_t *req);
 
 /* Reread the past runs of the loaded dataset from the history file, in
  * the current order: the newest STATE_RUNS_MAX of them (n_runs_file says

@@ -272,9 +272,17 @@ int theme_load(struct theme *t, const char *name, char *err, size_t errlen)
 			t->mono = 1;
 		if (strcmp(name, "default") == 0 || strcmp(name, "mono") == 0)
 			return 0;
+		/* the user's directory as it is here: XDG_CONFIG_HOME's
+		 * when that is set */
+		char mine[512];
+		if (paths_user_file(PATHS_CONFIG, "", mine, sizeof mine) != 0)
+			snprintf(mine, sizeof mine, "~/.config/collabtui");
+		size_t ml = strlen(mine);
+		if (ml > 1 && mine[ml - 1] == '/')
+			mine[ml - 1] = '\0';
 		snprintf(err, errlen, "theme '%s' not found (looked for "
-			 "themes/%s.yaml in ~/.config/collabtui, the current "
-			 "directory and %s)", name, name, COLLABTUI_DATADIR);
+			 "themes/%s.yaml in %s, the current "
+			 "directory and %s)", name, name, mine, COLLABTUI_DATADIR);
 		return -1;
 	}
 	rc = load_file(t, path, f, err, errlen);

@@ -42,7 +42,11 @@
 	X(STATUS,       "status",       -1, -1, 0, 0) \
 	X(STATUS_KEY,   "status_key",   0, 6, 0, A_REVERSE) \
 	X(TAB,          "tab",          7, -1, 0, 0) \
-	X(TAB_ACTIVE,   "tab_active",   0, 6, A_BOLD, A_REVERSE)
+	X(TAB_ACTIVE,   "tab_active",   0, 6, A_BOLD, A_REVERSE) \
+	X(COMPARE_1,    "compare_1",    11, -1, A_BOLD, A_BOLD) \
+	X(COMPARE_2,    "compare_2",    14, -1, A_BOLD, A_UNDERLINE) \
+	X(COMPARE_3,    "compare_3",    13, -1, A_BOLD, 0) \
+	X(COMPARE_4,    "compare_4",    10, -1, A_BOLD, A_DIM)
 
 enum theme_role {
 #define THEME_ENUM(e, n, fg, bg, a, m) ROLE_##e,

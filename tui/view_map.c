@@ -4,7 +4,10 @@
  * ends of the two axes are labelled, a cursor (the arrow keys) picks out
  * the movie nearest to it, and `x` / `y` switch the components.  The
  * title line gives each component's share of the variance, the chapter's
- * way of reading how much of the taste space the map shows.
+ * way of reading how much of the taste space the map shows.  `e` lists
+ * the movies at both ends of each axis instead, as the chapter reads its
+ * components (the lowest and the highest on each, side by side), all of
+ * them as j/k scroll.
  *
  * In the full layout the map takes the Training pane's place while it is
  * focused; in the tab layout it is a tab of its own. */
@@ -27,6 +30,12 @@ struct map_view {
 	int cur_c, cur_r;               /* the cursor, in chart cells */
 	struct chart_cell *cells;       /* (inner_h, inner_w) */
 	size_t n_cells;
+	int ends;                       /* listing the axes' ends, not the map */
+	long ends_top;                  /* the first rank listed */
+	uint32_t *order[2];             /* points by coordinate on cx, cy */
+	uint32_t n_order;               /* points sorted; 0: to sort again */
+	const struct eng_pca *sorted;   /* the PCA they were sorted for */
+	int sorted_cx, sorted_cy;
 };
 
 /* Point j's coordinate on component c. */
@@ -84,6 +93,88 @@ static void label(struct panel *p, const struct panel_env *env,
 	panel_text(p, env, HEAD + r, c, LABEL_MAX, ROLE_LABEL, cut);
 }
 
+/* qsort over point indices by one component (single-threaded UI) */
+static const struct eng_pca *sort_pca;
+static int sort_comp;
+
+static int by_coord(const void *a, const void *b)
+{
+	double x = coord(sort_pca, *(const uint32_t *)a, sort_comp);
+	double y = coord(sort_pca, *(const uint32_t *)b, sort_comp);
+	return (x > y) - (x < y);
+}
+
+/* Sort the points along both axes once per PCA and choice of components.
+ * 0, or -1 when memory runs out. */
+static int sort_ends(struct map_view *v, const struct eng_pca *m)
+{
+	if (v->sorted == m && v->n_order == m->n && v->sorted_cx == v->cx &&
+	    v->sorted_cy == v->cy)
+		return 0;
+	for (int a = 0; a < 2; a++) {
+		uint32_t *o = realloc(v->order[a], (m->n ? m->n : 1) * sizeof *o);
+
+		if (!o)
+			return -1;
+		v->order[a] = o;
+		for (uint32_t j = 0; j < m->n; j++)
+			o[j] = j;
+		sort_pca = m;
+		sort_comp = a ? v->cy : v->cx;
+		qsort(o, m->n, sizeof *o, by_coord);
+	}
+	v->n_order = m->n;
+	v->sorted = m;
+	v->sorted_cx = v->cx;
+	v->sorted_cy = v->cy;
+	return 0;
+}
+
+/* The ends of both axes: for each, the lowest and the highest points side
+ * by side, from rank ends_top on. */
+static void draw_ends(struct panel *p, const struct panel_env *env,
+		      struct map_view *v, const struct eng_pca *m)
+{
+	int w = panel_inner_w(p), h = panel_inner_h(p), half = (h - 1) / 2;
+	int colw = (w - 2) / 2;
+
+	if (sort_ends(v, m) != 0) {
+		panel_printf(p, env, 0, 1, ROLE_BAD, "out of memory sorting the map");
+		return;
+	}
+	if (v->ends_top > (long)m->n - (half - 1))
+		v->ends_top = (long)m->n - (half - 1);
+	if (v->ends_top < 0)
+		v->ends_top = 0;
+	for (int a = 0; a < 2; a++) {
+		int comp = a ? v->cy : v->cx, top = a * half;
+
+		panel_printf(p, env, top, 1, ROLE_VALUE, "PC%d %s (%.1f%% of the variance): "
+			     "lowest | highest", comp + 1, a ? "up" : "across",
+			     100.0 * m->share[comp]);
+		for (int r = 1; r < half; r++) {
+			long k = v->ends_top + r - 1;
+
+			if (k >= (long)m->n)
+				break;
+			for (int side = 0; side < 2; side++) {
+				uint32_t j = v->order[a][side ? m->n - 1 - (uint32_t)k :
+							   (uint32_t)k];
+				int c = 1 + side * colw;
+
+				c += panel_printf(p, env, top + r, c, ROLE_LABEL, "%4ld %+.2f ",
+						  k + 1, coord(m, j, comp));
+				panel_text(p, env, top + r, c, colw - 13, ROLE_NORMAL,
+					   movielist_item(env->st->movies, m->items[j])->title);
+			}
+		}
+	}
+	panel_printf(p, env, h - 1, 1, ROLE_LABEL, "ranks %ld-%ld of %u  j/k/PgDn scroll"
+		     "  x/y other components  e the map", v->ends_top + 1,
+		     v->ends_top + half - 1 < (long)m->n ? v->ends_top + half - 1 : (long)m->n,
+		     m->n);
+}
+
 static void draw(struct panel *p, const struct panel_env *env)
 {
 	struct map_view *v = (struct map_view *)p;
@@ -105,6 +196,10 @@ static void draw(struct panel *p, const struct panel_env *env)
 		v->cy = m->n_comp > 1 ? 1 : 0;
 	}
 	snprintf(p->subtitle, sizeof p->subtitle, "%u most-rated movies", m->n);
+	if (v->ends) {
+		draw_ends(p, env, v, m);
+		return;
+	}
 	if (w < 10 || rows < 3 || (size_t)(w * rows) > v->n_cells)
 		return;
 	for (uint32_t j = 0; j < m->n; j++) {
@@ -127,8 +222,8 @@ static void draw(struct panel *p, const struct panel_env *env)
 	}
 
 	panel_printf(p, env, 0, 1, ROLE_LABEL, "PC%d across (%.1f%% of the variance), "
-		     "PC%d up (%.1f%%)", v->cx + 1, 100.0 * m->share[v->cx], v->cy + 1,
-		     100.0 * m->share[v->cy]);
+		     "PC%d up (%.1f%%)  e: ends", v->cx + 1,
+		     100.0 * m->share[v->cx], v->cy + 1, 100.0 * m->share[v->cy]);
 	for (int r = 0; r < rows; r++)
 		for (int c = 0; c < w; c++) {
 			const struct chart_cell *cell = &v->cells[r * w + c];
@@ -160,6 +255,21 @@ static unsigned on_key(struct panel *p, int key, enum keys_action act,
 	int n = env->st->pca ? env->st->pca->n_comp : 0;
 
 	(void)key;
+	if (act == ACT_MAP_ENDS) {
+		v->ends = !v->ends;
+		v->ends_top = 0;
+		return PANEL_HANDLED | PANEL_REDRAW;
+	}
+	if (v->ends)
+		switch (act) {
+		case ACT_UP:        v->ends_top--; return PANEL_HANDLED | PANEL_REDRAW;
+		case ACT_DOWN:      v->ends_top++; return PANEL_HANDLED | PANEL_REDRAW;
+		case ACT_PAGE_UP:   v->ends_top -= 10; return PANEL_HANDLED | PANEL_REDRAW;
+		case ACT_PAGE_DOWN: v->ends_top += 10; return PANEL_HANDLED | PANEL_REDRAW;
+		case ACT_HOME:      v->ends_top = 0; return PANEL_HANDLED | PANEL_REDRAW;
+		case ACT_CANCEL:    v->ends = 0; return PANEL_HANDLED | PANEL_REDRAW;
+		default:            break;
+		}
 	switch (act) {
 	case ACT_UP:    v->cur_r--; break;
 	case ACT_DOWN:  v->cur_r++; break;
@@ -202,7 +312,11 @@ static int resized(struct panel *p)
 
 static void done(struct panel *p)
 {
-	free(((struct map_view *)p)->cells);
+	struct map_view *v = (struct map_view *)p;
+
+	free(v->cells);
+	free(v->order[0]);
+	free(v->order[1]);
 }
 
 static const struct panel_class map_class = {

@@ -24,52 +24,35 @@ struct params_view {
 	char why[PARAM_COUNT][256];     /* the last refusal per field, or "" */
 };
 
-/* What the selected field f means, where its value does not say: into
- * buf, returning 1; 0 when there is nothing to add. */
-static int hint(const struct cfg *c, enum params_field f, char *buf, size_t n)
+/* Count (draw = 0) or draw text wrapped at spaces into the pane's rows
+ * from r while r < h; returns the row after the last one. */
+static int wrap(struct panel *p, const struct panel_env *env, int r, int h,
+		enum theme_role role, const char *text, int draw)
 {
-	size_t used = 0;
+	int w = panel_inner_w(p) - 2;
 
-	switch (f) {
-	case PARAM_PRESET:
-		used = (size_t)snprintf(buf, n, "presets:");
-		for (int i = 0; i < c->n_presets && used < n; i++)
-			used += (size_t)snprintf(buf + used, n - used, " %s",
-						 c->presets[i].name);
-		return 1;
-	case PARAM_MODEL:
-		/* what the word means, from the vocabulary's help */
-		snprintf(buf, n, "%s", c->fit == VOCAB_FIT_GRADIENT ?
-			 vocab_help(&vocab_models, (int)c->model) :
-			 vocab_help(&vocab_fits, (int)c->fit));
-		return 1;
-	case PARAM_TRAINER:
-		snprintf(buf, n, "%s", vocab_help(&vocab_trainers, (int)c->trainer));
-		return 1;
-	case PARAM_SCHEDULE:
-		snprintf(buf, n, "%s", vocab_help(&vocab_schedules, (int)c->schedule));
-		return 1;
-	case PARAM_BS:
-	case PARAM_OPTIMIZER:
-		if (c->trainer != VOCAB_TRAINER_FAST)
-			return 0;
-		snprintf(buf, n, "the fast trainer does not use it");
-		return 1;
-	case PARAM_LAYERS:
-	case PARAM_EMB_DROP:
-	case PARAM_PS:
-		snprintf(buf, n, "%s", c->model == VOCAB_MODEL_NN ?
-			 (f == PARAM_LAYERS ? "hidden layer widths W1,W2,..." :
-			  f == PARAM_PS ? "dropout after each hidden layer" :
-			  "dropout after the embeddings") :
-			 "for the nn model only");
-		return 1;
-	case PARAM_LR_FIND:
-		snprintf(buf, n, "START,END,NUM_IT of F's sweep of lr");
-		return 1;
-	default:
-		return 0;
+	while (*text && r < h && w > 0) {
+		int len = (int)strlen(text), cut = len;
+		char line[512];
+
+		/* by bytes: a cut inside a character is avoided by cutting
+		 * at a space, and panel_text cuts by columns anyway */
+		if (len > w) {
+			cut = w;
+			while (cut > 0 && text[cut] != ' ')
+				cut--;
+			if (cut == 0)
+				cut = w;
+		}
+		snprintf(line, sizeof line, "%.*s", cut, text);
+		if (draw)
+			panel_text(p, env, r, 1, w, role, line);
+		r++;
+		text += cut;
+		while (*text == ' ')
+			text++;
 	}
+	return r;
 }
 
 static void draw(struct panel *p, const struct panel_env *env)
@@ -77,8 +60,19 @@ static void draw(struct panel *p, const struct panel_env *env)
 	struct params_view *v = (struct params_view *)p;
 	const struct state *st = env->st;
 	int h = panel_inner_h(p);
-	int rows = h < PARAM_COUNT ? h : PARAM_COUNT;
+	char tip[512];
 
+	/* the selected field's explanation under the fields: the rows
+	 * scroll rather than cut it (up to 3 lines; it needs 2 at 80x24) */
+	params_explain(&st->cfg, (enum params_field)p->sel, tip, sizeof tip);
+	int need = wrap(p, env, 0, 3, ROLE_LABEL, tip, 0);
+	int rows = h - need < PARAM_COUNT ? h - need : PARAM_COUNT;
+
+	if (rows < 1)
+		rows = h < 1 ? 0 : 1;
+	/* on the border, where no row of the pane can push it off */
+	snprintf(p->subtitle, sizeof p->subtitle, "%s",
+		 st->stale ? "stale: t retrains" : "");
 	if (rows <= 0)
 		return;
 	p->n_rows = PARAM_COUNT;
@@ -115,32 +109,11 @@ static void draw(struct panel *p, const struct panel_env *env)
 			panel_printf(p, env, row, 2 + LABEL_W + c, ROLE_BAD, "%s %s",
 				     env->unicode ? "\u2190" : "<-", v->why[f]);
 	}
-	int r = rows + 1;
-	const char *why = v->why[p->sel];
-	/* the selected field's full reason, wrapped at spaces */
-	while (*why && r < h) {
-		int w = panel_inner_w(p) - 2, len = (int)strlen(why), cut = len;
-		char line[256];
-
-		if (len > w) {
-			cut = w;
-			while (cut > 0 && why[cut] != ' ')
-				cut--;
-			if (cut == 0)
-				cut = w;
-		}
-		snprintf(line, sizeof line, "%.*s", cut, why);
-		panel_text(p, env, r++, 1, w, ROLE_BAD, line);
-		why += cut;
-		while (*why == ' ')
-			why++;
-	}
-	char tip[256];
-	if (r < h && hint(&st->cfg, (enum params_field)p->sel, tip, sizeof tip))
-		panel_text(p, env, r++, 1, panel_inner_w(p) - 2, ROLE_LABEL, tip);
-	if (r < h && st->stale)
-		panel_printf(p, env, r++, 1, ROLE_WARN,
-			     "stale: values changed (t retrains)");
+	/* a blank line after the fields when there is room for it */
+	int r = rows + (h - rows > need + 1 ? 1 : 0);
+	/* the selected field's full reason, then what the field does */
+	r = wrap(p, env, r, h, ROLE_BAD, v->why[p->sel], 1);
+	r = wrap(p, env, r, h, ROLE_LABEL, tip, 1);
 	if (r < h)
 		panel_printf(p, env, r, 1, ROLE_LABEL,
 			     "Enter edit  %s step  t train  s stop",

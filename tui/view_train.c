@@ -144,18 +144,23 @@ static void draw_y_axis(struct panel *p, const struct panel_env *env, int top,
 	}
 }
 
+/* Cell role -> theme role and ASCII character, for the runs chart and
+ * the compare chart (one role per run compared). */
+static const enum theme_role run_roles[] = {
+	ROLE_NORMAL, ROLE_OLD_RUN, ROLE_TRAIN_CURVE, ROLE_VALID_CURVE,
+};
+static const enum theme_role compare_roles[MARKS_MAX + 1] = {
+	ROLE_NORMAL, ROLE_COMPARE_1, ROLE_COMPARE_2, ROLE_COMPARE_3, ROLE_COMPARE_4,
+};
+
 /* The chart's cells (cw wide, rows high), right of the y axis. */
 static void draw_cells(struct panel *p, const struct panel_env *env,
-		       const struct train_view *v, int top, int rows, int cw)
+		       const struct train_view *v, int top, int rows, int cw,
+		       const enum theme_role *role, const char *ascii)
 {
 	for (int r = 0; r < rows; r++)
 		for (int c = 0; c < cw; c++) {
 			const struct chart_cell *cell = &v->cells[r * cw + c];
-			static const enum theme_role role[] = {
-				ROLE_NORMAL, ROLE_OLD_RUN, ROLE_TRAIN_CURVE,
-				ROLE_VALID_CURVE,
-			};
-			static const char ascii[] = " .*o";
 			wchar_t wc;
 
 			if (!cell->role)
@@ -176,16 +181,18 @@ static void draw_x_line(struct panel *p, const struct panel_env *env, int ax, in
 			   env->unicode ? L"\u2500" : L"-", 1);
 }
 
-/* A marker over the chart's point (x, y). */
+/* A marker (glyph, or ascii on a plain terminal) over the chart's point
+ * (x, y). */
 static void draw_marker(struct panel *p, const struct panel_env *env,
-			const struct chart *ch, int top, double x, double y)
+			const struct chart *ch, int top, double x, double y,
+			enum theme_role role, const char *glyph, const char *ascii)
 {
 	int dx = chart_x_dot(ch, x), dy = chart_y_dot(ch, y);
 	int cx = ch->style == CHART_BRAILLE ? dx / 2 : dx;
 	int cy = ch->style == CHART_BRAILLE ? dy / 4 : dy;
 
-	panel_printf(p, env, top + cy, YLABEL_W + cx, ROLE_BEST, "%s",
-		     env->unicode ? "\u25c6" : "#");
+	panel_printf(p, env, top + cy, YLABEL_W + cx, role, "%s",
+		     env->unicode ? glyph : ascii);
 }
 
 static void draw_chart(struct panel *p, const struct panel_env *env,
@@ -209,10 +216,16 @@ static void draw_chart(struct panel *p, const struct panel_env *env,
 		plot_run(&ch, curves_run(h, i), i < n - 1, env);
 
 	draw_y_axis(p, env, top, rows, env->log_scale, lo, hi);
-	draw_cells(p, env, v, top, rows, cw);
+	draw_cells(p, env, v, top, rows, cw, run_roles, " .*o");
 	/* the best epoch, over its curve */
 	if (best >= 0 && best + 1 <= cur->planned_epochs)
-		draw_marker(p, env, &ch, top, best + 1, cur->ep[best].valid);
+		draw_marker(p, env, &ch, top, best + 1, cur->ep[best].valid,
+			    ROLE_BEST, "\u25c6", "#");
+	/* where overfitting began: valid loss up, train loss still down */
+	int over = curves_overfit_since(cur);
+	if (over >= 0 && over + 1 <= cur->planned_epochs)
+		draw_marker(p, env, &ch, top, over + 1, cur->ep[over].valid,
+			    ROLE_WARN, "\u25b2", "^");
 	/* x axis: a tick and a label per epoch when there is room */
 	int ax = top + rows;
 	draw_x_line(p, env, ax, cw);
@@ -231,6 +244,60 @@ static void draw_chart(struct panel *p, const struct panel_env *env,
 			panel_printf(p, env, ax, YLABEL_W + cx, ROLE_AXIS, "%d", e);
 	}
 	panel_printf(p, env, ax, panel_inner_w(p) - 6, ROLE_AXIS, "epoch");
+}
+
+/* The runs marked in the Runs pane, compared (C): their validation
+ * curves, one colour each, and a legend of what they are. */
+static void draw_compare(struct panel *p, const struct panel_env *env,
+			 struct train_view *v, const struct run_marks *m)
+{
+	int cw = panel_inner_w(p) - YLABEL_W - 1, rows = panel_inner_h(p) - 3;
+	int xmax = 1, c = 1;        /* the last epoch, from 0 */
+	double lo = INFINITY, hi = -INFINITY;
+	struct chart ch;
+
+	for (int i = 0; i < m->n; i++) {
+		const struct history_run *r = &m->run[i];
+
+		if (r->n_losses - 1 > xmax)
+			xmax = r->n_losses - 1;
+		chart_range_add(r->valid_loss, r->n_losses, env->log_scale, &lo, &hi);
+		c += panel_printf(p, env, i < 2 ? 0 : 1, i % 2 ? c : 1, compare_roles[i + 1],
+				  "%s %.5s %s k %d lr %g wd %g  ",
+				  env->unicode ? "\u25cf" : "o", r->time + 11, r->model,
+				  r->factors, r->lr, r->wd);
+		if (i % 2)
+			c = 1;
+	}
+	if (cw < 4 || rows < 2 || (size_t)(cw * rows) > v->n_cells)
+		return;
+	chart_range_finish(env->log_scale, &lo, &hi);
+	chart_reset(&ch, v->cells, cw, rows,
+		    env->braille ? CHART_BRAILLE : CHART_ASCII, env->log_scale,
+		    xmax, lo, hi);
+	for (int i = 0; i < m->n; i++) {
+		const struct history_run *r = &m->run[i];
+		double px = NAN, py = NAN;
+
+		for (int e = 0; e < r->n_losses; e++) {
+			double y = r->valid_loss[e];
+
+			if (!isfinite(y))
+				continue;
+			if (isfinite(px))
+				chart_line(&ch, px, py, e, y, i + 1);
+			else
+				chart_point(&ch, e, y, i + 1);
+			px = e;
+			py = y;
+		}
+	}
+	draw_y_axis(p, env, 2, rows, env->log_scale, lo, hi);
+	draw_cells(p, env, v, 2, rows, cw, compare_roles, " o+x#");
+	draw_x_line(p, env, 2 + rows, cw);
+	panel_printf(p, env, 2 + rows, YLABEL_W, ROLE_AXIS, "0");
+	panel_printf(p, env, 2 + rows, panel_inner_w(p) - 24, ROLE_AXIS,
+		     "%d  valid loss by epoch", xmax);
 }
 
 /* The epoch in progress, as a table row of its own: its training loss so
@@ -327,9 +394,10 @@ static void draw_lr(struct panel *p, const struct panel_env *env,
 		if (isfinite(c->loss[j - 1]) && isfinite(c->loss[j]))
 			chart_line(&ch, j - 1, c->loss[j - 1], j, c->loss[j], CR_TRAIN);
 	draw_y_axis(p, env, top, rows, env->log_scale, lo, hi);
-	draw_cells(p, env, v, top, rows, cw);
+	draw_cells(p, env, v, top, rows, cw, run_roles, " .*o");
 	if (!env->st->lr_running && c->suggest.valley >= 0)
-		draw_marker(p, env, &ch, top, c->suggest.valley, c->loss[c->suggest.valley]);
+		draw_marker(p, env, &ch, top, c->suggest.valley, c->loss[c->suggest.valley],
+			    ROLE_BEST, "\u25c6", "#");
 	/* x labels: the lr at a few batches, lr_j = lr_0 * ratio^j */
 	int ax = top + rows;
 	draw_x_line(p, env, ax, cw);
@@ -363,9 +431,18 @@ static void draw(struct panel *p, const struct panel_env *env)
 		draw_lr(p, env, v);
 		return;
 	}
+	if (env->st->marks && env->st->marks->comparing) {
+		draw_compare(p, env, v, env->st->marks);
+		return;
+	}
 	if (n == 0) {
-		panel_printf(p, env, 0, 1, ROLE_LABEL,
-			     "not trained yet: press t to train with the values shown");
+		if (env->st->trained && env->st->model_when[0])
+			panel_printf(p, env, 0, 1, ROLE_LABEL, "last session's model, "
+				     "trained %s (t trains anew)",
+				     env->st->model_when);
+		else
+			panel_printf(p, env, 0, 1, ROLE_LABEL,
+				     "not trained yet: press t to train with the values shown");
 		return;
 	}
 	cur = curves_run(h, n - 1);
@@ -378,7 +455,15 @@ static void draw(struct panel *p, const struct panel_env *env)
 	}
 	draw_legend(p, env, cur, best);
 	draw_chart(p, env, v, cur, best, 2, chart_rows);
-	draw_table(p, env, cur, best, 2 + chart_rows + 1, table);
+	/* overfitting in words, on a row of its own under the chart */
+	int over = curves_overfit_since(cur), row = 2 + chart_rows + 1;
+	if (over >= 0 && table > 2) {
+		panel_printf(p, env, row++, 1, ROLE_WARN, "%s valid loss rising since "
+			     "epoch %d: overfitting %s try more wd", env->unicode ? "\u25b2" : "^",
+			     over, env->unicode ? "\u2014" : "-");
+		table--;
+	}
+	draw_table(p, env, cur, best, row, table);
 }
 
 static unsigned on_key(struct panel *p, int key, enum keys_action act,

@@ -372,6 +372,9 @@ static void prep_install(struct eng *e)
 	e->ranker.reg = p->a.train.wd;
 	e->ranker.alpha = p->a.train.alpha;
 	run_record_begin(&e->record, ds_name(e->ds), e->load.split, &e->targs);
+	if (e->record.run)
+		snprintf(e->record.run->item_key, sizeof e->record.run->item_key,
+			 "%s", e->load.item_key == ENG_ITEM_KEY_TITLE ? "title" : "id");
 	e->train_req = p->req;
 	e->last_progress = clock_now();
 	e->rep = (struct eng_train_report){0};

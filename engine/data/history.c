@@ -133,6 +133,8 @@ int history_append(const char *path, const struct history_run *r, char *err,
 	put_str(&o, "dataset", r->dataset);
 	put_str(&o, "split", r->split);
 	put_str(&o, "model", r->model);
+	if (r->item_key[0])
+		put_str(&o, "item_key", r->item_key);
 	put(&o, "\"factors\":%d,\"epochs\":%d,\"bs\":%d,\"lr\":%.9g,\"wd\":%.9g,",
 	    r->factors, r->epochs, r->bs, r->lr, r->wd);
 	if (r->y_range_on)
@@ -376,7 +378,10 @@ static int parse_record(const char *line, size_t len, struct history_run *r)
 		  get_num(o, "seconds", 0.0, HISTORY_SECONDS_MAX, 0, &r->seconds) ||
 		  get_losses(o, "train_loss", r->train_loss, &nt, &total_t) ||
 		  get_losses(o, "valid_loss", r->valid_loss, &nv, &total_v) ||
-		  total_t != total_v || get_y_range(o, r);
+		  total_t != total_v || get_y_range(o, r) ||
+		  /* optional: older records have none */
+		  (json_object_get(o, "item_key") &&
+		   get_str(o, "item_key", r->item_key, sizeof r->item_key));
 	r->n_losses = nt;
 	r->diverged = json_is_true(json_object_get(o, "diverged"));
 	json_decref(o);
@@ -523,13 +528,24 @@ int history_read_newest(const char *path, const char *dataset, size_t keep,
 }
 
 /* Best validation loss first; runs without one go last. */
-static int by_valid(const void *a, const void *b)
+int history_cmp_valid(const struct history_run *a, const struct history_run *b)
 {
-	double x = ((const struct history_run *)a)->final_valid;
-	double y = ((const struct history_run *)b)->final_valid;
+	/* like with like: a loss on one split says nothing against a loss
+	 * on another */
+	int c = strcmp(a->split, b->split);
+	if (c == 0)
+		c = strcmp(a->item_key, b->item_key);
+	if (c != 0)
+		return c;
+	double x = a->final_valid, y = b->final_valid;
 	if (isnan(x) || isnan(y))
 		return isnan(x) - isnan(y);
 	return (x > y) - (x < y);
+}
+
+static int by_valid(const void *a, const void *b)
+{
+	return history_cmp_valid(a, b);
 }
 
 void history_sort_valid(struct history_run *v, size_t n)

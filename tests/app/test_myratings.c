@@ -418,3 +418,22 @@ Test(myratings, concurrent_saves_lose_nothing, .timeout = 60)
 	testenv_rmdir(dir);
 	eng_catalog_free(c);
 }
+
+/* An all-digit name is the movie id before it is a piece of a title:
+ * "50" is id 50, not the one title with 50 in it, and "7" is id 7, not
+ * ambiguous among the titles with a 7. */
+Test(myratings, an_all_digit_name_is_the_movie_id_first)
+{
+	struct eng_catalog *c = catalog(120, 0);
+	uint32_t m[8];
+	int n;
+
+	cr_assert_eq(myratings_find_title(c, "50", m, 8, &n), 49);     /* id = index + 1 */
+	cr_assert_eq(myratings_find_title(c, "7", m, 8, &n), 6);
+	/* an id no movie has: a title match as before, or ambiguity */
+	cr_assert_eq(myratings_find_title(c, "119,", m, 8, &n), 119);
+	cr_assert_eq(myratings_find_title(c, "500", m, 8, &n), -1);
+	free(c->items);
+	free(c->strings);
+	free(c);
+}

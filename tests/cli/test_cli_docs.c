@@ -300,3 +300,21 @@ Test(docs, man_page_lists_each_settings_words_as_the_vocabulary)
 	}
 	free(man);
 }
+
+/* `make run ARGS='...'` hands the options to collabtui (make -n: the
+ * command it would run, nothing built or started). */
+Test(docs, make_run_passes_args_through)
+{
+	const char *fx = getenv("COLLABTUI_FIXTURES");
+	char cmd[1400], out[8192] = "";
+	cr_assert(fx && *fx, "COLLABTUI_FIXTURES is not set");
+	snprintf(cmd, sizeof cmd, "make -s -n -C '%s/../..' run DATA=/nowhere "
+		 "ARGS='--item-key title --epochs 3' 2>&1", fx);
+	FILE *p = popen(cmd, "r");
+	cr_assert_not_null(p);
+	size_t n = fread(out, 1, sizeof out - 1, p);
+	out[n] = '\0';
+	pclose(p);
+	cr_assert(strstr(out, "./collabtui --data '/nowhere' --item-key title --epochs 3"),
+		  "%s", out);
+}

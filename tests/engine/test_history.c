@@ -296,8 +296,11 @@ Test(history, runs_lists_training_runs_sorted)
 	cli_run(&r, dir, "runs --data '%s' --sort valid", fx);
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	cr_assert(strstr(r.out, "2 run(s) on ml-100k"), "%s", r.out);
+	/* each run keeps its # (oldest first); the better one is listed first */
 	double v1 = row_valid(r.out, 1), v2 = row_valid(r.out, 2);
-	cr_assert_lt(v1, v2, "sorted by valid: %g then %g\n%s", v1, v2, r.out);
+	const char *first = v1 < v2 ? "\n1   " : "\n2   ", *second = v1 < v2 ? "\n2   " : "\n1   ";
+	cr_assert_neq(v1, v2);
+	cr_assert_lt(strstr(r.out, first), strstr(r.out, second), "sorted by valid:\n%s", r.out);
 	cli_run(&r, dir, "runs --data '%s' --sort nope", fx);
 	cr_assert_eq(r.status, 2);
 	testenv_rmdir(dir);

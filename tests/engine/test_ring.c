@@ -5,6 +5,7 @@
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <string.h>
 #include <time.h>
@@ -32,18 +33,28 @@ Test(ring, the_largest_capacity_is_accepted_and_too_much_memory_is_null)
 	ring_free(NULL);
 }
 
+/* These tests pass by dying of assert(): its message would read as a
+ * failure in a green run's log, so it goes to /dev/null. */
+static void expected_abort(void)
+{
+	cr_assert_not_null(freopen("/dev/null", "w", stderr));
+}
+
 Test(ring, zero_capacity_is_a_programmer_error, .signal = SIGABRT)
 {
+	expected_abort();
 	ring_free(ring_new(8, 0));
 }
 
 Test(ring, capacity_above_the_maximum_is_a_programmer_error, .signal = SIGABRT)
 {
+	expected_abort();
 	ring_free(ring_new(8, RING_CAP_MAX + 1));
 }
 
 Test(ring, zero_element_size_is_a_programmer_error, .signal = SIGABRT)
 {
+	expected_abort();
 	ring_free(ring_new(0, 8));
 }
 

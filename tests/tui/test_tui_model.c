@@ -114,6 +114,83 @@ Test(tui_params, lr_and_wd_step_on_a_log_ladder)
 	cr_assert_str_eq(MODEL_WORD(c), "dot");
 }
 
+/* Every row explains itself, each in its own words, and the model row
+ * explains the model chosen. */
+Test(tui_params, every_row_has_its_own_explanation)
+{
+	struct cfg c = cfg_default();
+	char seen[PARAM_COUNT][512], why[160];
+
+	for (int f = 0; f < PARAM_COUNT; f++) {
+		params_explain(&c, (enum params_field)f, seen[f], sizeof seen[f]);
+		cr_assert_gt(strlen(seen[f]), 15, "%s: '%s'",
+			     params_label((enum params_field)f), seen[f]);
+		for (int g = 0; g < f; g++)
+			cr_assert_str_neq(seen[f], seen[g]);
+	}
+	cr_assert(strstr(seen[PARAM_WD], "weight decay"));
+	cr_assert(strstr(seen[PARAM_Y_RANGE], "5.5"));
+	cr_assert(strstr(seen[PARAM_FACTORS], "embedding"));
+	cr_assert(strstr(seen[PARAM_LAYERS], "nn model only"));
+	cr_assert(strstr(seen[PARAM_MODEL], "dotbias: "));
+	cr_assert_eq(params_set(&c, PARAM_MODEL, "bpmf", &r15, why, sizeof why), 0, "%s", why);
+	params_explain(&c, PARAM_MODEL, seen[0], sizeof seen[0]);
+	cr_assert(strstr(seen[0], "bpmf: dotbias sampled"), "%s", seen[0]);
+	params_explain(&c, PARAM_LR, seen[0], sizeof seen[0]);
+	cr_assert(strstr(seen[0], "does not use it"), "%s", seen[0]);
+}
+
+/* Overfitting: valid loss above its lowest to the end while train loss
+ * falls; not when valid loss recovers, or train loss rises too. */
+Test(tui_params, overfitting_starts_after_the_best_epoch)
+{
+	static struct curve_run r;
+	const float train[] = { 0.98f, 0.77f, 0.37f, 0.2f };
+	const float valid[] = { 0.95f, 0.94f, 0.96f, 0.99f };
+
+	r.n_epochs = 4;
+	for (int e = 0; e < 4; e++) {
+		r.ep[e].train = train[e];
+		r.ep[e].valid = valid[e];
+	}
+	cr_assert_eq(curves_overfit_since(&r), 2);
+	r.ep[3].valid = 0.944f;         /* within 0.5% of the best: noise */
+	cr_assert_eq(curves_overfit_since(&r), -1);
+	r.ep[3].valid = 0.93f;          /* a new best at the end */
+	cr_assert_eq(curves_overfit_since(&r), -1);
+	r.ep[3].valid = 0.99f;
+	r.ep[3].train = 0.9f;           /* train loss back up: not overfitting */
+	cr_assert_eq(curves_overfit_since(&r), -1);
+	r.n_epochs = 1;
+	cr_assert_eq(curves_overfit_since(&r), -1);
+}
+
+/* Marks for comparing: oldest first whatever the order marked, a second
+ * Space unmarks, at most MARKS_MAX, and one left ends the comparing. */
+Test(tui_params, runs_marked_for_comparing)
+{
+	static struct run_marks m;
+	static struct history_run r[MARKS_MAX + 1];
+
+	for (int i = 0; i <= MARKS_MAX; i++)
+		snprintf(r[i].time, sizeof r[i].time, "2026-01-02T10:0%d:00Z", i);
+	cr_assert_eq(marks_toggle(&m, &r[2]), 1);
+	cr_assert_eq(marks_toggle(&m, &r[0]), 1);
+	cr_assert_str_eq(m.run[0].time, r[0].time);
+	cr_assert_eq(marks_find(&m, &r[2]), 1);
+	cr_assert_eq(marks_find(&m, &r[1]), -1);
+	m.comparing = 1;
+	cr_assert_eq(marks_toggle(&m, &r[0]), 0);
+	cr_assert_eq(m.n, 1);
+	cr_assert_eq(m.comparing, 0);
+	for (int i = 0; i < MARKS_MAX; i++)
+		if (i != 2)
+			cr_assert_eq(marks_toggle(&m, &r[i]), 1);
+	cr_assert_eq(marks_toggle(&m, &r[MARKS_MAX]), -1);
+	for (int i = 1; i < m.n; i++)
+		cr_assert_lt(strcmp(m.run[i - 1].time, m.run[i].time), 0);
+}
+
 /* Momentum: a ladder of the usual values, off-ladder values step to the
  * nearest rung that way, and the run gets what the row shows. */
 Test(tui_params, momentum_row_steps_and_reaches_the_run)
@@ -537,7 +614,7 @@ Test(tui_keys, names_defaults_and_config)
 
 /* ---- the event flow, against a fake engine -------------------------------- */
 
-#define FAKE_MAX 32
+#define FAKE_MAX 64
 
 /* A fake engine: records the commands it is sent and hands out the events
  * a test queues. */
@@ -858,7 +935,10 @@ Test(tui_state, training_refreshes_insight_and_stale_shows, .init = utf8_locale)
 	push(&f, &ev);
 	cr_assert_eq(state_pump(&st) & DIRTY_RECS, DIRTY_RECS);
 	/* the form's recommendations again, the loved/hated list, the map */
-	cr_assert_eq(f.n_sent, before + 3);
+	cr_assert_eq(f.n_sent, before + 4);
+	cr_assert_eq(f.sent[before].kind, ENG_CMD_SAVE_MODEL);
+	cr_assert(strstr(f.sent[before].u.path, "/collabtui/model-"), "%s", f.sent[before].u.path);
+	before++;       /* the model kept for the next session (session.h) */
 	cr_assert_eq(f.sent[before].kind, ENG_CMD_RECOMMEND_META);
 	cr_assert_eq(f.sent[before + 1].kind, ENG_CMD_BIAS_LIST);
 	cr_assert_eq(f.sent[before + 2].kind, ENG_CMD_PCA);

@@ -28,6 +28,11 @@ Test(tui_theme, a_fifo_theme_is_refused_not_read, .timeout = 20)
 	/* a theme that is nowhere is still "not found" */
 	cr_assert_eq(theme_load(&t, "nowhere", err, sizeof err), -1);
 	cr_assert(strstr(err, "theme 'nowhere' not found"), "%s", err);
+	/* where it looked: XDG_CONFIG_HOME's directory, not ~/.config */
+	snprintf(p, sizeof p, "themes/nowhere.yaml in %s/collabtui, the current", dir);
+	cr_assert(strstr(err, p), "%s", err);
+	cr_assert_null(strstr(err, "~/.config"), "%s", err);
+	snprintf(p, sizeof p, "%s/collabtui/themes/piped.yaml", dir);
 	unlink(p);
 	snprintf(p, sizeof p, "%s/collabtui/themes", dir);
 	rmdir(p);
