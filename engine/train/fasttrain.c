@@ -1,5 +1,6 @@
 /* fasttrain.c -- per-rating SGD over a block grid (see fasttrain.h). */
 #include "fasttrain.h"
+#include "blocks.h"
 #include "clock.h"
 #include "dot.h"
 
@@ -10,7 +11,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "hugemem.h"
 #include "pool.h"
 #include "rng.h"
 #include "simd.h"
@@ -18,24 +18,13 @@
 #include <immintrin.h>
 #endif
 
-#define STRIPE_BYTES (512 << 10) /* factor rows of one item stripe: about half an L2 */
 #define STEP_RATINGS 200000     /* target ratings per step (one chunk) */
 #define VALID_STEP 400000       /* validation ratings a step walks at least */
+#define VALID_RANGE 65536       /* ratings of storage order per range of the pass */
+#define VALID_BATCH 1024        /* validation ratings gathered at a time (a multiple of 64) */
+#define VALID_AHEAD 8           /* ratings: the item row of this one is fetched */
 #define PREFETCH_AHEAD 4        /* ratings: the item row of this one is fetched */
-#define NB_MIN 8                /* stripes at least, and their multiple */
 #define STEP_BLOCKS 4           /* a step's blocks: a multiple of this, for 1, 2, 4 threads */
-#define NB_MAX 4096
-#define STRIPE_MAX 65536        /* rows a stripe may hold: u16 offsets */
-
-#define VALUES_MAX 65536       /* distinct rating values the codes can name */
-
-
-/* One training rating inside its block: row offsets within the block's
- * user and item stripes, and the rating as an index into the trainer's
- * table of distinct values (MovieLens has ten), so a rating costs 6 bytes. */
-struct rec {
-	uint16_t u, i, r;
-};
 
 /* The update the kernels make; see fasttrain.h for the formulas. */
 enum kopt {
@@ -74,29 +63,26 @@ struct ftrain {
 	int simd;               /* the AVX2 kernels are in use */
 	kernel_fn kernel;
 
-	uint32_t nb;            /* stripes per side */
+	struct blocks g;        /* the training ratings */
 	uint32_t parts;         /* steps per round */
-	uint32_t *ucut, *icut;  /* (nb + 1) stripe s = rows [cut[s], cut[s+1]) */
-	size_t *start;          /* (nb * nb + 1) block (a, b) = recs[start[a*nb+b] ..) */
-	struct rec *recs;       /* (n_train) grouped by block */
-	float *value;           /* (n_values) the distinct ratings, by code */
-	uint32_t n_values;
-	int32_t *slot;          /* (2 * VALUES_MAX) hash of value -> code, -1 empty; setup only */
 	uint32_t *shift;        /* (nb) this epoch's item stripe of user stripe a, round 0 */
 	uint32_t *order;        /* (nb) this epoch's round order */
 	double *block_loss;     /* (nb) squared errors of the round's blocks, by user stripe */
 	float *ustate, *istate; /* (n_users, sw), (n_items, sw) optimiser state; NULL for SGD */
-	/* The validation ratings sit in the same grid, grouped by user
-	 * within each block, so the validation pass too reads an item
-	 * stripe from L2 while the users stream past. */
-	size_t *vstart;         /* (nb * nb + 1) as start */
-	struct rec *vrecs;      /* (n_valid) grouped by block */
-	double *valid_sse;      /* (nb) squared errors by user stripe */
-	/* The pass is cut into steps of whole user stripes (VALID_STEP
+	/* The validation ratings are read where they are, in storage order
+	 * (a copy in the grid took 6 bytes each, 29 MiB at 25M): ranges of
+	 * VALID_RANGE ratings, each one's squared errors summed apart and the
+	 * ranges added in order, so the MSE does not depend on the threads.
+	 * The pass is cut into steps of whole ranges (VALID_STEP validation
 	 * ratings or more), so an epoch's end is a chunk like a step: on 25M
-	 * ratings the whole pass takes 0.15 s, too long to leave a STOP or a
-	 * query waiting. */
-	uint32_t valid_a;       /* user stripes validated so far this pass */
+	 * ratings the whole pass takes 0.15 s or more, too long to leave a
+	 * STOP or a query waiting. */
+	const uint64_t *vbits;  /* bit x set: rating x validates */
+	uint64_t *own_vbits;    /* vbits made from an index split, else NULL */
+	size_t n_pos;           /* vbits covers ratings 0..n_pos-1 */
+	uint32_t n_ranges;      /* ceil(n_pos / VALID_RANGE) */
+	double *valid_sse;      /* (n_ranges) squared errors by range */
+	uint32_t valid_a;       /* ranges validated so far this pass */
 
 	/* the step being run, shared with the pool's parts */
 	atomic_uint next;       /* next user stripe to take */
@@ -476,137 +462,8 @@ static kernel_fn pick_kernel(enum kopt opt, int simd, int k)
 }
 
 /* ---------------------------------------------------------------------
- * The grid
+ * Training
  */
-
-/* Cut rows 0..n into nb stripes of about equal rating counts: stripe s
- * starts at the first row whose preceding rows hold s/nb of the ratings.
- * Returns the widest stripe. */
-static uint32_t cut_stripes(const uint32_t *count, uint32_t n, size_t total, uint32_t nb,
-			    uint32_t *cut)
-{
-	size_t cum = 0;
-	uint32_t s = 1, widest = 0;
-
-	cut[0] = 0;
-	for (uint32_t r = 0; r < n && s < nb; r++) {
-		cum += count[r];
-		/* row r ends the stripe once the share s/nb is reached */
-		while (s < nb && cum * nb >= (size_t)s * total)
-			cut[s++] = r + 1;
-	}
-	while (s <= nb)
-		cut[s++] = n;
-	for (uint32_t j = 0; j < nb; j++)
-		if (cut[j + 1] - cut[j] > widest)
-			widest = cut[j + 1] - cut[j];
-	return widest;
-}
-
-/* Stripe of row r: the last s with cut[s] <= r. */
-static uint32_t stripe_of(const uint32_t *cut, uint32_t nb, uint32_t r)
-{
-	uint32_t lo = 0, hi = nb;
-
-	while (hi - lo > 1) {
-		uint32_t mid = (lo + hi) / 2;
-
-		if (cut[mid] <= r)
-			lo = mid;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
-/* The code of rating v: its index in t->value, added when new and add is
- * set; -1 when VALUES_MAX distinct values are taken (or, without add,
- * when v has none).  An open-addressing hash on the float's bits
- * (2 * VALUES_MAX slots), so any data stays fast; without add it only
- * reads, and threads may share it. */
-static int code_of(struct ftrain *t, float v, int add)
-{
-	uint32_t bits, mask = 2 * VALUES_MAX - 1;
-
-	memcpy(&bits, &v, sizeof bits);
-	for (uint32_t h = (uint32_t)((bits * 0x9E3779B97F4A7C15ull) >> 47) & mask;; h = (h + 1) & mask) {
-		int32_t c = t->slot[h];
-
-		if (c >= 0 && memcmp(&t->value[c], &v, sizeof v) == 0)
-			return c;
-		if (c < 0) {
-			if (!add || t->n_values == VALUES_MAX)
-				return -1;
-			t->value[t->n_values] = v;
-			t->slot[h] = (int32_t)t->n_values;
-			return (int)t->n_values++;
-		}
-	}
-}
-
-static int codes_init(struct ftrain *t)
-{
-	t->value = malloc(VALUES_MAX * sizeof *t->value);
-	t->slot = malloc(2 * VALUES_MAX * sizeof *t->slot);
-	t->n_values = 0;
-	if (!t->value || !t->slot)
-		return -1;
-	memset(t->slot, 0xFF, 2 * VALUES_MAX * sizeof *t->slot);
-	return 0;
-}
-
-/* Sort the block's n ratings by user with a stable counting sort
- * (count has room for the user stripe's rows + 1, tmp for n ratings).
- * With interleave set, the two halves then alternate: one user's
- * consecutive ratings form a chain through the row each one stores and
- * the next one reads; with every other rating from the other half the
- * CPU runs two chains at once, and the user rows still come as two
- * ordered streams.  (Measured on 25M ratings, k = 50: 25% less CPU time
- * than one stream; four streams were no better.) */
-static void group_by_user(struct rec *r, size_t n, uint32_t rows, uint32_t *count,
-			  struct rec *tmp, int interleave)
-{
-	memset(count, 0, (rows + 1) * sizeof *count);
-	for (size_t j = 0; j < n; j++)
-		count[r[j].u + 1]++;
-	for (uint32_t u = 0; u < rows; u++)
-		count[u + 1] += count[u];
-	for (size_t j = 0; j < n; j++)
-		tmp[count[r[j].u]++] = r[j];
-	if (!interleave) {
-		memcpy(r, tmp, n * sizeof *r);
-		return;
-	}
-	size_t half = n / 2, o = 0;
-	for (size_t j = 0; j < half; j++) {
-		r[o++] = tmp[j];
-		r[o++] = tmp[half + j];
-	}
-	if (n % 2)
-		r[o] = tmp[n - 1];
-}
-
-static void shuffle(struct rng *rng, struct rec *r, size_t n)
-{
-	for (size_t j = n; j > 1; j--) {
-		size_t s = (size_t)rng_below(rng, j);
-		struct rec x = r[j - 1];
-		r[j - 1] = r[s];
-		r[s] = x;
-	}
-}
-
-/* Stripes per side for n items of k factors: enough that an item
- * stripe's rows take at most STRIPE_BYTES (they stay in L2 while the
- * block's users stream past), a multiple of NB_MIN. */
-static uint32_t stripes_for(uint32_t n_items, int k)
-{
-	size_t bytes = (size_t)n_items * (size_t)k * sizeof(float);
-	size_t nb = (bytes + STRIPE_BYTES - 1) / STRIPE_BYTES;
-
-	nb = (nb + NB_MIN - 1) / NB_MIN * NB_MIN;
-	return nb < NB_MIN ? NB_MIN : nb > NB_MAX ? NB_MAX : (uint32_t)nb;
-}
 
 /* Steps per round of nb stripes (a multiple of STEP_BLOCKS) and n
  * training ratings: the fewest that keep a step within STEP_RATINGS, each
@@ -624,333 +481,35 @@ static uint32_t steps_per_round(uint32_t nb, size_t n)
 	return groups;
 }
 
-/* Bit x of a bitmap over the ratings. */
-static int bit(const uint64_t *set, size_t x)
+/* Lay the ratings out (blocks.h) and size the per-stripe arrays.  NULL
+ * on success, else why not. */
+static const char *grid(struct ftrain *t)
 {
-	return set[x / 64] >> (x % 64) & 1;
-}
+	const struct blocks_src src = {
+		.users = t->users, .items = t->items, .ratings = t->ratings, .sp = t->sp,
+		.n_users = t->m->cfg.n_users, .n_items = t->m->cfg.n_items,
+	};
+	const char *why = blocks_build(&t->g, &src, t->m->cfg.n_factors, t->cfg.seed, t->pool);
+	uint32_t nb = t->g.nb;
 
-/* The set of n indices as a bitmap over 0..*n_all-1, *n_all the largest
- * index + 1.  NULL when memory runs out. */
-static uint64_t *bitmap(const uint32_t *idx, size_t n, size_t *n_all)
-{
-	size_t all = 0;
-	for (size_t j = 0; j < n; j++)
-		all = idx[j] >= all ? (size_t)idx[j] + 1 : all;
-	uint64_t *set = calloc(all / 64 + 1, sizeof *set);
-	if (set)
-		for (size_t j = 0; j < n; j++)
-			set[idx[j] / 64] |= 1ull << (idx[j] % 64);
-	*n_all = all;
-	return set;
-}
-
-/* The most ratings a block of start holds. */
-static size_t biggest_block(const size_t *start, size_t nbb)
-{
-	size_t big = 0;
-	for (size_t b = 0; b < nbb; b++)
-		big = start[b + 1] - start[b] > big ? start[b + 1] - start[b] : big;
-	return big;
-}
-
-/* Laying the ratings out, on the pool's threads.  The ratings are cut
- * into LAYOUT_CHUNKS ranges of storage order, a number that does not
- * depend on the threads: each range counts its ratings per block, the
- * counts become each range's place inside each block, then each range
- * writes its ratings there.  Within a block the ratings stay in storage
- * order, whatever the thread count.  Then each block is shuffled (from
- * a generator seeded by the run's seed and the block's index) and grouped
- * by user, blocks taken in any order by any thread. */
-#define LAYOUT_CHUNKS 8
-#define LAYOUT_COUNTS_MAX (64u << 20) /* bytes of per-range counts, else one range */
-
-struct layout {
-	struct ftrain *t;
-	const uint64_t *train_set, *valid_set;
-	int train_bit;                  /* a training rating's bit in train_set */
-	size_t n_train_all, n_valid_all; /* each set's bitmap covers this many */
-	size_t n_all;                   /* the larger */
-	const uint32_t *ublock, *iblock; /* stripe of each user, item */
-	int chunks;
-	size_t *tpos, *vpos;            /* (chunks, nb * nb) counts, then places */
-	uint64_t block_seed;
-	uint32_t widest;                /* rows of the widest user stripe */
-	size_t big;                     /* ratings of the biggest block */
-	atomic_uint next;               /* next chunk or block to take */
-	atomic_int failed;              /* a part ran out of memory */
-};
-
-static int is_train(const struct layout *L, size_t x)
-{
-	return x < L->n_train_all && bit(L->train_set, x) == L->train_bit;
-}
-
-static int is_valid(const struct layout *L, size_t x)
-{
-	return x < L->n_valid_all && bit(L->valid_set, x);
-}
-
-/* Block of rating x. */
-static size_t block_of(const struct layout *L, size_t x)
-{
-	const struct ftrain *t = L->t;
-	return (size_t)L->ublock[t->users[x]] * t->nb + L->iblock[t->items[x]];
-}
-
-static void chunk_range(const struct layout *L, unsigned c, size_t *lo, size_t *hi)
-{
-	*lo = L->n_all * c / (unsigned)L->chunks;
-	*hi = L->n_all * (c + 1) / (unsigned)L->chunks;
-}
-
-/* A pool part of the counting pass: chunks' ratings per block. */
-static void layout_count(void *ctx, int part, int n_parts)
-{
-	struct layout *L = ctx;
-	size_t nbb = (size_t)L->t->nb * L->t->nb, lo, hi;
-	unsigned c;
-
-	(void)part;
-	(void)n_parts;
-	while ((c = atomic_fetch_add_explicit(&L->next, 1, memory_order_relaxed)) <
-	       (unsigned)L->chunks) {
-		size_t *tc = L->tpos + c * nbb, *vc = L->vpos + c * nbb;
-
-		chunk_range(L, c, &lo, &hi);
-		for (size_t x = lo; x < hi; x++) {
-			if (is_train(L, x))
-				tc[block_of(L, x)]++;
-			else if (is_valid(L, x))
-				vc[block_of(L, x)]++;
-		}
-	}
-}
-
-/* One rating as its block stores it. */
-static struct rec rec_of(const struct layout *L, size_t x, int code)
-{
-	const struct ftrain *t = L->t;
-	uint32_t u = t->users[x], i = t->items[x];
-	return (struct rec){ (uint16_t)(u - t->ucut[L->ublock[u]]),
-			     (uint16_t)(i - t->icut[L->iblock[i]]), (uint16_t)code };
-}
-
-/* A pool part of the placing pass: chunks' ratings into their blocks. */
-static void layout_place(void *ctx, int part, int n_parts)
-{
-	struct layout *L = ctx;
-	struct ftrain *t = L->t;
-	size_t nbb = (size_t)t->nb * t->nb, lo, hi;
-	unsigned c;
-
-	(void)part;
-	(void)n_parts;
-	while ((c = atomic_fetch_add_explicit(&L->next, 1, memory_order_relaxed)) <
-	       (unsigned)L->chunks) {
-		size_t *tp = L->tpos + c * nbb, *vp = L->vpos + c * nbb;
-		float last = NAN;
-		int code = -1;
-
-		chunk_range(L, c, &lo, &hi);
-		for (size_t x = lo; x < hi; x++) {
-			int tr = is_train(L, x);
-			if (!tr && !is_valid(L, x))
-				continue;
-			/* ratings repeat a handful of values: one lookup a run */
-			if (!(t->ratings[x] == last))
-				code = code_of(t, last = t->ratings[x], 0);
-			size_t b = block_of(L, x);
-			if (tr)
-				t->recs[tp[b]++] = rec_of(L, x, code);
-			else
-				t->vrecs[vp[b]++] = rec_of(L, x, code);
-		}
-	}
-}
-
-/* A pool part of the ordering: blocks shuffled and grouped by user. */
-static void layout_order(void *ctx, int part, int n_parts)
-{
-	struct layout *L = ctx;
-	struct ftrain *t = L->t;
-	size_t nbb = (size_t)t->nb * t->nb;
-	uint32_t *ucnt = malloc(((size_t)L->widest + 1) * sizeof *ucnt);
-	struct rec *tmp = malloc((L->big + 1) * sizeof *tmp);
-	unsigned b;
-
-	(void)part;
-	(void)n_parts;
-	if (!ucnt || !tmp) {
-		atomic_store(&L->failed, 1);
-		free(ucnt);
-		free(tmp);
-		return;
-	}
-	while ((b = atomic_fetch_add_explicit(&L->next, 1, memory_order_relaxed)) < nbb) {
-		uint32_t a = b / t->nb, rows = t->ucut[a + 1] - t->ucut[a];
-		struct rng r;
-
-		rng_seed(&r, L->block_seed ^ (0x9E3779B97F4A7C15ull * (b + 1)));
-		shuffle(&r, t->recs + t->start[b], t->start[b + 1] - t->start[b]);
-		group_by_user(t->recs + t->start[b], t->start[b + 1] - t->start[b], rows, ucnt,
-			      tmp, 1);
-		group_by_user(t->vrecs + t->vstart[b], t->vstart[b + 1] - t->vstart[b], rows, ucnt,
-			      tmp, 0);
-	}
-	free(ucnt);
-	free(tmp);
-}
-
-/* Each range's count of each block becomes its first place there; start
- * gets the blocks' starts.  0, or -1 without memory. */
-static int places(const struct layout *L, size_t *pos, size_t **start, struct rec **recs)
-{
-	size_t nbb = (size_t)L->t->nb * L->t->nb, at = 0;
-
-	*start = malloc((nbb + 1) * sizeof **start);
-	if (!*start)
-		return -1;
-	for (size_t b = 0; b < nbb; b++) {
-		(*start)[b] = at;
-		for (int c = 0; c < L->chunks; c++) {
-			size_t n = pos[(size_t)c * nbb + b];
-			pos[(size_t)c * nbb + b] = at;
-			at += n;
-		}
-	}
-	(*start)[nbb] = at;
-	*recs = malloc((at ? at : 1) * sizeof **recs);
-	hugemem_advise(*recs, (at ? at : 1) * sizeof **recs);
-	return *recs ? 0 : -1;
-}
-
-/* The codes of every rating either set takes, in storage order (one
- * thread: the table grows).  NULL, or why not. */
-static const char *code_ratings(struct ftrain *t, const struct layout *L)
-{
-	float last = NAN;
-
-	for (size_t x = 0; x < L->n_all; x++)
-		if (!(t->ratings[x] == last) && (is_train(L, x) || is_valid(L, x))) {
-			if (code_of(t, last = t->ratings[x], 1) < 0)
-				return "the fast trainer takes at most 65536 distinct rating values";
-		}
-	return NULL;
-}
-
-/* Place the training and validation ratings block by block and order
- * each block (see struct layout).  NULL on success, else why not. */
-static const char *lay_out(struct ftrain *t, struct layout *L)
-{
-	const char *oom = "out of memory preparing the fast trainer", *why;
-	size_t nbb = (size_t)t->nb * t->nb;
-
-	if ((why = code_ratings(t, L)))
+	if (why)
 		return why;
-	L->chunks = nbb * LAYOUT_CHUNKS * sizeof(size_t) <= LAYOUT_COUNTS_MAX ? LAYOUT_CHUNKS : 1;
-	L->tpos = calloc(nbb * (size_t)L->chunks, sizeof *L->tpos);
-	L->vpos = calloc(nbb * (size_t)L->chunks, sizeof *L->vpos);
-	if (!L->tpos || !L->vpos)
-		return oom;
-	atomic_store(&L->next, 0);
-	pool_run(t->pool, layout_count, L);
-	if (places(L, L->tpos, &t->start, &t->recs) || places(L, L->vpos, &t->vstart, &t->vrecs))
-		return oom;
-	atomic_store(&L->next, 0);
-	pool_run(t->pool, layout_place, L);
-	size_t big = biggest_block(t->start, nbb), vbig = biggest_block(t->vstart, nbb);
-	L->big = big > vbig ? big : vbig;
-	atomic_store(&L->next, 0);
-	atomic_init(&L->failed, 0);
-	pool_run(t->pool, layout_order, L);
-	return atomic_load(&L->failed) ? oom : NULL;
-}
-
-/* Choose nb and the cuts, then lay the training and validation ratings
- * out block by block.  NULL on success, else why not. */
-static const char *build_grid(struct ftrain *t)
-{
-	const char *why = "out of memory preparing the fast trainer";
-	const struct split *sp = t->sp;
-	uint32_t nu = t->m->cfg.n_users, ni = t->m->cfg.n_items;
-	uint32_t *ucount = calloc(nu, sizeof *ucount), *icount = calloc(ni, sizeof *icount);
-	uint32_t *ublock = NULL, *iblock = NULL;
-	size_t n = sp->n_train;
-	/* The passes below walk all ratings in storage order, taking those
-	 * of one side of the split: going through sp->train (a random
-	 * permutation) would miss the cache on every rating.  A bitmap split
-	 * is used as it is: training ratings are its clear bits. */
-	uint64_t *in_train = NULL, *in_valid = NULL;
-	struct layout L = { .t = t, .train_bit = 1,
-			    .block_seed = t->cfg.seed ^ 0xb10cb10cb10cb10cULL };
-
-	if (sp->valid_bits) {
-		L.train_set = L.valid_set = sp->valid_bits;
-		L.n_train_all = L.n_valid_all = sp->n_all;
-		L.train_bit = 0;
-	} else {
-		L.train_set = in_train = bitmap(sp->train, n, &L.n_train_all);
-		L.valid_set = in_valid = bitmap(sp->valid, sp->n_valid, &L.n_valid_all);
-	}
-	L.n_all = L.n_train_all > L.n_valid_all ? L.n_train_all : L.n_valid_all;
-	if (!ucount || !icount || !L.train_set || !L.valid_set || codes_init(t))
-		goto out;
-	for (size_t x = 0; x < L.n_train_all; x++)
-		if (is_train(&L, x)) {
-			ucount[t->users[x]]++;
-			icount[t->items[x]]++;
-		}
-	uint32_t nb = stripes_for(ni, t->m->cfg.n_factors), widest;
-	for (;; nb *= 2) {
-		if (nb > NB_MAX) {
-			why = "the fast trainer's grid cannot keep 65536 rows per stripe";
-			goto out;
-		}
-		free(t->ucut);
-		free(t->icut);
-		t->ucut = malloc((nb + 1) * sizeof *t->ucut);
-		t->icut = malloc((nb + 1) * sizeof *t->icut);
-		if (!t->ucut || !t->icut)
-			goto out;
-		if ((widest = cut_stripes(ucount, nu, n, nb, t->ucut)) <= STRIPE_MAX &&
-		    cut_stripes(icount, ni, n, nb, t->icut) <= STRIPE_MAX)
-			break;
-	}
-	t->nb = nb;
-	L.widest = widest;
-	t->parts = steps_per_round(nb, n);
-	/* Per-row stripe tables: one lookup per rating in the passes. */
-	L.ublock = ublock = malloc(nu * sizeof *ublock);
-	L.iblock = iblock = malloc(ni * sizeof *iblock);
+	t->parts = steps_per_round(nb, t->sp->n_train);
 	t->shift = malloc(nb * sizeof *t->shift);
 	t->order = malloc(nb * sizeof *t->order);
 	t->block_loss = malloc(nb * sizeof *t->block_loss);
-	t->valid_sse = malloc(nb * sizeof *t->valid_sse);
-	if (!ublock || !iblock || !t->shift || !t->order || !t->block_loss || !t->valid_sse)
-		goto out;
-	for (uint32_t r = 0; r < nu; r++)
-		ublock[r] = stripe_of(t->ucut, nb, r);
-	for (uint32_t r = 0; r < ni; r++)
-		iblock[r] = stripe_of(t->icut, nb, r);
-	why = lay_out(t, &L);
-out:
-	free(t->slot);
-	t->slot = NULL;
-	free(L.tpos);
-	free(L.vpos);
-	free(ucount);
-	free(icount);
-	free(ublock);
-	free(iblock);
-	free(in_train);
-	free(in_valid);
-	return why;
+	if (t->sp->valid_bits) {
+		t->vbits = t->sp->valid_bits;
+		t->n_pos = t->sp->n_all;
+	} else {
+		t->vbits = t->own_vbits = blocks_bitmap(t->sp->valid, t->sp->n_valid, &t->n_pos);
+	}
+	t->n_ranges = (uint32_t)((t->n_pos + VALID_RANGE - 1) / VALID_RANGE);
+	t->valid_sse = malloc((t->n_ranges + 1) * sizeof *t->valid_sse);
+	if (!t->shift || !t->order || !t->block_loss || !t->vbits || !t->valid_sse)
+		return "out of memory preparing the fast trainer";
+	return NULL;
 }
-
-/* ---------------------------------------------------------------------
- * Training
- */
 
 /* Optimiser state: zero averages, and Adam's products of betas at 1. */
 static int state_init(struct ftrain *t)
@@ -1023,7 +582,7 @@ struct ftrain *ftrain_new(struct model *m, const uint32_t *users,
 	t->pool = pool_new(cfg->threads);
 	if (!t->pool)
 		goto oom;
-	const char *why = build_grid(t);
+	const char *why = grid(t);
 	if (why) {
 		ftrain_free(t);
 		snprintf(err, errlen, "%s", why);
@@ -1049,7 +608,7 @@ struct ftrain *ftrain_new(struct model *m, const uint32_t *users,
 	t->simd = simd_has_avx2_fma();
 	t->kernel = pick_kernel(t->opt, t->simd, t->ka.k);
 	if (cfg->sched == ENG_SCHED_ONE_CYCLE)
-		t->sched = sched_one_cycle(cfg->lr, (long)t->nb * t->parts * cfg->epochs);
+		t->sched = sched_one_cycle(cfg->lr, (long)t->g.nb * t->parts * cfg->epochs);
 	else
 		t->sched = (struct sched){ .kind = ENG_SCHED_CONSTANT, .lr_max = cfg->lr,
 					   .mom_hi = cfg->mom };
@@ -1065,19 +624,14 @@ void ftrain_free(struct ftrain *t)
 	if (!t)
 		return;
 	pool_free(t->pool);
-	free(t->ucut);
-	free(t->icut);
-	free(t->start);
-	free(t->recs);
+	blocks_free(&t->g);
 	free(t->shift);
 	free(t->order);
 	free(t->block_loss);
-	free(t->value);
 	free(t->ustate);
 	free(t->istate);
-	free(t->vstart);
-	free(t->vrecs);
 	free(t->valid_sse);
+	free(t->own_vbits);
 	free(t);
 }
 
@@ -1112,65 +666,80 @@ static void permutation(struct rng *r, uint32_t *a, uint32_t n)
 	rng_shuffle_u32(r, a, n);
 }
 
-/* The squared errors of block (a, b)'s n validation ratings r.  The
- * prediction is model_predict()'s for the dot models, with the dot
- * product of dot.h: model_predict()'s one chain of k dependent additions
- * per rating made this pass take nearly as long as the training pass. */
-static double valid_block(const struct ftrain *t, uint32_t a, uint32_t b, const struct rec *r,
-			  size_t n)
+/* The squared errors of the validation ratings among ratings [lo, hi)
+ * of storage order.  The prediction is model_predict()'s for the dot
+ * models, with the dot product of dot.h: model_predict()'s one chain of k
+ * dependent additions per rating made this pass take nearly as long as
+ * the training pass. */
+static double valid_range(const struct ftrain *t, size_t lo, size_t hi)
 {
 	const struct model *m = t->m;
 	const struct kargs *ka = &t->ka;
 	const int k = ka->k;
-	const float *pf = m->user_f + (size_t)t->ucut[a] * k, *qf = m->item_f + (size_t)t->icut[b] * k;
+	const size_t row = (size_t)k * sizeof(float);
 	double sse = 0.0;
+	/* The ratings of a batch of set bits, so that the item row of the
+	 * rating VALID_AHEAD ahead can be fetched while this one is scored:
+	 * in storage order the items come at random. */
+	uint32_t x[VALID_BATCH];
 
-	for (size_t j = 0; j < n; j++) {
-		const float *p = pf + (size_t)r[j].u * k, *q = qf + (size_t)r[j].i * k;
-		float x = dot_f32(p, q, k);
-		if (m->user_b)
-			x += m->user_b[t->ucut[a] + r[j].u] + m->item_b[t->icut[b] + r[j].i];
-		if (ka->squash)
-			x = ka->lo + ka->span / (1.0f + expf(-x));
-		double e = (double)t->value[r[j].r] - x;
-		sse += e * e;
+	for (size_t w = lo; w < hi;) {
+		size_t n = 0;
+		for (; w < hi && n + 64 <= VALID_BATCH; w += 64) {
+			uint64_t bits = t->vbits[w / 64];
+			if (hi - w < 64)
+				bits &= (1ull << (hi - w)) - 1;
+			for (; bits; bits &= bits - 1)
+				x[n++] = (uint32_t)(w + (size_t)__builtin_ctzll(bits));
+		}
+		for (size_t j = 0; j < n; j++) {
+			if (j + VALID_AHEAD < n) {
+				const char *nq = (const char *)(m->item_f +
+								(size_t)t->items[x[j + VALID_AHEAD]] * k);
+				for (size_t off = 0; off < row; off += 64)
+					__builtin_prefetch(nq + off);
+			}
+			uint32_t u = t->users[x[j]], i = t->items[x[j]];
+			float p = dot_f32(m->user_f + (size_t)u * k, m->item_f + (size_t)i * k, k);
+			if (m->user_b)
+				p += m->user_b[u] + m->item_b[i];
+			if (ka->squash)
+				p = ka->lo + ka->span / (1.0f + expf(-p));
+			double e = (double)t->ratings[x[j]] - p;
+			sse += e * e;
+		}
 	}
 	return sse;
 }
 
-/* A pool part of the validation pass: whole user stripes, each one's
- * blocks in order. */
+/* A pool part of the validation pass: whole ranges. */
 static void valid_part(void *ctx, int part, int n_parts)
 {
 	struct ftrain *t = ctx;
-	uint32_t nb = t->nb, a;
+	uint32_t c;
 
 	(void)part;
 	(void)n_parts;
-	while ((a = atomic_fetch_add_explicit(&t->next, 1, memory_order_relaxed)) < t->a_end) {
-		double sse = 0.0;
-
-		for (uint32_t b = 0; b < nb; b++) {
-			size_t blk = (size_t)a * nb + b;
-			sse += valid_block(t, a, b, t->vrecs + t->vstart[blk],
-					   t->vstart[blk + 1] - t->vstart[blk]);
-		}
-		t->valid_sse[a] = sse;
+	while ((c = atomic_fetch_add_explicit(&t->next, 1, memory_order_relaxed)) < t->a_end) {
+		size_t lo = (size_t)c * VALID_RANGE, hi = lo + VALID_RANGE;
+		t->valid_sse[c] = valid_range(t, lo, hi < t->n_pos ? hi : t->n_pos);
 	}
 }
 
-/* One step of the validation pass, on every thread: the next user
- * stripes up to VALID_STEP ratings.  Returns 1 when the pass is through,
- * with the MSE in *mse, summed by stripe in a fixed order so independent
- * of the threads' number. */
+/* One step of the validation pass, on every thread: the next ranges, up
+ * to about VALID_STEP validation ratings.  Returns 1 when the pass is
+ * through, with the MSE in *mse, summed by range in a fixed order so
+ * independent of the threads' number. */
 static int valid_step(struct ftrain *t, double *mse)
 {
-	uint32_t nb = t->nb, a1 = t->valid_a;
+	uint32_t a1 = t->valid_a;
+	/* about n_valid / n_pos of a range's ratings validate */
+	size_t per = (size_t)((double)VALID_RANGE * (double)t->sp->n_valid / (double)t->n_pos) + 1;
 	size_t n = 0;
 	double v0 = clock_now();
 
-	while (a1 < nb && n < VALID_STEP) {
-		n += t->vstart[(size_t)(a1 + 1) * nb] - t->vstart[(size_t)a1 * nb];
+	while (a1 < t->n_ranges && n < VALID_STEP) {
+		n += per;
 		a1++;
 	}
 	t->a_end = a1;
@@ -1178,12 +747,12 @@ static int valid_step(struct ftrain *t, double *mse)
 	pool_run(t->pool, valid_part, t);
 	t->valid_a = a1;
 	t->valid_run += clock_now() - v0;
-	if (a1 < nb)
+	if (a1 < t->n_ranges)
 		return 0;
 	double sse = 0.0;
 
-	for (uint32_t a = 0; a < nb; a++)
-		sse += t->valid_sse[a];
+	for (uint32_t c = 0; c < t->n_ranges; c++)
+		sse += t->valid_sse[c];
 	*mse = sse / (double)t->sp->n_valid;
 	t->valid_seconds = t->valid_run;
 	t->valid_run = 0.0;
@@ -1197,7 +766,7 @@ static enum train_status epoch_end(struct ftrain *t, struct eng_train_report *re
 {
 	double mse = NAN;
 
-	rep->batch = (long)t->nb * t->parts;
+	rep->batch = (long)t->g.nb * t->parts;
 	if (t->sp->n_valid && !valid_step(t, &mse))
 		return TRAIN_MORE;
 	rep->train_loss = t->epoch_sse / (double)t->sp->n_train;
@@ -1216,7 +785,7 @@ static enum train_status epoch_end(struct ftrain *t, struct eng_train_report *re
 /* Item stripe paired with user stripe a in the current round. */
 static uint32_t partner(const struct ftrain *t, uint32_t a)
 {
-	return (t->shift[a] + t->round_shift) % t->nb;
+	return (t->shift[a] + t->round_shift) % t->g.nb;
 }
 
 /* A pool part: take the step's user stripes until none is left, running
@@ -1226,7 +795,7 @@ static void run_part(void *ctx, int part, int n_parts)
 	struct ftrain *t = ctx;
 	const struct model *m = t->m;
 	size_t k = (size_t)m->cfg.n_factors, sw = (size_t)t->ka.sw;
-	uint32_t nb = t->nb, a;
+	uint32_t nb = t->g.nb, a;
 
 	(void)part;
 	(void)n_parts;
@@ -1235,23 +804,23 @@ static void run_part(void *ctx, int part, int n_parts)
 		size_t blk = (size_t)a * nb + b;
 		struct kargs ka = t->ka;
 
-		ka.pf = m->user_f + (size_t)t->ucut[a] * k;
-		ka.qf = m->item_f + (size_t)t->icut[b] * k;
-		ka.pb = m->user_b ? m->user_b + t->ucut[a] : NULL;
-		ka.qb = m->item_b ? m->item_b + t->icut[b] : NULL;
-		ka.ps = t->ustate ? t->ustate + (size_t)t->ucut[a] * sw : NULL;
-		ka.qs = t->istate ? t->istate + (size_t)t->icut[b] * sw : NULL;
-		ka.value = t->value;
-		t->block_loss[a] = t->kernel(&ka, t->recs + t->start[blk],
-					     t->start[blk + 1] - t->start[blk]);
+		ka.pf = m->user_f + (size_t)t->g.ucut[a] * k;
+		ka.qf = m->item_f + (size_t)t->g.icut[b] * k;
+		ka.pb = m->user_b ? m->user_b + t->g.ucut[a] : NULL;
+		ka.qb = m->item_b ? m->item_b + t->g.icut[b] : NULL;
+		ka.ps = t->ustate ? t->ustate + (size_t)t->g.ucut[a] * sw : NULL;
+		ka.qs = t->istate ? t->istate + (size_t)t->g.icut[b] * sw : NULL;
+		ka.value = t->g.value;
+		t->block_loss[a] = t->kernel(&ka, t->g.recs + t->g.start[blk],
+					     t->g.start[blk + 1] - t->g.start[blk]);
 	}
 }
 
 /* One step: the blocks of user stripes [a0, a1) of the current round. */
 static void run_step(struct ftrain *t)
 {
-	uint32_t a0 = (uint32_t)((size_t)t->nb * (size_t)t->part / t->parts);
-	uint32_t a1 = (uint32_t)((size_t)t->nb * (size_t)(t->part + 1) / t->parts);
+	uint32_t a0 = (uint32_t)((size_t)t->g.nb * (size_t)t->part / t->parts);
+	uint32_t a1 = (uint32_t)((size_t)t->g.nb * (size_t)(t->part + 1) / t->parts);
 	double lr, mom;
 
 	sched_at(&t->sched, t->step, &lr, &mom);
@@ -1265,10 +834,10 @@ static void run_step(struct ftrain *t)
 	t->step_sse = 0.0;
 	t->step_n = 0;
 	for (uint32_t a = a0; a < a1; a++) {
-		size_t blk = (size_t)a * t->nb + partner(t, a);
+		size_t blk = (size_t)a * t->g.nb + partner(t, a);
 
 		t->step_sse += t->block_loss[a];
-		t->step_n += t->start[blk + 1] - t->start[blk];
+		t->step_n += t->g.start[blk + 1] - t->g.start[blk];
 	}
 	t->epoch_sse += t->step_sse;
 	t->epoch_n += t->step_n;
@@ -1276,16 +845,16 @@ static void run_step(struct ftrain *t)
 
 enum train_status ftrain_step(struct ftrain *t, long max_steps, struct eng_train_report *rep)
 {
-	rep->n_batches = (long)t->nb * t->parts;
+	rep->n_batches = (long)t->g.nb * t->parts;
 	rep->epoch = t->epoch;
 	if (t->done)
 		return TRAIN_DONE;
-	if (t->round == (long)t->nb && max_steps > 0)
+	if (t->round == (long)t->g.nb && max_steps > 0)
 		return epoch_end(t, rep);
 	for (long c = 0; c < max_steps; c++) {
 		if (t->round == 0 && t->part == 0) {
-			permutation(&t->rng, t->shift, t->nb);
-			permutation(&t->rng, t->order, t->nb);
+			permutation(&t->rng, t->shift, t->g.nb);
+			permutation(&t->rng, t->order, t->g.nb);
 			t->epoch_sse = 0.0;
 			t->epoch_n = 0;
 			t->epoch_start = clock_now();
@@ -1301,7 +870,7 @@ enum train_status ftrain_step(struct ftrain *t, long max_steps, struct eng_train
 		rep->batch = t->round * t->parts + t->part;
 		rep->batch_loss = t->step_n ? t->step_sse / (double)t->step_n : 0.0;
 		rep->smooth_loss = t->epoch_n ? t->epoch_sse / (double)t->epoch_n : 0.0;
-		if (t->round < (long)t->nb)
+		if (t->round < (long)t->g.nb)
 			continue;
 		return epoch_end(t, rep);
 	}

@@ -75,7 +75,8 @@ struct eng_train_hp ftrain_cfg_plain(int epochs, double lr, double wd);
  * re-initialised from cfg->seed (the optimiser state always starts
  * fresh).  Uses cfg's epochs, lr, wd, opt, mom, sched, seed and threads.
  * sp may be an index split or a bitmap split (split.h), whose clear bits
- * train.  Copies the ratings into the block layout (6 bytes each); the
+ * train.  Copies the training ratings into the block layout (blocks.h, 6
+ * bytes each) and reads the validation ratings where they are; the
  * optimiser state takes k + 1 floats per user and item for momentum,
  * 2k + 4 for Adam, 1 for adarow.  NULL with a message in err when cfg is invalid, there are no
  * training ratings, or memory or threads run out. */
@@ -92,8 +93,8 @@ void ftrain_free(struct ftrain *t);
  * batch_loss is the last step's training MSE, smooth_loss and train_loss
  * the epoch's so far (squared errors before each step), valid_loss the
  * validation MSE at an epoch's end.  Returns as train_step().
- * The validation pass at an epoch's end is cut into steps too (whole user
- * stripes, 400,000 ratings or more): the call that runs the last round
+ * The validation pass at an epoch's end is cut into steps too (ranges of
+ * storage order, about 400,000 validation ratings or more): the call that runs the last round
  * also runs the pass's first step, and while the pass goes on each call
  * (max_steps > 0) runs one more and returns TRAIN_MORE with batch ==
  * n_batches, the rest of the report untouched.  A set with fewer

@@ -333,3 +333,61 @@ Test(fasttrain, adarow_is_thread_free_and_tames_a_large_rate)
 	model_free(b);
 	ds_free(ds);
 }
+
+/* The validation MSE a run reports is the model's own over the held-out
+ * ratings (model_predict(), summed here in a plain loop), for a bitmap
+ * split and an index split alike: the pass reads the ratings in place,
+ * in ranges of storage order and batches of set bits, and must take each
+ * held-out rating once, up to the last one of a count that is no multiple
+ * of 64 and spans several ranges. */
+Test(fasttrain, validation_is_the_models_mse_over_the_held_out_ratings)
+{
+	char dir[4096];
+	struct ds *ds = synth(dir, sizeof dir, 150001, 2000, 800);
+	size_t n = ds_n_ratings(ds);
+	const uint32_t *users = ds_users(ds), *items = ds_items(ds);
+	const float *r = ds_ratings(ds);
+	struct eng_train_hp tc = ftrain_cfg_plain(2, 0.02, 0.05);
+	tc.threads = 2;
+	struct eng_model_hp mc = model_cfg_default();
+	mc.n_users = ds_n_users(ds);
+	mc.n_items = ds_n_items(ds);
+	mc.use_y_range = 1;
+	cr_assert_eq(n % 64 != 0 && n > 2 * 65536, 1);
+	for (int bits = 0; bits < 2; bits++) {
+		struct split sp;
+		cr_assert_eq((bits ? split_random_bits : split_random)(n, 0.2, 1, &sp), 0);
+		struct model *m = model_new(&mc, err, sizeof err);
+		struct ftrain *t = ftrain_new(m, users, items, r, &sp, &tc, 1, err, sizeof err);
+		cr_assert_not_null(t, "%s", err);
+		struct eng_train_report rep;
+		while (ftrain_step(t, 5, &rep) != TRAIN_DONE)
+			;
+		double sse = 0.0;
+		size_t held = 0;
+		for (size_t x = 0; x < n; x++) {
+			int valid = bits ? split_bit(&sp, x) : 0;
+			if (!valid)
+				continue;
+			double e = (double)r[x] - model_predict(m, users[x], items[x]);
+			sse += e * e;
+			held++;
+		}
+		if (!bits)
+			for (size_t j = 0; j < sp.n_valid; j++, held++) {
+				uint32_t x = sp.valid[j];
+				double e = (double)r[x] - model_predict(m, users[x], items[x]);
+				sse += e * e;
+			}
+		cr_assert_eq(held, sp.n_valid);
+		double mse = sse / (double)held;
+		cr_assert(fabs(rep.valid_loss - mse) <= 1e-5 * mse,
+			  "%s split: reported %.9f, the model's %.9f", bits ? "bitmap" : "index",
+			  rep.valid_loss, mse);
+		ftrain_free(t);
+		model_free(m);
+		split_free(&sp);
+	}
+	ds_free(ds);
+	testenv_rmdir(dir);
+}
