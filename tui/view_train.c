@@ -458,16 +458,24 @@ static void draw(struct panel *p, const struct panel_env *env)
 		table = ih - 2 - 1 - CHART_MIN_ROWS;
 		chart_rows = CHART_MIN_ROWS;
 	}
+	/* overfitting in words, on a row of its own under the chart: taken
+	 * from the chart while it has rows to spare, so the table keeps
+	 * epoch 0; else from the table while it keeps a row */
+	int over = curves_overfit_since(cur), words = 0;
+	if (over >= 0 && chart_rows > CHART_MIN_ROWS) {
+		chart_rows--;
+		words = 1;
+	} else if (over >= 0 && table > 2) {
+		table--;
+		words = 1;
+	}
 	draw_legend(p, env, cur, best);
 	draw_chart(p, env, v, cur, best, 2, chart_rows);
-	/* overfitting in words, on a row of its own under the chart */
-	int over = curves_overfit_since(cur), row = 2 + chart_rows + 1;
-	if (over >= 0 && table > 2) {
+	int row = 2 + chart_rows + 1;
+	if (words)
 		panel_printf(p, env, row++, 1, ROLE_WARN, "%s valid loss rising since "
 			     "epoch %d: overfitting %s try more wd", env->unicode ? "\u25b2" : "^",
 			     over, env->unicode ? "\u2014" : "-");
-		table--;
-	}
 	draw_table(p, env, cur, best, row, table);
 }
 
