@@ -130,7 +130,10 @@ Test(tui_recs, ratings_change_recommendations_and_persist)
 	/* last session's search came back too: Esc clears it */
 	TMX_WAIT_TEXT(&S, "/toy story   (Esc clears)");
 	tmx_keys(&S, "4 Escape / star Space wars Enter");
-	TMX_WAIT_TEXT(&S, "1 of 1682");
+	/* "1 of 1682" is on screen already (toy story's match): wait for
+	 * the new search's row instead */
+	TMX_WAIT_TEXT(&S, "\u2502 Star Wars (1977) ");
+	TMX_ON_SCREEN(&S, "1 of 1682");
 	/* the yours column of Star Wars' row holds the 5: offsets from the
 	 * Movies pane's left border, where the text is ASCII (what is left
 	 * of it depends on the layout) */
