@@ -44,7 +44,8 @@ static int report(struct cli_session *s)
 
 static int run(const struct opts *o)
 {
-	return cli_drive(o, &(struct cli_job){ .work = CLI_LOAD_ONLY, .report = report });
+	return cli_drive(o, &(struct cli_job){ .work = CLI_LOAD_ONLY, .summary_only = 1,
+					       .report = report });
 }
 
 const struct cmd_entry cmd_summary = {

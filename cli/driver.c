@@ -252,6 +252,7 @@ int cli_drive(const struct opts *o, const struct cli_job *job)
 		return st;
 	if (o->save && (st = check_save(o->save)) != EXIT_OK)
 		return st;
+	load.u.load.summary_only = job->summary_only;
 	if (job->work != CLI_LOAD_ONLY) {
 		cli_label_demo(o);
 		fflush(stdout);

@@ -56,6 +56,9 @@ struct cli_job {
 	enum cli_work work;
 	/* the epoch table goes to stderr (stdout is for the report) */
 	int table_on_stderr;
+	/* the job reads the summary only (s->cat stays NULL): the engine
+	 * skips the catalogue and the queries' statistics (msg.h) */
+	int summary_only;
 	/* Optional: check the command's inputs against the loaded data
 	 * before any training; returns an exit status, EXIT_OK to go on. */
 	int (*check)(struct cli_session *s);

@@ -14,6 +14,10 @@
 
 #include <cblas.h>
 
+/* OpenBLAS's pthreads build ends its thread pool with this (its fork
+ * handler); weak, as other BLAS builds do not have it. */
+extern int blas_thread_shutdown_(void) __attribute__((weak));
+
 #include "ckpt.h"
 #include "dataset.h"
 #include "export.h"
@@ -131,8 +135,15 @@ struct eng *eng_new(eng_emit_fn emit, void *ctx)
 	e->valid_loss = NAN;
 	/* Our BLAS calls are small (one sgemv over the items, a k x k ssyrk),
 	 * far below what OpenBLAS's threads pay off for, and its idle threads
-	 * would spin on the core the trainer's own pool uses. */
+	 * would spin on the core the trainer's own pool uses.  The pthreads
+	 * build starts them when the library is loaded, before main(), and
+	 * each spins ~0.1 s of CPU before it sleeps (a tenth of `summary` on
+	 * 25M ratings): end them now, through the hook OpenBLAS exports for
+	 * fork().  With one thread set, a BLAS call runs on the caller's and
+	 * never starts them again. */
 	openblas_set_num_threads(1);
+	if (blas_thread_shutdown_)
+		blas_thread_shutdown_();
 	if (!(e->ins = insight_new())) {
 		free(e);
 		return NULL;
@@ -289,8 +300,10 @@ static int do_load_data(struct eng *e, const struct eng_cmd *c)
 	insight_forget(e->ins, INSIGHT_DATA);
 	/* The queries' per-item statistics now, not on the first query (a
 	 * pass over the ratings); when memory runs out here the query
-	 * tries again and says so. */
-	insight_data(e->ins, r.ds);
+	 * tries again and says so.  A summary-only load leaves them to
+	 * that first query. */
+	if (!c->u.load.summary_only)
+		insight_data(e->ins, r.ds);
 	ds_free(e->ds);
 	e->ds = r.ds;
 	e->load = c->u.load;
@@ -298,6 +311,8 @@ static int do_load_data(struct eng *e, const struct eng_cmd *c)
 	struct eng_evt ev = { .kind = ENG_EVT_LOADED, .req_id = c->req_id };
 	ev.u.summary = r.summary;
 	e->emit(e->ctx, &ev);
+	if (!r.cat)
+		return 0;
 	struct eng_evt cev = { .kind = ENG_EVT_CATALOG, .req_id = c->req_id };
 	cev.u.catalog = r.cat;
 	e->emit(e->ctx, &cev);

@@ -66,7 +66,7 @@ int load_dataset(const struct eng_load_args *a, uint32_t req, eng_emit_fn emit,
 		return w.cancelled ? ENG_ECANCELED : ENG_EDATA;
 	struct eng_catalog *cat = NULL;
 	if (load_step(&w, ENG_LOAD_SUMMARY, 0, 0) || summary_compute(ds, &out->summary) != 0 ||
-	    load_step(&w, ENG_LOAD_SUMMARY, 0, 0) || !(cat = catalog_make(ds))) {
+	    load_step(&w, ENG_LOAD_SUMMARY, 0, 0) || (!a->summary_only && !(cat = catalog_make(ds)))) {
 		eng_catalog_free(cat);
 		ds_free(ds);
 		if (w.cancelled)

@@ -1,6 +1,7 @@
 /* load.h -- LOAD_DATA's work: read a dataset (ds_load) while reporting
  * LOAD_PROGRESS and polling the front end's cancel hook, then summarise
- * it and make its item catalogue.  The engine installs what it returns.
+ * it and make its item catalogue (not for a summary_only load).  The
+ * engine installs what it returns.
  *
  * The loader reads a file in one go (on 25M ratings, 650 MB in a few
  * seconds) and calls back about every MiB: the natural place both to
@@ -23,7 +24,8 @@
 struct load_result {
 	struct ds *ds;                  /* owned by the caller */
 	struct eng_summary summary;
-	struct eng_catalog *cat;        /* owned by the caller (eng_catalog_free) */
+	struct eng_catalog *cat;        /* owned by the caller (eng_catalog_free);
+					 * NULL after a summary_only load */
 };
 
 /* Load the dataset a asks for, as request req.  LOAD_PROGRESS events go to

@@ -55,6 +55,27 @@ Test(eng, load_sends_summary_then_catalogue)
 	eng_free(e);
 }
 
+Test(eng, a_summary_only_load_sends_no_catalogue_and_queries_still_answer)
+{
+	struct sink s = {0};
+	struct eng *e = eng_new(sink_collect, &s);
+	cr_assert_not_null(e);
+	struct eng_cmd c = { .kind = ENG_CMD_LOAD_DATA, .req_id = 7 };
+	testenv_fixture(c.u.load.path, sizeof c.u.load.path, "ml-100k");
+	c.u.load.summary_only = 1;
+	cr_assert_eq(eng_handle(e, &c), 0);
+	cr_assert_eq(s.n, 1);
+	cr_assert_eq(s.ev[0].kind, ENG_EVT_LOADED);
+	cr_assert_eq(s.ev[0].u.summary.n_ratings, 6);
+	sink_release(&s);
+	/* the per-item statistics are made by the first query that needs them */
+	struct eng_cmd d = { .kind = ENG_CMD_ITEM_DETAIL, .req_id = 3, .u.item = 0 };
+	cr_assert_eq(eng_handle(e, &d), 0);
+	cr_assert_eq(sink_first(&s, ENG_EVT_ITEM_DETAIL)->u.detail.n_ratings, 2);
+	sink_release(&s);
+	eng_free(e);
+}
+
 Test(eng, item_detail_histogram)
 {
 	struct sink s = {0};
