@@ -157,7 +157,7 @@ static inline __attribute__((always_inline))
 double portable_body(const struct kargs *a, const struct rec *rec, size_t n, const enum kopt opt)
 {
 	const int k = a->k, sw = a->sw;
-	const float lr = a->lr, wd = a->wd, mom = a->mom;
+	const float lr = a->lr, wd = a->wd, mom = a->mom, inv_k = 1.0f / (float)k;
 	float sp = 0.0f, cp = 0.0f, sq = 0.0f, cq = 0.0f;
 	double sse = 0.0;
 
@@ -192,8 +192,8 @@ double portable_body(const struct kargs *a, const struct rec *rec, size_t n, con
 			q[f] = update1(opt, qv, dq, qs, f, k + f, lr, mom, sq, cq);
 		}
 		if (opt == KOPT_ADAROW) {
-			ps[0] += gp2 / (float)k;
-			qs[0] += gq2 / (float)k;
+			ps[0] += gp2 * inv_k;
+			qs[0] += gq2 * inv_k;
 		}
 		if (a->pb) {
 			float *bu = a->pb + rec[j].u, *bi = a->qb + rec[j].i;
@@ -259,8 +259,8 @@ __m256 step8(const enum kopt opt, __m256 x, __m256 y, __m256 *s1, __m256 *s2,
 		__m256 den = _mm256_fmadd_ps(_mm256_sqrt_ps(*s2), c, v->eps);
 		return _mm256_fmadd_ps(s, _mm256_div_ps(*s1, den), x);
 	case KOPT_ADAROW:
-		/* s1 brings back the lanes' squared gradients */
-		*s1 = _mm256_mul_ps(d, d);
+		/* s1 sums the lanes' squared gradients: one FMA */
+		*s1 = _mm256_fmadd_ps(d, d, *s1);
 		return _mm256_fmadd_ps(s, d, x);
 	}
 	return x;
@@ -337,6 +337,7 @@ double avx2_body(const struct kargs *a, const struct rec *rec, size_t n, const e
 		.c1 = _mm256_set1_ps(1.0f - mom), .b2 = _mm256_set1_ps(OPTIM_ADAM_SQR_MOM),
 		.c2 = _mm256_set1_ps(1.0f - OPTIM_ADAM_SQR_MOM), .eps = _mm256_set1_ps(OPTIM_ADAM_EPS),
 	};
+	const __m128 inv_k = _mm_set1_ps(1.0f / (float)k);
 	float sp = 0.0f, cp = 0.0f, sq = 0.0f, cq = 0.0f;
 	double sse = 0.0;
 
@@ -384,31 +385,67 @@ double avx2_body(const struct kargs *a, const struct rec *rec, size_t n, const e
 			v.sq = _mm256_set1_ps(sq);
 			v.cq = _mm256_set1_ps(cq);
 		}
+		__m128 g2 = _mm_setzero_ps();
 		if (opt == KOPT_ADAROW) {
-			v.sp = _mm256_set1_ps(sp = lr / sqrtf(ps[0]));
-			v.sq = _mm256_set1_ps(sq = lr / sqrtf(qs[0]));
+			/* both rows' G in one vector: one square root and one
+			 * division for the two steps, off the chain's end */
+			g2 = _mm_unpacklo_ps(_mm_load_ss(ps), _mm_load_ss(qs));
+			__m128 st = _mm_div_ps(_mm256_castps256_ps128(v.lr),
+					       _mm_sqrt_ps(_mm_movelh_ps(g2, g2)));
+			v.sp = _mm256_broadcastss_ps(st);
+			v.sq = _mm256_broadcastss_ps(_mm_movehdup_ps(st));
+			sp = _mm_cvtss_f32(st);
+			sq = _mm_cvtss_f32(_mm_movehdup_ps(st));
 		}
-		__m256 gp2 = _mm256_setzero_ps(), gq2 = _mm256_setzero_ps();
-		for (f = 0; f < k8; f += 8) {
-			struct lanes l;
-			lanes_load(opt, &l, p, q, ps, qs, k, f);
-			lanes_step(opt, &l, p, q, ps, qs, k, f, &v);
-			if (opt == KOPT_ADAROW) {
-				gp2 = _mm256_add_ps(gp2, l.ps1);
-				gq2 = _mm256_add_ps(gq2, l.qs1);
+		if (opt == KOPT_ADAROW) {
+			/* Two sums of squares per row, alternate vectors: half
+			 * the chain of dependent FMAs between G and the next
+			 * rating's step. */
+			__m256 ap0 = _mm256_setzero_ps(), ap1 = ap0, aq0 = ap0, aq1 = ap0;
+			for (f = 0; f + 16 <= k8; f += 16) {
+				struct lanes l, m;
+				lanes_load(opt, &l, p, q, ps, qs, k, f);
+				lanes_load(opt, &m, p, q, ps, qs, k, f + 8);
+				l.ps1 = ap0;
+				l.qs1 = aq0;
+				m.ps1 = ap1;
+				m.qs1 = aq1;
+				lanes_step(opt, &l, p, q, ps, qs, k, f, &v);
+				lanes_step(opt, &m, p, q, ps, qs, k, f + 8, &v);
+				ap0 = l.ps1;
+				aq0 = l.qs1;
+				ap1 = m.ps1;
+				aq1 = m.qs1;
 			}
-		}
-		if (tail) {
-			lanes_step(opt, &tl, p, q, ps, qs, k, kt, &v);
-			if (opt == KOPT_ADAROW) {
+			if (f < k8) {
+				struct lanes l;
+				lanes_load(opt, &l, p, q, ps, qs, k, f);
+				l.ps1 = ap0;
+				l.qs1 = aq0;
+				lanes_step(opt, &l, p, q, ps, qs, k, f, &v);
+				ap0 = l.ps1;
+				aq0 = l.qs1;
+			}
+			if (tail) {
 				/* only the lanes past k8: the others were counted */
-				gp2 = _mm256_add_ps(gp2, _mm256_and_ps(tl.ps1, dot_mask));
-				gq2 = _mm256_add_ps(gq2, _mm256_and_ps(tl.qs1, dot_mask));
+				lanes_step(opt, &tl, p, q, ps, qs, k, kt, &v);
+				ap1 = _mm256_add_ps(ap1, _mm256_and_ps(tl.ps1, dot_mask));
+				aq1 = _mm256_add_ps(aq1, _mm256_and_ps(tl.qs1, dot_mask));
 			}
-		}
-		if (opt == KOPT_ADAROW) {
-			ps[0] += hsum8(gp2) / (float)k;
-			qs[0] += hsum8(gq2) / (float)k;
+			__m256 h = _mm256_hadd_ps(_mm256_add_ps(ap0, ap1), _mm256_add_ps(aq0, aq1));
+			__m128 h4 = _mm_add_ps(_mm256_castps256_ps128(h), _mm256_extractf128_ps(h, 1));
+			/* lanes 0, 1: the user row's and the item row's sums */
+			g2 = _mm_add_ps(g2, _mm_mul_ps(_mm_hadd_ps(h4, h4), inv_k));
+			_mm_store_ss(ps, g2);
+			_mm_store_ss(qs, _mm_movehdup_ps(g2));
+		} else {
+			for (f = 0; f < k8; f += 8) {
+				struct lanes l;
+				lanes_load(opt, &l, p, q, ps, qs, k, f);
+				lanes_step(opt, &l, p, q, ps, qs, k, f, &v);
+			}
+			if (tail)
+				lanes_step(opt, &tl, p, q, ps, qs, k, kt, &v);
 		}
 		if (a->pb) {
 			float *bu = a->pb + rec[j].u, *bi = a->qb + rec[j].i;
@@ -866,7 +903,8 @@ enum train_status ftrain_step(struct ftrain *t, long max_steps, struct eng_train
 			t->round++;
 		}
 		rep->lr = t->ka.lr;
-		rep->mom = t->opt == KOPT_SGD ? 0.0 : t->ka.mom;
+		/* plain SGD and adarow have no momentum, whatever the schedule says */
+		rep->mom = t->opt == KOPT_SGD || t->opt == KOPT_ADAROW ? 0.0 : t->ka.mom;
 		rep->batch = t->round * t->parts + t->part;
 		rep->batch_loss = t->step_n ? t->step_sse / (double)t->step_n : 0.0;
 		rep->smooth_loss = t->epoch_n ? t->epoch_sse / (double)t->epoch_n : 0.0;

@@ -32,7 +32,11 @@
  * The L2 term sits inside d for every optimiser, so the fixed point, the
  * model the objective defines, does not depend on the optimiser; unlike
  * fastai's, weight decay is not decoupled.  lr and mom follow the
- * schedule (one-cycle or constant) per step, see below; bs does not apply.
+ * schedule (one-cycle or constant) per step, see below (adarow has no
+ * momentum: the report's mom is 0, as for plain SGD); bs does not apply.
+ * Under one-cycle adarow reaches LIBMF's accuracy on 25M ratings in 4
+ * epochs, not 9 (the preset fast-adarow): the annealed end takes out the
+ * noise a constant rate leaves.
  *
  * Scheduling (LIBMF's grid, made deterministic).  Users and items are each
  * cut into nb stripes of consecutive indices holding about equally many
