@@ -117,7 +117,7 @@ static const struct opt_row rows[] = {
 	  .cmds = C(EVAL), .group = G_DATA, FIELD(K_COUNT, seeds) },
 	{ .name = "preset", .arg = "NAME",
 	  .help = "settings from config.yaml's presets (fastai, als, u1-best,\n"
-		  "ranking-best)",
+		  "ranking-best, fast-adarow)",
 	  .cmds = SETTINGS, .group = G_DATA, .kind = K_EARLY },
 	{ .name = "sort", .arg = "valid|time",
 	  .help = "order by validation loss (best first) or time",

@@ -137,8 +137,8 @@ if want load-5m synth-5M; then
 	"$benchdir/bench_load" "$tmp/s5m" "$reps_large" load-5m synth-5M
 fi
 large="synth-25m load-25m summary-25m fast-train-25m-1thr fast-train-25m-2thr fast-train-25m-mom
-	fast-train-25m-adam fast-train-25m-adarow fast-train-25m-adarow-2thr scale-first-update scale-run-peak-rss
-	ials-sweep-25m-2thr"
+	fast-train-25m-adam fast-train-25m-adarow fast-train-25m-adarow-2thr adarow-to-0.5409-1thr
+	adarow-to-0.5409-2thr scale-first-update scale-run-peak-rss ials-sweep-25m-2thr"
 queries="query-first-after-load query-first-after-train query-recommend-10
 	query-recommend-ease query-recommend-ials query-similar-items-10 query-similar-users-10 query-bias-10-10 query-item-detail
 	query-recommend-meta-10 query-pca"
@@ -185,6 +185,11 @@ for line in "fast-train-25m-1thr 1 sgd" "fast-train-25m-2thr 2 sgd" \
 		"$benchdir/bench_fasttrain" "$tmp/s25m" "$2" "$reps_large" 50 "$3" "$1" synth-25M
 	fi
 done
+
+# accuracy per second: the preset fast-adarow's time to LIBMF's RMSE
+if want_any "adarow-to-0.5409-1thr adarow-to-0.5409-2thr" synth-25M; then
+	"$benchdir/bench_to_rmse" "$tmp/s25m" "$reps_large" synth-25M | select_rows
+fi
 
 if want_any "scale-first-update scale-run-peak-rss" synth-25M; then
 	"$benchdir/bench_scale" "$tmp/s25m" 10 2 synth-25M | select_rows

@@ -828,7 +828,8 @@ Test(config, presets_hold_until_a_value_moves)
 			 "setting"), "%s", err);
 	/* an unknown name is refused with the known ones */
 	cr_assert_eq(cfg_preset_apply(&c, "best", err, sizeof err), -1);
-	cr_assert_str_eq(err, "no preset 'best' (the presets are fastai, u1-best, als, ranking-best)");
+	cr_assert_str_eq(err, "no preset 'best' (the presets are fastai, u1-best, als, ranking-best, "
+			 "fast-adarow)");
 	c.n_presets = 0;
 	cr_assert_eq(cfg_preset_apply(&c, "best", err, sizeof err), -1);
 	cr_assert(strstr(err, "there are none"), "%s", err);

@@ -389,7 +389,8 @@ Test(tui_params, the_preset_row_names_applies_and_cycles)
 	cr_assert_str_eq(text, "als");
 	before = c;
 	cr_assert_eq(params_set(&c, PARAM_PRESET, "best", &r15, why, sizeof why), -1);
-	cr_assert_str_eq(why, "no preset 'best' (the presets are fastai, u1-best, als, ranking-best)");
+	cr_assert_str_eq(why, "no preset 'best' (the presets are fastai, u1-best, als, ranking-best, "
+			 "fast-adarow)");
 	cr_assert_eq(memcmp(&c, &before, sizeof c), 0, "a refusal changed cfg");
 	/* stepped: cyclically from the one shown; from custom, the first */
 	cr_assert_eq(params_step(&c, PARAM_PRESET, 1, &r15, why, sizeof why), 0, "%s", why);
