@@ -209,3 +209,76 @@ done:
 	free(top);
 	return rc;
 }
+
+int metrics_coverage(const struct metrics_cover_in *in, double *coverage,
+		     uint32_t *n_lists)
+{
+	*coverage = 0.0;
+	*n_lists = 0;
+	if (in->k < 1 || in->step < 1)
+		return -1;
+	uint32_t step = in->step, n_sampled = in->n_users ? (in->n_users - 1) / step + 1 : 0;
+	size_t ni = in->n_items, k = (size_t)in->k;
+	/* the sampled users' rated items, grouped by user (a counting sort) */
+	uint32_t *ptr = calloc((size_t)n_sampled + 1, sizeof *ptr);
+	uint32_t *rated = NULL, *fill = NULL;
+	float *scores = malloc((size_t)SCORE_BLOCK * (ni ? ni : 1) * sizeof *scores);
+	unsigned char *mark = calloc(ni ? ni : 1, 1);
+	unsigned char *shown = calloc(ni ? ni : 1, 1);
+	struct rank_pick *top = malloc(k * sizeof *top);
+	int rc = -1;
+	if (!ptr || !scores || !mark || !shown || !top)
+		goto done;
+	for (size_t j = 0; j < in->n_ratings; j++)
+		if (in->users[j] % step == 0 && in->users[j] < in->n_users)
+			ptr[in->users[j] / step + 1]++;
+	for (uint32_t s = 0; s < n_sampled; s++)
+		ptr[s + 1] += ptr[s];
+	rated = malloc(((size_t)ptr[n_sampled] ? ptr[n_sampled] : 1) * sizeof *rated);
+	fill = malloc(((size_t)n_sampled ? n_sampled : 1) * sizeof *fill);
+	if (!rated || !fill)
+		goto done;
+	memcpy(fill, ptr, (size_t)n_sampled * sizeof *fill);
+	for (size_t j = 0; j < in->n_ratings; j++)
+		if (in->users[j] % step == 0 && in->users[j] < in->n_users)
+			rated[fill[in->users[j] / step]++] = in->items[j];
+
+	/* every user: blocks of consecutive users for one sgemm; a sample:
+	 * one user a call */
+	uint32_t per_call = step == 1 ? SCORE_BLOCK : 1;
+	for (uint32_t s0 = 0; s0 < n_sampled; s0 += per_call) {
+		uint32_t nb = n_sampled - s0 < per_call ? n_sampled - s0 : per_call;
+		in->score(in->score_ctx, s0 * step, nb, scores);
+		for (uint32_t b = 0; b < nb; b++) {
+			uint32_t s = s0 + b;
+			for (uint32_t j = ptr[s]; j < ptr[s + 1]; j++)
+				mark[rated[j]] = 1;
+			struct rank_topk sel;
+			rank_topk_init(&sel, top, k);
+			const float *sc = scores + (size_t)b * ni;
+			for (uint32_t i = 0; i < in->n_items; i++)
+				if (!mark[i])
+					rank_topk_push(&sel, i, sc[i]);
+			size_t got = rank_topk_finish(&sel);
+			for (size_t p = 0; p < got; p++)
+				shown[top[p].idx] = 1;
+			for (uint32_t j = ptr[s]; j < ptr[s + 1]; j++)
+				mark[rated[j]] = 0;
+		}
+	}
+	size_t n_shown = 0;
+	for (size_t i = 0; i < ni; i++)
+		n_shown += shown[i];
+	*coverage = ni ? (double)n_shown / (double)ni : 0.0;
+	*n_lists = n_sampled;
+	rc = 0;
+done:
+	free(ptr);
+	free(rated);
+	free(fill);
+	free(scores);
+	free(mark);
+	free(shown);
+	free(top);
+	return rc;
+}

@@ -64,6 +64,25 @@ struct metrics_rank_in {
 	void *score_ctx;
 };
 
+/* Catalogue coverage of the lists a model gives the dataset's own users:
+ * the top k of every item a user has not rated, for every step-th user
+ * (0, step, 2 step, ...), and the share of the n_items that appear in
+ * at least one list.  step 1 takes every user; a larger step bounds the
+ * work on a big dataset.  The ratings are (users, items)[0..n_ratings).
+ * 0 with *coverage and *n_lists set, or -1 when memory runs out or k < 1
+ * or step < 1. */
+struct metrics_cover_in {
+	uint32_t n_users, n_items;
+	const uint32_t *users, *items;
+	size_t n_ratings;
+	uint32_t step;
+	int k;
+	metrics_score_fn score;
+	void *score_ctx;
+};
+int metrics_coverage(const struct metrics_cover_in *in, double *coverage,
+		     uint32_t *n_lists);
+
 /* Ranking metrics as described above.  0, or -1 when memory runs out or
  * k < 1.  With no user to rank, every mean is 0 and n_users is 0. */
 int metrics_ranking(const struct metrics_rank_in *in, struct eng_metrics_rank *out);

@@ -42,7 +42,7 @@ static const float score_mat[2][5] = {
 	{ 0, 0, 0, 0, 0 },
 };
 
-/* The scores of a (2, 5) matrix given as ctx. */
+/* The scores of a (n, 5) matrix given as ctx. */
 static void matrix_scores(void *ctx, uint32_t u0, uint32_t nb, float *out)
 {
 	const float (*mat)[5] = ctx;
@@ -152,4 +152,44 @@ Test(metrics, every_held_out_item_relevant_and_map_by_hand)
 	 * five, one.  Items 0, 1, 2, 3 have one training rating each and ties
 	 * go to the lower index: item 0, one entry of the five listed. */
 	cr_assert_float_eq(m.pop_share, 1.0 / 5, 1e-12);
+}
+
+/* Three users, five items: user 0 rated items 0 and 1, user 1 item 2,
+ * user 2 nothing.  Top 2 of the unrated: user 0 items 4, 3; user 1 items
+ * 0, 1; user 2 item 4, then item 0 (ties go to the lower index). */
+static const uint32_t cu[] = { 0, 0, 1 }, ci[] = { 0, 1, 2 };
+static const float cover_mat[3][5] = {
+	{ 9, 8, 1, 2, 3 },
+	{ 5, 4, 9, 1, 0 },
+	{ 0, 0, 0, 0, 1 },
+};
+
+Test(metrics, coverage_by_hand)
+{
+	struct metrics_cover_in in = {
+		.n_users = 3, .n_items = 5, .users = cu, .items = ci, .n_ratings = 3,
+		.step = 1, .k = 2, .score = matrix_scores, .score_ctx = (void *)cover_mat,
+	};
+	double c;
+	uint32_t n;
+	cr_assert_eq(metrics_coverage(&in, &c, &n), 0);
+	/* items 0, 1, 3, 4 are in some list; item 2 (user 0's best
+	 * unrated is 4, user 1 rated it) in none */
+	cr_assert_float_eq(c, 4.0 / 5.0, 1e-12);
+	cr_assert_eq(n, 3);
+	/* every second user: users 0 and 2, items 0, 3, 4 */
+	in.step = 2;
+	cr_assert_eq(metrics_coverage(&in, &c, &n), 0);
+	cr_assert_float_eq(c, 3.0 / 5.0, 1e-12);
+	cr_assert_eq(n, 2);
+	/* a step past every user but the first */
+	in.step = 7;
+	cr_assert_eq(metrics_coverage(&in, &c, &n), 0);
+	cr_assert_float_eq(c, 2.0 / 5.0, 1e-12);
+	cr_assert_eq(n, 1);
+	in.k = 0;
+	cr_assert_eq(metrics_coverage(&in, &c, &n), -1);
+	in.k = 2;
+	in.step = 0;
+	cr_assert_eq(metrics_coverage(&in, &c, &n), -1);
 }
