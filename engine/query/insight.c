@@ -415,9 +415,10 @@ static int check_ratings(struct insight *in, const struct ds *ds,
 }
 
 /* Scoring every user costs n_users x n_items x n_factors multiply-adds;
- * above this many, coverage counts an evenly spaced sample of users
+ * above this many, coverage counts evenly spaced blocks of users
  * (ML-100K's 943 users are all counted for a 50-factor model and for
- * EASE's 1,682; 25M ratings' 162,000 users by every 120th). */
+ * EASE's 1,682; of 162,000 users on 59,000 items, one block of 64 in
+ * 120). */
 #define COVERAGE_WORK 4e9
 
 /* Fill out's coverage for model m (computed once per model). */
@@ -429,6 +430,7 @@ static void add_coverage(struct insight *in, const struct ds *ds, const struct m
 								    : ds_n_users(ds);
 		double per_user = (double)m->cfg.n_items * (double)m->cfg.n_factors;
 		double step = ceil((double)n_users * per_user / COVERAGE_WORK);
+		/* the step is in blocks: n_users / step users are scored */
 		struct metrics_cover_in ci = {
 			.n_users = n_users, .n_items = m->cfg.n_items,
 			.users = ds_users(ds), .items = ds_items(ds),

@@ -177,19 +177,45 @@ Test(metrics, coverage_by_hand)
 	 * unrated is 4, user 1 rated it) in none */
 	cr_assert_float_eq(c, 4.0 / 5.0, 1e-12);
 	cr_assert_eq(n, 3);
-	/* every second user: users 0 and 2, items 0, 3, 4 */
-	in.step = 2;
-	cr_assert_eq(metrics_coverage(&in, &c, &n), 0);
-	cr_assert_float_eq(c, 3.0 / 5.0, 1e-12);
-	cr_assert_eq(n, 2);
-	/* a step past every user but the first */
-	in.step = 7;
-	cr_assert_eq(metrics_coverage(&in, &c, &n), 0);
-	cr_assert_float_eq(c, 2.0 / 5.0, 1e-12);
-	cr_assert_eq(n, 1);
 	in.k = 0;
 	cr_assert_eq(metrics_coverage(&in, &c, &n), -1);
 	in.k = 2;
 	in.step = 0;
 	cr_assert_eq(metrics_coverage(&in, &c, &n), -1);
+}
+
+/* 200 users, 300 items, user u's best item is item u (all else 0). */
+static void diagonal_scores(void *ctx, uint32_t u0, uint32_t nb, float *out)
+{
+	(void)ctx;
+	for (uint32_t b = 0; b < nb; b++)
+		for (uint32_t i = 0; i < 300; i++)
+			out[b * 300 + i] = i == u0 + b ? 1.0f : 0.0f;
+}
+
+Test(metrics, coverage_of_a_sample_takes_whole_blocks)
+{
+	/* user 128 rated item 128: its list is then item 0 (ties go to the
+	 * lower index), which user 0's list has already */
+	const uint32_t u[] = { 128 }, it[] = { 128 };
+	struct metrics_cover_in in = {
+		.n_users = 200, .n_items = 300, .users = u, .items = it, .n_ratings = 1,
+		.step = 1, .k = 1, .score = diagonal_scores,
+	};
+	double c;
+	uint32_t n;
+	cr_assert_eq(metrics_coverage(&in, &c, &n), 0);
+	cr_assert_eq(n, 200);
+	cr_assert_float_eq(c, 199.0 / 300.0, 1e-12);
+	/* one block of METRICS_SCORE_BLOCK users in every two: users 0..63
+	 * and 128..191 */
+	in.step = 2;
+	cr_assert_eq(metrics_coverage(&in, &c, &n), 0);
+	cr_assert_eq(n, 2 * METRICS_SCORE_BLOCK);
+	cr_assert_float_eq(c, (2.0 * METRICS_SCORE_BLOCK - 1.0) / 300.0, 1e-12);
+	/* one in four: the first block only */
+	in.step = 4;
+	cr_assert_eq(metrics_coverage(&in, &c, &n), 0);
+	cr_assert_eq(n, METRICS_SCORE_BLOCK);
+	cr_assert_float_eq(c, (double)METRICS_SCORE_BLOCK / 300.0, 1e-12);
 }
