@@ -40,11 +40,11 @@ struct eng_catalog *catalog_make(const struct ds *ds)
 	c->strings = malloc(bytes ? bytes : 1);
 	if (!c->items || !c->strings)
 		goto fail;
-	const uint32_t *items = ds_items(ds);
-	const float *r = ds_ratings(ds);
-	for (size_t j = 0, nr = ds_n_ratings(ds); j < nr; j++) {
-		c->items[items[j]].n_ratings++;
-		sum[items[j]] += r[j];
+	const struct rcols rc = ds_cols(ds);
+	for (size_t j = 0; j < rc.n; j++) {
+		uint32_t i = rc_item(&rc, j);
+		c->items[i].n_ratings++;
+		sum[i] += rc_value(&rc, j);
 	}
 	char *s = c->strings;
 	for (uint32_t i = 0; i < n; i++) {

@@ -10,9 +10,11 @@
  *                       dense index, so only ids that have ratings cost
  *                       memory;
  *   5. merge_titles()   with ENG_ITEM_KEY_TITLE, renumber items by title.
+ *   6. narrow()         the item and value columns made as narrow as their
+ *                       values allow (rcols.h), in place.
  * Ratings are the only per-row data: 12 bytes each in three arrays grown
- * geometrically (glibc moves large blocks with mremap, so growth copies
- * nothing).  Every string (titles, genres, occupations, the name) lives
+ * geometrically while loading (glibc moves large blocks with mremap, so
+ * growth copies nothing), then 6 to 12 (MovieLens-25M: 7).  Every string (titles, genres, occupations, the name) lives
  * in one arena and is referred to by a 32-bit offset, so the dataset is a
  * handful of allocations whatever its size.  Errors stop the load at the
  * first bad line; nothing is printed.
@@ -33,6 +35,7 @@
 #include "hugemem.h"
 #include "idmap.h"
 #include "lines.h"
+#include "rcols.h"
 #include "synthdemo.h"
 #include "utf8.h"
 
@@ -46,8 +49,15 @@ struct ds {
 	uint32_t n_users, n_items;
 	size_t n, n_train;
 	uint32_t *user;               /* (n) dense user index */
-	uint32_t *item;               /* (n) dense item index */
-	float *rating;                /* (n) */
+	/* The item and value columns, each in one of two widths (rcols.h):
+	 * 32-bit items and float values while loading, then narrow() moves
+	 * what fits into item16 and code, in place. */
+	uint32_t *item;               /* (n) dense item index, or NULL */
+	uint16_t *item16;             /* (n) the same in 16 bits, or NULL */
+	float *rating;                /* (n) rating value, or NULL */
+	uint8_t *code;                /* (n) index into value[], or NULL */
+	float value[RCOLS_VALUES_MAX]; /* (n_values) the distinct ratings, ascending */
+	int n_values;
 	float rmin, rmax;
 	int half;
 	uint32_t *user_id;            /* (n_users) original id */
@@ -1050,6 +1060,117 @@ static int demo_items(struct load *L, const struct synth_demo *demo)
 }
 
 /* ---------------------------------------------------------------------
+ * Step 6: narrow columns
+ */
+
+/* The float's bits: values are told apart by them, so -0 and 0 (both
+ * accepted ratings) keep their own codes and decode as they were read. */
+static uint32_t float_bits(float v)
+{
+	uint32_t b;
+
+	memcpy(&b, &v, sizeof b);
+	return b;
+}
+
+static int by_value(const void *a, const void *b)
+{
+	float x = *(const float *)a, y = *(const float *)b;
+	uint32_t bx = float_bits(x), by = float_bits(y);
+
+	return x < y ? -1 : x > y ? 1 : bx < by ? -1 : bx > by;
+}
+
+/* A small open-addressing table from a value's bits to its code. */
+#define CODE_SLOTS (2 * RCOLS_VALUES_MAX)
+
+static unsigned code_slot(uint32_t bits)
+{
+	return (unsigned)((bits * 0x9E3779B97F4A7C15ull) >> 55) & (CODE_SLOTS - 1);
+}
+
+/* The slot of value v in slot[] (codes into value[]): where it is, or
+ * the empty slot (-1) where it would go. */
+static unsigned code_find(const int16_t *slot, const float *value, float v)
+{
+	uint32_t bits = float_bits(v);
+	unsigned h = code_slot(bits);
+
+	while (slot[h] >= 0 && float_bits(value[slot[h]]) != bits)
+		h = (h + 1) & (CODE_SLOTS - 1);
+	return h;
+}
+
+/* Values as one-byte codes when there are at most RCOLS_VALUES_MAX
+ * distinct ones: the table ascending, then each float replaced by its
+ * code in place (byte j is written after float j/4 <= j was read; char
+ * copies, so the compiler keeps that order) and the array shrunk. */
+static void narrow_values(struct ds *ds)
+{
+	int16_t slot[CODE_SLOTS];
+	float last = 0.0f;
+	int n = 0;
+
+	memset(slot, 0xFF, sizeof slot);
+	for (size_t j = 0; j < ds->n; j++) {
+		float v = ds->rating[j];
+		unsigned h;
+
+		if (j > 0 && float_bits(v) == float_bits(last))
+			continue;   /* ratings come in runs of a value: one probe a run */
+		last = v;
+		h = code_find(slot, ds->value, v);
+		if (slot[h] >= 0)
+			continue;
+		if (n == RCOLS_VALUES_MAX)
+			return;   /* too many: the floats stay */
+		ds->value[n] = v;
+		slot[h] = (int16_t)n++;
+	}
+	qsort(ds->value, (size_t)n, sizeof *ds->value, by_value);
+	memset(slot, 0xFF, sizeof slot);
+	for (int c = 0; c < n; c++)
+		slot[code_find(slot, ds->value, ds->value[c])] = (int16_t)c;
+	unsigned char *b = (unsigned char *)ds->rating;
+	for (size_t j = 0; j < ds->n; j++) {
+		float v;
+
+		memcpy(&v, b + j * sizeof v, sizeof v);
+		b[j] = (unsigned char)slot[code_find(slot, ds->value, v)];
+	}
+	void *shrunk = realloc(b, ds->n ? ds->n : 1);
+	ds->code = shrunk ? shrunk : (void *)b;
+	ds->rating = NULL;
+	ds->n_values = n;
+}
+
+/* Items in 16 bits when every index fits, in place as above. */
+static void narrow_items(struct ds *ds)
+{
+	if (ds->n_items > UINT16_MAX + 1u)
+		return;
+	unsigned char *b = (unsigned char *)ds->item;
+	for (size_t j = 0; j < ds->n; j++) {
+		uint32_t x;
+		uint16_t y;
+
+		memcpy(&x, b + j * sizeof x, sizeof x);
+		y = (uint16_t)x;
+		memcpy(b + j * sizeof y, &y, sizeof y);
+	}
+	void *shrunk = realloc(b, (ds->n ? ds->n : 1) * sizeof(uint16_t));
+	ds->item16 = shrunk ? shrunk : (void *)b;
+	ds->item = NULL;
+}
+
+/* Step 6: each column as narrow as its values allow (rcols.h). */
+static void narrow(struct ds *ds)
+{
+	narrow_values(ds);
+	narrow_items(ds);
+}
+
+/* ---------------------------------------------------------------------
  * Public API
  */
 
@@ -1114,6 +1235,7 @@ struct ds *ds_load(const struct ds_opts *opts, char *err, size_t errlen)
 		goto fail;
 	if (L->key == ENG_ITEM_KEY_TITLE && (report_step(L) || merge_titles(L)))
 		goto fail;
+	narrow(ds);
 	synth_demo_free(&demo);
 	free(L);
 	return ds;
@@ -1130,7 +1252,9 @@ void ds_free(struct ds *ds)
 		return;
 	free(ds->user);
 	free(ds->item);
+	free(ds->item16);
 	free(ds->rating);
+	free(ds->code);
 	free(ds->user_id);
 	free(ds->item_id);
 	free(ds->item_title);
@@ -1154,8 +1278,16 @@ uint32_t ds_n_users(const struct ds *ds) { return ds->n_users; }
 uint32_t ds_n_items(const struct ds *ds) { return ds->n_items; }
 size_t ds_n_ratings(const struct ds *ds) { return ds->n; }
 const uint32_t *ds_users(const struct ds *ds) { return ds->user; }
-const uint32_t *ds_items(const struct ds *ds) { return ds->item; }
-const float *ds_ratings(const struct ds *ds) { return ds->rating; }
+
+struct rcols ds_cols(const struct ds *ds)
+{
+	struct rcols c = { .n = ds->n, .user = ds->user, .item16 = ds->item16,
+			   .item32 = ds->item, .code = ds->code, .value = ds->value,
+			   .real = ds->rating };
+	return c;
+}
+
+int ds_n_values(const struct ds *ds) { return ds->code ? ds->n_values : 0; }
 size_t ds_n_train(const struct ds *ds) { return ds->n_train; }
 float ds_rating_min(const struct ds *ds) { return ds->rmin; }
 float ds_rating_max(const struct ds *ds) { return ds->rmax; }

@@ -150,15 +150,16 @@ int insight_data(struct insight *in, const struct ds *ds)
 	int ok = in->item_n && in->item_mean && in->user_n && in->user_mean &&
 		 in->by_count && in->popular && in->shrunk && isum && usum && order;
 	if (ok) {
-		const uint32_t *users = ds_users(ds), *items = ds_items(ds);
-		const float *r = ds_ratings(ds);
-		size_t n = ds_n_ratings(ds);
+		const struct rcols c = ds_cols(ds);
+		size_t n = c.n;
 		double total = 0.0;
 		for (size_t j = 0; j < n; j++) {
-			in->item_n[items[j]]++;
-			in->user_n[users[j]]++;
-			isum[items[j]] += r[j];
-			usum[users[j]] += r[j];
+			uint32_t u = rc_user(&c, j), i = rc_item(&c, j);
+			float r = rc_value(&c, j);
+			in->item_n[i]++;
+			in->user_n[u]++;
+			isum[i] += r;
+			usum[u] += r;
 		}
 		/* the total from the item sums: a running total in the loop
 		 * above was one chain of n dependent additions */
@@ -214,8 +215,8 @@ static int need_prior(struct insight *in, const struct ds *ds, const struct mode
 	in->prior.mean = malloc((size_t)foldin_dim(m) * sizeof *in->prior.mean);
 	if (!in->prior.mean)
 		return -1;
-	if (foldin_prior_fit(m, ds_users(ds), ds_items(ds), ds_ratings(ds),
-			     ds_n_ratings(ds), &in->prior) != 0)
+	const struct rcols c = ds_cols(ds);
+	if (foldin_prior_fit(m, &c, &in->prior) != 0)
 		return -1;
 	in->have_prior = 1;
 	return 0;
@@ -532,11 +533,10 @@ static int build_item_bins(struct insight *in, const struct ds *ds,
 		return -1;
 	in->n_bins = n_bins;
 	memcpy(in->bin_lo, bin_lo, (size_t)n_bins * sizeof *bin_lo);
-	const uint32_t *items = ds_items(ds);
-	const float *r = ds_ratings(ds);
-	for (size_t j = 0, n = ds_n_ratings(ds); j < n; j++)
-		in->item_bins[(size_t)items[j] * (size_t)n_bins +
-			      (size_t)bin_of(bin_lo, n_bins, r[j])]++;
+	const struct rcols c = ds_cols(ds);
+	for (size_t j = 0; j < c.n; j++)
+		in->item_bins[(size_t)rc_item(&c, j) * (size_t)n_bins +
+			      (size_t)bin_of(bin_lo, n_bins, rc_value(&c, j))]++;
 	return 0;
 }
 

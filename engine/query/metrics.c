@@ -34,8 +34,7 @@ void metrics_error(const float *pred, const float *truth, size_t n, float lo,
 	out->mae = n ? ae / (double)n : 0.0;
 }
 
-void metrics_model_error(const struct model *m, const uint32_t *users,
-			 const uint32_t *items, const float *ratings,
+void metrics_model_error(const struct model *m, const struct rcols *c,
 			 const uint32_t *idx, size_t n, float lo, float hi,
 			 struct eng_metrics_err *out)
 {
@@ -43,9 +42,9 @@ void metrics_model_error(const struct model *m, const uint32_t *users,
 	double se = 0.0, ae = 0.0;
 	for (size_t j = 0; j < n; j++) {
 		uint32_t t = idx[j];
-		float p = model_predict(m, users[t], items[t]);
+		float p = model_predict(m, rc_user(c, t), rc_item(c, t)), r = rc_value(c, t);
 		struct eng_metrics_err one;
-		metrics_error(&p, &ratings[t], 1, lo, hi, &one);
+		metrics_error(&p, &r, 1, lo, hi, &one);
 		se += one.mse;
 		ae += one.mae;
 	}
@@ -121,15 +120,13 @@ int metrics_ranking(const struct metrics_rank_in *in, struct eng_metrics_rank *o
 	unsigned char *popular = calloc(ni ? ni : 1, 1);
 	uint32_t *pop = calloc(ni ? ni : 1, sizeof *pop);
 	struct rank_pick *top = malloc(k * sizeof *top);
-	int rc_t = als_csr_build(&train, in->n_users, in->n_items, in->users, in->items,
-				 in->ratings, in->sp);
-	int rc_v = als_csr_build(&valid, in->n_users, in->n_items, in->users, in->items,
-				 in->ratings, &held);
+	int rc_t = als_csr_build(&train, in->n_users, in->n_items, &in->c, in->sp);
+	int rc_v = als_csr_build(&valid, in->n_users, in->n_items, &in->c, &held);
 	int rc = -1;
 	if (!scores || !mark || !shown || !popular || !pop || !top || rc_t || rc_v)
 		goto done;
 	for (size_t j = 0; j < in->sp->n_train; j++)
-		pop[in->items[in->sp->train[j]]]++;
+		pop[rc_item(&in->c, in->sp->train[j])]++;
 	if (mark_popular(pop, ni, popular) != 0)
 		goto done;
 

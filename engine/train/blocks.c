@@ -212,7 +212,8 @@ static int is_train(const struct layout *L, size_t x)
 /* Block of rating x. */
 static size_t block_of(const struct layout *L, size_t x)
 {
-	return (size_t)L->ublock[L->src->users[x]] * L->g->nb + L->iblock[L->src->items[x]];
+	return (size_t)L->ublock[rc_user(L->src->c, x)] * L->g->nb +
+	       L->iblock[rc_item(L->src->c, x)];
 }
 
 static void chunk_range(const struct layout *L, unsigned c, size_t *lo, size_t *hi)
@@ -227,7 +228,8 @@ static void chunk_range(const struct layout *L, unsigned c, size_t *lo, size_t *
 static void layout_rows(void *ctx, int part, int n_parts)
 {
 	struct layout *L = ctx;
-	const uint32_t *users = L->src->users, *items = L->src->items, nu = L->src->n_users;
+	const struct rcols *rc = L->src->c;
+	const uint32_t nu = L->src->n_users;
 	uint32_t *cnt = L->rows + (size_t)part * (nu + L->src->n_items);
 	size_t lo, hi;
 	unsigned c;
@@ -238,8 +240,8 @@ static void layout_rows(void *ctx, int part, int n_parts)
 		chunk_range(L, c, &lo, &hi);
 		for (size_t x = lo; x < hi; x++)
 			if (is_train(L, x)) {
-				cnt[users[x]]++;
-				cnt[nu + items[x]]++;
+				cnt[rc_user(rc, x)]++;
+				cnt[nu + rc_item(rc, x)]++;
 			}
 	}
 }
@@ -295,7 +297,7 @@ static void layout_count(void *ctx, int part, int n_parts)
 static struct rec rec_of(const struct layout *L, size_t x, int code)
 {
 	const struct blocks *g = L->g;
-	uint32_t u = L->src->users[x], i = L->src->items[x];
+	uint32_t u = rc_user(L->src->c, x), i = rc_item(L->src->c, x);
 	return (struct rec){ (uint16_t)(u - g->ucut[L->ublock[u]]),
 			     (uint16_t)(i - g->icut[L->iblock[i]]), (uint16_t)code };
 }
@@ -305,7 +307,7 @@ static void layout_place(void *ctx, int part, int n_parts)
 {
 	struct layout *L = ctx;
 	struct blocks *g = L->g;
-	const float *ratings = L->src->ratings;
+	const struct rcols *rc = L->src->c;
 	size_t nbb = (size_t)g->nb * g->nb, lo, hi;
 	unsigned c;
 
@@ -322,8 +324,9 @@ static void layout_place(void *ctx, int part, int n_parts)
 			if (!is_train(L, x))
 				continue;
 			/* ratings repeat a handful of values: one lookup a run */
-			if (!(ratings[x] == last))
-				code = code_of(L, last = ratings[x], 0);
+			float v = rc_value(rc, x);
+			if (!(v == last))
+				code = code_of(L, last = v, 0);
 			g->recs[tp[block_of(L, x)]++] = rec_of(L, x, code);
 		}
 	}
@@ -387,12 +390,12 @@ static int places(const struct layout *L, size_t *pos, size_t **start, struct re
  * thread: the table grows).  NULL, or why not. */
 static const char *code_ratings(struct layout *L)
 {
-	const float *ratings = L->src->ratings;
+	const struct rcols *rc = L->src->c;
 	float last = NAN;
 
 	for (size_t x = 0; x < L->n_all; x++)
-		if (!(ratings[x] == last) && is_train(L, x)) {
-			if (code_of(L, last = ratings[x], 1) < 0)
+		if (!(rc_value(rc, x) == last) && is_train(L, x)) {
+			if (code_of(L, last = rc_value(rc, x), 1) < 0)
 				return "the fast trainer takes at most 65536 distinct rating values";
 		}
 	return NULL;

@@ -84,7 +84,7 @@ static struct model *fit_one(enum eng_fit algo, const struct eng_model_hp *mc,
 Test(rankfit, ease_matches_the_closed_form_by_hand)
 {
 	struct split sp = { .train = e_train, .n_train = 6, .valid = e_train, .n_valid = 0 };
-	struct ratings_view v = { .users = eu, .items = ei, .ratings = er, .sp = &sp };
+	struct ratings_view v = { .c = rcols_plain(6, eu, ei, er), .sp = &sp };
 	struct eng_model_hp mc = { .kind = ENG_MODEL_DOTBIAS, .n_users = 3, .n_items = 3,
 				   .n_factors = rankfit_factors(ENG_FIT_EASE, 50, 3) };
 	cr_assert_eq(mc.n_factors, 3);
@@ -116,7 +116,7 @@ Test(rankfit, pop_scores_items_by_training_ratings)
 	uint32_t train[] = { 0, 2, 3, 4 };      /* items 0, 0, 2, 1 */
 	uint32_t valid[] = { 1, 5 };
 	struct split sp = { .train = train, .n_train = 4, .valid = valid, .n_valid = 2 };
-	struct ratings_view v = { .users = eu, .items = ei, .ratings = er, .sp = &sp };
+	struct ratings_view v = { .c = rcols_plain(6, eu, ei, er), .sp = &sp };
 	struct eng_model_hp mc = { .kind = ENG_MODEL_DOTBIAS, .n_users = 3, .n_items = 3,
 				   .n_factors = rankfit_factors(ENG_FIT_POP, 50, 3) };
 	struct eng_train_hp tc = train_cfg_default();
@@ -149,7 +149,7 @@ Test(rankfit, ials_learns_planted_groups)
 			n++;
 		}
 	struct split sp = { .train = train, .n_train = nt, .valid = train, .n_valid = 0 };
-	struct ratings_view v = { .users = u, .items = it, .ratings = r, .sp = &sp };
+	struct ratings_view v = { .c = rcols_plain(n, u, it, r), .sp = &sp };
 	struct eng_model_hp mc = { .kind = ENG_MODEL_DOTBIAS, .n_users = NU, .n_items = NI,
 				   .n_factors = 4 };
 	struct eng_train_hp tc = train_cfg_default();
