@@ -15,14 +15,14 @@ static int make_split(const struct ds *ds, const struct eng_train_args *a, int b
 {
 	split_free(out);
 	size_t n = ds_n_ratings(ds), n_train = ds_n_train(ds);
+	const struct rcols c = ds_cols(ds);
 	int rc;
 	if (a->folds >= 2)
 		rc = split_kfold(n, a->folds, a->fold, a->train.seed, out);
 	else if (n_train)
 		rc = split_prefix(n, n_train, out);
 	else if (a->per_user)
-		rc = split_per_user(ds_users(ds), n, ds_n_users(ds), a->valid_pct,
-				    a->train.seed, out);
+		rc = split_per_user(&c, ds_n_users(ds), a->valid_pct, a->train.seed, out);
 	else if (bits)
 		return split_random_bits(n, a->valid_pct, a->train.seed, out);
 	else

@@ -10,13 +10,14 @@
  *                       dense index, so only ids that have ratings cost
  *                       memory;
  *   5. merge_titles()   with ENG_ITEM_KEY_TITLE, renumber items by title.
- *   6. narrow()         the item and value columns made as narrow as their
- *                       values allow (rcols.h), in place.
+ *   6. narrow()         every column made as narrow as its values allow
+ *                       (rcols.h), in place.
  * Ratings are the only per-row data: 12 bytes each in three arrays grown
  * geometrically while loading (glibc moves large blocks with mremap, so
- * growth copies nothing), then 6 to 12 (MovieLens-25M: 7).  Every string (titles, genres, occupations, the name) lives
- * in one arena and is referred to by a 32-bit offset, so the dataset is a
- * handful of allocations whatever its size.  Errors stop the load at the
+ * growth copies nothing), then 5 to 12 (MovieLens-25M: 6).  Every
+ * string (titles, genres, occupations, the name) lives in one arena and
+ * is referred to by a 32-bit offset, so the dataset is a handful of
+ * allocations whatever its size.  Errors stop the load at the
  * first bad line; nothing is printed.
  */
 #include "dataset.h"
@@ -48,12 +49,15 @@ struct ds {
 	uint32_t name;                /* arena offset */
 	uint32_t n_users, n_items;
 	size_t n, n_train;
-	uint32_t *user;               /* (n) dense user index */
-	/* The item and value columns, each in one of two widths (rcols.h):
-	 * 32-bit items and float values while loading, then narrow() moves
-	 * what fits into item16 and code, in place. */
-	uint32_t *item;               /* (n) dense item index, or NULL */
-	uint16_t *item16;             /* (n) the same in 16 bits, or NULL */
+	/* The columns (rcols.h): 32-bit ids and float values while loading,
+	 * then narrow() moves what fits into fewer bytes, in place; exactly
+	 * one of each column's arrays is set. */
+	uint32_t *user;               /* (n) dense user index, or NULL */
+	uint16_t *user16;             /* (n) the same in 16 bits, or NULL */
+	uint8_t *user24;              /* (3 n + 1) in 24 bits, or NULL */
+	uint32_t *item;               /* (n) dense item index, and so on */
+	uint16_t *item16;
+	uint8_t *item24;
 	float *rating;                /* (n) rating value, or NULL */
 	uint8_t *code;                /* (n) index into value[], or NULL */
 	float value[RCOLS_VALUES_MAX]; /* (n_values) the distinct ratings, ascending */
@@ -1144,30 +1148,46 @@ static void narrow_values(struct ds *ds)
 	ds->n_values = n;
 }
 
-/* Items in 16 bits when every index fits, in place as above. */
-static void narrow_items(struct ds *ds)
+/* An id column of n_ids distinct indices in 2 bytes each when they fit,
+ * else 3, in place as above (entry j's bytes are written after entry j
+ * was read), shrunk to size; *col is then NULL.  Past 2^24 it stays. */
+static void narrow_ids(uint32_t **col, size_t n, uint32_t n_ids, uint16_t **w16, uint8_t **w24)
 {
-	if (ds->n_items > UINT16_MAX + 1u)
+	size_t bytes = n_ids <= UINT16_MAX + 1u ? 2 : n_ids <= (1u << 24) ? 3 : 4;
+	unsigned char *b = (unsigned char *)*col;
+
+	if (bytes == 4)
 		return;
-	unsigned char *b = (unsigned char *)ds->item;
-	for (size_t j = 0; j < ds->n; j++) {
+	for (size_t j = 0; j < n; j++) {
 		uint32_t x;
-		uint16_t y;
 
 		memcpy(&x, b + j * sizeof x, sizeof x);
-		y = (uint16_t)x;
-		memcpy(b + j * sizeof y, &y, sizeof y);
+		if (bytes == 2) {
+			uint16_t y = (uint16_t)x;
+			memcpy(b + 2 * j, &y, sizeof y);
+		} else {
+			unsigned char le[3] = { (unsigned char)x, (unsigned char)(x >> 8),
+						(unsigned char)(x >> 16) };
+			memcpy(b + 3 * j, le, sizeof le);
+		}
 	}
-	void *shrunk = realloc(b, (ds->n ? ds->n : 1) * sizeof(uint16_t));
-	ds->item16 = shrunk ? shrunk : (void *)b;
-	ds->item = NULL;
+	/* one byte past a 24-bit column, which nothing reads: never 0 bytes */
+	void *shrunk = realloc(b, n * bytes + 1);
+	if (!shrunk)
+		shrunk = b;
+	if (bytes == 2)
+		*w16 = shrunk;
+	else
+		*w24 = shrunk;
+	*col = NULL;
 }
 
 /* Step 6: each column as narrow as its values allow (rcols.h). */
 static void narrow(struct ds *ds)
 {
 	narrow_values(ds);
-	narrow_items(ds);
+	narrow_ids(&ds->user, ds->n, ds->n_users, &ds->user16, &ds->user24);
+	narrow_ids(&ds->item, ds->n, ds->n_items, &ds->item16, &ds->item24);
 }
 
 /* ---------------------------------------------------------------------
@@ -1251,8 +1271,11 @@ void ds_free(struct ds *ds)
 	if (!ds)
 		return;
 	free(ds->user);
+	free(ds->user16);
+	free(ds->user24);
 	free(ds->item);
 	free(ds->item16);
+	free(ds->item24);
 	free(ds->rating);
 	free(ds->code);
 	free(ds->user_id);
@@ -1277,13 +1300,14 @@ enum eng_format ds_format(const struct ds *ds) { return ds->fmt; }
 uint32_t ds_n_users(const struct ds *ds) { return ds->n_users; }
 uint32_t ds_n_items(const struct ds *ds) { return ds->n_items; }
 size_t ds_n_ratings(const struct ds *ds) { return ds->n; }
-const uint32_t *ds_users(const struct ds *ds) { return ds->user; }
-
 struct rcols ds_cols(const struct ds *ds)
 {
-	struct rcols c = { .n = ds->n, .user = ds->user, .item16 = ds->item16,
-			   .item32 = ds->item, .code = ds->code, .value = ds->value,
-			   .real = ds->rating };
+	struct rcols c = {
+		.n = ds->n,
+		.user32 = ds->user, .user16 = ds->user16, .user24 = ds->user24,
+		.item32 = ds->item, .item16 = ds->item16, .item24 = ds->item24,
+		.code = ds->code, .value = ds->value, .real = ds->rating,
+	};
 	return c;
 }
 

@@ -9,10 +9,11 @@
  * original id (or of the title, bytewise, with ENG_ITEM_KEY_TITLE), which is the
  * order fastai's sorted categories give.  Ratings are stored as three
  * parallel columns (struct of arrays, no per-rating allocation), each as
- * narrow as its values allow (rcols.h): a 32-bit user, a 16-bit item when
- * there are at most 65536 items, and the value as a one-byte code into a
- * table of the distinct values when there are at most 256 of them --
- * 7 bytes a rating for MovieLens up to 25M, 12 at worst.  Titles are
+ * narrow as its values allow (rcols.h): users and items in 16 bits when
+ * there are at most 65536 of them, 24 up to 2^24, else 32, and the value
+ * as a one-byte code into a table of the distinct values when there are
+ * at most 256 of them, else a float -- 5 bytes a rating for ML-100K, 6 for
+ * MovieLens-25M (where it was 12), 12 at worst.  Titles are
  * UTF-8 (u.item's Latin-1 is converted at load).
  *
  * Duplicate (user, item) pairs are kept as separate observations, exactly
@@ -90,9 +91,6 @@ size_t   ds_n_ratings(const struct ds *ds);
  * index, item index, rating value, read with rc_user(), rc_item() and
  * rc_value().  They live as long as the dataset. */
 struct rcols ds_cols(const struct ds *ds);
-
-/* The user column alone (ds_cols()'s user). */
-const uint32_t *ds_users(const struct ds *ds);
 
 /* How many distinct values the one-byte value column names; 0 when there
  * are more than RCOLS_VALUES_MAX and the values are kept as floats. */

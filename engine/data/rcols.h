@@ -4,12 +4,12 @@
  * Rating j is (user j, item j, value j).  At 25 million ratings the
  * columns are most of the memory a run needs, so the dataset stores
  * each one as narrow as it can (dataset.h):
- *   user   32 bits;
- *   item   16 bits when every index fits (fewer than 65537 items; the
- *          MovieLens sets up to 25M), else 32;
- *   value  one byte, an index into a table of the distinct values, when
- *          there are at most RCOLS_VALUES_MAX of them (MovieLens has 5 or
- *          10), else the float itself.
+ *   user, item  16 bits when every index fits (at most 65536 of them),
+ *               24 bits when they fit that, else 32 (MovieLens-25M: users
+ *               in 24, items in 16);
+ *   value       one byte, an index into a table of the distinct values,
+ *               when there are at most RCOLS_VALUES_MAX of them
+ *               (MovieLens has 5 or 10), else the float itself.
  * A reader asks for a rating's fields through rc_user(), rc_item() and
  * rc_value(), which return exactly what was stored (the table holds the
  * very floats it replaced, bit for bit): no consumer knows or cares
@@ -27,26 +27,42 @@
 
 #define RCOLS_VALUES_MAX 256    /* distinct values a one-byte column can name */
 
-/* Borrowed columns of n ratings; exactly one of item16/item32 and one of
- * code/real is set (with n == 0 they may all be NULL). */
+/* Borrowed columns of n ratings: of the users' 32-, 16- and 24-bit
+ * arrays exactly one is set, the same for the items, and one of code and
+ * real (with n == 0 they may all be NULL). */
 struct rcols {
 	size_t n;
-	const uint32_t *user;   /* (n) dense user indices */
-	const uint16_t *item16; /* (n) dense item indices, or NULL: see item32 */
-	const uint32_t *item32; /* (n) */
+	const uint32_t *user32; /* (n) dense user indices, or NULL */
+	const uint16_t *user16; /* (n) the same in 16 bits, or NULL */
+	const uint8_t *user24;  /* (3 n) in 24 bits, little-endian, or NULL */
+	const uint32_t *item32; /* (n) dense item indices, and so on */
+	const uint16_t *item16;
+	const uint8_t *item24;
 	const uint8_t *code;    /* (n) index into value[], or NULL: see real */
 	const float *value;     /* (RCOLS_VALUES_MAX) the rating each code stands for */
 	const float *real;      /* (n) the ratings themselves */
 };
 
+/* Entry j of an id column, whichever width it has. */
+static inline uint32_t rc_id(const uint32_t *w32, const uint16_t *w16, const uint8_t *w24,
+			     size_t j)
+{
+	if (w32)
+		return w32[j];
+	if (w16)
+		return w16[j];
+	const uint8_t *p = w24 + 3 * j;
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16;
+}
+
 static inline uint32_t rc_user(const struct rcols *c, size_t j)
 {
-	return c->user[j];
+	return rc_id(c->user32, c->user16, c->user24, j);
 }
 
 static inline uint32_t rc_item(const struct rcols *c, size_t j)
 {
-	return c->item16 ? c->item16[j] : c->item32[j];
+	return rc_id(c->item32, c->item16, c->item24, j);
 }
 
 static inline float rc_value(const struct rcols *c, size_t j)
@@ -54,11 +70,11 @@ static inline float rc_value(const struct rcols *c, size_t j)
 	return c->code ? c->value[c->code[j]] : c->real[j];
 }
 
-/* Plain arrays of n ratings as columns (32-bit items, float values). */
+/* Plain arrays of n ratings as columns (32-bit ids, float values). */
 static inline struct rcols rcols_plain(size_t n, const uint32_t *users,
 				       const uint32_t *items, const float *ratings)
 {
-	struct rcols c = { .n = n, .user = users, .item32 = items, .real = ratings };
+	struct rcols c = { .n = n, .user32 = users, .item32 = items, .real = ratings };
 	return c;
 }
 

@@ -16,7 +16,7 @@ static const uint32_t tu[] = { 0, 0, 0, 1, 1, 2, 2, 2 };
 static const uint32_t ti[] = { 0, 1, 2, 0, 2, 0, 1, 2 };
 static const float tr[] = { 5, 3, 1, 4, 2, 1, 2, 5 };
 #define TN 8
-#define TCOLS ((const struct rcols){ .n = TN, .user = tu, .item32 = ti, .real = tr })
+#define TCOLS ((const struct rcols){ .n = TN, .user32 = tu, .item32 = ti, .real = tr })
 
 Test(als, half_step_matches_direct_solve)
 {
@@ -154,7 +154,7 @@ Test(als, rejects_y_range)
 	char err[256];
 	struct model *m = model_new(&mc, err, sizeof err);
 	struct als_cfg ac = { .k = mc.n_factors, .reg = 1, .reg_bias = 1, .threads = 1 };
-	cr_assert_null(als_new(m, &(const struct rcols){ .n = p.n, .user = p.u, .item32 = p.i, .real = p.r },
+	cr_assert_null(als_new(m, &(const struct rcols){ .n = p.n, .user32 = p.u, .item32 = p.i, .real = p.r },
 			       &sp, &ac, err, sizeof err));
 	cr_assert(strstr(err, "y_range"), "%s", err);
 	model_free(m);

@@ -35,7 +35,13 @@ static struct ds *load_fixture(const char *rel, enum eng_item_key key, const cha
 }
 
 /* The dense index whose title is t, or fail. */
-/* Item and value of rating j, whatever widths the columns have. */
+/* User, item and value of rating j, whatever widths the columns have. */
+static uint32_t user_at(const struct ds *ds, size_t j)
+{
+	const struct rcols c = ds_cols(ds);
+	return rc_user(&c, j);
+}
+
 static uint32_t item_at(const struct ds *ds, size_t j)
 {
 	const struct rcols c = ds_cols(ds);
@@ -73,7 +79,7 @@ Test(dataset, ml100k_fixture)
 	cr_assert_eq(ds_n_ratings(ds), 6);
 	cr_assert_eq(ds_n_train(ds), 0);
 	for (int r = 0; r < 6; r++) {
-		cr_assert_eq(ds_users(ds)[r], users[r], "rating %d", r);
+		cr_assert_eq(user_at(ds, r), users[r], "rating %d", r);
 		cr_assert_eq(item_at(ds, r), items[r], "rating %d", r);
 		cr_assert_eq(value_at(ds, r), ratings[r], "rating %d", r);
 	}
@@ -215,7 +221,7 @@ Test(dataset, generic_tsv_with_header)
 	cr_assert_eq(ds_format(ds), ENG_FMT_TSV);
 	cr_assert_eq(ds_n_ratings(ds), 2);
 	cr_assert_eq(ds_user_id(ds, 0), 1);
-	cr_assert_eq(ds_users(ds)[0], 1);
+	cr_assert_eq(user_at(ds, 0), 1);
 	cr_assert_eq(value_at(ds, 1), 2.0f);
 	ds_free(ds);
 }
@@ -344,29 +350,57 @@ Test(dataset, hostile_values_keep_their_bits)
 	ds_free(ds);
 }
 
-static uint32_t items_wanted;
+static uint32_t ids_wanted;
+static int ids_are_items;
 
-static void line_items(size_t j, char *buf, size_t len)
+static void line_ids(size_t j, char *buf, size_t len)
 {
-	/* item ids from 5 up, so the dense index is id - 5 */
-	snprintf(buf, len, "%zu,%zu,4", j % 7, (size_t)5 + (j * 40503) % items_wanted);
+	/* ids from 5 up, so the dense index is id - 5; the other side of
+	 * each rating takes a few ids */
+	size_t id = 5 + (j * 40503) % ids_wanted;
+	if (ids_are_items)
+		snprintf(buf, len, "%zu,%zu,4", j % 7, id);
+	else
+		snprintf(buf, len, "%zu,%zu,4", id, j % 7);
 }
 
-/* Items are 16 bits up to 65536 of them, 32 past that; either way each
- * rating reads its own item back. */
-Test(dataset, items_narrow_while_they_fit)
+/* Users and items are 16 bits up to 65536 of them and 24 past that
+ * (32 past 2^24, too big a file for a unit test); either way each rating
+ * reads its own ids back. */
+Test(dataset, ids_narrow_while_they_fit)
 {
-	for (int wide = 0; wide < 2; wide++) {
-		items_wanted = UINT16_MAX + 1u + (uint32_t)wide;
-		struct ds *ds = load_generated(items_wanted, line_items);
-		const struct rcols c = ds_cols(ds);
-		cr_assert_eq(ds_n_items(ds), items_wanted);
-		cr_assert_eq(c.item16 != NULL, !wide);
-		cr_assert_eq(c.item32 != NULL, wide);
-		for (size_t j = 0; j < ds_n_ratings(ds); j++)
-			cr_assert_eq(rc_item(&c, j), (j * 40503) % items_wanted, "rating %zu", j);
-		cr_assert_eq(rc_value(&c, 0), 4.0f);
-		ds_free(ds);
+	for (ids_are_items = 0; ids_are_items < 2; ids_are_items++)
+		for (int wide = 0; wide < 2; wide++) {
+			ids_wanted = UINT16_MAX + 1u + (uint32_t)wide;
+			struct ds *ds = load_generated(ids_wanted, line_ids);
+			const struct rcols c = ds_cols(ds);
+			const void *w16 = ids_are_items ? (const void *)c.item16 : (const void *)c.user16;
+			const void *w24 = ids_are_items ? (const void *)c.item24 : (const void *)c.user24;
+			const void *w32 = ids_are_items ? (const void *)c.item32 : (const void *)c.user32;
+			cr_assert_eq(ids_are_items ? ds_n_items(ds) : ds_n_users(ds), ids_wanted);
+			cr_assert_eq(w16 != NULL, !wide);
+			cr_assert_eq(w24 != NULL, wide);
+			cr_assert_null(w32);
+			for (size_t j = 0; j < ds_n_ratings(ds); j++) {
+				uint32_t want = (uint32_t)((j * 40503) % ids_wanted), other = (uint32_t)(j % 7);
+				cr_assert_eq(rc_item(&c, j), ids_are_items ? want : other, "rating %zu", j);
+				cr_assert_eq(rc_user(&c, j), ids_are_items ? other : want, "rating %zu", j);
+			}
+			cr_assert_eq(rc_value(&c, 0), 4.0f);
+			ds_free(ds);
+		}
+}
+
+/* Plain arrays through rcols_plain() read back as they are. */
+Test(dataset, plain_columns)
+{
+	static const uint32_t u[] = { 70000, 0, UINT32_MAX }, it[] = { 3, 1u << 24, 9 };
+	static const float r[] = { 0.5f, 1e-30f, 10.0f };
+	const struct rcols c = rcols_plain(3, u, it, r);
+	for (size_t j = 0; j < 3; j++) {
+		cr_assert_eq(rc_user(&c, j), u[j]);
+		cr_assert_eq(rc_item(&c, j), it[j]);
+		cr_assert_eq(rc_value(&c, j), r[j]);
 	}
 }
 

@@ -344,7 +344,6 @@ static void refit_users(const struct chapter *c, const struct foldin_prior *p0,
 	const struct model *m = c->m;
 	int k = m->cfg.n_factors;
 	uint32_t nu = m->cfg.n_users;
-	const uint32_t *us = ds_users(c->ds);
 	const struct rcols cols = ds_cols(c->ds);
 	struct foldin_prior p = *p0;
 	p.lambda_f *= scale;
@@ -353,20 +352,20 @@ static void refit_users(const struct chapter *c, const struct foldin_prior *p0,
 	uint32_t *start = calloc(nu + 1, sizeof *start), *vstart = calloc(nu + 1, sizeof *vstart);
 	uint32_t *ord = malloc(c->sp.n_train * sizeof *ord), *vord = malloc(c->sp.n_valid * sizeof *vord);
 	for (size_t j = 0; j < c->sp.n_train; j++)
-		start[us[c->sp.train[j]] + 1]++;
+		start[rc_user(&cols, c->sp.train[j]) + 1]++;
 	for (size_t j = 0; j < c->sp.n_valid; j++)
-		vstart[us[c->sp.valid[j]] + 1]++;
+		vstart[rc_user(&cols, c->sp.valid[j]) + 1]++;
 	for (uint32_t u = 0; u < nu; u++) {
 		start[u + 1] += start[u];
 		vstart[u + 1] += vstart[u];
 	}
 	uint32_t *fill = calloc(nu, sizeof *fill), *vfill = calloc(nu, sizeof *vfill);
 	for (size_t j = 0; j < c->sp.n_train; j++) {
-		uint32_t u = us[c->sp.train[j]];
+		uint32_t u = rc_user(&cols, c->sp.train[j]);
 		ord[start[u] + fill[u]++] = c->sp.train[j];
 	}
 	for (size_t j = 0; j < c->sp.n_valid; j++) {
-		uint32_t u = us[c->sp.valid[j]];
+		uint32_t u = rc_user(&cols, c->sp.valid[j]);
 		vord[vstart[u] + vfill[u]++] = c->sp.valid[j];
 	}
 	uint32_t *it = malloc(c->sp.n_train * sizeof *it);

@@ -13,7 +13,7 @@
 enum { NU = 50, NI = 60, NR = 4000 };
 static uint32_t users[NR], items[NR];
 static float ratings[NR];
-#define COLS ((const struct rcols){ .n = NR, .user = users, .item32 = items, .real = ratings })
+#define COLS ((const struct rcols){ .n = NR, .user32 = users, .item32 = items, .real = ratings })
 
 static void make_data(void)
 {

@@ -35,7 +35,7 @@ Test(metrics, error_clips_to_the_scale)
 static const uint32_t ru[] = { 0, 0, 0, 0, 1, 1, 1, 1 };
 static const uint32_t ri[] = { 0, 1, 3, 4, 1, 2, 3, 0 };
 static const float rr[] = { 4, 5, 4, 2, 3, 3, 3, 3 };
-#define RCOLS { .n = 8, .user = ru, .item32 = ri, .real = rr }
+#define RCOLS { .n = 8, .user32 = ru, .item32 = ri, .real = rr }
 static uint32_t train_idx[] = { 0, 4, 5, 6 }, valid_idx[] = { 1, 2, 3, 7 };
 
 static const float score_mat[2][5] = {

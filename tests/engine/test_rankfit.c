@@ -24,7 +24,7 @@ Test(split, per_user_keeps_three_quarters_of_each_user)
 		users[k] = t;
 	}
 	struct split a, b;
-	cr_assert_eq(split_per_user(users, n, 10, 0.25, 3, &a), 0);
+	cr_assert_eq(split_per_user(&(const struct rcols){ .n = n, .user32 = users }, 10, 0.25, 3, &a), 0);
 	unsigned seen[55] = {0}, tr[10] = {0}, cnt[10] = {0};
 	for (size_t j = 0; j < n; j++)
 		cnt[users[j]]++;
@@ -42,15 +42,15 @@ Test(split, per_user_keeps_three_quarters_of_each_user)
 	for (int u = 0; u < 10; u++)
 		cr_assert_eq(tr[u], want[u], "user %d (%u ratings) trains on %u, not %u",
 			     u, cnt[u], tr[u], want[u]);
-	cr_assert_eq(split_per_user(users, n, 10, 0.25, 3, &b), 0);
+	cr_assert_eq(split_per_user(&(const struct rcols){ .n = n, .user32 = users }, 10, 0.25, 3, &b), 0);
 	cr_assert_eq(memcmp(a.valid, b.valid, a.n_valid * sizeof *a.valid), 0);
 	split_free(&b);
-	cr_assert_eq(split_per_user(users, n, 10, 0.25, 4, &b), 0);
+	cr_assert_eq(split_per_user(&(const struct rcols){ .n = n, .user32 = users }, 10, 0.25, 4, &b), 0);
 	cr_assert_neq(memcmp(a.valid, b.valid, a.n_valid * sizeof *a.valid), 0);
 	split_free(&a);
 	split_free(&b);
-	cr_assert_eq(split_per_user(users, n, 9, 0.25, 3, &a), -1);   /* user 9 out of range */
-	cr_assert_eq(split_per_user(users, n, 10, 1.0, 3, &a), -1);
+	cr_assert_eq(split_per_user(&(const struct rcols){ .n = n, .user32 = users }, 9, 0.25, 3, &a), -1);   /* user 9 out of range */
+	cr_assert_eq(split_per_user(&(const struct rcols){ .n = n, .user32 = users }, 10, 1.0, 3, &a), -1);
 }
 
 /* Three users, three items, everything trains: X = [1 1 0; 1 0 1; 0 1 1].
