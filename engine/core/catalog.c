@@ -41,11 +41,15 @@ struct eng_catalog *catalog_make(const struct ds *ds)
 	if (!c->items || !c->strings)
 		goto fail;
 	const struct rcols rc = ds_cols(ds);
-	for (size_t j = 0; j < rc.n; j++) {
-		uint32_t i = rc_item(&rc, j);
-		c->items[i].n_ratings++;
-		sum[i] += rc_value(&rc, j);
-	}
+	struct rc_chunk *b = malloc(sizeof *b);   /* 24 KiB: not on a thread's stack */
+	if (!b)
+		goto fail;
+	for (size_t lo = 0; lo < rc.n; lo += RC_CHUNK)
+		for (size_t j = 0, m = rc_chunk_get(&rc, lo, b); j < m; j++) {
+			c->items[b->item[j]].n_ratings++;
+			sum[b->item[j]] += b->value[j];
+		}
+	free(b);
 	char *s = c->strings;
 	for (uint32_t i = 0; i < n; i++) {
 		struct eng_item *it = &c->items[i];

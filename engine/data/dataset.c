@@ -1077,6 +1077,54 @@ static uint32_t float_bits(float v)
 	return b;
 }
 
+/* Values to codes: first a direct-mapped cache on the top 12 bits of a
+ * value's float (sign, exponent and 3 mantissa bits: the half steps 0.5
+ * to 7.5 each get their own entry), then an open-addressing table from
+ * the bits to the code. */
+#define DIRECT_SLOTS 4096
+#define CODE_SLOTS (2 * RCOLS_VALUES_MAX)
+
+struct coder {
+	float value[RCOLS_VALUES_MAX];  /* (n) by code, in first-seen order */
+	int n;
+	uint32_t dbits[DIRECT_SLOTS];   /* the value cached in each entry */
+	int16_t dcode[DIRECT_SLOTS];    /* and its code, or -1 */
+	int16_t slot[CODE_SLOTS];       /* codes by hash of the bits, -1 empty */
+};
+
+static unsigned code_slot(uint32_t bits)
+{
+	return (unsigned)((bits * 0x9E3779B97F4A7C15ull) >> 55) & (CODE_SLOTS - 1);
+}
+
+/* The code of a value not in the cache, added when new; -1 when
+ * RCOLS_VALUES_MAX are taken. */
+static int coder_add(struct coder *k, float v, uint32_t bits)
+{
+	unsigned h = code_slot(bits), d = bits >> 20;
+
+	while (k->slot[h] >= 0 && float_bits(k->value[k->slot[h]]) != bits)
+		h = (h + 1) & (CODE_SLOTS - 1);
+	if (k->slot[h] < 0) {
+		if (k->n == RCOLS_VALUES_MAX)
+			return -1;
+		k->value[k->n] = v;
+		k->slot[h] = (int16_t)k->n++;
+	}
+	if (k->dcode[d] < 0) {
+		k->dbits[d] = bits;
+		k->dcode[d] = k->slot[h];
+	}
+	return k->slot[h];
+}
+
+static inline int coder_code(struct coder *k, float v)
+{
+	uint32_t bits = float_bits(v), d = bits >> 20;
+
+	return k->dcode[d] >= 0 && k->dbits[d] == bits ? k->dcode[d] : coder_add(k, v, bits);
+}
+
 static int by_value(const void *a, const void *b)
 {
 	float x = *(const float *)a, y = *(const float *)b;
@@ -1085,91 +1133,89 @@ static int by_value(const void *a, const void *b)
 	return x < y ? -1 : x > y ? 1 : bx < by ? -1 : bx > by;
 }
 
-/* A small open-addressing table from a value's bits to its code. */
-#define CODE_SLOTS (2 * RCOLS_VALUES_MAX)
-
-static unsigned code_slot(uint32_t bits)
-{
-	return (unsigned)((bits * 0x9E3779B97F4A7C15ull) >> 55) & (CODE_SLOTS - 1);
-}
-
-/* The slot of value v in slot[] (codes into value[]): where it is, or
- * the empty slot (-1) where it would go. */
-static unsigned code_find(const int16_t *slot, const float *value, float v)
-{
-	uint32_t bits = float_bits(v);
-	unsigned h = code_slot(bits);
-
-	while (slot[h] >= 0 && float_bits(value[slot[h]]) != bits)
-		h = (h + 1) & (CODE_SLOTS - 1);
-	return h;
-}
-
 /* Values as one-byte codes when there are at most RCOLS_VALUES_MAX
- * distinct ones: the table ascending, then each float replaced by its
- * code in place (byte j is written after float j/4 <= j was read; char
- * copies, so the compiler keeps that order) and the array shrunk. */
+ * distinct ones, in one pass in place: byte j is written after float
+ * j/4 <= j was read (char copies, so the compiler keeps that order).
+ * Past the limit at j the pass is undone from the back (float i's bytes
+ * 4i.. hold codes of ratings past i only) and the floats stay.  Then the
+ * table is sorted ascending, the codes renumbered, the array shrunk. */
 static void narrow_values(struct ds *ds)
 {
-	int16_t slot[CODE_SLOTS];
-	float last = 0.0f;
-	int n = 0;
-
-	memset(slot, 0xFF, sizeof slot);
-	for (size_t j = 0; j < ds->n; j++) {
-		float v = ds->rating[j];
-		unsigned h;
-
-		if (j > 0 && float_bits(v) == float_bits(last))
-			continue;   /* ratings come in runs of a value: one probe a run */
-		last = v;
-		h = code_find(slot, ds->value, v);
-		if (slot[h] >= 0)
-			continue;
-		if (n == RCOLS_VALUES_MAX)
-			return;   /* too many: the floats stay */
-		ds->value[n] = v;
-		slot[h] = (int16_t)n++;
-	}
-	qsort(ds->value, (size_t)n, sizeof *ds->value, by_value);
-	memset(slot, 0xFF, sizeof slot);
-	for (int c = 0; c < n; c++)
-		slot[code_find(slot, ds->value, ds->value[c])] = (int16_t)c;
+	struct coder *k = calloc(1, sizeof *k);
 	unsigned char *b = (unsigned char *)ds->rating;
-	for (size_t j = 0; j < ds->n; j++) {
+	size_t n = ds->n, j;
+
+	if (!k)
+		return;   /* the floats stay, as they are */
+	memset(k->dcode, 0xFF, sizeof k->dcode);
+	memset(k->slot, 0xFF, sizeof k->slot);
+	for (j = 0; j < n; j++) {
 		float v;
+		int c;
 
 		memcpy(&v, b + j * sizeof v, sizeof v);
-		b[j] = (unsigned char)slot[code_find(slot, ds->value, v)];
+		if ((c = coder_code(k, v)) < 0)
+			break;
+		b[j] = (unsigned char)c;
 	}
-	void *shrunk = realloc(b, ds->n ? ds->n : 1);
+	if (j < n) {
+		while (j-- > 0)
+			memcpy(b + j * sizeof(float), &k->value[b[j]], sizeof(float));
+		free(k);
+		return;
+	}
+	/* renumber to ascending values */
+	float sorted[RCOLS_VALUES_MAX];
+	unsigned char renum[RCOLS_VALUES_MAX];
+	memcpy(sorted, k->value, (size_t)k->n * sizeof *sorted);
+	qsort(sorted, (size_t)k->n, sizeof *sorted, by_value);
+	for (int c = 0; c < k->n; c++) {
+		int s = 0;
+		while (float_bits(sorted[s]) != float_bits(k->value[c]))
+			s++;
+		renum[c] = (unsigned char)s;
+	}
+	for (j = 0; j < n; j++)
+		b[j] = renum[b[j]];
+	memcpy(ds->value, sorted, (size_t)k->n * sizeof *sorted);
+	ds->n_values = k->n;
+	free(k);
+	void *shrunk = realloc(b, n ? n : 1);
 	ds->code = shrunk ? shrunk : (void *)b;
 	ds->rating = NULL;
-	ds->n_values = n;
 }
 
 /* An id column of n_ids distinct indices in 2 bytes each when they fit,
- * else 3, in place as above (entry j's bytes are written after entry j
- * was read), shrunk to size; *col is then NULL.  Past 2^24 it stays. */
+ * else 3, in place, shrunk to size; *col is then NULL.  Past 2^24 it
+ * stays.  Block by block through a buffer: block [a, a + B) is read
+ * whole, then written to bytes below 4a + 4B that hold entries already
+ * read. */
 static void narrow_ids(uint32_t **col, size_t n, uint32_t n_ids, uint16_t **w16, uint8_t **w24)
 {
+	enum { B = 1024 };
 	size_t bytes = n_ids <= UINT16_MAX + 1u ? 2 : n_ids <= (1u << 24) ? 3 : 4;
 	unsigned char *b = (unsigned char *)*col;
+	uint32_t in[B];
+	unsigned char out[3 * B];
 
 	if (bytes == 4)
 		return;
-	for (size_t j = 0; j < n; j++) {
-		uint32_t x;
+	for (size_t a = 0; a < n; a += B) {
+		size_t m = n - a < B ? n - a : B;
 
-		memcpy(&x, b + j * sizeof x, sizeof x);
+		memcpy(in, b + a * sizeof *in, m * sizeof *in);
 		if (bytes == 2) {
-			uint16_t y = (uint16_t)x;
-			memcpy(b + 2 * j, &y, sizeof y);
+			uint16_t *o = (uint16_t *)(void *)out;
+			for (size_t j = 0; j < m; j++)
+				o[j] = (uint16_t)in[j];
 		} else {
-			unsigned char le[3] = { (unsigned char)x, (unsigned char)(x >> 8),
-						(unsigned char)(x >> 16) };
-			memcpy(b + 3 * j, le, sizeof le);
+			for (size_t j = 0; j < m; j++) {
+				out[3 * j] = (unsigned char)in[j];
+				out[3 * j + 1] = (unsigned char)(in[j] >> 8);
+				out[3 * j + 2] = (unsigned char)(in[j] >> 16);
+			}
 		}
+		memcpy(b + a * bytes, out, m * bytes);
 	}
 	/* one byte past a 24-bit column, which nothing reads: never 0 bytes */
 	void *shrunk = realloc(b, n * bytes + 1);

@@ -150,14 +150,16 @@ int summary_compute(const struct ds *ds, struct eng_summary *out)
 	uint32_t nu = ds_n_users(ds), ni = ds_n_items(ds);
 	uint32_t *cu = calloc(nu ? nu : 1, sizeof *cu);
 	uint32_t *ci = calloc(ni ? ni : 1, sizeof *ci);
+	struct rc_chunk *b = malloc(sizeof *b);   /* 24 KiB: not on a thread's stack */
 	double sum = 0;
 	uint64_t half[HALF_SLOTS] = {0};
 	size_t unslotted = 0;
 
 	memset(out, 0, sizeof *out);
-	if (!cu || !ci) {
+	if (!cu || !ci || !b) {
 		free(cu);
 		free(ci);
+		free(b);
 		return -1;
 	}
 	copy_cut(out->name, sizeof out->name, ds_name(ds));
@@ -168,23 +170,25 @@ int summary_compute(const struct ds *ds, struct eng_summary *out)
 	out->density = nu && ni ? (double)n / ((double)nu * (double)ni) : 0;
 	out->rating_min = ds_rating_min(ds);
 	out->rating_max = ds_rating_max(ds);
-	for (size_t i = 0; i < n; i++) {
-		float r = rc_value(&c, i), h2 = 2.0f * r;
+	for (size_t lo = 0; lo < n; lo += RC_CHUNK)
+		for (size_t i = 0, m = rc_chunk_get(&c, lo, b); i < m; i++) {
+			float r = b->value[i], h2 = 2.0f * r;
 
-		sum += r;
-		cu[rc_user(&c, i)]++;
-		ci[rc_item(&c, i)]++;
-		if (h2 >= 0.0f && h2 < (float)HALF_SLOTS && (float)(int)h2 == h2)
-			half[(int)h2]++;
-		else
-			unslotted++;
-	}
+			sum += r;
+			cu[b->user[i]]++;
+			ci[b->item[i]]++;
+			if (h2 >= 0.0f && h2 < (float)HALF_SLOTS && (float)(int)h2 == h2)
+				half[(int)h2]++;
+			else
+				unslotted++;
+		}
 	out->mean = n ? sum / (double)n : 0;
 	if (unslotted || !histogram_halves(half, out))
 		histogram(ds, out);
 	top_items(ds, ci, out);   /* before spread() sorts ci */
 	spread(cu, nu, &out->user_min, &out->user_median, &out->user_max);
 	spread(ci, ni, &out->item_min, &out->item_median, &out->item_max);
+	free(b);
 	free(cu);
 	free(ci);
 	return 0;

@@ -147,20 +147,20 @@ int insight_data(struct insight *in, const struct ds *ds)
 	in->shrunk = malloc(a * sizeof *in->shrunk);
 	double *isum = calloc(a, sizeof *isum), *usum = calloc(b, sizeof *usum);
 	struct counted *order = malloc(a * sizeof *order);
+	struct rc_chunk *ch = malloc(sizeof *ch);   /* 24 KiB: not on a thread's stack */
 	int ok = in->item_n && in->item_mean && in->user_n && in->user_mean &&
-		 in->by_count && in->popular && in->shrunk && isum && usum && order;
+		 in->by_count && in->popular && in->shrunk && isum && usum && order && ch;
 	if (ok) {
 		const struct rcols c = ds_cols(ds);
 		size_t n = c.n;
 		double total = 0.0;
-		for (size_t j = 0; j < n; j++) {
-			uint32_t u = rc_user(&c, j), i = rc_item(&c, j);
-			float r = rc_value(&c, j);
-			in->item_n[i]++;
-			in->user_n[u]++;
-			isum[i] += r;
-			usum[u] += r;
-		}
+		for (size_t lo = 0; lo < n; lo += RC_CHUNK)
+			for (size_t j = 0, m = rc_chunk_get(&c, lo, ch); j < m; j++) {
+				in->item_n[ch->item[j]]++;
+				in->user_n[ch->user[j]]++;
+				isum[ch->item[j]] += ch->value[j];
+				usum[ch->user[j]] += ch->value[j];
+			}
 		/* the total from the item sums: a running total in the loop
 		 * above was one chain of n dependent additions */
 		for (uint32_t i = 0; i < ni; i++)
@@ -182,6 +182,7 @@ int insight_data(struct insight *in, const struct ds *ds)
 			in->popular[in->by_count[j]] = 1;
 		in->have_data = 1;
 	}
+	free(ch);
 	free(isum);
 	free(usum);
 	free(order);
