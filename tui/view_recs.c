@@ -6,7 +6,9 @@
  * untrained or stale, and how much of the list comes from the 10%
  * most-rated movies.  A ranking model's list (ENG_RECS_RANKED) shows
  * scores, says which model ranked it and how many of your ratings were
- * "not for me", and names the liked movie behind each row.  Before you
+ * "not for me", and names the liked movie behind each row.  Under the
+ * model's line, the share of the catalogue the model's top-10 lists for
+ * the dataset's users reach (catalogue coverage).  Before you
  * rate anything on a dataset with user
  * metadata, Enter opens a one-line form (age, gender, occupation). */
 #define _XOPEN_SOURCE_EXTENDED 1
@@ -105,6 +107,24 @@ static void draw_model(struct panel *p, const struct panel_env *env, int y)
 		     "10%% most-rated", 100.0 * st->recs.pop_share);
 }
 
+/* Row y: how much of the catalogue the model's lists reach, the other
+ * half of the popularity story (a rating model gives most users the same
+ * few films; a ranking model spreads wider). */
+static void draw_coverage(struct panel *p, const struct panel_env *env, int y)
+{
+	const struct state *st = env->st;
+	const struct eng_recs *r = &st->recs;
+	char msg[160];
+
+	if (!r->coverage_lists || r->basis == ENG_RECS_POPULAR || !st->trained)
+		return;
+	snprintf(msg, sizeof msg, "coverage: the top-%d lists of %s%u users hold %.0f%% "
+		 "of the %u movies", ENG_COVERAGE_K,
+		 r->coverage_lists < st->summary.n_users ? "a sample of " : "all ",
+		 r->coverage_lists, 100.0 * r->coverage, st->summary.n_items);
+	panel_text(p, env, y, 1, panel_inner_w(p) - 1, ROLE_LABEL, msg);
+}
+
 /* While the form is open: the occupations it takes, word-wrapped over
  * the rows under it. */
 static void draw_occupations(struct panel *p, const struct panel_env *env,
@@ -155,6 +175,8 @@ static void draw(struct panel *p, const struct panel_env *env)
 	else if (st->has_meta && st->mine.n == 0)
 		panel_printf(p, env, basis + 1, 1, ROLE_LABEL, "Enter: your age, "
 			     "gender and occupation for first recommendations");
+	else
+		draw_coverage(p, env, basis + 1);
 	p->n_rows = st->recs.n;
 	if (p->sel >= p->n_rows)
 		p->sel = p->n_rows > 0 ? p->n_rows - 1 : 0;
