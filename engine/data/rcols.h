@@ -114,6 +114,38 @@ static inline void rc_values(const struct rcols *c, size_t lo, size_t n, float *
 	}
 }
 
+/* Entries idx[0..n) of an id column into out. */
+static inline void rc_gather_ids(const uint32_t *w32, const uint16_t *w16, const uint8_t *w24,
+				 const uint32_t *idx, size_t n, uint32_t *out)
+{
+	if (w32) {
+		for (size_t j = 0; j < n; j++)
+			out[j] = w32[idx[j]];
+	} else if (w16) {
+		for (size_t j = 0; j < n; j++)
+			out[j] = w16[idx[j]];
+	} else {
+		for (size_t j = 0; j < n; j++)
+			out[j] = rc_id(NULL, NULL, w24, idx[j]);
+	}
+}
+
+/* Ratings idx[0..n) of c into u, i and v (a scattered read: the width
+ * tests once per call, not per rating). */
+static inline void rc_gather(const struct rcols *c, const uint32_t *idx, size_t n,
+			     uint32_t *u, uint32_t *i, float *v)
+{
+	rc_gather_ids(c->user32, c->user16, c->user24, idx, n, u);
+	rc_gather_ids(c->item32, c->item16, c->item24, idx, n, i);
+	if (c->code) {
+		for (size_t j = 0; j < n; j++)
+			v[j] = c->value[c->code[idx[j]]];
+	} else {
+		for (size_t j = 0; j < n; j++)
+			v[j] = c->real[idx[j]];
+	}
+}
+
 /* A chunk of ratings as plain arrays. */
 struct rc_chunk {
 	uint32_t user[RC_CHUNK], item[RC_CHUNK];

@@ -677,7 +677,8 @@ static double valid_range(const struct ftrain *t, size_t lo, size_t hi)
 	/* The ratings of a batch of set bits, so that the item row of the
 	 * rating VALID_AHEAD ahead can be fetched while this one is scored:
 	 * in storage order the items come at random. */
-	uint32_t x[VALID_BATCH];
+	uint32_t x[VALID_BATCH], us[VALID_BATCH], is[VALID_BATCH];
+	float rs[VALID_BATCH];
 
 	for (size_t w = lo; w < hi;) {
 		size_t n = 0;
@@ -688,20 +689,21 @@ static double valid_range(const struct ftrain *t, size_t lo, size_t hi)
 			for (; bits; bits &= bits - 1)
 				x[n++] = (uint32_t)(w + (size_t)__builtin_ctzll(bits));
 		}
+		rc_gather(&t->c, x, n, us, is, rs);
 		for (size_t j = 0; j < n; j++) {
 			if (j + VALID_AHEAD < n) {
 				const char *nq = (const char *)(m->item_f +
-								(size_t)rc_item(&t->c, x[j + VALID_AHEAD]) * k);
+								(size_t)is[j + VALID_AHEAD] * k);
 				for (size_t off = 0; off < row; off += 64)
 					__builtin_prefetch(nq + off);
 			}
-			uint32_t u = rc_user(&t->c, x[j]), i = rc_item(&t->c, x[j]);
+			uint32_t u = us[j], i = is[j];
 			float p = dot_f32(m->user_f + (size_t)u * k, m->item_f + (size_t)i * k, k);
 			if (m->user_b)
 				p += m->user_b[u] + m->item_b[i];
 			if (ka->squash)
 				p = ka->lo + ka->span / (1.0f + expf(-p));
-			double e = (double)rc_value(&t->c, x[j]) - p;
+			double e = (double)rs[j] - p;
 			sse += e * e;
 		}
 	}
