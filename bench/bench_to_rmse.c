@@ -70,8 +70,8 @@ static int run(struct ds *ds, const struct split *sp, int threads, struct race *
 	mc.use_y_range = 0;
 	struct model *m = model_new(&mc, err, sizeof err);
 	double t0 = clock_now();
-	struct ftrain *t = m ? ftrain_new(m, ds_users(ds), ds_items(ds), ds_ratings(ds), sp, &tc,
-					  1, err, sizeof err) : NULL;
+	const struct rcols cols = ds_cols(ds);
+	struct ftrain *t = m ? ftrain_new(m, &cols, sp, &tc, 1, err, sizeof err) : NULL;
 	if (!t) {
 		fprintf(stderr, "bench_to_rmse: %s\n", err);
 		model_free(m);
