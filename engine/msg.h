@@ -279,9 +279,11 @@ struct eng_train_args {
 	 * round(share) of them validate.  Ignored with folds or a file split. */
 	int per_user;
 	/* "Retrain with you included": when n_mine > 0, these ratings join the
-	 * training set as one more user.  Their row is dropped when training
-	 * ends, so the model keeps the dataset's shape; what stays is item
-	 * factors and biases that learned from you too. */
+	 * training set as one more user.  Their row is dropped from the model
+	 * when training ends, so the model keeps the dataset's shape (what is
+	 * saved, exported and compared is the dataset's users); the engine
+	 * keeps that row aside, and a RECOMMEND with exactly these ratings is
+	 * answered from it (ENG_RECS_TRAINED) until the model changes. */
 	int n_mine;             /* 0..ENG_RATED_MAX */
 	struct eng_rating mine[ENG_RATED_MAX];  /* (n_mine) */
 };
@@ -489,6 +491,11 @@ enum eng_recs_basis {
 				 * for me"; scores order the list and are not
 				 * ratings; `because` is the liked movie that
 				 * added most to the score */
+	ENG_RECS_TRAINED,       /* the ratings were trained in: a TRAIN with
+				 * exactly these ratings as "you" (n_mine)
+				 * made the current model, and the row it
+				 * learned for you scores the list -- no
+				 * fold-in */
 };
 
 #define ENG_RECS_UNKNOWN_GENDER 1       /* not a gender of the dataset */
@@ -496,7 +503,11 @@ enum eng_recs_basis {
 
 struct eng_recs {
 	enum eng_recs_basis basis;
-	int n_rated;            /* ratings used (FOLDIN) */
+	int n_rated;            /* ratings used (FOLDIN, TRAINED, RANKED) */
+	int n_trained;          /* FOLDIN: when the current model was trained
+				 * with your ratings but these differ (you
+				 * rated since), how many it was trained
+				 * with; else 0 */
 	int unknown;            /* META: ENG_RECS_UNKNOWN_* bits */
 	float lambda_f, lambda_b;/* FOLDIN: the ridge prior's weights on factors, bias */
 	float pop_share;        /* share of e[] among the 10% most-rated items, 0..1 */

@@ -2,7 +2,7 @@
  * ratings (ENG_EVT_RECS), with each movie's predicted rating and the
  * rated movie it is closest to ("because you rated X"), and the honesty
  * lines the chapter asks for: what the list is based on (the fold-in, the
- * metadata form, or the popularity fallback), whether the model is
+ * row T trained for you, the metadata form, or the popularity fallback), whether the model is
  * untrained or stale, and how much of the list comes from the 10%
  * most-rated movies.  A ranking model's list (ENG_RECS_RANKED) shows
  * scores, says which model ranked it and how many of your ratings were
@@ -47,7 +47,13 @@ static int draw_basis(struct panel *p, const struct panel_env *env)
 
 	switch (r->basis) {
 	case ENG_RECS_FOLDIN:
-		if (r->n_rated) {
+		if (r->n_rated && r->n_trained) {
+			/* T trained you in, but you rated since */
+			snprintf(msg, sizeof msg, "from your %d rating%s, folded in "
+				 "as a new user: they changed since T trained the "
+				 "model with your %d", r->n_rated,
+				 r->n_rated == 1 ? "" : "s", r->n_trained);
+		} else if (r->n_rated) {
 			snprintf(msg, sizeof msg, "from your %d rating%s, folded in "
 				 "as a new user", r->n_rated, r->n_rated == 1 ? "" : "s");
 		} else {
@@ -55,6 +61,11 @@ static int draw_basis(struct panel *p, const struct panel_env *env)
 			snprintf(msg, sizeof msg, "no ratings yet: an average user's "
 				 "list; rate movies with 1-5");
 		}
+		break;
+	case ENG_RECS_TRAINED:
+		snprintf(msg, sizeof msg, "from your %d rating%s, trained in with "
+			 "the model (T): your own row, no fold-in", r->n_rated,
+			 r->n_rated == 1 ? "" : "s");
 		break;
 	case ENG_RECS_META:
 		snprintf(msg, sizeof msg, "from age %d, %s, %s%s%s",

@@ -61,6 +61,20 @@ struct eng {
 	int epochs_done;
 	double valid_loss;
 
+	/* You as training left you.  A run with your ratings (TRAIN's
+	 * n_mine) trains one more user, whose row model_keep_users then drops
+	 * so that the model keeps the dataset's shape for saving, exporting
+	 * and comparing.  The row is kept here instead, with the ratings it
+	 * learned from, so that a RECOMMEND with exactly those ratings is
+	 * answered from what training learned (ENG_RECS_TRAINED), not from a
+	 * fold-in; once the ratings differ the fold-in answers again.
+	 * Forgotten whenever the model changes.  n 0: no such row. */
+	struct {
+		int n;
+		struct eng_rating r[ENG_RATED_MAX];     /* (n) sorted by item */
+		float *w;       /* (k [+ 1]) factors, then the bias with biases */
+	} you;
+
 	struct trainer *tr;             /* non-NULL while training (train.h) */
 	/* A learning-rate sweep (non-NULL while it runs) of its own model. */
 	struct lrfind *lrf;
@@ -161,6 +175,59 @@ static void settle(struct eng *e)
 	e->abandoned = NULL;
 }
 
+static int by_item(const void *a, const void *b)
+{
+	const struct eng_rating *x = a, *y = b;
+	if (x->item != y->item)
+		return x->item < y->item ? -1 : 1;
+	return (x->rating > y->rating) - (x->rating < y->rating);
+}
+
+static void forget_you(struct eng *e)
+{
+	free(e->you.w);
+	e->you.w = NULL;
+	e->you.n = 0;
+}
+
+/* Keep the row the run learned for "you" (user index n_users of the
+ * model, about to be dropped) with the ratings it learned from.  A
+ * ranking model's fold-in is its own (rankrec.h), so only rating models
+ * keep one.  Without memory the row is simply not kept: recommendations
+ * then fold you in, and say so. */
+static void keep_you(struct eng *e, const struct prep *p)
+{
+	forget_you(e);
+	const struct model *m = e->model;
+	uint32_t me = ds_n_users(e->ds);
+	if (rankfit_is_ranking(p->a.train.algo) || !m->user_f || m->cfg.n_users <= me)
+		return;
+	size_t k = (size_t)m->cfg.n_factors;
+	if (!(e->you.w = malloc((k + 1) * sizeof *e->you.w)))
+		return;
+	memcpy(e->you.w, m->user_f + (size_t)me * k, k * sizeof *e->you.w);
+	if (m->user_b)
+		e->you.w[k] = m->user_b[me];
+	e->you.n = p->a.n_mine;
+	memcpy(e->you.r, p->a.mine, (size_t)p->a.n_mine * sizeof *e->you.r);
+	qsort(e->you.r, (size_t)e->you.n, sizeof *e->you.r, by_item);
+}
+
+/* Whether RECOMMEND's ratings are the ones "you" was trained with, in
+ * any order. */
+static int same_as_you(const struct eng *e, const struct eng_recommend_args *a)
+{
+	if (!e->you.w || a->n != e->you.n || a->n < 0 || a->n > ENG_RATED_MAX)
+		return 0;
+	struct eng_rating r[ENG_RATED_MAX];
+	memcpy(r, a->r, (size_t)a->n * sizeof *r);
+	qsort(r, (size_t)a->n, sizeof *r, by_item);
+	for (int j = 0; j < a->n; j++)
+		if (r[j].item != e->you.r[j].item || r[j].rating != e->you.r[j].rating)
+			return 0;
+	return 1;
+}
+
 static void drop_training(struct eng *e)
 {
 	trainer_free(e->tr);
@@ -180,8 +247,10 @@ static void drop_training(struct eng *e)
 		settle(e);
 		return;
 	}
-	if (p->with_u && e->model)
+	if (p->with_u && e->model) {
+		keep_you(e, p);
 		model_keep_users(e->model, ds_n_users(e->ds));  /* "you" leave */
+	}
 	if (p->kind == ENG_CMD_TRAIN) {
 		/* the split the model was trained on, for EVAL */
 		split_free(&e->sp);
@@ -196,6 +265,7 @@ static void drop_model(struct eng *e)
 	drop_training(e);
 	model_free(e->model);
 	e->model = NULL;
+	forget_you(e);
 	e->ranker.algo = ENG_FIT_SGD;
 	insight_forget(e->ins, INSIGHT_MODEL);
 	run_record_forget(&e->record);
@@ -365,6 +435,7 @@ static void prep_install(struct eng *e)
 		e->epochs_done = 0;
 		e->valid_loss = NAN;
 	}
+	forget_you(e);          /* a resumed model moves on without it */
 	e->tr = p->tr;
 	p->tr = NULL;
 	e->targs = p->a;
@@ -831,9 +902,15 @@ static int do_insight(struct eng *e, const struct eng_cmd *c)
 						      e->ranker.reg, e->ranker.alpha,
 						      &c->u.recommend, &ev.u.recs, err,
 						      sizeof err);
+		else if (e->model && same_as_you(e, &c->u.recommend))
+			rc = insight_recommend_trained(e->ins, e->ds, e->model, e->you.w,
+						       &c->u.recommend, &ev.u.recs, err,
+						       sizeof err);
 		else
 			rc = insight_recommend(e->ins, e->ds, e->model, &c->u.recommend,
 					       &ev.u.recs, err, sizeof err);
+		if (rc == 0 && ev.u.recs.basis == ENG_RECS_FOLDIN && e->you.w)
+			ev.u.recs.n_trained = e->you.n;
 		snprintf(ev.u.recs.model, sizeof ev.u.recs.model, "%s", model_name(e));
 		break;
 	case ENG_CMD_RECOMMEND_META:

@@ -178,3 +178,42 @@ Test(tui_recs, a_ranking_model_ranks_and_explains_the_list)
 	cr_assert(strstr(rows, "Star Wars (1977)") || strstr(rows, "Toy Story (1995)"), "%s", S.cap);
 	cr_assert_null(strstr(rows, "Fargo (1996)"), "the panned movie explains a row:\n%s", rows);
 }
+
+/* T trains you in as one more user: the list comes from the row training
+ * learned for you, and the pane says so (not "folded in"); rate again and
+ * it is a fold-in once more, saying your ratings changed since.  The
+ * headless `recommend --include-me` says the same. */
+Test(tui_recs, T_trains_you_in_until_you_rate_again)
+{
+	char ds[512];
+	struct cli_result r;
+
+	testenv_tmpdir(S.dir, sizeof S.dir);
+	start();
+	rate_three();
+	TMX_WAIT_TEXT(&S, "your ratings 3");
+	tmx_keys(&S, "T");
+	TMX_WAIT_TEXT(&S, "training finished");
+	TMX_WAIT_TEXT(&S, "trained in with the model");
+	TMX_NOT_ON_SCREEN(&S, "folded in");
+	char trained[4096];
+	recs_rows(trained, sizeof trained);
+	rate("fargo", 2);       /* a changed rating: no longer what T trained */
+	TMX_WAIT_TEXT(&S, "folded in as a new user");
+	TMX_ON_SCREEN(&S, "they changed since T");
+	TMX_NOT_ON_SCREEN(&S, "trained in with the model");
+	rate("fargo", 1);       /* back to what T trained with */
+	TMX_WAIT_TEXT(&S, "trained in with the model");
+	char again[4096];
+	recs_rows(again, sizeof again);
+	cr_assert_str_eq(again, trained, "the trained row's list again:\n%s", S.cap);
+
+	char path[700];
+	snprintf(path, sizeof path, "%s/collabtui/ratings-ml-100k.csv", S.dir);
+	cli_run(&r, S.dir, "recommend --ratings '%s' --data '%s' --epochs 1 --top 3 --include-me",
+		path, testenv_dataset(ds, sizeof ds, "ml-100k"));
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(strstr(r.out, "Recommendations from your 3 ratings (trained in with the model"),
+		  "%s", r.out);
+	cr_assert_null(strstr(r.out, "folded in"), "%s", r.out);
+}
