@@ -49,6 +49,7 @@ void state_message(struct state *s, int err, const char *msg)
 	snprintf(s->status, sizeof s->status, "%.*s", (int)sizeof s->status - 1,
 		 msg);
 	s->status_err = err;
+	s->status_seq++;
 }
 
 /* Send cmd with a fresh req_id; 0 or -1 (status set). */

@@ -83,8 +83,10 @@ struct state {
 	struct movielist *movies;
 	struct state_detail detail;
 
-	char status[256];               /* the last message for the status line */
+	char status[512];               /* the last message for the status line */
 	int status_err;                 /* 1: status is an error */
+	unsigned status_seq;            /* messages so far: a new one, even in
+					 * the same words, is shown whole again */
 
 	/* Your ratings, saved to mine_path after every change. */
 	struct myratings mine;

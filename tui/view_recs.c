@@ -19,14 +19,14 @@
 #include "occupation.h"
 
 #define FORM_MAX 64
-#define BASIS_MAX_ROWS 2        /* the basis wraps to at most this many */
+#define BASIS_MAX_ROWS 4        /* the basis wraps to at most this many */
 
 struct recs_view {
 	struct panel super;
 	int editing;
 	char form[FORM_MAX];
-	int head;               /* rows above the list's header: basis (1 or
-				 * 2), model, form or hint */
+	int head;               /* rows above the list's header: basis (1 to
+				 * 4), model, then the form (1) or hint (0 to 2) */
 };
 
 static int list_rows(const struct panel *p)
@@ -87,12 +87,8 @@ static int draw_basis(struct panel *p, const struct panel_env *env)
 			 0.5f * (st->summary.rating_min + st->summary.rating_max));
 		break;
 	}
-	/* a second row only when the pane has a list to spare it from;
-	 * else one row, cut with an ellipsis */
-	if (panel_inner_h(p) < 8) {
-		panel_text(p, env, 0, 1, panel_inner_w(p) - 1, role, msg);
-		return 1;
-	}
+	/* whole, however short the pane: what the list is based on matters
+	 * more than its last rows */
 	int rows = panel_wrap(p, env, 0, BASIS_MAX_ROWS, role, msg, 1);
 	return rows > 0 ? rows : 1;
 }
@@ -112,8 +108,13 @@ static void draw_model(struct panel *p, const struct panel_env *env, int y)
 		c = panel_printf(p, env, y, 1, ROLE_LABEL, "model training");
 	else
 		c = panel_printf(p, env, y, 1, ROLE_GOOD, "model trained: %s", st->recs.model);
-	panel_printf(p, env, y, 1 + c, ROLE_LABEL, "   popular: %.0f%% from the "
-		     "10%% most-rated", 100.0 * st->recs.pop_share);
+	/* the long form where it fits; the short one, whole, where not */
+	char pop[64];
+	int n = snprintf(pop, sizeof pop, "   popular: %.0f%% from the 10%% most-rated",
+			 100.0 * st->recs.pop_share);
+	if (1 + c + n > panel_inner_w(p) - 1)
+		snprintf(pop, sizeof pop, "  %.0f%% popular", 100.0 * st->recs.pop_share);
+	panel_printf(p, env, y, 1 + c, ROLE_LABEL, "%s", pop);
 }
 
 /* While the form is open: the occupations it takes, word-wrapped over
@@ -157,15 +158,16 @@ static void draw(struct panel *p, const struct panel_env *env)
 		return;
 	}
 	int basis = draw_basis(p, env);
-	v->head = basis + 2;
-	rows = list_rows(p);
 	draw_model(p, env, basis);
+	v->head = basis + 1;
 	if (v->editing)
-		panel_printf(p, env, basis + 1, 1, ROLE_EDIT,
+		panel_printf(p, env, v->head++, 1, ROLE_EDIT,
 			     "age gender occupation: %s_", v->form);
 	else if (st->has_meta && st->mine.n == 0)
-		panel_printf(p, env, basis + 1, 1, ROLE_LABEL, "Enter: your age, "
-			     "gender and occupation for first recommendations");
+		v->head = panel_wrap(p, env, basis + 1, basis + 3, ROLE_LABEL, "Enter: your "
+				     "age, gender and occupation for first "
+				     "recommendations", 1);
+	rows = list_rows(p);
 	p->n_rows = st->recs.n;
 	if (p->sel >= p->n_rows)
 		p->sel = p->n_rows > 0 ? p->n_rows - 1 : 0;
