@@ -568,7 +568,8 @@ enum eng_evt_kind {
 	ENG_EVT_STOPPED,        /* training (or its preparation, or a load)
 				 * stopped early by ENG_CMD_STOP */
 	ENG_EVT_SAVED,
-	ENG_EVT_MODEL_LOADED,
+	ENG_EVT_MODEL_LOADED,   /* u.model_info: the loaded model's shape and
+				 * what its file says trained it */
 	ENG_EVT_ERROR,          /* u.error */
 	ENG_EVT_CATALOG,        /* u.catalog (owned by the receiver), after LOADED */
 	ENG_EVT_BIASES,         /* u.biases (owned by the receiver): after a dotbias
@@ -594,6 +595,25 @@ struct eng_imported {
 	enum eng_model_kind kind;
 	uint32_t n_users, n_items;
 	int n_factors;
+};
+
+/* A loaded model (MODEL_LOADED): its shape, and the settings its file
+ * says trained it, so that a front end can show them, and train with
+ * them again. */
+struct eng_model_info {
+	struct eng_model_hp shape;      /* as trained; n_users, n_items the dataset's */
+	int n_factors;          /* the factors setting that trained this shape
+				 * (bpmf keeps several samples of that many);
+				 * 0 for a fit with no such setting (ease, pop) */
+	int has_train;          /* 1: `train` and valid_pct are the file's;
+				 * 0: it has none (imported, or an older file) */
+	/* The training settings the file names: algo (ENG_FIT_SGD unless it
+	 * names another), epochs asked for, bs, lr, wd, alpha (a fit's
+	 * confidence), opt, sched; the others eng_train_hp_default()'s. */
+	struct eng_train_hp train;
+	double valid_pct;
+	int epochs_done;        /* epochs trained */
+	double valid_loss;      /* the last validation MSE, NAN when none */
 };
 
 /* What an EXPORT wrote (EXPORTED). */
@@ -623,6 +643,7 @@ struct eng_evt {
 		struct eng_load_progress load;
 		struct eng_imported imported;
 		struct eng_exported exported;
+		struct eng_model_info model_info;
 		struct {
 			struct eng_metrics_err err;
 			struct eng_metrics_rank rank;

@@ -723,8 +723,12 @@ unsigned state_apply(struct state *s, struct eng_evt *ev)
 		if (ev->req_id != s->train_req || !s->model_path[0])
 			/* or last session's model (session.h) */
 			return session_model_loaded(s, ev);
+		/* its values first: what train_ended asks for depends on them */
+		session_model_values(s, &ev->u.model_info, 0);
 		train_ended(s, 1);
-		snprintf(msg, sizeof msg, "model loaded from %.400s", s->model_path);
+		snprintf(msg, sizeof msg, "model loaded from %.400s: the Hyperparameters "
+			 "pane shows its values%s", s->model_path, s->stale ?
+			 ", with the options given over them (t trains those)" : "");
 		state_message(s, 0, msg);
 		return DIRTY_ALL;
 	case ENG_EVT_CATALOG:
@@ -817,6 +821,8 @@ unsigned state_apply(struct state *s, struct eng_evt *ev)
 		const struct curve_run *cur = curves_run(s->curves, curves_count(s->curves) - 1);
 		int began = ev->kind == ENG_EVT_TRAINED || (cur && cur->state != CURVES_WAITING);
 		curves_apply(s->curves, ev);
+		if (began)
+			s->model_loaded[0] = '\0';     /* trained here now */
 		train_ended(s, began);
 		state_message(s, 0, ev->kind == ENG_EVT_TRAINED ?
 			      "training finished" : "training stopped");

@@ -98,6 +98,9 @@ struct state {
 	uint32_t model_req;             /* LOAD_MODEL of last session's model */
 	char model_when[40];            /* when that model was trained ("" for
 					 * none, or one trained this session) */
+	char model_loaded[120];         /* a loaded model's kind, epochs and
+					 * valid loss ("" when trained here) */
+	int view_restored;              /* the pane's values are last session's */
 
 	/* The insight replies the panes show; each valid once its reply came. */
 	uint32_t recs_req, bias_req, similar_req, pca_req, export_req;

@@ -14,6 +14,7 @@
 
 #include <cblas.h>
 
+#include "bpmf.h"
 #include "ckpt.h"
 #include "dataset.h"
 #include "export.h"
@@ -58,6 +59,8 @@ struct eng {
 		enum eng_fit algo;
 		double reg, alpha;
 	} ranker;
+	enum eng_fit fit;               /* what made the model: its run's fit,
+					 * or its file's fit= (SGD without one) */
 	int epochs_done;
 	double valid_loss;
 
@@ -267,6 +270,7 @@ static void drop_model(struct eng *e)
 	e->model = NULL;
 	forget_you(e);
 	e->ranker.algo = ENG_FIT_SGD;
+	e->fit = ENG_FIT_SGD;
 	insight_forget(e->ins, INSIGHT_MODEL);
 	run_record_forget(&e->record);
 	split_free(&e->sp);
@@ -439,6 +443,7 @@ static void prep_install(struct eng *e)
 	e->tr = p->tr;
 	p->tr = NULL;
 	e->targs = p->a;
+	e->fit = p->a.train.algo;
 	e->ranker.algo = rankfit_is_ranking(p->a.train.algo) ? p->a.train.algo : ENG_FIT_SGD;
 	e->ranker.reg = p->a.train.wd;
 	e->ranker.alpha = p->a.train.alpha;
@@ -697,10 +702,10 @@ static int do_save(struct eng *e, const struct eng_cmd *c)
 		 e->load.split[0] ? e->load.split : "random");
 	if (t->epochs == 0)     /* IMPORT: trained elsewhere */
 		snprintf(meta.hparams, sizeof meta.hparams, "imported: factors trained elsewhere");
-	if (e->ranker.algo != ENG_FIT_SGD) {
+	if (e->fit != ENG_FIT_SGD) {
 		size_t used = strlen(meta.hparams);
 		snprintf(meta.hparams + used, sizeof meta.hparams - used, " fit=%s alpha=%g",
-			 train_algo_name(e->ranker.algo), e->ranker.alpha);
+			 train_algo_name(e->fit), e->targs.train.alpha);
 	}
 	char err[ENG_MSG_MAX];
 	if (ckpt_save(c->u.path, e->model, &meta, err, sizeof err) != 0)
@@ -709,23 +714,60 @@ static int do_save(struct eng *e, const struct eng_cmd *c)
 	return 0;
 }
 
-/* A saved ranking model says so in its hparams: "... wd=W ... fit=NAME
- * alpha=A" (do_save_model). */
-static void ranker_from_hparams(struct eng *e, const char *hp)
+/* What a model file's hparams say trained it: "opt=O sched=S lr=L wd=W
+ * bs=B epochs=E valid_pct=V split=..." (do_save), then " fit=NAME
+ * alpha=A" for a solver's model.  Words it does not know keep
+ * eng_train_hp_default()'s values; *has_train is 0 without "lr=". */
+static struct eng_train_hp train_from_hparams(const char *hp, double *valid_pct,
+					      int *has_train)
 {
-	static const enum eng_fit algos[] = { ENG_FIT_EASE, ENG_FIT_IALS, ENG_FIT_POP };
-	const char *f = strstr(hp, " fit="), *wd = strstr(hp, "wd="), *al = strstr(hp, " alpha=");
-	e->ranker.algo = ENG_FIT_SGD;
-	if (!f || !wd || !al)
-		return;
-	for (size_t j = 0; j < sizeof algos / sizeof algos[0]; j++) {
-		const char *name = train_algo_name(algos[j]);
-		size_t n = strlen(name);
-		if (strncmp(f + 5, name, n) == 0 && f[5 + n] == ' ')
-			e->ranker.algo = algos[j];
+	static const enum eng_fit algos[] = { ENG_FIT_ALS, ENG_FIT_BPMF, ENG_FIT_EASE,
+					      ENG_FIT_IALS, ENG_FIT_POP };
+	static const enum eng_optim opts[] = { ENG_OPTIM_SGD, ENG_OPTIM_ADAM, ENG_OPTIM_ADAROW };
+	static const enum eng_sched scheds[] = { ENG_SCHED_ONE_CYCLE, ENG_SCHED_CONSTANT,
+						 ENG_SCHED_EXP };
+	struct eng_train_hp t = eng_train_hp_default();
+	*has_train = 0;
+	*valid_pct = 0.2;
+	for (const char *w = hp; *w; w += strcspn(w, " "), w += strspn(w, " ")) {
+		const char *eq = strchr(w, '=');
+		size_t klen = eq ? (size_t)(eq - w) : 0, vlen;
+		if (!eq || klen > strcspn(w, " "))
+			continue;
+		const char *v = eq + 1;
+		vlen = strcspn(v, " ");
+#define KEY(k) (klen == sizeof k - 1 && strncmp(w, k, klen) == 0)
+#define WORD(name) (strlen(name) == vlen && strncmp(v, name, vlen) == 0)
+		if (KEY("fit")) {
+			for (size_t j = 0; j < sizeof algos / sizeof algos[0]; j++)
+				if (WORD(train_algo_name(algos[j])))
+					t.algo = algos[j];
+		} else if (KEY("opt")) {
+			for (size_t j = 0; j < sizeof opts / sizeof opts[0]; j++)
+				if (WORD(optim_kind_name(opts[j])))
+					t.opt = opts[j];
+		} else if (KEY("sched")) {
+			for (size_t j = 0; j < sizeof scheds / sizeof scheds[0]; j++)
+				if (WORD(sched_kind_name(scheds[j])))
+					t.sched = scheds[j];
+		} else if (KEY("lr")) {
+			t.lr = strtod(v, NULL);
+			*has_train = 1;
+		} else if (KEY("wd")) {
+			t.wd = strtod(v, NULL);
+		} else if (KEY("alpha")) {
+			t.alpha = strtod(v, NULL);
+		} else if (KEY("bs")) {
+			t.bs = (int)strtol(v, NULL, 10);
+		} else if (KEY("epochs")) {
+			t.epochs = (int)strtol(v, NULL, 10);
+		} else if (KEY("valid_pct")) {
+			*valid_pct = strtod(v, NULL);
+		}
+#undef KEY
+#undef WORD
 	}
-	e->ranker.reg = strtod(wd + 3, NULL);
-	e->ranker.alpha = strtod(al + 7, NULL);
+	return t;
 }
 
 static int do_load_model(struct eng *e, const struct eng_cmd *c)
@@ -753,10 +795,32 @@ static int do_load_model(struct eng *e, const struct eng_cmd *c)
 	}
 	drop_model(e);
 	e->model = m;
-	ranker_from_hparams(e, meta.hparams);
+	struct eng_evt ev = { .kind = ENG_EVT_MODEL_LOADED, .req_id = c->req_id };
+	struct eng_model_info *mi = &ev.u.model_info;
+	mi->shape = m->cfg;
+	mi->train = train_from_hparams(meta.hparams, &mi->valid_pct, &mi->has_train);
+	mi->train.seed = meta.seed;
+	mi->n_factors = m->cfg.n_factors;
+	if (mi->train.algo == ENG_FIT_EASE || mi->train.algo == ENG_FIT_POP)
+		mi->n_factors = 0;
+	else if (mi->train.algo == ENG_FIT_BPMF && bpmf_kept(mi->train.epochs) > 0 &&
+		 m->cfg.n_factors % bpmf_kept(mi->train.epochs) == 0)
+		mi->n_factors = m->cfg.n_factors / bpmf_kept(mi->train.epochs);
+	mi->epochs_done = (int)meta.epochs;
+	mi->valid_loss = meta.valid_loss;
+	/* what trained it, as its run would have left it: a save of it says
+	 * the same again */
+	e->targs = (struct eng_train_args){ .model = m->cfg, .train = mi->train,
+					    .valid_pct = mi->valid_pct };
+	if (!mi->has_train)
+		e->targs.train.epochs = 0;      /* a save says "imported" again */
+	e->fit = mi->train.algo;
+	e->ranker.algo = rankfit_is_ranking(e->fit) ? e->fit : ENG_FIT_SGD;
+	e->ranker.reg = mi->train.wd;
+	e->ranker.alpha = mi->train.alpha;
 	e->epochs_done = (int)meta.epochs;
 	e->valid_loss = meta.valid_loss;
-	emit_simple(e, ENG_EVT_MODEL_LOADED, c->req_id);
+	e->emit(e->ctx, &ev);
 	emit_biases(e, c->req_id);
 	return 0;
 }

@@ -262,6 +262,87 @@ static void quit_cleanly(void)
 	tmx_stop(&L);
 }
 
+/* A model loaded with --load: the Hyperparameters pane shows the values
+ * that trained it (the model's kind, factors, y_range, its lr, wd,
+ * epochs and bs), the Training pane says what it is, and t trains that
+ * again; an option given over it is shown, and marks the model stale. */
+static void loaded_model_shows_its_values(int w, int h)
+{
+	char ds[512], more[800];
+	struct cli_result r;
+
+	testenv_tmpdir(L.dir, sizeof L.dir);
+	cli_run(&r, L.dir, "train --data '%s' --model dot --factors 20 --y-range none "
+		"--lr 0.01 --wd 0.05 --epochs 2 --bs 128 --save dot20.ckpt",
+		testenv_dataset(ds, sizeof ds, "ml-100k"));
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	snprintf(more, sizeof more, "--load '%s/dot20.ckpt'", L.dir);
+	launch(w, h, more);
+	TMX_WAIT_TEXT(&L, "model loaded from");
+	if (w < 100)
+		tmx_keys(&L, "3");
+	tmx_wait_regex(&L, "model +dot ");
+	tmx_wait_regex(&L, "n_factors +20 ");
+	tmx_wait_regex(&L, "y_range +none ");
+	tmx_wait_regex(&L, "lr +0\\.01 ");
+	tmx_wait_regex(&L, "wd +0\\.05 ");
+	tmx_wait_regex(&L, "epochs +2 ");
+	tmx_wait_regex(&L, "bs +128 ");
+	TMX_NOT_ON_SCREEN(&L, "STALE");
+	if (w < 100)
+		tmx_keys(&L, "2");
+	TMX_WAIT_TEXT(&L, "a loaded model: dot, 20 factors, 2 epochs");
+	/* t trains what is shown: the run's label says so */
+	tmx_keys(&L, "t");
+	TMX_WAIT_TEXT(&L, "lr 0.01 wd 0.05 k 20 dot");
+	TMX_WAIT_TEXT(&L, "done");
+	quit_cleanly();
+
+	/* an option given wins over the model's value, and says it differs */
+	snprintf(more, sizeof more, "--load '%s/dot20.ckpt' --factors 30", L.dir);
+	launch(w, h, more);     /* in the pane left focused (Training at 80x24) */
+	TMX_WAIT_TEXT(&L, "model loaded from");
+	if (w < 100)
+		tmx_keys(&L, "3");
+	tmx_wait_regex(&L, "n_factors +30 ");
+	TMX_ON_SCREEN(&L, "model       dot");
+	if (w < 100)
+		tmx_keys(&L, "2");
+	TMX_WAIT_TEXT(&L, "STALE");
+	cr_assert(tmx_alive(&L));
+}
+
+Test(tui_lab, loaded_model_shows_its_values_80x24) { loaded_model_shows_its_values(80, 24); }
+Test(tui_lab, loaded_model_shows_its_values_120x40) { loaded_model_shows_its_values(120, 40); }
+
+/* Last session's model without last session's values (no session file:
+ * an older version's, or removed): the pane shows the model's values,
+ * not config.yaml's. */
+Test(tui_lab, restored_model_shows_its_values_120x40)
+{
+	char path[700];
+	struct stat st;
+
+	start(120, 40, "--model dot --factors 20 --epochs 1");
+	tmx_keys(&L, "t");
+	TMX_WAIT_TEXT(&L, "done");
+	snprintf(path, sizeof path, "%s/collabtui/model-ml-100k-id.ckpt", L.dir);
+	for (int i = 0; i < 600 && stat(path, &st) != 0; i++)
+		usleep(100000);
+	quit_cleanly();
+	snprintf(path, sizeof path, "%s/collabtui/session-ml-100k-id.txt", L.dir);
+	cr_assert_eq(unlink(path), 0, "no %s", path);
+
+	start(120, 40, "");
+	TMX_WAIT_TEXT(&L, "the model of the last session is back");
+	tmx_wait_regex(&L, "model +dot ");
+	tmx_wait_regex(&L, "n_factors +20 ");
+	tmx_wait_regex(&L, "epochs +1 ");
+	TMX_WAIT_TEXT(&L, "20 factors, 1 epoch");
+	TMX_NOT_ON_SCREEN(&L, "STALE");
+}
+
+
 /* Start with options more: wd as wd_re says, the list by mean, searched
  * for "star". */
 static void see_the_panes_back(const char *more, const char *wd_re)
