@@ -130,16 +130,19 @@ int session_model_values(struct state *s, const struct eng_model_info *mi, int l
 
 unsigned session_model_loaded(struct state *s, const struct eng_evt *ev)
 {
-	char msg[160];
+	char msg[sizeof s->status];
 
 	if (ev->req_id != s->model_req || s->training)
 		return 0;
 	s->trained = 1;
 	int shown = session_model_values(s, &ev->u.model_info, 1) == 0;
-	snprintf(msg, sizeof msg, "the model of the last session is back "
-		 "(trained %s)%s", s->model_when, !shown ? "" : s->stale ?
-		 "; the values shown differ from it: t trains them" : "");
-	state_message(s, 0, msg);
+	/* what was said about your ratings' files stays in view */
+	int keep = s->status_seq == s->mine_note_seq && s->status[0];
+	snprintf(msg, sizeof msg, "%.300s%sthe model of the last session is back "
+		 "(trained %s)%s", keep ? s->status : "", keep ? "; " : "", s->model_when,
+		 !shown ? "" : s->stale ? "; the values shown differ from it: t "
+		 "trains them" : "");
+	state_message(s, keep && s->status_err, msg);
 	state_recommend(s);
 	if (s->cfg.model != VOCAB_MODEL_DOT)
 		state_bias_list(s, s->bias_min);

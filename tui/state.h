@@ -93,6 +93,8 @@ struct state {
 	char mine_path[ENG_PATH_MAX];   /* "" when there is nowhere to save */
 	int mine_keep;                  /* the file could not be read whole:
 					 * never overwrite it */
+	unsigned mine_note_seq;         /* status_seq of the message that said
+					 * earlier files were merged */
 	int has_meta;                   /* the dataset has age, gender, occupation */
 	int trained_factors;            /* the model's k, for the PCA */
 	uint32_t model_req;             /* LOAD_MODEL of last session's model */

@@ -9,6 +9,7 @@
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define TMX_WAIT_S 120.0        /* training under ASan takes a while */
@@ -216,4 +217,45 @@ Test(tui_recs, T_trains_you_in_until_you_rate_again)
 	cr_assert(strstr(r.out, "Recommendations from your 3 ratings (trained in with the model"),
 		  "%s", r.out);
 	cr_assert_null(strstr(r.out, "folded in"), "%s", r.out);
+}
+
+/* Ratings an earlier version kept under the other item key
+ * (ratings-ml-100k-title.csv, title,rating lines) are merged into the one
+ * file once, the status line says so, and neither file's ratings are
+ * lost; the old file stays, renamed. */
+Test(tui_recs, an_earlier_versions_file_is_merged_once)
+{
+	char dir[700], path[800], got[4096];
+	struct stat st;
+
+	testenv_tmpdir(S.dir, sizeof S.dir);
+	snprintf(dir, sizeof dir, "%s/collabtui", S.dir);
+	cr_assert_eq(mkdir(dir, 0700), 0);
+	snprintf(path, sizeof path, "%s/ratings-ml-100k.csv", dir);
+	FILE *f = fopen(path, "w");
+	fputs("title,rating,id\nFargo (1996),1,100\n", f);
+	fclose(f);
+	snprintf(path, sizeof path, "%s/ratings-ml-100k-title.csv", dir);
+	f = fopen(path, "w");
+	fputs("Star Wars (1977),5\nFargo (1996),4\n", f);
+	fclose(f);
+
+	start();
+	TMX_WAIT_TEXT(&S, "1 rating merged from ratings-ml-100k-title.csv");
+	TMX_WAIT_TEXT(&S, "your ratings 2");
+	cr_assert_neq(stat(path, &st), 0, "the old file is still there to merge again");
+	snprintf(path, sizeof path, "%s/ratings-ml-100k-title.csv.migrated", dir);
+	cr_assert_eq(stat(path, &st), 0, "no copy of the old file is kept");
+	snprintf(path, sizeof path, "%s/ratings-ml-100k.csv", dir);
+	cli_slurp(path, got, sizeof got);
+	cr_assert_str_eq(got, "title,rating,id\nFargo (1996),1,100\nStar Wars (1977),5,50\n",
+			 "the new file's Fargo wins, Star Wars joins");
+	tmx_keys(&S, "q");
+	TMX_WAIT_GONE(&S, "users 943");
+	tmx_stop(&S);
+
+	/* once: a restart says nothing of it */
+	start();
+	TMX_WAIT_TEXT(&S, "your ratings 2");
+	TMX_NOT_ON_SCREEN(&S, "merged from");
 }
