@@ -343,32 +343,61 @@ Test(tui_lab, restored_model_shows_its_values_120x40)
 }
 
 
-/* Start with options more: wd as wd_re says, the list by mean, searched
- * for "star". */
-static void see_the_panes_back(const char *more, const char *wd_re)
+/* Start (w x h) with options more: the Movies pane focused (it is the
+ * one shown at 80x24), by mean, searched for "star"; then wd as wd_re
+ * says, and last session's model back, STALE or not. */
+static void see_the_panes_back(int w, int h, const char *more, const char *wd_re,
+			       int stale)
 {
-	start(120, 40, more);
-	tmx_wait_regex(&L, wd_re);
+	launch(w, h, more);
 	TMX_WAIT_TEXT(&L, "by mean");
+	/* a key closes what the long message covers at 80x24 (the search
+	 * line); F12 does nothing else */
+	TMX_WAIT_TEXT(&L, "the model of the last session is back");
+	tmx_keys(&L, "F12");
 	TMX_WAIT_TEXT(&L, "/star   (Esc clears)");
 	TMX_WAIT_TEXT(&L, "Star Wars (1977)");
-	TMX_NOT_ON_SCREEN(&L, "Toy Story");
+	TMX_NOT_ON_SCREEN(&L, "\u2502 Toy Story (1995) ");  /* a Movies row */
+	/* the Movies pane has the keys: Enter opens the selected movie's
+	 * details (in the Hyperparameters pane it would edit the preset) */
+	tmx_keys(&L, "Enter");
+	TMX_WAIT_TEXT(&L, "genres ");
+	tmx_keys(&L, "Escape");
+	TMX_WAIT_GONE(&L, "genres ");
+	/* Shift-Tab: in the movie list the digits rate */
+	tmx_keys(&L, "BTab");
+	tmx_wait_regex(&L, wd_re);
+	tmx_wait_regex(&L, "epochs +1 ");
+	tmx_keys(&L, "2");
+	tmx_wait_regex(&L, "last session's model, trained 20[0-9-]+ [0-9:]+ UTC");
+	/* values that differ from the model's mark it, in Training's title */
+	if (stale)
+		TMX_ON_SCREEN(&L, "STALE");
+	else
+		TMX_NOT_ON_SCREEN(&L, "STALE");
+	tmx_keys(&L, "4");      /* left as found */
 }
 
-/* Change wd, the movie list's order and search, focus the Movies pane,
- * quit: a restart shows them all as they were left (from
- * session-ml-100k-id.txt beside the history); an option given on the
- * command line wins over the restored value, the rest still come back. */
-Test(tui_lab, the_panes_come_back_as_left_120x40)
+/* Change wd, train, change the movie list's order and search, focus the
+ * Movies pane, quit: a restart shows them all as they were left (from
+ * session-ml-100k-id.txt beside the history), with the model trained
+ * (model-ml-100k-id.ckpt); an option given on the command line wins over
+ * the restored value, the rest still come back. */
+static void panes_come_back_as_left(int w, int h)
 {
 	char path[700];
 	struct stat st;
 
-	start(120, 40, "");
-	TMX_WAIT_TEXT(&L, "Enter edit p preset");       /* Params focused */
+	start(w, h, "--epochs 1");      /* Hyperparameters focused */
 	tmx_wait_regex(&L, "wd +0\\.1 ");
 	tmx_keys(&L, "Down Down Down Down Right");     /* wd 0.1 -> 0.2 */
 	tmx_wait_regex(&L, "wd +0\\.2 ");
+	tmx_keys(&L, w < 100 ? "t 2" : "t");
+	TMX_WAIT_TEXT(&L, "done");
+	snprintf(path, sizeof path, "%s/collabtui/model-ml-100k-id.ckpt", L.dir);
+	for (int i = 0; i < 600 && stat(path, &st) != 0; i++)
+		usleep(100000);
+	cr_assert_eq(stat(path, &st), 0, "no %s", path);
 	tmx_keys(&L, "4 o o / s t a r Enter");
 	TMX_WAIT_TEXT(&L, "by mean");
 	TMX_WAIT_TEXT(&L, "/star   (Esc clears)");
@@ -376,18 +405,18 @@ Test(tui_lab, the_panes_come_back_as_left_120x40)
 	snprintf(path, sizeof path, "%s/collabtui/session-ml-100k-id.txt", L.dir);
 	cr_assert_eq(stat(path, &st), 0, "no %s", path);
 
-	see_the_panes_back("", "wd +0\\.2 ");
-	/* the Movies pane has the keys: Enter opens the selected movie's
-	 * details (in the Hyperparameters pane it would edit the preset) */
-	tmx_keys(&L, "Enter");
-	TMX_WAIT_TEXT(&L, "genres ");
-	tmx_keys(&L, "Escape");
+	see_the_panes_back(w, h, "", "wd +0\\.2 ", 0);
 	quit_cleanly();
 
-	/* the command line wins, the rest is still restored */
-	see_the_panes_back("--wd 0.05", "wd +0\\.05 ");
+	/* the command line wins, the rest is still restored, and the model
+	 * (trained with wd 0.2) is marked stale */
+	see_the_panes_back(w, h, "--wd 0.05", "wd +0\\.05 ", 1);
 	cr_assert(tmx_alive(&L));
 }
+
+Test(tui_lab, the_panes_come_back_as_left_80x24) { panes_come_back_as_left(80, 24); }
+Test(tui_lab, the_panes_come_back_as_left_120x40) { panes_come_back_as_left(120, 40); }
+Test(tui_lab, the_panes_come_back_as_left_200x60) { panes_come_back_as_left(200, 60); }
 
 /* ---- polish ------------------------------------------------------------------ */
 
