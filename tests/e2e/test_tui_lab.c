@@ -219,21 +219,28 @@ Test(tui_lab, map_lists_the_ends_200x60) { map_lists_the_ends(200, 60); }
 
 /* ---- a session that remembers ---------------------------------------------- */
 
-/* Train, quit, start again: last session's model is back (saved beside the
- * run history), with when it was trained, and the recommendations come
- * from it, not from the untrained fallback; no retraining. */
-static void model_comes_back(int w, int h)
+/* Train (t; at 80x24 with the Training pane shown) until done and the
+ * model is kept for the next session. */
+static void train_and_keep(int w)
 {
 	char path[700];
 	struct stat st;
 
-	start(w, h, "--epochs 1");
 	tmx_keys(&L, w < 100 ? "t 2" : "t");
 	TMX_WAIT_TEXT(&L, "done");
 	snprintf(path, sizeof path, "%s/collabtui/model-ml-100k-id.ckpt", L.dir);
 	for (int i = 0; i < 600 && stat(path, &st) != 0; i++)
 		usleep(100000);
 	cr_assert_eq(stat(path, &st), 0, "no %s", path);
+}
+
+/* Train, quit, start again: last session's model is back (saved beside the
+ * run history), with when it was trained, and the recommendations come
+ * from it, not from the untrained fallback; no retraining. */
+static void model_comes_back(int w, int h)
+{
+	start(w, h, "--epochs 1");
+	train_and_keep(w);
 	tmx_keys(&L, "q");
 	cr_assert_eq(tmx_wait_exit(&L), 0);
 	tmx_stop(&L);
@@ -321,14 +328,9 @@ Test(tui_lab, loaded_model_shows_its_values_120x40) { loaded_model_shows_its_val
 Test(tui_lab, restored_model_shows_its_values_120x40)
 {
 	char path[700];
-	struct stat st;
 
 	start(120, 40, "--model dot --factors 20 --epochs 1");
-	tmx_keys(&L, "t");
-	TMX_WAIT_TEXT(&L, "done");
-	snprintf(path, sizeof path, "%s/collabtui/model-ml-100k-id.ckpt", L.dir);
-	for (int i = 0; i < 600 && stat(path, &st) != 0; i++)
-		usleep(100000);
+	train_and_keep(120);
 	quit_cleanly();
 	snprintf(path, sizeof path, "%s/collabtui/session-ml-100k-id.txt", L.dir);
 	cr_assert_eq(unlink(path), 0, "no %s", path);
@@ -392,12 +394,7 @@ static void panes_come_back_as_left(int w, int h)
 	tmx_wait_regex(&L, "wd +0\\.1 ");
 	tmx_keys(&L, "Down Down Down Down Right");     /* wd 0.1 -> 0.2 */
 	tmx_wait_regex(&L, "wd +0\\.2 ");
-	tmx_keys(&L, w < 100 ? "t 2" : "t");
-	TMX_WAIT_TEXT(&L, "done");
-	snprintf(path, sizeof path, "%s/collabtui/model-ml-100k-id.ckpt", L.dir);
-	for (int i = 0; i < 600 && stat(path, &st) != 0; i++)
-		usleep(100000);
-	cr_assert_eq(stat(path, &st), 0, "no %s", path);
+	train_and_keep(w);
 	tmx_keys(&L, "4 o o / s t a r Enter");
 	TMX_WAIT_TEXT(&L, "by mean");
 	TMX_WAIT_TEXT(&L, "/star   (Esc clears)");
