@@ -133,14 +133,14 @@ static int run_fold(struct eng *e, struct collector *col, struct eng_cmd *load,
  * each row's value per column, their mean and standard deviation;
  * fmt_of(m) is row m's number format. */
 static void print_rows(const char *word, uint64_t first, const char *const *names,
-		       int n_rows, int n, double vals[][EVAL_MAX_FOLDS],
+		       int row0, int n_rows, int n, double vals[][EVAL_MAX_FOLDS],
 		       const char *(*fmt_of)(int m))
 {
 	printf("%-16s", "");
 	for (int f = 0; f < n; f++)
 		printf("%s %-4llu", word, (unsigned long long)(first + (uint64_t)f));
 	printf("Mean     Std\n");
-	for (int m = 0; m < n_rows; m++) {
+	for (int m = row0; m < n_rows; m++) {
 		double sum = 0.0, ss = 0.0;
 		for (int f = 0; f < n; f++)
 			sum += vals[m][f];
@@ -163,12 +163,18 @@ static const char *fold_fmt(int m)
 	return m == M_POP ? "%-9.1f" : m == M_FIT ? "%-9.2f" : "%-9.4f";
 }
 
-static void print_table(const char *model, const char *how, int n,
+/* A ranking model's scores are not ratings: its table leaves out RMSE
+ * and MAE (which would read as a very bad rating model) and says so. */
+static void print_table(const char *model, int ranking, const char *how, int n,
 			double vals[M_COUNT][EVAL_MAX_FOLDS])
 {
-	printf("Evaluating RMSE, MAE, precision@%d, recall@%d, NDCG@%d of %s on %d split(s) (%s).\n\n",
-	       EVAL_K, EVAL_K, EVAL_K, model, n, how);
-	print_rows("Fold", 1, row_name, M_COUNT, n, vals, fold_fmt);
+	printf("Evaluating %sprecision@%d, recall@%d, NDCG@%d of %s on %d split(s) (%s).\n",
+	       ranking ? "" : "RMSE, MAE, ", EVAL_K, EVAL_K, EVAL_K, model, n, how);
+	if (ranking)
+		printf("%s is a ranking model: its scores are not ratings, so there is no RMSE "
+		       "or MAE;\n--protocol ranking is the benchmark's protocol for it.\n", model);
+	printf("\n");
+	print_rows("Fold", 1, row_name, ranking ? M_PREC : 0, M_COUNT, n, vals, fold_fmt);
 }
 
 /* The load and train commands of o's settings and an engine reporting to
@@ -257,7 +263,7 @@ static int run_ranking(const struct opts *o)
 	       "seeds %llu..%llu,\nevery test item relevant, training items left out, "
 	       "k = %d.\n\n", vocab_model_setting_word(o->cfg.model, o->cfg.fit),
 	       (unsigned long long)seed0, (unsigned long long)(seed0 + (uint64_t)n - 1), EVAL_K);
-	print_rows("Seed", seed0, rank_row_name, R_COUNT, n, vals, rank_fmt);
+	print_rows("Seed", seed0, rank_row_name, 0, R_COUNT, n, vals, rank_fmt);
 	return EXIT_OK;
 }
 
@@ -306,7 +312,9 @@ static int run(const struct opts *o)
 	if (st == EXIT_OK)
 		cli_label_demo(o);
 	if (st == EXIT_OK)
-		print_table(vocab_model_setting_word(o->cfg.model, o->cfg.fit), how, n, vals);
+		print_table(vocab_model_setting_word(o->cfg.model, o->cfg.fit),
+			    o->cfg.fit == VOCAB_FIT_EASE || o->cfg.fit == VOCAB_FIT_IALS ||
+			    o->cfg.fit == VOCAB_FIT_POP, how, n, vals);
 	return st;
 }
 

@@ -327,6 +327,10 @@ static int report_recommend(struct cli_session *s)
 	}
 	printf("popularity: %.0f%% of these are among the 10%% most-rated movies\n",
 	       100.0 * r->pop_share);
+	if (r->coverage_lists)
+		printf("coverage: the top-%d lists of %s%u users hold %.1f%% of the %u movies\n",
+		       ENG_COVERAGE_K, r->coverage_lists < s->summary->n_users ? "a sample of " : "all ",
+		       r->coverage_lists, 100.0 * r->coverage, cat->n_items);
 	return EXIT_OK;
 }
 

@@ -501,6 +501,8 @@ enum eng_recs_basis {
 #define ENG_RECS_UNKNOWN_GENDER 1       /* not a gender of the dataset */
 #define ENG_RECS_UNKNOWN_OCCUPATION 2   /* not an occupation of the dataset */
 
+#define ENG_COVERAGE_K 10       /* the list length eng_recs.coverage counts */
+
 struct eng_recs {
 	enum eng_recs_basis basis;
 	int n_rated;            /* ratings used (FOLDIN, TRAINED, RANKED) */
@@ -511,6 +513,13 @@ struct eng_recs {
 	int unknown;            /* META: ENG_RECS_UNKNOWN_* bits */
 	float lambda_f, lambda_b;/* FOLDIN: the ridge prior's weights on factors, bias */
 	float pop_share;        /* share of e[] among the 10% most-rated items, 0..1 */
+	/* With a model: the share of the items that appear in the top
+	 * ENG_COVERAGE_K lists the model gives the dataset's users (each
+	 * list without the user's rated items), over coverage_lists users:
+	 * every user, or an evenly spaced sample on a big dataset.
+	 * coverage_lists 0: not known (no model, or no memory for it). */
+	float coverage;
+	uint32_t coverage_lists;
 	char model[16];         /* the model that ranked: "ease", "dotbias", ... */
 	int n_liked;            /* RANKED: ratings folded in as watched */
 	char note[128];         /* POPULAR: why there was no better basis */

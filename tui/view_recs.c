@@ -6,7 +6,9 @@
  * untrained or stale, and how much of the list comes from the 10%
  * most-rated movies.  A ranking model's list (ENG_RECS_RANKED) shows
  * scores, says which model ranked it and how many of your ratings were
- * "not for me", and names the liked movie behind each row.  Before you
+ * "not for me", and names the liked movie behind each row.  Under the
+ * model's line, the share of the catalogue the model's top-10 lists for
+ * the dataset's users reach (catalogue coverage).  Before you
  * rate anything on a dataset with user
  * metadata, Enter opens a one-line form (age, gender, occupation). */
 #define _XOPEN_SOURCE_EXTENDED 1
@@ -26,7 +28,8 @@ struct recs_view {
 	int editing;
 	char form[FORM_MAX];
 	int head;               /* rows above the list's header: basis (1 to
-				 * 4), model, then the form (1) or hint (0 to 2) */
+				 * 4), model, then the form (1), hint or
+				 * coverage (0 to 2) */
 };
 
 static int list_rows(const struct panel *p)
@@ -117,6 +120,25 @@ static void draw_model(struct panel *p, const struct panel_env *env, int y)
 	panel_printf(p, env, y, 1 + c, ROLE_LABEL, "%s", pop);
 }
 
+/* From row y: how much of the catalogue the model's lists reach, the
+ * other half of the popularity story (a rating model gives most users the
+ * same few films; a ranking model spreads wider), wrapped whole over at
+ * most two rows; returns the row after it (y when there is none). */
+static int draw_coverage(struct panel *p, const struct panel_env *env, int y)
+{
+	const struct state *st = env->st;
+	const struct eng_recs *r = &st->recs;
+	char msg[160];
+
+	if (!r->coverage_lists || r->basis == ENG_RECS_POPULAR || !st->trained)
+		return y;
+	snprintf(msg, sizeof msg, "coverage: the top-%d lists of %s%u users hold %.0f%% "
+		 "of the %u movies", ENG_COVERAGE_K,
+		 r->coverage_lists < st->summary.n_users ? "a sample of " : "all ",
+		 r->coverage_lists, 100.0 * r->coverage, st->summary.n_items);
+	return panel_wrap(p, env, y, y + 2, ROLE_LABEL, msg, 1);
+}
+
 /* While the form is open: the occupations it takes, word-wrapped over
  * the rows under it. */
 static void draw_occupations(struct panel *p, const struct panel_env *env,
@@ -167,6 +189,8 @@ static void draw(struct panel *p, const struct panel_env *env)
 		v->head = panel_wrap(p, env, basis + 1, basis + 3, ROLE_LABEL, "Enter: your "
 				     "age, gender and occupation for first "
 				     "recommendations", 1);
+	else
+		v->head = draw_coverage(p, env, basis + 1);
 	rows = list_rows(p);
 	p->n_rows = st->recs.n;
 	if (p->sel >= p->n_rows)

@@ -11,10 +11,6 @@
 #include "embnn.h"
 #include "rank.h"
 
-/* Users scored per callback: one sgemm of this many rows by the items
- * instead of one sgemv per user, which would stream the item factors
- * from memory once for every user. */
-#define SCORE_BLOCK 64
 
 void metrics_error(const float *pred, const float *truth, size_t n, float lo,
 		   float hi, struct eng_metrics_err *out)
@@ -115,7 +111,7 @@ int metrics_ranking(const struct metrics_rank_in *in, struct eng_metrics_rank *o
 	struct split held = { .train = in->sp->valid, .n_train = in->sp->n_valid };
 	struct als_csr train, valid;
 	size_t k = (size_t)in->k, ni = in->n_items;
-	float *scores = malloc((size_t)SCORE_BLOCK * ni * sizeof *scores);
+	float *scores = malloc((size_t)METRICS_SCORE_BLOCK * ni * sizeof *scores);
 	unsigned char *mark = calloc(ni ? ni : 1, 1);   /* 1 train, 2 relevant */
 	unsigned char *shown = calloc(ni ? ni : 1, 1);  /* ever recommended */
 	unsigned char *popular = calloc(ni ? ni : 1, 1);
@@ -135,8 +131,9 @@ int metrics_ranking(const struct metrics_rank_in *in, struct eng_metrics_rank *o
 
 	double sum_p = 0.0, sum_r = 0.0, sum_n = 0.0, sum_ap = 0.0, sum_pop = 0.0;
 	size_t n_recs = 0, n_popular = 0;
-	for (uint32_t u0 = 0; u0 < in->n_users; u0 += SCORE_BLOCK) {
-		uint32_t nb = in->n_users - u0 < SCORE_BLOCK ? in->n_users - u0 : SCORE_BLOCK;
+	for (uint32_t u0 = 0; u0 < in->n_users; u0 += METRICS_SCORE_BLOCK) {
+		uint32_t nb = in->n_users - u0 < METRICS_SCORE_BLOCK ? in->n_users - u0
+								     : METRICS_SCORE_BLOCK;
 		in->score(in->score_ctx, u0, nb, scores);
 		for (uint32_t b = 0; b < nb; b++) {
 			uint32_t u = u0 + b;
@@ -207,5 +204,85 @@ done:
 	free(popular);
 	free(pop);
 	free(top);
+	return rc;
+}
+
+int metrics_coverage(const struct metrics_cover_in *in, double *coverage,
+		     uint32_t *n_lists)
+{
+	*coverage = 0.0;
+	*n_lists = 0;
+	if (in->k < 1 || in->step < 1)
+		return -1;
+	/* the sample: blocks of consecutive users, one block in every step,
+	 * so each block is one sgemm (one user at a time took 3 s at 59,000
+	 * items) */
+	uint64_t span = (uint64_t)in->step * METRICS_SCORE_BLOCK;
+	size_t ni = in->n_items, k = (size_t)in->k;
+	uint32_t *ptr = calloc((size_t)in->n_users + 1, sizeof *ptr);
+	uint32_t *rated = NULL;
+	float *scores = malloc((size_t)METRICS_SCORE_BLOCK * (ni ? ni : 1) * sizeof *scores);
+	unsigned char *mark = calloc(ni ? ni : 1, 1);
+	unsigned char *shown = calloc(ni ? ni : 1, 1);
+	struct rank_pick *top = malloc(k * sizeof *top);
+	int rc = -1;
+	if (!ptr || !scores || !mark || !shown || !top)
+		goto done;
+	/* the sampled users' rated items, grouped by user (a counting sort;
+	 * ptr is indexed by user, empty for the users left out) */
+#define SAMPLED(u) ((u) < in->n_users && (uint64_t)(u) % span < METRICS_SCORE_BLOCK)
+	for (size_t j = 0; j < in->n_ratings; j++)
+		if (SAMPLED(in->users[j]))
+			ptr[in->users[j] + 1]++;
+	for (uint32_t u = 0; u < in->n_users; u++)
+		ptr[u + 1] += ptr[u];
+	rated = malloc(((size_t)ptr[in->n_users] ? ptr[in->n_users] : 1) * sizeof *rated);
+	if (!rated)
+		goto done;
+	for (size_t j = 0; j < in->n_ratings; j++)
+		if (SAMPLED(in->users[j]))
+			rated[ptr[in->users[j]]++] = in->items[j];
+	/* the fill moved each start to the next user's: shift back */
+	for (uint32_t u = in->n_users; u > 0; u--)
+		ptr[u] = ptr[u - 1];
+	ptr[0] = 0;
+#undef SAMPLED
+
+	for (uint64_t u0 = 0; u0 < in->n_users; u0 += span) {
+		uint32_t nb = in->n_users - u0 < METRICS_SCORE_BLOCK ? (uint32_t)(in->n_users - u0)
+							     : METRICS_SCORE_BLOCK;
+		in->score(in->score_ctx, (uint32_t)u0, nb, scores);
+		for (uint32_t b = 0; b < nb; b++) {
+			uint32_t u = (uint32_t)u0 + b;
+			for (uint32_t j = ptr[u]; j < ptr[u + 1]; j++)
+				mark[rated[j]] = 1;
+			struct rank_topk sel;
+			rank_topk_init(&sel, top, k);
+			const float *sc = scores + (size_t)b * ni;
+			for (uint32_t i = 0; i < in->n_items; i++)
+				if (!mark[i])
+					rank_topk_push(&sel, i, sc[i]);
+			size_t got = rank_topk_finish(&sel);
+			for (size_t p = 0; p < got; p++)
+				shown[top[p].idx] = 1;
+			for (uint32_t j = ptr[u]; j < ptr[u + 1]; j++)
+				mark[rated[j]] = 0;
+		}
+		*n_lists += nb;
+	}
+	size_t n_shown = 0;
+	for (size_t i = 0; i < ni; i++)
+		n_shown += shown[i];
+	*coverage = ni ? (double)n_shown / (double)ni : 0.0;
+	rc = 0;
+done:
+	free(ptr);
+	free(rated);
+	free(scores);
+	free(mark);
+	free(shown);
+	free(top);
+	if (rc)
+		*n_lists = 0;
 	return rc;
 }

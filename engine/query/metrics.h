@@ -43,6 +43,11 @@ void metrics_model_error(const struct model *m, const uint32_t *users,
 			 const uint32_t *idx, size_t n, float lo, float hi,
 			 struct eng_metrics_err *out);
 
+/* Users scored per callback: one sgemm of this many rows by the items
+ * instead of one sgemv per user, which would stream the item factors
+ * from memory once for every user. */
+#define METRICS_SCORE_BLOCK 64
+
 /* Fill out (n_users_block, n_items) row-major with the scores of users
  * u0 .. u0 + n_users_block - 1 for every item; higher is better. */
 typedef void (*metrics_score_fn)(void *ctx, uint32_t u0, uint32_t n_users_block,
@@ -63,6 +68,27 @@ struct metrics_rank_in {
 	metrics_score_fn score;
 	void *score_ctx;
 };
+
+/* Catalogue coverage of the lists a model gives the dataset's own users:
+ * the top k of the items a user has not rated, and the share of the
+ * n_items that appear in at least one list.  The users are taken in
+ * blocks of METRICS_SCORE_BLOCK consecutive ones (one score call each),
+ * one block in every step: step 1 takes every user, a larger step bounds
+ * the work on a big dataset.  The ratings are (users,
+ * items)[0..n_ratings).  0 with *coverage and *n_lists (the users
+ * counted) set, or -1 when memory runs out or k < 1 or step < 1. */
+
+struct metrics_cover_in {
+	uint32_t n_users, n_items;
+	const uint32_t *users, *items;
+	size_t n_ratings;
+	uint32_t step;
+	int k;
+	metrics_score_fn score;
+	void *score_ctx;
+};
+int metrics_coverage(const struct metrics_cover_in *in, double *coverage,
+		     uint32_t *n_lists);
 
 /* Ranking metrics as described above.  0, or -1 when memory runs out or
  * k < 1.  With no user to rank, every mean is 0 and n_users is 0. */

@@ -47,6 +47,26 @@ Test(cli_ranking, table_on_the_fixture)
 	cr_assert_eq(r.status, 2);
 }
 
+/* The rating protocol's table for a ranking model has no RMSE or MAE
+ * (its scores are not ratings) and says where to look instead; a rating
+ * model's keeps them. */
+Test(cli_ranking, rating_eval_of_a_ranking_model_has_no_rmse)
+{
+	char fx[512];
+	testenv_fixture(fx, sizeof fx, "ml-100k");
+	struct cli_result r;
+	cli_run(&r, NULL, "eval --data '%s' --model pop", fx);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert_null(strstr(r.out, "RMSE (testset)"), "%s", r.out);
+	cr_assert_null(strstr(r.out, "MAE (testset)"), "%s", r.out);
+	cr_assert(strstr(r.out, "pop is a ranking model: its scores are not ratings"), "%s", r.out);
+	cr_assert_geq(mean_of(r.out, "precision@10", 1), 0.0, "%s", r.out);
+	cli_run(&r, NULL, "eval --data '%s' --epochs 1 --bs 2", fx);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert_geq(mean_of(r.out, "RMSE (testset)", 1), 0.0, "%s", r.out);
+	cr_assert_null(strstr(r.out, "ranking model"), "%s", r.out);
+}
+
 /* The quality check (not a timing): on ML-100K, EASE and iALS rank far
  * better than the most popular items, which in turn beat the chapter's
  * rating model (Microsoft Recommenders' FastAI row is 0.130). */

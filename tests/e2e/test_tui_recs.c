@@ -103,6 +103,7 @@ Test(tui_recs, ratings_change_recommendations_and_persist)
 
 	rate_three();
 	TMX_WAIT_TEXT(&S, "from your 3 ratings, folded in");
+	TMX_ON_SCREEN(&S, "coverage: the top-10 lists of all 943 users hold");
 	recs_rows(after, sizeof after);
 	cr_assert_str_neq(after, before, "the recommendations did not change:\n%s", S.cap);
 	tmx_keys(&S, "q");
@@ -173,6 +174,7 @@ Test(tui_recs, a_ranking_model_ranks_and_explains_the_list)
 	rate_three();
 	TMX_WAIT_TEXT(&S, "ranked by ease from your 3 ratings: 2 watched, 1 not for me");
 	TMX_ON_SCREEN(&S, "most from your");
+	TMX_ON_SCREEN(&S, "coverage: the top-10 lists of all 943 users hold");
 	/* the explanations name the liked movies, never the panned one */
 	char rows[4096];
 	recs_rows_under(" score  title", rows, sizeof rows);

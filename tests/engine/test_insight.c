@@ -506,6 +506,7 @@ Test(eng_insight, replies_errors_fallback_and_fresh_caches, .timeout = 120)
 	cr_assert_eq(r->n, 5);
 	for (int j = 0; j < r->n; j++)
 		cr_assert_neq(r->e[j].idx, 49, "rated items are left out");
+	cr_assert_eq(r->coverage_lists, 0, "no model, no coverage");
 	sink_release(&s);
 
 	/* a model: SIMILAR, then a new model must not reuse the old cache */
@@ -558,6 +559,12 @@ Test(eng_insight, replies_errors_fallback_and_fresh_caches, .timeout = 120)
 	cr_assert_eq(r->n, 5);
 	cr_assert_eq(r->e[0].because, 49);
 	cr_assert(r->lambda_f > 0 && r->lambda_b > 0);
+	/* coverage: every one of the 943 users' top 10, a whole number of
+	 * the 1682 movies, more than one list's worth and not all */
+	cr_assert_eq(r->coverage_lists, 943);
+	double shown = r->coverage * 1682.0;
+	cr_assert_float_eq(shown, round(shown), 1e-3, "%f", shown);
+	cr_assert(shown > 10.0 && shown < 1682.0, "%f", shown);
 	sink_release(&s);
 	struct eng_cmd mc = { .kind = ENG_CMD_RECOMMEND_META, .req_id = 9 };
 	mc.u.meta.top = 3;

@@ -42,7 +42,7 @@ static const float score_mat[2][5] = {
 	{ 0, 0, 0, 0, 0 },
 };
 
-/* The scores of a (2, 5) matrix given as ctx. */
+/* The scores of a (n, 5) matrix given as ctx. */
 static void matrix_scores(void *ctx, uint32_t u0, uint32_t nb, float *out)
 {
 	const float (*mat)[5] = ctx;
@@ -152,4 +152,70 @@ Test(metrics, every_held_out_item_relevant_and_map_by_hand)
 	 * five, one.  Items 0, 1, 2, 3 have one training rating each and ties
 	 * go to the lower index: item 0, one entry of the five listed. */
 	cr_assert_float_eq(m.pop_share, 1.0 / 5, 1e-12);
+}
+
+/* Three users, five items: user 0 rated items 0 and 1, user 1 item 2,
+ * user 2 nothing.  Top 2 of the unrated: user 0 items 4, 3; user 1 items
+ * 0, 1; user 2 item 4, then item 0 (ties go to the lower index). */
+static const uint32_t cu[] = { 0, 0, 1 }, ci[] = { 0, 1, 2 };
+static const float cover_mat[3][5] = {
+	{ 9, 8, 1, 2, 3 },
+	{ 5, 4, 9, 1, 0 },
+	{ 0, 0, 0, 0, 1 },
+};
+
+Test(metrics, coverage_by_hand)
+{
+	struct metrics_cover_in in = {
+		.n_users = 3, .n_items = 5, .users = cu, .items = ci, .n_ratings = 3,
+		.step = 1, .k = 2, .score = matrix_scores, .score_ctx = (void *)cover_mat,
+	};
+	double c;
+	uint32_t n;
+	cr_assert_eq(metrics_coverage(&in, &c, &n), 0);
+	/* items 0, 1, 3, 4 are in some list; item 2 (user 0's best
+	 * unrated is 4, user 1 rated it) in none */
+	cr_assert_float_eq(c, 4.0 / 5.0, 1e-12);
+	cr_assert_eq(n, 3);
+	in.k = 0;
+	cr_assert_eq(metrics_coverage(&in, &c, &n), -1);
+	in.k = 2;
+	in.step = 0;
+	cr_assert_eq(metrics_coverage(&in, &c, &n), -1);
+}
+
+/* 200 users, 300 items, user u's best item is item u (all else 0). */
+static void diagonal_scores(void *ctx, uint32_t u0, uint32_t nb, float *out)
+{
+	(void)ctx;
+	for (uint32_t b = 0; b < nb; b++)
+		for (uint32_t i = 0; i < 300; i++)
+			out[b * 300 + i] = i == u0 + b ? 1.0f : 0.0f;
+}
+
+Test(metrics, coverage_of_a_sample_takes_whole_blocks)
+{
+	/* user 128 rated item 128: its list is then item 0 (ties go to the
+	 * lower index), which user 0's list has already */
+	const uint32_t u[] = { 128 }, it[] = { 128 };
+	struct metrics_cover_in in = {
+		.n_users = 200, .n_items = 300, .users = u, .items = it, .n_ratings = 1,
+		.step = 1, .k = 1, .score = diagonal_scores,
+	};
+	double c;
+	uint32_t n;
+	cr_assert_eq(metrics_coverage(&in, &c, &n), 0);
+	cr_assert_eq(n, 200);
+	cr_assert_float_eq(c, 199.0 / 300.0, 1e-12);
+	/* one block of METRICS_SCORE_BLOCK users in every two: users 0..63
+	 * and 128..191 */
+	in.step = 2;
+	cr_assert_eq(metrics_coverage(&in, &c, &n), 0);
+	cr_assert_eq(n, 2 * METRICS_SCORE_BLOCK);
+	cr_assert_float_eq(c, (2.0 * METRICS_SCORE_BLOCK - 1.0) / 300.0, 1e-12);
+	/* one in four: the first block only */
+	in.step = 4;
+	cr_assert_eq(metrics_coverage(&in, &c, &n), 0);
+	cr_assert_eq(n, METRICS_SCORE_BLOCK);
+	cr_assert_float_eq(c, (double)METRICS_SCORE_BLOCK / 300.0, 1e-12);
 }
