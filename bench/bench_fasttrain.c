@@ -78,7 +78,8 @@ int main(int argc, char **argv)
 	mc.use_y_range = 0;
 	struct model *m = model_new(&mc, err, sizeof err);
 	double t0 = clock_now();
-	struct ftrain *t = m ? ftrain_new(m, ds_users(ds), ds_items(ds), ds_ratings(ds), &sp, &tc,
+	const struct rcols cols = ds_cols(ds);
+	struct ftrain *t = m ? ftrain_new(m, &cols, &sp, &tc,
 					  1, err, sizeof err) : NULL;
 	double setup = clock_now() - t0;
 	if (!t) {

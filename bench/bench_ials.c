@@ -59,8 +59,7 @@ int main(int argc, char **argv)
 	mc.n_factors = k;
 	mc.use_y_range = 0;
 	struct model *m = model_new(&mc, err, sizeof err);
-	struct ratings_view v = { .users = ds_users(ds), .items = ds_items(ds),
-				  .ratings = ds_ratings(ds), .sp = &sp };
+	struct ratings_view v = { .c = ds_cols(ds), .sp = &sp };
 	double t0 = clock_now();
 	struct trainer *t = m ? trainer_new(&ials_trainer_ops, m, &v, &tc, 1, err, sizeof err)
 			      : NULL;

@@ -187,7 +187,7 @@ int main(int argc, char **argv)
 		tr.u.train.train.algo = ENG_FIT_EASE;
 		tr.u.train.train.wd = 400;
 		tr.u.train.model.use_y_range = 0;
-		run_until_idle(e, &s, &tr);
+		bench_run_until_idle(e, &s.errors, &tr);
 		warm(e, &s, "query-recommend-ease", &rec, RUNS,
 		     "ease: x.B, top 10, the liked movie behind each");
 		tr.u.train.train.algo = ENG_FIT_IALS;
@@ -196,13 +196,13 @@ int main(int argc, char **argv)
 		tr.u.train.train.wd = 50;
 		tr.u.train.train.alpha = 6;
 		tr.u.train.train.threads = 2;
-		run_until_idle(e, &s, &tr);
+		bench_run_until_idle(e, &s.errors, &tr);
 		warm(e, &s, "query-recommend-ials", &rec, RUNS,
 		     "ials k 160: one 160x160 solve, top 10, the liked movie behind each");
 		tr.u.train.train = train_cfg_default();
 		tr.u.train.train.seed = 1;
 		tr.u.train.model = model_cfg_default();
-		run_until_idle(e, &s, &tr);
+		bench_run_until_idle(e, &s.errors, &tr);
 	}
 
 	struct eng_cmd pca = { .kind = ENG_CMD_PCA, .req_id = 7 };

@@ -40,12 +40,16 @@ struct eng_catalog *catalog_make(const struct ds *ds)
 	c->strings = malloc(bytes ? bytes : 1);
 	if (!c->items || !c->strings)
 		goto fail;
-	const uint32_t *items = ds_items(ds);
-	const float *r = ds_ratings(ds);
-	for (size_t j = 0, nr = ds_n_ratings(ds); j < nr; j++) {
-		c->items[items[j]].n_ratings++;
-		sum[items[j]] += r[j];
-	}
+	const struct rcols rc = ds_cols(ds);
+	struct rc_chunk *b = malloc(sizeof *b);   /* 24 KiB: not on a thread's stack */
+	if (!b)
+		goto fail;
+	for (size_t lo = 0; lo < rc.n; lo += RC_CHUNK)
+		for (size_t j = 0, m = rc_chunk_get(&rc, lo, b); j < m; j++) {
+			c->items[b->item[j]].n_ratings++;
+			sum[b->item[j]] += b->value[j];
+		}
+	free(b);
 	char *s = c->strings;
 	for (uint32_t i = 0; i < n; i++) {
 		struct eng_item *it = &c->items[i];

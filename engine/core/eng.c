@@ -902,15 +902,14 @@ static int do_eval(struct eng *e, const struct eng_cmd *c)
 	if (model_reserve(e->model, 4096) != 0)
 		return fail(e, c->req_id, ENG_ENOMEM, "out of memory scoring items");
 	struct eng_evt ev = { .kind = ENG_EVT_METRICS, .req_id = c->req_id };
-	const uint32_t *u = ds_users(e->ds), *i = ds_items(e->ds);
-	const float *r = ds_ratings(e->ds);
+	const struct rcols rc = ds_cols(e->ds);
 	float lo = a->clip ? ds_rating_min(e->ds) : 0.0f;
 	float hi = a->clip ? ds_rating_max(e->ds) : 0.0f;
-	metrics_model_error(e->model, u, i, r, e->sp.valid, e->sp.n_valid, lo, hi,
+	metrics_model_error(e->model, &rc, e->sp.valid, e->sp.n_valid, lo, hi,
 			    &ev.u.metrics.err);
 	struct metrics_rank_in in = {
 		.n_users = e->model->cfg.n_users, .n_items = e->model->cfg.n_items,
-		.users = u, .items = i, .ratings = r, .sp = &e->sp,
+		.c = rc, .sp = &e->sp,
 		.relevant = a->relevant, .k = a->k,
 		.score = metrics_model_scores, .score_ctx = e->model,
 	};

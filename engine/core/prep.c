@@ -15,14 +15,14 @@ static int make_split(const struct ds *ds, const struct eng_train_args *a, int b
 {
 	split_free(out);
 	size_t n = ds_n_ratings(ds), n_train = ds_n_train(ds);
+	const struct rcols c = ds_cols(ds);
 	int rc;
 	if (a->folds >= 2)
 		rc = split_kfold(n, a->folds, a->fold, a->train.seed, out);
 	else if (n_train)
 		rc = split_prefix(n, n_train, out);
 	else if (a->per_user)
-		rc = split_per_user(ds_users(ds), n, ds_n_users(ds), a->valid_pct,
-				    a->train.seed, out);
+		rc = split_per_user(&c, ds_n_users(ds), a->valid_pct, a->train.seed, out);
 	else if (bits)
 		return split_random_bits(n, a->valid_pct, a->train.seed, out);
 	else
@@ -50,9 +50,12 @@ static int add_mine(struct prep *p)
 		p->sp.train = train;
 	else if (!p->sp.valid_bits)
 		return -1;
-	memcpy(p->with_u, ds_users(p->ds), n * sizeof *p->with_u);
-	memcpy(p->with_i, ds_items(p->ds), n * sizeof *p->with_i);
-	memcpy(p->with_r, ds_ratings(p->ds), n * sizeof *p->with_r);
+	const struct rcols c = ds_cols(p->ds);
+	for (size_t j = 0; j < n; j++) {
+		p->with_u[j] = rc_user(&c, j);
+		p->with_i[j] = rc_item(&c, j);
+		p->with_r[j] = rc_value(&c, j);
+	}
 	for (size_t j = 0; j < m; j++) {
 		p->with_u[n + j] = me;
 		p->with_i[n + j] = a->mine[j].item;
@@ -80,14 +83,17 @@ static int prep_run(struct prep *p)
 		return ENG_ENOMEM;
 	if (atomic_load_explicit(&p->give_up, memory_order_relaxed))
 		return ENG_ECANCELED;
-	const uint32_t *u = p->with_u ? p->with_u : ds_users(p->ds);
-	const uint32_t *i = p->with_u ? p->with_i : ds_items(p->ds);
-	const float *r = p->with_u ? p->with_r : ds_ratings(p->ds);
+	/* with your ratings, plain copies of the dataset's columns and yours
+	 * after them (add_mine) */
+	const struct rcols c = p->with_u
+		? rcols_plain(ds_n_ratings(p->ds) + (size_t)a->n_mine, p->with_u, p->with_i,
+			      p->with_r)
+		: ds_cols(p->ds);
 	if (p->kind == ENG_CMD_LR_FIND) {
-		p->lrf = lrfind_new(p->m, u, i, r, &p->sp, &a->train, &p->sweep, p->err,
+		p->lrf = lrfind_new(p->m, &c, &p->sp, &a->train, &p->sweep, p->err,
 				    sizeof p->err);
 	} else {
-		struct ratings_view v = { .users = u, .items = i, .ratings = r, .sp = &p->sp };
+		struct ratings_view v = { .c = c, .sp = &p->sp };
 		p->tr = trainer_new(ops, p->m, &v, &a->train,
 				    p->init, p->err, sizeof p->err);
 	}

@@ -10,11 +10,14 @@
  *                       dense index, so only ids that have ratings cost
  *                       memory;
  *   5. merge_titles()   with ENG_ITEM_KEY_TITLE, renumber items by title.
+ *   6. narrow()         every column made as narrow as its values allow
+ *                       (rcols.h), in place.
  * Ratings are the only per-row data: 12 bytes each in three arrays grown
- * geometrically (glibc moves large blocks with mremap, so growth copies
- * nothing).  Every string (titles, genres, occupations, the name) lives
- * in one arena and is referred to by a 32-bit offset, so the dataset is a
- * handful of allocations whatever its size.  Errors stop the load at the
+ * geometrically while loading (glibc moves large blocks with mremap, so
+ * growth copies nothing), then 5 to 12 (MovieLens-25M: 6).  Every
+ * string (titles, genres, occupations, the name) lives in one arena and
+ * is referred to by a 32-bit offset, so the dataset is a handful of
+ * allocations whatever its size.  Errors stop the load at the
  * first bad line; nothing is printed.
  */
 #include "dataset.h"
@@ -33,6 +36,7 @@
 #include "hugemem.h"
 #include "idmap.h"
 #include "lines.h"
+#include "rcols.h"
 #include "synthdemo.h"
 #include "utf8.h"
 
@@ -45,9 +49,19 @@ struct ds {
 	uint32_t name;                /* arena offset */
 	uint32_t n_users, n_items;
 	size_t n, n_train;
-	uint32_t *user;               /* (n) dense user index */
-	uint32_t *item;               /* (n) dense item index */
-	float *rating;                /* (n) */
+	/* The columns (rcols.h): 32-bit ids and float values while loading,
+	 * then narrow() moves what fits into fewer bytes, in place; exactly
+	 * one of each column's arrays is set. */
+	uint32_t *user;               /* (n) dense user index, or NULL */
+	uint16_t *user16;             /* (n) the same in 16 bits, or NULL */
+	uint8_t *user24;              /* (3 n + 1) in 24 bits, or NULL */
+	uint32_t *item;               /* (n) dense item index, and so on */
+	uint16_t *item16;
+	uint8_t *item24;
+	float *rating;                /* (n) rating value, or NULL */
+	uint8_t *code;                /* (n) index into value[], or NULL */
+	float value[RCOLS_VALUES_MAX]; /* (n_values) the distinct ratings, ascending */
+	int n_values;
 	float rmin, rmax;
 	int half;
 	uint32_t *user_id;            /* (n_users) original id */
@@ -1050,6 +1064,179 @@ static int demo_items(struct load *L, const struct synth_demo *demo)
 }
 
 /* ---------------------------------------------------------------------
+ * Step 6: narrow columns
+ */
+
+/* The float's bits: values are told apart by them, so -0 and 0 (both
+ * accepted ratings) keep their own codes and decode as they were read. */
+static uint32_t float_bits(float v)
+{
+	uint32_t b;
+
+	memcpy(&b, &v, sizeof b);
+	return b;
+}
+
+/* Values to codes: first a direct-mapped cache on the top 12 bits of a
+ * value's float (sign, exponent and 3 mantissa bits: the half steps 0.5
+ * to 7.5 each get their own entry), then an open-addressing table from
+ * the bits to the code. */
+#define DIRECT_SLOTS 4096
+#define CODE_SLOTS (2 * RCOLS_VALUES_MAX)
+
+struct coder {
+	float value[RCOLS_VALUES_MAX];  /* (n) by code, in first-seen order */
+	int n;
+	uint32_t dbits[DIRECT_SLOTS];   /* the value cached in each entry */
+	int16_t dcode[DIRECT_SLOTS];    /* and its code, or -1 */
+	int16_t slot[CODE_SLOTS];       /* codes by hash of the bits, -1 empty */
+};
+
+static unsigned code_slot(uint32_t bits)
+{
+	return (unsigned)((bits * 0x9E3779B97F4A7C15ull) >> 55) & (CODE_SLOTS - 1);
+}
+
+/* The code of a value not in the cache, added when new; -1 when
+ * RCOLS_VALUES_MAX are taken. */
+static int coder_add(struct coder *k, float v, uint32_t bits)
+{
+	unsigned h = code_slot(bits), d = bits >> 20;
+
+	while (k->slot[h] >= 0 && float_bits(k->value[k->slot[h]]) != bits)
+		h = (h + 1) & (CODE_SLOTS - 1);
+	if (k->slot[h] < 0) {
+		if (k->n == RCOLS_VALUES_MAX)
+			return -1;
+		k->value[k->n] = v;
+		k->slot[h] = (int16_t)k->n++;
+	}
+	if (k->dcode[d] < 0) {
+		k->dbits[d] = bits;
+		k->dcode[d] = k->slot[h];
+	}
+	return k->slot[h];
+}
+
+static inline int coder_code(struct coder *k, float v)
+{
+	uint32_t bits = float_bits(v), d = bits >> 20;
+
+	return k->dcode[d] >= 0 && k->dbits[d] == bits ? k->dcode[d] : coder_add(k, v, bits);
+}
+
+static int by_value(const void *a, const void *b)
+{
+	float x = *(const float *)a, y = *(const float *)b;
+	uint32_t bx = float_bits(x), by = float_bits(y);
+
+	return x < y ? -1 : x > y ? 1 : bx < by ? -1 : bx > by;
+}
+
+/* Values as one-byte codes when there are at most RCOLS_VALUES_MAX
+ * distinct ones, in one pass in place: byte j is written after float
+ * j/4 <= j was read (char copies, so the compiler keeps that order).
+ * Past the limit at j the pass is undone from the back (float i's bytes
+ * 4i.. hold codes of ratings past i only) and the floats stay.  Then the
+ * table is sorted ascending, the codes renumbered, the array shrunk. */
+static void narrow_values(struct ds *ds)
+{
+	struct coder *k = calloc(1, sizeof *k);
+	unsigned char *b = (unsigned char *)ds->rating;
+	size_t n = ds->n, j;
+
+	if (!k)
+		return;   /* the floats stay, as they are */
+	memset(k->dcode, 0xFF, sizeof k->dcode);
+	memset(k->slot, 0xFF, sizeof k->slot);
+	for (j = 0; j < n; j++) {
+		float v;
+		int c;
+
+		memcpy(&v, b + j * sizeof v, sizeof v);
+		if ((c = coder_code(k, v)) < 0)
+			break;
+		b[j] = (unsigned char)c;
+	}
+	if (j < n) {
+		while (j-- > 0)
+			memcpy(b + j * sizeof(float), &k->value[b[j]], sizeof(float));
+		free(k);
+		return;
+	}
+	/* renumber to ascending values */
+	float sorted[RCOLS_VALUES_MAX];
+	unsigned char renum[RCOLS_VALUES_MAX];
+	memcpy(sorted, k->value, (size_t)k->n * sizeof *sorted);
+	qsort(sorted, (size_t)k->n, sizeof *sorted, by_value);
+	for (int c = 0; c < k->n; c++) {
+		int s = 0;
+		while (float_bits(sorted[s]) != float_bits(k->value[c]))
+			s++;
+		renum[c] = (unsigned char)s;
+	}
+	for (j = 0; j < n; j++)
+		b[j] = renum[b[j]];
+	memcpy(ds->value, sorted, (size_t)k->n * sizeof *sorted);
+	ds->n_values = k->n;
+	free(k);
+	void *shrunk = realloc(b, n ? n : 1);
+	ds->code = shrunk ? shrunk : (void *)b;
+	ds->rating = NULL;
+}
+
+/* An id column of n_ids distinct indices in 2 bytes each when they fit,
+ * else 3, in place, shrunk to size; *col is then NULL.  Past 2^24 it
+ * stays.  Block by block through a buffer: block [a, a + B) is read
+ * whole, then written to bytes below 4a + 4B that hold entries already
+ * read. */
+static void narrow_ids(uint32_t **col, size_t n, uint32_t n_ids, uint16_t **w16, uint8_t **w24)
+{
+	enum { B = 1024 };
+	size_t bytes = n_ids <= UINT16_MAX + 1u ? 2 : n_ids <= (1u << 24) ? 3 : 4;
+	unsigned char *b = (unsigned char *)*col;
+	uint32_t in[B];
+	unsigned char out[3 * B];
+
+	if (bytes == 4)
+		return;
+	for (size_t a = 0; a < n; a += B) {
+		size_t m = n - a < B ? n - a : B;
+
+		memcpy(in, b + a * sizeof *in, m * sizeof *in);
+		if (bytes == 2) {
+			uint16_t *o = (uint16_t *)(void *)out;
+			for (size_t j = 0; j < m; j++)
+				o[j] = (uint16_t)in[j];
+		} else {
+			for (size_t j = 0; j < m; j++) {
+				out[3 * j] = (unsigned char)in[j];
+				out[3 * j + 1] = (unsigned char)(in[j] >> 8);
+				out[3 * j + 2] = (unsigned char)(in[j] >> 16);
+			}
+		}
+		memcpy(b + a * bytes, out, m * bytes);
+	}
+	/* one byte past a 24-bit column, which nothing reads: never 0 bytes */
+	void *shrunk = realloc(b, n * bytes + 1);
+	if (!shrunk)
+		shrunk = b;
+	if (bytes == 2)
+		*w16 = shrunk;
+	else
+		*w24 = shrunk;
+	*col = NULL;
+}
+
+/* Step 6: each column as narrow as its values allow (rcols.h). */
+static void narrow(struct ds *ds)
+{
+	narrow_values(ds);
+	narrow_ids(&ds->user, ds->n, ds->n_users, &ds->user16, &ds->user24);
+	narrow_ids(&ds->item, ds->n, ds->n_items, &ds->item16, &ds->item24);
+}
+
+/* ---------------------------------------------------------------------
  * Public API
  */
 
@@ -1114,6 +1301,7 @@ struct ds *ds_load(const struct ds_opts *opts, char *err, size_t errlen)
 		goto fail;
 	if (L->key == ENG_ITEM_KEY_TITLE && (report_step(L) || merge_titles(L)))
 		goto fail;
+	narrow(ds);
 	synth_demo_free(&demo);
 	free(L);
 	return ds;
@@ -1129,8 +1317,13 @@ void ds_free(struct ds *ds)
 	if (!ds)
 		return;
 	free(ds->user);
+	free(ds->user16);
+	free(ds->user24);
 	free(ds->item);
+	free(ds->item16);
+	free(ds->item24);
 	free(ds->rating);
+	free(ds->code);
 	free(ds->user_id);
 	free(ds->item_id);
 	free(ds->item_title);
@@ -1153,9 +1346,18 @@ enum eng_format ds_format(const struct ds *ds) { return ds->fmt; }
 uint32_t ds_n_users(const struct ds *ds) { return ds->n_users; }
 uint32_t ds_n_items(const struct ds *ds) { return ds->n_items; }
 size_t ds_n_ratings(const struct ds *ds) { return ds->n; }
-const uint32_t *ds_users(const struct ds *ds) { return ds->user; }
-const uint32_t *ds_items(const struct ds *ds) { return ds->item; }
-const float *ds_ratings(const struct ds *ds) { return ds->rating; }
+struct rcols ds_cols(const struct ds *ds)
+{
+	struct rcols c = {
+		.n = ds->n,
+		.user32 = ds->user, .user16 = ds->user16, .user24 = ds->user24,
+		.item32 = ds->item, .item16 = ds->item16, .item24 = ds->item24,
+		.code = ds->code, .value = ds->value, .real = ds->rating,
+	};
+	return c;
+}
+
+int ds_n_values(const struct ds *ds) { return ds->code ? ds->n_values : 0; }
 size_t ds_n_train(const struct ds *ds) { return ds->n_train; }
 float ds_rating_min(const struct ds *ds) { return ds->rmin; }
 float ds_rating_max(const struct ds *ds) { return ds->rmax; }

@@ -116,9 +116,10 @@ int split_kfold(size_t n, int k, int fold, uint64_t seed, struct split *out)
 	return 0;
 }
 
-int split_per_user(const uint32_t *users, size_t n, uint32_t n_users, double valid_pct,
+int split_per_user(const struct rcols *c, uint32_t n_users, double valid_pct,
 		   uint64_t seed, struct split *out)
 {
+	size_t n = c->n;
 	*out = (struct split){0};
 	if (!(valid_pct >= 0.0 && valid_pct < 1.0) || n > UINT32_MAX)
 		return -1;
@@ -129,9 +130,9 @@ int split_per_user(const uint32_t *users, size_t n, uint32_t n_users, double val
 	if (!perm || !start || !by_user)
 		goto done;
 	for (size_t j = 0; j < n; j++) {
-		if (users[j] >= n_users)
+		if (rc_user(c, j) >= n_users)
 			goto done;
-		start[users[j] + 1]++;
+		start[rc_user(c, j) + 1]++;
 	}
 	for (uint32_t u = 0; u < n_users; u++)
 		start[u + 1] += start[u];
@@ -142,7 +143,7 @@ int split_per_user(const uint32_t *users, size_t n, uint32_t n_users, double val
 		goto done;
 	memcpy(fill, start, ((size_t)n_users + 1) * sizeof *fill);
 	for (size_t j = 0; j < n; j++)
-		by_user[fill[users[perm[j]]]++] = perm[j];
+		by_user[fill[rc_user(c, perm[j])]++] = perm[j];
 	free(fill);
 	/* Python's round(), as the library rounds: half to even */
 	size_t n_train = 0;

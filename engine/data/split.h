@@ -18,6 +18,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "rcols.h"
+
 struct split {
 	uint32_t *train;        /* (n_train) rating indices */
 	size_t n_train;
@@ -48,12 +50,12 @@ int split_random(size_t n, double valid_pct, uint64_t seed, struct split *out);
 int split_kfold(size_t n, int k, int fold, uint64_t seed, struct split *out);
 
 /* Microsoft Recommenders' python_stratified_split, by user: each user's
- * ratings (users[j] < n_users) in a seeded random order, the first
+ * ratings (of c's, rc_user() < n_users) in a seeded random order, the first
  * round((1 - valid_pct) * count) of them train (rounding half to even, as
  * Python's round()), the rest validate; so every user with two or more
  * ratings is on both sides.  0, or -1 for a bad share, a user index out of
  * range or no memory (out is then left empty). */
-int split_per_user(const uint32_t *users, size_t n, uint32_t n_users, double valid_pct,
+int split_per_user(const struct rcols *c, uint32_t n_users, double valid_pct,
 		   uint64_t seed, struct split *out);
 
 /* Ratings [0, n_train) train, [n_train, n) validate.  0 or -1 as above. */

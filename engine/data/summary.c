@@ -68,8 +68,8 @@ static int histogram_halves(const uint64_t *half, struct eng_summary *out)
  * ENG_RATING_BINS equal-width bins. */
 static void histogram(const struct ds *ds, struct eng_summary *out)
 {
-	const float *r = ds_ratings(ds);
-	size_t n = ds_n_ratings(ds);
+	const struct rcols c = ds_cols(ds);
+	size_t n = c.n;
 	float lo = ds_rating_min(ds), hi = ds_rating_max(ds), width;
 	float v[ENG_RATING_BINS];
 	int nv = 0, distinct = 1;
@@ -78,16 +78,18 @@ static void histogram(const struct ds *ds, struct eng_summary *out)
 	for (size_t i = 0; i < n && distinct; i++) {
 		int k = 0;
 
-		while (k < nv && v[k] < r[i])
+		float r = rc_value(&c, i);
+
+		while (k < nv && v[k] < r)
 			k++;
-		if (k < nv && v[k] == r[i])
+		if (k < nv && v[k] == r)
 			continue;
 		if (nv == ENG_RATING_BINS) {
 			distinct = 0;
 			break;
 		}
 		memmove(v + k + 1, v + k, (size_t)(nv - k) * sizeof *v);
-		v[k] = r[i];
+		v[k] = r;
 		nv++;
 	}
 	if (distinct) {
@@ -96,7 +98,7 @@ static void histogram(const struct ds *ds, struct eng_summary *out)
 		for (size_t i = 0; i < n; i++) {
 			int k = 0;
 
-			while (v[k] != r[i])
+			while (v[k] != rc_value(&c, i))
 				k++;
 			out->bin_count[k]++;
 		}
@@ -107,7 +109,7 @@ static void histogram(const struct ds *ds, struct eng_summary *out)
 	for (int k = 0; k < ENG_RATING_BINS; k++)
 		out->bin_lo[k] = lo + width * (float)k;
 	for (size_t i = 0; i < n; i++) {
-		int k = (int)((r[i] - lo) / width);
+		int k = (int)((rc_value(&c, i) - lo) / width);
 
 		/* The maximum itself, and rounding at an edge, go in the last bin. */
 		out->bin_count[k < ENG_RATING_BINS ? (k < 0 ? 0 : k) : ENG_RATING_BINS - 1]++;
@@ -144,19 +146,20 @@ static void top_items(const struct ds *ds, const uint32_t *count, struct eng_sum
 int summary_compute(const struct ds *ds, struct eng_summary *out)
 {
 	size_t n = ds_n_ratings(ds);
-	const uint32_t *u = ds_users(ds), *it = ds_items(ds);
-	const float *r = ds_ratings(ds);
+	const struct rcols c = ds_cols(ds);
 	uint32_t nu = ds_n_users(ds), ni = ds_n_items(ds);
 	uint32_t *cu = calloc(nu ? nu : 1, sizeof *cu);
 	uint32_t *ci = calloc(ni ? ni : 1, sizeof *ci);
+	struct rc_chunk *b = malloc(sizeof *b);   /* 24 KiB: not on a thread's stack */
 	double sum = 0;
 	uint64_t half[HALF_SLOTS] = {0};
 	size_t unslotted = 0;
 
 	memset(out, 0, sizeof *out);
-	if (!cu || !ci) {
+	if (!cu || !ci || !b) {
 		free(cu);
 		free(ci);
+		free(b);
 		return -1;
 	}
 	copy_cut(out->name, sizeof out->name, ds_name(ds));
@@ -167,23 +170,25 @@ int summary_compute(const struct ds *ds, struct eng_summary *out)
 	out->density = nu && ni ? (double)n / ((double)nu * (double)ni) : 0;
 	out->rating_min = ds_rating_min(ds);
 	out->rating_max = ds_rating_max(ds);
-	for (size_t i = 0; i < n; i++) {
-		float h2 = 2.0f * r[i];
+	for (size_t lo = 0; lo < n; lo += RC_CHUNK)
+		for (size_t i = 0, m = rc_chunk_get(&c, lo, b); i < m; i++) {
+			float r = b->value[i], h2 = 2.0f * r;
 
-		sum += r[i];
-		cu[u[i]]++;
-		ci[it[i]]++;
-		if (h2 >= 0.0f && h2 < (float)HALF_SLOTS && (float)(int)h2 == h2)
-			half[(int)h2]++;
-		else
-			unslotted++;
-	}
+			sum += r;
+			cu[b->user[i]]++;
+			ci[b->item[i]]++;
+			if (h2 >= 0.0f && h2 < (float)HALF_SLOTS && (float)(int)h2 == h2)
+				half[(int)h2]++;
+			else
+				unslotted++;
+		}
 	out->mean = n ? sum / (double)n : 0;
 	if (unslotted || !histogram_halves(half, out))
 		histogram(ds, out);
 	top_items(ds, ci, out);   /* before spread() sorts ci */
 	spread(cu, nu, &out->user_min, &out->user_median, &out->user_max);
 	spread(ci, ni, &out->item_min, &out->item_median, &out->item_max);
+	free(b);
 	free(cu);
 	free(ci);
 	return 0;

@@ -558,17 +558,17 @@ void embnn_scores(struct embnn *n, uint32_t u0, uint32_t nb, float *out)
 	}
 }
 
-double embnn_mse_idx(struct embnn *n, const uint32_t *users, const uint32_t *items,
-		  const float *ratings, const uint32_t *idx, size_t count)
+double embnn_mse_idx(struct embnn *n, const struct rcols *c, const uint32_t *idx,
+		     size_t count)
 {
 	double sum = 0.0;
 	for (size_t first = 0; first < count; first += n->cap) {
 		size_t B = count - first < n->cap ? count - first : n->cap;
 		for (size_t b = 0; b < B; b++) {
-			n->bu[b] = users[idx[first + b]];
-			n->bi[b] = items[idx[first + b]];
+			n->bu[b] = rc_user(c, idx[first + b]);
+			n->bi[b] = rc_item(c, idx[first + b]);
 			/* dout is free in evaluation mode: the chunk's ratings */
-			n->dout[b] = ratings[idx[first + b]];
+			n->dout[b] = rc_value(c, idx[first + b]);
 		}
 		forward_eval(n, n->bu, n->bi, B);
 		sum += (double)B * mse_sigmoid_range(NULL, n->out, n->dout, B,

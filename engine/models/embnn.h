@@ -154,9 +154,9 @@ float embnn_predict(struct embnn *n, uint32_t u, uint32_t i);
  * the reserved rows (embnn_reserve: at least 1). */
 void embnn_scores(struct embnn *n, uint32_t u0, uint32_t nb, float *out);
 
-/* Evaluation-mode MSE of ratings idx[0..count) of the arrays. */
-double embnn_mse_idx(struct embnn *n, const uint32_t *users, const uint32_t *items,
-		  const float *ratings, const uint32_t *idx, size_t count);
+/* Evaluation-mode MSE of ratings idx[0..count) of c. */
+double embnn_mse_idx(struct embnn *n, const struct rcols *c, const uint32_t *idx,
+		     size_t count);
 
 /* The parameters of embedding row `row` (users first, then items). */
 struct optim_span embnn_row_span(const struct embnn *n, size_t row);

@@ -261,18 +261,17 @@ double model_loss_grad(const struct model *m, const uint32_t *users,
 	return loss_grad(m, users, items, ratings, n, grad);
 }
 
-double model_mse_idx(const struct model *m, const uint32_t *users,
-		     const uint32_t *items, const float *ratings,
+double model_mse_idx(const struct model *m, const struct rcols *c,
 		     const uint32_t *idx, size_t n)
 {
 	if (m->nn)
-		return embnn_mse_idx(m->nn, users, items, ratings, idx, n);
+		return embnn_mse_idx(m->nn, c, idx, n);
 	if (n == 0)
 		return 0.0;
 	double sum = 0.0;
 	for (size_t j = 0; j < n; j++) {
 		uint32_t t = idx[j];
-		double d = (double)model_predict(m, users[t], items[t]) - ratings[t];
+		double d = (double)model_predict(m, rc_user(c, t), rc_item(c, t)) - rc_value(c, t);
 		sum += d * d;
 	}
 	return sum / (double)n;

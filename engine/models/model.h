@@ -24,6 +24,7 @@
 #include <stdint.h>
 
 #include "msg.h"
+#include "rcols.h"
 
 #include "rng.h"
 
@@ -102,9 +103,8 @@ double model_loss_grad(const struct model *m, const uint32_t *users,
  * one is finite: a diverged model, which predicts nothing useful. */
 size_t model_first_non_finite(const struct model *m);
 
-/* Mean squared error of an index subset: ratings idx[0..n) of the arrays. */
-double model_mse_idx(const struct model *m, const uint32_t *users,
-		     const uint32_t *items, const float *ratings,
+/* Mean squared error of an index subset: ratings idx[0..n) of c. */
+double model_mse_idx(const struct model *m, const struct rcols *c,
 		     const uint32_t *idx, size_t n);
 
 #endif

@@ -56,10 +56,10 @@ static size_t sample_at(size_t j, size_t n, size_t size)
 	return j / SAMPLE_RUN * (n / (size / SAMPLE_RUN)) + j % SAMPLE_RUN;
 }
 
-int foldin_prior_fit(const struct model *m, const uint32_t *users,
-		     const uint32_t *items, const float *ratings, size_t n,
+int foldin_prior_fit(const struct model *m, const struct rcols *cols,
 		     struct foldin_prior *p)
 {
+	size_t n = cols->n;
 	int k = m->cfg.n_factors, d = foldin_dim(m);
 	uint32_t nu = m->cfg.n_users;
 	size_t su = sample_size(nu, FOLDIN_PRIOR_USERS), sr = sample_size(n, FOLDIN_PRIOR_RATINGS);
@@ -98,11 +98,12 @@ int foldin_prior_fit(const struct model *m, const uint32_t *users,
 	double s2 = 0.0;
 	for (size_t s = 0; s < sr; s++) {
 		size_t r = sample_at(s, n, sr);
-		uint32_t u = users[r], i = items[r];
+		uint32_t u = rc_user(cols, r), i = rc_item(cols, r);
 		/* the item rows are random reads: ask for a later one's now,
 		 * so several misses are in flight at once */
 		if (s + PREFETCH_AHEAD < sr) {
-			const float *ahead = m->item_f + (size_t)items[sample_at(s + PREFETCH_AHEAD, n, sr)] * k;
+			const float *ahead = m->item_f +
+				(size_t)rc_item(cols, sample_at(s + PREFETCH_AHEAD, n, sr)) * k;
 			for (int c = 0; c < k; c += 16)
 				__builtin_prefetch(ahead + c);
 		}
@@ -110,7 +111,7 @@ int foldin_prior_fit(const struct model *m, const uint32_t *users,
 		float x = dot_f32(pu, qi, k);
 		if (m->user_b)
 			x += m->user_b[u];
-		double e = foldin_target(m, i, ratings[r]) - x;
+		double e = foldin_target(m, i, rc_value(cols, r)) - x;
 		s2 += e * e;
 	}
 	if (sr == 0) {

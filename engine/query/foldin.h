@@ -52,17 +52,16 @@ int foldin_dim(const struct model *m);
 /* The fitting-space target of rating r for item i (see above). */
 float foldin_target(const struct model *m, uint32_t i, float r);
 
-/* Estimate the prior from the trained model and n ratings (users, items,
- * ratings) it was trained on; p->mean must point to foldin_dim(m) floats.
+/* Estimate the prior from the trained model and the ratings cols it was
+ * trained on; p->mean must point to foldin_dim(m) floats.
  * Beyond FOLDIN_PRIOR_USERS users and FOLDIN_PRIOR_RATINGS ratings the
  * estimates read about that many, in runs spread evenly over the indices
  * (the same ones every time): the engine refits the prior whenever the
  * model moves, and a pass over 25M ratings took 2.7 s where the sample
  * takes about a millisecond, with the lambdas within a few percent
  * (tests/test_scale.c).
- * Returns 0, or -1 when memory runs out; n = 0 gives lambdas of 1. */
-int foldin_prior_fit(const struct model *m, const uint32_t *users,
-		     const uint32_t *items, const float *ratings, size_t n,
+ * Returns 0, or -1 when memory runs out; no ratings give lambdas of 1. */
+int foldin_prior_fit(const struct model *m, const struct rcols *cols,
 		     struct foldin_prior *p);
 
 /* Solve for a new user's weights w (foldin_dim(m) floats) from n ratings

@@ -152,19 +152,20 @@ int insight_data(struct insight *in, const struct ds *ds)
 	in->shrunk = malloc(a * sizeof *in->shrunk);
 	double *isum = calloc(a, sizeof *isum), *usum = calloc(b, sizeof *usum);
 	struct counted *order = malloc(a * sizeof *order);
+	struct rc_chunk *ch = malloc(sizeof *ch);   /* 24 KiB: not on a thread's stack */
 	int ok = in->item_n && in->item_mean && in->user_n && in->user_mean &&
-		 in->by_count && in->popular && in->shrunk && isum && usum && order;
+		 in->by_count && in->popular && in->shrunk && isum && usum && order && ch;
 	if (ok) {
-		const uint32_t *users = ds_users(ds), *items = ds_items(ds);
-		const float *r = ds_ratings(ds);
-		size_t n = ds_n_ratings(ds);
+		const struct rcols c = ds_cols(ds);
+		size_t n = c.n;
 		double total = 0.0;
-		for (size_t j = 0; j < n; j++) {
-			in->item_n[items[j]]++;
-			in->user_n[users[j]]++;
-			isum[items[j]] += r[j];
-			usum[users[j]] += r[j];
-		}
+		for (size_t lo = 0; lo < n; lo += RC_CHUNK)
+			for (size_t j = 0, m = rc_chunk_get(&c, lo, ch); j < m; j++) {
+				in->item_n[ch->item[j]]++;
+				in->user_n[ch->user[j]]++;
+				isum[ch->item[j]] += ch->value[j];
+				usum[ch->user[j]] += ch->value[j];
+			}
 		/* the total from the item sums: a running total in the loop
 		 * above was one chain of n dependent additions */
 		for (uint32_t i = 0; i < ni; i++)
@@ -186,6 +187,7 @@ int insight_data(struct insight *in, const struct ds *ds)
 			in->popular[in->by_count[j]] = 1;
 		in->have_data = 1;
 	}
+	free(ch);
 	free(isum);
 	free(usum);
 	free(order);
@@ -219,8 +221,8 @@ static int need_prior(struct insight *in, const struct ds *ds, const struct mode
 	in->prior.mean = malloc((size_t)foldin_dim(m) * sizeof *in->prior.mean);
 	if (!in->prior.mean)
 		return -1;
-	if (foldin_prior_fit(m, ds_users(ds), ds_items(ds), ds_ratings(ds),
-			     ds_n_ratings(ds), &in->prior) != 0)
+	const struct rcols c = ds_cols(ds);
+	if (foldin_prior_fit(m, &c, &in->prior) != 0)
 		return -1;
 	in->have_prior = 1;
 	return 0;
@@ -433,8 +435,7 @@ static void add_coverage(struct insight *in, const struct ds *ds, const struct m
 		/* the step is in blocks: n_users / step users are scored */
 		struct metrics_cover_in ci = {
 			.n_users = n_users, .n_items = m->cfg.n_items,
-			.users = ds_users(ds), .items = ds_items(ds),
-			.n_ratings = ds_n_ratings(ds),
+			.c = ds_cols(ds),
 			.step = step < 1.0 ? 1u : (uint32_t)step, .k = ENG_COVERAGE_K,
 			.score = metrics_model_scores, .score_ctx = (void *)m,
 		};
@@ -599,11 +600,10 @@ static int build_item_bins(struct insight *in, const struct ds *ds,
 		return -1;
 	in->n_bins = n_bins;
 	memcpy(in->bin_lo, bin_lo, (size_t)n_bins * sizeof *bin_lo);
-	const uint32_t *items = ds_items(ds);
-	const float *r = ds_ratings(ds);
-	for (size_t j = 0, n = ds_n_ratings(ds); j < n; j++)
-		in->item_bins[(size_t)items[j] * (size_t)n_bins +
-			      (size_t)bin_of(bin_lo, n_bins, r[j])]++;
+	const struct rcols c = ds_cols(ds);
+	for (size_t j = 0; j < c.n; j++)
+		in->item_bins[(size_t)rc_item(&c, j) * (size_t)n_bins +
+			      (size_t)bin_of(bin_lo, n_bins, rc_value(&c, j))]++;
 	return 0;
 }
 

@@ -30,8 +30,7 @@ void metrics_error(const float *pred, const float *truth, size_t n, float lo,
 	out->mae = n ? ae / (double)n : 0.0;
 }
 
-void metrics_model_error(const struct model *m, const uint32_t *users,
-			 const uint32_t *items, const float *ratings,
+void metrics_model_error(const struct model *m, const struct rcols *c,
 			 const uint32_t *idx, size_t n, float lo, float hi,
 			 struct eng_metrics_err *out)
 {
@@ -39,9 +38,9 @@ void metrics_model_error(const struct model *m, const uint32_t *users,
 	double se = 0.0, ae = 0.0;
 	for (size_t j = 0; j < n; j++) {
 		uint32_t t = idx[j];
-		float p = model_predict(m, users[t], items[t]);
+		float p = model_predict(m, rc_user(c, t), rc_item(c, t)), r = rc_value(c, t);
 		struct eng_metrics_err one;
-		metrics_error(&p, &ratings[t], 1, lo, hi, &one);
+		metrics_error(&p, &r, 1, lo, hi, &one);
 		se += one.mse;
 		ae += one.mae;
 	}
@@ -117,15 +116,13 @@ int metrics_ranking(const struct metrics_rank_in *in, struct eng_metrics_rank *o
 	unsigned char *popular = calloc(ni ? ni : 1, 1);
 	uint32_t *pop = calloc(ni ? ni : 1, sizeof *pop);
 	struct rank_pick *top = malloc(k * sizeof *top);
-	int rc_t = als_csr_build(&train, in->n_users, in->n_items, in->users, in->items,
-				 in->ratings, in->sp);
-	int rc_v = als_csr_build(&valid, in->n_users, in->n_items, in->users, in->items,
-				 in->ratings, &held);
+	int rc_t = als_csr_build(&train, in->n_users, in->n_items, &in->c, in->sp);
+	int rc_v = als_csr_build(&valid, in->n_users, in->n_items, &in->c, &held);
 	int rc = -1;
 	if (!scores || !mark || !shown || !popular || !pop || !top || rc_t || rc_v)
 		goto done;
 	for (size_t j = 0; j < in->sp->n_train; j++)
-		pop[in->items[in->sp->train[j]]]++;
+		pop[rc_item(&in->c, in->sp->train[j])]++;
 	if (mark_popular(pop, ni, popular) != 0)
 		goto done;
 
@@ -207,6 +204,17 @@ done:
 	return rc;
 }
 
+/* The users and items of ratings [lo, lo + RC_CHUNK) of c, fewer at its
+ * end, into b (the values are not read); how many. */
+static size_t ids_chunk(const struct rcols *c, size_t lo, struct rc_chunk *b)
+{
+	size_t m = c->n - lo < RC_CHUNK ? c->n - lo : RC_CHUNK;
+
+	rc_users(c, lo, m, b->user);
+	rc_items(c, lo, m, b->item);
+	return m;
+}
+
 int metrics_coverage(const struct metrics_cover_in *in, double *coverage,
 		     uint32_t *n_lists)
 {
@@ -225,23 +233,26 @@ int metrics_coverage(const struct metrics_cover_in *in, double *coverage,
 	unsigned char *mark = calloc(ni ? ni : 1, 1);
 	unsigned char *shown = calloc(ni ? ni : 1, 1);
 	struct rank_pick *top = malloc(k * sizeof *top);
+	struct rc_chunk *ch = malloc(sizeof *ch);
 	int rc = -1;
-	if (!ptr || !scores || !mark || !shown || !top)
+	if (!ptr || !scores || !mark || !shown || !top || !ch)
 		goto done;
 	/* the sampled users' rated items, grouped by user (a counting sort;
 	 * ptr is indexed by user, empty for the users left out) */
 #define SAMPLED(u) ((u) < in->n_users && (uint64_t)(u) % span < METRICS_SCORE_BLOCK)
-	for (size_t j = 0; j < in->n_ratings; j++)
-		if (SAMPLED(in->users[j]))
-			ptr[in->users[j] + 1]++;
+	for (size_t lo = 0; lo < in->c.n; lo += RC_CHUNK)
+		for (size_t j = 0, m = ids_chunk(&in->c, lo, ch); j < m; j++)
+			if (SAMPLED(ch->user[j]))
+				ptr[ch->user[j] + 1]++;
 	for (uint32_t u = 0; u < in->n_users; u++)
 		ptr[u + 1] += ptr[u];
 	rated = malloc(((size_t)ptr[in->n_users] ? ptr[in->n_users] : 1) * sizeof *rated);
 	if (!rated)
 		goto done;
-	for (size_t j = 0; j < in->n_ratings; j++)
-		if (SAMPLED(in->users[j]))
-			rated[ptr[in->users[j]]++] = in->items[j];
+	for (size_t lo = 0; lo < in->c.n; lo += RC_CHUNK)
+		for (size_t j = 0, m = ids_chunk(&in->c, lo, ch); j < m; j++)
+			if (SAMPLED(ch->user[j]))
+				rated[ptr[ch->user[j]]++] = ch->item[j];
 	/* the fill moved each start to the next user's: shift back */
 	for (uint32_t u = in->n_users; u > 0; u--)
 		ptr[u] = ptr[u - 1];
@@ -282,6 +293,7 @@ done:
 	free(mark);
 	free(shown);
 	free(top);
+	free(ch);
 	if (rc)
 		*n_lists = 0;
 	return rc;

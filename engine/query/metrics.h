@@ -36,10 +36,9 @@
 void metrics_error(const float *pred, const float *truth, size_t n, float lo,
 		   float hi, struct eng_metrics_err *out);
 
-/* Error of model m on the ratings idx[0..n) of (users, items, ratings),
- * clipped as metrics_error. */
-void metrics_model_error(const struct model *m, const uint32_t *users,
-			 const uint32_t *items, const float *ratings,
+/* Error of model m on the ratings idx[0..n) of c, clipped as
+ * metrics_error. */
+void metrics_model_error(const struct model *m, const struct rcols *c,
 			 const uint32_t *idx, size_t n, float lo, float hi,
 			 struct eng_metrics_err *out);
 
@@ -60,8 +59,7 @@ void metrics_model_scores(void *model, uint32_t u0, uint32_t n_users_block, floa
 
 struct metrics_rank_in {
 	uint32_t n_users, n_items;
-	const uint32_t *users, *items;  /* the dataset's rating arrays */
-	const float *ratings;
+	struct rcols c;                 /* the dataset's ratings */
 	const struct split *sp;         /* train: excluded from rankings; valid: held out */
 	float relevant;                 /* a held-out rating >= this is relevant (4) */
 	int k;                          /* list length (10) */
@@ -74,14 +72,13 @@ struct metrics_rank_in {
  * n_items that appear in at least one list.  The users are taken in
  * blocks of METRICS_SCORE_BLOCK consecutive ones (one score call each),
  * one block in every step: step 1 takes every user, a larger step bounds
- * the work on a big dataset.  The ratings are (users,
- * items)[0..n_ratings).  0 with *coverage and *n_lists (the users
+ * the work on a big dataset.  The ratings are c's (their values are not
+ * read).  0 with *coverage and *n_lists (the users
  * counted) set, or -1 when memory runs out or k < 1 or step < 1. */
 
 struct metrics_cover_in {
 	uint32_t n_users, n_items;
-	const uint32_t *users, *items;
-	size_t n_ratings;
+	struct rcols c;
 	uint32_t step;
 	int k;
 	metrics_score_fn score;

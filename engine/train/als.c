@@ -13,8 +13,7 @@
 
 struct als {
 	struct model *m;
-	const uint32_t *users, *items;
-	const float *ratings;
+	struct rcols c;         /* the ratings, borrowed */
 	const struct split *sp;
 	struct als_cfg cfg;
 	struct als_csr csr;
@@ -27,9 +26,10 @@ struct als {
 
 /* ---- grouping the ratings ------------------------------------------------ */
 
-static int side_build(struct als_side *s, uint32_t n_rows, const uint32_t *row_of,
-		      const uint32_t *other_of, const float *ratings,
-		      const struct split *sp)
+/* One side's rows: by user (neighbours are items) or, with by_item, by
+ * item. */
+static int side_build(struct als_side *s, uint32_t n_rows, const struct rcols *c,
+		      int by_item, const struct split *sp)
 {
 	s->n_rows = n_rows;
 	s->ptr = calloc((size_t)n_rows + 1, sizeof *s->ptr);
@@ -38,8 +38,10 @@ static int side_build(struct als_side *s, uint32_t n_rows, const uint32_t *row_o
 	if (!s->ptr || !s->idx || !s->val)
 		return -1;
 	/* counting sort by row: ptr[r + 1] counts, then prefix sums */
-	for (size_t j = 0; j < sp->n_train; j++)
-		s->ptr[row_of[sp->train[j]] + 1]++;
+	for (size_t j = 0; j < sp->n_train; j++) {
+		uint32_t t = sp->train[j];
+		s->ptr[(by_item ? rc_item(c, t) : rc_user(c, t)) + 1]++;
+	}
 	s->max_deg = 0;
 	for (uint32_t r = 0; r < n_rows; r++) {
 		if (s->ptr[r + 1] > s->max_deg)
@@ -51,22 +53,22 @@ static int side_build(struct als_side *s, uint32_t n_rows, const uint32_t *row_o
 		return -1;
 	memcpy(fill, s->ptr, (size_t)n_rows * sizeof *fill);
 	for (size_t j = 0; j < sp->n_train; j++) {
-		uint32_t t = sp->train[j], at = fill[row_of[t]]++;
-		s->idx[at] = other_of[t];
-		s->val[at] = ratings[t];
+		uint32_t t = sp->train[j], u = rc_user(c, t), i = rc_item(c, t);
+		uint32_t at = fill[by_item ? i : u]++;
+		s->idx[at] = by_item ? u : i;
+		s->val[at] = rc_value(c, t);
 	}
 	free(fill);
 	return 0;
 }
 
 int als_csr_build(struct als_csr *out, uint32_t n_users, uint32_t n_items,
-		  const uint32_t *users, const uint32_t *items,
-		  const float *ratings, const struct split *sp)
+		  const struct rcols *c, const struct split *sp)
 {
 	memset(out, 0, sizeof *out);
 	if (sp->n_train > UINT32_MAX ||
-	    side_build(&out->by_user, n_users, users, items, ratings, sp) != 0 ||
-	    side_build(&out->by_item, n_items, items, users, ratings, sp) != 0) {
+	    side_build(&out->by_user, n_users, c, 0, sp) != 0 ||
+	    side_build(&out->by_item, n_items, c, 1, sp) != 0) {
 		als_csr_free(out);
 		return -1;
 	}
@@ -175,8 +177,7 @@ void als_half_part(void *ctx, int part, int n_parts)
 
 /* ---- the solver -------------------------------------------------------- */
 
-struct als *als_new(struct model *m, const uint32_t *users, const uint32_t *items,
-		    const float *ratings, const struct split *sp,
+struct als *als_new(struct model *m, const struct rcols *c, const struct split *sp,
 		    const struct als_cfg *cfg, char *err, size_t errlen)
 {
 	if (m->cfg.kind != ENG_MODEL_DOTBIAS || m->cfg.use_y_range) {
@@ -207,14 +208,11 @@ struct als *als_new(struct model *m, const uint32_t *users, const uint32_t *item
 	if (!a)
 		goto oom;
 	a->m = m;
-	a->users = users;
-	a->items = items;
-	a->ratings = ratings;
+	a->c = *c;
 	a->sp = sp;
 	a->cfg = *cfg;
 	size_t k1 = (size_t)cfg->k + 1;
-	if (als_csr_build(&a->csr, m->cfg.n_users, m->cfg.n_items, users, items,
-			  ratings, sp) != 0)
+	if (als_csr_build(&a->csr, m->cfg.n_users, m->cfg.n_items, c, sp) != 0)
 		goto oom;
 	size_t wu = als_half_work_floats(&a->csr.by_user, cfg->k);
 	size_t wi = als_half_work_floats(&a->csr.by_item, cfg->k);
@@ -228,7 +226,7 @@ struct als *als_new(struct model *m, const uint32_t *users, const uint32_t *item
 
 	double sum = 0.0;
 	for (size_t j = 0; j < sp->n_train; j++)
-		sum += ratings[sp->train[j]];
+		sum += rc_value(c, sp->train[j]);
 	float mu = (float)(sum / (double)sp->n_train);
 	for (size_t d = 0; d < k1; d++)
 		a->prec[d] = cfg->reg;
@@ -288,6 +286,5 @@ double als_sweep(struct als *a)
 	pool_run(a->pool, als_half_part, &h);
 	if (bad || h.bad_rows)
 		return -1.0;
-	return model_mse_idx(m, a->users, a->items, a->ratings, a->sp->train,
-			     a->sp->n_train);
+	return model_mse_idx(m, &a->c, a->sp->train, a->sp->n_train);
 }

@@ -46,11 +46,10 @@ struct als_csr {
 	struct als_side by_item;        /* neighbours are users */
 };
 
-/* Group the training ratings sp->train of (users, items, ratings).
+/* Group the training ratings sp->train of c.
  * 0, or -1 when memory runs out (out is then empty). */
 int als_csr_build(struct als_csr *out, uint32_t n_users, uint32_t n_items,
-		  const uint32_t *users, const uint32_t *items,
-		  const float *ratings, const struct split *sp);
+		  const struct rcols *c, const struct split *sp);
 
 /* Release the arrays; an empty csr is fine. */
 void als_csr_free(struct als_csr *c);
@@ -104,12 +103,11 @@ struct als_cfg {
 struct als;
 
 /* Prepare to fit m (a ENG_MODEL_DOTBIAS model without y_range, which the
- * solver borrows, as it does the rating arrays and the split).  The
+ * solver borrows, as it does the ratings c and the split).  The
  * factors start as small Gaussians from cfg->seed, the user biases at 0
  * and the item biases at the training mean.  Returns NULL with a message
  * in err for an unsuitable model, a bad setting or no memory. */
-struct als *als_new(struct model *m, const uint32_t *users, const uint32_t *items,
-		    const float *ratings, const struct split *sp,
+struct als *als_new(struct model *m, const struct rcols *c, const struct split *sp,
 		    const struct als_cfg *cfg, char *err, size_t errlen);
 
 /* Release the solver (not the model); NULL is accepted. */

@@ -209,10 +209,10 @@ static int is_train(const struct layout *L, size_t x)
 	return x < L->n_all && bit(L->train_set, x) == L->train_bit;
 }
 
-/* Block of rating x. */
-static size_t block_of(const struct layout *L, size_t x)
+/* Block of a rating of user u and item i. */
+static size_t block_of(const struct layout *L, uint32_t u, uint32_t i)
 {
-	return (size_t)L->ublock[L->src->users[x]] * L->g->nb + L->iblock[L->src->items[x]];
+	return (size_t)L->ublock[u] * L->g->nb + L->iblock[i];
 }
 
 static void chunk_range(const struct layout *L, unsigned c, size_t *lo, size_t *hi)
@@ -227,8 +227,10 @@ static void chunk_range(const struct layout *L, unsigned c, size_t *lo, size_t *
 static void layout_rows(void *ctx, int part, int n_parts)
 {
 	struct layout *L = ctx;
-	const uint32_t *users = L->src->users, *items = L->src->items, nu = L->src->n_users;
+	const struct rcols *rc = L->src->c;
+	const uint32_t nu = L->src->n_users;
 	uint32_t *cnt = L->rows + (size_t)part * (nu + L->src->n_items);
+	uint32_t us[RC_CHUNK], is[RC_CHUNK];
 	size_t lo, hi;
 	unsigned c;
 
@@ -236,11 +238,16 @@ static void layout_rows(void *ctx, int part, int n_parts)
 	while ((c = atomic_fetch_add_explicit(&L->next, 1, memory_order_relaxed)) <
 	       (unsigned)L->chunks) {
 		chunk_range(L, c, &lo, &hi);
-		for (size_t x = lo; x < hi; x++)
-			if (is_train(L, x)) {
-				cnt[users[x]]++;
-				cnt[nu + items[x]]++;
-			}
+		for (size_t x0 = lo; x0 < hi; x0 += RC_CHUNK) {
+			size_t m = hi - x0 < RC_CHUNK ? hi - x0 : RC_CHUNK;
+			rc_users(rc, x0, m, us);
+			rc_items(rc, x0, m, is);
+			for (size_t j = 0; j < m; j++)
+				if (is_train(L, x0 + j)) {
+					cnt[us[j]]++;
+					cnt[nu + is[j]]++;
+				}
+		}
 	}
 }
 
@@ -275,6 +282,7 @@ static void layout_count(void *ctx, int part, int n_parts)
 {
 	struct layout *L = ctx;
 	size_t nbb = (size_t)L->g->nb * L->g->nb, lo, hi;
+	uint32_t us[RC_CHUNK], is[RC_CHUNK];
 	unsigned c;
 
 	(void)part;
@@ -284,18 +292,21 @@ static void layout_count(void *ctx, int part, int n_parts)
 		size_t *tc = L->tpos + c * nbb;
 
 		chunk_range(L, c, &lo, &hi);
-		for (size_t x = lo; x < hi; x++) {
-			if (is_train(L, x))
-				tc[block_of(L, x)]++;
+		for (size_t x0 = lo; x0 < hi; x0 += RC_CHUNK) {
+			size_t m = hi - x0 < RC_CHUNK ? hi - x0 : RC_CHUNK;
+			rc_users(L->src->c, x0, m, us);
+			rc_items(L->src->c, x0, m, is);
+			for (size_t j = 0; j < m; j++)
+				if (is_train(L, x0 + j))
+					tc[block_of(L, us[j], is[j])]++;
 		}
 	}
 }
 
-/* One rating as its block stores it. */
-static struct rec rec_of(const struct layout *L, size_t x, int code)
+/* A rating of user u and item i as its block stores it. */
+static struct rec rec_of(const struct layout *L, uint32_t u, uint32_t i, int code)
 {
 	const struct blocks *g = L->g;
-	uint32_t u = L->src->users[x], i = L->src->items[x];
 	return (struct rec){ (uint16_t)(u - g->ucut[L->ublock[u]]),
 			     (uint16_t)(i - g->icut[L->iblock[i]]), (uint16_t)code };
 }
@@ -305,8 +316,9 @@ static void layout_place(void *ctx, int part, int n_parts)
 {
 	struct layout *L = ctx;
 	struct blocks *g = L->g;
-	const float *ratings = L->src->ratings;
+	const struct rcols *rc = L->src->c;
 	size_t nbb = (size_t)g->nb * g->nb, lo, hi;
+	uint32_t us[RC_CHUNK], is[RC_CHUNK];
 	unsigned c;
 
 	(void)part;
@@ -318,13 +330,19 @@ static void layout_place(void *ctx, int part, int n_parts)
 		int code = -1;
 
 		chunk_range(L, c, &lo, &hi);
-		for (size_t x = lo; x < hi; x++) {
-			if (!is_train(L, x))
-				continue;
-			/* ratings repeat a handful of values: one lookup a run */
-			if (!(ratings[x] == last))
-				code = code_of(L, last = ratings[x], 0);
-			g->recs[tp[block_of(L, x)]++] = rec_of(L, x, code);
+		for (size_t x0 = lo; x0 < hi; x0 += RC_CHUNK) {
+			size_t m = hi - x0 < RC_CHUNK ? hi - x0 : RC_CHUNK;
+			rc_users(rc, x0, m, us);
+			rc_items(rc, x0, m, is);
+			for (size_t j = 0; j < m; j++) {
+				if (!is_train(L, x0 + j))
+					continue;
+				/* ratings repeat a handful of values: one lookup a run */
+				float v = rc_value(rc, x0 + j);
+				if (!(v == last))
+					code = code_of(L, last = v, 0);
+				g->recs[tp[block_of(L, us[j], is[j])]++] = rec_of(L, us[j], is[j], code);
+			}
 		}
 	}
 }
@@ -387,12 +405,12 @@ static int places(const struct layout *L, size_t *pos, size_t **start, struct re
  * thread: the table grows).  NULL, or why not. */
 static const char *code_ratings(struct layout *L)
 {
-	const float *ratings = L->src->ratings;
+	const struct rcols *rc = L->src->c;
 	float last = NAN;
 
 	for (size_t x = 0; x < L->n_all; x++)
-		if (!(ratings[x] == last) && is_train(L, x)) {
-			if (code_of(L, last = ratings[x], 1) < 0)
+		if (!(rc_value(rc, x) == last) && is_train(L, x)) {
+			if (code_of(L, last = rc_value(rc, x), 1) < 0)
 				return "the fast trainer takes at most 65536 distinct rating values";
 		}
 	return NULL;

@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "pool.h"
+#include "rcols.h"
 #include "split.h"
 
 /* One rating inside its block: row offsets within the block's user and
@@ -37,11 +38,10 @@ struct blocks {
 	uint32_t n_values;
 };
 
-/* The ratings blocks_build() reads: (users, items, ratings) of n_users
- * and n_items rows, the sides split by sp (an index or bitmap split). */
+/* The ratings blocks_build() reads: c, of n_users and n_items rows, the
+ * sides split by sp (an index or bitmap split). */
 struct blocks_src {
-	const uint32_t *users, *items;
-	const float *ratings;
+	const struct rcols *c;
 	const struct split *sp;
 	uint32_t n_users, n_items;
 };

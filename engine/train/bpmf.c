@@ -40,8 +40,6 @@ struct implicit {
 
 struct bpmf {
 	struct model *m;
-	const uint32_t *users, *items;
-	const float *ratings;
 	const struct split *sp;
 	struct bpmf_cfg cfg;
 	int kept, burn_in;
@@ -123,8 +121,7 @@ static void implicit_free(struct implicit *im)
 	free(im->resid);
 }
 
-struct bpmf *bpmf_new(struct model *m, const uint32_t *users, const uint32_t *items,
-		      const float *ratings, const struct split *sp,
+struct bpmf *bpmf_new(struct model *m, const struct rcols *c, const struct split *sp,
 		      const struct bpmf_cfg *cfg, char *err, size_t errlen)
 {
 	int kept = bpmf_kept(cfg->sweeps);
@@ -153,17 +150,13 @@ struct bpmf *bpmf_new(struct model *m, const uint32_t *users, const uint32_t *it
 	if (!b)
 		goto oom;
 	b->m = m;
-	b->users = users;
-	b->items = items;
-	b->ratings = ratings;
 	b->sp = sp;
 	b->cfg = *cfg;
 	b->kept = kept;
 	b->burn_in = cfg->sweeps - kept;
 	int k = cfg->k;
 	size_t kk = (size_t)k;
-	if (als_csr_build(&b->csr, m->cfg.n_users, m->cfg.n_items, users, items,
-			  ratings, sp) != 0 ||
+	if (als_csr_build(&b->csr, m->cfg.n_users, m->cfg.n_items, c, sp) != 0 ||
 	    side_alloc(&b->user, m->cfg.n_users, k) != 0 ||
 	    side_alloc(&b->item, m->cfg.n_items, k) != 0 ||
 	    implicit_alloc(&b->uimp, m->cfg.n_users, m->cfg.n_items, k) != 0 ||
@@ -181,7 +174,7 @@ struct bpmf *bpmf_new(struct model *m, const uint32_t *users, const uint32_t *it
 
 	double sum = 0.0;
 	for (size_t j = 0; j < sp->n_train; j++)
-		sum += ratings[sp->train[j]];
+		sum += rc_value(c, sp->train[j]);
 	float mu = (float)(sum / (double)sp->n_train);
 	rng_seed(&b->g, cfg->seed);
 	for (size_t j = 0; j < (size_t)b->user.n * (size_t)k; j++)

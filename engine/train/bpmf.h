@@ -59,10 +59,9 @@ struct bpmf;
 
 /* Prepare to sample for m, a ENG_MODEL_DOTBIAS model without y_range with
  * cfg->k * bpmf_kept(cfg->sweeps) <= BPMF_MAX_FACTORS factors, which the sampler borrows along with
- * the rating arrays and the split.  NULL with a message in err for an
+ * the ratings c and the split.  NULL with a message in err for an
  * unsuitable model or setting, or when memory runs out. */
-struct bpmf *bpmf_new(struct model *m, const uint32_t *users, const uint32_t *items,
-		      const float *ratings, const struct split *sp,
+struct bpmf *bpmf_new(struct model *m, const struct rcols *c, const struct split *sp,
 		      const struct bpmf_cfg *cfg, char *err, size_t errlen);
 
 /* Release the sampler (not the model); NULL is accepted. */

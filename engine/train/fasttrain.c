@@ -52,8 +52,7 @@ typedef double (*kernel_fn)(const struct kargs *a, const struct rec *rec, size_t
 
 struct ftrain {
 	struct model *m;
-	const uint32_t *users, *items;
-	const float *ratings;
+	struct rcols c;         /* the ratings, borrowed */
 	const struct split *sp;
 	struct eng_train_hp cfg;
 	struct sched sched;
@@ -486,7 +485,7 @@ static uint32_t steps_per_round(uint32_t nb, size_t n)
 static const char *grid(struct ftrain *t)
 {
 	const struct blocks_src src = {
-		.users = t->users, .items = t->items, .ratings = t->ratings, .sp = t->sp,
+		.c = &t->c, .sp = t->sp,
 		.n_users = t->m->cfg.n_users, .n_items = t->m->cfg.n_items,
 	};
 	const char *why = blocks_build(&t->g, &src, t->m->cfg.n_factors, t->cfg.seed, t->pool);
@@ -557,8 +556,7 @@ struct eng_train_hp ftrain_cfg_plain(int epochs, double lr, double wd)
 	return c;
 }
 
-struct ftrain *ftrain_new(struct model *m, const uint32_t *users,
-			  const uint32_t *items, const float *ratings,
+struct ftrain *ftrain_new(struct model *m, const struct rcols *c,
 			  const struct split *sp, const struct eng_train_hp *cfg,
 			  int init, char *err, size_t errlen)
 {
@@ -568,9 +566,7 @@ struct ftrain *ftrain_new(struct model *m, const uint32_t *users,
 	if (!t)
 		goto oom;
 	t->m = m;
-	t->users = users;
-	t->items = items;
-	t->ratings = ratings;
+	t->c = *c;
 	t->sp = sp;
 	t->cfg = *cfg;
 	/* Streams as the chapter's trainer: weights, then everything else. */
@@ -681,7 +677,8 @@ static double valid_range(const struct ftrain *t, size_t lo, size_t hi)
 	/* The ratings of a batch of set bits, so that the item row of the
 	 * rating VALID_AHEAD ahead can be fetched while this one is scored:
 	 * in storage order the items come at random. */
-	uint32_t x[VALID_BATCH];
+	uint32_t x[VALID_BATCH], us[VALID_BATCH], is[VALID_BATCH];
+	float rs[VALID_BATCH];
 
 	for (size_t w = lo; w < hi;) {
 		size_t n = 0;
@@ -692,20 +689,21 @@ static double valid_range(const struct ftrain *t, size_t lo, size_t hi)
 			for (; bits; bits &= bits - 1)
 				x[n++] = (uint32_t)(w + (size_t)__builtin_ctzll(bits));
 		}
+		rc_gather(&t->c, x, n, us, is, rs);
 		for (size_t j = 0; j < n; j++) {
 			if (j + VALID_AHEAD < n) {
 				const char *nq = (const char *)(m->item_f +
-								(size_t)t->items[x[j + VALID_AHEAD]] * k);
+								(size_t)is[j + VALID_AHEAD] * k);
 				for (size_t off = 0; off < row; off += 64)
 					__builtin_prefetch(nq + off);
 			}
-			uint32_t u = t->users[x[j]], i = t->items[x[j]];
+			uint32_t u = us[j], i = is[j];
 			float p = dot_f32(m->user_f + (size_t)u * k, m->item_f + (size_t)i * k, k);
 			if (m->user_b)
 				p += m->user_b[u] + m->item_b[i];
 			if (ka->squash)
 				p = ka->lo + ka->span / (1.0f + expf(-p));
-			double e = (double)t->ratings[x[j]] - p;
+			double e = (double)rs[j] - p;
 			sse += e * e;
 		}
 	}
@@ -882,7 +880,7 @@ enum train_status ftrain_step(struct ftrain *t, long max_steps, struct eng_train
 static void *ftrain_open(struct model *m, const struct ratings_view *v,
 			 const struct eng_train_hp *cfg, int init, char *err, size_t errlen)
 {
-	return ftrain_new(m, v->users, v->items, v->ratings, v->sp, cfg, init, err, errlen);
+	return ftrain_new(m, &v->c, v->sp, cfg, init, err, errlen);
 }
 
 static enum train_status ftrain_ops_step(void *self, long max_steps,

@@ -70,8 +70,8 @@ struct ftrain;
  * a constant rate lr, L2 weight wd, for epochs epochs. */
 struct eng_train_hp ftrain_cfg_plain(int epochs, double lr, double wd);
 
-/* Prepare to train m on the ratings (users, items, ratings) of sp's
- * training side, borrowed as in train_new(); with init set the model is
+/* Prepare to train m on the ratings c of sp's training side, borrowed as
+ * in trainer_new(); with init set the model is
  * re-initialised from cfg->seed (the optimiser state always starts
  * fresh).  Uses cfg's epochs, lr, wd, opt, mom, sched, seed and threads.
  * sp may be an index split or a bitmap split (split.h), whose clear bits
@@ -80,8 +80,7 @@ struct eng_train_hp ftrain_cfg_plain(int epochs, double lr, double wd);
  * optimiser state takes k + 1 floats per user and item for momentum,
  * 2k + 4 for Adam, 1 for adarow.  NULL with a message in err when cfg is invalid, there are no
  * training ratings, or memory or threads run out. */
-struct ftrain *ftrain_new(struct model *m, const uint32_t *users,
-			  const uint32_t *items, const float *ratings,
+struct ftrain *ftrain_new(struct model *m, const struct rcols *c,
 			  const struct split *sp, const struct eng_train_hp *cfg,
 			  int init, char *err, size_t errlen);
 

@@ -25,8 +25,7 @@
 
 struct fit {
 	struct model *m;
-	const uint32_t *users, *items;
-	const float *ratings;
+	struct rcols c;         /* the ratings, borrowed */
 	const struct split *sp;
 	struct eng_train_hp cfg;
 	struct optim *opt;
@@ -57,24 +56,20 @@ struct fit {
 
 /* A zeroed trainer that borrows the model, the ratings and the split;
  * NULL when memory runs out. */
-static struct fit *fit_alloc(struct model *m, const uint32_t *users,
-			     const uint32_t *items, const float *ratings,
+static struct fit *fit_alloc(struct model *m, const struct rcols *c,
 			     const struct split *sp, const struct eng_train_hp *cfg)
 {
 	struct fit *t = calloc(1, sizeof *t);
 	if (!t)
 		return NULL;
 	t->m = m;
-	t->users = users;
-	t->items = items;
-	t->ratings = ratings;
+	t->c = *c;
 	t->sp = sp;
 	t->cfg = *cfg;
 	return t;
 }
 
-struct fit *fit_new(struct model *m, const uint32_t *users,
-		    const uint32_t *items, const float *ratings,
+struct fit *fit_new(struct model *m, const struct rcols *c,
 		    const struct split *sp, const struct eng_train_hp *cfg,
 		    int init, char *err, size_t errlen)
 {
@@ -90,7 +85,7 @@ struct fit *fit_new(struct model *m, const uint32_t *users,
 		snprintf(err, errlen, "the nn model's BatchNorm needs batches of at least 2 ratings");
 		return NULL;
 	}
-	struct fit *t = fit_alloc(m, users, items, ratings, sp, cfg);
+	struct fit *t = fit_alloc(m, c, sp, cfg);
 	if (!t)
 		goto oom;
 	struct optim_cfg oc = optim_cfg_default(cfg->opt);
@@ -178,9 +173,9 @@ static int begin_epoch(struct fit *t)
 	}
 	for (; x >= 2 * n && x < 3 * n && x < end; x++) {
 		uint32_t r = t->order[x - 2 * n];
-		t->eu[x - 2 * n] = t->users[r];
-		t->ei[x - 2 * n] = t->items[r];
-		t->er[x - 2 * n] = t->ratings[r];
+		t->eu[x - 2 * n] = rc_user(&t->c, r);
+		t->ei[x - 2 * n] = rc_item(&t->c, r);
+		t->er[x - 2 * n] = rc_value(&t->c, r);
 	}
 	t->ready = x;
 	if (x < 3 * n)
@@ -196,8 +191,7 @@ static int valid_step(struct fit *t, double *mse)
 {
 	size_t n = t->sp->n_valid, first = t->n_validated;
 	size_t k = n - first < VALID_STEP ? n - first : VALID_STEP;
-	double part = model_mse_idx(t->m, t->users, t->items, t->ratings,
-				    t->sp->valid + first, k);
+	double part = model_mse_idx(t->m, &t->c, t->sp->valid + first, k);
 
 	if (k == n) {
 		*mse = part;
@@ -317,7 +311,7 @@ enum train_status fit_step(struct fit *t, long max_batches,
 static void *fit_open(struct model *m, const struct ratings_view *v,
 		      const struct eng_train_hp *cfg, int init, char *err, size_t errlen)
 {
-	return fit_new(m, v->users, v->items, v->ratings, v->sp, cfg, init, err, errlen);
+	return fit_new(m, &v->c, v->sp, cfg, init, err, errlen);
 }
 
 static enum train_status fit_ops_step(void *self, long max_steps, struct eng_train_report *rep)

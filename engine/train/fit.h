@@ -21,14 +21,13 @@
 
 struct fit;
 
-/* Prepare to train m on ratings (users, items, ratings) split by sp; the
+/* Prepare to train m on the ratings c split by sp; the
  * trainer borrows all of them, which must outlive it.  With init set the
  * model is re-initialised from cfg->seed; without, training continues from
  * its current weights (the optimiser state always starts fresh).  Returns
  * NULL with a message in err when cfg is invalid, the training set is smaller than one batch, or memory
  * runs out. */
-struct fit *fit_new(struct model *m, const uint32_t *users,
-		    const uint32_t *items, const float *ratings,
+struct fit *fit_new(struct model *m, const struct rcols *c,
 		    const struct split *sp, const struct eng_train_hp *cfg,
 		    int init, char *err, size_t errlen);
 

@@ -36,8 +36,7 @@ const char *lrfind_cfg_check(const struct eng_lr_find_hp *c)
 	return NULL;
 }
 
-struct lrfind *lrfind_new(struct model *m, const uint32_t *users,
-			  const uint32_t *items, const float *ratings,
+struct lrfind *lrfind_new(struct model *m, const struct rcols *c,
 			  const struct split *sp, const struct eng_train_hp *tc,
 			  const struct eng_lr_find_hp *cfg, char *err, size_t errlen)
 {
@@ -55,12 +54,12 @@ struct lrfind *lrfind_new(struct model *m, const uint32_t *users,
 	f->train_only.n_valid = 0;
 	f->num_it = cfg->num_it;
 	f->best = INFINITY;
-	struct eng_train_hp c = *tc;
-	c.algo = ENG_FIT_SGD;
+	struct eng_train_hp hp = *tc;
+	hp.algo = ENG_FIT_SGD;
 	/* enough epochs for num_it batches, as fastai's lr_find computes */
 	size_t per_epoch = tc->bs > 0 ? sp->n_train / (size_t)tc->bs : 0;
-	c.epochs = per_epoch ? (int)((size_t)cfg->num_it / per_epoch) + 1 : 1;
-	f->tr = fit_new(m, users, items, ratings, &f->train_only, &c, 1, err, errlen);
+	hp.epochs = per_epoch ? (int)((size_t)cfg->num_it / per_epoch) + 1 : 1;
+	f->tr = fit_new(m, c, &f->train_only, &hp, 1, err, errlen);
 	if (!f->tr) {
 		free(f);
 		return NULL;

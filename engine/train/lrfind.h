@@ -53,13 +53,12 @@ struct eng_lr_find_hp lrfind_cfg_default(void);
 /* NULL when acceptable, else a sentence naming the bad field. */
 const char *lrfind_cfg_check(const struct eng_lr_find_hp *cfg);
 
-/* Prepare a sweep of m over the training side of sp (ratings as in
- * train_new, all borrowed and outliving the finder), with tc's batch size,
+/* Prepare a sweep of m over the training side of sp (the ratings c, as in
+ * fit_new, all borrowed and outliving the finder), with tc's batch size,
  * optimiser, weight decay, momentum and seed; m is re-initialised.  NULL
  * with a message in err when a configuration is bad, the training set is
  * smaller than a batch, or memory runs out. */
-struct lrfind *lrfind_new(struct model *m, const uint32_t *users,
-			  const uint32_t *items, const float *ratings,
+struct lrfind *lrfind_new(struct model *m, const struct rcols *c,
 			  const struct split *sp, const struct eng_train_hp *tc,
 			  const struct eng_lr_find_hp *cfg, char *err, size_t errlen);
 

@@ -50,7 +50,7 @@ static double implicit_loss(const struct model *m, const struct ratings_view *v,
 {
 	double se = 0.0;
 	for (size_t j = 0; j < n; j++) {
-		double d = 1.0 - model_predict(m, v->users[idx[j]], v->items[idx[j]]);
+		double d = 1.0 - model_predict(m, rc_user(&v->c, idx[j]), rc_item(&v->c, idx[j]));
 		se += d * d;
 	}
 	return n ? se / (double)n : NAN;
@@ -66,7 +66,7 @@ static int ease_fit(struct rankfit *f)
 	memset(X, 0, (size_t)nu * (size_t)ni * sizeof *X);
 	for (size_t j = 0; j < f->v.sp->n_train; j++) {
 		uint32_t r = f->v.sp->train[j];
-		X[(size_t)f->v.users[r] * (size_t)ni + f->v.items[r]] = 1.0f;
+		X[(size_t)rc_user(&f->v.c, r) * (size_t)ni + rc_item(&f->v.c, r)] = 1.0f;
 	}
 	/* G = X^T X + lambda I, upper triangle in row-major order (= lower
 	 * in LAPACK's column-major) */
@@ -101,7 +101,7 @@ static void pop_fit(struct rankfit *f)
 	struct model *m = f->m;
 	memset(m->params, 0, m->n_params * sizeof *m->params);
 	for (size_t j = 0; j < f->v.sp->n_train; j++)
-		m->item_b[f->v.items[f->v.sp->train[j]]] += 1.0f;
+		m->item_b[rc_item(&f->v.c, f->v.sp->train[j])] += 1.0f;
 }
 
 /* ---- implicit ALS ---- */
@@ -236,8 +236,7 @@ static int ials_prepare(struct rankfit *f, uint64_t seed, int threads)
 {
 	struct model *m = f->m;
 	int k = m->cfg.n_factors;
-	if (als_csr_build(&f->csr, m->cfg.n_users, m->cfg.n_items, f->v.users, f->v.items,
-			  f->v.ratings, f->v.sp) != 0)
+	if (als_csr_build(&f->csr, m->cfg.n_users, m->cfg.n_items, &f->v.c, f->v.sp) != 0)
 		return -1;
 	f->have_csr = 1;
 	f->pool = pool_new(threads);

@@ -216,7 +216,7 @@ static void *als_open(struct model *m, const struct ratings_view *v,
 		.reg_bias = (float)cfg->wd, .threads = cfg->threads,
 		.seed = cfg->seed,
 	};
-	s->solver = als_new(m, v->users, v->items, v->ratings, v->sp, &ac, err, errlen);
+	s->solver = als_new(m, &v->c, v->sp, &ac, err, errlen);
 	s->sweep = als_sweep_fn;
 	s->free = als_free_fn;
 	if (!s->solver) {
@@ -239,7 +239,7 @@ static void *bpmf_open(struct model *m, const struct ratings_view *v,
 		.sweeps = cfg->epochs, .threads = cfg->threads,
 		.seed = cfg->seed,
 	};
-	s->solver = bpmf_new(m, v->users, v->items, v->ratings, v->sp, &bc, err, errlen);
+	s->solver = bpmf_new(m, &v->c, v->sp, &bc, err, errlen);
 	s->sweep = bpmf_sweep_fn;
 	s->free = bpmf_free_fn;
 	if (!s->solver) {
@@ -266,8 +266,7 @@ static enum train_status sweeper_step(void *self, long max_steps, struct eng_tra
 	rep->batch = 1;
 	rep->batch_loss = rep->smooth_loss = rep->train_loss = loss < 0 ? NAN : loss;
 	rep->valid_loss = sp->n_valid
-		? model_mse_idx(s->m, s->v.users, s->v.items, s->v.ratings, sp->valid,
-				sp->n_valid)
+		? model_mse_idx(s->m, &s->v.c, sp->valid, sp->n_valid)
 		: NAN;
 	rep->seconds = clock_now() - start;
 	s->epoch++;

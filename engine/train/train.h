@@ -25,6 +25,7 @@
 
 #include "model.h"
 #include "optim.h"
+#include "rcols.h"
 #include "schedule.h"
 #include "split.h"
 
@@ -56,12 +57,10 @@ enum train_status {
 };
 
 /* The ratings a trainer fits, borrowed read-only for its whole life:
- * rating j is (users[j], items[j], ratings[j]); sp says which j train and
- * which validate. */
+ * rating j is (rc_user(&c, j), rc_item(&c, j), rc_value(&c, j)) (rcols.h);
+ * sp says which j train and which validate. */
 struct ratings_view {
-	const uint32_t *users;          /* (n_ratings) dense user indices */
-	const uint32_t *items;          /* (n_ratings) dense item indices */
-	const float *ratings;           /* (n_ratings) */
+	struct rcols c;
 	const struct split *sp;
 };
 

@@ -16,6 +16,7 @@ static const uint32_t tu[] = { 0, 0, 0, 1, 1, 2, 2, 2 };
 static const uint32_t ti[] = { 0, 1, 2, 0, 2, 0, 1, 2 };
 static const float tr[] = { 5, 3, 1, 4, 2, 1, 2, 5 };
 #define TN 8
+#define TCOLS ((const struct rcols){ .n = TN, .user32 = tu, .item32 = ti, .real = tr })
 
 Test(als, half_step_matches_direct_solve)
 {
@@ -25,7 +26,7 @@ Test(als, half_step_matches_direct_solve)
 		all[j] = j;
 	struct split sp = { .train = all, .n_train = TN };
 	struct als_csr csr;
-	cr_assert_eq(als_csr_build(&csr, NU, NI, tu, ti, tr, &sp), 0);
+	cr_assert_eq(als_csr_build(&csr, NU, NI, &TCOLS, &sp), 0);
 	const float item_f[NI * K] = { 0.3f, -0.2f, 0.5f, 0.4f, -0.6f, 0.1f };
 	const float item_b[NI] = { 3.2f, 2.9f, 3.1f };
 	const float prec[K1] = { 0.7f, 0.7f, 0.2f }, mean[K1] = { 0, 0, 0.1f };
@@ -75,7 +76,7 @@ Test(als, csr_groups_every_rating_once)
 		all[j] = j;
 	struct split sp = { .train = all, .n_train = TN };
 	struct als_csr csr;
-	cr_assert_eq(als_csr_build(&csr, 4, 3, tu, ti, tr, &sp), 0);
+	cr_assert_eq(als_csr_build(&csr, 4, 3, &TCOLS, &sp), 0);
 	cr_assert_eq(csr.by_user.ptr[4], TN);
 	cr_assert_eq(csr.by_item.ptr[3], TN);
 	cr_assert_eq(csr.by_user.max_deg, 3);
@@ -108,7 +109,7 @@ static double fit(const struct testmath_planted *p, enum eng_fit algo, int k, in
 	char err[256];
 	struct model *m = model_new(&mc, err, sizeof err);
 	cr_assert(m, "%s", err);
-	struct ratings_view v = { .users = p->u, .items = p->i, .ratings = p->r, .sp = &sp };
+	struct ratings_view v = { .c = rcols_plain(p->n, p->u, p->i, p->r), .sp = &sp };
 	struct trainer *t = trainer_new(trainer_ops_for(&tc, 0), m, &v, &tc, 1, err, sizeof err);
 	cr_assert(t, "%s", err);
 	struct eng_train_report rep;
@@ -153,7 +154,8 @@ Test(als, rejects_y_range)
 	char err[256];
 	struct model *m = model_new(&mc, err, sizeof err);
 	struct als_cfg ac = { .k = mc.n_factors, .reg = 1, .reg_bias = 1, .threads = 1 };
-	cr_assert_null(als_new(m, p.u, p.i, p.r, &sp, &ac, err, sizeof err));
+	cr_assert_null(als_new(m, &(const struct rcols){ .n = p.n, .user32 = p.u, .item32 = p.i, .real = p.r },
+			       &sp, &ac, err, sizeof err));
 	cr_assert(strstr(err, "y_range"), "%s", err);
 	model_free(m);
 	split_free(&sp);

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "csvline.h"
 #include "dataset.h"
 #include "testenv.h"
 
@@ -34,6 +35,25 @@ static struct ds *load_fixture(const char *rel, enum eng_item_key key, const cha
 }
 
 /* The dense index whose title is t, or fail. */
+/* User, item and value of rating j, whatever widths the columns have. */
+static uint32_t user_at(const struct ds *ds, size_t j)
+{
+	const struct rcols c = ds_cols(ds);
+	return rc_user(&c, j);
+}
+
+static uint32_t item_at(const struct ds *ds, size_t j)
+{
+	const struct rcols c = ds_cols(ds);
+	return rc_item(&c, j);
+}
+
+static float value_at(const struct ds *ds, size_t j)
+{
+	const struct rcols c = ds_cols(ds);
+	return rc_value(&c, j);
+}
+
 static uint32_t item_titled(const struct ds *ds, const char *t)
 {
 	for (uint32_t k = 0; k < ds_n_items(ds); k++)
@@ -59,9 +79,9 @@ Test(dataset, ml100k_fixture)
 	cr_assert_eq(ds_n_ratings(ds), 6);
 	cr_assert_eq(ds_n_train(ds), 0);
 	for (int r = 0; r < 6; r++) {
-		cr_assert_eq(ds_users(ds)[r], users[r], "rating %d", r);
-		cr_assert_eq(ds_items(ds)[r], items[r], "rating %d", r);
-		cr_assert_eq(ds_ratings(ds)[r], ratings[r], "rating %d", r);
+		cr_assert_eq(user_at(ds, r), users[r], "rating %d", r);
+		cr_assert_eq(item_at(ds, r), items[r], "rating %d", r);
+		cr_assert_eq(value_at(ds, r), ratings[r], "rating %d", r);
 	}
 	cr_assert_eq(ds_user_id(ds, 2), 5);
 	cr_assert_eq(ds_item_id(ds, 4), 7);
@@ -95,9 +115,9 @@ Test(dataset, ml100k_title_key_merges_equal_titles)
 	chasers = item_titled(ds, "Chasers (1994)");
 	cr_assert_eq(ds_item_id(ds, chasers), 3);   /* the smallest id */
 	cr_assert_str_eq(ds_item_genres(ds, chasers), "Comedy");
-	cr_assert_eq(ds_items(ds)[3], chasers);       /* was id 3 */
-	cr_assert_eq(ds_items(ds)[4], chasers);       /* was id 4 */
-	cr_assert_eq(ds_items(ds)[0], 2);
+	cr_assert_eq(item_at(ds, 3), chasers);       /* was id 3 */
+	cr_assert_eq(item_at(ds, 4), chasers);       /* was id 4 */
+	cr_assert_eq(item_at(ds, 0), 2);
 	cr_assert_eq(ds_n_ratings(ds), 6);          /* duplicates are kept */
 	ds_free(ds);
 }
@@ -108,7 +128,7 @@ Test(dataset, ml100k_canonical_split)
 
 	cr_assert_eq(ds_n_ratings(ds), 6);
 	cr_assert_eq(ds_n_train(ds), 4);
-	cr_assert_eq(ds_items(ds)[5], 4);   /* u1.test's last line, item 7 */
+	cr_assert_eq(item_at(ds, 5), 4);   /* u1.test's last line, item 7 */
 	ds_free(ds);
 }
 
@@ -133,7 +153,7 @@ Test(dataset, mldat_fixture)
 	cr_assert_eq(ds_n_users(ds), 3);
 	cr_assert_eq(ds_n_items(ds), 3);
 	cr_assert_eq(ds_n_ratings(ds), 4);
-	cr_assert_eq(ds_ratings(ds)[1], 3.5f);
+	cr_assert_eq(value_at(ds, 1), 3.5f);
 	cr_assert_eq(ds_rating_min(ds), 0.5f);
 	cr_assert(ds_half_stars(ds));
 	/* Latin-1 title converted, UTF-8 title kept as is */
@@ -153,8 +173,8 @@ static void check_mlcsv(struct ds *ds)
 	cr_assert_eq(ds_n_ratings(ds), 4);
 	cr_assert_eq(ds_user_id(ds, 1), 7);
 	cr_assert_eq(ds_item_id(ds, 2), 7789);
-	cr_assert_eq(ds_ratings(ds)[1], 2.5f);
-	cr_assert_eq(ds_ratings(ds)[3], 0.5f);
+	cr_assert_eq(value_at(ds, 1), 2.5f);
+	cr_assert_eq(value_at(ds, 3), 0.5f);
 	cr_assert(ds_half_stars(ds));
 	cr_assert_str_eq(ds_item_title(ds, 1), "American President, The (1995)");
 	cr_assert_str_eq(ds_item_title(ds, 2), "11'09\"01 - September 11 (2002)");
@@ -187,7 +207,7 @@ Test(dataset, generic_csv_without_header)
 	cr_assert_eq(ds_n_users(ds), 2);
 	cr_assert_eq(ds_n_items(ds), 2);
 	cr_assert_eq(ds_item_id(ds, 1), UINT32_MAX);   /* through the hash map */
-	cr_assert_eq(ds_items(ds)[2], 1);
+	cr_assert_eq(item_at(ds, 2), 1);
 	cr_assert_str_eq(ds_item_title(ds, 1), "item 4294967295");
 	cr_assert_eq(ds_rating_min(ds), 0.0f);
 	cr_assert_eq(ds_rating_max(ds), 7.0f);
@@ -201,9 +221,187 @@ Test(dataset, generic_tsv_with_header)
 	cr_assert_eq(ds_format(ds), ENG_FMT_TSV);
 	cr_assert_eq(ds_n_ratings(ds), 2);
 	cr_assert_eq(ds_user_id(ds, 0), 1);
-	cr_assert_eq(ds_users(ds)[0], 1);
-	cr_assert_eq(ds_ratings(ds)[1], 2.0f);
+	cr_assert_eq(user_at(ds, 0), 1);
+	cr_assert_eq(value_at(ds, 1), 2.0f);
 	ds_free(ds);
+}
+
+/* ---- narrow columns (rcols.h) ----
+ * Values are stored as one-byte codes into a table of the distinct
+ * values while there are at most RCOLS_VALUES_MAX, else as floats; items
+ * in 16 bits while every index fits.  Either way every rating must read
+ * back as the very float the loader parsed. */
+
+/* A generic CSV of n ratings, rating j = "user,item,value" from the
+ * callbacks, loaded from a fresh directory (removed before returning). */
+static struct ds *load_generated(size_t n, void (*line)(size_t j, char *buf, size_t len))
+{
+	char dir[4096], p[4096], buf[64];
+	size_t cap = n * 48 + 1, len = 0;
+	char *text = malloc(cap);
+
+	cr_assert_not_null(text);
+	for (size_t j = 0; j < n; j++) {
+		line(j, buf, sizeof buf);
+		len += (size_t)snprintf(text + len, cap - len, "%s\n", buf);
+	}
+	testenv_tmpdir(dir, sizeof dir);
+	testenv_write(p, sizeof p, dir, "data.csv", text, len);
+	free(text);
+	struct ds *ds = load_path(p, ENG_FMT_AUTO, ENG_ITEM_KEY_ID, NULL);
+	testenv_rmdir(dir);
+	return ds;
+}
+
+/* Value j of the generated sets: j / 256 with 8 decimals, exact in both
+ * float and double, 0 .. 10 over j = 0 .. 2560. */
+static float gen_value(size_t j)
+{
+	return (float)((double)(j % 2561) / 256.0);
+}
+
+static size_t distinct_wanted;   /* how many distinct values line_values makes */
+
+static void line_values(size_t j, char *buf, size_t len)
+{
+	/* values repeat in a shuffled order, so runs do not hide them */
+	size_t v = (j * 7919) % distinct_wanted;
+	snprintf(buf, len, "%zu,%zu,%.8f", j % 13, j % 17, (double)gen_value(v));
+}
+
+static void check_values(const struct ds *ds, int coded)
+{
+	const struct rcols c = ds_cols(ds);
+	size_t n = ds_n_ratings(ds);
+
+	cr_assert_eq(c.code != NULL, coded);
+	cr_assert_eq(c.real != NULL, !coded);
+	cr_assert_eq(ds_n_values(ds), coded ? (int)distinct_wanted : 0);
+	for (size_t j = 0; j < n; j++) {
+		float want = gen_value((j * 7919) % distinct_wanted), got = rc_value(&c, j);
+		cr_assert_eq(memcmp(&want, &got, sizeof want), 0, "rating %zu: %.9g, not %.9g",
+			     j, (double)got, (double)want);
+	}
+	if (coded)
+		for (int k = 1; k < ds_n_values(ds); k++)
+			cr_assert_lt(c.value[k - 1], c.value[k], "the table is ascending");
+}
+
+Test(dataset, values_one_byte_each_round_trip)
+{
+	distinct_wanted = 10;
+	struct ds *ds = load_generated(1000, line_values);
+	check_values(ds, 1);
+	ds_free(ds);
+	/* the most a byte can name */
+	distinct_wanted = RCOLS_VALUES_MAX;
+	ds = load_generated(3000, line_values);
+	check_values(ds, 1);
+	ds_free(ds);
+}
+
+Test(dataset, values_past_256_distinct_stay_floats)
+{
+	distinct_wanted = RCOLS_VALUES_MAX + 1;
+	struct ds *ds = load_generated(3000, line_values);
+	check_values(ds, 0);
+	ds_free(ds);
+	distinct_wanted = 2561;   /* every value 0 .. 10 in 1/256 steps */
+	ds = load_generated(5000, line_values);
+	check_values(ds, 0);
+	ds_free(ds);
+}
+
+/* Texts that differ but parse to one float share its code; values a
+ * nanounit apart that floats do tell apart keep theirs; 0 and 10, the
+ * ends of the generic range, and the smallest step the parser reads. */
+static const char *const hostile[] = {
+	"1.000000001", "1.000000002", "1", "1.0", "0", "0.000000001", "0.000000002",
+	"10", "9.999999999", "3.333333333", ".5", "5.", "0.1", "0.100000001",
+};
+#define N_HOSTILE (sizeof hostile / sizeof *hostile)
+
+static void line_hostile(size_t j, char *buf, size_t len)
+{
+	snprintf(buf, len, "%zu,%zu,%s", j, j % 3, hostile[j % N_HOSTILE]);
+}
+
+Test(dataset, hostile_values_keep_their_bits)
+{
+	struct ds *ds = load_generated(4 * N_HOSTILE, line_hostile);
+	const struct rcols c = ds_cols(ds);
+	float seen[N_HOSTILE];
+	int n_seen = 0;
+
+	cr_assert_not_null(c.code);
+	for (size_t j = 0; j < ds_n_ratings(ds); j++) {
+		double want;
+		const char *t = hostile[j % N_HOSTILE];
+		cr_assert_eq(csv_decimal(t, strlen(t), &want), 0);
+		float w = (float)want, got = rc_value(&c, j);
+		cr_assert_eq(memcmp(&w, &got, sizeof w), 0, "%s read back as %.9g", t, (double)got);
+		int k = 0;
+		while (k < n_seen && memcmp(&seen[k], &w, sizeof w) != 0)
+			k++;
+		if (k == n_seen)
+			seen[n_seen++] = w;
+	}
+	cr_assert_eq(ds_n_values(ds), n_seen, "one code per distinct float");
+	ds_free(ds);
+}
+
+static uint32_t ids_wanted;
+static int ids_are_items;
+
+static void line_ids(size_t j, char *buf, size_t len)
+{
+	/* ids from 5 up, so the dense index is id - 5; the other side of
+	 * each rating takes a few ids */
+	size_t id = 5 + (j * 40503) % ids_wanted;
+	if (ids_are_items)
+		snprintf(buf, len, "%zu,%zu,4", j % 7, id);
+	else
+		snprintf(buf, len, "%zu,%zu,4", id, j % 7);
+}
+
+/* Users and items are 16 bits up to 65536 of them and 24 past that
+ * (32 past 2^24, too big a file for a unit test); either way each rating
+ * reads its own ids back. */
+Test(dataset, ids_narrow_while_they_fit)
+{
+	for (ids_are_items = 0; ids_are_items < 2; ids_are_items++)
+		for (int wide = 0; wide < 2; wide++) {
+			ids_wanted = UINT16_MAX + 1u + (uint32_t)wide;
+			struct ds *ds = load_generated(ids_wanted, line_ids);
+			const struct rcols c = ds_cols(ds);
+			const void *w16 = ids_are_items ? (const void *)c.item16 : (const void *)c.user16;
+			const void *w24 = ids_are_items ? (const void *)c.item24 : (const void *)c.user24;
+			const void *w32 = ids_are_items ? (const void *)c.item32 : (const void *)c.user32;
+			cr_assert_eq(ids_are_items ? ds_n_items(ds) : ds_n_users(ds), ids_wanted);
+			cr_assert_eq(w16 != NULL, !wide);
+			cr_assert_eq(w24 != NULL, wide);
+			cr_assert_null(w32);
+			for (size_t j = 0; j < ds_n_ratings(ds); j++) {
+				uint32_t want = (uint32_t)((j * 40503) % ids_wanted), other = (uint32_t)(j % 7);
+				cr_assert_eq(rc_item(&c, j), ids_are_items ? want : other, "rating %zu", j);
+				cr_assert_eq(rc_user(&c, j), ids_are_items ? other : want, "rating %zu", j);
+			}
+			cr_assert_eq(rc_value(&c, 0), 4.0f);
+			ds_free(ds);
+		}
+}
+
+/* Plain arrays through rcols_plain() read back as they are. */
+Test(dataset, plain_columns)
+{
+	static const uint32_t u[] = { 70000, 0, UINT32_MAX }, it[] = { 3, 1u << 24, 9 };
+	static const float r[] = { 0.5f, 1e-30f, 10.0f };
+	const struct rcols c = rcols_plain(3, u, it, r);
+	for (size_t j = 0; j < 3; j++) {
+		cr_assert_eq(rc_user(&c, j), u[j]);
+		cr_assert_eq(rc_item(&c, j), it[j]);
+		cr_assert_eq(rc_value(&c, j), r[j]);
+	}
 }
 
 Test(dataset, crlf_and_bom_accepted)
@@ -213,7 +411,7 @@ Test(dataset, crlf_and_bom_accepted)
 	cr_assert_eq(ds_n_ratings(ds), 2);
 	cr_assert_eq(ds_user_id(ds, 0), 1);
 	cr_assert_eq(ds_user_id(ds, 1), 4);
-	cr_assert_eq(ds_ratings(ds)[1], 1.5f);
+	cr_assert_eq(value_at(ds, 1), 1.5f);
 	ds_free(ds);
 }
 
@@ -464,7 +662,7 @@ Test(dataset, real_ml_latest_small)
 	uint32_t last = ds_n_items(ds) - 1;     /* the largest movie id sorts last */
 	cr_expect_eq(ds_item_id(ds, last), 193609);
 	cr_expect_str_eq(ds_item_title(ds, last), "Andrew Dice Clay: Dice Rules (1991)");
-	cr_expect_eq(ds_ratings(ds)[ds_n_ratings(ds) - 1], 3.0f);
+	cr_expect_eq(value_at(ds, ds_n_ratings(ds) - 1), 3.0f);
 	cr_assert(ds_half_stars(ds));
 	cr_assert_eq(ds_rating_min(ds), 0.5f);
 	cr_assert_eq(ds_rating_max(ds), 5.0f);

@@ -51,7 +51,9 @@ Test(demo, same_bytes_every_time)
 	synth_demo_free(&b);
 	/* and through the loader, titles included */
 	struct ds *x = load_demo(ENG_ITEM_KEY_ID), *y = load_demo(ENG_ITEM_KEY_ID);
-	cr_assert_eq(memcmp(ds_ratings(x), ds_ratings(y), ds_n_ratings(x) * sizeof(float)), 0);
+	const struct rcols cx = ds_cols(x), cy = ds_cols(y);
+	for (size_t j = 0; j < ds_n_ratings(x); j++)
+		cr_assert_eq(rc_value(&cx, j), rc_value(&cy, j));
 	for (uint32_t k = 0; k < ds_n_items(x); k++)
 		cr_assert_str_eq(ds_item_title(x, k), ds_item_title(y, k));
 	ds_free(x);
@@ -69,11 +71,11 @@ Test(demo, is_movielens_100k_shaped_and_labelled)
 	cr_assert_eq(ds_rating_min(ds), 1.0f);
 	cr_assert_eq(ds_rating_max(ds), 5.0f);
 	cr_assert_eq(ds_half_stars(ds), 0);
-	const float *r = ds_ratings(ds);
+	const struct rcols cols = ds_cols(ds);
 	size_t count[6] = { 0 };
 	for (size_t j = 0; j < ds_n_ratings(ds); j++) {
-		cr_assert(r[j] == floorf(r[j]) && r[j] >= 1.0f && r[j] <= 5.0f, "rating %g", r[j]);
-		count[(int)r[j]]++;
+		cr_assert(rc_value(&cols, j) == floorf(rc_value(&cols, j)) && rc_value(&cols, j) >= 1.0f && rc_value(&cols, j) <= 5.0f, "rating %g", rc_value(&cols, j));
+		count[(int)rc_value(&cols, j)]++;
 	}
 	/* every star is used, the middle most, as in ML-100K */
 	for (int s = 1; s <= 5; s++)
@@ -82,7 +84,7 @@ Test(demo, is_movielens_100k_shaped_and_labelled)
 	/* power-law popularity: the most-rated movie has many times the median */
 	uint32_t *per = calloc(ds_n_items(ds), sizeof *per);
 	for (size_t j = 0; j < ds_n_ratings(ds); j++)
-		per[ds_items(ds)[j]]++;
+		per[rc_item(&cols, j)]++;
 	uint32_t most = 0, few = 0;
 	for (uint32_t k = 0; k < ds_n_items(ds); k++) {
 		most = per[k] > most ? per[k] : most;
@@ -131,7 +133,8 @@ static void train_demo(struct trained *t)
 	cr_assert_eq(split_random(ds_n_ratings(t->ds), 0.2, 1, &t->sp), 0);
 	struct eng_train_hp tc = train_cfg_default();
 	tc.seed = 1;
-	struct fit *f = fit_new(t->m, ds_users(t->ds), ds_items(t->ds), ds_ratings(t->ds),
+	const struct rcols cols = ds_cols(t->ds);
+	struct fit *f = fit_new(t->m, &cols,
 				&t->sp, &tc, 1, err, sizeof err);
 	cr_assert_not_null(f, "%s", err);
 	struct eng_train_report rep;
@@ -141,7 +144,7 @@ static void train_demo(struct trained *t)
 	fit_free(f);
 	t->n_rated = calloc(mc.n_items, sizeof *t->n_rated);
 	for (size_t j = 0; j < ds_n_ratings(t->ds); j++)
-		t->n_rated[ds_items(t->ds)[j]]++;
+		t->n_rated[rc_item(&cols, j)]++;
 }
 
 static void trained_free(struct trained *t)
@@ -403,8 +406,8 @@ Test(demo_truth, a_one_genre_fan_is_recommended_that_genre, .timeout = 60)
 	uint32_t n_items = ds_n_items(t.ds);
 	float mean[51], w[51], *score = malloc(n_items * sizeof *score);
 	struct foldin_prior prior = { .mean = mean };
-	cr_assert_eq(foldin_prior_fit(t.m, ds_users(t.ds), ds_items(t.ds), ds_ratings(t.ds),
-				      ds_n_ratings(t.ds), &prior), 0);
+	const struct rcols cols = ds_cols(t.ds);
+	cr_assert_eq(foldin_prior_fit(t.m, &cols, &prior), 0);
 	char *taken = malloc(n_items);
 	for (size_t q = 0; q < sizeof genres / sizeof genres[0]; q++) {
 		int g = 0;

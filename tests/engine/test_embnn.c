@@ -205,7 +205,8 @@ Test(embnn, eval_mode_uses_running_statistics)
 	uint32_t idx[N];
 	for (uint32_t j = 0; j < N; j++)
 		idx[j] = j;
-	cr_assert_float_eq(model_mse_idx(m, U, I, R, idx, N), sum / N, 1e-5);
+	cr_assert_float_eq(model_mse_idx(m, &(const struct rcols){ .n = N, .user32 = U, .item32 = I, .real = R },
+					 idx, N), sum / N, 1e-5);
 	free(g);
 	model_free(m);
 }
@@ -337,7 +338,8 @@ Test(embnn, weight_decay_skips_batchnorm_and_bias)
 	tc.wd = wd;
 	tc.sched = ENG_SCHED_CONSTANT;
 	char err[128];
-	struct fit *t = fit_new(m, U, I, R, &sp, &tc, 0, err, sizeof err);
+	struct fit *t = fit_new(m, &(const struct rcols){ .n = N, .user32 = U, .item32 = I, .real = R },
+				&sp, &tc, 0, err, sizeof err);
 	cr_assert_not_null(t, "%s", err);
 	struct eng_train_report rep;
 	fit_step(t, 1, &rep);

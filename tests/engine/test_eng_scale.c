@@ -253,7 +253,8 @@ static struct model *fresh_model(const struct ds *ds, int k, double valid_pct,
 static void assert_valid_mse(const struct model *m, const struct ds *ds,
 			     const struct split *sp, double got)
 {
-	double want = model_mse_idx(m, ds_users(ds), ds_items(ds), ds_ratings(ds), sp->valid,
+	const struct rcols cols = ds_cols(ds);
+	double want = model_mse_idx(m, &cols, sp->valid,
 				    sp->n_valid);
 	cr_assert_lt(fabs(got - want), 1e-9 * want, "steps %.12f, one pass %.12f", got, want);
 }
@@ -271,7 +272,8 @@ Test(eng_scale, fast_validation_in_steps_gives_the_mse, .timeout = 120)
 	struct eng_train_hp tc = train_cfg_default();
 	tc.epochs = 1;
 	tc.lr = 0.01;
-	struct ftrain *t = ftrain_new(m, ds_users(ds), ds_items(ds), ds_ratings(ds), &sp, &tc, 1,
+	const struct rcols cols = ds_cols(ds);
+	struct ftrain *t = ftrain_new(m, &cols, &sp, &tc, 1,
 				      err, sizeof err);
 	cr_assert_not_null(t, "%s", err);
 	struct eng_train_report rep;
@@ -301,7 +303,8 @@ Test(eng_scale, minibatch_validation_in_steps_gives_the_mse, .timeout = 120)
 		struct eng_train_hp tc = train_cfg_default();
 		tc.epochs = 1;
 		tc.bs = 4096;
-		struct fit *t = fit_new(m, ds_users(ds), ds_items(ds), ds_ratings(ds), &sp,
+		const struct rcols cols = ds_cols(ds);
+		struct fit *t = fit_new(m, &cols, &sp,
 					      &tc, 1, err, sizeof err);
 		cr_assert_not_null(t, "%s", err);
 		struct eng_train_report rep;

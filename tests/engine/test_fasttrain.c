@@ -50,7 +50,8 @@ static double fit_cfg(const struct ds *ds, const struct eng_train_hp *tc, int si
 	mc.n_items = ds_n_items(ds);
 	mc.use_y_range = y_range;
 	struct model *m = model_new(&mc, err, sizeof err);
-	struct ftrain *t = ftrain_new(m, ds_users(ds), ds_items(ds), ds_ratings(ds), &sp, tc, 1,
+	const struct rcols cols = ds_cols(ds);
+	struct ftrain *t = ftrain_new(m, &cols, &sp, tc, 1,
 				      err, sizeof err);
 	cr_assert_not_null(t, "%s", err);
 	ftrain_use_simd(t, simd);
@@ -166,13 +167,13 @@ static double mean_rmse(const struct ds *ds)
 {
 	struct split sp;
 	cr_assert_eq(split_random(ds_n_ratings(ds), 0.2, 1, &sp), 0);
-	const float *r = ds_ratings(ds);
+	const struct rcols cols = ds_cols(ds);
 	double mean = 0.0, sse = 0.0;
 	for (size_t j = 0; j < sp.n_train; j++)
-		mean += r[sp.train[j]];
+		mean += rc_value(&cols, sp.train[j]);
 	mean /= (double)sp.n_train;
 	for (size_t j = 0; j < sp.n_valid; j++)
-		sse += (r[sp.valid[j]] - mean) * (r[sp.valid[j]] - mean);
+		sse += (rc_value(&cols, sp.valid[j]) - mean) * (rc_value(&cols, sp.valid[j]) - mean);
 	double rmse = sqrt(sse / (double)sp.n_valid);
 	split_free(&sp);
 	return rmse;
@@ -255,7 +256,8 @@ Test(fasttrain, steps_are_chunks)
 	struct eng_train_hp tc = train_cfg_default();
 	tc.epochs = 2;
 	tc.lr = 0.01;
-	struct ftrain *t = ftrain_new(m, ds_users(ds), ds_items(ds), ds_ratings(ds), &sp, &tc, 1,
+	const struct rcols cols = ds_cols(ds);
+	struct ftrain *t = ftrain_new(m, &cols, &sp, &tc, 1,
 				      err, sizeof err);
 	cr_assert_not_null(t, "%s", err);
 	struct eng_train_report rep;
@@ -293,7 +295,8 @@ Test(fasttrain, bitmap_split_trains_the_same_model)
 		struct split sp;
 		cr_assert_eq((b ? split_random_bits : split_random)(ds_n_ratings(ds), 0.2, 1, &sp), 0);
 		m[b] = model_new(&mc, err, sizeof err);
-		struct ftrain *t = ftrain_new(m[b], ds_users(ds), ds_items(ds), ds_ratings(ds), &sp,
+		const struct rcols cols = ds_cols(ds);
+		struct ftrain *t = ftrain_new(m[b], &cols, &sp,
 					      &tc, 1, err, sizeof err);
 		cr_assert_not_null(t, "%s", err);
 		struct eng_train_report rep;
@@ -345,8 +348,7 @@ Test(fasttrain, validation_is_the_models_mse_over_the_held_out_ratings)
 	char dir[4096];
 	struct ds *ds = synth(dir, sizeof dir, 150001, 2000, 800);
 	size_t n = ds_n_ratings(ds);
-	const uint32_t *users = ds_users(ds), *items = ds_items(ds);
-	const float *r = ds_ratings(ds);
+	const struct rcols cols = ds_cols(ds);
 	struct eng_train_hp tc = ftrain_cfg_plain(2, 0.02, 0.05);
 	tc.threads = 2;
 	struct eng_model_hp mc = model_cfg_default();
@@ -358,7 +360,7 @@ Test(fasttrain, validation_is_the_models_mse_over_the_held_out_ratings)
 		struct split sp;
 		cr_assert_eq((bits ? split_random_bits : split_random)(n, 0.2, 1, &sp), 0);
 		struct model *m = model_new(&mc, err, sizeof err);
-		struct ftrain *t = ftrain_new(m, users, items, r, &sp, &tc, 1, err, sizeof err);
+		struct ftrain *t = ftrain_new(m, &cols, &sp, &tc, 1, err, sizeof err);
 		cr_assert_not_null(t, "%s", err);
 		struct eng_train_report rep;
 		while (ftrain_step(t, 5, &rep) != TRAIN_DONE)
@@ -369,14 +371,14 @@ Test(fasttrain, validation_is_the_models_mse_over_the_held_out_ratings)
 			int valid = bits ? split_bit(&sp, x) : 0;
 			if (!valid)
 				continue;
-			double e = (double)r[x] - model_predict(m, users[x], items[x]);
+			double e = (double)rc_value(&cols, x) - model_predict(m, rc_user(&cols, x), rc_item(&cols, x));
 			sse += e * e;
 			held++;
 		}
 		if (!bits)
 			for (size_t j = 0; j < sp.n_valid; j++, held++) {
 				uint32_t x = sp.valid[j];
-				double e = (double)r[x] - model_predict(m, users[x], items[x]);
+				double e = (double)rc_value(&cols, x) - model_predict(m, rc_user(&cols, x), rc_item(&cols, x));
 				sse += e * e;
 			}
 		cr_assert_eq(held, sp.n_valid);

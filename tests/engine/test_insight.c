@@ -319,8 +319,8 @@ static void chapter_model(struct chapter *c)
 	cr_assert_eq(split_random(ds_n_ratings(c->ds), 0.2, 1, &c->sp), 0);
 	struct eng_train_hp tc = train_cfg_default();
 	tc.seed = 1;
-	struct fit *t = fit_new(c->m, ds_users(c->ds), ds_items(c->ds),
-				      ds_ratings(c->ds), &c->sp, &tc, 1, err, sizeof err);
+	const struct rcols cols = ds_cols(c->ds);
+	struct fit *t = fit_new(c->m, &cols, &c->sp, &tc, 1, err, sizeof err);
 	cr_assert_not_null(t, "%s", err);
 	struct eng_train_report rep;
 	while (fit_step(t, 1000000, &rep) != TRAIN_DONE)
@@ -344,8 +344,7 @@ static void refit_users(const struct chapter *c, const struct foldin_prior *p0,
 	const struct model *m = c->m;
 	int k = m->cfg.n_factors;
 	uint32_t nu = m->cfg.n_users;
-	const uint32_t *us = ds_users(c->ds), *is = ds_items(c->ds);
-	const float *rs = ds_ratings(c->ds);
+	const struct rcols cols = ds_cols(c->ds);
 	struct foldin_prior p = *p0;
 	p.lambda_f *= scale;
 	p.lambda_b *= scale;
@@ -353,20 +352,20 @@ static void refit_users(const struct chapter *c, const struct foldin_prior *p0,
 	uint32_t *start = calloc(nu + 1, sizeof *start), *vstart = calloc(nu + 1, sizeof *vstart);
 	uint32_t *ord = malloc(c->sp.n_train * sizeof *ord), *vord = malloc(c->sp.n_valid * sizeof *vord);
 	for (size_t j = 0; j < c->sp.n_train; j++)
-		start[us[c->sp.train[j]] + 1]++;
+		start[rc_user(&cols, c->sp.train[j]) + 1]++;
 	for (size_t j = 0; j < c->sp.n_valid; j++)
-		vstart[us[c->sp.valid[j]] + 1]++;
+		vstart[rc_user(&cols, c->sp.valid[j]) + 1]++;
 	for (uint32_t u = 0; u < nu; u++) {
 		start[u + 1] += start[u];
 		vstart[u + 1] += vstart[u];
 	}
 	uint32_t *fill = calloc(nu, sizeof *fill), *vfill = calloc(nu, sizeof *vfill);
 	for (size_t j = 0; j < c->sp.n_train; j++) {
-		uint32_t u = us[c->sp.train[j]];
+		uint32_t u = rc_user(&cols, c->sp.train[j]);
 		ord[start[u] + fill[u]++] = c->sp.train[j];
 	}
 	for (size_t j = 0; j < c->sp.n_valid; j++) {
-		uint32_t u = us[c->sp.valid[j]];
+		uint32_t u = rc_user(&cols, c->sp.valid[j]);
 		vord[vstart[u] + vfill[u]++] = c->sp.valid[j];
 	}
 	uint32_t *it = malloc(c->sp.n_train * sizeof *it);
@@ -376,8 +375,8 @@ static void refit_users(const struct chapter *c, const struct foldin_prior *p0,
 	for (uint32_t u = 0; u < nu; u++) {
 		size_t n = 0;
 		for (uint32_t j = start[u]; j < start[u + 1]; j++, n++) {
-			it[n] = is[ord[j]];
-			rt[n] = rs[ord[j]];
+			it[n] = rc_item(&cols, ord[j]);
+			rt[n] = rc_value(&cols, ord[j]);
 		}
 		cr_assert_eq(foldin_solve(m, &p, it, rt, n, w), 0);
 		double d = 0, a = 0, b = 0;
@@ -389,7 +388,7 @@ static void refit_users(const struct chapter *c, const struct foldin_prior *p0,
 		cs += d / sqrt(a * b);
 		foldin_score(m, w, sc);
 		for (uint32_t j = vstart[u]; j < vstart[u + 1]; j++) {
-			double e = sc[is[vord[j]]] - rs[vord[j]];
+			double e = sc[rc_item(&cols, vord[j])] - rc_value(&cols, vord[j]);
 			se += e * e;
 		}
 	}
@@ -413,8 +412,8 @@ Test(foldin, refits_training_users_and_its_lambda_is_the_best_of_a_sweep, .timeo
 	chapter_model(&c);
 	float mean[51];
 	struct foldin_prior p = { .mean = mean };
-	cr_assert_eq(foldin_prior_fit(c.m, ds_users(c.ds), ds_items(c.ds), ds_ratings(c.ds),
-				      ds_n_ratings(c.ds), &p), 0);
+	const struct rcols cols = ds_cols(c.ds);
+	cr_assert_eq(foldin_prior_fit(c.m, &cols, &p), 0);
 	cr_log_info("prior: lambda_f %.2f lambda_b %.2f", p.lambda_f, p.lambda_b);
 	double cs1, mse1, cs_lo, mse_lo, cs_hi, mse_hi;
 	refit_users(&c, &p, 1.0f, &cs1, &mse1);

@@ -13,6 +13,7 @@
 enum { NU = 50, NI = 60, NR = 4000 };
 static uint32_t users[NR], items[NR];
 static float ratings[NR];
+#define COLS ((const struct rcols){ .n = NR, .user32 = users, .item32 = items, .real = ratings })
 
 static void make_data(void)
 {
@@ -59,7 +60,7 @@ static enum lrfind_status sweep(enum eng_model_kind kind, int y_range,
 	struct eng_train_hp tc = train_cfg_default();
 	tc.bs = 64;
 	tc.wd = 0.0;
-	struct lrfind *f = lrfind_new(m, users, items, ratings, &sp, &tc, lc, err, sizeof err);
+	struct lrfind *f = lrfind_new(m, &COLS, &sp, &tc, lc, err, sizeof err);
 	cr_assert_not_null(f, "%s", err);
 	enum lrfind_status st;
 	*n = 0;

@@ -35,6 +35,7 @@ Test(metrics, error_clips_to_the_scale)
 static const uint32_t ru[] = { 0, 0, 0, 0, 1, 1, 1, 1 };
 static const uint32_t ri[] = { 0, 1, 3, 4, 1, 2, 3, 0 };
 static const float rr[] = { 4, 5, 4, 2, 3, 3, 3, 3 };
+#define RCOLS { .n = 8, .user32 = ru, .item32 = ri, .real = rr }
 static uint32_t train_idx[] = { 0, 4, 5, 6 }, valid_idx[] = { 1, 2, 3, 7 };
 
 static const float score_mat[2][5] = {
@@ -55,7 +56,7 @@ Test(metrics, ranking_by_hand)
 {
 	struct split sp = { .train = train_idx, .n_train = 4, .valid = valid_idx, .n_valid = 4 };
 	struct metrics_rank_in in = {
-		.n_users = 2, .n_items = 5, .users = ru, .items = ri, .ratings = rr,
+		.n_users = 2, .n_items = 5, .c = RCOLS,
 		.sp = &sp, .relevant = 4.0f, .k = 2, .score = matrix_scores,
 		.score_ctx = (void *)score_mat,
 	};
@@ -85,7 +86,7 @@ Test(metrics, ranking_with_nobody_to_rank)
 {
 	struct split sp = { .train = train_idx, .n_train = 4, .valid = valid_idx, .n_valid = 4 };
 	struct metrics_rank_in in = {
-		.n_users = 2, .n_items = 5, .users = ru, .items = ri, .ratings = rr,
+		.n_users = 2, .n_items = 5, .c = RCOLS,
 		.sp = &sp, .relevant = 6.0f, .k = 10, .score = matrix_scores,
 		.score_ctx = (void *)score_mat,
 	};
@@ -131,7 +132,7 @@ Test(metrics, every_held_out_item_relevant_and_map_by_hand)
 {
 	struct split sp = { .train = train_idx, .n_train = 4, .valid = valid_idx, .n_valid = 4 };
 	struct metrics_rank_in in = {
-		.n_users = 2, .n_items = 5, .users = ru, .items = ri, .ratings = rr,
+		.n_users = 2, .n_items = 5, .c = RCOLS,
 		.sp = &sp, .relevant = -INFINITY, .k = 3, .score = matrix_scores,
 		.score_ctx = (void *)score_mat2,
 	};
@@ -167,7 +168,7 @@ static const float cover_mat[3][5] = {
 Test(metrics, coverage_by_hand)
 {
 	struct metrics_cover_in in = {
-		.n_users = 3, .n_items = 5, .users = cu, .items = ci, .n_ratings = 3,
+		.n_users = 3, .n_items = 5, .c = { .n = 3, .user32 = cu, .item32 = ci },
 		.step = 1, .k = 2, .score = matrix_scores, .score_ctx = (void *)cover_mat,
 	};
 	double c;
@@ -199,7 +200,7 @@ Test(metrics, coverage_of_a_sample_takes_whole_blocks)
 	 * lower index), which user 0's list has already */
 	const uint32_t u[] = { 128 }, it[] = { 128 };
 	struct metrics_cover_in in = {
-		.n_users = 200, .n_items = 300, .users = u, .items = it, .n_ratings = 1,
+		.n_users = 200, .n_items = 300, .c = { .n = 1, .user32 = u, .item32 = it },
 		.step = 1, .k = 1, .score = diagonal_scores,
 	};
 	double c;

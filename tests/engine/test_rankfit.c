@@ -24,7 +24,7 @@ Test(split, per_user_keeps_three_quarters_of_each_user)
 		users[k] = t;
 	}
 	struct split a, b;
-	cr_assert_eq(split_per_user(users, n, 10, 0.25, 3, &a), 0);
+	cr_assert_eq(split_per_user(&(const struct rcols){ .n = n, .user32 = users }, 10, 0.25, 3, &a), 0);
 	unsigned seen[55] = {0}, tr[10] = {0}, cnt[10] = {0};
 	for (size_t j = 0; j < n; j++)
 		cnt[users[j]]++;
@@ -42,15 +42,15 @@ Test(split, per_user_keeps_three_quarters_of_each_user)
 	for (int u = 0; u < 10; u++)
 		cr_assert_eq(tr[u], want[u], "user %d (%u ratings) trains on %u, not %u",
 			     u, cnt[u], tr[u], want[u]);
-	cr_assert_eq(split_per_user(users, n, 10, 0.25, 3, &b), 0);
+	cr_assert_eq(split_per_user(&(const struct rcols){ .n = n, .user32 = users }, 10, 0.25, 3, &b), 0);
 	cr_assert_eq(memcmp(a.valid, b.valid, a.n_valid * sizeof *a.valid), 0);
 	split_free(&b);
-	cr_assert_eq(split_per_user(users, n, 10, 0.25, 4, &b), 0);
+	cr_assert_eq(split_per_user(&(const struct rcols){ .n = n, .user32 = users }, 10, 0.25, 4, &b), 0);
 	cr_assert_neq(memcmp(a.valid, b.valid, a.n_valid * sizeof *a.valid), 0);
 	split_free(&a);
 	split_free(&b);
-	cr_assert_eq(split_per_user(users, n, 9, 0.25, 3, &a), -1);   /* user 9 out of range */
-	cr_assert_eq(split_per_user(users, n, 10, 1.0, 3, &a), -1);
+	cr_assert_eq(split_per_user(&(const struct rcols){ .n = n, .user32 = users }, 9, 0.25, 3, &a), -1);   /* user 9 out of range */
+	cr_assert_eq(split_per_user(&(const struct rcols){ .n = n, .user32 = users }, 10, 1.0, 3, &a), -1);
 }
 
 /* Three users, three items, everything trains: X = [1 1 0; 1 0 1; 0 1 1].
@@ -84,7 +84,7 @@ static struct model *fit_one(enum eng_fit algo, const struct eng_model_hp *mc,
 Test(rankfit, ease_matches_the_closed_form_by_hand)
 {
 	struct split sp = { .train = e_train, .n_train = 6, .valid = e_train, .n_valid = 0 };
-	struct ratings_view v = { .users = eu, .items = ei, .ratings = er, .sp = &sp };
+	struct ratings_view v = { .c = rcols_plain(6, eu, ei, er), .sp = &sp };
 	struct eng_model_hp mc = { .kind = ENG_MODEL_DOTBIAS, .n_users = 3, .n_items = 3,
 				   .n_factors = rankfit_factors(ENG_FIT_EASE, 50, 3) };
 	cr_assert_eq(mc.n_factors, 3);
@@ -116,7 +116,7 @@ Test(rankfit, pop_scores_items_by_training_ratings)
 	uint32_t train[] = { 0, 2, 3, 4 };      /* items 0, 0, 2, 1 */
 	uint32_t valid[] = { 1, 5 };
 	struct split sp = { .train = train, .n_train = 4, .valid = valid, .n_valid = 2 };
-	struct ratings_view v = { .users = eu, .items = ei, .ratings = er, .sp = &sp };
+	struct ratings_view v = { .c = rcols_plain(6, eu, ei, er), .sp = &sp };
 	struct eng_model_hp mc = { .kind = ENG_MODEL_DOTBIAS, .n_users = 3, .n_items = 3,
 				   .n_factors = rankfit_factors(ENG_FIT_POP, 50, 3) };
 	struct eng_train_hp tc = train_cfg_default();
@@ -149,7 +149,7 @@ Test(rankfit, ials_learns_planted_groups)
 			n++;
 		}
 	struct split sp = { .train = train, .n_train = nt, .valid = train, .n_valid = 0 };
-	struct ratings_view v = { .users = u, .items = it, .ratings = r, .sp = &sp };
+	struct ratings_view v = { .c = rcols_plain(n, u, it, r), .sp = &sp };
 	struct eng_model_hp mc = { .kind = ENG_MODEL_DOTBIAS, .n_users = NU, .n_items = NI,
 				   .n_factors = 4 };
 	struct eng_train_hp tc = train_cfg_default();

@@ -60,7 +60,8 @@ static double fit(const struct ds *ds, const struct split *sp, int threads, long
 	cr_assert_not_null(m, "%s", err);
 	struct eng_train_hp tc = ftrain_cfg_plain(3, 0.03, 0.02);
 	tc.threads = threads;
-	struct ftrain *t = ftrain_new(m, ds_users(ds), ds_items(ds), ds_ratings(ds), sp, &tc, 1,
+	const struct rcols cols = ds_cols(ds);
+	struct ftrain *t = ftrain_new(m, &cols, sp, &tc, 1,
 				      err, sizeof err);
 	cr_assert_not_null(t, "%s", err);
 	struct eng_train_report rep;
@@ -75,13 +76,13 @@ static double fit(const struct ds *ds, const struct split *sp, int threads, long
 /* The validation RMSE of predicting the training mean. */
 static double mean_rmse(const struct ds *ds, const struct split *sp)
 {
-	const float *r = ds_ratings(ds);
+	const struct rcols cols = ds_cols(ds);
 	double mean = 0.0, sse = 0.0;
 	for (size_t j = 0; j < sp->n_train; j++)
-		mean += r[sp->train[j]];
+		mean += rc_value(&cols, sp->train[j]);
 	mean /= (double)sp->n_train;
 	for (size_t j = 0; j < sp->n_valid; j++)
-		sse += (r[sp->valid[j]] - mean) * (r[sp->valid[j]] - mean);
+		sse += (rc_value(&cols, sp->valid[j]) - mean) * (rc_value(&cols, sp->valid[j]) - mean);
 	return sqrt(sse / (double)sp->n_valid);
 }
 
@@ -108,12 +109,11 @@ static void exact_prior(const struct model *m, const struct ds *ds, double *lamb
 	}
 	vf /= (double)nu * k;
 	vb /= nu;
-	const uint32_t *us = ds_users(ds), *it = ds_items(ds);
-	const float *r = ds_ratings(ds);
+	const struct rcols cols = ds_cols(ds);
 	for (size_t x = 0; x < ds_n_ratings(ds); x++) {
-		double e = foldin_target(m, it[x], r[x]) - m->user_b[us[x]];
+		double e = foldin_target(m, rc_item(&cols, x), rc_value(&cols, x)) - m->user_b[rc_user(&cols, x)];
 		for (int j = 0; j < k; j++)
-			e -= (double)m->user_f[(size_t)us[x] * k + j] * m->item_f[(size_t)it[x] * k + j];
+			e -= (double)m->user_f[(size_t)rc_user(&cols, x) * k + j] * m->item_f[(size_t)rc_item(&cols, x) * k + j];
 		s2 += e * e;
 	}
 	s2 /= (double)ds_n_ratings(ds);
@@ -157,8 +157,8 @@ Test(scale, load_train_threads_and_prior, .timeout = 600)
 
 	float mean[17];
 	struct foldin_prior p = { .mean = mean };
-	cr_assert_eq(foldin_prior_fit(a, ds_users(ds), ds_items(ds), ds_ratings(ds),
-				      ds_n_ratings(ds), &p), 0);
+	const struct rcols cols = ds_cols(ds);
+	cr_assert_eq(foldin_prior_fit(a, &cols, &p), 0);
 	double lf, lb;
 	exact_prior(a, ds, &lf, &lb);
 	cr_log_info("prior lambda_f %.3f (exact %.3f), lambda_b %.3f (exact %.3f)", p.lambda_f,

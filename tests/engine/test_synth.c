@@ -99,18 +99,17 @@ Test(synth, counts_scale_and_skew)
 		  "movies.csv's titles reach the items (got %s)", ds_item_title(ds, 0));
 
 	/* Every rating a half star; no (user, item) pair twice. */
-	const float *r = ds_ratings(ds);
-	const uint32_t *u = ds_users(ds), *it = ds_items(ds);
+	const struct rcols cols = ds_cols(ds);
 	uint32_t *icount = calloc(ds_n_items(ds), sizeof *icount);
 	uint8_t *seen = calloc((size_t)c.n_users * c.n_items, 1);
 	double sum = 0.0;
 	for (size_t j = 0; j < ds_n_ratings(ds); j++) {
-		cr_assert_eq(2.0f * r[j], floorf(2.0f * r[j]), "rating %g is not a half star", r[j]);
-		size_t cell = (size_t)u[j] * c.n_items + it[j];
-		cr_assert_eq(seen[cell], 0, "user %u rated item %u twice", u[j], it[j]);
+		cr_assert_eq(2.0f * rc_value(&cols, j), floorf(2.0f * rc_value(&cols, j)), "rating %g is not a half star", rc_value(&cols, j));
+		size_t cell = (size_t)rc_user(&cols, j) * c.n_items + rc_item(&cols, j);
+		cr_assert_eq(seen[cell], 0, "user %u rated item %u twice", rc_user(&cols, j), rc_item(&cols, j));
 		seen[cell] = 1;
-		icount[it[j]]++;
-		sum += r[j];
+		icount[rc_item(&cols, j)]++;
+		sum += rc_value(&cols, j);
 	}
 	double mean = sum / (double)ds_n_ratings(ds);
 	cr_assert(mean > 3.0 && mean < 4.0, "mean rating %g", mean);
@@ -162,12 +161,12 @@ Test(synth, planted_structure_is_recovered)
 	cr_assert_eq(split_random(ds_n_ratings(ds), 0.2, 1, &sp), 0);
 
 	double mean = 0.0, base = 0.0;
-	const float *r = ds_ratings(ds);
+	const struct rcols cols = ds_cols(ds);
 	for (size_t j = 0; j < sp.n_train; j++)
-		mean += r[sp.train[j]];
+		mean += rc_value(&cols, sp.train[j]);
 	mean /= (double)sp.n_train;
 	for (size_t j = 0; j < sp.n_valid; j++)
-		base += (r[sp.valid[j]] - mean) * (r[sp.valid[j]] - mean);
+		base += (rc_value(&cols, sp.valid[j]) - mean) * (rc_value(&cols, sp.valid[j]) - mean);
 	base = sqrt(base / (double)sp.n_valid);
 
 	struct eng_model_hp mc = model_cfg_default();
@@ -177,7 +176,7 @@ Test(synth, planted_structure_is_recovered)
 	mc.use_y_range = 0;
 	struct model *m = model_new(&mc, err, sizeof err);
 	struct eng_train_hp tc = ftrain_cfg_plain(15, 0.02, 0.02);
-	struct ftrain *t = ftrain_new(m, ds_users(ds), ds_items(ds), r, &sp, &tc, 1, err, sizeof err);
+	struct ftrain *t = ftrain_new(m, &cols, &sp, &tc, 1, err, sizeof err);
 	cr_assert_not_null(t, "%s", err);
 	struct eng_train_report rep;
 	while (ftrain_step(t, 100, &rep) != TRAIN_DONE)

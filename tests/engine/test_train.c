@@ -59,7 +59,8 @@ static struct run fit(const struct planted *p, struct eng_train_hp tc, int k, en
 	cr_assert_not_null(m, "%s", err);
 	struct split sp;
 	cr_assert_eq(split_random(p->n, 0.2, 5, &sp), 0);
-	struct fit *t = fit_new(m, p->u, p->i, p->r, &sp, &tc, 1, err, sizeof err);
+	struct fit *t = fit_new(m, &(const struct rcols){ .n = p->n, .user32 = p->u, .item32 = p->i, .real = p->r },
+				&sp, &tc, 1, err, sizeof err);
 	cr_assert_not_null(t, "%s", err);
 	struct run out = {0};
 	struct eng_train_report rep;
@@ -164,11 +165,13 @@ Test(train, refuses_bad_settings)
 	split_random(p.n, 0.2, 1, &sp);
 	struct eng_train_hp tc = train_cfg_default();
 	tc.bs = 5000;
-	cr_assert_null(fit_new(m, p.u, p.i, p.r, &sp, &tc, 1, err, sizeof err));
+	cr_assert_null(fit_new(m, &(const struct rcols){ .n = p.n, .user32 = p.u, .item32 = p.i, .real = p.r },
+			       &sp, &tc, 1, err, sizeof err));
 	cr_assert(strstr(err, "fewer than one batch") != NULL, "%s", err);
 	tc = train_cfg_default();
 	tc.lr = -1;
-	cr_assert_null(fit_new(m, p.u, p.i, p.r, &sp, &tc, 1, err, sizeof err));
+	cr_assert_null(fit_new(m, &(const struct rcols){ .n = p.n, .user32 = p.u, .item32 = p.i, .real = p.r },
+			       &sp, &tc, 1, err, sizeof err));
 	cr_assert(strstr(err, "learning rate") != NULL, "%s", err);
 	split_free(&sp);
 	model_free(m);

@@ -26,7 +26,7 @@ static void make_problem(struct problem *p)
 {
 	testmath_plant(&p->pl, 5);
 	cr_assert_eq(split_random(p->pl.n, 0.2, 9, &p->sp), 0);
-	p->v = (struct ratings_view){ .users = p->pl.u, .items = p->pl.i, .ratings = p->pl.r,
+	p->v = (struct ratings_view){ .c = rcols_plain(p->pl.n, p->pl.u, p->pl.i, p->pl.r),
 				      .sp = &p->sp };
 }
 
@@ -104,7 +104,7 @@ Test(trainer, fit_through_the_interface_is_fit)
 	struct eng_train_hp tc = cfg_of(ENG_FIT_SGD, 3);
 	char err[256];
 	struct model *a = new_model(3), *b = new_model(3);
-	struct fit *direct = fit_new(a, p.pl.u, p.pl.i, p.pl.r, &p.sp, &tc, 1, err, sizeof err);
+	struct fit *direct = fit_new(a, &p.v.c, &p.sp, &tc, 1, err, sizeof err);
 	cr_assert(direct, "%s", err);
 	struct trainer *t = trainer_new(&fit_trainer_ops, b, &p.v, &tc, 1, err, sizeof err);
 	cr_assert(t, "%s", err);
