@@ -22,6 +22,8 @@
 
 #define FORM_MAX 64
 #define BASIS_MAX_ROWS 4        /* the basis wraps to at most this many */
+#define LIST_MIN_ROWS 3         /* list rows a short pane keeps before the
+				 * hint and the coverage line */
 
 struct recs_view {
 	struct panel super;
@@ -120,10 +122,23 @@ static void draw_model(struct panel *p, const struct panel_env *env, int y)
 	panel_printf(p, env, y, 1 + c, ROLE_LABEL, "%s", pop);
 }
 
+/* A line under the model's that the list can do without (the form's
+ * hint, the coverage): wrapped whole at row y, but only where it leaves
+ * the list LIST_MIN_ROWS rows; returns the row after it (y when left
+ * out). */
+static int draw_extra(struct panel *p, const struct panel_env *env, int y, const char *msg)
+{
+	int end = panel_wrap(p, env, y, y + 2, ROLE_LABEL, msg, 0);
+
+	if (end > panel_inner_h(p) - 1 - LIST_MIN_ROWS)
+		return y;
+	return panel_wrap(p, env, y, y + 2, ROLE_LABEL, msg, 1);
+}
+
 /* From row y: how much of the catalogue the model's lists reach, the
  * other half of the popularity story (a rating model gives most users the
  * same few films; a ranking model spreads wider), wrapped whole over at
- * most two rows; returns the row after it (y when there is none). */
+ * most two rows (draw_extra); returns the row after it. */
 static int draw_coverage(struct panel *p, const struct panel_env *env, int y)
 {
 	const struct state *st = env->st;
@@ -136,7 +151,7 @@ static int draw_coverage(struct panel *p, const struct panel_env *env, int y)
 		 "of the %u movies", ENG_COVERAGE_K,
 		 r->coverage_lists < st->summary.n_users ? "a sample of " : "all ",
 		 r->coverage_lists, 100.0 * r->coverage, st->summary.n_items);
-	return panel_wrap(p, env, y, y + 2, ROLE_LABEL, msg, 1);
+	return draw_extra(p, env, y, msg);
 }
 
 /* While the form is open: the occupations it takes, word-wrapped over
@@ -186,9 +201,8 @@ static void draw(struct panel *p, const struct panel_env *env)
 		panel_printf(p, env, v->head++, 1, ROLE_EDIT,
 			     "age gender occupation: %s_", v->form);
 	else if (st->has_meta && st->mine.n == 0)
-		v->head = panel_wrap(p, env, basis + 1, basis + 3, ROLE_LABEL, "Enter: your "
-				     "age, gender and occupation for first "
-				     "recommendations", 1);
+		v->head = draw_extra(p, env, basis + 1, "Enter: your age, gender and "
+				     "occupation for first recommendations");
 	else
 		v->head = draw_coverage(p, env, basis + 1);
 	rows = list_rows(p);
