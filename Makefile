@@ -77,6 +77,7 @@ CLI_SRC    := $(wildcard cli/*.c)
 TUI_SRC    := $(wildcard tui/*.c)
 TEST_SRC   := $(wildcard tests/test_*.c tests/*/test_*.c)
 BENCH_SRC  := $(wildcard bench/bench_*.c)
+BENCH_BIN   = $(BENCH_SRC:%.c=$(B)/%)
 ENGINE_OBJ  = $(ENGINE_SRC:%.c=$(B)/%.o)
 APP_OBJ     = $(APP_SRC:%.c=$(B)/%.o)
 CLI_OBJ     = $(CLI_SRC:%.c=$(B)/%.o)
@@ -165,7 +166,9 @@ $(B)/fixtures/%: tests/fixtures/%.in
 	@mkdir -p $(dir $@)
 	cp $< $@
 
-test: $(BIN) $(B)/tests/run $(FIXTURES)
+# The benchmarks are built too (not run), so a change that breaks one
+# fails here rather than at the next `make bench`.
+test: $(BIN) $(B)/tests/run $(FIXTURES) $(BENCH_BIN)
 	COLLABTUI_BIN=$(abspath $(BIN)) COLLABTUI_DATASETS=$(DATASETS) \
 	COLLABTUI_FIXTURES=$(abspath $(B)/fixtures) \
 	ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(abspath tests/lsan.supp) \
@@ -240,7 +243,6 @@ fuzz-run: $(FUZZ_BIN)
 # Each bench/bench_NAME.c is a program of its own, linked with the engine;
 # bench/run.sh runs them all into one table.  ONLY=PATTERN (a shell glob
 # on the task or dataset column) runs some lines: make bench ONLY='query-*'.
-BENCH_BIN = $(BENCH_SRC:%.c=$(B)/%)
 bench: deps-test $(BIN) $(BENCH_BIN)
 	@ONLY='$(ONLY)' sh bench/run.sh $(abspath $(BIN)) $(DATASETS) $(abspath $(B))/bench
 

@@ -577,6 +577,87 @@ done:
 	return rc;
 }
 
+/* The last part of path, for a message. */
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+int myratings_migrate(struct myratings *m, const char *path, const char *const old[],
+		      int n_old, const struct eng_catalog *cat, float lo, float hi,
+		      char *msg, size_t msglen)
+{
+	struct myratings *t = malloc(sizeof *t);
+	const char *merged[MYRATINGS_OLD_MAX];
+	char why[700], names[300] = "";
+	int n_merged = 0, added = 0, rc = 0;
+
+	msg[0] = '\0';
+	if (!t) {
+		snprintf(msg, msglen, "%s: out of memory", path);
+		return -1;
+	}
+	for (int i = 0; i < n_old && i < MYRATINGS_OLD_MAX; i++) {
+		int got = read_file(t, old[i], cat, lo, hi, why, sizeof why);
+
+		if (got == 1)
+			continue;       /* none */
+		if (got != 0) {
+			/* not read whole: left as it is, to be fixed */
+			snprintf(msg, msglen, "%s (an earlier version's file: not "
+				 "merged; fix or remove it)", why);
+			rc = -1;
+			continue;
+		}
+		int full = 0, here = 0;
+		for (int j = 0; j < t->n; j++)
+			if (isnan(myratings_get(m, t->r[j].item))) {
+				if (myratings_set(m, t->r[j].item, t->r[j].rating) != 0) {
+					full = 1;
+					break;
+				}
+				here++;
+			}
+		added += here;
+		if (full) {
+			snprintf(msg, msglen, "%s: at most %d ratings: the rest of it "
+				 "is not merged, and it is left as it is", old[i],
+				 MYRATINGS_MAX);
+			rc = -1;
+			continue;
+		}
+		merged[n_merged++] = old[i];
+		size_t used = strlen(names);
+		snprintf(names + used, sizeof names - used, "%s%s", used ? " and " : "",
+			 base_name(old[i]));
+	}
+	free(t);
+	if (n_merged == 0 && added == 0)
+		return rc;
+	if (myratings_save(m, path, cat, why, sizeof why) != 0) {
+		snprintf(msg, msglen, "earlier versions' ratings not merged: %s", why);
+		return -1;
+	}
+	/* merged once: the old files stay, under a name no version reads */
+	for (int i = 0; i < n_merged; i++) {
+		char to[4200];
+
+		snprintf(to, sizeof to, "%s%s", merged[i], MYRATINGS_OLD_SUFFIX);
+		if (rename(merged[i], to) != 0 && rc == 0) {
+			snprintf(msg, msglen, "%s: merged, but could not be renamed to "
+				 "%s: %s", merged[i], base_name(to), strerror(errno));
+			rc = -1;
+		}
+	}
+	if (rc == 0)
+		snprintf(msg, msglen, "%d rating%s merged from %s (kept as *%s) into %s",
+			 added, added == 1 ? "" : "s", names, MYRATINGS_OLD_SUFFIX,
+			 base_name(path));
+	return rc == 0 ? 1 : -1;
+}
+
 /* Whether name is base + "." + six mkstemp characters. */
 static int is_temp_of(const char *name, const char *base)
 {

@@ -10,9 +10,10 @@
  * keys: it is written as "title,rating,id" lines under that header, so a
  * movie rated under --item-key id is found under --item-key title (by its
  * title) and the reverse (by the id and title, else the id).  Files
- * without that header are read as title_or_id,rating lines, as before;
- * the interface reads the ratings-NAME-KEY.csv of earlier versions when
- * ratings-NAME.csv is not there yet.  Saving goes
+ * without that header are read as title_or_id,rating lines, as before.
+ * Earlier versions kept one file per item key, ratings-NAME-KEY.csv: the
+ * interface merges both into ratings-NAME.csv once (myratings_migrate),
+ * and renames each to ratings-NAME-KEY.csv.migrated.  Saving goes
  * through afile (temporary, fsync, rename), so a crash or a `kill -9` at
  * any moment leaves the old file or the new one.  A process killed while
  * saving leaves its temporary behind; myratings_clean_temps() removes such
@@ -81,6 +82,25 @@ int myratings_load(struct myratings *m, const char *path,
  * old file and *m are then untouched. */
 int myratings_save(struct myratings *m, const char *path,
 		   const struct eng_catalog *cat, char *err, size_t errlen);
+
+#define MYRATINGS_OLD_MAX 4               /* earlier files merged at once */
+#define MYRATINGS_OLD_SUFFIX ".migrated"  /* what a merged one is renamed to */
+
+/* Merge the files earlier versions kept (old[0..n_old), per item key;
+ * missing ones are skipped) into *m, which holds path's ratings as read
+ * whole (or none, when path is not there yet), and save *m to path: a
+ * movie rated in *m keeps that rating, and the old files' other movies
+ * are added, an earlier file's rating winning over a later one's.  Each
+ * file merged is then renamed to itself + MYRATINGS_OLD_SUFFIX, so the
+ * merge happens once and nothing is deleted.  A file that cannot be read
+ * whole, or whose ratings would pass MYRATINGS_MAX, is left as it is.
+ * Returns 0 when there was nothing to merge, 1 when files were merged
+ * and saved (msg says how many ratings from which files), or -1 with
+ * why in msg (what could be merged was, and saved, when the save
+ * itself did not fail). */
+int myratings_migrate(struct myratings *m, const char *path, const char *const old[],
+		      int n_old, const struct eng_catalog *cat, float lo, float hi,
+		      char *msg, size_t msglen);
 
 /* Remove the temporaries ("PATH.XXXXXX") that saves killed mid-write left
  * next to path.  Call before this process saves, never while another

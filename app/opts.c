@@ -221,7 +221,8 @@ static const struct opt_row rows[] = {
 	{ .name = "ratings", .arg = "FILE", .help = "your ratings, CSV lines title_or_id,rating",
 	  .cmds = C(RECOMMEND), .group = G_INSIGHT, FIELD(K_STR, ratings) },
 	{ .name = "include-me",
-	  .help = "train first with those ratings as one more user",
+	  .help = "train first with those ratings as one more user, then "
+		  "recommend from the row it learned for you",
 	  .cmds = C(RECOMMEND), .group = G_INSIGHT, FIELD(K_FLAG, include_me) },
 	{ .name = "age", .arg = "N", .help = "your age, to recommend without --ratings",
 	  .cmds = C(RECOMMEND), .group = G_INSIGHT, FIELD(K_COUNT, age) },

@@ -90,6 +90,65 @@ void runargs_train(const struct cfg *c, struct eng_train_args *ta)
 	ta->fast = c->trainer == VOCAB_TRAINER_FAST;
 }
 
+const char *runargs_from_model(struct cfg *c, const struct eng_model_info *mi)
+{
+	static const struct { enum eng_fit eng; enum vocab_fit fit; } fits[] = {
+		{ ENG_FIT_SGD, VOCAB_FIT_GRADIENT }, { ENG_FIT_ALS, VOCAB_FIT_ALS },
+		{ ENG_FIT_BPMF, VOCAB_FIT_BPMF }, { ENG_FIT_EASE, VOCAB_FIT_EASE },
+		{ ENG_FIT_IALS, VOCAB_FIT_IALS }, { ENG_FIT_POP, VOCAB_FIT_POP },
+	};
+	const struct eng_model_hp *m = &mi->shape;
+	struct cfg t = *c;
+
+	for (size_t j = 0; j < sizeof fits / sizeof fits[0]; j++)
+		if (fits[j].eng == mi->train.algo)
+			t.fit = fits[j].fit;
+	/* a solver fits dotbias (runargs_train) */
+	t.model = t.fit != VOCAB_FIT_GRADIENT ? VOCAB_MODEL_DOTBIAS :
+		  m->kind == ENG_MODEL_DOT ? VOCAB_MODEL_DOT :
+		  m->kind == ENG_MODEL_NN ? VOCAB_MODEL_NN : VOCAB_MODEL_DOTBIAS;
+	if (mi->n_factors > 0 && m->kind != ENG_MODEL_NN)
+		t.factors = mi->n_factors;
+	/* a solver's model has no sigmoid, whatever the row says */
+	if (t.fit == VOCAB_FIT_GRADIENT) {
+		t.y_range_on = m->use_y_range;
+		if (m->use_y_range) {
+			t.y_range[0] = m->y_lo;
+			t.y_range[1] = m->y_hi;
+		}
+	}
+	if (m->kind == ENG_MODEL_NN) {
+		t.n_layers = m->n_layers < CFG_LAYERS_MAX ? m->n_layers : CFG_LAYERS_MAX;
+		memcpy(t.layers, m->layers, (size_t)t.n_layers * sizeof t.layers[0]);
+		t.emb_drop = m->emb_drop;
+		t.ps = m->ps;
+	}
+	if (mi->has_train) {
+		t.epochs = mi->train.epochs;
+		t.bs = mi->train.bs;
+		t.lr = mi->train.lr;
+		t.wd = mi->train.wd;
+		t.alpha = mi->train.alpha;
+		t.optimizer = mi->train.opt == ENG_OPTIM_SGD ? VOCAB_OPTIMIZER_SGD :
+			      mi->train.opt == ENG_OPTIM_ADAROW ? VOCAB_OPTIMIZER_ADAROW :
+			      VOCAB_OPTIMIZER_ADAM;
+		if (mi->train.sched != ENG_SCHED_EXP)   /* the lr finder's alone */
+			t.schedule = mi->train.sched == ENG_SCHED_CONSTANT ?
+				     VOCAB_SCHEDULE_CONSTANT : VOCAB_SCHEDULE_ONE_CYCLE;
+		t.seed = mi->train.seed;
+		t.valid_pct = mi->valid_pct;
+	}
+	/* adarow is the fast trainer's own; the others it does not fit */
+	if (t.optimizer == VOCAB_OPTIMIZER_ADAROW)
+		t.trainer = VOCAB_TRAINER_FAST;
+	if (t.fit != VOCAB_FIT_GRADIENT || t.model == VOCAB_MODEL_NN)
+		t.trainer = VOCAB_TRAINER_FASTAI;
+	const char *bad = cfg_check(&t);
+	if (!bad)
+		*c = t;
+	return bad;
+}
+
 void runargs_sweep(const struct cfg *c, struct eng_lr_find_args *lf)
 {
 	lf->sweep.start_lr = c->lr_find.start;

@@ -20,6 +20,16 @@ void runargs_load(const struct cfg *c, struct eng_load_args *load);
  * caller's and left as they are.  c should have passed cfg_check(). */
 void runargs_train(const struct cfg *c, struct eng_train_args *ta);
 
+/* The settings a loaded model was trained with (MODEL_LOADED's info),
+ * into *c: its shape -- the model, or the solver that fitted it, the
+ * factors, y_range, the nn's layers and dropouts -- and, when its file
+ * names them (mi->has_train), its epochs, bs, lr, wd, alpha, optimiser,
+ * schedule, seed and valid_pct, so that training again with *c trains
+ * that model's kind again.  The rest of *c stays; a model the fast
+ * trainer cannot fit gets fastai's.  Returns NULL, or why the values do
+ * not go together (cfg_check), leaving *c as it was. */
+const char *runargs_from_model(struct cfg *c, const struct eng_model_info *mi);
+
 /* Set the lr finder's sweep of c (start, end, num_it) into *lf; its
  * training arguments are runargs_train()'s. */
 void runargs_sweep(const struct cfg *c, struct eng_lr_find_args *lf);

@@ -259,7 +259,8 @@ static int check_recommend(struct cli_session *s)
 		memcpy(q->cmd.u.recommend.r, q->mine.r, (size_t)q->mine.n * sizeof q->mine.r[0]);
 		if (o->include_me) {
 			/* Your ratings join training as one more user ("retrain
-			 * with you included"); recommend folds them in after. */
+			 * with you included"); recommend answers from the row
+			 * training learned for you (ENG_RECS_TRAINED). */
 			s->train->n_mine = q->mine.n;
 			memcpy(s->train->mine, q->mine.r, (size_t)q->mine.n * sizeof q->mine.r[0]);
 		}
@@ -299,6 +300,9 @@ static int report_recommend(struct cli_session *s)
 	if (r->basis == ENG_RECS_FOLDIN)
 		printf("Recommendations from your %d ratings (folded in; ridge prior %.3g on "
 		       "the factors, %.3g on the bias)\n", r->n_rated, r->lambda_f, r->lambda_b);
+	else if (r->basis == ENG_RECS_TRAINED)
+		printf("Recommendations from your %d ratings (trained in with the model "
+		       "as one more user: your own row, no fold-in)\n", r->n_rated);
 	else if (r->basis == ENG_RECS_META)
 		printf("Recommendations for age %d, gender %s, occupation %s (from the "
 		       "users' metadata)%s%s\n", m->age,

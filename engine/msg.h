@@ -283,9 +283,11 @@ struct eng_train_args {
 	 * round(share) of them validate.  Ignored with folds or a file split. */
 	int per_user;
 	/* "Retrain with you included": when n_mine > 0, these ratings join the
-	 * training set as one more user.  Their row is dropped when training
-	 * ends, so the model keeps the dataset's shape; what stays is item
-	 * factors and biases that learned from you too. */
+	 * training set as one more user.  Their row is dropped from the model
+	 * when training ends, so the model keeps the dataset's shape (what is
+	 * saved, exported and compared is the dataset's users); the engine
+	 * keeps that row aside, and a RECOMMEND with exactly these ratings is
+	 * answered from it (ENG_RECS_TRAINED) until the model changes. */
 	int n_mine;             /* 0..ENG_RATED_MAX */
 	struct eng_rating mine[ENG_RATED_MAX];  /* (n_mine) */
 };
@@ -493,6 +495,11 @@ enum eng_recs_basis {
 				 * for me"; scores order the list and are not
 				 * ratings; `because` is the liked movie that
 				 * added most to the score */
+	ENG_RECS_TRAINED,       /* the ratings were trained in: a TRAIN with
+				 * exactly these ratings as "you" (n_mine)
+				 * made the current model, and the row it
+				 * learned for you scores the list -- no
+				 * fold-in */
 };
 
 #define ENG_RECS_UNKNOWN_GENDER 1       /* not a gender of the dataset */
@@ -502,7 +509,11 @@ enum eng_recs_basis {
 
 struct eng_recs {
 	enum eng_recs_basis basis;
-	int n_rated;            /* ratings used (FOLDIN) */
+	int n_rated;            /* ratings used (FOLDIN, TRAINED, RANKED) */
+	int n_trained;          /* FOLDIN: when the current model was trained
+				 * with your ratings but these differ (you
+				 * rated since), how many it was trained
+				 * with; else 0 */
 	int unknown;            /* META: ENG_RECS_UNKNOWN_* bits */
 	float lambda_f, lambda_b;/* FOLDIN: the ridge prior's weights on factors, bias */
 	float pop_share;        /* share of e[] among the 10% most-rated items, 0..1 */
@@ -570,7 +581,8 @@ enum eng_evt_kind {
 	ENG_EVT_STOPPED,        /* training (or its preparation, or a load)
 				 * stopped early by ENG_CMD_STOP */
 	ENG_EVT_SAVED,
-	ENG_EVT_MODEL_LOADED,
+	ENG_EVT_MODEL_LOADED,   /* u.model_info: the loaded model's shape and
+				 * what its file says trained it */
 	ENG_EVT_ERROR,          /* u.error */
 	ENG_EVT_CATALOG,        /* u.catalog (owned by the receiver), after LOADED
 				 * unless the load was summary_only */
@@ -597,6 +609,25 @@ struct eng_imported {
 	enum eng_model_kind kind;
 	uint32_t n_users, n_items;
 	int n_factors;
+};
+
+/* A loaded model (MODEL_LOADED): its shape, and the settings its file
+ * says trained it, so that a front end can show them, and train with
+ * them again. */
+struct eng_model_info {
+	struct eng_model_hp shape;      /* as trained; n_users, n_items the dataset's */
+	int n_factors;          /* the factors setting that trained this shape
+				 * (bpmf keeps several samples of that many);
+				 * 0 for a fit with no such setting (ease, pop) */
+	int has_train;          /* 1: `train` and valid_pct are the file's;
+				 * 0: it has none (imported, or an older file) */
+	/* The training settings the file names: algo (ENG_FIT_SGD unless it
+	 * names another), epochs asked for, bs, lr, wd, alpha (a fit's
+	 * confidence), opt, sched; the others eng_train_hp_default()'s. */
+	struct eng_train_hp train;
+	double valid_pct;
+	int epochs_done;        /* epochs trained */
+	double valid_loss;      /* the last validation MSE, NAN when none */
 };
 
 /* What an EXPORT wrote (EXPORTED). */
@@ -626,6 +657,7 @@ struct eng_evt {
 		struct eng_load_progress load;
 		struct eng_imported imported;
 		struct eng_exported exported;
+		struct eng_model_info model_info;
 		struct {
 			struct eng_metrics_err err;
 			struct eng_metrics_rank rank;

@@ -11,6 +11,7 @@
 
 #include "afile.h"
 #include "help.h"
+#include "text.h"
 #include "views.h"
 
 enum { PANE_DATASET, PANE_TRAIN, PANE_PARAMS, PANE_MOVIES, PANE_RECS, PANE_MAP,
@@ -57,6 +58,10 @@ struct screen {
 	int loading_seen;               /* st->loading on the last screen */
 	int params_n;                   /* Hyperparameters rows laid out for */
 	int overlay_shown;              /* a pane's popup is on screen */
+	/* A message too long for the status line is shown whole, wrapped
+	 * over the rows just above it, until the next key: */
+	int band_rows;                  /* rows it took on the last screen */
+	unsigned band_closed;           /* the st->status_seq a key closed */
 };
 
 static const unsigned pane_dirty[N_PANES] = {
@@ -234,11 +239,82 @@ static int draw_hint(struct screen *s, int x, enum keys_action a, const char *la
 	return x + (int)strlen(label);
 }
 
+/* The columns "q quit ? help " takes: the hints the status line keeps
+ * beside any message. */
+static int kept_hints_w(const struct screen *s)
+{
+	static const enum keys_action kept[] = { ACT_QUIT, ACT_HELP };
+	int w = 0;
+
+	for (size_t i = 0; i < sizeof kept / sizeof kept[0]; i++) {
+		char keys[64], *comma;
+
+		keys_describe(s->env.km, kept[i], keys, sizeof keys);
+		if ((comma = strchr(keys, ',')))
+			*comma = '\0';
+		w += keys[0] ? (int)strlen(keys) + 6 : 0;       /* " quit " */
+	}
+	return w;
+}
+
+/* The rows above the status line that the current message takes, wrapped
+ * at COLS - 2, when it does not fit beside the kept hints and no key has
+ * closed it yet; 0 otherwise.  At most half the screen: a longer one
+ * ends in an ellipsis. */
+static int band_rows(const struct screen *s)
+{
+	const struct state *st = s->st;
+	const char *t = st->status;
+	wchar_t w[sizeof st->status];
+	int n = 0, width;
+
+	if (!st->status[0] || st->status_seq == s->band_closed || s->help_open ||
+	    s->confirm_quit || s->layout == LAYOUT_SMALL || COLS < 8)
+		return 0;
+	n = text_decode(st->status, w, (int)(sizeof w / sizeof w[0]), 0);
+	text_fit(w, n, n * 2 + 2, 0, &width);
+	if (st->demo)
+		width += (int)strlen(ENG_DEMO_NAME " | ");
+	if (width <= COLS - kept_hints_w(s) - 2)
+		return 0;       /* the status line shows it whole */
+	n = 0;
+	while (*t) {
+		text_wrap(t, COLS - 2, &t);
+		n++;
+	}
+	return n > LINES / 2 ? LINES / 2 : n;
+}
+
+/* The long message, wrapped over the n rows above the status line. */
+static void draw_band(struct screen *s, int n)
+{
+	const struct state *st = s->st;
+	const char *t = st->status;
+	int y0 = LINES - 1 - n;
+
+	for (int r = 0; r < n; r++) {
+		char line[sizeof st->status + 8];
+		const char *next;
+		size_t len = text_wrap(t, COLS - 2, &next);
+
+		attrset(theme_attr(s->env.th, ROLE_STATUS));
+		mvhline(y0 + r, 0, ' ', COLS);
+		snprintf(line, sizeof line, "%.*s", (int)len, t);
+		if (r == n - 1 && *next)        /* more than half the screen */
+			text_cut(t, COLS - 2, !s->env.unicode, line, sizeof line);
+		wchar_t w[sizeof line];
+		int nw = text_decode(line, w, (int)(sizeof w / sizeof w[0]), !s->env.unicode);
+		attrset(theme_attr(s->env.th, st->status_err ? ROLE_BAD : ROLE_LABEL));
+		mvaddnwstr(y0 + r, 1, w, text_fit(w, nw, COLS - 2, 0, NULL));
+		t = next;
+	}
+}
+
 static void draw_status(struct screen *s)
 {
 	const struct state *st = s->st;
 	int x = 0;
-	char right[300];
+	char right[sizeof st->status + 64];
 
 	attrset(theme_attr(s->env.th, ROLE_STATUS));
 	mvhline(LINES - 1, 0, ' ', COLS);
@@ -378,6 +454,12 @@ static int render(struct screen *s)
 		s->full_redraw = 0;
 		return 1;
 	}
+	/* a long message's rows come and go with a full redraw: the panes
+	 * under them are drawn again */
+	int band = band_rows(s);
+	if (band != s->band_rows)
+		s->full_redraw = 1;
+	s->band_rows = band;
 	if (s->full_redraw) {
 		erase();
 		for (int i = 0; i < N_PANES; i++)
@@ -402,6 +484,8 @@ static int render(struct screen *s)
 	if (drew)
 		s->overlay_shown = visible(s, s->focus) && f->cls->overlay &&
 				   f->cls->overlay(f, &s->env);
+	if (band && drew)
+		draw_band(s, band);
 	if (s->help_open && drew)
 		help_draw(&s->env, s->help_scroll);
 	s->full_redraw = 0;
@@ -566,6 +650,9 @@ static void handle_key(struct screen *s, int key)
 			global_key(s, act, key);
 		return;
 	}
+	/* a key closes the long message's rows, and does what it does */
+	if (s->band_rows)
+		s->band_closed = s->st->status_seq;
 	if (s->confirm_quit) {
 		s->confirm_quit = 0;
 		s->status_dirty = 1;

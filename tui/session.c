@@ -11,6 +11,8 @@
 
 #include "afile.h"
 #include "history.h"
+#include "params.h"
+#include "runargs.h"
 
 /* The file PREFIX-DATASET-ITEMKEY.EXT beside the run history into buf. */
 static const char *session_file(const struct state *s, const char *prefix,
@@ -69,17 +71,78 @@ void session_model_restore(struct state *s)
 		s->train_req = s->model_req;    /* its BIASES follow it */
 }
 
+/* The command line wins: --preset, then each option, as it parsed, over
+ * the values in *c. */
+static void command_line_over(const struct state *s, struct cfg *c)
+{
+	const struct opts *o = s->given;
+	char err[300];
+
+	if (o && o->preset)
+		cfg_preset_apply(c, o->preset, err, sizeof err);
+	for (int i = 0; o && i < o->n_given; i++)
+		cfg_set(c, o->given[i].key, o->given[i].value, err, sizeof err);
+}
+
+/* Whether a and b train differently: a row of the pane that shapes a
+ * run (all but the preset's name, threads and the lr finder's sweep)
+ * shows another value. */
+static int trains_differently(const struct cfg *a, const struct cfg *b)
+{
+	for (int i = 0; i < PARAM_COUNT; i++) {
+		char va[128], vb[128];
+
+		if (i == PARAM_PRESET || i == PARAM_THREADS || i == PARAM_LR_FIND ||
+		    !params_shown(a, i))
+			continue;
+		params_format(a, i, va, sizeof va);
+		params_format(b, i, vb, sizeof vb);
+		if (strcmp(va, vb) != 0)
+			return 1;
+	}
+	return 0;
+}
+
+int session_model_values(struct state *s, const struct eng_model_info *mi, int last_session)
+{
+	struct cfg model = s->cfg, c;
+
+	if (runargs_from_model(&model, mi))
+		return -1;      /* values this build cannot show: as they were */
+	/* last session's model with last session's values: as they were
+	 * left (stale if they were then); else the model's, under the
+	 * command line */
+	if (!(s->view_restored && last_session)) {
+		c = model;
+		command_line_over(s, &c);
+		s->cfg = cfg_check(&c) ? model : c;
+	}
+	s->trained_factors = model.factors;
+	s->stale = trains_differently(&model, &s->cfg);
+	char loss[40] = "";
+	if (mi->valid_loss == mi->valid_loss)   /* not NaN */
+		snprintf(loss, sizeof loss, ", valid loss %.4f", mi->valid_loss);
+	snprintf(s->model_loaded, sizeof s->model_loaded, "%s, %d factors, %d epoch%s%s",
+		 vocab_model_setting_word(model.model, model.fit), model.factors,
+		 mi->epochs_done, mi->epochs_done == 1 ? "" : "s", loss);
+	return 0;
+}
+
 unsigned session_model_loaded(struct state *s, const struct eng_evt *ev)
 {
-	char msg[128];
+	char msg[sizeof s->status];
 
 	if (ev->req_id != s->model_req || s->training)
 		return 0;
 	s->trained = 1;
-	s->trained_factors = s->cfg.factors;
-	snprintf(msg, sizeof msg, "the model of the last session is back "
-		 "(trained %s)", s->model_when);
-	state_message(s, 0, msg);
+	int shown = session_model_values(s, &ev->u.model_info, 1) == 0;
+	/* what was said about your ratings' files stays in view */
+	int keep = s->status_seq == s->mine_note_seq && s->status[0];
+	snprintf(msg, sizeof msg, "%.300s%sthe model of the last session is back "
+		 "(trained %s)%s", keep ? s->status : "", keep ? "; " : "", s->model_when,
+		 !shown ? "" : s->stale ? "; the values shown differ from it: t "
+		 "trains them" : "");
+	state_message(s, keep && s->status_err, msg);
 	state_recommend(s);
 	if (s->cfg.model != VOCAB_MODEL_DOT)
 		state_bias_list(s, s->bias_min);
@@ -174,14 +237,10 @@ void session_view_restore(struct state *s)
 			bad = bad ? bad : lineno;
 	}
 	fclose(in);
-	/* the command line wins: --preset, then each option, as it parsed */
-	const struct opts *o = s->given;
-	if (o && o->preset)
-		cfg_preset_apply(&c, o->preset, err, sizeof err);
-	for (int i = 0; o && i < o->n_given; i++)
-		cfg_set(&c, o->given[i].key, o->given[i].value, err, sizeof err);
+	command_line_over(s, &c);
 	if (cfg_check(&c) == NULL) {
 		s->cfg = c;
+		s->view_restored = 1;
 	} else {
 		snprintf(err, sizeof err, "%.900s: the values do not go together; "
 			 "kept the options' (%s)", path, cfg_check(&c));

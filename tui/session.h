@@ -35,6 +35,16 @@ void session_model_restore(struct state *s);
  * ask for what the panes show.  Returns the state's DIRTY_* bits. */
 unsigned session_model_loaded(struct state *s, const struct eng_evt *ev);
 
+/* A model came in (last session's, or --load's): the Hyperparameters
+ * pane shows the values that trained it (runargs_from_model), with
+ * --preset and the options given on the command line over them -- but
+ * last session's model with last session's values restored keeps those,
+ * as they were left.  The model is stale when the values shown make a
+ * run differ from it.  0, or -1 when its values cannot be shown (the
+ * pane keeps its own). */
+int session_model_values(struct state *s, const struct eng_model_info *mi,
+			 int last_session);
+
 /* The file of what the panes showed, like session_model_path(). */
 const char *session_view_path(const struct state *s, char *buf, size_t n);
 

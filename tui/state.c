@@ -49,6 +49,7 @@ void state_message(struct state *s, int err, const char *msg)
 	snprintf(s->status, sizeof s->status, "%.*s", (int)sizeof s->status - 1,
 		 msg);
 	s->status_err = err;
+	s->status_seq++;
 }
 
 /* Send cmd with a fresh req_id; 0 or -1 (status set). */
@@ -665,17 +666,24 @@ static void load_mine(struct state *s)
 	myratings_clean_temps(s->mine_path);
 	int rc = myratings_load(&s->mine, s->mine_path, movielist_catalog(s->movies),
 				s->range.lo, s->range.hi, err, sizeof err);
-	char old[ENG_PATH_MAX];
-	/* none yet: the file of one item key that earlier versions kept,
-	 * read, not written; all of it is this session's to save */
-	if (rc == 1 && myratings_path(s->summary.name,
-				      vocab_item_key_word(s->cfg.item_key), old,
-				      sizeof old, err, sizeof err) == 0) {
-		rc = myratings_load(&s->mine, old, movielist_catalog(s->movies),
-				    s->range.lo, s->range.hi, err, sizeof err);
-		s->mine.n_base = 0;
-		s->mine.file_dev = s->mine.file_ino = 0;
-		s->mine.file_size = s->mine.file_mtime_ns = 0;
+	/* the files of one item key each that earlier versions kept: merged
+	 * in once, this item key's first (its ratings win) */
+	char old[2][ENG_PATH_MAX], msg[sizeof err];
+	const char *olds[2] = { old[0], old[1] };
+	enum vocab_item_key other = s->cfg.item_key == VOCAB_ITEM_KEY_ID ?
+				    VOCAB_ITEM_KEY_TITLE : VOCAB_ITEM_KEY_ID;
+	if (rc >= 0 &&
+	    myratings_path(s->summary.name, vocab_item_key_word(s->cfg.item_key),
+			   old[0], sizeof old[0], err, sizeof err) == 0 &&
+	    myratings_path(s->summary.name, vocab_item_key_word(other),
+			   old[1], sizeof old[1], err, sizeof err) == 0) {
+		int mig = myratings_migrate(&s->mine, s->mine_path, olds, 2,
+					    movielist_catalog(s->movies), s->range.lo,
+					    s->range.hi, msg, sizeof msg);
+		if (mig != 0) {
+			state_message(s, mig < 0, msg);
+			s->mine_note_seq = s->status_seq;
+		}
 	}
 	if (rc < 0) {
 		s->mine_keep = 1;
@@ -722,8 +730,12 @@ unsigned state_apply(struct state *s, struct eng_evt *ev)
 		if (ev->req_id != s->train_req || !s->model_path[0])
 			/* or last session's model (session.h) */
 			return session_model_loaded(s, ev);
+		/* its values first: what train_ended asks for depends on them */
+		session_model_values(s, &ev->u.model_info, 0);
 		train_ended(s, 1);
-		snprintf(msg, sizeof msg, "model loaded from %.400s", s->model_path);
+		snprintf(msg, sizeof msg, "model loaded from %.400s: the Hyperparameters "
+			 "pane shows its values%s", s->model_path, s->stale ?
+			 ", with the options given over them (t trains those)" : "");
 		state_message(s, 0, msg);
 		return DIRTY_ALL;
 	case ENG_EVT_CATALOG:
@@ -816,6 +828,8 @@ unsigned state_apply(struct state *s, struct eng_evt *ev)
 		const struct curve_run *cur = curves_run(s->curves, curves_count(s->curves) - 1);
 		int began = ev->kind == ENG_EVT_TRAINED || (cur && cur->state != CURVES_WAITING);
 		curves_apply(s->curves, ev);
+		if (began)
+			s->model_loaded[0] = '\0';     /* trained here now */
 		train_ended(s, began);
 		state_message(s, 0, ev->kind == ENG_EVT_TRAINED ?
 			      "training finished" : "training stopped");

@@ -83,19 +83,26 @@ struct state {
 	struct movielist *movies;
 	struct state_detail detail;
 
-	char status[256];               /* the last message for the status line */
+	char status[512];               /* the last message for the status line */
 	int status_err;                 /* 1: status is an error */
+	unsigned status_seq;            /* messages so far: a new one, even in
+					 * the same words, is shown whole again */
 
 	/* Your ratings, saved to mine_path after every change. */
 	struct myratings mine;
 	char mine_path[ENG_PATH_MAX];   /* "" when there is nowhere to save */
 	int mine_keep;                  /* the file could not be read whole:
 					 * never overwrite it */
+	unsigned mine_note_seq;         /* status_seq of the message that said
+					 * earlier files were merged */
 	int has_meta;                   /* the dataset has age, gender, occupation */
 	int trained_factors;            /* the model's k, for the PCA */
 	uint32_t model_req;             /* LOAD_MODEL of last session's model */
 	char model_when[40];            /* when that model was trained ("" for
 					 * none, or one trained this session) */
+	char model_loaded[120];         /* a loaded model's kind, epochs and
+					 * valid loss ("" when trained here) */
+	int view_restored;              /* the pane's values are last session's */
 
 	/* The insight replies the panes show; each valid once its reply came. */
 	uint32_t recs_req, bias_req, similar_req, pca_req, export_req;

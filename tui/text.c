@@ -120,6 +120,38 @@ int text_cut(const char *s, int cols, int ascii_only, char *out, size_t n)
 	return used;
 }
 
+size_t text_wrap(const char *s, int cols, const char **next)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t at_space = 0, end;
+	int used = 0;
+
+	while (*p) {
+		int len, cw;
+		wchar_t c = decode1(p, &len);
+
+		cw = text_wcwidth(c);
+		if (used + cw > cols && p > (const unsigned char *)s)
+			break;
+		if (c == ' ')
+			at_space = (size_t)(p - (const unsigned char *)s);
+		used += cw;
+		p += len;
+	}
+	end = (size_t)(p - (const unsigned char *)s);
+	/* cut: break at the last space, when there is a word before it */
+	if (*p && *p != ' ' && at_space > 0)
+		end = at_space;
+	p = (const unsigned char *)s + end;
+	while (*p == ' ')
+		p++;
+	*next = (const char *)p;
+	/* no spaces at the end of the line */
+	while (end > 0 && s[end - 1] == ' ')
+		end--;
+	return end;
+}
+
 int text_contains_ci(const char *hay, const char *needle)
 {
 	const unsigned char *h = (const unsigned char *)hay;

@@ -34,6 +34,13 @@ int text_fit(const wchar_t *w, int n, int cols, int ellipsis, int *width);
  * Never splits a character.  Returns the columns used. */
 int text_cut(const char *s, int cols, int ascii_only, char *out, size_t n);
 
+/* One line of UTF-8 s word-wrapped at cols display columns (cols >= 1):
+ * returns how many bytes of s the line shows -- all of s when it fits,
+ * else up to the last space that lets it fit, else as many whole
+ * characters as fit (at least one) -- and *next gets where the next line
+ * starts, the spaces at the break skipped.  Never splits a character. */
+size_t text_wrap(const char *s, int cols, const char **next);
+
 /* Whether needle occurs in hay, ignoring case (towlower on each decoded
  * character, so "MISÉ" finds "Misérables").  An empty needle matches. */
 int text_contains_ci(const char *hay, const char *needle);

@@ -2,7 +2,7 @@
  * ratings (ENG_EVT_RECS), with each movie's predicted rating and the
  * rated movie it is closest to ("because you rated X"), and the honesty
  * lines the chapter asks for: what the list is based on (the fold-in, the
- * metadata form, or the popularity fallback), whether the model is
+ * row T trained for you, the metadata form, or the popularity fallback), whether the model is
  * untrained or stale, and how much of the list comes from the 10%
  * most-rated movies.  A ranking model's list (ENG_RECS_RANKED) shows
  * scores, says which model ranked it and how many of your ratings were
@@ -21,14 +21,17 @@
 #include "occupation.h"
 
 #define FORM_MAX 64
-#define BASIS_MAX_ROWS 2        /* the basis wraps to at most this many */
+#define BASIS_MAX_ROWS 4        /* the basis wraps to at most this many */
+#define LIST_MIN_ROWS 3         /* list rows a short pane keeps before the
+				 * hint and the coverage line */
 
 struct recs_view {
 	struct panel super;
 	int editing;
 	char form[FORM_MAX];
-	int head;               /* rows above the list's header: basis (1 or
-				 * 2), model, form or hint */
+	int head;               /* rows above the list's header: basis (1 to
+				 * 4), model, then the form (1), hint or
+				 * coverage (0 to 2) */
 };
 
 static int list_rows(const struct panel *p)
@@ -49,7 +52,13 @@ static int draw_basis(struct panel *p, const struct panel_env *env)
 
 	switch (r->basis) {
 	case ENG_RECS_FOLDIN:
-		if (r->n_rated) {
+		if (r->n_rated && r->n_trained) {
+			/* T trained you in, but you rated since */
+			snprintf(msg, sizeof msg, "from your %d rating%s, folded in "
+				 "as a new user: they changed since T trained the "
+				 "model with your %d", r->n_rated,
+				 r->n_rated == 1 ? "" : "s", r->n_trained);
+		} else if (r->n_rated) {
 			snprintf(msg, sizeof msg, "from your %d rating%s, folded in "
 				 "as a new user", r->n_rated, r->n_rated == 1 ? "" : "s");
 		} else {
@@ -57,6 +66,11 @@ static int draw_basis(struct panel *p, const struct panel_env *env)
 			snprintf(msg, sizeof msg, "no ratings yet: an average user's "
 				 "list; rate movies with 1-5");
 		}
+		break;
+	case ENG_RECS_TRAINED:
+		snprintf(msg, sizeof msg, "from your %d rating%s, trained in with "
+			 "the model (T): your own row, no fold-in", r->n_rated,
+			 r->n_rated == 1 ? "" : "s");
 		break;
 	case ENG_RECS_META:
 		snprintf(msg, sizeof msg, "from age %d, %s, %s%s%s",
@@ -78,12 +92,8 @@ static int draw_basis(struct panel *p, const struct panel_env *env)
 			 0.5f * (st->summary.rating_min + st->summary.rating_max));
 		break;
 	}
-	/* a second row only when the pane has a list to spare it from;
-	 * else one row, cut with an ellipsis */
-	if (panel_inner_h(p) < 8) {
-		panel_text(p, env, 0, 1, panel_inner_w(p) - 1, role, msg);
-		return 1;
-	}
+	/* whole, however short the pane: what the list is based on matters
+	 * more than its last rows */
 	int rows = panel_wrap(p, env, 0, BASIS_MAX_ROWS, role, msg, 1);
 	return rows > 0 ? rows : 1;
 }
@@ -103,26 +113,45 @@ static void draw_model(struct panel *p, const struct panel_env *env, int y)
 		c = panel_printf(p, env, y, 1, ROLE_LABEL, "model training");
 	else
 		c = panel_printf(p, env, y, 1, ROLE_GOOD, "model trained: %s", st->recs.model);
-	panel_printf(p, env, y, 1 + c, ROLE_LABEL, "   popular: %.0f%% from the "
-		     "10%% most-rated", 100.0 * st->recs.pop_share);
+	/* the long form where it fits; the short one, whole, where not */
+	char pop[64];
+	int n = snprintf(pop, sizeof pop, "   popular: %.0f%% from the 10%% most-rated",
+			 100.0 * st->recs.pop_share);
+	if (1 + c + n > panel_inner_w(p) - 1)
+		snprintf(pop, sizeof pop, "  %.0f%% popular", 100.0 * st->recs.pop_share);
+	panel_printf(p, env, y, 1 + c, ROLE_LABEL, "%s", pop);
 }
 
-/* Row y: how much of the catalogue the model's lists reach, the other
- * half of the popularity story (a rating model gives most users the same
- * few films; a ranking model spreads wider). */
-static void draw_coverage(struct panel *p, const struct panel_env *env, int y)
+/* A line under the model's that the list can do without (the form's
+ * hint, the coverage): wrapped whole at row y, but only where it leaves
+ * the list LIST_MIN_ROWS rows; returns the row after it (y when left
+ * out). */
+static int draw_extra(struct panel *p, const struct panel_env *env, int y, const char *msg)
+{
+	int end = panel_wrap(p, env, y, y + 2, ROLE_LABEL, msg, 0);
+
+	if (end > panel_inner_h(p) - 1 - LIST_MIN_ROWS)
+		return y;
+	return panel_wrap(p, env, y, y + 2, ROLE_LABEL, msg, 1);
+}
+
+/* From row y: how much of the catalogue the model's lists reach, the
+ * other half of the popularity story (a rating model gives most users the
+ * same few films; a ranking model spreads wider), wrapped whole over at
+ * most two rows (draw_extra); returns the row after it. */
+static int draw_coverage(struct panel *p, const struct panel_env *env, int y)
 {
 	const struct state *st = env->st;
 	const struct eng_recs *r = &st->recs;
 	char msg[160];
 
 	if (!r->coverage_lists || r->basis == ENG_RECS_POPULAR || !st->trained)
-		return;
+		return y;
 	snprintf(msg, sizeof msg, "coverage: the top-%d lists of %s%u users hold %.0f%% "
 		 "of the %u movies", ENG_COVERAGE_K,
 		 r->coverage_lists < st->summary.n_users ? "a sample of " : "all ",
 		 r->coverage_lists, 100.0 * r->coverage, st->summary.n_items);
-	panel_text(p, env, y, 1, panel_inner_w(p) - 1, ROLE_LABEL, msg);
+	return draw_extra(p, env, y, msg);
 }
 
 /* While the form is open: the occupations it takes, word-wrapped over
@@ -166,17 +195,17 @@ static void draw(struct panel *p, const struct panel_env *env)
 		return;
 	}
 	int basis = draw_basis(p, env);
-	v->head = basis + 2;
-	rows = list_rows(p);
 	draw_model(p, env, basis);
+	v->head = basis + 1;
 	if (v->editing)
-		panel_printf(p, env, basis + 1, 1, ROLE_EDIT,
+		panel_printf(p, env, v->head++, 1, ROLE_EDIT,
 			     "age gender occupation: %s_", v->form);
 	else if (st->has_meta && st->mine.n == 0)
-		panel_printf(p, env, basis + 1, 1, ROLE_LABEL, "Enter: your age, "
-			     "gender and occupation for first recommendations");
+		v->head = draw_extra(p, env, basis + 1, "Enter: your age, gender and "
+				     "occupation for first recommendations");
 	else
-		draw_coverage(p, env, basis + 1);
+		v->head = draw_coverage(p, env, basis + 1);
+	rows = list_rows(p);
 	p->n_rows = st->recs.n;
 	if (p->sel >= p->n_rows)
 		p->sel = p->n_rows > 0 ? p->n_rows - 1 : 0;

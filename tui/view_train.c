@@ -441,10 +441,18 @@ static void draw(struct panel *p, const struct panel_env *env)
 		return;
 	}
 	if (n == 0) {
-		if (env->st->trained && env->st->model_when[0])
-			panel_printf(p, env, 0, 1, ROLE_LABEL, "last session's model, "
-				     "trained %s (t trains anew)",
-				     env->st->model_when);
+		const struct state *st = env->st;
+		char msg[300];
+
+		if (st->trained && st->model_when[0])
+			snprintf(msg, sizeof msg, "last session's model, trained %s (t "
+				 "trains anew)%s%s", st->model_when,
+				 st->model_loaded[0] ? ": " : "", st->model_loaded);
+		else if (st->trained && st->model_loaded[0])
+			snprintf(msg, sizeof msg, "a loaded model: %s (t trains anew)",
+				 st->model_loaded);
+		if (st->trained && (st->model_when[0] || st->model_loaded[0]))
+			panel_wrap(p, env, 0, 3, ROLE_LABEL, msg, 1);
 		else
 			panel_printf(p, env, 0, 1, ROLE_LABEL,
 				     "not trained yet: press t to train with the values shown");

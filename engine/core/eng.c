@@ -18,6 +18,7 @@
  * handler); weak, as other BLAS builds do not have it. */
 extern int blas_thread_shutdown_(void) __attribute__((weak));
 
+#include "bpmf.h"
 #include "ckpt.h"
 #include "dataset.h"
 #include "export.h"
@@ -62,8 +63,24 @@ struct eng {
 		enum eng_fit algo;
 		double reg, alpha;
 	} ranker;
+	enum eng_fit fit;               /* what made the model: its run's fit,
+					 * or its file's fit= (SGD without one) */
 	int epochs_done;
 	double valid_loss;
+
+	/* You as training left you.  A run with your ratings (TRAIN's
+	 * n_mine) trains one more user, whose row model_keep_users then drops
+	 * so that the model keeps the dataset's shape for saving, exporting
+	 * and comparing.  The row is kept here instead, with the ratings it
+	 * learned from, so that a RECOMMEND with exactly those ratings is
+	 * answered from what training learned (ENG_RECS_TRAINED), not from a
+	 * fold-in; once the ratings differ the fold-in answers again.
+	 * Forgotten whenever the model changes.  n 0: no such row. */
+	struct {
+		int n;
+		struct eng_rating r[ENG_RATED_MAX];     /* (n) sorted by item */
+		float *w;       /* (k [+ 1]) factors, then the bias with biases */
+	} you;
 
 	struct trainer *tr;             /* non-NULL while training (train.h) */
 	/* A learning-rate sweep (non-NULL while it runs) of its own model. */
@@ -172,6 +189,59 @@ static void settle(struct eng *e)
 	e->abandoned = NULL;
 }
 
+static int by_item(const void *a, const void *b)
+{
+	const struct eng_rating *x = a, *y = b;
+	if (x->item != y->item)
+		return x->item < y->item ? -1 : 1;
+	return (x->rating > y->rating) - (x->rating < y->rating);
+}
+
+static void forget_you(struct eng *e)
+{
+	free(e->you.w);
+	e->you.w = NULL;
+	e->you.n = 0;
+}
+
+/* Keep the row the run learned for "you" (user index n_users of the
+ * model, about to be dropped) with the ratings it learned from.  A
+ * ranking model's fold-in is its own (rankrec.h), so only rating models
+ * keep one.  Without memory the row is simply not kept: recommendations
+ * then fold you in, and say so. */
+static void keep_you(struct eng *e, const struct prep *p)
+{
+	forget_you(e);
+	const struct model *m = e->model;
+	uint32_t me = ds_n_users(e->ds);
+	if (rankfit_is_ranking(p->a.train.algo) || !m->user_f || m->cfg.n_users <= me)
+		return;
+	size_t k = (size_t)m->cfg.n_factors;
+	if (!(e->you.w = malloc((k + 1) * sizeof *e->you.w)))
+		return;
+	memcpy(e->you.w, m->user_f + (size_t)me * k, k * sizeof *e->you.w);
+	if (m->user_b)
+		e->you.w[k] = m->user_b[me];
+	e->you.n = p->a.n_mine;
+	memcpy(e->you.r, p->a.mine, (size_t)p->a.n_mine * sizeof *e->you.r);
+	qsort(e->you.r, (size_t)e->you.n, sizeof *e->you.r, by_item);
+}
+
+/* Whether RECOMMEND's ratings are the ones "you" was trained with, in
+ * any order. */
+static int same_as_you(const struct eng *e, const struct eng_recommend_args *a)
+{
+	if (!e->you.w || a->n != e->you.n || a->n < 0 || a->n > ENG_RATED_MAX)
+		return 0;
+	struct eng_rating r[ENG_RATED_MAX];
+	memcpy(r, a->r, (size_t)a->n * sizeof *r);
+	qsort(r, (size_t)a->n, sizeof *r, by_item);
+	for (int j = 0; j < a->n; j++)
+		if (r[j].item != e->you.r[j].item || r[j].rating != e->you.r[j].rating)
+			return 0;
+	return 1;
+}
+
 static void drop_training(struct eng *e)
 {
 	trainer_free(e->tr);
@@ -191,8 +261,10 @@ static void drop_training(struct eng *e)
 		settle(e);
 		return;
 	}
-	if (p->with_u && e->model)
+	if (p->with_u && e->model) {
+		keep_you(e, p);
 		model_keep_users(e->model, ds_n_users(e->ds));  /* "you" leave */
+	}
 	if (p->kind == ENG_CMD_TRAIN) {
 		/* the split the model was trained on, for EVAL */
 		split_free(&e->sp);
@@ -207,7 +279,9 @@ static void drop_model(struct eng *e)
 	drop_training(e);
 	model_free(e->model);
 	e->model = NULL;
+	forget_you(e);
 	e->ranker.algo = ENG_FIT_SGD;
+	e->fit = ENG_FIT_SGD;
 	insight_forget(e->ins, INSIGHT_MODEL);
 	run_record_forget(&e->record);
 	split_free(&e->sp);
@@ -380,9 +454,11 @@ static void prep_install(struct eng *e)
 		e->epochs_done = 0;
 		e->valid_loss = NAN;
 	}
+	forget_you(e);          /* a resumed model moves on without it */
 	e->tr = p->tr;
 	p->tr = NULL;
 	e->targs = p->a;
+	e->fit = p->a.train.algo;
 	e->ranker.algo = rankfit_is_ranking(p->a.train.algo) ? p->a.train.algo : ENG_FIT_SGD;
 	e->ranker.reg = p->a.train.wd;
 	e->ranker.alpha = p->a.train.alpha;
@@ -641,10 +717,10 @@ static int do_save(struct eng *e, const struct eng_cmd *c)
 		 e->load.split[0] ? e->load.split : "random");
 	if (t->epochs == 0)     /* IMPORT: trained elsewhere */
 		snprintf(meta.hparams, sizeof meta.hparams, "imported: factors trained elsewhere");
-	if (e->ranker.algo != ENG_FIT_SGD) {
+	if (e->fit != ENG_FIT_SGD) {
 		size_t used = strlen(meta.hparams);
 		snprintf(meta.hparams + used, sizeof meta.hparams - used, " fit=%s alpha=%g",
-			 train_algo_name(e->ranker.algo), e->ranker.alpha);
+			 train_algo_name(e->fit), e->targs.train.alpha);
 	}
 	char err[ENG_MSG_MAX];
 	if (ckpt_save(c->u.path, e->model, &meta, err, sizeof err) != 0)
@@ -653,23 +729,60 @@ static int do_save(struct eng *e, const struct eng_cmd *c)
 	return 0;
 }
 
-/* A saved ranking model says so in its hparams: "... wd=W ... fit=NAME
- * alpha=A" (do_save_model). */
-static void ranker_from_hparams(struct eng *e, const char *hp)
+/* What a model file's hparams say trained it: "opt=O sched=S lr=L wd=W
+ * bs=B epochs=E valid_pct=V split=..." (do_save), then " fit=NAME
+ * alpha=A" for a solver's model.  Words it does not know keep
+ * eng_train_hp_default()'s values; *has_train is 0 without "lr=". */
+static struct eng_train_hp train_from_hparams(const char *hp, double *valid_pct,
+					      int *has_train)
 {
-	static const enum eng_fit algos[] = { ENG_FIT_EASE, ENG_FIT_IALS, ENG_FIT_POP };
-	const char *f = strstr(hp, " fit="), *wd = strstr(hp, "wd="), *al = strstr(hp, " alpha=");
-	e->ranker.algo = ENG_FIT_SGD;
-	if (!f || !wd || !al)
-		return;
-	for (size_t j = 0; j < sizeof algos / sizeof algos[0]; j++) {
-		const char *name = train_algo_name(algos[j]);
-		size_t n = strlen(name);
-		if (strncmp(f + 5, name, n) == 0 && f[5 + n] == ' ')
-			e->ranker.algo = algos[j];
+	static const enum eng_fit algos[] = { ENG_FIT_ALS, ENG_FIT_BPMF, ENG_FIT_EASE,
+					      ENG_FIT_IALS, ENG_FIT_POP };
+	static const enum eng_optim opts[] = { ENG_OPTIM_SGD, ENG_OPTIM_ADAM, ENG_OPTIM_ADAROW };
+	static const enum eng_sched scheds[] = { ENG_SCHED_ONE_CYCLE, ENG_SCHED_CONSTANT,
+						 ENG_SCHED_EXP };
+	struct eng_train_hp t = eng_train_hp_default();
+	*has_train = 0;
+	*valid_pct = 0.2;
+	for (const char *w = hp; *w; w += strcspn(w, " "), w += strspn(w, " ")) {
+		const char *eq = strchr(w, '=');
+		size_t klen = eq ? (size_t)(eq - w) : 0, vlen;
+		if (!eq || klen > strcspn(w, " "))
+			continue;
+		const char *v = eq + 1;
+		vlen = strcspn(v, " ");
+#define KEY(k) (klen == sizeof k - 1 && strncmp(w, k, klen) == 0)
+#define WORD(name) (strlen(name) == vlen && strncmp(v, name, vlen) == 0)
+		if (KEY("fit")) {
+			for (size_t j = 0; j < sizeof algos / sizeof algos[0]; j++)
+				if (WORD(train_algo_name(algos[j])))
+					t.algo = algos[j];
+		} else if (KEY("opt")) {
+			for (size_t j = 0; j < sizeof opts / sizeof opts[0]; j++)
+				if (WORD(optim_kind_name(opts[j])))
+					t.opt = opts[j];
+		} else if (KEY("sched")) {
+			for (size_t j = 0; j < sizeof scheds / sizeof scheds[0]; j++)
+				if (WORD(sched_kind_name(scheds[j])))
+					t.sched = scheds[j];
+		} else if (KEY("lr")) {
+			t.lr = strtod(v, NULL);
+			*has_train = 1;
+		} else if (KEY("wd")) {
+			t.wd = strtod(v, NULL);
+		} else if (KEY("alpha")) {
+			t.alpha = strtod(v, NULL);
+		} else if (KEY("bs")) {
+			t.bs = (int)strtol(v, NULL, 10);
+		} else if (KEY("epochs")) {
+			t.epochs = (int)strtol(v, NULL, 10);
+		} else if (KEY("valid_pct")) {
+			*valid_pct = strtod(v, NULL);
+		}
+#undef KEY
+#undef WORD
 	}
-	e->ranker.reg = strtod(wd + 3, NULL);
-	e->ranker.alpha = strtod(al + 7, NULL);
+	return t;
 }
 
 static int do_load_model(struct eng *e, const struct eng_cmd *c)
@@ -697,10 +810,32 @@ static int do_load_model(struct eng *e, const struct eng_cmd *c)
 	}
 	drop_model(e);
 	e->model = m;
-	ranker_from_hparams(e, meta.hparams);
+	struct eng_evt ev = { .kind = ENG_EVT_MODEL_LOADED, .req_id = c->req_id };
+	struct eng_model_info *mi = &ev.u.model_info;
+	mi->shape = m->cfg;
+	mi->train = train_from_hparams(meta.hparams, &mi->valid_pct, &mi->has_train);
+	mi->train.seed = meta.seed;
+	mi->n_factors = m->cfg.n_factors;
+	if (mi->train.algo == ENG_FIT_EASE || mi->train.algo == ENG_FIT_POP)
+		mi->n_factors = 0;
+	else if (mi->train.algo == ENG_FIT_BPMF && bpmf_kept(mi->train.epochs) > 0 &&
+		 m->cfg.n_factors % bpmf_kept(mi->train.epochs) == 0)
+		mi->n_factors = m->cfg.n_factors / bpmf_kept(mi->train.epochs);
+	mi->epochs_done = (int)meta.epochs;
+	mi->valid_loss = meta.valid_loss;
+	/* what trained it, as its run would have left it: a save of it says
+	 * the same again */
+	e->targs = (struct eng_train_args){ .model = m->cfg, .train = mi->train,
+					    .valid_pct = mi->valid_pct };
+	if (!mi->has_train)
+		e->targs.train.epochs = 0;      /* a save says "imported" again */
+	e->fit = mi->train.algo;
+	e->ranker.algo = rankfit_is_ranking(e->fit) ? e->fit : ENG_FIT_SGD;
+	e->ranker.reg = mi->train.wd;
+	e->ranker.alpha = mi->train.alpha;
 	e->epochs_done = (int)meta.epochs;
 	e->valid_loss = meta.valid_loss;
-	emit_simple(e, ENG_EVT_MODEL_LOADED, c->req_id);
+	e->emit(e->ctx, &ev);
 	emit_biases(e, c->req_id);
 	return 0;
 }
@@ -845,9 +980,15 @@ static int do_insight(struct eng *e, const struct eng_cmd *c)
 						      e->ranker.reg, e->ranker.alpha,
 						      &c->u.recommend, &ev.u.recs, err,
 						      sizeof err);
+		else if (e->model && same_as_you(e, &c->u.recommend))
+			rc = insight_recommend_trained(e->ins, e->ds, e->model, e->you.w,
+						       &c->u.recommend, &ev.u.recs, err,
+						       sizeof err);
 		else
 			rc = insight_recommend(e->ins, e->ds, e->model, &c->u.recommend,
 					       &ev.u.recs, err, sizeof err);
+		if (rc == 0 && ev.u.recs.basis == ENG_RECS_FOLDIN && e->you.w)
+			ev.u.recs.n_trained = e->you.n;
 		snprintf(ev.u.recs.model, sizeof ev.u.recs.model, "%s", model_name(e));
 		break;
 	case ENG_CMD_RECOMMEND_META:

@@ -479,6 +479,31 @@ int insight_recommend_ranked(struct insight *in, const struct ds *ds, const stru
 	return 0;
 }
 
+/* Score every item for a user of weights w (foldin_dim(m) floats) and
+ * rank the ones not rated, each with the rated movie most like it among
+ * those rated at least the user's own average (a reason is a movie you
+ * liked, never one you panned). */
+static int rank_for(struct insight *in, const struct ds *ds, const struct model *m,
+		    const float *w, const uint32_t *items, const float *r, size_t nr,
+		    int top, struct eng_recs *out, char *err, size_t errlen)
+{
+	foldin_score(m, w, in->scores);
+	uint32_t liked[ENG_RATED_MAX];
+	size_t n_liked = 0;
+	double mean = 0.0;
+	for (size_t j = 0; j < nr; j++)
+		mean += r[j];
+	mean /= nr ? (double)nr : 1.0;
+	for (size_t j = 0; j < nr; j++)
+		if (r[j] >= mean)
+			liked[n_liked++] = items[j];
+	if (rank_into(in, in->scores, items, nr, nr ? in->item_sim : NULL, liked, n_liked,
+		      top, out) != 0)
+		return say(err, errlen, ENG_ENOMEM, "out of memory ranking items");
+	add_coverage(in, ds, m, out);
+	return 0;
+}
+
 int insight_recommend(struct insight *in, const struct ds *ds, const struct model *m,
 		      const struct eng_recommend_args *a, struct eng_recs *out,
 		      char *err, size_t errlen)
@@ -499,25 +524,25 @@ int insight_recommend(struct insight *in, const struct ds *ds, const struct mode
 	if (rc != 0)
 		return say(err, errlen, rc == -1 ? ENG_ENOMEM : ENG_EDATA,
 			   "the fold-in could not be solved");
-	foldin_score(m, in->w, in->scores);
 	out->basis = ENG_RECS_FOLDIN;
 	out->lambda_f = in->prior.lambda_f;
 	out->lambda_b = in->prior.lambda_b;
-	/* Reasons come from the movies you rated at least your own average. */
-	uint32_t liked[ENG_RATED_MAX];
-	size_t n_liked = 0;
-	double mean = 0.0;
-	for (size_t j = 0; j < nr; j++)
-		mean += r[j];
-	mean /= nr ? (double)nr : 1.0;
-	for (size_t j = 0; j < nr; j++)
-		if (r[j] >= mean)
-			liked[n_liked++] = items[j];
-	if (rank_into(in, in->scores, items, nr, nr ? in->item_sim : NULL, liked, n_liked,
-		      a->top, out) != 0)
-		return say(err, errlen, ENG_ENOMEM, "out of memory ranking items");
-	add_coverage(in, ds, m, out);
-	return 0;
+	return rank_for(in, ds, m, in->w, items, r, nr, a->top, out, err, errlen);
+}
+
+int insight_recommend_trained(struct insight *in, const struct ds *ds, const struct model *m,
+			      const float *you, const struct eng_recommend_args *a,
+			      struct eng_recs *out, char *err, size_t errlen)
+{
+	uint32_t items[ENG_RATED_MAX];
+	float r[ENG_RATED_MAX];
+	int rc = check_ratings(in, ds, a, items, r, out, err, errlen);
+	if (rc != 0)
+		return rc;
+	if (need_item_sim(in, m) != 0 || need_scores(in, m) != 0)
+		return say(err, errlen, ENG_ENOMEM, "out of memory preparing the scores");
+	out->basis = ENG_RECS_TRAINED;
+	return rank_for(in, ds, m, you, items, r, (size_t)a->n, a->top, out, err, errlen);
 }
 
 int insight_recommend_meta(struct insight *in, const struct ds *ds,

@@ -66,6 +66,16 @@ int insight_recommend(struct insight *in, const struct ds *ds, const struct mode
 		      const struct eng_recommend_args *a, struct eng_recs *out,
 		      char *err, size_t errlen);
 
+/* Recommend from the weights training learned for the given ratings
+ * ("you" in a TRAIN, kept aside by the engine): `you` holds foldin_dim(m)
+ * floats laid out as a folded-in user's (factors, then the bias with
+ * biases), and the list is ranked like insight_recommend's, with no
+ * fold-in: basis ENG_RECS_TRAINED.  m must not be NULL; the caller checks
+ * that the ratings are the ones trained with. */
+int insight_recommend_trained(struct insight *in, const struct ds *ds, const struct model *m,
+			      const float *you, const struct eng_recommend_args *a,
+			      struct eng_recs *out, char *err, size_t errlen);
+
 /* Fold the given ratings into m, a ranking model fitted by algo with
  * ridge weight reg and confidence alpha (rankrec.h), and rank the
  * unrated items: basis ENG_RECS_RANKED. */

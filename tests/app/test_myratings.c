@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -499,4 +500,69 @@ Test(myratings, ratings_resolve_under_either_item_key)
 	testenv_rmdir(dir);
 	eng_catalog_free(by_id);
 	eng_catalog_free(by_title);
+}
+
+/* Earlier versions' files, one per item key, are merged into the one
+ * file once: the current file's ratings win, then the first old file's;
+ * the old files are kept under another name; one that cannot be read
+ * whole is left as it is and said. */
+Test(myratings, earlier_files_are_merged_once)
+{
+	char dir[256], path[512], old_id[512], old_title[512], moved[600], err[600], msg[1200];
+	struct eng_catalog *cat = catalog(5, 0);
+	struct myratings m = { 0 }, back;
+	struct stat st;
+
+	testenv_tmpdir(dir, sizeof dir);
+	snprintf(path, sizeof path, "%s/ratings-ds.csv", dir);
+	snprintf(old_id, sizeof old_id, "%s/ratings-ds-id.csv", dir);
+	snprintf(old_title, sizeof old_title, "%s/ratings-ds-title.csv", dir);
+	myratings_set(&m, 0, 5);
+	cr_assert_eq(myratings_save(&m, path, cat, err, sizeof err), 0, "%s", err);
+	FILE *f = fopen(old_id, "w");
+	fputs("1,2\n2,4\n", f);         /* ids 1, 2: items 0 (rated already), 1 */
+	fclose(f);
+	f = fopen(old_title, "w");
+	fputs("3,3\n2,1\n", f);         /* items 2, and 1 (the id file's wins) */
+	fclose(f);
+
+	const char *olds[2] = { old_id, old_title };
+	cr_assert_eq(myratings_load(&m, path, cat, 1, 5, err, sizeof err), 0, "%s", err);
+	cr_assert_eq(myratings_migrate(&m, path, olds, 2, cat, 1, 5, msg, sizeof msg), 1,
+		     "%s", msg);
+	cr_assert(strstr(msg, "2 ratings merged from ratings-ds-id.csv and "
+			 "ratings-ds-title.csv"), "%s", msg);
+	cr_assert(strstr(msg, "into ratings-ds.csv"), "%s", msg);
+	cr_assert_eq(myratings_load(&back, path, cat, 1, 5, err, sizeof err), 0, "%s", err);
+	cr_assert_eq(back.n, 3);
+	cr_assert_float_eq(myratings_get(&back, 0), 5, 0, "the current file's rating wins");
+	cr_assert_float_eq(myratings_get(&back, 1), 4, 0, "then the first old file's");
+	cr_assert_float_eq(myratings_get(&back, 2), 3, 0);
+	cr_assert_neq(stat(old_id, &st), 0, "merged once: not read again");
+	snprintf(moved, sizeof moved, "%s.migrated", old_title);
+	cr_assert_eq(stat(moved, &st), 0, "and kept");
+	cr_assert_eq(myratings_migrate(&back, path, olds, 2, cat, 1, 5, msg, sizeof msg), 0,
+		     "%s", msg);
+
+	/* none yet: the old file alone makes the new one */
+	cr_assert_eq(unlink(path), 0);
+	f = fopen(old_title, "w");
+	fputs("4,2\n", f);
+	fclose(f);
+	memset(&m, 0, sizeof m);
+	cr_assert_eq(myratings_migrate(&m, path, olds, 2, cat, 1, 5, msg, sizeof msg), 1,
+		     "%s", msg);
+	cr_assert_eq(myratings_load(&back, path, cat, 1, 5, err, sizeof err), 0, "%s", err);
+	cr_assert_eq(back.n, 1);
+	cr_assert_float_eq(myratings_get(&back, 3), 2, 0);
+
+	/* a line it cannot read: left as it is, and said */
+	f = fopen(old_id, "w");
+	fputs("No Such Movie (1990),4\n", f);
+	fclose(f);
+	cr_assert_eq(myratings_migrate(&back, path, olds, 2, cat, 1, 5, msg, sizeof msg), -1);
+	cr_assert(strstr(msg, "ratings-ds-id.csv:1:") && strstr(msg, "not merged"), "%s", msg);
+	cr_assert_eq(stat(old_id, &st), 0, "left where it was");
+	testenv_rmdir(dir);
+	eng_catalog_free(cat);
 }

@@ -219,21 +219,28 @@ Test(tui_lab, map_lists_the_ends_200x60) { map_lists_the_ends(200, 60); }
 
 /* ---- a session that remembers ---------------------------------------------- */
 
-/* Train, quit, start again: last session's model is back (saved beside the
- * run history), with when it was trained, and the recommendations come
- * from it, not from the untrained fallback; no retraining. */
-static void model_comes_back(int w, int h)
+/* Train (t; at 80x24 with the Training pane shown) until done and the
+ * model is kept for the next session. */
+static void train_and_keep(int w)
 {
 	char path[700];
 	struct stat st;
 
-	start(w, h, "--epochs 1");
 	tmx_keys(&L, w < 100 ? "t 2" : "t");
 	TMX_WAIT_TEXT(&L, "done");
 	snprintf(path, sizeof path, "%s/collabtui/model-ml-100k-id.ckpt", L.dir);
 	for (int i = 0; i < 600 && stat(path, &st) != 0; i++)
 		usleep(100000);
 	cr_assert_eq(stat(path, &st), 0, "no %s", path);
+}
+
+/* Train, quit, start again: last session's model is back (saved beside the
+ * run history), with when it was trained, and the recommendations come
+ * from it, not from the untrained fallback; no retraining. */
+static void model_comes_back(int w, int h)
+{
+	start(w, h, "--epochs 1");
+	train_and_keep(w);
 	tmx_keys(&L, "q");
 	cr_assert_eq(tmx_wait_exit(&L), 0);
 	tmx_stop(&L);
@@ -262,32 +269,132 @@ static void quit_cleanly(void)
 	tmx_stop(&L);
 }
 
-/* Start with options more: wd as wd_re says, the list by mean, searched
- * for "star". */
-static void see_the_panes_back(const char *more, const char *wd_re)
+/* A model loaded with --load: the Hyperparameters pane shows the values
+ * that trained it (the model's kind, factors, y_range, its lr, wd,
+ * epochs and bs), the Training pane says what it is, and t trains that
+ * again; an option given over it is shown, and marks the model stale. */
+static void loaded_model_shows_its_values(int w, int h)
 {
-	start(120, 40, more);
-	tmx_wait_regex(&L, wd_re);
-	TMX_WAIT_TEXT(&L, "by mean");
-	TMX_WAIT_TEXT(&L, "/star   (Esc clears)");
-	TMX_WAIT_TEXT(&L, "Star Wars (1977)");
-	TMX_NOT_ON_SCREEN(&L, "Toy Story");
+	char ds[512], more[800];
+	struct cli_result r;
+
+	testenv_tmpdir(L.dir, sizeof L.dir);
+	cli_run(&r, L.dir, "train --data '%s' --model dot --factors 20 --y-range none "
+		"--lr 0.01 --wd 0.05 --epochs 2 --bs 128 --save dot20.ckpt",
+		testenv_dataset(ds, sizeof ds, "ml-100k"));
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	snprintf(more, sizeof more, "--load '%s/dot20.ckpt'", L.dir);
+	launch(w, h, more);
+	TMX_WAIT_TEXT(&L, "model loaded from");
+	if (w < 100)
+		tmx_keys(&L, "3");
+	tmx_wait_regex(&L, "model +dot ");
+	tmx_wait_regex(&L, "n_factors +20 ");
+	tmx_wait_regex(&L, "y_range +none ");
+	tmx_wait_regex(&L, "lr +0\\.01 ");
+	tmx_wait_regex(&L, "wd +0\\.05 ");
+	tmx_wait_regex(&L, "epochs +2 ");
+	tmx_wait_regex(&L, "bs +128 ");
+	TMX_NOT_ON_SCREEN(&L, "STALE");
+	if (w < 100)
+		tmx_keys(&L, "2");
+	TMX_WAIT_TEXT(&L, "a loaded model: dot, 20 factors, 2 epochs");
+	/* t trains what is shown: the run's label says so */
+	tmx_keys(&L, "t");
+	TMX_WAIT_TEXT(&L, "lr 0.01 wd 0.05 k 20 dot");
+	TMX_WAIT_TEXT(&L, "done");
+	quit_cleanly();
+
+	/* an option given wins over the model's value, and says it differs */
+	snprintf(more, sizeof more, "--load '%s/dot20.ckpt' --factors 30", L.dir);
+	launch(w, h, more);     /* in the pane left focused (Training at 80x24) */
+	TMX_WAIT_TEXT(&L, "model loaded from");
+	if (w < 100)
+		tmx_keys(&L, "3");
+	tmx_wait_regex(&L, "n_factors +30 ");
+	TMX_ON_SCREEN(&L, "model       dot");
+	if (w < 100)
+		tmx_keys(&L, "2");
+	TMX_WAIT_TEXT(&L, "STALE");
+	cr_assert(tmx_alive(&L));
 }
 
-/* Change wd, the movie list's order and search, focus the Movies pane,
- * quit: a restart shows them all as they were left (from
- * session-ml-100k-id.txt beside the history); an option given on the
- * command line wins over the restored value, the rest still come back. */
-Test(tui_lab, the_panes_come_back_as_left_120x40)
+Test(tui_lab, loaded_model_shows_its_values_80x24) { loaded_model_shows_its_values(80, 24); }
+Test(tui_lab, loaded_model_shows_its_values_120x40) { loaded_model_shows_its_values(120, 40); }
+
+/* Last session's model without last session's values (no session file:
+ * an older version's, or removed): the pane shows the model's values,
+ * not config.yaml's. */
+Test(tui_lab, restored_model_shows_its_values_120x40)
+{
+	char path[700];
+
+	start(120, 40, "--model dot --factors 20 --epochs 1");
+	train_and_keep(120);
+	quit_cleanly();
+	snprintf(path, sizeof path, "%s/collabtui/session-ml-100k-id.txt", L.dir);
+	cr_assert_eq(unlink(path), 0, "no %s", path);
+
+	start(120, 40, "");
+	TMX_WAIT_TEXT(&L, "the model of the last session is back");
+	tmx_wait_regex(&L, "model +dot ");
+	tmx_wait_regex(&L, "n_factors +20 ");
+	tmx_wait_regex(&L, "epochs +1 ");
+	TMX_WAIT_TEXT(&L, "20 factors, 1 epoch");
+	TMX_NOT_ON_SCREEN(&L, "STALE");
+}
+
+
+/* Start (w x h) with options more: the Movies pane focused (it is the
+ * one shown at 80x24), by mean, searched for "star"; then wd as wd_re
+ * says, and last session's model back, STALE or not. */
+static void see_the_panes_back(int w, int h, const char *more, const char *wd_re,
+			       int stale)
+{
+	launch(w, h, more);
+	TMX_WAIT_TEXT(&L, "by mean");
+	/* a key closes what the long message covers at 80x24 (the search
+	 * line); F12 does nothing else */
+	TMX_WAIT_TEXT(&L, "the model of the last session is back");
+	tmx_keys(&L, "F12");
+	TMX_WAIT_TEXT(&L, "/star   (Esc clears)");
+	TMX_WAIT_TEXT(&L, "Star Wars (1977)");
+	TMX_NOT_ON_SCREEN(&L, "\u2502 Toy Story (1995) ");  /* a Movies row */
+	/* the Movies pane has the keys: Enter opens the selected movie's
+	 * details (in the Hyperparameters pane it would edit the preset) */
+	tmx_keys(&L, "Enter");
+	TMX_WAIT_TEXT(&L, "genres ");
+	tmx_keys(&L, "Escape");
+	TMX_WAIT_GONE(&L, "genres ");
+	/* Shift-Tab: in the movie list the digits rate */
+	tmx_keys(&L, "BTab");
+	tmx_wait_regex(&L, wd_re);
+	tmx_wait_regex(&L, "epochs +1 ");
+	tmx_keys(&L, "2");
+	tmx_wait_regex(&L, "last session's model, trained 20[0-9-]+ [0-9:]+ UTC");
+	/* values that differ from the model's mark it, in Training's title */
+	if (stale)
+		TMX_ON_SCREEN(&L, "STALE");
+	else
+		TMX_NOT_ON_SCREEN(&L, "STALE");
+	tmx_keys(&L, "4");      /* left as found */
+}
+
+/* Change wd, train, change the movie list's order and search, focus the
+ * Movies pane, quit: a restart shows them all as they were left (from
+ * session-ml-100k-id.txt beside the history), with the model trained
+ * (model-ml-100k-id.ckpt); an option given on the command line wins over
+ * the restored value, the rest still come back. */
+static void panes_come_back_as_left(int w, int h)
 {
 	char path[700];
 	struct stat st;
 
-	start(120, 40, "");
-	TMX_WAIT_TEXT(&L, "Enter edit p preset");       /* Params focused */
+	start(w, h, "--epochs 1");      /* Hyperparameters focused */
 	tmx_wait_regex(&L, "wd +0\\.1 ");
 	tmx_keys(&L, "Down Down Down Down Right");     /* wd 0.1 -> 0.2 */
 	tmx_wait_regex(&L, "wd +0\\.2 ");
+	train_and_keep(w);
 	tmx_keys(&L, "4 o o / s t a r Enter");
 	TMX_WAIT_TEXT(&L, "by mean");
 	TMX_WAIT_TEXT(&L, "/star   (Esc clears)");
@@ -295,18 +402,18 @@ Test(tui_lab, the_panes_come_back_as_left_120x40)
 	snprintf(path, sizeof path, "%s/collabtui/session-ml-100k-id.txt", L.dir);
 	cr_assert_eq(stat(path, &st), 0, "no %s", path);
 
-	see_the_panes_back("", "wd +0\\.2 ");
-	/* the Movies pane has the keys: Enter opens the selected movie's
-	 * details (in the Hyperparameters pane it would edit the preset) */
-	tmx_keys(&L, "Enter");
-	TMX_WAIT_TEXT(&L, "genres ");
-	tmx_keys(&L, "Escape");
+	see_the_panes_back(w, h, "", "wd +0\\.2 ", 0);
 	quit_cleanly();
 
-	/* the command line wins, the rest is still restored */
-	see_the_panes_back("--wd 0.05", "wd +0\\.05 ");
+	/* the command line wins, the rest is still restored, and the model
+	 * (trained with wd 0.2) is marked stale */
+	see_the_panes_back(w, h, "--wd 0.05", "wd +0\\.05 ", 1);
 	cr_assert(tmx_alive(&L));
 }
+
+Test(tui_lab, the_panes_come_back_as_left_80x24) { panes_come_back_as_left(80, 24); }
+Test(tui_lab, the_panes_come_back_as_left_120x40) { panes_come_back_as_left(120, 40); }
+Test(tui_lab, the_panes_come_back_as_left_200x60) { panes_come_back_as_left(200, 60); }
 
 /* ---- polish ------------------------------------------------------------------ */
 

@@ -231,3 +231,57 @@ Test(tui_layout, lr_finder_says_its_rates_whole_100x30)
 	tmx_wait_regex(&L, "steepest [0-9]\\.[0-9]{2}e-[0-9]{2} ");
 	cr_assert(tmx_alive(&L));
 }
+
+/* A refused form value on the status line: the occupations it lists are
+ * read whole, wrapped over the rows above the status line, until the
+ * next key closes them (the key still does what it does). */
+static void form_error_read_whole(int w, int h)
+{
+	start(w, h, "");
+	tmx_keys(&L, "5");
+	TMX_WAIT_TEXT(&L, "Enter: your age");
+	tmx_keys(&L, "Enter");
+	TMX_WAIT_TEXT(&L, "age gender occupation: _");
+	tmx_type(&L, "30 M pilot");
+	tmx_keys(&L, "Enter");
+	TMX_WAIT_TEXT(&L, "the occupation 'pilot': expected one of administrator");
+	/* the rows from the message's first to the status line, joined,
+	 * hold the whole list, which the status line alone cuts off */
+	const char *m = strstr(tmx_capture(&L, 0), "\n the occupation 'pilot'");
+	cr_assert_not_null(m, "the message is not on rows of its own:\n%s", L.cap);
+	char joined[2048];
+	size_t n = 0;
+	for (m++; *m && strncmp(m, "q quit", 6) != 0 && n + 2 < sizeof joined; m++) {
+		if (*m == '\n')
+			continue;
+		if (*m == ' ' && n && joined[n - 1] == ' ')
+			continue;
+		joined[n++] = *m;
+	}
+	joined[n] = '\0';
+	cr_assert(strstr(joined, "marketing, none, other, programmer, retired, salesman, "
+			 "scientist, student, technician, writer"), "%s\n%s", joined, L.cap);
+	tmx_keys(&L, "j");
+	TMX_WAIT_GONE(&L, "technician, writer");
+	TMX_ON_SCREEN(&L, "Enter: your age");
+	cr_assert(tmx_alive(&L));
+}
+
+Test(tui_layout, form_error_read_whole_80x24) { form_error_read_whole(80, 24); }
+Test(tui_layout, form_error_read_whole_120x40) { form_error_read_whole(120, 40); }
+
+/* At 100x30 the Recommendations pane has 5 rows: what the list is based
+ * on still wraps whole (it ended in an ellipsis there), and so does the
+ * form's hint. */
+Test(tui_layout, short_recs_pane_says_its_basis_whole_100x30)
+{
+	start(100, 30, "");
+	tmx_keys(&L, "5");
+	tmx_wait_regex(&L, "│ fallback: no trained model: ranked by mean rating, +│$");
+	tmx_wait_regex(&L, "│ shrunk towards the global mean +│$");
+	/* the list keeps its rows: the form's hint gives way (? lists Enter) */
+	tmx_wait_regex(&L, "│  pred  title .*│$");
+	tmx_wait_regex(&L, "│  [0-9]\\.[0-9][0-9]  [^ ].*│$");
+	TMX_NOT_ON_SCREEN(&L, "Enter: your age, gender");
+	cr_assert(tmx_alive(&L));
+}

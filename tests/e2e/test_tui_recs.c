@@ -9,6 +9,7 @@
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define TMX_WAIT_S 120.0        /* training under ASan takes a while */
@@ -179,4 +180,84 @@ Test(tui_recs, a_ranking_model_ranks_and_explains_the_list)
 	recs_rows_under(" score  title", rows, sizeof rows);
 	cr_assert(strstr(rows, "Star Wars (1977)") || strstr(rows, "Toy Story (1995)"), "%s", S.cap);
 	cr_assert_null(strstr(rows, "Fargo (1996)"), "the panned movie explains a row:\n%s", rows);
+}
+
+/* T trains you in as one more user: the list comes from the row training
+ * learned for you, and the pane says so (not "folded in"); rate again and
+ * it is a fold-in once more, saying your ratings changed since.  The
+ * headless `recommend --include-me` says the same. */
+Test(tui_recs, T_trains_you_in_until_you_rate_again)
+{
+	char ds[512];
+	struct cli_result r;
+
+	testenv_tmpdir(S.dir, sizeof S.dir);
+	start();
+	rate_three();
+	TMX_WAIT_TEXT(&S, "your ratings 3");
+	tmx_keys(&S, "T");
+	TMX_WAIT_TEXT(&S, "training finished");
+	TMX_WAIT_TEXT(&S, "trained in with the model");
+	TMX_NOT_ON_SCREEN(&S, "folded in");
+	char trained[4096];
+	recs_rows(trained, sizeof trained);
+	rate("fargo", 2);       /* a changed rating: no longer what T trained */
+	TMX_WAIT_TEXT(&S, "folded in as a new user");
+	TMX_ON_SCREEN(&S, "they changed since T");
+	TMX_NOT_ON_SCREEN(&S, "trained in with the model");
+	rate("fargo", 1);       /* back to what T trained with */
+	TMX_WAIT_TEXT(&S, "trained in with the model");
+	char again[4096];
+	recs_rows(again, sizeof again);
+	cr_assert_str_eq(again, trained, "the trained row's list again:\n%s", S.cap);
+
+	char path[700];
+	snprintf(path, sizeof path, "%s/collabtui/ratings-ml-100k.csv", S.dir);
+	cli_run(&r, S.dir, "recommend --ratings '%s' --data '%s' --epochs 1 --top 3 --include-me",
+		path, testenv_dataset(ds, sizeof ds, "ml-100k"));
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(strstr(r.out, "Recommendations from your 3 ratings (trained in with the model"),
+		  "%s", r.out);
+	cr_assert_null(strstr(r.out, "folded in"), "%s", r.out);
+}
+
+/* Ratings an earlier version kept under the other item key
+ * (ratings-ml-100k-title.csv, title,rating lines) are merged into the one
+ * file once, the status line says so, and neither file's ratings are
+ * lost; the old file stays, renamed. */
+Test(tui_recs, an_earlier_versions_file_is_merged_once)
+{
+	char dir[700], path[800], got[4096];
+	struct stat st;
+
+	testenv_tmpdir(S.dir, sizeof S.dir);
+	snprintf(dir, sizeof dir, "%s/collabtui", S.dir);
+	cr_assert_eq(mkdir(dir, 0700), 0);
+	snprintf(path, sizeof path, "%s/ratings-ml-100k.csv", dir);
+	FILE *f = fopen(path, "w");
+	fputs("title,rating,id\nFargo (1996),1,100\n", f);
+	fclose(f);
+	snprintf(path, sizeof path, "%s/ratings-ml-100k-title.csv", dir);
+	f = fopen(path, "w");
+	fputs("Star Wars (1977),5\nFargo (1996),4\n", f);
+	fclose(f);
+
+	start();
+	TMX_WAIT_TEXT(&S, "1 rating merged from ratings-ml-100k-title.csv");
+	TMX_WAIT_TEXT(&S, "your ratings 2");
+	cr_assert_neq(stat(path, &st), 0, "the old file is still there to merge again");
+	snprintf(path, sizeof path, "%s/ratings-ml-100k-title.csv.migrated", dir);
+	cr_assert_eq(stat(path, &st), 0, "no copy of the old file is kept");
+	snprintf(path, sizeof path, "%s/ratings-ml-100k.csv", dir);
+	cli_slurp(path, got, sizeof got);
+	cr_assert_str_eq(got, "title,rating,id\nFargo (1996),1,100\nStar Wars (1977),5,50\n",
+			 "the new file's Fargo wins, Star Wars joins");
+	tmx_keys(&S, "q");
+	TMX_WAIT_GONE(&S, "users 943");
+	tmx_stop(&S);
+
+	/* once: a restart says nothing of it */
+	start();
+	TMX_WAIT_TEXT(&S, "your ratings 2");
+	TMX_NOT_ON_SCREEN(&S, "merged from");
 }

@@ -293,6 +293,147 @@ Test(eng, retrain_with_you_included)
 	eng_free(e);
 }
 
+/* Save the model to DIR/m.clbt and load it back. */
+static void save_and_load(struct eng *e, const char *dir)
+{
+	struct eng_cmd sv = { .kind = ENG_CMD_SAVE_MODEL, .req_id = 5 };
+	snprintf(sv.u.path, sizeof sv.u.path, "%s/m.clbt", dir);
+	cr_assert_eq(eng_handle(e, &sv), 0);
+	struct eng_cmd lm = { .kind = ENG_CMD_LOAD_MODEL, .req_id = 6 };
+	snprintf(lm.u.path, sizeof lm.u.path, "%s/m.clbt", dir);
+	cr_assert_eq(eng_handle(e, &lm), 0);
+}
+
+/* RECOMMEND's basis for the given ratings (r[j] for item j). */
+static const struct eng_recs *recs_for(struct eng *e, struct sink *s, int n,
+				       const float *r)
+{
+	struct eng_cmd c = { .kind = ENG_CMD_RECOMMEND, .req_id = 11 };
+	c.u.recommend.top = 2;
+	c.u.recommend.n = n;
+	for (int j = 0; j < n; j++)     /* given last first: order is no matter */
+		c.u.recommend.r[j] = (struct eng_rating){ .item = (uint32_t)(n - 1 - j),
+							  .rating = r[n - 1 - j] };
+	sink_release(s);
+	cr_assert_eq(eng_handle(e, &c), 0);
+	const struct eng_evt *ev = sink_first(s, ENG_EVT_RECS);
+	cr_assert_not_null(ev, "RECOMMEND answered with RECS");
+	return &ev->u.recs;
+}
+
+/* After training with you, recommendations for the same ratings come
+ * from the row training learned for you; other ratings, a retrain
+ * without you, or a loaded model fold you in again. */
+Test(eng, recommend_from_the_row_trained_with_you)
+{
+	struct sink s = {0};
+	struct eng *e = loaded(&s);
+	sink_release(&s);
+	float without[5];
+	biases_after(e, &s, 3, without);        /* trains items 0..2 at 1 star */
+	const float ones[3] = { 1.0f, 1.0f, 1.0f }, other[3] = { 1.0f, 1.0f, 5.0f };
+	const struct eng_recs *r = recs_for(e, &s, 3, ones);
+	cr_assert_eq(r->basis, ENG_RECS_TRAINED);
+	cr_assert_eq(r->n_rated, 3);
+	cr_assert_eq(r->n, 2, "the two movies not rated");
+	for (int j = 0; j < r->n; j++)
+		cr_assert(r->e[j].idx >= 3 && isfinite(r->e[j].score));
+	cr_assert_str_eq(r->model, "dotbias");
+	float trained = r->e[0].score;
+	sink_release(&s);
+
+	r = recs_for(e, &s, 3, other);
+	cr_assert_eq(r->basis, ENG_RECS_FOLDIN, "you rated since: folded in");
+	cr_assert_eq(r->n_trained, 3, "and it says what training had");
+	sink_release(&s);
+	r = recs_for(e, &s, 2, ones);
+	cr_assert_eq(r->basis, ENG_RECS_FOLDIN, "a rating cleared: folded in");
+	sink_release(&s);
+	r = recs_for(e, &s, 3, ones);
+	cr_assert_eq(r->basis, ENG_RECS_TRAINED, "the same ratings again: the row is kept");
+	cr_assert_float_eq(r->e[0].score, trained, 0.0f);
+	sink_release(&s);
+
+	char dir[512];
+	testenv_tmpdir(dir, sizeof dir);
+	save_and_load(e, dir);
+	sink_release(&s);
+	r = recs_for(e, &s, 3, ones);
+	cr_assert_eq(r->basis, ENG_RECS_FOLDIN, "a loaded model has no row for you");
+	cr_assert_eq(r->n_trained, 0);
+	sink_release(&s);
+
+	biases_after(e, &s, 3, without);
+	biases_after(e, &s, 0, without);        /* a retrain without you */
+	r = recs_for(e, &s, 3, ones);
+	cr_assert_eq(r->basis, ENG_RECS_FOLDIN);
+	cr_assert_eq(r->n_trained, 0, "the new model never had you");
+	sink_release(&s);
+	testenv_rmdir(dir);
+	eng_free(e);
+}
+
+/* MODEL_LOADED says what trained the model: its shape and the settings
+ * its file names, which a front end shows and trains with again. */
+Test(eng, model_loaded_says_what_trained_it)
+{
+	struct sink s = {0};
+	struct eng *e = loaded(&s);
+	sink_release(&s);
+	struct eng_cmd c = train_cmd(3, 2);
+	c.u.train.model.kind = ENG_MODEL_DOT;
+	c.u.train.model.use_y_range = 0;
+	c.u.train.train.lr = 0.01;
+	c.u.train.train.wd = 0.05;
+	c.u.train.train.opt = ENG_OPTIM_SGD;
+	c.u.train.train.sched = ENG_SCHED_CONSTANT;
+	c.u.train.train.seed = 7;
+	cr_assert_eq(eng_handle(e, &c), 0);
+	while (eng_busy(e))
+		eng_work(e);
+	sink_release(&s);
+	char dir[512];
+	testenv_tmpdir(dir, sizeof dir);
+	save_and_load(e, dir);
+	const struct eng_evt *ev = sink_first(&s, ENG_EVT_MODEL_LOADED);
+	cr_assert_not_null(ev);
+	const struct eng_model_info *mi = &ev->u.model_info;
+	cr_assert_eq(mi->shape.kind, ENG_MODEL_DOT);
+	cr_assert_eq(mi->shape.n_factors, 3);
+	cr_assert_eq(mi->n_factors, 3);
+	cr_assert_eq(mi->shape.use_y_range, 0);
+	cr_assert_eq(mi->has_train, 1);
+	cr_assert_eq(mi->train.algo, ENG_FIT_SGD);
+	cr_assert_float_eq(mi->train.lr, 0.01, 1e-12);
+	cr_assert_float_eq(mi->train.wd, 0.05, 1e-12);
+	cr_assert_eq(mi->train.bs, 2);
+	cr_assert_eq(mi->train.epochs, 3);
+	cr_assert_eq(mi->train.opt, ENG_OPTIM_SGD);
+	cr_assert_eq(mi->train.sched, ENG_SCHED_CONSTANT);
+	cr_assert_eq(mi->train.seed, 7);
+	cr_assert_float_eq(mi->valid_pct, 0.2, 1e-12);
+	cr_assert_eq(mi->epochs_done, 3);
+	cr_assert(isfinite(mi->valid_loss));
+	sink_release(&s);
+
+	/* a solver's model names its fit, so it loads as that again */
+	c = train_cmd(2, 2);
+	c.u.train.train.algo = ENG_FIT_ALS;
+	c.u.train.model.use_y_range = 0;
+	cr_assert_eq(eng_handle(e, &c), 0);
+	while (eng_busy(e))
+		eng_work(e);
+	sink_release(&s);
+	save_and_load(e, dir);
+	ev = sink_first(&s, ENG_EVT_MODEL_LOADED);
+	cr_assert_not_null(ev);
+	cr_assert_eq(ev->u.model_info.train.algo, ENG_FIT_ALS);
+	cr_assert_eq(ev->u.model_info.n_factors, 3);
+	sink_release(&s);
+	testenv_rmdir(dir);
+	eng_free(e);
+}
+
 /* ITEM_DETAIL answers from per-item counts kept by the engine: on the
  * real ML-100K every item's histogram is the one counted from u.data
  * directly, its bins add up to its ratings, and a new dataset brings new

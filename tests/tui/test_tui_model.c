@@ -55,6 +55,30 @@ Test(tui_text, cuts_by_width_never_mid_character, .init = utf8_locale)
 	cr_assert_str_eq(out, "Mis\xef\xbf\xbdrables");
 }
 
+Test(tui_text, wraps_at_spaces_by_width, .init = utf8_locale)
+{
+	const char *next;
+
+	/* fits: all of it */
+	cr_assert_eq(text_wrap("short", 10, &next), 5);
+	cr_assert_str_eq(next, "");
+	/* breaks at the last space that fits, the spaces skipped */
+	cr_assert_eq(text_wrap("ab cd  efgh", 6, &next), 5);
+	cr_assert_str_eq(next, "efgh");
+	/* a space right at the edge */
+	cr_assert_eq(text_wrap("abc def", 3, &next), 3);
+	cr_assert_str_eq(next, "def");
+	/* one word longer than the line: cut by columns, never mid-character */
+	cr_assert_eq(text_wrap("Misérables", 4, &next), 5, "Misé is 5 bytes, 4 columns");
+	cr_assert_str_eq(next, "rables");
+	cr_assert_eq(text_wrap("日本語", 3, &next), 3, "one double-width character");
+	cr_assert_str_eq(next, "本語");
+	/* columns, not bytes: é counts once */
+	cr_assert_eq(text_wrap("é é é", 5, &next), strlen("é é é"));
+	/* at least one character, even on a line too narrow for it */
+	cr_assert_eq(text_wrap("日本", 1, &next), 3);
+}
+
 Test(tui_text, fit_counts_columns, .init = utf8_locale)
 {
 	wchar_t w[16];
