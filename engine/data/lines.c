@@ -12,11 +12,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Big enough that a read(2) call moves a useful amount of data and that
- * after keeping a partial line of up to LINES_MAX bytes most of the window
- * is still free for the next read. */
-#define LINES_WINDOW (1u << 20)
-
 /* Read more data after buf[end).  0 on success (eof set when none came),
  * -1 on a read error. */
 static int fill(struct lines *l, char *err, size_t errlen)

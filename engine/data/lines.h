@@ -21,6 +21,11 @@
 #include <sys/types.h>
 
 #define LINES_MAX 65536   /* longest line, in bytes, without its line end */
+/* The read window, and so the longest span: big enough that a read(2)
+ * call moves a useful amount of data and that after keeping a partial
+ * line of up to LINES_MAX bytes most of the window is still free for the
+ * next read. */
+#define LINES_WINDOW (1u << 20)
 
 struct lines {
 	int fd;

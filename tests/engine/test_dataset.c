@@ -34,7 +34,6 @@ static struct ds *load_fixture(const char *rel, enum eng_item_key key, const cha
 	return load_path(testenv_fixture(p, sizeof p, rel), ENG_FMT_AUTO, key, split);
 }
 
-/* The dense index whose title is t, or fail. */
 /* User, item and value of rating j, whatever widths the columns have. */
 static uint32_t user_at(const struct ds *ds, size_t j)
 {
@@ -54,6 +53,7 @@ static float value_at(const struct ds *ds, size_t j)
 	return rc_value(&c, j);
 }
 
+/* The dense index whose title is t, or fail. */
 static uint32_t item_titled(const struct ds *ds, const char *t)
 {
 	for (uint32_t k = 0; k < ds_n_items(ds); k++)
@@ -668,4 +668,60 @@ Test(dataset, real_ml_latest_small)
 	cr_assert_eq(ds_rating_max(ds), 5.0f);
 	item_titled(ds, "American President, The (1995)");
 	ds_free(ds);
+}
+
+/* A file big enough for the two-thread parse (each 1 MiB window's second
+ * half on a worker), with lines only the general path reads (quoted
+ * fields) in first halves, second halves and at window edges: every
+ * rating comes back in the file's order; a bad line far in is named by
+ * its own line number. */
+#define BIG_LINES 1000000
+static uint32_t big_user(size_t j) { return (uint32_t)(j % 5000); }
+static uint32_t big_item(size_t j) { return (uint32_t)(j * 7 % 3000); }
+static float big_value(size_t j) { return (float)(1 + j % 5); }
+
+static void write_big(const char *path, size_t bad_at)
+{
+	FILE *f = fopen(path, "w");
+	cr_assert_not_null(f);
+	for (size_t j = 0; j < BIG_LINES; j++) {
+		if (j == bad_at)
+			fprintf(f, "%u,%u,x\n", big_user(j), big_item(j));
+		else if (j % 40009 == 3 || j % 87381 == 0 || j % 87381 == 43690)
+			fprintf(f, "\"%u\",%u,%g\n", big_user(j), big_item(j), big_value(j));
+		else
+			fprintf(f, "%u,%u,%g\n", big_user(j), big_item(j), big_value(j));
+	}
+	cr_assert_eq(fclose(f), 0);
+}
+
+Test(dataset, big_file_parsed_on_two_threads_in_order, .timeout = 120)
+{
+	char dir[512], path[600];
+	struct stat st;
+
+	testenv_tmpdir(dir, sizeof dir);
+	snprintf(path, sizeof path, "%s/big.csv", dir);
+	write_big(path, (size_t)-1);
+	cr_assert_eq(stat(path, &st), 0);
+	cr_assert_gt(st.st_size, 8 << 20, "too small for two threads: %lld",
+		     (long long)st.st_size);
+	struct ds *ds = load_path(path, ENG_FMT_AUTO, ENG_ITEM_KEY_ID, NULL);
+	cr_assert_eq(ds_n_ratings(ds), BIG_LINES);
+	cr_assert_eq(ds_n_users(ds), 5000);
+	cr_assert_eq(ds_n_items(ds), 3000);
+	for (size_t j = 0; j < BIG_LINES; j++) {
+		/* ids 0..n-1 all present: the dense index is the id */
+		if (user_at(ds, j) != big_user(j) || item_at(ds, j) != big_item(j) ||
+		    value_at(ds, j) != big_value(j))
+			cr_assert_fail("rating %zu: %u,%u,%g", j, user_at(ds, j), item_at(ds, j),
+				       (double)value_at(ds, j));
+	}
+	ds_free(ds);
+
+	write_big(path, 700000);
+	struct ds_opts o = { .path = path, .format = ENG_FMT_AUTO };
+	cr_assert_null(ds_load(&o, err, sizeof err));
+	cr_assert(strstr(err, "big.csv:700001:"), "%s", err);
+	testenv_rmdir(dir);
 }
