@@ -102,6 +102,20 @@ static int mark_popular(const uint32_t *pop, size_t ni, unsigned char *popular)
 	return 0;
 }
 
+/* The k best of one user's scores s (n_items) among the items whose
+ * mark is not 1 (rated in training), best first into top; returns how
+ * many. */
+static size_t top_unmarked(const float *s, uint32_t n_items, const unsigned char *mark,
+			   struct rank_pick *top, size_t k)
+{
+	struct rank_topk sel;
+	rank_topk_init(&sel, top, k);
+	for (uint32_t i = 0; i < n_items; i++)
+		if (mark[i] != 1)
+			rank_topk_push(&sel, i, s[i]);
+	return rank_topk_finish(&sel);
+}
+
 int metrics_ranking(const struct metrics_rank_in *in, struct eng_metrics_rank *out)
 {
 	memset(out, 0, sizeof *out);
@@ -144,13 +158,8 @@ int metrics_ranking(const struct metrics_rank_in *in, struct eng_metrics_rank *o
 			for (uint32_t j = t->ptr[u]; j < t->ptr[u + 1]; j++)
 				mark[t->idx[j]] = 1;
 			if (n_rel > 0) {
-				struct rank_topk sel;
-				rank_topk_init(&sel, top, k);
-				const float *s = scores + (size_t)b * ni;
-				for (uint32_t i = 0; i < in->n_items; i++)
-					if (mark[i] != 1)
-						rank_topk_push(&sel, i, s[i]);
-				size_t got = rank_topk_finish(&sel);
+				size_t got = top_unmarked(scores + (size_t)b * ni, in->n_items,
+							  mark, top, k);
 				double hits = 0.0, dcg = 0.0, idcg = 0.0, ap = 0.0;
 				for (size_t p = 0; p < got; p++) {
 					shown[top[p].idx] = 1;
@@ -267,13 +276,8 @@ int metrics_coverage(const struct metrics_cover_in *in, double *coverage,
 			uint32_t u = (uint32_t)u0 + b;
 			for (uint32_t j = ptr[u]; j < ptr[u + 1]; j++)
 				mark[rated[j]] = 1;
-			struct rank_topk sel;
-			rank_topk_init(&sel, top, k);
-			const float *sc = scores + (size_t)b * ni;
-			for (uint32_t i = 0; i < in->n_items; i++)
-				if (!mark[i])
-					rank_topk_push(&sel, i, sc[i]);
-			size_t got = rank_topk_finish(&sel);
+			size_t got = top_unmarked(scores + (size_t)b * ni, in->n_items, mark,
+						  top, k);
 			for (size_t p = 0; p < got; p++)
 				shown[top[p].idx] = 1;
 			for (uint32_t j = ptr[u]; j < ptr[u + 1]; j++)

@@ -215,10 +215,16 @@ static size_t block_of(const struct layout *L, uint32_t u, uint32_t i)
 	return (size_t)L->ublock[u] * L->g->nb + L->iblock[i];
 }
 
-static void chunk_range(const struct layout *L, unsigned c, size_t *lo, size_t *hi)
+/* Claim the next chunk of the ratings for this thread: its number in *c
+ * and its ratings [*lo, *hi); 0 when every chunk is taken. */
+static int next_chunk(struct layout *L, unsigned *c, size_t *lo, size_t *hi)
 {
-	*lo = L->n_all * c / (unsigned)L->chunks;
-	*hi = L->n_all * (c + 1) / (unsigned)L->chunks;
+	*c = atomic_fetch_add_explicit(&L->next, 1, memory_order_relaxed);
+	if (*c >= (unsigned)L->chunks)
+		return 0;
+	*lo = L->n_all * *c / (unsigned)L->chunks;
+	*hi = L->n_all * (*c + 1) / (unsigned)L->chunks;
+	return 1;
 }
 
 /* A pool part of the row counts: chunks' training ratings per user and
@@ -235,9 +241,7 @@ static void layout_rows(void *ctx, int part, int n_parts)
 	unsigned c;
 
 	(void)n_parts;
-	while ((c = atomic_fetch_add_explicit(&L->next, 1, memory_order_relaxed)) <
-	       (unsigned)L->chunks) {
-		chunk_range(L, c, &lo, &hi);
+	while (next_chunk(L, &c, &lo, &hi)) {
 		for (size_t x0 = lo; x0 < hi; x0 += RC_CHUNK) {
 			size_t m = hi - x0 < RC_CHUNK ? hi - x0 : RC_CHUNK;
 			rc_users(rc, x0, m, us);
@@ -287,11 +291,9 @@ static void layout_count(void *ctx, int part, int n_parts)
 
 	(void)part;
 	(void)n_parts;
-	while ((c = atomic_fetch_add_explicit(&L->next, 1, memory_order_relaxed)) <
-	       (unsigned)L->chunks) {
+	while (next_chunk(L, &c, &lo, &hi)) {
 		size_t *tc = L->tpos + c * nbb;
 
-		chunk_range(L, c, &lo, &hi);
 		for (size_t x0 = lo; x0 < hi; x0 += RC_CHUNK) {
 			size_t m = hi - x0 < RC_CHUNK ? hi - x0 : RC_CHUNK;
 			rc_users(L->src->c, x0, m, us);
@@ -323,13 +325,11 @@ static void layout_place(void *ctx, int part, int n_parts)
 
 	(void)part;
 	(void)n_parts;
-	while ((c = atomic_fetch_add_explicit(&L->next, 1, memory_order_relaxed)) <
-	       (unsigned)L->chunks) {
+	while (next_chunk(L, &c, &lo, &hi)) {
 		size_t *tp = L->tpos + c * nbb;
 		float last = NAN;
 		int code = -1;
 
-		chunk_range(L, c, &lo, &hi);
 		for (size_t x0 = lo; x0 < hi; x0 += RC_CHUNK) {
 			size_t m = hi - x0 < RC_CHUNK ? hi - x0 : RC_CHUNK;
 			rc_users(rc, x0, m, us);
