@@ -5,16 +5,23 @@
  *   1. resolve()        path + options -> format and the files to read;
  *   2. parse_ratings()  stream the ratings file(s) (lines.h, csvline.h)
  *                       straight into the final arrays, original ids first;
- *   3. idmap (idmap.h)  rewrite user and item ids in place as dense indices;
+ *   3. densify()        rewrite user and item ids in place as dense indices
+ *                       (idmap.h), as narrow as their count allows;
  *   4. load_items(), load_users()  titles, genres, demographics, kept per
  *                       dense index, so only ids that have ratings cost
  *                       memory;
  *   5. merge_titles()   with ENG_ITEM_KEY_TITLE, renumber items by title.
- *   6. narrow()         every column made as narrow as its values allow
- *                       (rcols.h), in place.
- * Ratings are the only per-row data: 12 bytes each in three arrays grown
+ *   6. finish_codes()   the value table sorted, the codes renumbered.
+ * Ratings are the only per-row data, in three columns grown
  * geometrically while loading (glibc moves large blocks with mremap, so
- * growth copies nothing), then 5 to 12 (MovieLens-25M: 6).  Every
+ * growth copies nothing), each as narrow as it can be from the start:
+ * the original ids in 3 bytes (4 once one needs it), the value as a
+ * one-byte code (a float once there are more than RCOLS_VALUES_MAX
+ * distinct ones), so 7 bytes a rating while parsing; step 3 then writes
+ * the dense indices in 2, 3 or 4 bytes over the originals, 5 to 12 a
+ * rating in all (MovieLens-25M: 6).  The peak is what the parse holds:
+ * 12 bytes a rating when it stored 32-bit ids and floats, a third of a
+ * 25M load's time going to the kernel zeroing the pages.  Every
  * string (titles, genres, occupations, the name) lives in one arena and
  * is referred to by a 32-bit offset, so the dataset is a handful of
  * allocations whatever its size.  Errors stop the load at the
@@ -26,6 +33,8 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <pthread.h>
+#include <semaphore.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,7 +45,6 @@
 #include "hugemem.h"
 #include "idmap.h"
 #include "lines.h"
-#include "pool.h"
 #include "rcols.h"
 #include "synthdemo.h"
 #include "utf8.h"
@@ -50,17 +58,17 @@ struct ds {
 	uint32_t name;                /* arena offset */
 	uint32_t n_users, n_items;
 	size_t n, n_train;
-	/* The columns (rcols.h): 32-bit ids and float values while loading,
-	 * then narrow() moves what fits into fewer bytes, in place; exactly
-	 * one of each column's arrays is set. */
-	uint32_t *user;               /* (n) dense user index, or NULL */
-	uint16_t *user16;             /* (n) the same in 16 bits, or NULL */
-	uint8_t *user24;              /* (3 n + 1) in 24 bits, or NULL */
-	uint32_t *item;               /* (n) dense item index, and so on */
-	uint16_t *item16;
-	uint8_t *item24;
-	float *rating;                /* (n) rating value, or NULL */
+	/* The columns (rcols.h).  Ids take uw and iw bytes an entry: 2 and
+	 * 4 as native integers, 3 little-endian; original ids in 3 or 4
+	 * while loading, then the dense indices in as few as their count
+	 * allows.  One byte more than that, so that a 24-bit column is never
+	 * 0 bytes.  Values are codes into value[] (in first-seen order while
+	 * loading, in L->coder) or, past RCOLS_VALUES_MAX of them, floats:
+	 * exactly one of code and rating is set. */
+	unsigned char *users, *items; /* (n uw + 1), (n iw + 1) */
+	int uw, iw;
 	uint8_t *code;                /* (n) index into value[], or NULL */
+	float *rating;                /* (n) rating value, or NULL */
 	float value[RCOLS_VALUES_MAX]; /* (n_values) the distinct ratings, ascending */
 	int n_values;
 	float rmin, rmax;
@@ -86,7 +94,9 @@ struct load {
 	struct csv_dialect dialect;   /* of the ratings file(s) */
 	float lo, hi;                 /* accepted rating range */
 	char rating_what[48];         /* "a rating between 1 and 5" */
-	size_t cap;                   /* capacity of ds->user/item/rating */
+	size_t cap;                   /* capacity of the columns, in ratings */
+	struct coder *coder;          /* values to codes, while ds->code is set */
+	int threads;                  /* ds_opts.threads */
 	char dir[PATH_MAX];           /* where the companion files are */
 	char ratings[2][PATH_MAX];    /* u.data, or NAME.base + NAME.test */
 	int n_files;
@@ -313,6 +323,270 @@ static int resolve(struct load *L, const struct ds_opts *o)
 }
 
 /* ---------------------------------------------------------------------
+ * Values as codes, ids in 2, 3 or 4 bytes (rcols.h)
+ */
+
+/* The float's bits: values are told apart by them, so -0 and 0 (both
+ * accepted ratings) keep their own codes and decode as they were read. */
+static uint32_t float_bits(float v)
+{
+	uint32_t b;
+
+	memcpy(&b, &v, sizeof b);
+	return b;
+}
+
+/* Values to codes: first a direct-mapped cache on the top 12 bits of a
+ * value's float (sign, exponent and 3 mantissa bits: the half steps 0.5
+ * to 7.5 each get their own entry), then an open-addressing table from
+ * the bits to the code. */
+#define DIRECT_SLOTS 4096
+#define CODE_SLOTS (2 * RCOLS_VALUES_MAX)
+
+struct coder {
+	float value[RCOLS_VALUES_MAX];  /* (n) by code, in first-seen order */
+	int n;
+	uint32_t dbits[DIRECT_SLOTS];   /* the value cached in each entry */
+	int16_t dcode[DIRECT_SLOTS];    /* and its code, or -1 */
+	int16_t slot[CODE_SLOTS];       /* codes by hash of the bits, -1 empty */
+};
+
+static struct coder *coder_new(void)
+{
+	struct coder *k = calloc(1, sizeof *k);
+
+	if (k) {
+		memset(k->dcode, 0xFF, sizeof k->dcode);
+		memset(k->slot, 0xFF, sizeof k->slot);
+	}
+	return k;
+}
+
+static unsigned code_slot(uint32_t bits)
+{
+	return (unsigned)((bits * 0x9E3779B97F4A7C15ull) >> 55) & (CODE_SLOTS - 1);
+}
+
+/* The slot of bits: where its code is, or the empty slot for it. */
+static unsigned coder_slot(const struct coder *k, uint32_t bits)
+{
+	unsigned h = code_slot(bits);
+
+	while (k->slot[h] >= 0 && float_bits(k->value[k->slot[h]]) != bits)
+		h = (h + 1) & (CODE_SLOTS - 1);
+	return h;
+}
+
+/* The code of a value, or -1 when it has none yet.  Reads only: the
+ * parse's two threads call it at once. */
+static inline int coder_find(const struct coder *k, float v)
+{
+	uint32_t bits = float_bits(v), d = bits >> 20;
+
+	return k->dcode[d] >= 0 && k->dbits[d] == bits ? k->dcode[d] :
+	       k->slot[coder_slot(k, bits)];
+}
+
+/* The code of a value, added when new; -1 when RCOLS_VALUES_MAX are
+ * taken. */
+static int coder_code(struct coder *k, float v)
+{
+	uint32_t bits = float_bits(v), d = bits >> 20;
+	unsigned h;
+
+	if (k->dcode[d] >= 0 && k->dbits[d] == bits)
+		return k->dcode[d];
+	h = coder_slot(k, bits);
+	if (k->slot[h] < 0) {
+		if (k->n == RCOLS_VALUES_MAX)
+			return -1;
+		k->value[k->n] = v;
+		k->slot[h] = (int16_t)k->n++;
+	}
+	if (k->dcode[d] < 0) {
+		k->dbits[d] = bits;
+		k->dcode[d] = k->slot[h];
+	}
+	return k->slot[h];
+}
+
+static int by_value(const void *a, const void *b)
+{
+	float x = *(const float *)a, y = *(const float *)b;
+	uint32_t bx = float_bits(x), by = float_bits(y);
+
+	return x < y ? -1 : x > y ? 1 : bx < by ? -1 : bx > by;
+}
+
+/* Floats as one-byte codes when there are at most RCOLS_VALUES_MAX
+ * distinct ones, in one pass in place (the demo set's ratings come as
+ * floats): byte j is written after float j/4 <= j was read (char
+ * copies, so the compiler keeps that order).  Past the limit at j the
+ * pass is undone from the back (float i's bytes 4i.. hold codes of
+ * ratings past i only) and the floats stay; else L->coder holds the
+ * table and ds->code the codes. */
+static void code_floats(struct load *L)
+{
+	struct ds *ds = L->ds;
+	struct coder *k = coder_new();
+	unsigned char *b = (unsigned char *)ds->rating;
+	size_t n = ds->n, j;
+
+	if (!k)
+		return;   /* the floats stay, as they are */
+	for (j = 0; j < n; j++) {
+		float v;
+		int c;
+
+		memcpy(&v, b + j * sizeof v, sizeof v);
+		if ((c = coder_code(k, v)) < 0)
+			break;
+		b[j] = (unsigned char)c;
+	}
+	if (j < n) {
+		while (j-- > 0)
+			memcpy(b + j * sizeof(float), &k->value[b[j]], sizeof(float));
+		free(k);
+		return;
+	}
+	L->coder = k;
+	ds->code = b;
+	ds->rating = NULL;
+}
+
+/* Codes back to floats, when a value past RCOLS_VALUES_MAX turns up in
+ * the middle of a parse.  -1 when memory runs out. */
+static int codes_to_floats(struct load *L)
+{
+	struct ds *ds = L->ds;
+	float *r = malloc((L->cap ? L->cap : 1) * sizeof *r);
+
+	if (!r)
+		return -1;
+	for (size_t j = 0; j < ds->n; j++)
+		r[j] = L->coder->value[ds->code[j]];
+	free(ds->code);
+	free(L->coder);
+	ds->code = NULL;
+	L->coder = NULL;
+	ds->rating = r;
+	hugemem_advise(r, L->cap * sizeof *r);
+	return 0;
+}
+
+/* Step 6: the table sorted ascending into ds->value, the codes
+ * renumbered to match, the array shrunk to size. */
+static void finish_codes(struct load *L)
+{
+	struct ds *ds = L->ds;
+	struct coder *k = L->coder;
+	float sorted[RCOLS_VALUES_MAX];
+	unsigned char renum[RCOLS_VALUES_MAX];
+	int same = 1;
+
+	memcpy(sorted, k->value, (size_t)k->n * sizeof *sorted);
+	qsort(sorted, (size_t)k->n, sizeof *sorted, by_value);
+	for (int c = 0; c < k->n; c++) {
+		int s = 0;
+		while (float_bits(sorted[s]) != float_bits(k->value[c]))
+			s++;
+		renum[c] = (unsigned char)s;
+		same &= s == c;
+	}
+	for (size_t j = 0; !same && j < ds->n; j++)
+		ds->code[j] = renum[ds->code[j]];
+	memcpy(ds->value, sorted, (size_t)k->n * sizeof *sorted);
+	ds->n_values = k->n;
+	free(k);
+	L->coder = NULL;
+	void *shrunk = realloc(ds->code, ds->n ? ds->n : 1);
+	if (shrunk)
+		ds->code = shrunk;
+}
+
+/* Bytes an id takes for n_ids distinct ones: 2, 3 or 4. */
+static int id_width(uint32_t n_ids)
+{
+	return n_ids <= UINT16_MAX + 1u ? 2 : n_ids <= (1u << 24) ? 3 : 4;
+}
+
+/* Store id at entry j of a column of 3- or 4-byte ids (the parse's). */
+static inline void put_id(unsigned char *col, int w, size_t j, uint32_t id)
+{
+	if (w == 3) {
+		unsigned char *p = col + 3 * j;
+
+		p[0] = (unsigned char)id;
+		p[1] = (unsigned char)(id >> 8);
+		p[2] = (unsigned char)(id >> 16);
+	} else {
+		memcpy(col + 4 * j, &id, sizeof id);
+	}
+}
+
+/* Rewrite an id column of n entries from *w bytes each to `to`, through
+ * the dense indices of m when m is set, else through map[] when it is
+ * set, in place, then make its allocation fit: block by block through a
+ * buffer, from the front when it narrows (block [a, a + B) is read
+ * whole, then written below (a + B) * *w, over entries already read),
+ * from the back when it widens (the array grown first).  -1 when memory
+ * runs out, the column unchanged. */
+static int recode_ids(unsigned char **col, int *w, size_t n, int to, const struct idmap *m,
+		      const uint32_t *map)
+{
+	enum { B = 1024 };
+	unsigned char *c = *col;
+	uint32_t in[B];
+	uint16_t o16[B];
+	unsigned char o24[3 * B];
+	int from = *w;
+
+	if (to > from) {
+		c = realloc(c, n * (size_t)to + 1);
+		if (!c)
+			return -1;
+		*col = c;
+	}
+	for (size_t k = 0; k < n; k += B) {
+		/* block a: the k-th from the front, or from the back */
+		size_t a = to > from ? (n - k - 1) / B * B : k;
+		size_t b = n - a < B ? n - a : B;
+		const void *src;
+
+		rc_ids(from == 4 ? (const void *)(c + 4 * a) : NULL,
+		       from == 2 ? (const void *)(c + 2 * a) : NULL,
+		       from == 3 ? c + 3 * a : NULL, 0, b, in);
+		if (m)
+			idmap_remap(m, in, b);
+		else if (map)
+			for (size_t j = 0; j < b; j++)
+				in[j] = map[in[j]];
+		if (to == 2) {
+			for (size_t j = 0; j < b; j++)
+				o16[j] = (uint16_t)in[j];
+			src = o16;
+		} else if (to == 3) {
+			for (size_t j = 0; j < b; j++) {
+				o24[3 * j] = (unsigned char)in[j];
+				o24[3 * j + 1] = (unsigned char)(in[j] >> 8);
+				o24[3 * j + 2] = (unsigned char)(in[j] >> 16);
+			}
+			src = o24;
+		} else {
+			src = in;
+		}
+		memcpy(c + a * (size_t)to, src, b * (size_t)to);
+	}
+	if (to < from) {
+		void *shrunk = realloc(c, n * (size_t)to + 1);
+		if (shrunk)
+			*col = shrunk;
+	}
+	*w = to;
+	return 0;
+}
+
+/* ---------------------------------------------------------------------
  * Step 2: ratings
  */
 
@@ -337,31 +611,66 @@ static void bad_field(struct load *L, const struct lines *lf, const char *what,
 	lines_fail(lf, L->err, L->errlen, "expected %s, got \"%s\"", what, shown);
 }
 
-/* Grow the rating arrays to cap.  On failure the arrays stay valid. */
+/* Grow the columns to cap ratings.  On failure they stay valid. */
 static int reserve(struct load *L, size_t cap)
 {
 	struct ds *ds = L->ds;
-	uint32_t *u, *i;
-	float *r;
+	void *p;
 
-	if (cap > SIZE_MAX / sizeof *ds->user)
+	if (cap == 0 || cap > (SIZE_MAX - 1) / sizeof(float))
 		return -1;
-	u = realloc(ds->user, cap * sizeof *u);
-	if (!u)
+	p = realloc(ds->users, cap * (size_t)ds->uw + 1);
+	if (!p)
 		return -1;
-	ds->user = u;
-	i = realloc(ds->item, cap * sizeof *i);
-	if (!i)
+	ds->users = p;
+	hugemem_advise(p, cap * (size_t)ds->uw);
+	p = realloc(ds->items, cap * (size_t)ds->iw + 1);
+	if (!p)
 		return -1;
-	ds->item = i;
-	r = realloc(ds->rating, cap * sizeof *r);
-	if (!r)
-		return -1;
-	ds->rating = r;
+	ds->items = p;
+	hugemem_advise(p, cap * (size_t)ds->iw);
+	if (L->coder) {
+		p = realloc(ds->code, cap);
+		if (!p)
+			return -1;
+		ds->code = p;
+		hugemem_advise(p, cap);
+	} else {
+		p = realloc(ds->rating, cap * sizeof *ds->rating);
+		if (!p)
+			return -1;
+		ds->rating = p;
+		hugemem_advise(p, cap * sizeof *ds->rating);
+	}
 	L->cap = cap;
-	hugemem_advise(u, cap * sizeof *u);
-	hugemem_advise(i, cap * sizeof *i);
-	hugemem_advise(r, cap * sizeof *r);
+	return 0;
+}
+
+/* Append a rating the general path read: an id column widened to 4
+ * bytes first when the id needs it, the codes turned into floats when
+ * its value would be one code too many.  -1 when memory runs out. */
+static int put_rating(struct load *L, uint32_t u, uint32_t it, float v)
+{
+	struct ds *ds = L->ds;
+	int c = 0;
+
+	if (ds->n == L->cap && reserve(L, L->cap + L->cap / 2 + 1024))
+		return -1;
+	/* recode_ids() fits the array to the ratings; reserve() regrows it */
+	if ((u >> 24 && ds->uw == 3 &&
+	     (recode_ids(&ds->users, &ds->uw, ds->n, 4, NULL, NULL) || reserve(L, L->cap))) ||
+	    (it >> 24 && ds->iw == 3 &&
+	     (recode_ids(&ds->items, &ds->iw, ds->n, 4, NULL, NULL) || reserve(L, L->cap))))
+		return -1;
+	if (L->coder && (c = coder_code(L->coder, v)) < 0 && codes_to_floats(L))
+		return -1;
+	put_id(ds->users, ds->uw, ds->n, u);
+	put_id(ds->items, ds->iw, ds->n, it);
+	if (L->coder)
+		ds->code[ds->n] = (uint8_t)c;
+	else
+		ds->rating[ds->n] = v;
+	ds->n++;
 	return 0;
 }
 
@@ -371,7 +680,6 @@ static int reserve(struct load *L, size_t cap)
 static int general_line(struct load *L, const struct lines *lf, char *line, size_t len,
 			int header_ok, int *first)
 {
-	struct ds *ds = L->ds;
 	struct csv_field f[5];
 	const char *why;
 	double v;
@@ -415,44 +723,56 @@ static int general_line(struct load *L, const struct lines *lf, char *line, size
 		bad_field(L, lf, "a timestamp (a non-negative integer)", &f[3]);
 		return -1;
 	}
-	if (ds->n == L->cap && reserve(L, L->cap + L->cap / 2 + 1024)) {
+	if (put_rating(L, u, it, (float)v)) {
 		fail(L, "%s: out of memory", lf->name);
 		return -1;
 	}
-	ds->user[ds->n] = u;
-	ds->item[ds->n] = it;
-	ds->rating[ds->n] = (float)v;
-	ds->n++;
 	return 0;
 }
 
-/* Where the fast path writes: the dataset's own arrays (grown through
- * the load as they fill), or a fixed scratch of cap ratings. */
+/* Where the fast path writes: the dataset's own columns (grown through
+ * the load as they fill), or a fixed scratch of cap ratings; the ids in
+ * the dataset's widths, the values as codes when L->coder is set. */
 struct fast_out {
-	struct load *grow;            /* non-NULL: the dataset's arrays */
-	uint32_t *user, *item;
-	float *rating;
+	struct load *grow;            /* non-NULL: the dataset's columns */
+	unsigned char *user, *item;
+	uint8_t *code;
+	float *real;
 	size_t n, cap;
 };
 
 /* The fast path over the whole lines in [p, end): parse each with
  * csv_rating_line straight into out until the span ends, a line needs the
- * general path, or a scratch is full.  Returns where it stopped; *n_lines
- * gets the lines taken, and -1 in *oom when the arrays could not grow. */
+ * general path (which also takes an id too wide for its column, and a
+ * value without a code yet), or a scratch is full.  Returns where it
+ * stopped; *n_lines gets the lines taken, and -1 in *oom when the
+ * columns could not grow.  Reads L and its coder only, so the parse's
+ * two threads run it at once. */
 static const char *fast_lines(const struct load *L, const char *p, const char *end,
 			      struct fast_out *o, unsigned long *n_lines, int *oom)
 {
 	const double lo = L->lo, hi = L->hi;
+	const struct coder *k = L->coder;
+	const int uw = L->ds->uw, iw = L->ds->iw;
+	/* ids past 24 bits leave the fast path while their column is 3 bytes */
+	const uint32_t ubig = uw == 3 ? 0xFF000000u : 0, ibig = iw == 3 ? 0xFF000000u : 0;
 	/* in locals, so the stores below cannot alias them */
-	uint32_t *user = o->user, *item = o->item;
-	float *rating = o->rating;
+	unsigned char *user = o->user, *item = o->item;
+	uint8_t *code = o->code;
+	float *real = o->real;
 	size_t n = o->n, cap = o->cap;
 
 	while (p < end) {
 		struct csv_rating r;
 		const char *next = csv_rating_line(p, &L->dialect, &r);
+		float v;
+		int c = 0;
 
-		if (!next || !(r.rating >= lo && r.rating <= hi))
+		if (!next || !(r.rating >= lo && r.rating <= hi) || (r.user & ubig) ||
+		    (r.item & ibig))
+			break;
+		v = (float)r.rating;
+		if (k && (c = coder_find(k, v)) < 0)
 			break;
 		if (n == cap) {
 			if (!o->grow)
@@ -461,64 +781,84 @@ static const char *fast_lines(const struct load *L, const char *p, const char *e
 				*oom = -1;
 				break;
 			}
-			user = o->grow->ds->user;
-			item = o->grow->ds->item;
-			rating = o->grow->ds->rating;
+			user = o->grow->ds->users;
+			item = o->grow->ds->items;
+			code = o->grow->ds->code;
+			real = o->grow->ds->rating;
 			cap = o->grow->cap;
 		}
-		user[n] = r.user;
-		item[n] = r.item;
-		rating[n] = (float)r.rating;
+		put_id(user, uw, n, r.user);
+		put_id(item, iw, n, r.item);
+		if (k)
+			code[n] = (uint8_t)c;
+		else
+			real[n] = v;
 		n++;
 		p = next;
 	}
 	*n_lines = n - o->n;
 	o->user = user;
 	o->item = item;
-	o->rating = rating;
+	o->code = code;
+	o->real = real;
 	o->n = n;
 	o->cap = cap;
 	return p;
 }
 
 /* Files at least this big are parsed on two threads (the window's second
- * half on a pool worker): parsing is most of a big load (55% of
- * `summary` on 25M ratings), and it is the same work per line. */
+ * half on a worker), unless ds_opts.threads says one: parsing is most of
+ * a big load, and it is the same work per line. */
 #define SPLIT_PARSE_MIN (8u << 20)
 #define HALF_CAP (LINES_WINDOW / 2 / 6 + 1)   /* "1,1,1\n" is the shortest line */
 
 /* One window's fast path on two threads: the loading thread takes lines
- * up to mid into the dataset, the worker the rest into a scratch, which
- * is then appended.  The ratings keep the file's order, and where either
- * half stops at a line for the general path the window's result is what
- * the one-thread path would give. */
+ * up to mid into the dataset, the worker the rest into a scratch in the
+ * same widths, which is then appended.  The ratings keep the file's
+ * order, and where either half stops at a line for the general path the
+ * window's result is what the one-thread path would give.  The worker
+ * sleeps on a semaphore between windows: the gap (the next read, the
+ * append) is longer than a spin is worth, and a spinning worker cost a
+ * 25M load 0.45 s of CPU time. */
 struct split_parse {
 	struct load *L;
-	struct pool *pool;
-	const char *p, *mid, *end;
-	struct fast_out out[2];
-	const char *stop[2];
-	unsigned long n_lines[2];
-	int oom;
+	pthread_t thread;
+	sem_t go, done;
+	int quit;
+	const char *mid, *end;        /* the worker's lines */
+	struct fast_out out;          /* its scratch */
+	const char *stop;             /* where it stopped, */
+	unsigned long n_lines;        /* after this many lines */
+	unsigned char *user, *item;   /* (4 HALF_CAP + 1) the scratch's arrays */
+	uint8_t *code;
+	float *real;
 };
 
-static void split_part(void *ctx, int part, int n_parts)
+static void sem_wait_all(sem_t *s)
 {
-	struct split_parse *sp = ctx;
+	while (sem_wait(s) != 0 && errno == EINTR)
+		;
+}
+
+static void *split_worker(void *arg)
+{
+	struct split_parse *sp = arg;
 	int oom = 0;
 
-	(void)n_parts;
-	sp->stop[part] = fast_lines(sp->L, part ? sp->mid : sp->p, part ? sp->end : sp->mid,
-				    &sp->out[part], &sp->n_lines[part], &oom);
-	if (oom)
-		sp->oom = -1;
+	for (;;) {
+		sem_wait_all(&sp->go);
+		if (sp->quit)
+			return NULL;
+		sp->stop = fast_lines(sp->L, sp->mid, sp->end, &sp->out, &sp->n_lines, &oom);
+		sem_post(&sp->done);
+	}
 }
 
 static const char *window_lines(struct load *L, struct split_parse *sp, const char *p,
 				const char *end, unsigned long *n_lines, int *oom)
 {
 	struct ds *ds = L->ds;
-	struct fast_out all = { L, ds->user, ds->item, ds->rating, ds->n, L->cap };
+	struct fast_out all = { L, ds->users, ds->items, ds->code, ds->rating, ds->n, L->cap };
 	const char *mid = sp ? memchr(p + (end - p) / 2, '\n', (size_t)(end - p) / 2) : NULL;
 	const char *q;
 
@@ -527,63 +867,80 @@ static const char *window_lines(struct load *L, struct split_parse *sp, const ch
 		ds->n = all.n;
 		return q;
 	}
-	sp->p = p;
 	sp->mid = mid + 1;
 	sp->end = end;
-	sp->out[0] = all;
-	sp->out[1].n = 0;
-	sp->oom = 0;
-	pool_run(sp->pool, split_part, sp);
-	ds->n = sp->out[0].n;
-	*n_lines = sp->n_lines[0];
-	*oom = sp->oom;
-	if (sp->oom || sp->stop[0] != sp->mid)
-		return sp->stop[0];
+	sp->out = (struct fast_out){ NULL, sp->user, sp->item, sp->code, sp->real, 0, HALF_CAP };
+	sem_post(&sp->go);
+	q = fast_lines(L, p, sp->mid, &all, n_lines, oom);
+	ds->n = all.n;
+	sem_wait_all(&sp->done);
+	if (*oom || q != sp->mid)
+		return q;
 	/* the first half whole: the second's lines follow, up to its stop */
-	size_t n2 = sp->out[1].n;
+	size_t n2 = sp->out.n, vsize = L->coder ? 1 : sizeof(float);
 	if (L->cap - ds->n < n2 && reserve(L, ds->n + n2 + L->cap / 2)) {
 		*oom = -1;
 		return sp->mid;
 	}
-	memcpy(ds->user + ds->n, sp->out[1].user, n2 * sizeof *ds->user);
-	memcpy(ds->item + ds->n, sp->out[1].item, n2 * sizeof *ds->item);
-	memcpy(ds->rating + ds->n, sp->out[1].rating, n2 * sizeof *ds->rating);
+	memcpy(ds->users + ds->n * (size_t)ds->uw, sp->user, n2 * (size_t)ds->uw);
+	memcpy(ds->items + ds->n * (size_t)ds->iw, sp->item, n2 * (size_t)ds->iw);
+	if (L->coder)
+		memcpy(ds->code + ds->n, sp->code, n2 * vsize);
+	else
+		memcpy(ds->rating + ds->n, sp->real, n2 * vsize);
 	ds->n += n2;
-	*n_lines += sp->n_lines[1];
-	return sp->stop[1];
+	*n_lines += sp->n_lines;
+	return sp->stop;
 }
 
 static void split_parse_free(struct split_parse *sp)
 {
 	if (!sp)
 		return;
-	pool_free(sp->pool);
-	free(sp->out[1].user);
-	free(sp->out[1].item);
-	free(sp->out[1].rating);
+	sp->quit = 1;
+	sem_post(&sp->go);
+	pthread_join(sp->thread, NULL);
+	sem_destroy(&sp->go);
+	sem_destroy(&sp->done);
+	free(sp->user);
+	free(sp->item);
+	free(sp->code);
+	free(sp->real);
 	free(sp);
 }
 
 /* A two-thread parse for a file of size bytes, or NULL (one thread: a
- * small file, or no memory or threads for it). */
+ * small file, ds_opts.threads 1, or no memory or thread for it). */
 static struct split_parse *split_parse_new(struct load *L, off_t size)
 {
-	if (size < (off_t)SPLIT_PARSE_MIN)
+	if (size < (off_t)SPLIT_PARSE_MIN || L->threads == 1)
 		return NULL;
 	struct split_parse *sp = calloc(1, sizeof *sp);
 	if (!sp)
 		return NULL;
 	sp->L = L;
-	sp->out[1].cap = HALF_CAP;
-	sp->out[1].user = malloc(HALF_CAP * sizeof *sp->out[1].user);
-	sp->out[1].item = malloc(HALF_CAP * sizeof *sp->out[1].item);
-	sp->out[1].rating = malloc(HALF_CAP * sizeof *sp->out[1].rating);
-	sp->pool = pool_new(2);
-	if (!sp->out[1].user || !sp->out[1].item || !sp->out[1].rating || !sp->pool) {
-		split_parse_free(sp);
-		return NULL;
-	}
+	sp->user = malloc(4 * HALF_CAP + 1);
+	sp->item = malloc(4 * HALF_CAP + 1);
+	sp->code = malloc(HALF_CAP);
+	sp->real = malloc(HALF_CAP * sizeof *sp->real);
+	if (!sp->user || !sp->item || !sp->code || !sp->real || sem_init(&sp->go, 0, 0))
+		goto free_bufs;
+	if (sem_init(&sp->done, 0, 0))
+		goto destroy_go;
+	if (pthread_create(&sp->thread, NULL, split_worker, sp))
+		goto destroy_done;
 	return sp;
+destroy_done:
+	sem_destroy(&sp->done);
+destroy_go:
+	sem_destroy(&sp->go);
+free_bufs:
+	free(sp->user);
+	free(sp->item);
+	free(sp->code);
+	free(sp->real);
+	free(sp);
+	return NULL;
 }
 
 /* Tell the caller's progress callback how far the file has been read;
@@ -674,15 +1031,21 @@ fail:
 	return -1;
 }
 
-/* Smallest and largest rating and whether any is a half star, in one
- * pass after parsing, so the per-line loops stay short. */
-static void rating_stats(struct ds *ds)
+/* Smallest and largest rating and whether any is a half star, after
+ * parsing, so the per-line loops stay short: over the distinct values in
+ * the order they were first seen when they are coded, which gives what
+ * a pass over every rating would (a value seen again changes nothing),
+ * else over every rating. */
+static void rating_stats(const struct load *L)
 {
+	struct ds *ds = L->ds;
+	const float *r = L->coder ? L->coder->value : ds->rating;
+	size_t n = L->coder ? (size_t)L->coder->n : ds->n;
 	float lo = ds->rmin, hi = ds->rmax;
 	int half = 0;
 
-	for (size_t j = 0; j < ds->n; j++) {
-		float v = ds->rating[j], t = 2.0f * v;
+	for (size_t j = 0; j < n; j++) {
+		float v = r[j], t = 2.0f * v;
 
 		lo = v < lo ? v : lo;
 		hi = v > hi ? v : hi;
@@ -714,13 +1077,19 @@ static int load_ratings(struct load *L)
 	         (double)L->lo, (double)L->hi);
 	L->ds->rmin = L->hi;
 	L->ds->rmax = L->lo;
+	/* original ids in 3 bytes, values as codes, from the first rating */
+	L->ds->uw = L->ds->iw = 3;
+	if (!(L->coder = coder_new())) {
+		fail(L, "out of memory");
+		return -1;
+	}
 	for (int k = 0; k < L->n_files; k++) {
 		if (parse_ratings(L, L->ratings[k], spec[L->fmt].header))
 			return -1;
 		if (k == 0 && L->n_files == 2)
 			L->ds->n_train = L->ds->n;
 	}
-	rating_stats(L->ds);
+	rating_stats(L);
 	/* Give back the slack of the capacity guess. */
 	if (L->ds->n < L->cap && reserve(L, L->ds->n)) {
 		fail(L, "out of memory");
@@ -733,16 +1102,19 @@ static int load_ratings(struct load *L)
  * Step 3: dense ids
  */
 
-/* Rewrite ids[0..n) as dense indices; *ids_out gets the (count) originals. */
-static int densify(struct load *L, uint32_t *ids, uint32_t **ids_out, uint32_t *count)
+/* Rewrite an id column of original ids as dense indices, as narrow as
+ * their count allows; *ids_out gets the (count) originals. */
+static int densify(struct load *L, unsigned char **col, int *w, uint32_t **ids_out,
+		   uint32_t *count)
 {
 	struct idmap m;
 
-	if (idmap_build(&m, ids, L->ds->n)) {
+	if (idmap_build(&m, *col, *w, L->ds->n) ||
+	    recode_ids(col, w, L->ds->n, id_width(m.n), &m, NULL)) {
+		idmap_free(&m);
 		fail(L, "out of memory");
 		return -1;
 	}
-	idmap_remap(&m, ids, L->ds->n);
 	*count = m.n;
 	*ids_out = idmap_take_ids(&m);
 	idmap_free(&m);
@@ -1123,9 +1495,11 @@ static int merge_titles(struct load *L)
 			genres[m] = ds->item_genres[t[i].k];
 		}
 	}
-	for (size_t r = 0; r < ds->n; r++)
-		ds->item[r] = newk[ds->item[r]];
 	ds->n_items = n ? m + 1 : 0;
+	if (recode_ids(&ds->items, &ds->iw, ds->n, id_width(ds->n_items), NULL, newk)) {
+		fail(L, "out of memory");
+		goto out;
+	}
 	/* Swap the new arrays in; the old ones are freed below. */
 	swap_arrays(&ds->item_id, &id);
 	swap_arrays(&ds->item_title, &title);
@@ -1158,15 +1532,17 @@ static int demo_ratings(struct load *L, const char *split, struct synth_demo *de
 	if (synth_demo_make(demo, L->err, L->errlen))
 		return -1;
 	L->fmt = ENG_FMT_DEMO;
-	ds->user = demo->user;
-	ds->item = demo->item;
+	ds->users = (unsigned char *)demo->user;
+	ds->items = (unsigned char *)demo->item;
+	ds->uw = ds->iw = 4;
 	ds->rating = demo->rating;
 	demo->user = demo->item = NULL;
 	demo->rating = NULL;
 	ds->n = L->cap = demo->n_ratings;
 	ds->rmin = 5.0f;
 	ds->rmax = 1.0f;
-	rating_stats(ds);
+	rating_stats(L);
+	code_floats(L);
 	ds->name = arena_add(ds, SYNTH_DEMO_NAME, strlen(SYNTH_DEMO_NAME), 0);
 	if (ds->name == NO_STR) {
 		fail(L, "out of memory");
@@ -1194,179 +1570,6 @@ static int demo_items(struct load *L, const struct synth_demo *demo)
 		}
 	}
 	return 0;
-}
-
-/* ---------------------------------------------------------------------
- * Step 6: narrow columns
- */
-
-/* The float's bits: values are told apart by them, so -0 and 0 (both
- * accepted ratings) keep their own codes and decode as they were read. */
-static uint32_t float_bits(float v)
-{
-	uint32_t b;
-
-	memcpy(&b, &v, sizeof b);
-	return b;
-}
-
-/* Values to codes: first a direct-mapped cache on the top 12 bits of a
- * value's float (sign, exponent and 3 mantissa bits: the half steps 0.5
- * to 7.5 each get their own entry), then an open-addressing table from
- * the bits to the code. */
-#define DIRECT_SLOTS 4096
-#define CODE_SLOTS (2 * RCOLS_VALUES_MAX)
-
-struct coder {
-	float value[RCOLS_VALUES_MAX];  /* (n) by code, in first-seen order */
-	int n;
-	uint32_t dbits[DIRECT_SLOTS];   /* the value cached in each entry */
-	int16_t dcode[DIRECT_SLOTS];    /* and its code, or -1 */
-	int16_t slot[CODE_SLOTS];       /* codes by hash of the bits, -1 empty */
-};
-
-static unsigned code_slot(uint32_t bits)
-{
-	return (unsigned)((bits * 0x9E3779B97F4A7C15ull) >> 55) & (CODE_SLOTS - 1);
-}
-
-/* The code of a value not in the cache, added when new; -1 when
- * RCOLS_VALUES_MAX are taken. */
-static int coder_add(struct coder *k, float v, uint32_t bits)
-{
-	unsigned h = code_slot(bits), d = bits >> 20;
-
-	while (k->slot[h] >= 0 && float_bits(k->value[k->slot[h]]) != bits)
-		h = (h + 1) & (CODE_SLOTS - 1);
-	if (k->slot[h] < 0) {
-		if (k->n == RCOLS_VALUES_MAX)
-			return -1;
-		k->value[k->n] = v;
-		k->slot[h] = (int16_t)k->n++;
-	}
-	if (k->dcode[d] < 0) {
-		k->dbits[d] = bits;
-		k->dcode[d] = k->slot[h];
-	}
-	return k->slot[h];
-}
-
-static inline int coder_code(struct coder *k, float v)
-{
-	uint32_t bits = float_bits(v), d = bits >> 20;
-
-	return k->dcode[d] >= 0 && k->dbits[d] == bits ? k->dcode[d] : coder_add(k, v, bits);
-}
-
-static int by_value(const void *a, const void *b)
-{
-	float x = *(const float *)a, y = *(const float *)b;
-	uint32_t bx = float_bits(x), by = float_bits(y);
-
-	return x < y ? -1 : x > y ? 1 : bx < by ? -1 : bx > by;
-}
-
-/* Values as one-byte codes when there are at most RCOLS_VALUES_MAX
- * distinct ones, in one pass in place: byte j is written after float
- * j/4 <= j was read (char copies, so the compiler keeps that order).
- * Past the limit at j the pass is undone from the back (float i's bytes
- * 4i.. hold codes of ratings past i only) and the floats stay.  Then the
- * table is sorted ascending, the codes renumbered, the array shrunk. */
-static void narrow_values(struct ds *ds)
-{
-	struct coder *k = calloc(1, sizeof *k);
-	unsigned char *b = (unsigned char *)ds->rating;
-	size_t n = ds->n, j;
-
-	if (!k)
-		return;   /* the floats stay, as they are */
-	memset(k->dcode, 0xFF, sizeof k->dcode);
-	memset(k->slot, 0xFF, sizeof k->slot);
-	for (j = 0; j < n; j++) {
-		float v;
-		int c;
-
-		memcpy(&v, b + j * sizeof v, sizeof v);
-		if ((c = coder_code(k, v)) < 0)
-			break;
-		b[j] = (unsigned char)c;
-	}
-	if (j < n) {
-		while (j-- > 0)
-			memcpy(b + j * sizeof(float), &k->value[b[j]], sizeof(float));
-		free(k);
-		return;
-	}
-	/* renumber to ascending values */
-	float sorted[RCOLS_VALUES_MAX];
-	unsigned char renum[RCOLS_VALUES_MAX];
-	memcpy(sorted, k->value, (size_t)k->n * sizeof *sorted);
-	qsort(sorted, (size_t)k->n, sizeof *sorted, by_value);
-	for (int c = 0; c < k->n; c++) {
-		int s = 0;
-		while (float_bits(sorted[s]) != float_bits(k->value[c]))
-			s++;
-		renum[c] = (unsigned char)s;
-	}
-	for (j = 0; j < n; j++)
-		b[j] = renum[b[j]];
-	memcpy(ds->value, sorted, (size_t)k->n * sizeof *sorted);
-	ds->n_values = k->n;
-	free(k);
-	void *shrunk = realloc(b, n ? n : 1);
-	ds->code = shrunk ? shrunk : (void *)b;
-	ds->rating = NULL;
-}
-
-/* An id column of n_ids distinct indices in 2 bytes each when they fit,
- * else 3, in place, shrunk to size; *col is then NULL.  Past 2^24 it
- * stays.  Block by block through a buffer: block [a, a + B) is read
- * whole, then written to bytes below 4a + 4B that hold entries already
- * read. */
-static void narrow_ids(uint32_t **col, size_t n, uint32_t n_ids, uint16_t **w16, uint8_t **w24)
-{
-	enum { B = 1024 };
-	size_t bytes = n_ids <= UINT16_MAX + 1u ? 2 : n_ids <= (1u << 24) ? 3 : 4;
-	unsigned char *b = (unsigned char *)*col;
-	uint32_t in[B];
-	unsigned char out[3 * B];
-
-	if (bytes == 4)
-		return;
-	for (size_t a = 0; a < n; a += B) {
-		size_t m = n - a < B ? n - a : B;
-
-		memcpy(in, b + a * sizeof *in, m * sizeof *in);
-		if (bytes == 2) {
-			uint16_t *o = (uint16_t *)(void *)out;
-			for (size_t j = 0; j < m; j++)
-				o[j] = (uint16_t)in[j];
-		} else {
-			for (size_t j = 0; j < m; j++) {
-				out[3 * j] = (unsigned char)in[j];
-				out[3 * j + 1] = (unsigned char)(in[j] >> 8);
-				out[3 * j + 2] = (unsigned char)(in[j] >> 16);
-			}
-		}
-		memcpy(b + a * bytes, out, m * bytes);
-	}
-	/* one byte past a 24-bit column, which nothing reads: never 0 bytes */
-	void *shrunk = realloc(b, n * bytes + 1);
-	if (!shrunk)
-		shrunk = b;
-	if (bytes == 2)
-		*w16 = shrunk;
-	else
-		*w24 = shrunk;
-	*col = NULL;
-}
-
-/* Step 6: each column as narrow as its values allow (rcols.h). */
-static void narrow(struct ds *ds)
-{
-	narrow_values(ds);
-	narrow_ids(&ds->user, ds->n, ds->n_users, &ds->user16, &ds->user24);
-	narrow_ids(&ds->item, ds->n, ds->n_items, &ds->item16, &ds->item24);
 }
 
 /* ---------------------------------------------------------------------
@@ -1408,6 +1611,7 @@ struct ds *ds_load(const struct ds_opts *opts, char *err, size_t errlen)
 	L->key = opts->item_key;
 	L->progress = opts->progress;
 	L->progress_ctx = opts->progress_ctx;
+	L->threads = opts->threads;
 	if (arena_add(ds, "", 0, 0) == NO_STR) {   /* offset 0 is "" */
 		fail(L, "out of memory");
 		goto fail;
@@ -1418,8 +1622,8 @@ struct ds *ds_load(const struct ds_opts *opts, char *err, size_t errlen)
 	if (report_step(L))
 		goto fail;
 	ds->fmt = L->fmt;
-	if (densify(L, ds->user, &ds->user_id, &ds->n_users) || report_step(L) ||
-	    densify(L, ds->item, &ds->item_id, &ds->n_items) || report_step(L))
+	if (densify(L, &ds->users, &ds->uw, &ds->user_id, &ds->n_users) || report_step(L) ||
+	    densify(L, &ds->items, &ds->iw, &ds->item_id, &ds->n_items) || report_step(L))
 		goto fail;
 	ds->item_title = malloc(ds->n_items * sizeof *ds->item_title);
 	ds->item_genres = malloc(ds->n_items * sizeof *ds->item_genres);
@@ -1434,12 +1638,14 @@ struct ds *ds_load(const struct ds_opts *opts, char *err, size_t errlen)
 		goto fail;
 	if (L->key == ENG_ITEM_KEY_TITLE && (report_step(L) || merge_titles(L)))
 		goto fail;
-	narrow(ds);
+	if (L->coder)
+		finish_codes(L);
 	synth_demo_free(&demo);
 	free(L);
 	return ds;
 fail:
 	synth_demo_free(&demo);
+	free(L->coder);
 	free(L);
 	ds_free(ds);
 	return NULL;
@@ -1449,12 +1655,8 @@ void ds_free(struct ds *ds)
 {
 	if (!ds)
 		return;
-	free(ds->user);
-	free(ds->user16);
-	free(ds->user24);
-	free(ds->item);
-	free(ds->item16);
-	free(ds->item24);
+	free(ds->users);
+	free(ds->items);
 	free(ds->rating);
 	free(ds->code);
 	free(ds->user_id);
@@ -1481,10 +1683,13 @@ uint32_t ds_n_items(const struct ds *ds) { return ds->n_items; }
 size_t ds_n_ratings(const struct ds *ds) { return ds->n; }
 struct rcols ds_cols(const struct ds *ds)
 {
+	const void *u = ds->users, *i = ds->items;
 	struct rcols c = {
 		.n = ds->n,
-		.user32 = ds->user, .user16 = ds->user16, .user24 = ds->user24,
-		.item32 = ds->item, .item16 = ds->item16, .item24 = ds->item24,
+		.user32 = ds->uw == 4 ? u : NULL, .user16 = ds->uw == 2 ? u : NULL,
+		.user24 = ds->uw == 3 ? u : NULL,
+		.item32 = ds->iw == 4 ? i : NULL, .item16 = ds->iw == 2 ? i : NULL,
+		.item24 = ds->iw == 3 ? i : NULL,
 		.code = ds->code, .value = ds->value, .real = ds->rating,
 	};
 	return c;

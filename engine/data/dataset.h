@@ -47,6 +47,10 @@ struct ds_opts {
 	 * NAME.base is read as the training ratings and NAME.test as the
 	 * validation ratings instead of u.data; see ds_n_train(). */
 	const char *split;
+	/* Threads that parse a ratings file of 8 MiB or more: 1 for one, 0
+	 * or more than 1 for two (the most it uses).  The ratings, and the
+	 * line an error names, are the same either way. */
+	int threads;
 	ds_progress_fn progress;   /* NULL: no progress reports */
 	void *progress_ctx;        /* passed back to progress */
 };

@@ -4,6 +4,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rcols.h"
+
+/* Ids are read a block at a time into a buffer of this many. */
+#define BLOCK 1024
+
+/* Ids [lo, lo + n) of a column of width bytes each, as 32-bit ids. */
+static void get_ids(const void *col, int width, size_t lo, size_t n, uint32_t *out)
+{
+	rc_ids(width == 4 ? col : NULL, width == 2 ? col : NULL, width == 3 ? col : NULL,
+	       lo, n, out);
+}
+
 /* Fibonacci hashing: spreads consecutive ids, which MovieLens is full of,
  * across the table; the top bits of the product are the best mixed. */
 static uint64_t bucket(const struct idmap *m, uint32_t id)
@@ -18,10 +30,10 @@ static int cmp_u32(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-static int build_direct(struct idmap *m, const uint32_t *ids, size_t n)
+static int build_direct(struct idmap *m, const void *col, int width, size_t n)
 {
 	size_t size = (size_t)m->max_id + 1;
-	uint32_t k = 0;
+	uint32_t k = 0, ids[BLOCK];
 
 	m->slot = malloc(size * sizeof *m->slot);
 	if (!m->slot)
@@ -29,8 +41,13 @@ static int build_direct(struct idmap *m, const uint32_t *ids, size_t n)
 	/* Mark the ids present, then number them in one increasing scan,
 	 * which yields the sorted order without a sort. */
 	memset(m->slot, 0xFF, size * sizeof *m->slot);
-	for (size_t i = 0; i < n; i++)
-		m->slot[ids[i]] = 0;
+	for (size_t a = 0; a < n; a += BLOCK) {
+		size_t b = n - a < BLOCK ? n - a : BLOCK;
+
+		get_ids(col, width, a, b, ids);
+		for (size_t i = 0; i < b; i++)
+			m->slot[ids[i]] = 0;
+	}
 	for (size_t id = 0; id < size; id++)
 		if (m->slot[id] == 0)
 			k++;
@@ -57,11 +74,11 @@ static uint64_t probe(const struct idmap *m, uint32_t id)
 	return b;
 }
 
-static int build_hash(struct idmap *m, const uint32_t *ids, size_t n)
+static int build_hash(struct idmap *m, const void *col, int width, size_t n)
 {
 	uint64_t size = 1u << 4;
 	unsigned bits = 4;
-	uint32_t k = 0;
+	uint32_t k = 0, ids[BLOCK];
 
 	/* Sized for all ids distinct: the hash is only chosen for sparse
 	 * data, where that is close to the truth, and it never rehashes. */
@@ -80,13 +97,18 @@ static int build_hash(struct idmap *m, const uint32_t *ids, size_t n)
 	m->ids = malloc((n ? n : 1) * sizeof *m->ids);
 	if (!m->ids)
 		return -1;
-	for (size_t i = 0; i < n; i++) {
-		uint64_t b = probe(m, ids[i]);
+	for (size_t a = 0; a < n; a += BLOCK) {
+		size_t c = n - a < BLOCK ? n - a : BLOCK;
 
-		if (m->slot[b] == IDMAP_NONE) {
-			m->key[b] = ids[i];
-			m->slot[b] = 0;
-			m->ids[k++] = ids[i];
+		get_ids(col, width, a, c, ids);
+		for (size_t i = 0; i < c; i++) {
+			uint64_t b = probe(m, ids[i]);
+
+			if (m->slot[b] == IDMAP_NONE) {
+				m->key[b] = ids[i];
+				m->slot[b] = 0;
+				m->ids[k++] = ids[i];
+			}
 		}
 	}
 	qsort(m->ids, k, sizeof *m->ids, cmp_u32);
@@ -96,22 +118,26 @@ static int build_hash(struct idmap *m, const uint32_t *ids, size_t n)
 	return 0;
 }
 
-int idmap_build(struct idmap *m, const uint32_t *ids, size_t n)
+int idmap_build(struct idmap *m, const void *col, int width, size_t n)
 {
-	uint32_t max = 0;
+	uint32_t max = 0, ids[BLOCK];
 	int rc;
 
 	memset(m, 0, sizeof *m);
-	for (size_t i = 0; i < n; i++)
-		if (ids[i] > max)
-			max = ids[i];
+	for (size_t a = 0; a < n; a += BLOCK) {
+		size_t b = n - a < BLOCK ? n - a : BLOCK;
+
+		get_ids(col, width, a, b, ids);
+		for (size_t i = 0; i < b; i++)
+			max = ids[i] > max ? ids[i] : max;
+	}
 	m->max_id = max;
 	/* The direct table costs 4 bytes per possible id; accept that while
-	 * it is small in itself or next to the 12 bytes per rating. */
+	 * it is small in itself or next to the bytes the ratings take. */
 	if (max < (1u << 20) || (uint64_t)max / 4 < n)
-		rc = build_direct(m, ids, n);
+		rc = build_direct(m, col, width, n);
 	else
-		rc = build_hash(m, ids, n);
+		rc = build_hash(m, col, width, n);
 	if (rc)
 		idmap_free(m);
 	return rc;

@@ -28,9 +28,10 @@ struct idmap {
 	uint32_t max_id;
 };
 
-/* Build the map from ids[0..n).  0 on success, -1 when memory runs out
- * (m is then empty and may be passed to idmap_free). */
-int idmap_build(struct idmap *m, const uint32_t *ids, size_t n);
+/* Build the map from the n ids of col, width bytes each as rcols.h
+ * stores an id column (2, 3 or 4).  0 on success, -1 when memory runs
+ * out (m is then empty and may be passed to idmap_free). */
+int idmap_build(struct idmap *m, const void *col, int width, size_t n);
 
 /* Dense index of id, or IDMAP_NONE. */
 uint32_t idmap_get(const struct idmap *m, uint32_t id);
