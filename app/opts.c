@@ -167,6 +167,10 @@ static const struct opt_row rows[] = {
 	{ .name = "threads", .arg = "N",
 	  .help = "optimiser threads; results do not depend on it",
 	  .cmds = SETTINGS, .group = G_MODEL, CFG("threads") },
+	{ .name = "threads", .arg = "N",
+	  .help = "threads that parse a ratings file of 8 MiB or more\n"
+		  "(default 2); the numbers do not depend on it",
+	  .cmds = C(SUMMARY), .group = G_DATA, CFG("threads") },
 	{ .name = "trainer", .words = vocab_trainer_words,
 	  .help = "fastai's mini-batch fit (default), or sparse\n"
 		  "per-rating SGD or Adam for large data (dot, dotbias)",

@@ -163,6 +163,11 @@ int runargs_build(const struct opts *o, struct eng_load_args *load,
 
 	runargs_load(&o->cfg, load);
 	runargs_train(&o->cfg, ta);
+	/* --threads on the command line also caps the parse's threads;
+	 * config.yaml's (1 by default, for the optimiser) does not */
+	for (int k = 0; k < o->n_given; k++)
+		if (strcmp(o->given[k].key, "threads") == 0)
+			load->threads = o->cfg.threads;
 	snprintf(load->split, sizeof load->split, "%s", o->split);
 	if (o->demo) {
 		runargs_demo(load);

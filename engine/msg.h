@@ -266,6 +266,9 @@ struct eng_load_args {
 	 * no CATALOG event, and the queries' per-item statistics wait for
 	 * the first query.  Each is a pass over every rating, 0.15 s on 25M. */
 	int summary_only;
+	/* Threads that parse a ratings file of 8 MiB or more (dataset.h's
+	 * ds_opts.threads): 1 for one, 0 for the loader's choice (two). */
+	int threads;
 };
 
 struct eng_train_args {

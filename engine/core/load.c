@@ -57,6 +57,7 @@ int load_dataset(const struct eng_load_args *a, uint32_t req, eng_emit_fn emit,
 		.format = a->format,
 		.item_key = a->item_key,
 		.split = a->split[0] ? a->split : NULL,
+		.threads = a->threads,
 		.progress = load_progress,
 		.progress_ctx = &w,
 	};

@@ -3,6 +3,7 @@
  * loader has it open lands mid-load) or during training ends the command with status 130
  * and a message, not with the signal. */
 #include <criterion/criterion.h>
+#include <sys/stat.h>
 
 #include "testfeed.h"
 #include "testcli.h"
@@ -80,6 +81,39 @@ Test(cli_scale, sigint_stops_training_with_130, .timeout = 120)
 	cli_slurp(path, err, sizeof err);
 	cr_assert(strstr(err, "collabtui: interrupted: training stopped"), "stderr: %s", err);
 	/* dir holds data/ and the run history's collabtui/: not flat */
+	char cmd[600];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	cr_assert_eq(system(cmd), 0);
+}
+
+/* `summary --threads 1` parses a ratings file of 8 MiB or more on one
+ * thread, the default on two: the same summary, to the byte; a count
+ * outside 1..256 is refused as for the trainers. */
+Test(cli_scale, summary_the_same_on_one_and_two_parse_threads, .timeout = 120)
+{
+	struct cli_result r;
+	char dir[512], two[sizeof r.out];
+
+	testenv_tmpdir(dir, sizeof dir);
+	cli_run(&r, dir, "synth --ratings 500000 --users 3000 --items 2000 --seed 5 --out data");
+	cr_assert_eq(r.status, 0, "synth: %s", r.err);
+	char path[700];
+	struct stat st;
+	snprintf(path, sizeof path, "%s/data/ratings.csv", dir);
+	cr_assert_eq(stat(path, &st), 0);
+	cr_assert_gt(st.st_size, 8 << 20, "too small for two threads: %lld", (long long)st.st_size);
+	cli_run(&r, dir, "summary --data data/ratings.csv");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(strstr(r.out, "ratings       500000\n"), "%s", r.out);
+	snprintf(two, sizeof two, "%s", r.out);
+	cli_run(&r, dir, "summary --threads 1 --data data/ratings.csv");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert_str_eq(r.out, two);
+	cli_run(&r, dir, "summary --threads 2 --data data/ratings.csv");
+	cr_assert_str_eq(r.out, two);
+	cli_run(&r, dir, "summary --threads 0 --data data/ratings.csv");
+	cr_assert_eq(r.status, 2, "%s", r.err);
+	cr_assert(strstr(r.err, "threads must be between 1 and 256"), "%s", r.err);
 	char cmd[600];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
 	cr_assert_eq(system(cmd), 0);

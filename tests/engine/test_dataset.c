@@ -391,6 +391,43 @@ Test(dataset, ids_narrow_while_they_fit)
 		}
 }
 
+/* Original ids past 24 bits: the parse keeps ids in 3 bytes until one
+ * needs 4, then widens the column in place (here after more than one
+ * block of ratings, and once for users, once for items); the dense
+ * indices still follow the ids' order and name the originals. */
+static void line_wide(size_t j, char *buf, size_t len)
+{
+	/* from rating 3000 on, every third user id and every fifth item id
+	 * is past 2^24, the last of them the largest id there is */
+	uint32_t u = (uint32_t)(j % 11), it = (uint32_t)(j % 17);
+	if (j >= 3000 && j % 3 == 0)
+		u = j == 3999 ? UINT32_MAX : (1u << 24) + (uint32_t)(j % 7);
+	if (j >= 3500 && j % 5 == 0)
+		it = (1u << 24) + (uint32_t)(j % 4);
+	snprintf(buf, len, "%u,%u,%zu", u, it, 1 + j % 5);
+}
+
+Test(dataset, ids_past_24_bits_widen_the_parse)
+{
+	struct ds *ds = load_generated(4000, line_wide);
+	char want[64];
+
+	cr_assert_eq(ds_n_users(ds), 11 + 7 + 1);
+	cr_assert_eq(ds_n_items(ds), 17 + 4);
+	cr_assert_eq(ds_user_id(ds, 11), 1u << 24);
+	cr_assert_eq(ds_user_id(ds, 18), UINT32_MAX);
+	cr_assert_eq(ds_item_id(ds, 20), (1u << 24) + 3);
+	for (size_t j = 0; j < 4000; j++) {
+		line_wide(j, want, sizeof want);
+		uint64_t u = ds_user_id(ds, user_at(ds, j)), it = ds_item_id(ds, item_at(ds, j));
+		char got[64];
+		snprintf(got, sizeof got, "%llu,%llu,%g", (unsigned long long)u,
+			 (unsigned long long)it, (double)value_at(ds, j));
+		cr_assert_str_eq(got, want, "rating %zu", j);
+	}
+	ds_free(ds);
+}
+
 /* Plain arrays through rcols_plain() read back as they are. */
 Test(dataset, plain_columns)
 {
@@ -695,6 +732,55 @@ static void write_big(const char *path, size_t bad_at)
 	cr_assert_eq(fclose(f), 0);
 }
 
+/* Load path with ds_opts.threads set; fails the test on error. */
+static struct ds *load_threads(const char *path, int threads)
+{
+	struct ds_opts o = { .path = path, .threads = threads };
+	struct ds *ds = ds_load(&o, err, sizeof err);
+
+	cr_assert_not_null(ds, "ds_load(%s, threads %d): %s", path, threads, err);
+	return ds;
+}
+
+/* The same columns, to the byte, whatever the parse's threads. */
+static void assert_same_columns(const struct ds *a, const struct ds *b)
+{
+	const struct rcols x = ds_cols(a), y = ds_cols(b);
+	size_t n = x.n;
+
+	cr_assert_eq(x.n, y.n);
+	cr_assert_eq(ds_n_users(a), ds_n_users(b));
+	cr_assert_eq(ds_n_items(a), ds_n_items(b));
+	cr_assert_eq(ds_n_values(a), ds_n_values(b));
+	cr_assert(!x.user32 == !y.user32 && !x.user16 == !y.user16 && !x.user24 == !y.user24);
+	cr_assert(!x.item32 == !y.item32 && !x.item16 == !y.item16 && !x.item24 == !y.item24);
+	cr_assert(!x.code == !y.code);
+	size_t uw = x.user32 ? 4 : x.user16 ? 2 : 3, iw = x.item32 ? 4 : x.item16 ? 2 : 3;
+	const void *xu = x.user32 ? (const void *)x.user32 : x.user16 ? (const void *)x.user16 :
+		(const void *)x.user24;
+	const void *yu = y.user32 ? (const void *)y.user32 : y.user16 ? (const void *)y.user16 :
+		(const void *)y.user24;
+	const void *xi = x.item32 ? (const void *)x.item32 : x.item16 ? (const void *)x.item16 :
+		(const void *)x.item24;
+	const void *yi = y.item32 ? (const void *)y.item32 : y.item16 ? (const void *)y.item16 :
+		(const void *)y.item24;
+	cr_assert_eq(memcmp(xu, yu, n * uw), 0, "users differ");
+	cr_assert_eq(memcmp(xi, yi, n * iw), 0, "items differ");
+	if (x.code) {
+		cr_assert_eq(memcmp(x.code, y.code, n), 0, "codes differ");
+		cr_assert_eq(memcmp(x.value, y.value, (size_t)ds_n_values(a) * sizeof *x.value), 0);
+	} else {
+		cr_assert_eq(memcmp(x.real, y.real, n * sizeof *x.real), 0, "values differ");
+	}
+	for (uint32_t k = 0; k < ds_n_users(a); k++)
+		cr_assert_eq(ds_user_id(a, k), ds_user_id(b, k));
+	for (uint32_t k = 0; k < ds_n_items(a); k++)
+		cr_assert_eq(ds_item_id(a, k), ds_item_id(b, k));
+	cr_assert_eq(ds_rating_min(a), ds_rating_min(b));
+	cr_assert_eq(ds_rating_max(a), ds_rating_max(b));
+	cr_assert_eq(ds_half_stars(a), ds_half_stars(b));
+}
+
 Test(dataset, big_file_parsed_on_two_threads_in_order, .timeout = 120)
 {
 	char dir[512], path[600];
@@ -723,5 +809,83 @@ Test(dataset, big_file_parsed_on_two_threads_in_order, .timeout = 120)
 	struct ds_opts o = { .path = path, .format = ENG_FMT_AUTO };
 	cr_assert_null(ds_load(&o, err, sizeof err));
 	cr_assert(strstr(err, "big.csv:700001:"), "%s", err);
+	testenv_rmdir(dir);
+}
+
+/* ds_opts.threads 1 parses on one thread, anything else on two: the same
+ * columns to the byte, also with an id past 24 bits (the columns widen
+ * between two windows) and a 257th value (the codes become floats) far
+ * into the file. */
+static size_t big_wide_at, big_many_at;
+
+static void write_big_odd(const char *path)
+{
+	FILE *f = fopen(path, "w");
+	cr_assert_not_null(f);
+	for (size_t j = 0; j < BIG_LINES; j++) {
+		uint32_t u = big_user(j);
+		if (j == big_wide_at)
+			u = UINT32_MAX - 1;
+		if (j >= big_many_at)   /* 1 + k / 256 for k past 256 distinct */
+			fprintf(f, "%u,%u,%.8f\n", u, big_item(j), 1 + (double)(j % 300) / 256);
+		else
+			fprintf(f, "%u,%u,%g\n", u, big_item(j), big_value(j));
+	}
+	cr_assert_eq(fclose(f), 0);
+}
+
+Test(dataset, big_file_same_columns_on_one_and_two_threads, .timeout = 120)
+{
+	static const size_t at[][2] = {
+		{ (size_t)-1, (size_t)-1 }, { 600000, (size_t)-1 }, { 300001, 800000 },
+	};
+	char dir[512], path[600];
+
+	testenv_tmpdir(dir, sizeof dir);
+	snprintf(path, sizeof path, "%s/big.csv", dir);
+	for (size_t c = 0; c < sizeof at / sizeof at[0]; c++) {
+		big_wide_at = at[c][0];
+		big_many_at = at[c][1];
+		write_big_odd(path);
+		struct ds *one = load_threads(path, 1), *two = load_threads(path, 2);
+		struct ds *dflt = load_threads(path, 0);
+		cr_assert_eq(ds_n_ratings(one), BIG_LINES);
+		cr_assert_eq(ds_n_values(one) == 0, big_many_at != (size_t)-1);
+		if (big_wide_at != (size_t)-1)
+			cr_assert_eq(ds_user_id(one, user_at(one, big_wide_at)), UINT32_MAX - 1);
+		assert_same_columns(one, two);
+		assert_same_columns(one, dflt);
+		ds_free(one);
+		ds_free(two);
+		ds_free(dflt);
+	}
+	testenv_rmdir(dir);
+}
+
+/* A bad line is named by its own line number on one thread and on two,
+ * wherever it falls: ten places 9000 lines apart cover more than a 1 MiB
+ * window (about 87,000 of these lines), so some fall in a window's first
+ * half, which the loading thread parses, and some in its second, which
+ * the worker does. */
+Test(dataset, big_file_error_named_by_its_line_on_either_half, .timeout = 120)
+{
+	char dir[512], path[600], want[64], one[512];
+
+	testenv_tmpdir(dir, sizeof dir);
+	snprintf(path, sizeof path, "%s/big.csv", dir);
+	for (size_t k = 0; k < 10; k++) {
+		size_t bad = 200000 + 9000 * k;
+		write_big(path, bad);
+		snprintf(want, sizeof want, "big.csv:%zu: expected a rating", bad + 1);
+		for (int threads = 1; threads <= 2; threads++) {
+			struct ds_opts o = { .path = path, .threads = threads };
+			cr_assert_null(ds_load(&o, err, sizeof err));
+			cr_assert(strstr(err, want), "threads %d: %s", threads, err);
+			if (threads == 1)
+				snprintf(one, sizeof one, "%s", err);
+			else
+				cr_assert_str_eq(err, one);
+		}
+	}
 	testenv_rmdir(dir);
 }
