@@ -593,6 +593,81 @@ Test(dataset, companion_files_empty_nul_or_repeated_are_refused)
 	testenv_rmdir(dir);
 }
 
+/* The fast path (csv_rating_line, in one pass over a line) takes exactly
+ * the lines the general path's rules accept, with the same numbers: random lines of digits with now and then a stray byte (0xFF
+ * and bytes >= 0xFA among them), a '.', a missing or extra field, ids of
+ * 1 to 11 digits, timestamps of 0 to 21, checked against csv_u32,
+ * csv_decimal and csv_u64 on the fields. */
+static uint64_t lcg = 1;
+
+static unsigned rnd(unsigned n)
+{
+	lcg = lcg * 6364136223846793005ull + 1442695040888963407ull;
+	return (unsigned)(lcg >> 33) % n;
+}
+
+static char rnd_byte(void)
+{
+	static const char odd[] = { 'x', ' ', '-', '+', '\r', '\0', (char)0xFA, (char)0xFF,
+				    '/', ':', '.', '"' };
+	return rnd(60) ? (char)('0' + rnd(10)) : odd[rnd(sizeof odd)];
+}
+
+static size_t rnd_field(char *p, unsigned max)
+{
+	unsigned n = rnd(4) ? 1 + rnd(max) : rnd(max + 2);
+
+	for (unsigned k = 0; k < n; k++)
+		p[k] = rnd_byte();
+	return n;
+}
+
+Test(dataset, fast_path_reads_what_the_general_path_accepts)
+{
+	const struct csv_dialect comma = { ',', 0, 0 };
+	char line[160];
+	unsigned long taken = 0;
+
+	for (int t = 0; t < 300000; t++) {
+		size_t len = 0, start[6], n[6];
+		int nf = 3 + (rnd(10) == 0) - (rnd(20) == 0) + (rnd(2) == 0);
+
+		for (int k = 0; k < nf; k++) {
+			if (k)
+				line[len++] = ',';
+			start[k] = len;
+			len += rnd_field(line + len, k < 2 ? 11 : k == 2 ? 4 : 21);
+			if (k == 2 && rnd(2)) {   /* a decimal part */
+				line[len++] = '.';
+				len += rnd_field(line + len, rnd(5) ? 2 : 11);
+			}
+			n[k] = len - start[k];
+		}
+		line[len] = '\n';
+		memset(line + len + 1, rnd(2) ? '7' : 0, 8);   /* what follows is no line's */
+		if (memchr(line, '\n', len))
+			continue;   /* a stray byte could not be a '\n': not a line */
+		uint32_t u, it;
+		double v;
+		uint64_t ts;
+		int ok = nf >= 3 && nf <= 4 && n[0] <= 10 && n[1] <= 10 &&
+			 csv_u32(line + start[0], n[0], &u) == 0 &&
+			 csv_u32(line + start[1], n[1], &it) == 0 &&
+			 csv_decimal(line + start[2], n[2], &v) == 0 &&
+			 (nf == 3 || csv_u64(line + start[3], n[3], &ts) == 0);
+		struct csv_rating r;
+		const char *next = csv_rating_line(line, &comma, &r);
+		cr_assert_eq(next != NULL, ok, "%.*s", (int)len, line);
+		if (ok) {
+			taken++;
+			cr_assert_eq(next, line + len + 1);
+			cr_assert(r.user == u && r.item == it && memcmp(&r.rating, &v, sizeof v) == 0,
+				  "%.*s: %u,%u,%.17g", (int)len, line, r.user, r.item, r.rating);
+		}
+	}
+	cr_assert_gt(taken, 50000, "too few good lines to mean anything: %lu", taken);
+}
+
 Test(dataset, over_long_line)
 {
 	char dir[4096], p[4096];
