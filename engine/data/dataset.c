@@ -1102,22 +1102,56 @@ static int load_ratings(struct load *L)
  * Step 3: dense ids
  */
 
-/* Rewrite an id column of original ids as dense indices, as narrow as
- * their count allows; *ids_out gets the (count) originals. */
-static int densify(struct load *L, unsigned char **col, int *w, uint32_t **ids_out,
-		   uint32_t *count)
+/* One id column of n original ids, to be rewritten as dense indices as
+ * narrow as their count allows; ids gets the (count) originals. */
+struct densify {
+	size_t n;
+	unsigned char **col;
+	int *w;
+	uint32_t **ids;
+	uint32_t *count;
+	int rc;                       /* -1: out of memory */
+};
+
+static void *densify_col(void *arg)
 {
+	struct densify *d = arg;
 	struct idmap m;
 
-	if (idmap_build(&m, *col, *w, L->ds->n) ||
-	    recode_ids(col, w, L->ds->n, id_width(m.n), &m, NULL)) {
-		idmap_free(&m);
+	d->rc = -1;
+	if (idmap_build(&m, *d->col, *d->w, d->n) == 0 &&
+	    recode_ids(d->col, d->w, d->n, id_width(m.n), &m, NULL) == 0) {
+		*d->count = m.n;
+		*d->ids = idmap_take_ids(&m);
+		d->rc = 0;
+	}
+	idmap_free(&m);
+	return NULL;
+}
+
+/* Step 3 for both columns, the items' on a second thread when there are
+ * many ratings and ds_opts.threads allows: they share nothing, and on
+ * 25M ratings each is a fifth of a second. */
+#define DENSIFY_SPLIT_MIN ((size_t)1 << 19)
+
+static int densify(struct load *L)
+{
+	struct ds *ds = L->ds;
+	struct densify u = { ds->n, &ds->users, &ds->uw, &ds->user_id, &ds->n_users, 0 };
+	struct densify i = { ds->n, &ds->items, &ds->iw, &ds->item_id, &ds->n_items, 0 };
+	pthread_t t;
+	int two = ds->n >= DENSIFY_SPLIT_MIN && L->threads != 1 &&
+		  pthread_create(&t, NULL, densify_col, &i) == 0;
+
+	densify_col(&u);
+	if (two)
+		pthread_join(t, NULL);
+	else
+		densify_col(&i);
+	if (u.rc || i.rc) {
 		fail(L, "out of memory");
 		return -1;
 	}
-	*count = m.n;
-	*ids_out = idmap_take_ids(&m);
-	idmap_free(&m);
 	return 0;
 }
 
@@ -1622,8 +1656,7 @@ struct ds *ds_load(const struct ds_opts *opts, char *err, size_t errlen)
 	if (report_step(L))
 		goto fail;
 	ds->fmt = L->fmt;
-	if (densify(L, &ds->users, &ds->uw, &ds->user_id, &ds->n_users) || report_step(L) ||
-	    densify(L, &ds->items, &ds->iw, &ds->item_id, &ds->n_items) || report_step(L))
+	if (densify(L) || report_step(L))
 		goto fail;
 	ds->item_title = malloc(ds->n_items * sizeof *ds->item_title);
 	ds->item_genres = malloc(ds->n_items * sizeof *ds->item_genres);

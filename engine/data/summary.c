@@ -4,11 +4,14 @@
  * count of each value that is a whole or half number below HALF_SLOTS / 2,
  * which is every MovieLens rating) plus a sort of the per-user and
  * per-item counts for the medians; ratings of other values take two more
- * passes (distinct values, then counts).  The only memory taken is the
- * two count arrays, freed before returning.
+ * passes (distinct values, then counts).  With one-byte value codes
+ * (rcols.h) the pass counts codes, and the sum and the half-star counts
+ * come from the count of each code (see value_stats).  The only memory
+ * taken is the count arrays, freed before returning.
  */
 #include "summary.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -116,6 +119,56 @@ static void histogram(const struct ds *ds, struct eng_summary *out)
 	}
 }
 
+/* The sum of the n values of c in double, added in order, from the
+ * count of each code: when every value is a multiple of 2^-k whose
+ * multiples add up below 2^53, every partial sum of the ordered loop is
+ * exact, so the loop's result is the exact sum, which integers give in
+ * any order.  MovieLens's half stars take k = 1.  -1 when that does not
+ * hold (the caller adds the values in order). */
+static int exact_sum(const struct rcols *c, int n_values, const uint64_t *count, double *sum)
+{
+	uint64_t total = 0;
+	int k = 0;
+
+	for (int v = 0; v < n_values; v++)
+		while (k <= 24 && ldexp((double)c->value[v], k) != floor(ldexp((double)c->value[v], k)))
+			k++;
+	if (k > 24)
+		return -1;
+	for (int v = 0; v < n_values; v++) {
+		double m = ldexp((double)c->value[v], k);
+
+		/* m < 2^35 (a float below 2^11 times 2^24); stay well inside 2^53 */
+		if (m < 0 || (count[v] && m > 0x1p52 / (double)count[v]) ||
+		    (double)total + m * (double)count[v] >= 0x1p52)
+			return -1;
+		total += (uint64_t)m * count[v];
+	}
+	*sum = ldexp((double)total, -k);
+	return 0;
+}
+
+/* Sum, half-star counts and values without a half-star slot, from the
+ * count of each code. */
+static double code_stats(const struct rcols *c, int n_values, const uint64_t *count,
+			 uint64_t *half, size_t *unslotted)
+{
+	double sum = 0;
+
+	for (int v = 0; v < n_values; v++) {
+		float r = c->value[v], h2 = 2.0f * r;
+
+		if (h2 >= 0.0f && h2 < (float)HALF_SLOTS && (float)(int)h2 == h2)
+			half[(int)h2] += count[v];
+		else
+			*unslotted += count[v];
+	}
+	if (exact_sum(c, n_values, count, &sum))
+		for (size_t i = 0; i < c->n; i++)
+			sum += c->value[c->code[i]];
+	return sum;
+}
+
 /* The ENG_SUMMARY_TOP most-rated items, most first, ties by lower index. */
 static void top_items(const struct ds *ds, const uint32_t *count, struct eng_summary *out)
 {
@@ -170,18 +223,35 @@ int summary_compute(const struct ds *ds, struct eng_summary *out)
 	out->density = nu && ni ? (double)n / ((double)nu * (double)ni) : 0;
 	out->rating_min = ds_rating_min(ds);
 	out->rating_max = ds_rating_max(ds);
-	for (size_t lo = 0; lo < n; lo += RC_CHUNK)
-		for (size_t i = 0, m = rc_chunk_get(&c, lo, b); i < m; i++) {
-			float r = b->value[i], h2 = 2.0f * r;
+	if (c.code) {
+		uint64_t count[RCOLS_VALUES_MAX] = {0};
 
-			sum += r;
-			cu[b->user[i]]++;
-			ci[b->item[i]]++;
-			if (h2 >= 0.0f && h2 < (float)HALF_SLOTS && (float)(int)h2 == h2)
-				half[(int)h2]++;
-			else
-				unslotted++;
+		for (size_t lo = 0; lo < n; lo += RC_CHUNK) {
+			size_t m = n - lo < RC_CHUNK ? n - lo : RC_CHUNK;
+
+			rc_users(&c, lo, m, b->user);
+			rc_items(&c, lo, m, b->item);
+			for (size_t i = 0; i < m; i++) {
+				cu[b->user[i]]++;
+				ci[b->item[i]]++;
+				count[c.code[lo + i]]++;
+			}
 		}
+		sum = code_stats(&c, ds_n_values(ds), count, half, &unslotted);
+	} else {
+		for (size_t lo = 0; lo < n; lo += RC_CHUNK)
+			for (size_t i = 0, m = rc_chunk_get(&c, lo, b); i < m; i++) {
+				float r = b->value[i], h2 = 2.0f * r;
+
+				sum += r;
+				cu[b->user[i]]++;
+				ci[b->item[i]]++;
+				if (h2 >= 0.0f && h2 < (float)HALF_SLOTS && (float)(int)h2 == h2)
+					half[(int)h2]++;
+				else
+					unslotted++;
+			}
+	}
 	out->mean = n ? sum / (double)n : 0;
 	if (unslotted || !histogram_halves(half, out))
 		histogram(ds, out);

@@ -122,3 +122,51 @@ Test(summary, real_ml100k)
 	cr_assert_eq(sum.top_count[0], 583);
 	cr_assert_eq(sum.n_top, ENG_SUMMARY_TOP);
 }
+
+/* The mean is the sum of the ratings added in file order, divided by
+ * their count, to the bit: on one-byte codes it comes from the count of
+ * each code when every partial sum of that order is exact (half stars),
+ * and from the ordered loop when not (tenths, thirds). */
+static void mean_of(const char *text)
+{
+	char dir[512], p[700];
+	const char *name;
+
+	testenv_tmpdir(dir, sizeof dir);
+	name = testenv_write(p, sizeof p, dir, "r.csv", text, strlen(text));
+	char err[512];
+	struct ds_opts o = { .path = name };
+	struct ds *ds = ds_load(&o, err, sizeof err);
+	cr_assert_not_null(ds, "%s", err);
+	cr_assert_gt(ds_n_values(ds), 0, "the values are coded");
+	const struct rcols c = ds_cols(ds);
+	double want = 0;
+	for (size_t j = 0; j < c.n; j++)
+		want += rc_value(&c, j);
+	want /= (double)c.n;
+	cr_assert_eq(summary_compute(ds, &sum), 0);
+	cr_assert_eq(memcmp(&sum.mean, &want, sizeof want), 0, "%.17g, not %.17g", sum.mean,
+		     want);
+	ds_free(ds);
+	testenv_rmdir(dir);
+}
+
+Test(summary, mean_is_the_ordered_sum_to_the_bit)
+{
+	static const char *const v[] = { "0.5", "4.5", "3", "0.1", "0.2", "3.3333", "9.999999",
+					   "7.25", "0.000001" };
+	char text[20000];
+	size_t len = 0;
+
+	/* half stars: exact */
+	for (int j = 0; j < 500; j++)
+		len += (size_t)snprintf(text + len, sizeof text - len, "%d,%d,%s\n", j % 7, j % 5,
+					v[j % 3]);
+	mean_of(text);
+	/* tenths and thirds: not */
+	len = 0;
+	for (int j = 0; j < 500; j++)
+		len += (size_t)snprintf(text + len, sizeof text - len, "%d,%d,%s\n", j % 7, j % 5,
+					v[j * 7 % 9]);
+	mean_of(text);
+}
