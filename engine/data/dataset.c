@@ -74,6 +74,8 @@ struct ds {
 	int half;
 	uint32_t *user_id;            /* (n_users) original id */
 	uint32_t *item_id;            /* (n_items) original id */
+	uint32_t *user_n;             /* (n_users) ratings each */
+	uint32_t *item_n;             /* (n_items) ratings each */
 	uint32_t *item_title;         /* (n_items) arena offset */
 	uint32_t *item_genres;        /* (n_items) arena offset */
 	int *user_age;                /* (n_users), NULL without u.user */
@@ -524,13 +526,14 @@ static inline void put_id(unsigned char *col, int w, size_t j, uint32_t id)
 
 /* Rewrite an id column of n entries from *w bytes each to `to`, through
  * the dense indices of m when m is set, else through map[] when it is
- * set, in place, then make its allocation fit: block by block through a
+ * set, in place, counting each new id's entries into count[] when it is
+ * set (zeroed by the caller), then make its allocation fit: block by block through a
  * buffer, from the front when it narrows (block [a, a + B) is read
  * whole, then written below (a + B) * *w, over entries already read),
  * from the back when it widens (the array grown first).  -1 when memory
  * runs out, the column unchanged. */
 static int recode_ids(unsigned char **col, int *w, size_t n, int to, const struct idmap *m,
-		      const uint32_t *map)
+		      const uint32_t *map, uint32_t *count)
 {
 	enum { B = 1024 };
 	unsigned char *c = *col;
@@ -559,6 +562,9 @@ static int recode_ids(unsigned char **col, int *w, size_t n, int to, const struc
 		else if (map)
 			for (size_t j = 0; j < b; j++)
 				in[j] = map[in[j]];
+		if (count)
+			for (size_t j = 0; j < b; j++)
+				count[in[j]]++;
 		if (to == 2) {
 			for (size_t j = 0; j < b; j++)
 				o16[j] = (uint16_t)in[j];
@@ -659,9 +665,9 @@ static int put_rating(struct load *L, uint32_t u, uint32_t it, float v)
 		return -1;
 	/* recode_ids() fits the array to the ratings; reserve() regrows it */
 	if ((u >> 24 && ds->uw == 3 &&
-	     (recode_ids(&ds->users, &ds->uw, ds->n, 4, NULL, NULL) || reserve(L, L->cap))) ||
+	     (recode_ids(&ds->users, &ds->uw, ds->n, 4, NULL, NULL, NULL) || reserve(L, L->cap))) ||
 	    (it >> 24 && ds->iw == 3 &&
-	     (recode_ids(&ds->items, &ds->iw, ds->n, 4, NULL, NULL) || reserve(L, L->cap))))
+	     (recode_ids(&ds->items, &ds->iw, ds->n, 4, NULL, NULL, NULL) || reserve(L, L->cap))))
 		return -1;
 	if (L->coder && (c = coder_code(L->coder, v)) < 0 && codes_to_floats(L))
 		return -1;
@@ -1104,13 +1110,17 @@ static int load_ratings(struct load *L)
  */
 
 /* One id column of n original ids, to be rewritten as dense indices as
- * narrow as their count allows; ids gets the (count) originals. */
+ * narrow as their count allows; ids gets the (count) originals, and
+ * n_ratings how many ratings each has (counted in the same pass: the
+ * summary and the catalogue need them, and another pass over 25M
+ * ratings was a tenth of a second). */
 struct densify {
 	size_t n;
 	unsigned char **col;
 	int *w;
 	uint32_t **ids;
 	uint32_t *count;
+	uint32_t **n_ratings;
 	int rc;                       /* -1: out of memory */
 };
 
@@ -1121,7 +1131,8 @@ static void *densify_col(void *arg)
 
 	d->rc = -1;
 	if (idmap_build(&m, *d->col, *d->w, d->n) == 0 &&
-	    recode_ids(d->col, d->w, d->n, id_width(m.n), &m, NULL) == 0) {
+	    (*d->n_ratings = calloc(m.n ? m.n : 1, sizeof **d->n_ratings)) &&
+	    recode_ids(d->col, d->w, d->n, id_width(m.n), &m, NULL, *d->n_ratings) == 0) {
 		*d->count = m.n;
 		*d->ids = idmap_take_ids(&m);
 		d->rc = 0;
@@ -1138,8 +1149,10 @@ static void *densify_col(void *arg)
 static int densify(struct load *L)
 {
 	struct ds *ds = L->ds;
-	struct densify u = { ds->n, &ds->users, &ds->uw, &ds->user_id, &ds->n_users, 0 };
-	struct densify i = { ds->n, &ds->items, &ds->iw, &ds->item_id, &ds->n_items, 0 };
+	struct densify u = { ds->n, &ds->users, &ds->uw, &ds->user_id, &ds->n_users,
+			     &ds->user_n, 0 };
+	struct densify i = { ds->n, &ds->items, &ds->iw, &ds->item_id, &ds->n_items,
+			     &ds->item_n, 0 };
 	pthread_t t;
 	int two = ds->n >= DENSIFY_SPLIT_MIN && L->threads != 1 &&
 		  pthread_create(&t, NULL, densify_col, &i) == 0;
@@ -1509,9 +1522,10 @@ static int merge_titles(struct load *L)
 	uint32_t *id = malloc(cap * sizeof *id);         /* per group */
 	uint32_t *title = malloc(cap * sizeof *title);
 	uint32_t *genres = malloc(cap * sizeof *genres);
+	uint32_t *count = calloc(cap, sizeof *count);    /* ratings per group */
 	int rc = -1;
 
-	if (!t || !newk || !id || !title || !genres) {
+	if (!t || !newk || !id || !title || !genres || !count) {
 		fail(L, "out of memory");
 		goto out;
 	}
@@ -1531,11 +1545,14 @@ static int merge_titles(struct load *L)
 		}
 	}
 	ds->n_items = n ? m + 1 : 0;
-	if (recode_ids(&ds->items, &ds->iw, ds->n, id_width(ds->n_items), NULL, newk)) {
+	if (recode_ids(&ds->items, &ds->iw, ds->n, id_width(ds->n_items), NULL, newk, NULL)) {
 		fail(L, "out of memory");
 		goto out;
 	}
+	for (uint32_t k = 0; k < n; k++)
+		count[newk[k]] += ds->item_n[k];
 	/* Swap the new arrays in; the old ones are freed below. */
+	swap_arrays(&ds->item_n, &count);
 	swap_arrays(&ds->item_id, &id);
 	swap_arrays(&ds->item_title, &title);
 	swap_arrays(&ds->item_genres, &genres);
@@ -1546,6 +1563,7 @@ out:
 	free(id);
 	free(title);
 	free(genres);
+	free(count);
 	return rc;
 }
 
@@ -1695,6 +1713,8 @@ void ds_free(struct ds *ds)
 	free(ds->code);
 	free(ds->user_id);
 	free(ds->item_id);
+	free(ds->user_n);
+	free(ds->item_n);
 	free(ds->item_title);
 	free(ds->item_genres);
 	free(ds->user_age);
@@ -1734,6 +1754,9 @@ size_t ds_n_train(const struct ds *ds) { return ds->n_train; }
 float ds_rating_min(const struct ds *ds) { return ds->rmin; }
 float ds_rating_max(const struct ds *ds) { return ds->rmax; }
 int ds_half_stars(const struct ds *ds) { return ds->half; }
+
+const uint32_t *ds_user_ratings(const struct ds *ds) { return ds->user_n; }
+const uint32_t *ds_item_ratings(const struct ds *ds) { return ds->item_n; }
 
 uint64_t ds_user_id(const struct ds *ds, uint32_t user)
 {

@@ -109,6 +109,12 @@ float ds_rating_min(const struct ds *ds);
 float ds_rating_max(const struct ds *ds);
 int   ds_half_stars(const struct ds *ds);
 
+/* How many ratings each user (n_users entries) and each item (n_items)
+ * has, counted as the ids were made dense.  They live as long as the
+ * dataset. */
+const uint32_t *ds_user_ratings(const struct ds *ds);
+const uint32_t *ds_item_ratings(const struct ds *ds);
+
 /* Original ids of a dense user/item index (for ENG_ITEM_KEY_TITLE items, the
  * smallest movie id that carries the title). */
 uint64_t ds_user_id(const struct ds *ds, uint32_t user);

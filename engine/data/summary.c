@@ -1,13 +1,14 @@
 /* summary.c -- descriptive statistics of a dataset (see summary.h).
  *
- * One pass over the ratings (sums, per-user and per-item counts, and the
- * count of each value that is a whole or half number below HALF_SLOTS / 2,
- * which is every MovieLens rating) plus a sort of the per-user and
- * per-item counts for the medians; ratings of other values take two more
- * passes (distinct values, then counts).  With one-byte value codes
- * (rcols.h) the pass counts codes, and the sum and the half-star counts
- * come from the count of each code (see value_stats).  The only memory
- * taken is the count arrays, freed before returning.
+ * The per-user and per-item counts are the dataset's (made with its
+ * dense ids), copied and sorted for the medians.  One pass over the
+ * values (sum, and the count of each value that is a whole or half number
+ * below HALF_SLOTS / 2, which is every MovieLens rating); ratings of
+ * other values take two more passes (distinct values, then counts).
+ * With one-byte value codes (rcols.h) the pass counts codes, and the sum
+ * and the half-star counts come from the count of each code (see
+ * code_stats).  The only memory taken is the copies of the counts, freed
+ * before returning.
  */
 #include "summary.h"
 
@@ -148,6 +149,25 @@ static int exact_sum(const struct rcols *c, int n_values, const uint64_t *count,
 	return 0;
 }
 
+/* The count of each of the n codes of c, into four tables in turn so
+ * that a run of one code does not wait on one counter. */
+static void count_codes(const struct rcols *c, uint64_t *count)
+{
+	uint64_t four[4][RCOLS_VALUES_MAX] = {{0}};
+	size_t n = c->n, j = 0;
+
+	for (; j + 4 <= n; j += 4) {
+		four[0][c->code[j]]++;
+		four[1][c->code[j + 1]]++;
+		four[2][c->code[j + 2]]++;
+		four[3][c->code[j + 3]]++;
+	}
+	for (; j < n; j++)
+		four[0][c->code[j]]++;
+	for (int v = 0; v < RCOLS_VALUES_MAX; v++)
+		count[v] = four[0][v] + four[1][v] + four[2][v] + four[3][v];
+}
+
 /* Sum, half-star counts and values without a half-star slot, from the
  * count of each code. */
 static double code_stats(const struct rcols *c, int n_values, const uint64_t *count,
@@ -201,20 +221,20 @@ int summary_compute(const struct ds *ds, struct eng_summary *out)
 	size_t n = ds_n_ratings(ds);
 	const struct rcols c = ds_cols(ds);
 	uint32_t nu = ds_n_users(ds), ni = ds_n_items(ds);
-	uint32_t *cu = calloc(nu ? nu : 1, sizeof *cu);
-	uint32_t *ci = calloc(ni ? ni : 1, sizeof *ci);
-	struct rc_chunk *b = malloc(sizeof *b);   /* 24 KiB: not on a thread's stack */
+	uint32_t *cu = malloc((nu ? nu : 1) * sizeof *cu);
+	uint32_t *ci = malloc((ni ? ni : 1) * sizeof *ci);
 	double sum = 0;
 	uint64_t half[HALF_SLOTS] = {0};
 	size_t unslotted = 0;
 
 	memset(out, 0, sizeof *out);
-	if (!cu || !ci || !b) {
+	if (!cu || !ci) {
 		free(cu);
 		free(ci);
-		free(b);
 		return -1;
 	}
+	memcpy(cu, ds_user_ratings(ds), nu * sizeof *cu);
+	memcpy(ci, ds_item_ratings(ds), ni * sizeof *ci);
 	copy_cut(out->name, sizeof out->name, ds_name(ds));
 	copy_cut(out->format, sizeof out->format, ds_format_name(ds_format(ds)));
 	out->n_users = nu;
@@ -224,33 +244,20 @@ int summary_compute(const struct ds *ds, struct eng_summary *out)
 	out->rating_min = ds_rating_min(ds);
 	out->rating_max = ds_rating_max(ds);
 	if (c.code) {
-		uint64_t count[RCOLS_VALUES_MAX] = {0};
+		uint64_t count[RCOLS_VALUES_MAX];
 
-		for (size_t lo = 0; lo < n; lo += RC_CHUNK) {
-			size_t m = n - lo < RC_CHUNK ? n - lo : RC_CHUNK;
-
-			rc_users(&c, lo, m, b->user);
-			rc_items(&c, lo, m, b->item);
-			for (size_t i = 0; i < m; i++) {
-				cu[b->user[i]]++;
-				ci[b->item[i]]++;
-				count[c.code[lo + i]]++;
-			}
-		}
+		count_codes(&c, count);
 		sum = code_stats(&c, ds_n_values(ds), count, half, &unslotted);
 	} else {
-		for (size_t lo = 0; lo < n; lo += RC_CHUNK)
-			for (size_t i = 0, m = rc_chunk_get(&c, lo, b); i < m; i++) {
-				float r = b->value[i], h2 = 2.0f * r;
+		for (size_t i = 0; i < n; i++) {
+			float r = c.real[i], h2 = 2.0f * r;
 
-				sum += r;
-				cu[b->user[i]]++;
-				ci[b->item[i]]++;
-				if (h2 >= 0.0f && h2 < (float)HALF_SLOTS && (float)(int)h2 == h2)
-					half[(int)h2]++;
-				else
-					unslotted++;
-			}
+			sum += r;
+			if (h2 >= 0.0f && h2 < (float)HALF_SLOTS && (float)(int)h2 == h2)
+				half[(int)h2]++;
+			else
+				unslotted++;
+		}
 	}
 	out->mean = n ? sum / (double)n : 0;
 	if (unslotted || !histogram_halves(half, out))
@@ -258,7 +265,6 @@ int summary_compute(const struct ds *ds, struct eng_summary *out)
 	top_items(ds, ci, out);   /* before spread() sorts ci */
 	spread(cu, nu, &out->user_min, &out->user_median, &out->user_max);
 	spread(ci, ni, &out->item_min, &out->item_median, &out->item_max);
-	free(b);
 	free(cu);
 	free(ci);
 	return 0;

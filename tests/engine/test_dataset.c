@@ -807,6 +807,51 @@ static void write_big(const char *path, size_t bad_at)
 	cr_assert_eq(fclose(f), 0);
 }
 
+/* ds_user_ratings() and ds_item_ratings() are the columns' own counts. */
+static void check_counts(const struct ds *ds)
+{
+	uint32_t nu = ds_n_users(ds), ni = ds_n_items(ds);
+	uint32_t *cu = calloc(nu ? nu : 1, sizeof *cu), *ci = calloc(ni ? ni : 1, sizeof *ci);
+	const uint32_t *u = ds_user_ratings(ds), *i = ds_item_ratings(ds);
+
+	cr_assert(cu && ci && u && i);
+	for (size_t j = 0; j < ds_n_ratings(ds); j++) {
+		cu[user_at(ds, j)]++;
+		ci[item_at(ds, j)]++;
+	}
+	for (uint32_t k = 0; k < nu; k++)
+		cr_assert_eq(u[k], cu[k], "user %u: %u ratings, not %u", k, u[k], cu[k]);
+	for (uint32_t k = 0; k < ni; k++)
+		cr_assert_eq(i[k], ci[k], "item %u: %u ratings, not %u", k, i[k], ci[k]);
+	free(cu);
+	free(ci);
+}
+
+/* The counts per user and per item, made with the dense ids: also after
+ * equal titles merge, on the demo set and on one or two threads. */
+Test(dataset, ratings_per_user_and_item)
+{
+	struct ds *ds = load_fixture("ml-100k", ENG_ITEM_KEY_ID, NULL);
+	check_counts(ds);
+	ds_free(ds);
+	ds = load_fixture("ml-100k", ENG_ITEM_KEY_TITLE, NULL);
+	check_counts(ds);
+	ds_free(ds);
+	ds = load_fixture("ml-100k", ENG_ITEM_KEY_ID, "u1");
+	check_counts(ds);
+	ds_free(ds);
+	struct ds_opts o = { .format = ENG_FMT_DEMO };
+	ds = ds_load(&o, err, sizeof err);
+	cr_assert_not_null(ds, "%s", err);
+	check_counts(ds);
+	ds_free(ds);
+	ids_are_items = 1;
+	ids_wanted = UINT16_MAX + 2u;
+	ds = load_generated(ids_wanted * 2, line_ids);
+	check_counts(ds);
+	ds_free(ds);
+}
+
 /* Load path with ds_opts.threads set; fails the test on error. */
 static struct ds *load_threads(const char *path, int threads)
 {
@@ -930,6 +975,11 @@ Test(dataset, big_file_same_columns_on_one_and_two_threads, .timeout = 120)
 			cr_assert_eq(ds_user_id(one, user_at(one, big_wide_at)), UINT32_MAX - 1);
 		assert_same_columns(one, two);
 		assert_same_columns(one, dflt);
+		check_counts(two);
+		cr_assert_eq(memcmp(ds_user_ratings(one), ds_user_ratings(two),
+				    ds_n_users(one) * sizeof(uint32_t)), 0);
+		cr_assert_eq(memcmp(ds_item_ratings(one), ds_item_ratings(two),
+				    ds_n_items(one) * sizeof(uint32_t)), 0);
 		ds_free(one);
 		ds_free(two);
 		ds_free(dflt);
