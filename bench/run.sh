@@ -136,7 +136,7 @@ if want load-5m synth-5M; then
 	synth 5000000 "$tmp/s5m"
 	"$benchdir/bench_load" "$tmp/s5m" "$reps_large" load-5m synth-5M
 fi
-large="synth-25m load-25m summary-25m fast-train-25m-1thr fast-train-25m-2thr fast-train-25m-mom
+large="synth-25m load-25m summary-25m summary-25m-1thr fast-train-25m-1thr fast-train-25m-2thr fast-train-25m-mom
 	fast-train-25m-adam fast-train-25m-adarow fast-train-25m-adarow-2thr adarow-to-0.5409-1thr
 	adarow-to-0.5409-2thr scale-first-update scale-run-peak-rss ials-sweep-25m-2thr"
 queries="query-first-after-load query-first-after-train query-recommend-10
@@ -160,6 +160,9 @@ if want_any "$large $queries $tui_scale" synth-25M; then
 	row summary-25m synth-25M 25000000 0 \
 		"collabtui summary on the 25M ratings.csv, the whole process" \
 		"$bin" summary --data "$tmp/s25m"
+	row summary-25m-1thr synth-25M 25000000 0 \
+		"the same, --threads 1: parse, ids and summary on one thread" \
+		"$bin" summary --threads 1 --data "$tmp/s25m"
 fi
 
 # ---- the chapter's trainer ------------------------------------------------
