@@ -575,7 +575,8 @@ struct eng_lr_curve {
 enum eng_evt_kind {
 	ENG_EVT_LOADED = 1,     /* u.summary */
 	ENG_EVT_TRAIN_START,    /* u.train.report: n_batches set; training began */
-	ENG_EVT_PROGRESS,       /* u.train, at most every ENG_PROGRESS_MS */
+	ENG_EVT_PROGRESS,       /* u.train: after the first step, then at most
+				 * every ENG_PROGRESS_MS */
 	ENG_EVT_EPOCH,          /* u.train with the epoch's losses and time */
 	ENG_EVT_TRAINED,        /* u.train of the last epoch; training ended */
 	ENG_EVT_STOPPED,        /* training (or its preparation, or a load)

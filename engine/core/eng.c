@@ -685,7 +685,9 @@ void eng_work(struct eng *e)
 			e->last_progress = t;
 			return;
 		}
-		if (e->curve.n == ENG_LOSS_PTS ||
+		/* the run's first step is shown at once: at scale the
+		 * preparation already kept the user waiting */
+		if (e->curve.n == ENG_LOSS_PTS || done == 1 ||
 		    t - e->last_progress >= ENG_PROGRESS_MS * 1e-3) {
 			emit_report(e, ENG_EVT_PROGRESS, rep);
 			e->last_progress = t;
