@@ -337,10 +337,14 @@ static void layout_place(void *ctx, int part, int n_parts)
 			for (size_t j = 0; j < m; j++) {
 				if (!is_train(L, x0 + j))
 					continue;
-				/* ratings repeat a handful of values: one lookup a run */
-				float v = rc_value(rc, x0 + j);
-				if (!(v == last))
-					code = code_of(L, last = v, 0);
+				if (rc->code) {
+					code = rc->code[x0 + j];
+				} else {
+					/* ratings repeat a handful of values: one lookup a run */
+					float v = rc->real[x0 + j];
+					if (!(v == last))
+						code = code_of(L, last = v, 0);
+				}
 				g->recs[tp[block_of(L, us[j], is[j])]++] = rec_of(L, us[j], is[j], code);
 			}
 		}
@@ -401,16 +405,23 @@ static int places(const struct layout *L, size_t *pos, size_t **start, struct re
 	return *recs ? 0 : -1;
 }
 
-/* The codes of every training rating, in storage order (one
- * thread: the table grows).  NULL, or why not. */
+/* The codes of every training rating.  Columns whose values are
+ * already codes (rcols.h) lend theirs, table and all: nothing to walk.
+ * Else the table is made in storage order (one thread: it grows).  NULL,
+ * or why not. */
 static const char *code_ratings(struct layout *L)
 {
 	const struct rcols *rc = L->src->c;
 	float last = NAN;
 
+	if (rc->code) {
+		memcpy(L->g->value, rc->value, RCOLS_VALUES_MAX * sizeof *rc->value);
+		L->g->n_values = RCOLS_VALUES_MAX;
+		return NULL;
+	}
 	for (size_t x = 0; x < L->n_all; x++)
-		if (!(rc_value(rc, x) == last) && is_train(L, x)) {
-			if (code_of(L, last = rc_value(rc, x), 1) < 0)
+		if (!(rc->real[x] == last) && is_train(L, x)) {
+			if (code_of(L, last = rc->real[x], 1) < 0)
 				return "the fast trainer takes at most 65536 distinct rating values";
 		}
 	return NULL;
