@@ -6,9 +6,10 @@
  * (a multiple of 8, doubled until no stripe has more than 65536 rows).
  * The training ratings are copied into the grid block by block, each
  * rating as its row offsets inside its block's stripes and a code for its
- * value (6 bytes; the dataset's one-byte codes (rcols.h) as they are).  Each block is shuffled from a generator seeded by the
- * seed and the block's index, then grouped by user with its two halves
- * interleaved (fasttrain.h says why).  The layout runs on a pool's
+ * value (6 bytes; a dataset's one-byte codes, rcols.h, as they are).  Each
+ * block is shuffled from a generator seeded by the seed and the block's
+ * index, then grouped by user with its two halves interleaved
+ * (fasttrain.h says why).  The layout runs on a pool's
  * threads and is the same for any thread count.  The validation ratings
  * are not copied: the trainer reads them where they are.
  */
