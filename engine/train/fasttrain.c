@@ -606,15 +606,15 @@ struct ftrain *ftrain_new(struct model *m, const struct rcols *c,
 	t->c = *c;
 	t->sp = sp;
 	t->cfg = *cfg;
+	t->pool = pool_new(cfg->threads);
+	if (!t->pool)
+		goto oom;
 	/* Streams as the chapter's trainer: weights, then everything else. */
 	struct rng init_rng;
 	rng_seed(&init_rng, cfg->seed);
 	if (init)
-		model_init(m, &init_rng);
+		model_init_pool(m, &init_rng, t->pool);
 	rng_seed(&t->rng, cfg->seed ^ 0xa5a5a5a5deadbeefULL);
-	t->pool = pool_new(cfg->threads);
-	if (!t->pool)
-		goto oom;
 	const char *why = grid(t);
 	if (why) {
 		ftrain_free(t);
