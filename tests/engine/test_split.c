@@ -46,6 +46,25 @@ Test(split, random_bits_hold_split_randoms_validation_set)
 	cr_assert_eq(split_random_bits(10, 1.0, 1, &b), -1);
 }
 
+/* The bitmap split stops shuffling once the validation set is known: at
+ * any share, from one rating to nearly all, it is still split_random's. */
+Test(split, random_bits_match_at_every_share)
+{
+	const double share[] = { 0.0, 0.001, 0.01, 0.5, 0.9, 0.999 };
+	for (size_t s = 0; s < sizeof share / sizeof share[0]; s++) {
+		struct split a, b;
+		size_t n = 1000 + s;
+		cr_assert_eq(split_random(n, share[s], 3, &a), 0);
+		cr_assert_eq(split_random_bits(n, share[s], 3, &b), 0);
+		cr_assert_eq(b.n_valid, a.n_valid);
+		for (uint32_t j = 0; j < n; j++)
+			cr_assert_eq(split_bit(&b, j), has(a.valid, a.n_valid, j),
+				     "share %g, rating %u", share[s], j);
+		split_free(&a);
+		split_free(&b);
+	}
+}
+
 Test(split, to_bits_and_expand_round_trip)
 {
 	struct split a, b;
