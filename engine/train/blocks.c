@@ -454,6 +454,35 @@ static const char *lay_out(struct layout *L, struct pool *pool)
 	return atomic_load(&L->failed) ? oom : NULL;
 }
 
+/* What a layout of src for k and seed is made from (struct blocks_key). */
+static struct blocks_key key_of(const struct blocks_src *src, int k, uint64_t seed)
+{
+	const struct split *sp = src->sp;
+	uint64_t h = 0x9E3779B97F4A7C15ull ^ sp->n_train;
+
+	/* FNV-style over the words of the validation bitmap, or the
+	 * training indices of an index split */
+	if (sp->valid_bits)
+		for (size_t w = 0; w < sp->n_all / 64 + 1; w++)
+			h = (h ^ sp->valid_bits[w]) * 0x100000001B3ull;
+	else
+		for (size_t j = 0; j < sp->n_train; j++)
+			h = (h ^ sp->train[j]) * 0x100000001B3ull;
+	return (struct blocks_key){ .n_ratings = src->c->n, .n_train = sp->n_train,
+				    .n_users = src->n_users, .n_items = src->n_items,
+				    .k = k, .seed = seed, .split = h };
+}
+
+int blocks_fits(const struct blocks *g, const struct blocks_src *src, int k, uint64_t seed)
+{
+	struct blocks_key w = key_of(src, k, seed);
+	const struct blocks_key *h = &g->key;
+
+	return g->recs && h->n_ratings == w.n_ratings && h->n_train == w.n_train &&
+	       h->n_users == w.n_users && h->n_items == w.n_items && h->k == w.k &&
+	       h->seed == w.seed && h->split == w.split;
+}
+
 const char *blocks_build(struct blocks *g, const struct blocks_src *src, int k,
 			 uint64_t seed, struct pool *pool)
 {
@@ -509,6 +538,8 @@ const char *blocks_build(struct blocks *g, const struct blocks_src *src, int k,
 	for (uint32_t r = 0; r < ni; r++)
 		iblock[r] = stripe_of(g->icut, nb, r);
 	why = lay_out(&L, pool);
+	if (!why)
+		g->key = key_of(src, k, seed);   /* only a whole layout has one */
 out:
 	free(L.slot);
 	free(L.tpos);

@@ -11,6 +11,7 @@
 
 #include "dataset.h"
 #include "fasttrain.h"
+#include "train.h"
 #include "synth.h"
 #include "testenv.h"
 
@@ -361,6 +362,75 @@ Test(fasttrain, coded_and_float_columns_train_the_same_model)
 	free(u);
 	free(i);
 	free(v);
+	ds_free(ds);
+}
+
+/* One fast run leaves its block layout in the view's keep; the next run
+ * with the same split, factors and seed trains on it as it is, and gets
+ * the model a fresh layout gives, to the bit.  Another split of the same
+ * size, or other factors, does not fit. */
+Test(fasttrain, a_kept_layout_serves_the_next_run_that_fits)
+{
+	struct ds *ds = ml100k();
+	size_t n = ds_n_ratings(ds);
+	struct eng_model_hp mc = model_cfg_default();
+	mc.n_users = ds_n_users(ds);
+	mc.n_items = ds_n_items(ds);
+	struct split sp;
+	cr_assert_eq(split_random_bits(n, 0.2, 1, &sp), 0);
+	struct blocks keep = {0};
+	struct ratings_view v = { .c = ds_cols(ds), .sp = &sp, .keep = &keep };
+	struct eng_train_hp tc = ftrain_cfg_plain(2, 0.02, 0.05);
+	struct eng_train_report rep;
+	struct model *m[2];
+	double mse[2];
+
+	m[0] = model_new(&mc, err, sizeof err);
+	struct trainer *t = trainer_new(&fast_trainer_ops, m[0], &v, &tc, 1, err, sizeof err);
+	cr_assert_not_null(t, "%s", err);
+	trainer_free(t);
+	model_free(m[0]);
+	cr_assert_not_null(keep.recs, "the run left its layout");
+	const struct rec *made = keep.recs;
+
+	/* tuning wd: the layout is taken, then left again */
+	tc.wd = 0.04;
+	m[0] = model_new(&mc, err, sizeof err);
+	t = trainer_new(&fast_trainer_ops, m[0], &v, &tc, 1, err, sizeof err);
+	cr_assert_not_null(t, "%s", err);
+	cr_assert_null(keep.recs, "the run took the kept layout");
+	while (trainer_step(t, 5, &rep) != TRAIN_DONE)
+		;
+	mse[0] = rep.valid_loss;
+	trainer_free(t);
+	cr_assert_eq(keep.recs, made, "and left it again");
+	m[1] = train_on(&v.c, &sp, &mc, &tc, &mse[1]);
+	assert_same_models(m, mse);
+
+	const struct blocks_src src = { .c = &v.c, .sp = &sp, .n_users = mc.n_users,
+					.n_items = mc.n_items };
+	cr_assert(blocks_fits(&keep, &src, mc.n_factors, tc.seed));
+	cr_assert_not(blocks_fits(&keep, &src, 20, tc.seed), "other factors");
+	cr_assert_not(blocks_fits(&keep, &src, mc.n_factors, tc.seed + 1), "another seed");
+	struct split other;
+	cr_assert_eq(split_random_bits(n, 0.2, 2, &other), 0);
+	cr_assert_eq(other.n_train, sp.n_train);
+	const struct blocks_src osrc = { .c = &v.c, .sp = &other, .n_users = mc.n_users,
+					 .n_items = mc.n_items };
+	cr_assert_not(blocks_fits(&keep, &osrc, mc.n_factors, tc.seed), "another split");
+
+	/* a run that does not fit frees the kept layout and leaves its own */
+	mc.n_factors = 20;
+	m[0] = model_new(&mc, err, sizeof err);
+	t = trainer_new(&fast_trainer_ops, m[0], &v, &tc, 1, err, sizeof err);
+	cr_assert_not_null(t, "%s", err);
+	cr_assert_null(keep.recs);
+	trainer_free(t);
+	model_free(m[0]);
+	cr_assert_eq(keep.key.k, 20);
+	blocks_free(&keep);
+	split_free(&other);
+	split_free(&sp);
 	ds_free(ds);
 }
 
