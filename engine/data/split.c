@@ -239,6 +239,22 @@ static int mark_once(uint64_t *bits, const uint32_t *idx, size_t n, size_t all)
 	return 0;
 }
 
+int split_copy_bits(const struct split *s, struct split *out)
+{
+	size_t n = s->valid_bits ? s->n_all : s->n_train + s->n_valid;
+
+	if (alloc_bits(n, out) != 0)
+		return -1;
+	if (s->valid_bits)
+		memcpy(out->valid_bits, s->valid_bits, (n / 64 + 1) * sizeof *out->valid_bits);
+	else
+		for (size_t j = 0; j < s->n_valid; j++)
+			out->valid_bits[s->valid[j] / 64] |= 1ull << (s->valid[j] % 64);
+	out->n_train = s->n_train;
+	out->n_valid = s->n_valid;
+	return 0;
+}
+
 int split_to_bits(struct split *s)
 {
 	struct split b;
