@@ -421,7 +421,8 @@ static int start_prep(struct eng *e, const struct eng_cmd *c, const struct eng_t
 {
 	char err[ENG_MSG_MAX];
 	const struct eng_lr_find_hp *sweep = c->kind == ENG_CMD_LR_FIND ? &c->u.lr_find.sweep : NULL;
-	/* e->sp and e->targs are the last installed run's, until it ends */
+	/* e->sp is the split of the run e->targs asked for: both are the
+	 * last installed TRAIN's */
 	int have_split = e->sp.valid_bits || e->sp.train;
 	struct prep_lend lend = {
 		.keep = &e->keep,

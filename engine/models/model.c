@@ -6,8 +6,8 @@
 #include "simd.h"
 
 #include <assert.h>
-#include <stdatomic.h>
 #include <math.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
