@@ -138,7 +138,8 @@ if want load-5m synth-5M; then
 fi
 large="synth-25m load-25m summary-25m summary-25m-1thr fast-train-25m-1thr fast-train-25m-2thr fast-train-25m-mom
 	fast-train-25m-adam fast-train-25m-adarow fast-train-25m-adarow-2thr adarow-to-0.5409-1thr
-	adarow-to-0.5409-2thr scale-first-update scale-run-peak-rss ials-sweep-25m-2thr"
+	adarow-to-0.5409-2thr scale-first-update scale-run-peak-rss scale-first-update-again
+	ials-sweep-25m-2thr"
 queries="query-first-after-load query-first-after-train query-recommend-10
 	query-recommend-ease query-recommend-ials query-similar-items-10 query-similar-users-10 query-bias-10-10 query-item-detail
 	query-recommend-meta-10 query-pca"
@@ -194,7 +195,7 @@ if want_any "adarow-to-0.5409-1thr adarow-to-0.5409-2thr" synth-25M; then
 	"$benchdir/bench_to_rmse" "$tmp/s25m" "$reps_large" synth-25M | select_rows
 fi
 
-if want_any "scale-first-update scale-run-peak-rss" synth-25M; then
+if want_any "scale-first-update scale-run-peak-rss scale-first-update-again" synth-25M; then
 	"$benchdir/bench_scale" "$tmp/s25m" 10 2 synth-25M | select_rows
 fi
 

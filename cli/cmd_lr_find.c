@@ -5,7 +5,8 @@
 
 static int run(const struct opts *o)
 {
-	return cli_drive(o, &(struct cli_job){ .work = CLI_LR_FIND });
+	/* it prints the sweep: no movie is looked up */
+	return cli_drive(o, &(struct cli_job){ .work = CLI_LR_FIND, .summary_only = 1 });
 }
 
 const struct cmd_entry cmd_lr_find = {

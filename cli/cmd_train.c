@@ -4,7 +4,8 @@
 
 static int run(const struct opts *o)
 {
-	return cli_drive(o, &(struct cli_job){ .work = CLI_TRAIN });
+	/* it prints the epoch table: no movie is looked up */
+	return cli_drive(o, &(struct cli_job){ .work = CLI_TRAIN, .summary_only = 1 });
 }
 
 const struct cmd_entry cmd_train = {

@@ -262,9 +262,10 @@ struct eng_load_args {
 	enum eng_format format;
 	enum eng_item_key item_key;
 	char split[8];          /* "" or "u1".."u5", "ua", "ub" */
-	/* 1: the summary is all the front end wants (`collabtui summary`):
-	 * no CATALOG event, and the queries' per-item statistics wait for
-	 * the first query.  Each is a pass over every rating, 0.15 s on 25M. */
+	/* 1: the front end looks up no movie (`collabtui summary`, `train`,
+	 * `lr-find`): no CATALOG event, and the queries' per-item statistics
+	 * wait for the first query.  Each is a pass over every rating, 0.15 s
+	 * on 25M. */
 	int summary_only;
 	/* Threads that parse a ratings file of 8 MiB or more (dataset.h's
 	 * ds_opts.threads): 1 for one, 0 for the loader's choice (two). */
@@ -578,7 +579,8 @@ struct eng_lr_curve {
 enum eng_evt_kind {
 	ENG_EVT_LOADED = 1,     /* u.summary */
 	ENG_EVT_TRAIN_START,    /* u.train.report: n_batches set; training began */
-	ENG_EVT_PROGRESS,       /* u.train, at most every ENG_PROGRESS_MS */
+	ENG_EVT_PROGRESS,       /* u.train: after the first step, then at most
+				 * every ENG_PROGRESS_MS */
 	ENG_EVT_EPOCH,          /* u.train with the epoch's losses and time */
 	ENG_EVT_TRAINED,        /* u.train of the last epoch; training ended */
 	ENG_EVT_STOPPED,        /* training (or its preparation, or a load)

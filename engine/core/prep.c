@@ -30,6 +30,15 @@ static int make_split(const struct ds *ds, const struct eng_train_args *a, int b
 	return rc == 0 && bits ? split_to_bits(out) : rc;
 }
 
+int prep_same_split(const struct eng_train_args *a, const struct eng_train_args *b)
+{
+	/* what make_split() reads, the dataset's own split aside; your
+	 * ratings grow the split */
+	return a->folds == b->folds && (a->folds < 2 || a->fold == b->fold) &&
+	       a->per_user == b->per_user && a->valid_pct == b->valid_pct &&
+	       a->train.seed == b->train.seed && a->n_mine == 0 && b->n_mine == 0;
+}
+
 /* Append the user's own ratings as user n_users to copies of the
  * dataset's arrays, and to the training side of the split. */
 static int add_mine(struct prep *p)
@@ -73,7 +82,11 @@ static int prep_run(struct prep *p)
 	const struct eng_train_args *a = &p->a;
 	const struct trainer_ops *ops = trainer_ops_for(&a->train, a->fast);
 	int bits = p->kind == ENG_CMD_TRAIN && ops == &fast_trainer_ops;
-	if (make_split(p->ds, a, bits, &p->sp) != 0 || (a->n_mine && add_mine(p) != 0)) {
+	if (!bits)
+		blocks_free(p->lend.keep);      /* no run of another kind reads it */
+	int split = bits && p->lend.split ? split_copy_bits(p->lend.split, &p->sp)
+		: make_split(p->ds, a, bits, &p->sp);
+	if (split != 0 || (a->n_mine && add_mine(p) != 0)) {
 		snprintf(p->err, sizeof p->err, "out of memory splitting the ratings");
 		return ENG_ENOMEM;
 	}
@@ -93,7 +106,7 @@ static int prep_run(struct prep *p)
 		p->lrf = lrfind_new(p->m, &c, &p->sp, &a->train, &p->sweep, p->err,
 				    sizeof p->err);
 	} else {
-		struct ratings_view v = { .c = c, .sp = &p->sp };
+		struct ratings_view v = { .c = c, .sp = &p->sp, .keep = p->lend.keep };
 		p->tr = trainer_new(ops, p->m, &v, &a->train,
 				    p->init, p->err, sizeof p->err);
 	}
@@ -153,7 +166,8 @@ int prep_wait(struct prep *p, double seconds)
 struct prep *prep_start(enum eng_cmd_kind kind, uint32_t req,
 			const struct eng_train_args *a, const struct eng_model_hp *shape,
 			const struct eng_lr_find_hp *sweep, const struct ds *ds,
-			struct model *m, char *err, size_t errlen)
+			struct model *m, const struct prep_lend *lend, char *err,
+			size_t errlen)
 {
 	struct prep *p = calloc(1, sizeof *p);
 	pthread_condattr_t ca;
@@ -170,6 +184,7 @@ struct prep *prep_start(enum eng_cmd_kind kind, uint32_t req,
 	p->ds = ds;
 	p->m = m;
 	p->init = m == NULL;
+	p->lend = *lend;
 	/* prep_wait's deadline is on the clock the engine times with */
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);

@@ -28,19 +28,21 @@ static int alloc_split(size_t n_train, size_t n_valid, struct split *out)
 /* rng_shuffle_u32(r, a, n), the same swaps in the same order, with the
  * far slot of each swap fetched SHUFFLE_AHEAD swaps early: the draws do
  * not depend on the array, so they are made ahead, and 25M ratings'
- * swaps, each a cache miss, overlap instead of following one another. */
-static void shuffle_prefetched(struct rng *r, uint32_t *a, size_t n)
+ * swaps, each a cache miss, overlap instead of following one another.
+ * It stops once a[head..n) are final (head >= 1): a[0..head) then hold
+ * the very values a whole shuffle leaves there, in some other order. */
+static void shuffle_prefetched(struct rng *r, uint32_t *a, size_t n, size_t head)
 {
 	size_t ahead[SHUFFLE_AHEAD], draw = n; /* the swap of draw is drawn next */
 
-	for (size_t d = 0; d < SHUFFLE_AHEAD && draw > 1; d++, draw--) {
+	for (size_t d = 0; d < SHUFFLE_AHEAD && draw > head; d++, draw--) {
 		ahead[d] = (size_t)rng_below(r, draw);
 		__builtin_prefetch(a + ahead[d], 1);
 	}
-	for (size_t i = n; i > 1; i--) {
+	for (size_t i = n; i > head; i--) {
 		size_t slot = (n - i) % SHUFFLE_AHEAD, j = ahead[slot];
 
-		if (draw > 1) {
+		if (draw > head) {
 			ahead[slot] = (size_t)rng_below(r, draw--);
 			__builtin_prefetch(a + ahead[slot], 1);
 		}
@@ -50,8 +52,10 @@ static void shuffle_prefetched(struct rng *r, uint32_t *a, size_t n)
 	}
 }
 
-/* A seeded random permutation of 0..n-1 (free() it); NULL without memory. */
-static uint32_t *permutation(size_t n, uint64_t seed)
+/* A seeded random permutation of 0..n-1 (free() it); NULL without memory.
+ * With head > 1 only its entries from head on are in their places, and
+ * the first head hold the rest in some order (shuffle_prefetched). */
+static uint32_t *permutation_from(size_t n, uint64_t seed, size_t head)
 {
 	uint32_t *perm = malloc((n + 1) * sizeof *perm);
 	if (!perm)
@@ -61,8 +65,13 @@ static uint32_t *permutation(size_t n, uint64_t seed)
 		perm[i] = (uint32_t)i;
 	struct rng r;
 	rng_seed(&r, seed);
-	shuffle_prefetched(&r, perm, n);
+	shuffle_prefetched(&r, perm, n, head > 1 ? head : 1);
 	return perm;
+}
+
+static uint32_t *permutation(size_t n, uint64_t seed)
+{
+	return permutation_from(n, seed, 1);
 }
 
 /* The seed split_random() shuffles with. */
@@ -201,7 +210,9 @@ int split_random_bits(size_t n, double valid_pct, uint64_t seed, struct split *o
 		return -1;
 	}
 	size_t n_valid = (size_t)(valid_pct * (double)n);
-	uint32_t *perm = n_valid ? permutation(n, RANDOM_SEED(seed)) : NULL;
+	/* only which ratings validate matters, not their order: the swaps
+	 * inside the first n_valid places are left out (a fifth of them) */
+	uint32_t *perm = n_valid ? permutation_from(n, RANDOM_SEED(seed), n_valid) : NULL;
 	if ((n_valid && !perm) || alloc_bits(n, out) != 0) {
 		free(perm);
 		split_free(out);
@@ -225,6 +236,22 @@ static int mark_once(uint64_t *bits, const uint32_t *idx, size_t n, size_t all)
 			return -1;
 		bits[idx[j] / 64] |= m;
 	}
+	return 0;
+}
+
+int split_copy_bits(const struct split *s, struct split *out)
+{
+	size_t n = s->valid_bits ? s->n_all : s->n_train + s->n_valid;
+
+	if (alloc_bits(n, out) != 0)
+		return -1;
+	if (s->valid_bits)
+		memcpy(out->valid_bits, s->valid_bits, (n / 64 + 1) * sizeof *out->valid_bits);
+	else
+		for (size_t j = 0; j < s->n_valid; j++)
+			out->valid_bits[s->valid[j] / 64] |= 1ull << (s->valid[j] % 64);
+	out->n_train = s->n_train;
+	out->n_valid = s->n_valid;
 	return 0;
 }
 

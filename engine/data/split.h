@@ -71,6 +71,12 @@ int split_random_bits(size_t n, double valid_pct, uint64_t seed, struct split *o
  * or the indices are not such a cover (s is then unchanged). */
 int split_to_bits(struct split *s);
 
+/* A bitmap split of the same sides as s (a bitmap split, or an index
+ * split covering 0..n_train+n_valid-1 once each): a copy of the bitmap,
+ * or one made from s's validation indices.  0, or -1 when memory runs
+ * out (out is then empty). */
+int split_copy_bits(const struct split *s, struct split *out);
+
 /* Append m training ratings n_all..n_all+m-1 to a bitmap split (your own
  * ratings, joined to the dataset's).  0, or -1 when memory runs out. */
 int split_bits_grow(struct split *s, size_t m);

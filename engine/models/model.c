@@ -7,6 +7,7 @@
 
 #include <assert.h>
 #include <math.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -128,16 +129,71 @@ int model_reserve(struct model *m, size_t n)
 	return m->nn ? embnn_reserve(m->nn, n) : 0;
 }
 
+/* fastai's trunc_normal_: x.normal_().fmod_(2).mul_(std), i.e. a
+ * standard normal wrapped into (-2, 2), then scaled by std 0.01. */
+static void init_params(float *p, size_t n, struct rng *r)
+{
+	for (size_t i = 0; i < n; i++)
+		p[i] = (float)(0.01 * fmod(rng_normal(r), 2.0));
+}
+
 void model_init(struct model *m, struct rng *r)
 {
 	if (m->nn) {
 		embnn_init(m->nn, r);
 		return;
 	}
-	/* fastai's trunc_normal_: x.normal_().fmod_(2).mul_(std), i.e. a
-	 * standard normal wrapped into (-2, 2), then scaled by std 0.01. */
-	for (size_t i = 0; i < m->n_params; i++)
-		m->params[i] = (float)(0.01 * fmod(rng_normal(r), 2.0));
+	init_params(m->params, m->n_params, r);
+}
+
+#define INIT_CHUNK 65536 /* parameters a pool part fills at a time */
+
+struct init_job {
+	struct model *m;
+	const struct rng *at;   /* (chunks) the stream where each chunk starts */
+	size_t chunks;
+	atomic_size_t next;     /* the next chunk to take */
+};
+
+/* The parameters of chunk c. */
+static size_t chunk_len(const struct model *m, size_t c)
+{
+	size_t lo = c * INIT_CHUNK;
+	return m->n_params - lo < INIT_CHUNK ? m->n_params - lo : INIT_CHUNK;
+}
+
+static void init_part(void *ctx, int part, int n_parts)
+{
+	struct init_job *j = ctx;
+	size_t c;
+
+	(void)part;
+	(void)n_parts;
+	while ((c = atomic_fetch_add_explicit(&j->next, 1, memory_order_relaxed)) < j->chunks) {
+		struct rng r = j->at[c];
+		init_params(j->m->params + c * INIT_CHUNK, chunk_len(j->m, c), &r);
+	}
+}
+
+void model_init_pool(struct model *m, struct rng *r, struct pool *pool)
+{
+	size_t chunks = (m->n_params + INIT_CHUNK - 1) / INIT_CHUNK;
+	struct rng *at = NULL;
+
+	if (!m->nn && chunks > 1 && pool_threads(pool) > 1)
+		at = malloc(chunks * sizeof *at);
+	if (!at) {
+		model_init(m, r);
+		return;
+	}
+	for (size_t c = 0; c < chunks; c++) {
+		at[c] = *r;
+		rng_skip(r, chunk_len(m, c) * RNG_NORMAL_DRAWS);
+	}
+	struct init_job j = { .m = m, .at = at, .chunks = chunks };
+	atomic_init(&j.next, 0);
+	pool_run(pool, init_part, &j);
+	free(at);
 }
 
 void model_keep_users(struct model *m, uint32_t n_users)

@@ -337,10 +337,14 @@ static void layout_place(void *ctx, int part, int n_parts)
 			for (size_t j = 0; j < m; j++) {
 				if (!is_train(L, x0 + j))
 					continue;
-				/* ratings repeat a handful of values: one lookup a run */
-				float v = rc_value(rc, x0 + j);
-				if (!(v == last))
-					code = code_of(L, last = v, 0);
+				if (rc->code) {
+					code = rc->code[x0 + j];
+				} else {
+					/* ratings repeat a handful of values: one lookup a run */
+					float v = rc->real[x0 + j];
+					if (!(v == last))
+						code = code_of(L, last = v, 0);
+				}
 				g->recs[tp[block_of(L, us[j], is[j])]++] = rec_of(L, us[j], is[j], code);
 			}
 		}
@@ -401,16 +405,23 @@ static int places(const struct layout *L, size_t *pos, size_t **start, struct re
 	return *recs ? 0 : -1;
 }
 
-/* The codes of every training rating, in storage order (one
- * thread: the table grows).  NULL, or why not. */
+/* The codes of every training rating.  Columns whose values are
+ * already codes (rcols.h) lend theirs, table and all: nothing to walk.
+ * Else the table is made in storage order (one thread: it grows).  NULL,
+ * or why not. */
 static const char *code_ratings(struct layout *L)
 {
 	const struct rcols *rc = L->src->c;
 	float last = NAN;
 
+	if (rc->code) {
+		memcpy(L->g->value, rc->value, RCOLS_VALUES_MAX * sizeof *rc->value);
+		L->g->n_values = RCOLS_VALUES_MAX;
+		return NULL;
+	}
 	for (size_t x = 0; x < L->n_all; x++)
-		if (!(rc_value(rc, x) == last) && is_train(L, x)) {
-			if (code_of(L, last = rc_value(rc, x), 1) < 0)
+		if (!(rc->real[x] == last) && is_train(L, x)) {
+			if (code_of(L, last = rc->real[x], 1) < 0)
 				return "the fast trainer takes at most 65536 distinct rating values";
 		}
 	return NULL;
@@ -441,6 +452,35 @@ static const char *lay_out(struct layout *L, struct pool *pool)
 	atomic_init(&L->failed, 0);
 	pool_run(pool, layout_order, L);
 	return atomic_load(&L->failed) ? oom : NULL;
+}
+
+/* What a layout of src for k and seed is made from (struct blocks_key). */
+static struct blocks_key key_of(const struct blocks_src *src, int k, uint64_t seed)
+{
+	const struct split *sp = src->sp;
+	uint64_t h = 0x9E3779B97F4A7C15ull ^ sp->n_train;
+
+	/* FNV-style over the words of the validation bitmap, or the
+	 * training indices of an index split */
+	if (sp->valid_bits)
+		for (size_t w = 0; w < sp->n_all / 64 + 1; w++)
+			h = (h ^ sp->valid_bits[w]) * 0x100000001B3ull;
+	else
+		for (size_t j = 0; j < sp->n_train; j++)
+			h = (h ^ sp->train[j]) * 0x100000001B3ull;
+	return (struct blocks_key){ .n_ratings = src->c->n, .n_train = sp->n_train,
+				    .n_users = src->n_users, .n_items = src->n_items,
+				    .k = k, .seed = seed, .split = h };
+}
+
+int blocks_fits(const struct blocks *g, const struct blocks_src *src, int k, uint64_t seed)
+{
+	struct blocks_key w = key_of(src, k, seed);
+	const struct blocks_key *h = &g->key;
+
+	return g->recs && h->n_ratings == w.n_ratings && h->n_train == w.n_train &&
+	       h->n_users == w.n_users && h->n_items == w.n_items && h->k == w.k &&
+	       h->seed == w.seed && h->split == w.split;
 }
 
 const char *blocks_build(struct blocks *g, const struct blocks_src *src, int k,
@@ -498,6 +538,8 @@ const char *blocks_build(struct blocks *g, const struct blocks_src *src, int k,
 	for (uint32_t r = 0; r < ni; r++)
 		iblock[r] = stripe_of(g->icut, nb, r);
 	why = lay_out(&L, pool);
+	if (!why)
+		g->key = key_of(src, k, seed);   /* only a whole layout has one */
 out:
 	free(L.slot);
 	free(L.tpos);

@@ -6,9 +6,10 @@
  * (a multiple of 8, doubled until no stripe has more than 65536 rows).
  * The training ratings are copied into the grid block by block, each
  * rating as its row offsets inside its block's stripes and a code for its
- * value (6 bytes).  Each block is shuffled from a generator seeded by the
- * seed and the block's index, then grouped by user with its two halves
- * interleaved (fasttrain.h says why).  The layout runs on a pool's
+ * value (6 bytes; a dataset's one-byte codes, rcols.h, as they are).  Each
+ * block is shuffled from a generator seeded by the seed and the block's
+ * index, then grouped by user with its two halves interleaved
+ * (fasttrain.h says why).  The layout runs on a pool's
  * threads and is the same for any thread count.  The validation ratings
  * are not copied: the trainer reads them where they are.
  */
@@ -36,6 +37,13 @@ struct blocks {
 	struct rec *recs;       /* (n_train) grouped by block */
 	float *value;           /* (n_values) the distinct ratings, by code */
 	uint32_t n_values;
+	struct blocks_key {     /* what the layout was made from (blocks_fits);
+				 * all 0 until the layout is whole */
+		size_t n_ratings, n_train;
+		uint32_t n_users, n_items;
+		int k;
+		uint64_t seed, split; /* the shuffle's seed; a hash of the split */
+	} key;
 };
 
 /* The ratings blocks_build() reads: c, of n_users and n_items rows, the
@@ -52,6 +60,13 @@ struct blocks_src {
  * filled, and blocks_free() releases it either way. */
 const char *blocks_build(struct blocks *g, const struct blocks_src *src, int k,
 			 uint64_t seed, struct pool *pool);
+
+/* Whether g, made by blocks_build(), is the layout blocks_build() would
+ * make of src for k and seed, so a later run can train on it as it is.
+ * It compares the shapes, the seed and a hash of the split's sides (a
+ * pass over the split, ~1 ms at 25M), not the ratings themselves: the
+ * holder of a kept layout drops it when the ratings change. */
+int blocks_fits(const struct blocks *g, const struct blocks_src *src, int k, uint64_t seed);
 
 /* The set of n indices as a bitmap over 0..*n_all-1, *n_all the largest
  * index + 1 (an index split's side as a bitmap split holds it).  NULL when

@@ -63,6 +63,7 @@ struct ftrain {
 	kernel_fn kernel;
 
 	struct blocks g;        /* the training ratings */
+	struct blocks *keep;    /* where g goes when freed, or NULL (ratings_view) */
 	uint32_t parts;         /* steps per round */
 	uint32_t *shift;        /* (nb) this epoch's item stripe of user stripe a, round 0 */
 	uint32_t *order;        /* (nb) this epoch's round order */
@@ -517,15 +518,26 @@ static uint32_t steps_per_round(uint32_t nb, size_t n)
 	return groups;
 }
 
-/* Lay the ratings out (blocks.h) and size the per-stripe arrays.  NULL
- * on success, else why not. */
+/* Lay the ratings out (blocks.h), or take the layout kept from an
+ * earlier run when it fits this one, and size the per-stripe arrays.
+ * NULL on success, else why not. */
 static const char *grid(struct ftrain *t)
 {
 	const struct blocks_src src = {
 		.c = &t->c, .sp = t->sp,
 		.n_users = t->m->cfg.n_users, .n_items = t->m->cfg.n_items,
 	};
-	const char *why = blocks_build(&t->g, &src, t->m->cfg.n_factors, t->cfg.seed, t->pool);
+	const int k = t->m->cfg.n_factors;
+	const char *why = NULL;
+
+	if (t->keep && blocks_fits(t->keep, &src, k, t->cfg.seed)) {
+		t->g = *t->keep;
+		*t->keep = (struct blocks){0};
+	} else {
+		if (t->keep)
+			blocks_free(t->keep);   /* its memory before the new one's */
+		why = blocks_build(&t->g, &src, k, t->cfg.seed, t->pool);
+	}
 	uint32_t nb = t->g.nb;
 
 	if (why)
@@ -593,28 +605,31 @@ struct eng_train_hp ftrain_cfg_plain(int epochs, double lr, double wd)
 	return c;
 }
 
-struct ftrain *ftrain_new(struct model *m, const struct rcols *c,
-			  const struct split *sp, const struct eng_train_hp *cfg,
-			  int init, char *err, size_t errlen)
+/* ftrain_new() with a place for the layout between runs (ratings_view's
+ * keep), or NULL. */
+static struct ftrain *ftrain_make(struct model *m, const struct rcols *c,
+				  const struct split *sp, const struct eng_train_hp *cfg,
+				  int init, struct blocks *keep, char *err, size_t errlen)
 {
 	if (train_check(cfg, sp, err, errlen) != 0)
 		return NULL;
 	struct ftrain *t = calloc(1, sizeof *t);
 	if (!t)
 		goto oom;
+	t->keep = keep;
 	t->m = m;
 	t->c = *c;
 	t->sp = sp;
 	t->cfg = *cfg;
+	t->pool = pool_new(cfg->threads);
+	if (!t->pool)
+		goto oom;
 	/* Streams as the chapter's trainer: weights, then everything else. */
 	struct rng init_rng;
 	rng_seed(&init_rng, cfg->seed);
 	if (init)
-		model_init(m, &init_rng);
+		model_init_pool(m, &init_rng, t->pool);
 	rng_seed(&t->rng, cfg->seed ^ 0xa5a5a5a5deadbeefULL);
-	t->pool = pool_new(cfg->threads);
-	if (!t->pool)
-		goto oom;
 	const char *why = grid(t);
 	if (why) {
 		ftrain_free(t);
@@ -652,12 +667,24 @@ oom:
 	return NULL;
 }
 
+struct ftrain *ftrain_new(struct model *m, const struct rcols *c,
+			  const struct split *sp, const struct eng_train_hp *cfg,
+			  int init, char *err, size_t errlen)
+{
+	return ftrain_make(m, c, sp, cfg, init, NULL, err, errlen);
+}
+
 void ftrain_free(struct ftrain *t)
 {
 	if (!t)
 		return;
 	pool_free(t->pool);
-	blocks_free(&t->g);
+	if (t->keep && t->g.key.n_train) {     /* a whole layout (blocks_fits) */
+		blocks_free(t->keep);
+		*t->keep = t->g;
+	} else {
+		blocks_free(&t->g);
+	}
 	free(t->shift);
 	free(t->order);
 	free(t->block_loss);
@@ -918,7 +945,7 @@ enum train_status ftrain_step(struct ftrain *t, long max_steps, struct eng_train
 static void *ftrain_open(struct model *m, const struct ratings_view *v,
 			 const struct eng_train_hp *cfg, int init, char *err, size_t errlen)
 {
-	return ftrain_new(m, &v->c, v->sp, cfg, init, err, errlen);
+	return ftrain_make(m, &v->c, v->sp, cfg, init, v->keep, err, errlen);
 }
 
 static enum train_status ftrain_ops_step(void *self, long max_steps,

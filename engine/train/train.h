@@ -23,6 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "blocks.h"
 #include "model.h"
 #include "optim.h"
 #include "rcols.h"
@@ -58,10 +59,20 @@ enum train_status {
 
 /* The ratings a trainer fits, borrowed read-only for its whole life:
  * rating j is (rc_user(&c, j), rc_item(&c, j), rc_value(&c, j)) (rcols.h);
- * sp says which j train and which validate. */
+ * sp says which j train and which validate.
+ *
+ * keep, when not NULL, is the caller's place for what one run on these
+ * very columns leaves the next (borrowed, like the rest, until the
+ * trainer is freed): the fast trainer's block layout (blocks.h).  The
+ * fast trainer takes the layout kept there when it fits the run
+ * (blocks_fits: the same split, factors and seed), else frees it before
+ * making its own, and leaves its own there when it is freed.  Other
+ * trainers ignore it.  The caller empties it (blocks_free) whenever the
+ * columns change. */
 struct ratings_view {
 	struct rcols c;
 	const struct split *sp;
+	struct blocks *keep;
 };
 
 /* One way of fitting a model.  Every function receives the `self` that

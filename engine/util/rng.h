@@ -70,12 +70,23 @@ static inline uint64_t rng_below(struct rng *r, uint64_t n)
 }
 
 /* Standard normal deviate (Box-Muller; the second value is discarded to
- * keep the stream stateless beyond s[]). */
+ * keep the stream stateless beyond s[]).  Each takes RNG_NORMAL_DRAWS
+ * numbers from the stream, so a caller may skip ahead past any count of
+ * them (rng_skip) and fill them in parts. */
+#define RNG_NORMAL_DRAWS 2
+
 static inline double rng_normal(struct rng *r)
 {
 	double u1 = 1.0 - rng_uniform(r); /* (0, 1] so log() is finite */
 	double u2 = rng_uniform(r);
 	return sqrt(-2.0 * log(u1)) * cos(6.283185307179586 * u2);
+}
+
+/* The stream n numbers on, as n rng_next() calls would leave it. */
+static inline void rng_skip(struct rng *r, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		(void)rng_next(r);
 }
 
 /* Fisher-Yates shuffle of n 32-bit values. */

@@ -132,6 +132,9 @@ Test(eng, training_reports_epochs_curve_and_biases)
 	}
 	cr_assert_eq(s.ev[0].kind, ENG_EVT_TRAIN_START);
 	cr_assert_eq(s.ev[0].u.train.report.n_batches, 2, "5 training ratings, bs 2");
+	cr_assert_eq(s.ev[1].kind, ENG_EVT_PROGRESS, "the first step is shown at once");
+	cr_assert_eq(s.ev[1].u.train.report.epoch, 0);
+	cr_assert_eq(s.ev[1].u.train.report.batch, 1);
 	cr_assert_eq(epochs, 3);
 	cr_assert_eq(points, 6, "one point per batch on a run this short");
 	cr_assert_eq(s.ev[s.n - 2].kind, ENG_EVT_TRAINED);

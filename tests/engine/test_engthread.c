@@ -371,3 +371,35 @@ Test(engthread, stop_cancels_a_load, .timeout = 120)
 	unlink(path);
 	testenv_rmdir(dir);
 }
+
+/* Fast runs one after another: each run's preparation thread takes the
+ * block layout and copies the split the one before left on the engine
+ * thread, and the pool's threads train on them (under TSan: no race
+ * between the threads that make, lend and free them).  Then a run of
+ * fastai's fit, which frees the layout. */
+Test(engthread, fast_runs_lend_their_layout_to_the_next, .timeout = 120)
+{
+	struct eng_thread *t = start();
+	struct eng_evt ev;
+
+	send_load(t, 1);
+	expect(t, ENG_EVT_LOADED, 1, &ev);
+	for (uint32_t run = 0; run < 3; run++) {
+		struct eng_cmd c = { .kind = ENG_CMD_TRAIN, .req_id = 2 + run };
+		c.u.train.model = eng_model_hp_default();
+		c.u.train.model.n_factors = 4;
+		c.u.train.train = eng_train_hp_default();
+		c.u.train.train.epochs = 3;
+		c.u.train.train.wd = 0.1 * (run + 1);
+		c.u.train.train.bs = 2;
+		c.u.train.train.threads = 2;
+		c.u.train.valid_pct = 0.2;
+		c.u.train.fast = run < 2;
+		send_cmd(t, &c);
+		expect(t, ENG_EVT_TRAINED, 2 + run, &ev);
+		cr_expect(ev.u.train.report.valid_loss > 0.0, "run %u: valid loss %g", run,
+			  ev.u.train.report.valid_loss);
+		eng_evt_release(&ev);
+	}
+	eng_thread_stop(t);
+}

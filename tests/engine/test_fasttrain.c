@@ -11,6 +11,7 @@
 
 #include "dataset.h"
 #include "fasttrain.h"
+#include "train.h"
 #include "synth.h"
 #include "testenv.h"
 
@@ -282,6 +283,32 @@ Test(fasttrain, steps_are_chunks)
 /* A bitmap split (what the engine gives the fast trainer) places the
  * same ratings in the same order as the index split it stands for: the
  * same model to the bit. */
+/* A fresh model of mc trained by tc on columns c split by sp; its
+ * last validation MSE in *mse. */
+static struct model *train_on(const struct rcols *c, const struct split *sp,
+			      const struct eng_model_hp *mc, const struct eng_train_hp *tc,
+			      double *mse)
+{
+	struct model *m = model_new(mc, err, sizeof err);
+	cr_assert_not_null(m, "%s", err);
+	struct ftrain *t = ftrain_new(m, c, sp, tc, 1, err, sizeof err);
+	cr_assert_not_null(t, "%s", err);
+	struct eng_train_report rep;
+	while (ftrain_step(t, 5, &rep) != TRAIN_DONE)
+		;
+	*mse = rep.valid_loss;
+	ftrain_free(t);
+	return m;
+}
+
+static void assert_same_models(struct model *m[2], const double mse[2])
+{
+	cr_assert_eq(mse[0], mse[1], "%.9f against %.9f", mse[0], mse[1]);
+	cr_assert(memcmp(m[0]->params, m[1]->params, m[0]->n_params * sizeof(float)) == 0);
+	model_free(m[0]);
+	model_free(m[1]);
+}
+
 Test(fasttrain, bitmap_split_trains_the_same_model)
 {
 	struct ds *ds = ml100k();
@@ -289,27 +316,121 @@ Test(fasttrain, bitmap_split_trains_the_same_model)
 	struct eng_model_hp mc = model_cfg_default();
 	mc.n_users = ds_n_users(ds);
 	mc.n_items = ds_n_items(ds);
+	const struct rcols cols = ds_cols(ds);
 	struct model *m[2];
 	double mse[2];
 	for (int b = 0; b < 2; b++) {
 		struct split sp;
 		cr_assert_eq((b ? split_random_bits : split_random)(ds_n_ratings(ds), 0.2, 1, &sp), 0);
-		m[b] = model_new(&mc, err, sizeof err);
-		const struct rcols cols = ds_cols(ds);
-		struct ftrain *t = ftrain_new(m[b], &cols, &sp,
-					      &tc, 1, err, sizeof err);
-		cr_assert_not_null(t, "%s", err);
-		struct eng_train_report rep;
-		while (ftrain_step(t, 5, &rep) != TRAIN_DONE)
-			;
-		mse[b] = rep.valid_loss;
-		ftrain_free(t);
+		m[b] = train_on(&cols, &sp, &mc, &tc, &mse[b]);
 		split_free(&sp);
 	}
-	cr_assert_eq(mse[0], mse[1], "index %.9f, bitmap %.9f", mse[0], mse[1]);
-	cr_assert(memcmp(m[0]->params, m[1]->params, m[0]->n_params * sizeof(float)) == 0);
+	assert_same_models(m, mse);
+	ds_free(ds);
+}
+
+/* The dataset's one-byte value codes (rcols.h) become the grid's codes
+ * as they are; plain float columns of the same ratings get theirs from
+ * the layout's own table.  Either way, the same model to the bit. */
+Test(fasttrain, coded_and_float_columns_train_the_same_model)
+{
+	struct ds *ds = ml100k();
+	const struct rcols coded = ds_cols(ds);
+	size_t n = ds_n_ratings(ds);
+	cr_assert_not_null(coded.code, "ML-100K's ratings are stored as codes");
+	uint32_t *u = malloc(n * sizeof *u), *i = malloc(n * sizeof *i);
+	float *v = malloc(n * sizeof *v);
+	cr_assert(u && i && v);
+	for (size_t j = 0; j < n; j++) {
+		u[j] = rc_user(&coded, j);
+		i[j] = rc_item(&coded, j);
+		v[j] = rc_value(&coded, j);
+	}
+	const struct rcols plain = rcols_plain(n, u, i, v);
+	struct eng_train_hp tc = ftrain_cfg_plain(3, 0.02, 0.05);
+	struct eng_model_hp mc = model_cfg_default();
+	mc.n_users = ds_n_users(ds);
+	mc.n_items = ds_n_items(ds);
+	struct split sp;
+	cr_assert_eq(split_random_bits(n, 0.2, 1, &sp), 0);
+	struct model *m[2];
+	double mse[2];
+	m[0] = train_on(&coded, &sp, &mc, &tc, &mse[0]);
+	m[1] = train_on(&plain, &sp, &mc, &tc, &mse[1]);
+	assert_same_models(m, mse);
+	split_free(&sp);
+	free(u);
+	free(i);
+	free(v);
+	ds_free(ds);
+}
+
+/* One fast run leaves its block layout in the view's keep; the next run
+ * with the same split, factors and seed trains on it as it is, and gets
+ * the model a fresh layout gives, to the bit.  Another split of the same
+ * size, or other factors, does not fit. */
+Test(fasttrain, a_kept_layout_serves_the_next_run_that_fits)
+{
+	struct ds *ds = ml100k();
+	size_t n = ds_n_ratings(ds);
+	struct eng_model_hp mc = model_cfg_default();
+	mc.n_users = ds_n_users(ds);
+	mc.n_items = ds_n_items(ds);
+	struct split sp;
+	cr_assert_eq(split_random_bits(n, 0.2, 1, &sp), 0);
+	struct blocks keep = {0};
+	struct ratings_view v = { .c = ds_cols(ds), .sp = &sp, .keep = &keep };
+	struct eng_train_hp tc = ftrain_cfg_plain(2, 0.02, 0.05);
+	struct eng_train_report rep;
+	struct model *m[2];
+	double mse[2];
+
+	m[0] = model_new(&mc, err, sizeof err);
+	struct trainer *t = trainer_new(&fast_trainer_ops, m[0], &v, &tc, 1, err, sizeof err);
+	cr_assert_not_null(t, "%s", err);
+	trainer_free(t);
 	model_free(m[0]);
-	model_free(m[1]);
+	cr_assert_not_null(keep.recs, "the run left its layout");
+	const struct rec *made = keep.recs;
+
+	/* tuning wd: the layout is taken, then left again */
+	tc.wd = 0.04;
+	m[0] = model_new(&mc, err, sizeof err);
+	t = trainer_new(&fast_trainer_ops, m[0], &v, &tc, 1, err, sizeof err);
+	cr_assert_not_null(t, "%s", err);
+	cr_assert_null(keep.recs, "the run took the kept layout");
+	while (trainer_step(t, 5, &rep) != TRAIN_DONE)
+		;
+	mse[0] = rep.valid_loss;
+	trainer_free(t);
+	cr_assert_eq(keep.recs, made, "and left it again");
+	m[1] = train_on(&v.c, &sp, &mc, &tc, &mse[1]);
+	assert_same_models(m, mse);
+
+	const struct blocks_src src = { .c = &v.c, .sp = &sp, .n_users = mc.n_users,
+					.n_items = mc.n_items };
+	cr_assert(blocks_fits(&keep, &src, mc.n_factors, tc.seed));
+	cr_assert_not(blocks_fits(&keep, &src, 20, tc.seed), "other factors");
+	cr_assert_not(blocks_fits(&keep, &src, mc.n_factors, tc.seed + 1), "another seed");
+	struct split other;
+	cr_assert_eq(split_random_bits(n, 0.2, 2, &other), 0);
+	cr_assert_eq(other.n_train, sp.n_train);
+	const struct blocks_src osrc = { .c = &v.c, .sp = &other, .n_users = mc.n_users,
+					 .n_items = mc.n_items };
+	cr_assert_not(blocks_fits(&keep, &osrc, mc.n_factors, tc.seed), "another split");
+
+	/* a run that does not fit frees the kept layout and leaves its own */
+	mc.n_factors = 20;
+	m[0] = model_new(&mc, err, sizeof err);
+	t = trainer_new(&fast_trainer_ops, m[0], &v, &tc, 1, err, sizeof err);
+	cr_assert_not_null(t, "%s", err);
+	cr_assert_null(keep.recs);
+	trainer_free(t);
+	model_free(m[0]);
+	cr_assert_eq(keep.key.k, 20);
+	blocks_free(&keep);
+	split_free(&other);
+	split_free(&sp);
 	ds_free(ds);
 }
 

@@ -162,6 +162,37 @@ Test(model, init_is_fastai_normal)
 	model_free(m);
 }
 
+/* Filled in parts on a pool, the parameters are model_init()'s to the
+ * bit, and the stream ends where model_init() leaves it: (3001 + 1999)
+ * rows of 50 factors and a bias are 255,000 parameters, three whole
+ * parts and a short one. */
+Test(model, init_on_a_pool_is_model_init_to_the_bit)
+{
+	struct eng_model_hp c = model_cfg_default();
+	c.n_users = 3001;
+	c.n_items = 1999;
+	char err[128];
+	struct model *want = model_new(&c, err, sizeof err);
+	cr_assert_not_null(want, "%s", err);
+	struct rng r0;
+	rng_seed(&r0, 5);
+	model_init(want, &r0);
+	for (int threads = 1; threads <= 3; threads++) {
+		struct model *m = model_new(&c, err, sizeof err);
+		struct pool *pool = pool_new(threads);
+		cr_assert(m && pool);
+		struct rng r;
+		rng_seed(&r, 5);
+		model_init_pool(m, &r, pool);
+		cr_assert(memcmp(m->params, want->params, m->n_params * sizeof(float)) == 0,
+			  "%d threads", threads);
+		cr_assert(memcmp(&r, &r0, sizeof r) == 0, "the stream where model_init leaves it");
+		pool_free(pool);
+		model_free(m);
+	}
+	model_free(want);
+}
+
 Test(model, keep_users_drops_the_last_rows_in_place)
 {
 	struct model *m = make(ENG_MODEL_DOTBIAS, 1, 3); /* 4 users, 5 items */

@@ -46,6 +46,25 @@ Test(split, random_bits_hold_split_randoms_validation_set)
 	cr_assert_eq(split_random_bits(10, 1.0, 1, &b), -1);
 }
 
+/* The bitmap split stops shuffling once the validation set is known: at
+ * any share, from one rating to nearly all, it is still split_random's. */
+Test(split, random_bits_match_at_every_share)
+{
+	const double share[] = { 0.0, 0.001, 0.01, 0.5, 0.9, 0.999 };
+	for (size_t s = 0; s < sizeof share / sizeof share[0]; s++) {
+		struct split a, b;
+		size_t n = 1000 + s;
+		cr_assert_eq(split_random(n, share[s], 3, &a), 0);
+		cr_assert_eq(split_random_bits(n, share[s], 3, &b), 0);
+		cr_assert_eq(b.n_valid, a.n_valid);
+		for (uint32_t j = 0; j < n; j++)
+			cr_assert_eq(split_bit(&b, j), has(a.valid, a.n_valid, j),
+				     "share %g, rating %u", share[s], j);
+		split_free(&a);
+		split_free(&b);
+	}
+}
+
 Test(split, to_bits_and_expand_round_trip)
 {
 	struct split a, b;
@@ -96,4 +115,31 @@ Test(split, bits_grow_appends_training_ratings)
 	for (uint32_t j = 0; j < 75; j++)
 		cr_assert_eq(split_bit(&s, j), j >= 60 && j < 70, "rating %u", j);
 	split_free(&s);
+}
+
+/* A copy as a bitmap holds the same sides, from a bitmap split or from
+ * an index split (the engine's last split after EVAL expanded it). */
+Test(split, copy_bits_of_either_form)
+{
+	struct split idx, bits, from_idx, from_bits;
+	size_t n = 777;
+	cr_assert_eq(split_random(n, 0.3, 5, &idx), 0);
+	cr_assert_eq(split_random_bits(n, 0.3, 5, &bits), 0);
+	cr_assert_eq(split_copy_bits(&idx, &from_idx), 0);
+	cr_assert_eq(split_copy_bits(&bits, &from_bits), 0);
+	const struct split *c[2] = { &from_idx, &from_bits };
+	for (int k = 0; k < 2; k++) {
+		cr_assert_eq(c[k]->n_all, n);
+		cr_assert_eq(c[k]->n_train, bits.n_train);
+		cr_assert_eq(c[k]->n_valid, bits.n_valid);
+		cr_assert_null(c[k]->train);
+		for (uint32_t j = 0; j < n; j++)
+			cr_assert_eq(split_bit(c[k], j), split_bit(&bits, j), "copy %d, rating %u",
+				     k, j);
+	}
+	cr_assert_neq(from_bits.valid_bits, bits.valid_bits, "a copy, not the same bitmap");
+	split_free(&idx);
+	split_free(&bits);
+	split_free(&from_idx);
+	split_free(&from_bits);
 }
