@@ -11,7 +11,9 @@
  *                       dense index, so only ids that have ratings cost
  *                       memory;
  *   5. merge_titles()   with ENG_ITEM_KEY_TITLE, renumber items by title.
- *   6. finish_codes()   the value table sorted, the codes renumbered.
+ *   6. finish_codes()   the value table sorted, the codes renumbered (done
+ *                       with step 3, on the items' thread: it needs only
+ *                       the codes).
  * Ratings are the only per-row data, in three columns grown
  * geometrically while loading (glibc moves large blocks with mremap, so
  * growth copies nothing), each as narrow as it can be from the start:
@@ -1121,6 +1123,7 @@ struct densify {
 	uint32_t **ids;
 	uint32_t *count;
 	uint32_t **n_ratings;
+	struct load *codes;           /* non-NULL: then finish_codes() on it */
 	int rc;                       /* -1: out of memory */
 };
 
@@ -1138,21 +1141,25 @@ static void *densify_col(void *arg)
 		d->rc = 0;
 	}
 	idmap_free(&m);
+	if (d->codes && d->codes->coder)
+		finish_codes(d->codes);
 	return NULL;
 }
 
 /* Step 3 for both columns, the items' on a second thread when there are
  * many ratings and ds_opts.threads allows: they share nothing, and on
- * 25M ratings each is a fifth of a second. */
+ * 25M ratings each is a fifth of a second.  Step 6 as well. */
 #define DENSIFY_SPLIT_MIN ((size_t)1 << 19)
 
 static int densify(struct load *L)
 {
 	struct ds *ds = L->ds;
 	struct densify u = { ds->n, &ds->users, &ds->uw, &ds->user_id, &ds->n_users,
-			     &ds->user_n, 0 };
+			     &ds->user_n, NULL, 0 };
+	/* the items' column is the lighter (16 bits for MovieLens), so the
+	 * value codes' step 6 follows it */
 	struct densify i = { ds->n, &ds->items, &ds->iw, &ds->item_id, &ds->n_items,
-			     &ds->item_n, 0 };
+			     &ds->item_n, L, 0 };
 	pthread_t t;
 	int two = ds->n >= DENSIFY_SPLIT_MIN && L->threads != 1 &&
 		  pthread_create(&t, NULL, densify_col, &i) == 0;
@@ -1690,8 +1697,6 @@ struct ds *ds_load(const struct ds_opts *opts, char *err, size_t errlen)
 		goto fail;
 	if (L->key == ENG_ITEM_KEY_TITLE && (report_step(L) || merge_titles(L)))
 		goto fail;
-	if (L->coder)
-		finish_codes(L);
 	synth_demo_free(&demo);
 	free(L);
 	return ds;
