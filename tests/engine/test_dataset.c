@@ -934,16 +934,18 @@ Test(dataset, big_file_parsed_on_two_threads_in_order, .timeout = 120)
 
 /* ds_opts.threads 1 parses on one thread, anything else on two: the same
  * columns to the byte, also with an id past 24 bits (the columns widen
- * between two windows) and a 257th value (the codes become floats) far
- * into the file. */
+ * between two windows), a 257th value (the codes become floats) far
+ * into the file, and user ids that rise through the file (the largest
+ * then only in its last lines, which the worker parses). */
 static size_t big_wide_at, big_many_at;
+static int big_rising;
 
 static void write_big_odd(const char *path)
 {
 	FILE *f = fopen(path, "w");
 	cr_assert_not_null(f);
 	for (size_t j = 0; j < BIG_LINES; j++) {
-		uint32_t u = big_user(j);
+		uint32_t u = big_rising ? (uint32_t)(j / 4) : big_user(j);
 		if (j == big_wide_at)
 			u = UINT32_MAX - 1;
 		if (j >= big_many_at)   /* 1 + k / 256 for k past 256 distinct */
@@ -956,8 +958,9 @@ static void write_big_odd(const char *path)
 
 Test(dataset, big_file_same_columns_on_one_and_two_threads, .timeout = 120)
 {
-	static const size_t at[][2] = {
-		{ (size_t)-1, (size_t)-1 }, { 600000, (size_t)-1 }, { 300001, 800000 },
+	static const size_t at[][3] = {
+		{ (size_t)-1, (size_t)-1, 0 }, { 600000, (size_t)-1, 0 }, { 300001, 800000, 0 },
+		{ (size_t)-1, (size_t)-1, 1 },
 	};
 	char dir[512], path[600];
 
@@ -966,6 +969,7 @@ Test(dataset, big_file_same_columns_on_one_and_two_threads, .timeout = 120)
 	for (size_t c = 0; c < sizeof at / sizeof at[0]; c++) {
 		big_wide_at = at[c][0];
 		big_many_at = at[c][1];
+		big_rising = (int)at[c][2];
 		write_big_odd(path);
 		struct ds *one = load_threads(path, 1), *two = load_threads(path, 2);
 		struct ds *dflt = load_threads(path, 0);
