@@ -1,6 +1,7 @@
 /* runargs.c -- settings (struct cfg) to engine command arguments. */
 #include "runargs.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -184,6 +185,23 @@ void runargs_demo(struct eng_load_args *load)
 {
 	load->format = ENG_FMT_DEMO;
 	load->path[0] = '\0';
+}
+
+int runargs_slow_fit(const struct cfg *c, const struct eng_summary *sum, char *buf,
+		     size_t len)
+{
+	if (c->fit != VOCAB_FIT_GRADIENT || c->trainer == VOCAB_TRAINER_FAST ||
+	    (c->model != VOCAB_MODEL_DOT && c->model != VOCAB_MODEL_DOTBIAS))
+		return 0;
+	double weights = ((double)sum->n_users + sum->n_items) *
+			 (c->factors + (c->model == VOCAB_MODEL_DOTBIAS));
+	double batches = floor((double)sum->n_ratings * (1.0 - c->valid_pct) / c->bs);
+	if (weights * batches < RUNARGS_SLOW_FIT)
+		return 0;
+	snprintf(buf, len, "an epoch of fastai's fit steps all %.1fM weights %.0f times "
+		 "on this set (minutes or more); the fast trainer steps only the rows "
+		 "each rating names", weights / 1e6, batches);
+	return 1;
 }
 
 void runargs_keep_history(struct eng *e)

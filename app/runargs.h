@@ -46,6 +46,22 @@ void runargs_demo(struct eng_load_args *load);
 int runargs_build(const struct opts *o, struct eng_load_args *load,
 		  struct eng_train_args *ta);
 
+/* fastai's fit steps every weight every batch (optim.h: its embeddings
+ * have dense gradients), so an epoch costs weights x batches weight
+ * steps: 6.6e8 on ml-latest-small (0.7 s an epoch), 3.5e12 on the 25M
+ * synthetic set (half an hour or more).  Past RUNARGS_SLOW_FIT, a minute
+ * or more an epoch, both front ends point to the fast trainer, which
+ * touches only the rows a rating names. */
+#define RUNARGS_SLOW_FIT 1e11
+
+/* When c's run would be fastai's fit of a dot or dotbias model taking
+ * RUNARGS_SLOW_FIT weight steps or more an epoch on a dataset of sum's
+ * size, the sentence that says so into buf (the front end adds how to
+ * choose the fast trainer) and 1; else 0.  The nn model has no fast
+ * trainer and gets no sentence. */
+int runargs_slow_fit(const struct cfg *c, const struct eng_summary *sum, char *buf,
+		     size_t len);
+
 /* Have the engine append every training run to the history file
  * (history.h), when there is a place for it. */
 void runargs_keep_history(struct eng *e);

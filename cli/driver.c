@@ -285,6 +285,11 @@ int cli_drive(const struct opts *o, const struct cli_job *job)
 		if (rc != 0 && rc != ENG_ECANCELED && rc != ENG_ENOMEM)
 			rc = ENG_EDATA;
 	}
+	char slow[256];
+	if (rc == 0 && (job->work == CLI_TRAIN || (job->work == CLI_MODEL && !use_loaded)) &&
+	    runargs_slow_fit(&o->cfg, &pr.summary, slow, sizeof slow))
+		fprintf(stderr, "collabtui: note: %s: --preset fast-adarow or --trainer fast "
+			"uses it\n", slow);
 	st = EXIT_OK;
 	if (rc == 0 && job->check) {
 		s.cat = pr.cat;

@@ -716,6 +716,12 @@ unsigned state_apply(struct state *s, struct eng_evt *ev)
 			snprintf(msg, sizeof msg, "loaded%s%s: %u users, %u movies",
 				 s->demo ? "" : " ", s->demo ? "" : s->summary.name,
 				 s->summary.n_users, s->summary.n_items);
+		char slow[256];
+		if (runargs_slow_fit(&s->cfg, &s->summary, slow, sizeof slow)) {
+			size_t at = strlen(msg);
+			snprintf(msg + at, sizeof msg - at, "; %s: p cycles the presets to "
+				 "fast-adarow, which uses it", slow);
+		}
 		state_message(s, 0, msg);
 		session_view_restore(s);
 		state_runs_reload(s);

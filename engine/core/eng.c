@@ -57,7 +57,8 @@ struct eng {
 	/* The last fast run's block layout, for the next run with the same
 	 * split, factors and seed (train.h's ratings_view.keep): tuning lr
 	 * or wd at 25M then starts without the layout's ~0.5 s.  Lent to
-	 * each run; emptied when a new dataset loads. */
+	 * each run (one with your ratings frees it: prep.h); emptied when a
+	 * new dataset loads. */
 	struct blocks keep;
 	struct model *model;
 	struct eng_train_args targs;    /* the last training request */

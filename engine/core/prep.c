@@ -82,8 +82,13 @@ static int prep_run(struct prep *p)
 	const struct eng_train_args *a = &p->a;
 	const struct trainer_ops *ops = trainer_ops_for(&a->train, a->fast);
 	int bits = p->kind == ENG_CMD_TRAIN && ops == &fast_trainer_ops;
-	if (!bits)
-		blocks_free(p->lend.keep);      /* no run of another kind reads it */
+	/* Only a fast run on the dataset's own columns reads the kept
+	 * layout: one with your ratings trains on copies with yours appended,
+	 * which the next such run may change in value alone (the layout's key
+	 * would not see it); its layout is not kept either. */
+	struct blocks *keep = bits && !a->n_mine ? p->lend.keep : NULL;
+	if (!keep)
+		blocks_free(p->lend.keep);      /* not beside this run's own */
 	int split = bits && p->lend.split ? split_copy_bits(p->lend.split, &p->sp)
 		: make_split(p->ds, a, bits, &p->sp);
 	if (split != 0 || (a->n_mine && add_mine(p) != 0)) {
@@ -106,7 +111,7 @@ static int prep_run(struct prep *p)
 		p->lrf = lrfind_new(p->m, &c, &p->sp, &a->train, &p->sweep, p->err,
 				    sizeof p->err);
 	} else {
-		struct ratings_view v = { .c = c, .sp = &p->sp, .keep = p->lend.keep };
+		struct ratings_view v = { .c = c, .sp = &p->sp, .keep = keep };
 		p->tr = trainer_new(ops, p->m, &v, &a->train,
 				    p->init, p->err, sizeof p->err);
 	}

@@ -59,8 +59,9 @@ struct prep {
 	int init;                       /* fresh: m is made and initialised */
 	struct prep_lend {
 		/* The engine's block layout kept from its last fast run
-		 * (train.h's ratings_view.keep): a fast run takes it or
-		 * frees it; any other frees it. */
+		 * (train.h's ratings_view.keep): a fast run on the
+		 * dataset's own ratings takes it or frees it; any other run
+		 * frees it. */
 		struct blocks *keep;
 		/* The engine's last split, when this run's would be the
 		 * same (prep_same_split), else NULL: a fast run copies its

@@ -334,10 +334,14 @@ static void write_grid(const char *path, int users, int items, int salt)
 	cr_assert_eq(fclose(f), 0);
 }
 
-/* The validation MSE of a fast run on the loaded set. */
-static double fast_run(struct eng *e, struct sink *s)
+/* The validation MSE of a fast run on the loaded set, with your ratings
+ * of the first n_mine movies, all `mine` stars (none with n_mine 0). */
+static double fast_run_with(struct eng *e, struct sink *s, int n_mine, float mine)
 {
 	struct eng_cmd c = train_cmd(20, 2, 1);
+	c.u.train.n_mine = n_mine;
+	for (int j = 0; j < n_mine; j++)
+		c.u.train.mine[j] = (struct eng_rating){ .item = (uint32_t)j, .rating = mine };
 	sink_release(s);
 	cr_assert_eq(eng_handle(e, &c), 0);
 	while (eng_busy(e))
@@ -345,6 +349,11 @@ static double fast_run(struct eng *e, struct sink *s)
 	const struct eng_evt *t = sink_last(s, ENG_EVT_TRAINED);
 	cr_assert_not_null(t);
 	return t->u.train.report.valid_loss;
+}
+
+static double fast_run(struct eng *e, struct sink *s)
+{
+	return fast_run_with(e, s, 0, 0.0f);
 }
 
 /* The engine keeps a fast run's block layout for the next run with the
@@ -380,5 +389,34 @@ Test(eng_scale, a_new_dataset_drops_the_kept_block_layout)
 	sink_release(&s);
 	cr_assert_neq(on_a, fresh, "the two sets train differently");
 	cr_assert_eq(after_a, fresh, "b after a %.9f, b alone %.9f", after_a, fresh);
+	testenv_rmdir(dir);
+}
+
+/* A run with your ratings trains on copies of the columns with yours
+ * appended: its layout must not serve the next such run, whose ratings
+ * of yours may differ in value only (the same shape, the same split). */
+Test(eng_scale, runs_with_your_ratings_lay_them_out_afresh)
+{
+	char dir[512], a[600];
+	testenv_tmpdir(dir, sizeof dir);
+	snprintf(a, sizeof a, "%s/a.csv", dir);
+	write_grid(a, 60, 40, 3);
+	struct eng_cmd c = load_cmd(1, a);
+	static struct sink s;
+	struct eng *e = eng_new(sink_collect, &s);
+	cr_assert_eq(eng_handle(e, &c), 0);
+	double loved = fast_run_with(e, &s, 20, 5.0f);
+	double hated_after = fast_run_with(e, &s, 20, 1.0f);
+	eng_free(e);
+	sink_release(&s);
+
+	e = eng_new(sink_collect, &s);
+	cr_assert_eq(eng_handle(e, &c), 0);
+	double hated = fast_run_with(e, &s, 20, 1.0f);
+	eng_free(e);
+	sink_release(&s);
+	cr_assert_neq(loved, hated, "your ratings change the run");
+	cr_assert_eq(hated_after, hated, "after another run with yours %.9f, alone %.9f",
+		     hated_after, hated);
 	testenv_rmdir(dir);
 }

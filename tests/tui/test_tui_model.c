@@ -1518,3 +1518,40 @@ Test(tui_state, the_tui_trains_what_the_cli_would, .init = utf8_locale)
 	state_done(&st);
 	testenv_rmdir(dir);
 }
+
+/* A set so large that fastai's fit would take a minute or more an epoch
+ * (runargs.h): the load's message points to the fast trainer, and says
+ * nothing of the kind once the settings already use it. */
+Test(tui_state, a_large_set_points_to_the_fast_trainer, .init = utf8_locale)
+{
+	struct fake f = { 0 };
+	struct backend be = { &f, fake_send, fake_poll, fake_fd, fake_stop };
+	struct cfg c = cfg_default();
+	struct state st;
+
+	setenv("XDG_DATA_HOME", "/nonexistent/collabtui-test", 1);
+	for (int fast = 0; fast < 2; fast++) {
+		c.trainer = fast ? VOCAB_TRAINER_FAST : VOCAB_TRAINER_FASTAI;
+		f = (struct fake){ 0 };
+		cr_assert_eq(state_init(&st, &c, &be), 0);
+		cr_assert_eq(state_load(&st, "/data/big", ""), 0);
+		struct eng_evt ev = { .kind = ENG_EVT_LOADED, .req_id = f.sent[0].req_id };
+		snprintf(ev.u.summary.name, sizeof ev.u.summary.name, "big");
+		ev.u.summary.n_users = 162000;
+		ev.u.summary.n_items = 59000;
+		ev.u.summary.n_ratings = 25000000;
+		ev.u.summary.rating_min = 0.5f;
+		ev.u.summary.rating_max = 5;
+		push(&f, &ev);
+		state_pump(&st);
+		cr_assert(strstr(st.status, "loaded big: 162000 users, 59000 movies"), "%s",
+			  st.status);
+		if (fast)
+			cr_assert_null(strstr(st.status, "fast-adarow"), "%s", st.status);
+		else
+			cr_assert(strstr(st.status, "11.3M weights 312500 times") &&
+				  strstr(st.status, "p cycles the presets to fast-adarow"), "%s",
+				  st.status);
+		state_done(&st);
+	}
+}
