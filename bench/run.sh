@@ -162,7 +162,7 @@ if want_any "$large $queries $tui_scale" synth-25M; then
 		"collabtui summary on the 25M ratings.csv, the whole process" \
 		"$bin" summary --data "$tmp/s25m"
 	row summary-25m-1thr synth-25M 25000000 0 \
-		"the same, --threads 1: parse, ids and summary on one thread" \
+		"the same, --threads 1: the parse and the dense ids on one thread" \
 		"$bin" summary --threads 1 --data "$tmp/s25m"
 fi
 
