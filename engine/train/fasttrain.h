@@ -55,8 +55,9 @@
  * 200,000 ratings when the round allows, a multiple of 4 blocks so that
  * 2 or 4 threads share it evenly.  Steps depend on the data only.
  *
- * The inner kernels have AVX2+FMA versions chosen at run time (k >= 8)
- * and portable ones; they agree to float rounding (FMA, summation order).
+ * The inner kernels (fastkern.h) have AVX2+FMA versions chosen at run
+ * time (k >= 8) and portable ones; they agree to float rounding (FMA,
+ * summation order).
  */
 #ifndef COLLABTUI_FASTTRAIN_H
 #define COLLABTUI_FASTTRAIN_H
