@@ -101,6 +101,7 @@ struct load {
 	size_t cap;                   /* capacity of the columns, in ratings */
 	struct coder *coder;          /* values to codes, while ds->code is set */
 	int threads;                  /* ds_opts.threads */
+	uint64_t two_threads_from;    /* ds_opts.two_threads_from, 0 made 8 MiB */
 	char dir[PATH_MAX];           /* where the companion files are */
 	char ratings[2][PATH_MAX];    /* u.data, or NAME.base + NAME.test */
 	int n_files;
@@ -818,7 +819,8 @@ static const char *fast_lines(const struct load *L, const char *p, const char *e
 
 /* Files at least this big are parsed on two threads (the window's second
  * half on a worker), unless ds_opts.threads says one: parsing is most of
- * a big load, and it is the same work per line. */
+ * a big load, and it is the same work per line.  ds_opts.two_threads_from
+ * may set another size (the fuzzers: every file). */
 #define SPLIT_PARSE_MIN (8u << 20)
 #define HALF_CAP (LINES_WINDOW / 2 / 6 + 1)   /* "1,1,1\n" is the shortest line */
 
@@ -955,7 +957,7 @@ static void split_parse_free(struct split_parse *sp)
  * small file, ds_opts.threads 1, or no memory or thread for it). */
 static struct split_parse *split_parse_new(struct load *L, off_t size)
 {
-	if (size < (off_t)SPLIT_PARSE_MIN || L->threads == 1)
+	if ((uint64_t)size < L->two_threads_from || L->threads == 1)
 		return NULL;
 	struct split_parse *sp = calloc(1, sizeof *sp);
 	if (!sp)
@@ -1705,6 +1707,7 @@ struct ds *ds_load(const struct ds_opts *opts, char *err, size_t errlen)
 	L->progress = opts->progress;
 	L->progress_ctx = opts->progress_ctx;
 	L->threads = opts->threads;
+	L->two_threads_from = opts->two_threads_from ? opts->two_threads_from : SPLIT_PARSE_MIN;
 	if (arena_add(ds, "", 0, 0) == NO_STR) {   /* offset 0 is "" */
 		fail(L, "out of memory");
 		goto fail;

@@ -51,6 +51,10 @@ struct ds_opts {
 	 * or more than 1 for two (the most it uses).  The ratings, and the
 	 * line an error names, are the same either way. */
 	int threads;
+	/* Bytes from which a ratings file is parsed on two threads; 0 for
+	 * 8 MiB.  The fuzzers set 1, so that their small inputs take the
+	 * two-thread path too and must load as they do on one. */
+	size_t two_threads_from;
 	ds_progress_fn progress;   /* NULL: no progress reports */
 	void *progress_ctx;        /* passed back to progress */
 };

@@ -1,12 +1,47 @@
 /* fuzz_dataset.h -- the dataset loader's harnesses share this: one input
  * becomes the files of a dataset folder (fuzz.h's "%%" lines), loaded
  * with the format named, once by movie id and, for the MovieLens formats,
- * once by title (the title key merges items, a path of its own). */
+ * once by title (the title key merges items, a path of its own).  The
+ * load by id is made twice, on one thread and with the ratings file parsed
+ * on two whatever its size (ds_opts.two_threads_from): the two must give
+ * the same ratings, or the same error, else the harness aborts.  On
+ * inputs this small the loading thread mostly takes a window's second
+ * half itself before the worker starts (dataset.c's claim): the worker's
+ * appended half is what the loader's unit tests on 16 MB files cover. */
 #ifndef COLLABTUI_FUZZ_DATASET_H
 #define COLLABTUI_FUZZ_DATASET_H
 
 #include "fuzz.h"
 #include "dataset.h"
+#include "rcols.h"
+
+/* Abort (a finding) unless a and b, each a dataset or NULL with its error
+ * in ea / eb, are the same load: the error, or the ratings and shape. */
+static inline void fuzz_same_load(const struct ds *a, const char *ea, const struct ds *b,
+				  const char *eb)
+{
+	if (!a || !b) {
+		if (a || b || strcmp(ea, eb) != 0) {
+			fprintf(stderr, "one and two parse threads differ: \"%s\" / \"%s\"\n",
+				a ? "loaded" : ea, b ? "loaded" : eb);
+			abort();
+		}
+		return;
+	}
+	const struct rcols ca = ds_cols(a), cb = ds_cols(b);
+	if (ca.n != cb.n || ds_n_users(a) != ds_n_users(b) || ds_n_items(a) != ds_n_items(b)) {
+		fprintf(stderr, "one and two parse threads differ in shape\n");
+		abort();
+	}
+	for (size_t j = 0; j < ca.n; j++) {
+		float va = rc_value(&ca, j), vb = rc_value(&cb, j);
+		if (rc_user(&ca, j) != rc_user(&cb, j) || rc_item(&ca, j) != rc_item(&cb, j) ||
+		    memcmp(&va, &vb, sizeof va) != 0) {
+			fprintf(stderr, "one and two parse threads differ at rating %zu\n", j);
+			abort();
+		}
+	}
+}
 
 /* Load the input as the files names[0..n) in format fmt.  file: give
  * ds_load the first file's path (the generic formats, which have no
@@ -24,7 +59,19 @@ static inline void fuzz_dataset(const uint8_t *data, size_t size, const char *co
 			.path = file ? path : dir, .format = fmt, .item_key = keys[k],
 		};
 
-		ds_free(ds_load(&o, err, sizeof err));
+		if (k > 0) {
+			ds_free(ds_load(&o, err, sizeof err));
+			continue;
+		}
+		char err2[1024];
+		o.threads = 1;
+		struct ds *one = ds_load(&o, err, sizeof err);
+		o.threads = 2;
+		o.two_threads_from = 1;
+		struct ds *two = ds_load(&o, err2, sizeof err2);
+		fuzz_same_load(one, err, two, err2);
+		ds_free(one);
+		ds_free(two);
 	}
 }
 
