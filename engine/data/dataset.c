@@ -102,6 +102,10 @@ struct load {
 	struct coder *coder;          /* values to codes, while ds->code is set */
 	int threads;                  /* ds_opts.threads */
 	uint64_t two_threads_from;    /* ds_opts.two_threads_from, 0 made 8 MiB */
+	/* The loading thread never takes a window's second half itself: the
+	 * worker parses it every time (set with ds_opts.two_threads_from,
+	 * whose users -- tests, fuzzers -- want that path taken). */
+	int worker_takes_half;
 	char dir[PATH_MAX];           /* where the companion files are */
 	char ratings[2][PATH_MAX];    /* u.data, or NAME.base + NAME.test */
 	int n_files;
@@ -907,7 +911,7 @@ static const char *window_lines(struct load *L, struct split_parse *sp, const ch
 		sp->busy = 0;
 		return q;
 	}
-	if (atomic_exchange(&sp->claimed, 1) == 0) {
+	if (!L->worker_takes_half && atomic_exchange(&sp->claimed, 1) == 0) {
 		/* the worker has not started: the rest here, as on one thread */
 		unsigned long more;
 
@@ -1708,6 +1712,7 @@ struct ds *ds_load(const struct ds_opts *opts, char *err, size_t errlen)
 	L->progress_ctx = opts->progress_ctx;
 	L->threads = opts->threads;
 	L->two_threads_from = opts->two_threads_from ? opts->two_threads_from : SPLIT_PARSE_MIN;
+	L->worker_takes_half = opts->two_threads_from != 0;
 	if (arena_add(ds, "", 0, 0) == NO_STR) {   /* offset 0 is "" */
 		fail(L, "out of memory");
 		goto fail;

@@ -52,8 +52,10 @@ struct ds_opts {
 	 * line an error names, are the same either way. */
 	int threads;
 	/* Bytes from which a ratings file is parsed on two threads; 0 for
-	 * 8 MiB.  The fuzzers set 1, so that their small inputs take the
-	 * two-thread path too and must load as they do on one. */
+	 * 8 MiB.  When set, the worker also parses every window's second half
+	 * (the loading thread would otherwise take it when the worker is
+	 * late): the fuzzers set 1, so that their small inputs take that
+	 * path and must load as they do on one thread. */
 	size_t two_threads_from;
 	ds_progress_fn progress;   /* NULL: no progress reports */
 	void *progress_ctx;        /* passed back to progress */

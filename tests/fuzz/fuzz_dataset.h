@@ -4,10 +4,8 @@
  * once by title (the title key merges items, a path of its own).  The
  * load by id is made twice, on one thread and with the ratings file parsed
  * on two whatever its size (ds_opts.two_threads_from): the two must give
- * the same ratings, or the same error, else the harness aborts.  On
- * inputs this small the loading thread mostly takes a window's second
- * half itself before the worker starts (dataset.c's claim): the worker's
- * appended half is what the loader's unit tests on 16 MB files cover. */
+ * the same ratings, or the same error, else the harness aborts (with
+ * two_threads_from set, the worker parses every window's second half). */
 #ifndef COLLABTUI_FUZZ_DATASET_H
 #define COLLABTUI_FUZZ_DATASET_H
 
